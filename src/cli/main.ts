@@ -1,0 +1,76 @@
+#!/usr/bin/env bun
+/**
+ * CLI entry. The one place where an OuroError becomes a message on stderr and an exit code.
+ */
+import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
+import { join } from "node:path";
+import { EXIT, OuroAbort, describeUnknown, type OuroError } from "../errors.ts";
+import { loadDotenvFiles } from "../config/dotenv.ts";
+import { paths } from "../config/paths.ts";
+import { versionLine } from "../version.ts";
+import { commands } from "./commands/index.ts";
+import { flushStdout, log, out } from "./output.ts";
+
+const GLOBAL_FLAGS = new Set(["--no-color", "--quiet", "-q", "--verbose", "-v"]);
+
+export const root = defineCommand({
+  meta: { name: "ouroboros", description: "Spec-first workflow engine for AI coding agents" },
+  subCommands: commands,
+});
+
+function report(e: OuroError): number {
+  const hint = e.hint ? ` (${e.hint})` : "";
+  process.stderr.write(`error: ${e.message}${hint}\n`);
+  for (const d of e.details ?? []) process.stderr.write(`${d}\n`);
+  return EXIT[e.kind];
+}
+
+/** Find the deepest command named by argv, for usage output. */
+async function resolveCommand(argv: string[]): Promise<[CommandDef, CommandDef | undefined]> {
+  let cmd: CommandDef = root;
+  let parent: CommandDef | undefined;
+  for (const a of argv) {
+    if (a.startsWith("-")) break;
+    const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
+    const next = subs?.[a];
+    if (!next) break;
+    parent = cmd;
+    cmd = await (typeof next === "function" ? next() : next);
+  }
+  return [cmd, parent];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    out(versionLine());
+    return EXIT.ok;
+  }
+  const args = argv.filter((a) => !GLOBAL_FLAGS.has(a));
+  if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
+  if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
+    const [cmd, parent] = await resolveCommand(args.filter((a) => a !== "--help" && a !== "-h"));
+    out(await renderUsage(cmd, parent));
+    return args.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
+  for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
+  if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);
+  try {
+    const { result } = await runCommand(root, { rawArgs: args });
+    await flushStdout();
+    return typeof result === "number" ? result : EXIT.ok;
+  } catch (e) {
+    if (e instanceof OuroAbort) return report(e.error);
+    const msg = describeUnknown(e);
+    // citty reports bad usage by throwing CLIError; show it as a usage error with the command's help.
+    if ((e as { name?: string }).name === "CLIError") {
+      return report({ kind: "badArgs", message: msg, hint: "see --help" });
+    }
+    if (process.env.OUROBOROS_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return report({ kind: "failure", message: `unexpected: ${msg}`, hint: "run with OUROBOROS_DEBUG=1 for details" });
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,65 @@
+/**
+ * The only place that writes product output to stdout. Logs go to stderr via consola.
+ * A closed pipe (`| head -1`) ends the process quietly with exit 0.
+ */
+import { createConsola } from "consola";
+import Table from "cli-table3";
+
+let quietPipe = false;
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") {
+    quietPipe = true;
+    process.exit(0);
+  }
+});
+
+export const colorEnabled = (): boolean => {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
+  if (process.argv.includes("--no-color")) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== "0") return true;
+  return Boolean(process.stderr.isTTY);
+};
+
+export const log = createConsola({
+  stdout: process.stderr,
+  stderr: process.stderr,
+  level: process.argv.includes("--quiet") || process.argv.includes("-q") ? 1 : process.env.OUROBOROS_DEBUG ? 4 : 3,
+  fancy: colorEnabled(),
+  formatOptions: { colors: colorEnabled(), date: false, compact: true },
+});
+
+/** Write one chunk of product output. Returns false once the reader has gone away. */
+export function out(text: string): boolean {
+  if (quietPipe) return false;
+  try {
+    return process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
+    throw e;
+  }
+}
+
+export const SCHEMA_VERSION = "ouroboros/v1";
+
+/** One JSON document with a schema marker. */
+export function outJson(kind: string, value: Record<string, unknown>): void {
+  out(JSON.stringify({ schema: `${SCHEMA_VERSION}/${kind}`, ...value }, null, 2));
+}
+
+export function table(head: string[], rows: (string | number)[][]): string {
+  const t = new Table({
+    head,
+    style: { head: colorEnabled() && process.stdout.isTTY ? ["cyan"] : [], border: colorEnabled() && process.stdout.isTTY ? ["grey"] : [] },
+    wordWrap: true,
+  });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+/** Resolve once stdout has drained (large outputs before exit). */
+export function flushStdout(): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.writableLength === 0) resolve();
+    else process.stdout.once("drain", () => resolve());
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Load config: defaults < config.yaml < environment. Every value knows its source,
+ * so `config show` can say where it came from.
+ */
+import { existsSync } from "node:fs";
+import * as v from "valibot";
+import { fail, ok, type Result } from "../errors.ts";
+import { formatProblem } from "../util/problems.ts";
+import { readTextFile } from "../util/text-file.ts";
+import { issuesToProblems, parseYaml } from "../util/yaml-source.ts";
+import { paths } from "./paths.ts";
+import { ConfigSchema, defaultConfig, type Config } from "./schema.ts";
+
+export type Source = "default" | "config" | `env:${string}`;
+export interface LoadedConfig {
+  config: Config;
+  file: string;
+  fileExists: boolean;
+  sources: Record<string, Source>;
+}
+
+/** env var → config dot path (spec cli.md §5, "env beats config"). */
+export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
+  ["OUROBOROS_AGENT_RUNTIME", "orchestrator.runtime_backend"],
+  ["OUROBOROS_RUNTIME", "orchestrator.runtime_backend"],
+  ["OUROBOROS_LLM_BACKEND", "llm.backend"],
+  ["OUROBOROS_CLI_PATH", "orchestrator.cli_path"],
+  ["OUROBOROS_CODEX_CLI_PATH", "orchestrator.codex_cli_path"],
+  ["OUROBOROS_OPENCODE_CLI_PATH", "orchestrator.opencode_cli_path"],
+  ["OUROBOROS_GEMINI_CLI_PATH", "orchestrator.gemini_cli_path"],
+  ["OUROBOROS_COPILOT_CLI_PATH", "orchestrator.copilot_cli_path"],
+  ["OUROBOROS_KIRO_CLI_PATH", "orchestrator.kiro_cli_path"],
+  ["OUROBOROS_HERMES_CLI_PATH", "orchestrator.hermes_cli_path"],
+  ["OUROBOROS_MAX_PARALLEL_WORKERS", "orchestrator.max_parallel_workers"],
+  ["OUROBOROS_MAX_DECOMPOSITION_DEPTH", "orchestrator.max_decomposition_depth"],
+  ["OUROBOROS_AGENT_PERMISSION_MODE", "orchestrator.permission_mode"],
+  ["OUROBOROS_EXECUTION_MODEL", "execution.default_model"],
+];
+
+export function flatten(obj: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (obj && typeof obj === "object" && !Array.isArray(obj) && Object.keys(obj).length && prefix.split(".").length < 2) {
+    for (const [k, val] of Object.entries(obj)) flatten(val, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out[prefix] = obj;
+  return out;
+}
+
+export function getPath(obj: unknown, dotted: string): unknown {
+  let cur: unknown = obj;
+  for (const k of dotted.split(".")) {
+    if (!cur || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (!cur[k] || typeof cur[k] !== "object") cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+/** Coerce a string (env or `config set`) to the type the key's default has. */
+export function coerceLike(example: unknown, raw: string): unknown {
+  const t = raw.trim();
+  if (typeof example === "number") return t !== "" && Number.isFinite(Number(t)) ? Number(t) : raw;
+  if (typeof example === "boolean") {
+    if (/^(true|yes|on|1)$/i.test(t)) return true;
+    if (/^(false|no|off|0)$/i.test(t)) return false;
+    return raw;
+  }
+  if (example === null && /^(null|~)?$/i.test(t)) return null;
+  if (example !== null && typeof example === "object") {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return t;
+}
+
+/** Read the raw YAML object of the config file (no defaults applied). */
+export function readConfigFile(file: string): Result<{ raw: Record<string, unknown>; exists: boolean }> {
+  if (!existsSync(file)) return ok({ raw: {}, exists: false });
+  const text = readTextFile(file, 1_000_000);
+  if (!text.ok) {
+    if (text.error.code === "file.empty") return ok({ raw: {}, exists: true });
+    return fail("config", `${file}: ${text.error.message}`);
+  }
+  const { source, problems } = parseYaml(file, text.value);
+  if (!source) return fail("config", `invalid config file ${file}`, { details: problems.map(formatProblem) });
+  const data = source.data ?? {};
+  if (typeof data !== "object" || Array.isArray(data)) return fail("config", `${file}:1:1  -  config must be a mapping`);
+  const parsed = v.safeParse(ConfigSchema, data);
+  if (!parsed.success) {
+    const ps = issuesToProblems(source, parsed.issues, "config");
+    return fail("config", `invalid config: ${formatProblem(ps[0]!)}`, { details: ps.slice(1).map(formatProblem), hint: "fix the file or run `ouroboros config set`" });
+  }
+  return ok({ raw: data as Record<string, unknown>, exists: true });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = env.OUROBOROS_CONFIG || paths.config()): Result<LoadedConfig> {
+  const read = readConfigFile(file);
+  if (!read.ok) return read;
+  const merged = structuredClone(read.value.raw);
+  const sources: Record<string, Source> = {};
+  for (const key of Object.keys(flatten(defaultConfig()))) sources[key] = getPath(read.value.raw, key) === undefined ? "default" : "config";
+  // Earlier entries win: walk in reverse so OUROBOROS_AGENT_RUNTIME beats OUROBOROS_RUNTIME.
+  for (const [name, key] of [...ENV_OVERRIDES].reverse()) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") continue;
+    const example = getPath(defaultConfig(), key);
+    const value = key === "orchestrator.runtime_backend" ? raw.trim().toLowerCase() : coerceLike(example, raw);
+    setPath(merged, key, value);
+    sources[key] = `env:${name}`;
+  }
+  const parsed = v.safeParse(ConfigSchema, merged);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue.path?.map((p) => String(p.key)).join(".") ?? "";
+    const src = sources[key] ?? "config";
+    return fail("config", `invalid value for ${key} (from ${src}): ${issue.message}`);
+  }
+  return ok({ config: parsed.output, file, fileExists: read.value.exists, sources });
+}
