@@ -9,7 +9,7 @@ import { loadDotenvFiles } from "../config/dotenv.ts";
 import { paths } from "../config/paths.ts";
 import { versionLine } from "../version.ts";
 import { commands } from "./commands/index.ts";
-import { flushStdout, log, out } from "./output.ts";
+import { exitCode, flushStdout, log, out } from "./output.ts";
 
 const GLOBAL_FLAGS = new Set(["--no-color", "--quiet", "-q", "--verbose", "-v"]);
 
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { result } = await runCommand(root, { rawArgs: args });
     await flushStdout();
-    return typeof result === "number" ? result : EXIT.ok;
+    return typeof result === "number" ? result : exitCode();
   } catch (e) {
     if (e instanceof OuroAbort) return report(e.error);
     const msg = describeUnknown(e);

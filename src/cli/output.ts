@@ -63,3 +63,13 @@ export function flushStdout(): Promise<void> {
     else process.stdout.once("drain", () => resolve());
   });
 }
+
+/**
+ * citty drops a sub-command's return value, so commands report their exit code here;
+ * the CLI entry reads it once the command has finished.
+ */
+let commandExit = 0;
+export function exitCode(code?: number): number {
+  if (code !== undefined) commandExit = code;
+  return commandExit;
+}

@@ -19,10 +19,12 @@ export interface LoadedConfig {
   sources: Record<string, Source>;
 }
 
-/** env var → config dot path (spec cli.md §5, "env beats config"). */
+/**
+ * env var → config dot path (spec cli.md §5, "env beats config"). The runtime variables
+ * (OUROBOROS_AGENT_RUNTIME, OUROBOROS_RUNTIME) are resolved by runtime/selection.ts, which
+ * accepts aliases and names its source.
+ */
 export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
-  ["OUROBOROS_AGENT_RUNTIME", "orchestrator.runtime_backend"],
-  ["OUROBOROS_RUNTIME", "orchestrator.runtime_backend"],
   ["OUROBOROS_LLM_BACKEND", "llm.backend"],
   ["OUROBOROS_CLI_PATH", "orchestrator.cli_path"],
   ["OUROBOROS_CODEX_CLI_PATH", "orchestrator.codex_cli_path"],
@@ -109,12 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = env.OURO
   const merged = structuredClone(read.value.raw);
   const sources: Record<string, Source> = {};
   for (const key of Object.keys(flatten(defaultConfig()))) sources[key] = getPath(read.value.raw, key) === undefined ? "default" : "config";
-  // Earlier entries win: walk in reverse so OUROBOROS_AGENT_RUNTIME beats OUROBOROS_RUNTIME.
-  for (const [name, key] of [...ENV_OVERRIDES].reverse()) {
+  for (const [name, key] of ENV_OVERRIDES) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === "") continue;
     const example = getPath(defaultConfig(), key);
-    const value = key === "orchestrator.runtime_backend" ? raw.trim().toLowerCase() : coerceLike(example, raw);
+    const value = coerceLike(example, raw);
     setPath(merged, key, value);
     sources[key] = `env:${name}`;
   }

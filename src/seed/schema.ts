@@ -17,7 +17,7 @@ const laxNumber = (min: number, max: number) =>
     v.maxValue(max, `must be between ${min} and ${max}`),
   );
 const level = v.picklist(["low", "medium", "high"]);
-const isNone = (s: unknown) => typeof s === "string" && (s.trim() === "" || s.trim().toUpperCase() === "NONE");
+const isNone = (s: unknown) => s === null || s === undefined || (typeof s === "string" && (s.trim() === "" || s.trim().toUpperCase() === "NONE"));
 const TRIVIAL_ASSERTION = /^\s*(exit\s*(code)?\s*0|success(ful)?|passes|pass(ed)?|no errors?|ok)\s*\.?\s*$/i;
 
 const AcObject = v.pipe(

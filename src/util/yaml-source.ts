@@ -84,7 +84,8 @@ export function issuesToProblems(src: YamlSource, issues: readonly v.BaseIssue<u
     const keys = (issue.path ?? []).map((p) => p.key as string | number);
     const unknownKey = issue.type === "never" || (issue.type === "strict_object" && issue.expected === "never");
     const missing = issue.received === "undefined";
-    const pos = locate(src, keys, unknownKey);
+    // A missing field is reported at its parent's key: that is where it has to be added.
+    const pos = missing && keys.length ? locate(src, keys.slice(0, -1), true) : locate(src, keys, unknownKey);
     let message = issue.message;
     if (unknownKey) message = "unknown key";
     else if (missing) message = `required field is missing`;

@@ -1,0 +1,78 @@
+/**
+ * The typed event catalogue. Every event we write has a valibot payload schema here; payloads
+ * are loose objects because a version may gain fields but never rename or drop one.
+ * Unknown but well-formed dotted types are accepted (logs imported from newer versions).
+ */
+import * as v from "valibot";
+
+const sid = { session_id: v.string() };
+const loose = <T extends v.ObjectEntries>(e: T) => v.looseObject(e);
+const phase = v.picklist(["big_bang", "pal_router", "double_diamond", "resilience", "evaluation", "secondary_loop"]);
+export const PHASES = phase.options;
+export type PhaseName = (typeof PHASES)[number];
+
+export const TERMINAL_TYPES = ["orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled"] as const;
+export const SESSION_STARTED = "orchestrator.session.started";
+
+export const CATALOGUE = {
+  // Session lifecycle (aggregate "session", id = session id).
+  "orchestrator.session.started": loose({
+    ...sid,
+    execution_id: v.string(),
+    seed_id: v.string(),
+    seed_goal: v.string(),
+    runtime: v.optional(v.string()),
+    ac_count: v.optional(v.number()),
+    start_time: v.optional(v.string()),
+  }),
+  "orchestrator.session.resumed": loose({ ...sid, reason: v.optional(v.string()) }),
+  "orchestrator.session.paused": loose({ ...sid, reason: v.string(), resume_hint: v.optional(v.string()) }),
+  "orchestrator.session.completed": loose({ ...sid, summary: v.optional(v.string()), exit_condition: v.optional(v.nullable(v.string())) }),
+  "orchestrator.session.failed": loose({ ...sid, error: v.string(), error_type: v.optional(v.string()) }),
+  "orchestrator.session.cancelled": loose({ ...sid, reason: v.string(), cancelled_by: v.optional(v.string()) }),
+  "orchestrator.progress.updated": loose({ ...sid }),
+
+  // Pipeline phases.
+  "pipeline.phase.started": loose({ ...sid, phase, ac_id: v.optional(v.string()) }),
+  "pipeline.phase.completed": loose({ ...sid, phase, ac_id: v.optional(v.string()), duration_ms: v.optional(v.number()), outcome: v.string() }),
+  "pipeline.exit_condition.met": loose({ ...sid, name: v.string(), evidence: v.unknown() }),
+
+  // Seed and AC tree.
+  "seed.created": loose({ seed_id: v.string(), ambiguity: v.optional(v.number()), ac_count: v.number() }),
+  "ac.tree.built": loose({
+    ...sid,
+    nodes: v.array(loose({ ac_id: v.string(), parent: v.nullable(v.string()), depth: v.number(), position: v.number(), description: v.string() })),
+  }),
+  "execution.ac.status_changed": loose({ ...sid, ac_id: v.string(), status: v.string(), attempt: v.optional(v.number()) }),
+  "execution.ac.phase.started": loose({ ...sid, ac_id: v.string(), phase: v.string(), attempt: v.optional(v.number()) }),
+  "execution.ac.phase.completed": loose({ ...sid, ac_id: v.string(), phase: v.string(), attempt: v.optional(v.number()) }),
+  "execution.ac.attempt_judged": loose({ ...sid, ac_id: v.string(), outcome: v.string() }),
+  "execution.ac.token_attribution.reported": loose({ ...sid, ac_id: v.optional(v.string()), tokens: v.number(), cost_usd: v.number() }),
+  "routing.decision.made": loose({ ...sid, ac_id: v.string(), score: v.number(), tier: v.string() }),
+} as const satisfies Record<string, v.GenericSchema>;
+
+export type KnownEventType = keyof typeof CATALOGUE;
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+
+export function validatePayload(type: string, data: unknown): string | null {
+  if (!EVENT_TYPE_PATTERN.test(type)) return `event type '${type}' is not a dotted lower-case name`;
+  if (!data || typeof data !== "object" || Array.isArray(data)) return "payload must be a JSON object";
+  const schema = (CATALOGUE as Record<string, v.GenericSchema>)[type];
+  if (!schema) return null;
+  const r = v.safeParse(schema, data);
+  if (r.success) return null;
+  const i = r.issues[0];
+  return `${type}: ${i.path?.map((p) => String(p.key)).join(".") || "payload"}: ${i.message}`;
+}
+
+/** Keys that must never be stored (raw runtime dumps), at any depth. */
+const STRIP = /^(raw_.*|event_payloads?|subscribed_.*(event|payload).*)$/;
+export function stripForbidden(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripForbidden);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(value)) if (!STRIP.test(k)) out[k] = stripForbidden(val);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,159 @@
+/**
+ * The append-only event store. Appends are transactional (BEGIN IMMEDIATE) and update the
+ * projections in the same transaction; one `started` and at most one terminal event per session
+ * are enforced inside that transaction, so concurrent writers cannot both win.
+ */
+import type { Database, Statement } from "bun:sqlite";
+import { randomUUID } from "node:crypto";
+import * as v from "valibot";
+import { describeUnknown, fail, ok, type Result } from "../errors.ts";
+import { SESSION_STARTED, TERMINAL_TYPES, stripForbidden, validatePayload } from "./catalogue.ts";
+import { openReadonly, openWritable } from "./db.ts";
+import { NewEventSchema, rowToEvent, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
+import { Projector } from "./projections.ts";
+
+export type SkipReason = "duplicate_id" | "terminal_exists" | "already_started";
+export interface AppendResult {
+  stored: StoredEvent[];
+  skipped: { id: string; type: string; reason: SkipReason }[];
+}
+
+const TERMINAL = new Set<string>(TERMINAL_TYPES);
+
+export class EventStore {
+  private readonly insert: Statement;
+  private readonly sessionState: Statement;
+  private readonly projector: Projector;
+  private closed = false;
+
+  private constructor(readonly db: Database, readonly path: string) {
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+    );
+    this.sessionState = db.prepare(`SELECT start_event_id, terminal_event_id FROM sessions WHERE session_id = ?`);
+    this.projector = new Projector(db);
+  }
+
+  static open(path: string): Result<EventStore> {
+    const db = openWritable(path);
+    if (!db.ok) return db;
+    return ok(new EventStore(db.value, path));
+  }
+
+  /** Validate and normalise one event; returns the row or a reason. */
+  prepareEvent(input: unknown): Result<EventRow> {
+    const parsed = v.safeParse(NewEventSchema, input);
+    if (!parsed.success) {
+      const i = parsed.issues[0];
+      return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
+    }
+    const e = parsed.output;
+    const data = stripForbidden(e.data) as Record<string, unknown>;
+    const problem = validatePayload(e.type, data);
+    if (problem) return fail("invalidData", problem);
+    return ok({
+      seq: 0,
+      id: e.id ?? randomUUID(),
+      aggregate_type: e.aggregate_type,
+      aggregate_id: e.aggregate_id,
+      event_type: e.type,
+      payload: JSON.stringify(data),
+      timestamp: e.timestamp ? new Date(e.timestamp).toISOString() : new Date().toISOString(),
+      event_version: e.event_version,
+      consensus_id: e.consensus_id ?? null,
+      session_id: sessionOf({ aggregate_type: e.aggregate_type, aggregate_id: e.aggregate_id, data }),
+    });
+  }
+
+  append(event: NewEvent): Result<AppendResult> {
+    return this.appendBatch([event]);
+  }
+
+  /** Append many events in one transaction: all are validated first, so garbage never lands partially. */
+  appendBatch(events: readonly NewEvent[]): Result<AppendResult> {
+    const rows: EventRow[] = [];
+    for (const [i, e] of events.entries()) {
+      const r = this.prepareEvent(e);
+      if (!r.ok) return fail(r.error.kind, events.length > 1 ? `event #${i + 1}: ${r.error.message}` : r.error.message);
+      rows.push(r.value);
+    }
+    return this.appendRows(rows);
+  }
+
+  /** Rows already validated by prepareEvent (import uses this to validate a whole file first). */
+  appendRows(rows: readonly EventRow[]): Result<AppendResult> {
+    if (this.closed) return fail("failure", "event store is closed");
+    try {
+      const result = this.db.transaction(() => this.appendInTx(rows)).immediate();
+      return ok(result);
+    } catch (e) {
+      return fail("failure", `event append failed: ${describeUnknown(e)}`, { hint: "nothing from this batch was recorded" });
+    }
+  }
+
+  private appendInTx(rows: readonly EventRow[]): AppendResult {
+    const out: AppendResult = { stored: [], skipped: [] };
+    const counters = new Map<string, { n: number; seq: number; ts: string }>();
+    const seen = new Map<string, { started: boolean; terminal: boolean }>();
+    const state = (sid: string) => {
+      let s = seen.get(sid);
+      if (!s) {
+        const r = this.sessionState.get(sid) as { start_event_id: string | null; terminal_event_id: string | null } | null;
+        s = { started: Boolean(r?.start_event_id), terminal: Boolean(r?.terminal_event_id) };
+        seen.set(sid, s);
+      }
+      return s;
+    };
+    for (const row of rows) {
+      const sid = row.session_id;
+      if (sid && (row.event_type === SESSION_STARTED || TERMINAL.has(row.event_type))) {
+        const s = state(sid);
+        if (row.event_type === SESSION_STARTED && s.started) {
+          out.skipped.push({ id: row.id, type: row.event_type, reason: "already_started" });
+          continue;
+        }
+        if (TERMINAL.has(row.event_type) && s.terminal) {
+          out.skipped.push({ id: row.id, type: row.event_type, reason: "terminal_exists" });
+          continue;
+        }
+      }
+      const inserted = this.insert.get(
+        row.id, row.aggregate_type, row.aggregate_id, row.event_type, row.payload, row.timestamp, row.event_version, row.consensus_id, row.session_id,
+      ) as { seq: number } | null;
+      if (!inserted) {
+        out.skipped.push({ id: row.id, type: row.event_type, reason: "duplicate_id" });
+        continue;
+      }
+      const stored = rowToEvent({ ...row, seq: inserted.seq });
+      if (sid) {
+        if (row.event_type === SESSION_STARTED) state(sid).started = true;
+        if (TERMINAL.has(row.event_type)) state(sid).terminal = true;
+        this.projector.apply(stored);
+        const c = counters.get(sid) ?? { n: 0, seq: 0, ts: row.timestamp };
+        counters.set(sid, { n: c.n + 1, seq: inserted.seq, ts: row.timestamp });
+      }
+      out.stored.push(stored);
+    }
+    for (const [sid, c] of counters) this.projector.touch(sid, c.n, c.seq, c.ts);
+    return out;
+  }
+
+  /** Truncate the WAL (long-lived writers call this periodically and at close). */
+  checkpoint(): void {
+    try {
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // A busy reader only delays truncation; the next checkpoint will do it.
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.checkpoint();
+    this.db.close();
+  }
+}
+
+export { openReadonly };
