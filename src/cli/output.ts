@@ -24,7 +24,6 @@ export const log = createConsola({
   stdout: process.stderr,
   stderr: process.stderr,
   level: process.argv.includes("--quiet") || process.argv.includes("-q") ? 1 : process.env.OUROBOROS_DEBUG ? 4 : 3,
-  fancy: colorEnabled(),
   formatOptions: { colors: colorEnabled(), date: false, compact: true },
 });
 

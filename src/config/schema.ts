@@ -12,7 +12,8 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
 const str = (def: string) => v.optional(v.string(), def);
 const nstr = () => v.optional(v.nullable(v.string()), null);
 const bool = (def: boolean) => v.optional(v.boolean(), def);
-const section = <T extends v.ObjectEntries>(entries: T) => v.optional(v.strictObject(entries), {});
+// Every entry has a default, so `{}` parses to a complete section.
+const section = <T extends v.ObjectEntries>(entries: T) => v.optional(v.strictObject(entries), {} as v.InferInput<v.StrictObjectSchema<T, undefined>>);
 
 export const TIERS = ["frugal", "standard", "frontier"] as const;
 export const TierSchema = v.picklist(TIERS);

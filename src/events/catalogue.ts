@@ -49,6 +49,45 @@ export const CATALOGUE = {
   "execution.ac.attempt_judged": loose({ ...sid, ac_id: v.string(), outcome: v.string() }),
   "execution.ac.token_attribution.reported": loose({ ...sid, ac_id: v.optional(v.string()), tokens: v.number(), cost_usd: v.number() }),
   "routing.decision.made": loose({ ...sid, ac_id: v.string(), score: v.number(), tier: v.string() }),
+  "routing.tier.escalated": loose({ ...sid, ac_id: v.string(), from: v.string(), to: v.string() }),
+  "routing.tier.downgraded": loose({ ...sid, ac_id: v.string(), from: v.string(), to: v.string() }),
+  "routing.stagnation.detected": loose({ ...sid, ac_id: v.string() }),
+
+  // Runtime activity inside an AC attempt.
+  "execution.ac.attempt.dispatched": loose({ ...sid, ac_id: v.string(), attempt: v.number(), runtime: v.string() }),
+  "execution.runtime.handle": loose({ ...sid, ac_id: v.string(), handle: v.record(v.string(), v.unknown()) }),
+  "execution.tool.started": loose({ ...sid, ac_id: v.string(), tool_name: v.string(), tool_detail: v.optional(v.string()) }),
+  "execution.tool.completed": loose({ ...sid, ac_id: v.string(), tool_name: v.string(), is_error: v.optional(v.boolean()) }),
+  "execution.agent.message": loose({ ...sid, ac_id: v.string(), content_preview: v.string() }),
+  "execution.ac.heartbeat": loose({ ...sid, ac_id: v.string(), elapsed_seconds: v.number() }),
+  "execution.ac.stall_detected": loose({ ...sid, ac_id: v.string(), silent_seconds: v.number(), action: v.string() }),
+  "execution.verify.completed": loose({ ...sid, ac_id: v.string(), command: v.string(), exit_code: v.nullable(v.number()) }),
+
+  // Resilience.
+  "resilience.stagnation.detected": loose({ ...sid, ac_id: v.string(), pattern: v.string() }),
+  "resilience.lateral.activated": loose({ ...sid, ac_id: v.string(), persona: v.string() }),
+  "resilience.lateral.exhausted": loose({ ...sid, ac_id: v.string() }),
+
+  // Evaluation: every verdict carries its evidence.
+  "evaluation.stage.completed": loose({ ...sid, ac_id: v.optional(v.string()), stage: v.number(), outcome: v.string(), evidence: v.unknown() }),
+  "evaluation.consensus.triggered": loose({ ...sid, ac_id: v.optional(v.string()), trigger: v.string() }),
+  "evaluation.pipeline.completed": loose({ ...sid, ac_id: v.optional(v.string()), approved: v.boolean(), score: v.optional(v.number()) }),
+
+  // Secondary loop.
+  "todo.created": loose({ ...sid, todo_id: v.string(), description: v.string(), priority: v.string() }),
+  "todo.status.changed": loose({ ...sid, todo_id: v.string(), status: v.string() }),
+  "secondary.batch.completed": loose({ ...sid, status: v.string(), total: v.number(), ok: v.number(), failed: v.number(), skipped: v.number() }),
+  "lineage.generation.started": loose({ ...sid, generation: v.number() }),
+  "lineage.generation.completed": loose({ ...sid, generation: v.number() }),
+  "lineage.converged": loose({ ...sid, generation: v.number() }),
+  "lineage.stagnated": loose({ ...sid, generation: v.number() }),
+  "lineage.exhausted": loose({ ...sid, generation: v.number() }),
+
+  // Interview (aggregate "interview", id = interview id).
+  "interview.started": loose({ interview_id: v.string(), initial_context: v.string() }),
+  "interview.response.recorded": loose({ interview_id: v.string(), round_number: v.number() }),
+  "interview.completed": loose({ interview_id: v.string(), total_rounds: v.number() }),
+  "interview.failed": loose({ interview_id: v.string(), error: v.string() }),
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type KnownEventType = keyof typeof CATALOGUE;

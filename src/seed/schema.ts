@@ -69,7 +69,8 @@ const AcObject = v.pipe(
 export const AcSchema = v.pipe(
   v.union([v.string(), AcObject], "expected a string or an object with a description"),
   v.transform((raw) => {
-    const o = typeof raw === "string" ? { description: raw } : raw;
+    type RawAc = Exclude<typeof raw, string>;
+    const o: Partial<RawAc> = typeof raw === "string" ? { description: raw } : raw;
     const description = String(o.description ?? o.criterion ?? o.content ?? "").trim();
     const verify_command = isNone(o.verify_command) ? null : (o.verify_command as string).trim();
     const assertion = isNone(o.output_assertion) || TRIVIAL_ASSERTION.test(String(o.output_assertion)) ? null : (o.output_assertion as string);
