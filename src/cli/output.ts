@@ -50,6 +50,7 @@ export function table(head: string[], rows: (string | number)[][]): string {
     head,
     style: { head: colorEnabled() && process.stdout.isTTY ? ["cyan"] : [], border: colorEnabled() && process.stdout.isTTY ? ["grey"] : [] },
     wordWrap: true,
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const r of rows) t.push(r.map(String));
   return t.toString();

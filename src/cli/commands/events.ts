@@ -1,0 +1,89 @@
+/**
+ * `ouroboros events [session] [--follow] [--since ID|TIME] [--type GLOB] [--json]`
+ * plus `events export <session>` and `events import <file>`.
+ */
+import { defineCommand, runCommand, type CommandDef } from "citty";
+import { paths } from "../../config/paths.ts";
+import { EXIT, unwrap } from "../../errors.ts";
+import { openReadonly } from "../../events/db.ts";
+import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
+import { follow } from "../../events/follow.ts";
+import { exportSession, importFile } from "../../events/transfer.ts";
+import { forEachEvent, resolveSince, type EventFilter } from "../../events/read.ts";
+import { exitCode, log, out, outJson } from "../output.ts";
+
+const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
+const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
+
+function humanLine(r: EventRow): string {
+  const data = r.payload.length > 160 ? `${r.payload.slice(0, 157)}...` : r.payload;
+  return `${String(r.seq).padStart(6)}  ${r.timestamp}  ${r.event_type.padEnd(36)}  ${r.session_id ?? r.aggregate_id}  ${data}`;
+}
+
+const exportCmd = defineCommand({
+  meta: { name: "export", description: "Write one session's events as JSONL" },
+  args: { session: { type: "positional", required: true }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
+  run({ args }) {
+    const n = unwrap(exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, out));
+    log.info(`exported ${n} events`);
+    return exitCode(EXIT.ok);
+  },
+});
+
+const importCmd = defineCommand({
+  meta: { name: "import", description: "Import a JSONL event file (idempotent; all-or-nothing)" },
+  args: { file: { type: "positional", required: true }, json: { type: "boolean" }, ...dbArg },
+  run({ args }) {
+    const r = unwrap(importFile(dbPath(args.db), String(args.file)));
+    if (args.json) outJson("events-import", { ...r });
+    else out(`imported ${r.imported}, skipped ${r.skipped} already present (${r.lines} lines)`);
+    return exitCode(EXIT.ok);
+  },
+});
+
+export default defineCommand({
+  meta: { name: "events", description: "Print the event log (JSONL with --json), optionally following it; `events export <session>`, `events import <file>`" },
+  args: {
+    session: { type: "positional", required: false, description: "only this session" },
+    follow: { type: "boolean", alias: "f", description: "keep printing events as they are appended" },
+    since: { type: "string", description: "after this row number or event id, or from this ISO time" },
+    type: { type: "string", description: "event type glob, e.g. 'orchestrator.session.*'" },
+    limit: { type: "string", description: "at most N events (without --follow)" },
+    json: { type: "boolean", description: "one JSON object per line" },
+    ...dbArg,
+  },
+  async run({ args, rawArgs }) {
+    // citty cannot mix an optional positional with sub-commands, so dispatch them here.
+    const sub = ({ export: exportCmd, import: importCmd } as Record<string, CommandDef<any>>)[String(args.session)];
+    if (sub) {
+      await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
+      return exitCode();
+    }
+    const path = dbPath(args.db);
+    const db = unwrap(openReadonly(path));
+    const since = unwrap(resolveSince(db, args.since ? String(args.since) : undefined));
+    const limit = args.limit !== undefined ? Number(args.limit) : undefined;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
+    }
+    const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
+    const print = (r: EventRow) => out(args.json ? eventJsonLine(r) : humanLine(r));
+    let last = filter.afterSeq ?? 0;
+    if (db) forEachEvent(db, { ...filter, limit }, (r) => {
+      last = r.seq;
+      return print(r);
+    });
+    if (!args.follow) return exitCode(EXIT.ok);
+    const stop = new AbortController();
+    process.once("SIGINT", () => stop.abort());
+    process.once("SIGTERM", () => stop.abort());
+    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, print, {
+      signal: stop.signal,
+      open: () => {
+        const r = openReadonly(path);
+        return r.ok ? r.value : null;
+      },
+    });
+    return exitCode(EXIT.ok);
+  },
+});
