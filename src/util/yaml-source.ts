@@ -3,7 +3,7 @@
  * refuse multi-document files and alias bombs, and map data paths back to line:col.
  */
 import * as v from "valibot";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Tags } from "yaml";
 import type { Problem } from "./problems.ts";
 
 export interface YamlSource {
@@ -12,6 +12,14 @@ export interface YamlSource {
   lines: LineCounter;
   data: unknown;
 }
+
+/**
+ * YAML 1.1 booleans as upstream's loader (PyYAML) reads them: yes/no/on/off/true/false, but not
+ * the single letters y/n, which PyYAML keeps as strings (`name: n` must stay "n").
+ */
+const withoutLetters = (test: RegExp) => new RegExp(test.source.replace("Y|y|", "").replace("N|n|", ""));
+const customTags = (tags: Tags): Tags =>
+  tags.map((t) => (typeof t === "object" && t.tag === "tag:yaml.org,2002:bool" && t.test ? { ...t, test: withoutLetters(t.test) } : t));
 
 /** Upper bound on alias expansions; a legitimate seed uses a handful. */
 const MAX_ALIAS_COUNT = 100;
@@ -24,7 +32,7 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { version: "1.1", lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { version: "1.1", customTags, lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
     return { problems: [problem(0, "yaml.syntax", `YAML parse failed: ${(e as Error).message}`)] };
   }
@@ -88,6 +96,7 @@ export function issuesToProblems(src: YamlSource, issues: readonly v.BaseIssue<u
     const pos = missing && keys.length ? locate(src, keys.slice(0, -1), true) : locate(src, keys, unknownKey);
     let message = issue.message;
     if (unknownKey) message = "unknown key";
+    else if (message.startsWith("Invalid type:")) message = `expected ${issue.expected}, found ${issue.received}`;
     else if (missing) message = `required field is missing`;
     out.push({ file: src.file, line: pos.line, col: pos.col, path: dottedPath(keys), code: `${prefix}.${issue.type}`, message });
   }
