@@ -9,7 +9,7 @@ import { loadDotenvFiles } from "../config/dotenv.ts";
 import { paths } from "../config/paths.ts";
 import { versionLine } from "../version.ts";
 import { commands } from "./commands/index.ts";
-import { exitCode, flushStdout, log, out } from "./output.ts";
+import { colorEnabled, exitCode, flushStdout, log, out } from "./output.ts";
 
 const GLOBAL_FLAGS = new Set(["--no-color", "--quiet", "-q", "--verbose", "-v"]);
 
@@ -49,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
   if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
     const [cmd, parent] = await resolveCommand(args.filter((a) => a !== "--help" && a !== "-h"));
-    out(await renderUsage(cmd, parent));
+    const usage = await renderUsage(cmd, parent);
+    // citty colours its usage text unconditionally; keep escapes off pipes and NO_COLOR terminals.
+    out(colorEnabled() && process.stdout.isTTY ? usage : Bun.stripANSI(usage));
     return args.length === 0 ? EXIT.usage : EXIT.ok;
   }
   const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
