@@ -2,21 +2,22 @@
 /**
  * CLI entry. The one place where an OuroError becomes a message on stderr and an exit code.
  */
-import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
+import type { CommandDef } from "citty";
 import { join } from "node:path";
 import { EXIT, OuroAbort, describeUnknown, type OuroError } from "../errors.ts";
 import { loadDotenvFiles } from "../config/dotenv.ts";
 import { paths } from "../config/paths.ts";
-import { versionLine } from "../version.ts";
-import { commands } from "./commands/index.ts";
+import { VERSION, versionLine } from "../version.ts";
+import { commands, rootUsage } from "./commands/index.ts";
 import { colorEnabled, exitCode, flushStdout, log, out } from "./output.ts";
 
 const GLOBAL_FLAGS = new Set(["--no-color", "--quiet", "-q", "--verbose", "-v"]);
 
-export const root = defineCommand({
+// A plain CommandDef: citty itself is imported only when a command runs (start-up budget).
+export const root: CommandDef = {
   meta: { name: "ouroboros", description: "Spec-first workflow engine for AI coding agents" },
   subCommands: commands,
-});
+};
 
 function report(e: OuroError): number {
   const hint = e.hint ? ` (${e.hint})` : "";
@@ -48,8 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => !GLOBAL_FLAGS.has(a));
   if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
   if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
-    const [cmd, parent] = await resolveCommand(args.filter((a) => a !== "--help" && a !== "-h"));
-    const usage = await renderUsage(cmd, parent);
+    const path = args.filter((a) => a !== "--help" && a !== "-h");
+    const [cmd, parent] = await resolveCommand(path);
+    // The root help is static so that it loads no command module (start-up budget).
+    const usage = cmd === root ? rootUsage(VERSION) : await (await import("citty")).renderUsage(cmd, parent);
     // citty colours its usage text unconditionally; keep escapes off pipes and NO_COLOR terminals.
     out(colorEnabled() && process.stdout.isTTY ? usage : Bun.stripANSI(usage));
     return args.length === 0 ? EXIT.usage : EXIT.ok;
@@ -58,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
   if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);
   try {
+    const { runCommand } = await import("citty");
     const { result } = await runCommand(root, { rawArgs: args });
     await flushStdout();
     return typeof result === "number" ? result : exitCode();

@@ -2,8 +2,8 @@
  * The only place that writes product output to stdout. Logs go to stderr via consola.
  * A closed pipe (`| head -1`) ends the process quietly with exit 0.
  */
-import { createConsola } from "consola";
-import Table from "cli-table3";
+import type { ConsolaInstance } from "consola";
+import type Table from "cli-table3";
 
 let quietPipe = false;
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -20,12 +20,33 @@ export const colorEnabled = (): boolean => {
   return Boolean(process.stderr.isTTY);
 };
 
-export const log = createConsola({
-  stdout: process.stderr,
-  stderr: process.stderr,
-  level: process.argv.includes("--quiet") || process.argv.includes("-q") ? 1 : process.env.OUROBOROS_DEBUG ? 4 : 3,
-  formatOptions: { colors: colorEnabled(), date: false, compact: true },
-});
+/**
+ * consola costs ~20 ms to load, more than the rest of start-up: create it on first use so
+ * commands that never log (--help, --version, JSON reads) do not pay for it.
+ */
+let consola: ConsolaInstance | undefined;
+function logger(): ConsolaInstance {
+  if (!consola) {
+    const { createConsola } = require("consola") as typeof import("consola");
+    consola = createConsola({
+      stdout: process.stderr,
+      stderr: process.stderr,
+      level: process.argv.includes("--quiet") || process.argv.includes("-q") ? 1 : process.env.OUROBOROS_DEBUG ? 4 : 3,
+      formatOptions: { colors: colorEnabled(), date: false, compact: true },
+    });
+  }
+  return consola;
+}
+type LogFn = (message: string, ...rest: unknown[]) => void;
+export const log: Record<"info" | "warn" | "error" | "success" | "start" | "debug" | "box", LogFn> = {
+  info: (m, ...r) => logger().info(m, ...r),
+  warn: (m, ...r) => logger().warn(m, ...r),
+  error: (m, ...r) => logger().error(m, ...r),
+  success: (m, ...r) => logger().success(m, ...r),
+  start: (m, ...r) => logger().start(m, ...r),
+  debug: (m, ...r) => logger().debug(m, ...r),
+  box: (m, ...r) => logger().box(m, ...r),
+};
 
 /** Write one chunk of product output. Returns false once the reader has gone away. */
 export function out(text: string): boolean {
@@ -46,7 +67,8 @@ export function outJson(kind: string, value: Record<string, unknown>): void {
 }
 
 export function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({
+  const TableCtor = require("cli-table3") as typeof Table;
+  const t = new TableCtor({
     head,
     style: { head: colorEnabled() && process.stdout.isTTY ? ["cyan"] : [], border: colorEnabled() && process.stdout.isTTY ? ["grey"] : [] },
     wordWrap: true,

@@ -1,6 +1,7 @@
 /**
- * The command tree. Each command lives in its own file; adding one is one line here.
- * Loaded lazily so `--help` and small commands do not pay for the big ones.
+ * The command tree. Each command lives in its own file; adding one is one line in `commands`
+ * (and its one-line summary in DESCRIPTIONS for the top-level help). Modules load lazily, so
+ * `--help` and small commands do not pay for the big ones.
  */
 import type { SubCommandsDef } from "citty";
 
@@ -11,3 +12,36 @@ export const commands: SubCommandsDef = {
   status: () => import("./status.ts").then((m) => m.default),
   config: () => import("./config.ts").then((m) => m.default),
 };
+
+/** Shown by `ouroboros --help` without loading any command module. */
+export const DESCRIPTIONS: Record<string, string> = {
+  seed: "Validate seed files (seed validate <file>...)",
+  run: "Run a seed through the six-phase pipeline (run workflow <seed> [--dry-run])",
+  events: "Print or follow the event log; export and import sessions",
+  status: "Sessions and their status, or one session's ACs, phases and cost",
+  config: "Show, read and change the configuration",
+  runtimes: "Agent CLIs: installed?, version, auth, capabilities",
+  tui: "Live dashboard of sessions and their ACs",
+  init: "Socratic interview that turns an idea into a seed",
+  auto: "Idea → interview → seed → run, answered by the model",
+  setup: "Register Ouroboros with an agent CLI (MCP server, skills)",
+  mcp: "MCP server for agent CLIs (mcp serve)",
+  cancel: "Cancel a running session",
+};
+
+export function rootUsage(version: string): string {
+  const names = Object.keys(commands);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = names.map((n) => `  ${n.padEnd(width)}  ${DESCRIPTIONS[n] ?? ""}`);
+  return [
+    `ouroboros ${version} — spec-first workflow engine for AI coding agents`,
+    "",
+    "USAGE  ouroboros <command> [options]",
+    "",
+    "COMMANDS",
+    ...lines,
+    "",
+    "GLOBAL  --json  --quiet/-q  --no-color  --version  --help",
+    "Use `ouroboros <command> --help` for a command's options.",
+  ].join("\n");
+}
