@@ -9,7 +9,7 @@ import * as v from "valibot";
 import { describeUnknown, fail, ok, type Result } from "../errors.ts";
 import { SESSION_STARTED, TERMINAL_TYPES, stripForbidden, validatePayload } from "./catalogue.ts";
 import { openReadonly, openWritable } from "./db.ts";
-import { NewEventSchema, rowToEvent, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
+import { NewEventSchema, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
 import { Projector } from "./projections.ts";
 
 export type SkipReason = "duplicate_id" | "terminal_exists" | "already_started";
@@ -19,6 +19,9 @@ export interface AppendResult {
 }
 
 const TERMINAL = new Set<string>(TERMINAL_TYPES);
+
+/** A validated row plus its decoded payload, so appends never re-parse what they just wrote. */
+export type PreparedRow = EventRow & { data: Record<string, unknown> };
 
 export class EventStore {
   private readonly insert: Statement;
@@ -41,8 +44,8 @@ export class EventStore {
     return ok(new EventStore(db.value, path));
   }
 
-  /** Validate and normalise one event; returns the row or a reason. */
-  prepareEvent(input: unknown): Result<EventRow> {
+  /** Validate and normalise one event; returns the row (with its decoded payload) or a reason. */
+  prepareEvent(input: unknown): Result<PreparedRow> {
     const parsed = v.safeParse(NewEventSchema, input);
     if (!parsed.success) {
       const i = parsed.issues[0];
@@ -63,6 +66,7 @@ export class EventStore {
       event_version: e.event_version,
       consensus_id: e.consensus_id ?? null,
       session_id: sessionOf({ aggregate_type: e.aggregate_type, aggregate_id: e.aggregate_id, data }),
+      data,
     });
   }
 
@@ -72,7 +76,7 @@ export class EventStore {
 
   /** Append many events in one transaction: all are validated first, so garbage never lands partially. */
   appendBatch(events: readonly NewEvent[]): Result<AppendResult> {
-    const rows: EventRow[] = [];
+    const rows: PreparedRow[] = [];
     for (const [i, e] of events.entries()) {
       const r = this.prepareEvent(e);
       if (!r.ok) return fail(r.error.kind, events.length > 1 ? `event #${i + 1}: ${r.error.message}` : r.error.message);
@@ -82,7 +86,7 @@ export class EventStore {
   }
 
   /** Rows already validated by prepareEvent (import uses this to validate a whole file first). */
-  appendRows(rows: readonly EventRow[]): Result<AppendResult> {
+  appendRows(rows: readonly PreparedRow[]): Result<AppendResult> {
     if (this.closed) return fail("failure", "event store is closed");
     try {
       const result = this.db.transaction(() => this.appendInTx(rows)).immediate();
@@ -92,7 +96,7 @@ export class EventStore {
     }
   }
 
-  private appendInTx(rows: readonly EventRow[]): AppendResult {
+  private appendInTx(rows: readonly PreparedRow[]): AppendResult {
     const out: AppendResult = { stored: [], skipped: [] };
     const counters = new Map<string, { n: number; seq: number; ts: string }>();
     const seen = new Map<string, { started: boolean; terminal: boolean }>();
@@ -125,7 +129,18 @@ export class EventStore {
         out.skipped.push({ id: row.id, type: row.event_type, reason: "duplicate_id" });
         continue;
       }
-      const stored = rowToEvent({ ...row, seq: inserted.seq });
+      const stored: StoredEvent = {
+        rowid: inserted.seq,
+        id: row.id,
+        type: row.event_type,
+        aggregate_type: row.aggregate_type,
+        aggregate_id: row.aggregate_id,
+        session_id: row.session_id,
+        timestamp: row.timestamp,
+        event_version: row.event_version,
+        consensus_id: row.consensus_id,
+        data: row.data,
+      };
       if (sid) {
         if (row.event_type === SESSION_STARTED) state(sid).started = true;
         if (TERMINAL.has(row.event_type)) state(sid).terminal = true;

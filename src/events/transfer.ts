@@ -5,10 +5,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as v from "valibot";
 import { fail, ok, type Result } from "../errors.ts";
-import { eventJsonLine, type EventRow } from "./envelope.ts";
+import { eventJsonLine } from "./envelope.ts";
 import { openReadonly } from "./db.ts";
 import { forEachEvent } from "./read.ts";
-import { EventStore } from "./store.ts";
+import { EventStore, type PreparedRow } from "./store.ts";
 
 const ImportLine = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
@@ -53,7 +53,7 @@ export function importFile(dbPath: string, file: string): Result<ImportReport> {
   if (!opened.ok) return opened;
   const store = opened.value;
   try {
-    const rows: EventRow[] = [];
+    const rows: PreparedRow[] = [];
     const bad: string[] = [];
     const lines = text.split("\n");
     lines.forEach((line, i) => {
