@@ -31,6 +31,7 @@ export const CATALOGUE = {
   "orchestrator.session.failed": loose({ ...sid, error: v.string(), error_type: v.optional(v.string()) }),
   "orchestrator.session.cancelled": loose({ ...sid, reason: v.string(), cancelled_by: v.optional(v.string()) }),
   "orchestrator.progress.updated": loose({ ...sid }),
+  "orchestrator.session.cancel_requested": loose({ ...sid, reason: v.string(), requested_by: v.optional(v.string()) }),
 
   // Pipeline phases.
   "pipeline.phase.started": loose({ ...sid, phase, ac_id: v.optional(v.string()) }),
@@ -43,6 +44,12 @@ export const CATALOGUE = {
     ...sid,
     nodes: v.array(loose({ ac_id: v.string(), parent: v.nullable(v.string()), depth: v.number(), position: v.number(), description: v.string() })),
   }),
+  "ac.decomposed": loose({
+    ...sid,
+    ac_id: v.string(),
+    nodes: v.array(loose({ ac_id: v.string(), parent: v.nullable(v.string()), depth: v.number(), position: v.number(), description: v.string() })),
+  }),
+  "ac.decomposition.decided": loose({ ...sid, ac_id: v.string(), disposition: v.picklist(["ATOMIC", "SPLIT", "UNKNOWN", "ESCALATED"]), reason: v.optional(v.string()) }),
   "execution.ac.status_changed": loose({ ...sid, ac_id: v.string(), status: v.string(), attempt: v.optional(v.number()) }),
   "execution.ac.phase.started": loose({ ...sid, ac_id: v.string(), phase: v.string(), attempt: v.optional(v.number()) }),
   "execution.ac.phase.completed": loose({ ...sid, ac_id: v.string(), phase: v.string(), attempt: v.optional(v.number()) }),

@@ -63,7 +63,7 @@ export class Projector {
       if (!d.ac_id) st.phaseRow!.run(s, str(d.phase), "running", e.timestamp, null);
     } else if (e.type === "pipeline.phase.completed") {
       if (!d.ac_id) st.phaseRow!.run(s, str(d.phase), str(d.outcome) ?? "completed", e.timestamp, e.timestamp);
-    } else if (e.type === "ac.tree.built" && Array.isArray(d.nodes)) {
+    } else if ((e.type === "ac.tree.built" || e.type === "ac.decomposed") && Array.isArray(d.nodes)) {
       for (const n of d.nodes as Record<string, unknown>[]) st.acInsert!.run(s, str(n.ac_id), num(n.position), str(n.parent), num(n.depth), str(n.description) ?? "", e.rowid);
       st.acCounts!.run(s);
     } else if (e.type === "execution.ac.status_changed") {
