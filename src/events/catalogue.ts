@@ -85,6 +85,7 @@ export const CATALOGUE = {
   "todo.status.changed": loose({ ...sid, todo_id: v.string(), status: v.string() }),
   "secondary.batch.completed": loose({ ...sid, status: v.string(), total: v.number(), ok: v.number(), failed: v.number(), skipped: v.number() }),
   "lineage.generation.started": loose({ ...sid, generation: v.number() }),
+  "execution.ac.refined": loose({ ...sid, ac_id: v.string(), generation: v.number(), description: v.string() }),
   "lineage.generation.completed": loose({ ...sid, generation: v.number() }),
   "lineage.converged": loose({ ...sid, generation: v.number() }),
   "lineage.stagnated": loose({ ...sid, generation: v.number() }),

@@ -11,6 +11,7 @@ import { checkArtifacts, runCheck, type CommandEvidence } from "./mechanical.ts"
 import { choosePersona, detectStagnation, lateralDirective, type Attempt, type Persona } from "./resilience.ts";
 import type { TierTracker } from "./routing.ts";
 import type { SessionLog } from "./session.ts";
+import { recordTodos } from "./secondary.ts";
 
 export interface WorkerContext {
   log: SessionLog;
@@ -86,6 +87,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     });
     resume = null;
     emit("execution.ac.token_attribution.reported", { ac_id: leaf.acId, tokens: diamond.tokens, cost_usd: diamond.costUsd });
+    if (diamond.outputs.deliver) recordTodos(ctx, diamond.outputs.deliver, leaf.acId);
     if (ctx.signal.aborted) return "cancelled";
 
     const verdict = await log.phase("evaluation", leaf.acId, async () => {

@@ -44,13 +44,15 @@ export interface SessionState {
   cancelRequested: string | null;
   todos: Map<string, TodoState>;
   exitConditionMet: string | null;
+  /** ACs whose decomposition was decided (ATOMIC, SPLIT, …): never asked twice. */
+  decided: Set<string>;
   lastSeq: number;
 }
 
 export function emptyState(sessionId: string): SessionState {
   return {
     sessionId, executionId: null, started: null, terminal: null, startedAt: null, acs: new Map(), treeBuilt: false,
-    phasesCompleted: new Set(), generation: 0, costUsd: 0, tokens: 0, cancelRequested: null, todos: new Map(), exitConditionMet: null, lastSeq: 0,
+    phasesCompleted: new Set(), generation: 0, costUsd: 0, tokens: 0, cancelRequested: null, todos: new Map(), exitConditionMet: null, decided: new Set(), lastSeq: 0,
   };
 }
 
@@ -91,6 +93,9 @@ export function applyEvent(s: SessionState, e: StoredEvent): SessionState {
     case "ac.decomposed":
       addNodes(s, d.nodes);
       s.treeBuilt = true;
+      break;
+    case "ac.decomposition.decided":
+      s.decided.add(str(d.ac_id));
       break;
     case "pipeline.phase.completed":
       if (!d.ac_id) s.phasesCompleted.add(str(d.phase));

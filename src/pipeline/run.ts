@@ -1,0 +1,226 @@
+/**
+ * The six-phase pipeline for one session: Big Bang → PAL Router → Double Diamond (with
+ * Resilience around every attempt and Evaluation of each) → session Evaluation → Secondary Loop.
+ * Every step is an event; a resumed session continues from the replayed log alone.
+ */
+import type { Config, Tier } from "../config/schema.ts";
+import type { EventStore } from "../events/store.ts";
+import type { StoredEvent } from "../events/envelope.ts";
+import { rowToEvent } from "../events/envelope.ts";
+import { queryEvents } from "../events/read.ts";
+import { fail, ok, type Result } from "../errors.ts";
+import { newId } from "../seed/ids.ts";
+import type { Seed } from "../seed/schema.ts";
+import { buildAcTree } from "../seed/tree.ts";
+import type { Agent } from "./agent.ts";
+import { workLeaf, type AcVerdict, type LeafSpec, type WorkerContext } from "./ac-worker.ts";
+import { decomposeTree, emitTree } from "./big-bang.ts";
+import { allPassed, firstMet, overallScore, type ExitHit } from "./exit-check.ts";
+import { acquireLock } from "./lock.ts";
+import { CHECKS, loadMechanical, runCheck } from "./mechanical.ts";
+import { routeAc } from "./router.ts";
+import { TierTracker } from "./routing.ts";
+import { evolve, runTodoBatch } from "./secondary.ts";
+import { SessionLog } from "./session.ts";
+import { emptyState, leaves, replay, rollUp, roots } from "./state.ts";
+
+export interface RunOptions {
+  store: EventStore;
+  agent: Agent;
+  runtime: string;
+  config: Config;
+  /** New session: the seed and where it came from. Resume: omit and pass resumeSessionId. */
+  seed?: Seed;
+  seedPath?: string;
+  resumeSessionId?: string;
+  projectDir: string;
+  parallel: number;
+  maxDepth: number;
+  skipSecondary?: boolean;
+  /** Ctrl-C: stop, stay resumable (no terminal event). */
+  interrupt?: AbortSignal;
+  onEvent?: (e: StoredEvent) => void;
+  onSessionId?: (id: string) => void;
+}
+
+export interface RunOutcome {
+  sessionId: string;
+  status: "completed" | "failed" | "cancelled" | "interrupted";
+  exitCondition: string | null;
+  summary: string;
+}
+
+function loadSession(store: EventStore, sessionId: string): SessionLog {
+  const rows = queryEvents(store.db, { session: sessionId });
+  return new SessionLog(store, replay(sessionId, rows.map(rowToEvent)));
+}
+
+export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
+  let log: SessionLog;
+  let seed: Seed;
+  if (o.resumeSessionId) {
+    log = loadSession(o.store, o.resumeSessionId);
+    if (!log.state.started) return fail("unknownId", `no session ${o.resumeSessionId}`, { hint: "`ouroboros status` lists sessions" });
+    if (log.state.terminal) return fail("usage", `session ${o.resumeSessionId} already ended (${log.state.terminal.type.split(".").pop()})`, { hint: "start a new run" });
+    seed = log.state.started.data.seed as Seed;
+  } else {
+    if (!o.seed) return fail("usage", "a seed is needed to start a session");
+    seed = o.seed;
+    log = new SessionLog(o.store, emptyState(newId.session()));
+    log.state.executionId = newId.execution();
+  }
+  const lock = acquireLock(log.sessionId);
+  if (!lock.ok) return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, { hint: `\`ouroboros cancel ${log.sessionId}\` stops it` });
+  if (o.onEvent) log.listeners.push(o.onEvent);
+  o.onSessionId?.(log.sessionId);
+  const stop = new AbortController();
+  const cancelWatch = setInterval(() => {
+    const rows = queryEvents(o.store.db, { session: log.sessionId, afterSeq: log.state.lastSeq, typeGlob: "orchestrator.session.cancel_requested" });
+    if (rows.length) {
+      log.state.cancelRequested = JSON.parse(rows[0]!.payload).reason ?? "cancelled";
+      stop.abort();
+    }
+  }, 200);
+  const onInterrupt = () => stop.abort();
+  o.interrupt?.addEventListener("abort", onInterrupt);
+  try {
+    return ok(await drive(o, log, seed, stop.signal));
+  } catch (e) {
+    // The log is intact up to the failing write; the session stays resumable.
+    return fail("failure", `pipeline stopped: ${e instanceof Error ? e.message : String(e)}`, { hint: `resume with --resume ${log.sessionId}` });
+  } finally {
+    clearInterval(cancelWatch);
+    o.interrupt?.removeEventListener("abort", onInterrupt);
+    lock.release();
+  }
+}
+
+async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSignal): Promise<RunOutcome> {
+  const emit = log.emit;
+  const s = log.state;
+  if (!s.started) {
+    emit("orchestrator.session.started", {
+      execution_id: s.executionId, seed_id: seed.metadata.seed_id, seed_goal: seed.goal, runtime: o.runtime, ac_count: seed.acceptance_criteria.length,
+      start_time: new Date().toISOString(), seed, seed_path: o.seedPath ?? null, project_dir: o.projectDir, parallel: o.parallel, max_decomposition_depth: o.maxDepth,
+    }, "session");
+  } else emit("orchestrator.session.resumed", { reason: "resume requested", last_seq: s.lastSeq, passed: leaves(s).filter((a) => a.status === "passed").map((a) => a.ac_id) }, "session");
+
+  const tree = buildAcTree(seed.acceptance_criteria).tree!;
+  const ctx: WorkerContext = { log, agent: o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal };
+  const finish = (status: RunOutcome["status"], summary: string, exit: ExitHit | null): RunOutcome => {
+    if (status === "interrupted") {
+      emit("orchestrator.session.paused", { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` }, "session");
+    } else if (status === "cancelled") emit("orchestrator.session.cancelled", { reason: s.cancelRequested ?? "cancelled", cancelled_by: "user" }, "session");
+    else if (status === "completed") emit("orchestrator.session.completed", { summary, exit_condition: exit?.name ?? null, score: overallScore(s) }, "session");
+    else emit("orchestrator.session.failed", { error: summary, error_type: "acceptance_failed", exit_condition: exit?.name ?? null }, "session");
+    return { sessionId: log.sessionId, status, exitCondition: exit?.name ?? null, summary };
+  };
+  const halted = () => (s.cancelRequested ? finish("cancelled", s.cancelRequested, null) : finish("interrupted", "interrupted", null));
+  const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
+    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.agent, signal, allowJudged });
+    if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
+    return hit;
+  };
+  const done = (phase: string) => s.phasesCompleted.has(phase);
+
+  if (!done("big_bang"))
+    await log.phase("big_bang", undefined, async () => {
+      if (!s.treeBuilt) emitTree(log, tree);
+      await decomposeTree(log, o.agent, seed.goal, o.maxDepth, o.projectDir, signal);
+      return { outcome: `${s.acs.size} nodes`, value: undefined };
+    });
+  if (signal.aborted) return halted();
+
+  const sourceOf = (acId: string) => {
+    let node = s.acs.get(acId)!;
+    while (node.parent) node = s.acs.get(node.parent)!;
+    const root = tree.nodes.find((n) => n.ac_id === node.ac_id);
+    return { root: node.ac_id, ac: acId === node.ac_id && root ? seed.acceptance_criteria[root.index]! : null };
+  };
+  const initialTier = (acId: string): Tier => (s.acs.get(acId)?.tier as Tier | null) ?? routeAc({ description: s.acs.get(acId)!.description, verify_command: sourceOf(acId).ac?.verify_command ?? null, depth: s.acs.get(acId)!.depth }).tier;
+  if (!done("pal_router"))
+    await log.phase("pal_router", undefined, async () => {
+      for (const leaf of leaves(s)) {
+        if (leaf.tier) continue;
+        const src = sourceOf(leaf.ac_id).ac;
+        const r = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const pinned = o.config.execution.default_model;
+        const model = pinned ?? o.config.economics.models[o.runtime]?.[r.tier] ?? null;
+        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null });
+      }
+      return { outcome: "routed", value: undefined };
+    });
+
+  const spec = (acId: string): LeafSpec => {
+    const a = s.acs.get(acId)!;
+    return { acId, description: a.description, source: sourceOf(acId).ac, initialTier: initialTier(acId), attemptsSoFar: a.attempts, resume: a.status === "executing" ? a.handle : null };
+  };
+  let exit: ExitHit | null = null;
+  if (!done("double_diamond")) {
+    emit("pipeline.phase.started", { phase: "double_diamond" }, "session");
+    emit("pipeline.phase.started", { phase: "resilience" }, "session");
+    const t0 = performance.now();
+    for (const level of tree.levels) {
+      if (signal.aborted || exit) break;
+      const queue: string[] = [];
+      for (const i of level) {
+        const root = tree.nodes[i]!;
+        const blockedBy = root.depends_on.map((d) => tree.nodes[d]!.ac_id).filter((dep) => rollUp(s, dep) !== "passed");
+        const rootLeaves = leaves(s).filter((l) => sourceOf(l.ac_id).root === root.ac_id && l.status !== "passed");
+        if (blockedBy.length) {
+          for (const l of rootLeaves) if (l.status !== "blocked") emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
+        } else queue.push(...rootLeaves.map((l) => l.ac_id));
+      }
+      const workers = Array.from({ length: Math.max(1, Math.min(o.parallel, queue.length)) }, async () => {
+        for (let next = queue.shift(); next && !signal.aborted && !exit; next = queue.shift()) {
+          const verdict: AcVerdict = await workLeaf(ctx, spec(next));
+          if (verdict !== "cancelled") exit ??= await exitHit(false);
+        }
+      });
+      await Promise.all(workers);
+    }
+    if (signal.aborted) return halted();
+    const summary = (st: string) => leaves(s).filter((a) => a.status === st).length;
+    const outcome = `passed ${summary("passed")}, failed ${summary("failed")}, stagnated ${summary("stagnated")}, blocked ${summary("blocked")}`;
+    emit("pipeline.phase.completed", { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
+    emit("pipeline.phase.completed", { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
+  }
+  // Assigned inside the workers, so TypeScript cannot narrow it here.
+  const early = exit as ExitHit | null;
+  if (early) return finish("completed", `exit condition '${early.name}' met`, early);
+
+  if (!done("evaluation"))
+    await log.phase("evaluation", undefined, async () => {
+      const mech = loadMechanical(o.projectDir);
+      const checks = [];
+      for (const k of CHECKS) {
+        const cmd = mech.config?.[k];
+        if (cmd) checks.push(await runCheck(k, cmd, o.projectDir, (mech.config?.timeout ?? 300) * 1000, mech.config?.allow ?? [], signal));
+      }
+      for (const c of checks) delete c.output;
+      const stage1 = !mech.config ? "skipped" : checks.some((c) => c.outcome === "failed") ? "failed" : checks.some((c) => c.outcome === "unverifiable") ? "unverifiable" : "passed";
+      emit("evaluation.stage.completed", { stage: 1, outcome: stage1, evidence: { checks, ...(mech.config ? {} : { reason: `no ${mech.file}` }), problems: mech.problems } });
+      const approved = allPassed(s) && stage1 !== "failed";
+      emit("evaluation.pipeline.completed", { approved, score: overallScore(s), roots: roots(s).map((r) => ({ ac_id: r.ac_id, status: rollUp(s, r.ac_id) })) });
+      return { outcome: approved ? "approved" : "rejected", value: undefined };
+    });
+  exit = await exitHit(true);
+  if (exit) return finish("completed", `exit condition '${exit.name}' met`, exit);
+
+  if (!done("secondary_loop"))
+    await log.phase("secondary_loop", undefined, async () => {
+      if (allPassed(s)) {
+        await runTodoBatch(ctx, o.skipSecondary ?? false);
+        return { outcome: "todos", value: undefined };
+      }
+      if (!o.config.execution.auto_evolve) return { outcome: "evolution disabled", value: undefined };
+      const ev = o.config.evolution;
+      const r = await evolve(ctx, ev.max_generations, ev.convergence_threshold, ev.stagnation_window, spec, async () => Boolean((exit = await exitHit(true))));
+      return { outcome: `evolution ${r.outcome} at generation ${r.generation}`, value: undefined };
+    });
+  if (signal.aborted) return halted();
+  exit ??= await exitHit(true);
+  const passed = allPassed(s);
+  const counts = `${roots(s).filter((r) => rollUp(s, r.ac_id) === "passed").length}/${roots(s).length} acceptance criteria passed`;
+  return finish(passed || exit ? "completed" : "failed", exit ? `exit condition '${exit.name}' met; ${counts}` : counts, exit);
+}
