@@ -11,6 +11,7 @@ export const commands: SubCommandsDef = {
   events: () => import("./events.ts").then((m) => m.default),
   status: () => import("./status.ts").then((m) => m.default),
   config: () => import("./config.ts").then((m) => m.default),
+  cancel: () => import("./cancel.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */
