@@ -53,4 +53,50 @@ export interface RuntimeDescriptor {
   readonly installHint: string;
   readonly auth: AuthInfo;
   readonly capabilities: Capabilities;
+  /** Which variables of our environment the child sees (spec runtimes.md §1.7). */
+  readonly env: EnvRules;
+  /** Startup/idle/total guards used when the task gives none (spec runtimes.md §1.8). */
+  readonly defaultTimeouts: Timeouts;
 }
+
+/** Child-environment policy: a small common base plus what this CLI needs for auth and config. */
+export interface EnvRules {
+  /** Exact variable names passed through. */
+  readonly pass: readonly string[];
+  /** Name prefixes passed through (e.g. "ANTHROPIC_"). */
+  readonly passPrefixes: readonly string[];
+  /** Removed even when a pass rule matches. */
+  readonly strip: readonly string[];
+  /** Set on every spawn. */
+  readonly set: Readonly<Record<string, string>>;
+}
+
+/** Milliseconds; 0 disables a guard. */
+export const TimeoutsSchema = v.object({
+  /** Spawn until the first stdout byte. */
+  startup_ms: v.pipe(v.number(), v.minValue(0)),
+  /** Longest silence between stdout chunks (stall watchdog). */
+  idle_ms: v.pipe(v.number(), v.minValue(0)),
+  /** Whole execution. */
+  total_ms: v.pipe(v.number(), v.minValue(0)),
+});
+export type Timeouts = v.InferOutput<typeof TimeoutsSchema>;
+
+/** One unit of work for an agent CLI. */
+export const TaskSchema = v.object({
+  prompt: v.pipe(v.string(), v.minLength(1, "prompt must not be empty")),
+  /** Absolute workspace directory the CLI runs in. */
+  cwd: v.pipe(v.string(), v.minLength(1)),
+  permission_mode: v.optional(PermissionModeSchema, "acceptEdits"),
+  model: v.optional(v.nullable(v.string()), null),
+  system_prompt: v.optional(v.nullable(v.string()), null),
+  /** null = the runtime's default tools; [] = no tools at all. */
+  tools: v.optional(v.nullable(v.array(v.string())), null),
+  /** Continue this native session (runtimes with targeted or partial resume). */
+  resume: v.optional(v.nullable(v.object({ session_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, "session id must match [A-Za-z0-9_-]+")) })), null),
+  reasoning_effort: v.optional(v.nullable(v.string()), null),
+  /** Per-guard overrides; missing ones come from the runtime's defaults. */
+  timeouts: v.optional(v.partial(TimeoutsSchema), {}),
+});
+export type TaskInput = v.InferInput<typeof TaskSchema>;
+export type Task = v.InferOutput<typeof TaskSchema>;

@@ -98,7 +98,7 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
         // Keep the raw text: the request is recorded either way.
       }
       const dialect = request.method === "POST" ? dialectOf(u.pathname) : null;
-      requests.push({ method: request.method, path: u.pathname, search: u.search, dialect, headers: Object.fromEntries(request.headers), body, at: Date.now() });
+      requests.push({ method: request.method, path: u.pathname, search: u.search, dialect, headers: Object.fromEntries(request.headers as unknown as Iterable<[string, string]>), body, at: Date.now() });
       if (u.pathname.endsWith("/count_tokens") || u.pathname.endsWith(":countTokens")) return Response.json({ input_tokens: 10, totalTokens: 10 });
       if (!dialect) {
         if (u.pathname.endsWith("/models")) return Response.json({ object: "list", data: [{ id: "mock-model", object: "model", owned_by: "mock" }] });

@@ -1,0 +1,30 @@
+/** Codex CLI: static facts (spec runtimes.md §1.4, §1.5, §2.2). */
+import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+
+export const descriptor: RuntimeDescriptor = {
+  name: "codex",
+  displayName: "Codex CLI",
+  binary: "codex",
+  pathEnv: "OUROBOROS_CODEX_CLI_PATH",
+  pathConfigKey: "codex_cli_path",
+  npmPackage: "@openai/codex",
+  versionArgs: ["--version"],
+  installHint: "npm install -g @openai/codex  (then `codex login`, or set OPENAI_API_KEY)",
+  auth: { method: "codex login (ChatGPT) or OPENAI_API_KEY", env_vars: ["OPENAI_API_KEY", "CODEX_API_KEY"], files: ["$CODEX_HOME/auth.json"] },
+  capabilities: {
+    skill_dispatch: true,
+    targeted_resume: true,
+    structured_output: true,
+    system_prompt_support: "translated",
+    tool_restriction_support: "translated",
+    permission_mode_support: "native",
+    reasoning_effort_support: "native",
+    model_override_support: "native",
+    enforceable_reasoning_efforts: ["minimal", "low", "medium", "high", "xhigh"],
+    subagent_orchestration: "internal",
+    model_discovery: false,
+    partial_resume: false,
+  },
+  env: { pass: [], passPrefixes: ["CODEX_", "OPENAI_", "AZURE_OPENAI_"], strip: ["CODEX_THREAD_ID", "CLAUDECODE"], set: {} },
+  defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
+};

@@ -1,0 +1,14 @@
+/** Codex CLI adapter: descriptor + argv builder + exec --json parser + setup plan. */
+import type { RuntimeAdapter } from "../../src/runtime/adapter.ts";
+import { buildInvocation } from "./argv.ts";
+import { descriptor } from "./descriptor.ts";
+import { createParser } from "./parser.ts";
+import { setup } from "./setup.ts";
+
+export const adapter: RuntimeAdapter = {
+  descriptor,
+  buildInvocation,
+  createParser: (task) => createParser(task.cwd, task.resume !== null),
+  setup,
+};
+export default adapter;

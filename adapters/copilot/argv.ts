@@ -1,0 +1,46 @@
+/**
+ * Task → `copilot -p <prompt> --output-format json …` (spec runtimes.md §2.5, §7.3): JSON events
+ * instead of upstream's plain text, `--resume=<id>`, tool names translated to Copilot's own.
+ */
+import { join } from "node:path";
+import { ok, type Result } from "../../src/errors.ts";
+import type { Task } from "../../src/runtime/contract.ts";
+import type { Invocation } from "../../src/runtime/adapter.ts";
+import { composeSections } from "../../src/runtime/prompt.ts";
+import { descriptor } from "./descriptor.ts";
+
+/** Contract tool names → Copilot's native tools. */
+export const COPILOT_TOOLS: Record<string, string> = { Bash: "bash", Read: "view", Write: "create", Edit: "edit", MultiEdit: "edit", Grep: "grep", Glob: "glob" };
+
+export function translateTools(tools: readonly string[]): string[] {
+  return [...new Set(tools.map((t) => COPILOT_TOOLS[t] ?? t))];
+}
+
+const INSTRUCTIONS_DIR = "ouroboros-instructions";
+
+/** COPILOT_CUSTOM_INSTRUCTIONS_DIRS with ~/.copilot/ouroboros-instructions appended once (spec §1.7). */
+export function instructionDirs(parent: Readonly<Record<string, string | undefined>>): string | null {
+  if (!parent.HOME) return null;
+  const ours = join(parent.HOME, ".copilot", INSTRUCTIONS_DIR);
+  const dirs = (parent.COPILOT_CUSTOM_INSTRUCTIONS_DIRS ?? "").split(",").map((d) => d.trim()).filter(Boolean);
+  if (!dirs.includes(ours)) dirs.push(ours);
+  return dirs.join(",");
+}
+
+export function buildInvocation(task: Task, binary: string, parentEnv: Readonly<Record<string, string | undefined>> = {}): Result<Invocation> {
+  const prompt = composeSections(task.prompt, task.system_prompt, null);
+  const argv = [binary, "-p", prompt, "--output-format", "json", "--no-color", "--log-level", "none", "--no-auto-update", "--no-ask-user"];
+  if (task.permission_mode === "default") argv.push("--available-tools=");
+  else {
+    argv.push(task.permission_mode === "bypassPermissions" ? "--allow-all" : "--allow-all-tools", "--add-dir", task.cwd);
+    if (task.tools !== null) argv.push(`--available-tools=${translateTools(task.tools).join(",")}`);
+  }
+  if (task.model) argv.push("--model", task.model);
+  const efforts = descriptor.capabilities.enforceable_reasoning_efforts ?? [];
+  if (task.reasoning_effort && efforts.includes(task.reasoning_effort)) argv.push("--reasoning-effort", task.reasoning_effort);
+  if (task.resume) argv.push(`--resume=${task.resume.session_id}`);
+  const dirs = instructionDirs(parentEnv);
+  const env: Record<string, string> = {};
+  if (dirs) env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS = dirs;
+  return ok({ argv, env, stdin: null });
+}

@@ -1,0 +1,19 @@
+/**
+ * Task → `gemini -p <prompt> -o stream-json …` (spec runtimes.md §2.4, §7.2). No
+ * `--non-interactive` (fatal on 0.61). `default` is coerced to auto_edit because a prompt would
+ * hang; `--skip-trust` because the workspace is ours. Resume by session uuid.
+ */
+import { ok, type Result } from "../../src/errors.ts";
+import type { PermissionMode, Task } from "../../src/runtime/contract.ts";
+import type { Invocation } from "../../src/runtime/adapter.ts";
+import { composeSections } from "../../src/runtime/prompt.ts";
+
+export const APPROVAL: Record<PermissionMode, string> = { default: "auto_edit", acceptEdits: "auto_edit", bypassPermissions: "yolo" };
+
+export function buildInvocation(task: Task, binary: string): Result<Invocation> {
+  const prompt = composeSections(task.prompt, task.system_prompt, task.tools);
+  const argv = [binary, "-p", prompt, "-o", "stream-json", "--approval-mode", APPROVAL[task.permission_mode], "--skip-trust"];
+  if (task.model) argv.push("-m", task.model);
+  if (task.resume) argv.push("--resume", task.resume.session_id);
+  return ok({ argv, env: {}, stdin: null });
+}

@@ -1,0 +1,29 @@
+/** Hermes agent CLI: static facts (spec runtimes.md §1.4, §1.5, §2.7). Not on npm. */
+import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+
+export const descriptor: RuntimeDescriptor = {
+  name: "hermes",
+  displayName: "Hermes",
+  binary: "hermes",
+  pathEnv: "OUROBOROS_HERMES_CLI_PATH",
+  pathConfigKey: "hermes_cli_path",
+  versionArgs: ["--version"],
+  installHint: "install Hermes ≥ 0.8 (pipx install hermes-agent, see its docs) and configure a provider in ~/.hermes/config.yaml",
+  auth: { method: "Hermes provider configuration (~/.hermes) or provider API keys", env_vars: ["OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"], files: ["~/.hermes/config.yaml", "~/.hermes/.env"] },
+  capabilities: {
+    skill_dispatch: true,
+    targeted_resume: true,
+    structured_output: true,
+    system_prompt_support: "translated",
+    tool_restriction_support: "translated",
+    permission_mode_support: "translated",
+    reasoning_effort_support: "ignored",
+    model_override_support: "native",
+    enforceable_reasoning_efforts: null,
+    subagent_orchestration: "none",
+    model_discovery: false,
+    partial_resume: false,
+  },
+  env: { pass: [], passPrefixes: ["HERMES_", "OPENROUTER_", "ANTHROPIC_", "OPENAI_", "NOUS_"], strip: ["CLAUDECODE"], set: {} },
+  defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
+};

@@ -1,0 +1,34 @@
+/**
+ * Task → `kiro-cli chat --no-interactive <trust flags> [--model] [--resume-id] "<prompt>"`
+ * (spec runtimes.md §1.6, §2.6). Only `--resume-id` is used: bare `--resume` means "most recent".
+ */
+import { ok, type Result } from "../../src/errors.ts";
+import type { Task } from "../../src/runtime/contract.ts";
+import type { Invocation } from "../../src/runtime/adapter.ts";
+import { composeKiro } from "../../src/runtime/prompt.ts";
+
+/** Contract tool names → Kiro trust categories (MCP tools stay in the prompt only). */
+const TRUST: Record<string, string> = { bash: "shell", shell: "shell", edit: "write", write: "write", multiedit: "write", read: "read", glob: "read", ls: "read", grep: "grep" };
+
+export function trustCategories(tools: readonly string[]): string[] {
+  return [...new Set(tools.map((t) => TRUST[t.toLowerCase()]).filter((c): c is string => c !== undefined))];
+}
+
+/** `claude-sonnet-4-6` → `claude-sonnet-4.6` (Kiro uses dotted versions). */
+export function kiroModel(model: string): string {
+  return model.replace(/-(\d+)-(\d+)$/, "-$1.$2");
+}
+
+export function trustFlags(task: Task): string[] {
+  if (task.permission_mode === "bypassPermissions") return ["--trust-all-tools"];
+  if (task.permission_mode === "default") return ["--trust-tools="];
+  return task.tools === null ? ["--trust-all-tools"] : [`--trust-tools=${trustCategories(task.tools).join(",")}`];
+}
+
+export function buildInvocation(task: Task, binary: string): Result<Invocation> {
+  const argv = [binary, "chat", "--no-interactive", ...trustFlags(task)];
+  if (task.model) argv.push("--model", kiroModel(task.model));
+  if (task.resume) argv.push("--resume-id", task.resume.session_id);
+  argv.push(composeKiro(task.prompt, task.system_prompt, task.tools));
+  return ok({ argv, env: {}, stdin: null });
+}

@@ -1,0 +1,30 @@
+/** Kiro CLI: static facts (spec runtimes.md §1.4, §1.5, §2.6). Not on npm: no npmPackage. */
+import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+
+export const descriptor: RuntimeDescriptor = {
+  name: "kiro",
+  displayName: "Kiro CLI",
+  binary: "kiro-cli",
+  pathEnv: "OUROBOROS_KIRO_CLI_PATH",
+  pathConfigKey: "kiro_cli_path",
+  versionArgs: ["--version"],
+  installHint: "install Kiro CLI from https://kiro.dev/cli (then `kiro-cli login`, or set KIRO_API_KEY for headless use)",
+  auth: { method: "Kiro sign-in (kiro-cli login) or KIRO_API_KEY", env_vars: ["KIRO_API_KEY"], files: ["~/.kiro/"] },
+  capabilities: {
+    skill_dispatch: true,
+    targeted_resume: false,
+    structured_output: false,
+    system_prompt_support: "translated",
+    tool_restriction_support: "native",
+    permission_mode_support: "translated",
+    reasoning_effort_support: "ignored",
+    model_override_support: "native",
+    enforceable_reasoning_efforts: null,
+    subagent_orchestration: "none",
+    model_discovery: false,
+    // The session id is not printed; a caller that learnt it elsewhere may pass --resume-id.
+    partial_resume: true,
+  },
+  env: { pass: [], passPrefixes: ["KIRO_", "AWS_"], strip: ["OUROBOROS_RUNTIME", "CLAUDECODE"], set: { OUROBOROS_SUBAGENT: "1" } },
+  defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
+};

@@ -1,0 +1,27 @@
+/**
+ * Task → `opencode run --pure --format json …` (spec runtimes.md §2.3, §7.4); prompt on stdin.
+ * bypassPermissions uses the documented `--auto` (1.18 silently accepts unknown flags such as
+ * upstream's --dangerously-skip-permissions). Effort maps to `--variant`.
+ */
+import { ok, type Result } from "../../src/errors.ts";
+import type { Task } from "../../src/runtime/contract.ts";
+import type { Invocation } from "../../src/runtime/adapter.ts";
+import { composeSections } from "../../src/runtime/prompt.ts";
+
+export function buildInvocation(task: Task, binary: string): Result<Invocation> {
+  const argv = [binary, "run", "--pure", "--format", "json"];
+  if (task.permission_mode === "bypassPermissions") argv.push("--auto");
+  if (task.model) argv.push("--model", task.model);
+  if (task.reasoning_effort) argv.push("--variant", task.reasoning_effort);
+  if (task.resume) argv.push("--session", task.resume.session_id);
+  return ok({ argv, env: {}, stdin: composeSections(task.prompt, task.system_prompt, task.tools) });
+}
+
+/**
+ * Plugin-mode gate (spec §2.3): MCP handlers hand work to the OpenCode bridge plugin only for
+ * backend opencode/opencode_cli with mode exactly "plugin"; anything else runs in-process.
+ */
+export function shouldDispatchViaPlugin(backend: string | null | undefined, mode: string | null | undefined): boolean {
+  const b = (backend ?? "").trim().toLowerCase();
+  return (b === "opencode" || b === "opencode_cli") && mode === "plugin";
+}

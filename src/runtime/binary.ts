@@ -1,0 +1,110 @@
+/**
+ * Where is a runtime's CLI and which version is it? Resolution (spec runtimes.md §1.5): env
+ * override > config path > PATH. The version comes from the npm package that ships the binary
+ * (no process start: the dry-run has 50 ms), else from `<bin> --version` with a 5 s cap.
+ */
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Config } from "../config/schema.ts";
+import type { RuntimeDescriptor, RuntimeName } from "./contract.ts";
+import { ADAPTERS } from "./registry.ts";
+
+export interface ResolvedBinary {
+  path: string;
+  source: "env" | "config" | "PATH";
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    const st = statSync(p);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Non-executable overrides are skipped (spec: copilot/kiro ignore them; we do so for all). */
+export function resolveBinary(name: RuntimeName, env: Readonly<Record<string, string | undefined>>, config: Config | null): ResolvedBinary | null {
+  const d = ADAPTERS[name].descriptor;
+  const fromEnv = env[d.pathEnv]?.trim();
+  if (fromEnv && isExecutableFile(fromEnv)) return { path: fromEnv, source: "env" };
+  const fromConfig = config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]];
+  if (typeof fromConfig === "string" && fromConfig.trim() && isExecutableFile(fromConfig.trim())) return { path: fromConfig.trim(), source: "config" };
+  const onPath = Bun.which(d.binary, { PATH: env.PATH ?? "" });
+  return onPath ? { path: onPath, source: "PATH" } : null;
+}
+
+/** The version of the npm package whose `bin` is this file, without running it. */
+function npmVersion(binaryPath: string): string | null {
+  let real: string;
+  try {
+    real = realpathSync(binaryPath);
+  } catch {
+    return null;
+  }
+  let dir = dirname(real);
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown; bin?: unknown };
+      const bins = typeof pkg.bin === "string" ? [pkg.bin] : pkg.bin && typeof pkg.bin === "object" ? Object.values(pkg.bin as Record<string, unknown>) : [];
+      // Only the package that owns this binary counts, not an unrelated enclosing project.
+      const owns = bins.some((b) => typeof b === "string" && safeReal(resolve(dir, b)) === real);
+      if (owns && typeof pkg.version === "string") return pkg.version;
+      if (bins.length || pkg.version) return null;
+    } catch {
+      // No (readable) package.json here: keep walking up.
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+function safeReal(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Version string (e.g. "2.1.197") or null when it cannot be determined. */
+export function runtimeVersion(binaryPath: string, versionArgs: readonly string[] = ["--version"]): string | null {
+  const fromPkg = npmVersion(binaryPath);
+  if (fromPkg) return fromPkg;
+  try {
+    const r = Bun.spawnSync([binaryPath, ...versionArgs], { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 5000 });
+    const m = /(\d+\.\d+\.\d+[\w.+-]*)/.exec(`${r.stdout.toString()}\n${r.stderr.toString()}`);
+    return r.exitCode === 0 && m ? m[1]! : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface RuntimeDescription {
+  name: RuntimeName;
+  display_name: string;
+  binary: string;
+  path_env: string;
+  config_key: string;
+  npm_package: string | null;
+  install_hint: string;
+  auth: RuntimeDescriptor["auth"];
+  capabilities: RuntimeDescriptor["capabilities"];
+}
+
+/** Static facts of every runtime, in registry order (no file system access). */
+export function describeRuntimes(): RuntimeDescription[] {
+  return Object.values(ADAPTERS).map(({ descriptor: d }) => ({
+    name: d.name,
+    display_name: d.displayName,
+    binary: d.binary,
+    path_env: d.pathEnv,
+    config_key: `orchestrator.${d.pathConfigKey}`,
+    npm_package: d.npmPackage ?? null,
+    install_hint: d.installHint,
+    auth: d.auth,
+    capabilities: d.capabilities,
+  }));
+}

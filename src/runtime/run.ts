@@ -1,0 +1,86 @@
+/**
+ * The runtime layer's entry point: run one task on one runtime and stream typed messages.
+ *
+ *   for await (const m of runTask("codex", { prompt, cwd }, { signal })) …   // ends with one `result`
+ *   const { result, messages } = await runTaskToResult("claude", task);
+ *
+ * Never throws: an unknown runtime, a bad task, a missing binary or a dead CLI all end as a
+ * `result` with `ok: false` and a typed error.
+ */
+import { statSync } from "node:fs";
+import * as v from "valibot";
+import type { Config } from "../config/schema.ts";
+import { TaskSchema, type TaskInput } from "./contract.ts";
+import { resolveBinary } from "./binary.ts";
+import { childEnv } from "./env.ts";
+import { failedResult, runtimeError, type ResultMessage, type RuntimeMessage } from "./messages.ts";
+import { getAdapter } from "./registry.ts";
+import { supervise } from "./supervisor.ts";
+
+export interface RunOptions {
+  /** Parent environment to filter for the child (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Loaded config, for orchestrator.<rt>_cli_path. */
+  config?: Config | null;
+  /** Explicit binary path: beats env and config. */
+  binary?: string;
+  signal?: AbortSignal;
+  /** Extra variable names to forward to the child (e.g. a custom provider key). */
+  passEnv?: readonly string[];
+  maxLineBytes?: number;
+  /** SIGTERM → SIGKILL grace on cancel/timeout (default 5000 ms). */
+  killGraceMs?: number;
+  onSpawn?: (pid: number) => void;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function* runTask(runtime: string, input: TaskInput, opts: RunOptions = {}): AsyncGenerator<RuntimeMessage> {
+  const adapter = getAdapter(runtime);
+  if (!adapter.ok) return yield failedResult(adapter.error);
+  const d = adapter.value.descriptor;
+  const parsed = v.safeParse(TaskSchema, input);
+  if (!parsed.success) {
+    const i = parsed.issues[0];
+    return yield failedResult(runtimeError("invalid_task", `invalid task${i?.path ? ` at ${i.path.map((p) => String(p.key)).join(".")}` : ""}: ${i?.message ?? "invalid"}`));
+  }
+  const task = parsed.output;
+  if (!isDir(task.cwd)) return yield failedResult(runtimeError("cwd_unavailable", `working directory ${task.cwd} does not exist`));
+  if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
+    return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
+  }
+  const env = opts.env ?? process.env;
+  const binary = opts.binary ?? resolveBinary(d.name, env, opts.config ?? null)?.path;
+  if (!binary) {
+    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint }));
+  }
+  const inv = adapter.value.buildInvocation(task, binary, env);
+  if (!inv.ok) return yield failedResult(runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}));
+  const childEnvR = childEnv(env, d.env, inv.value.env, opts.passEnv);
+  if (!childEnvR.ok) return yield failedResult(childEnvR.error);
+  yield* supervise({ argv: inv.value.argv, cwd: task.cwd, env: childEnvR.value, stdin: inv.value.stdin }, adapter.value.createParser(task), {
+    name: d.name,
+    timeouts: { ...d.defaultTimeouts, ...task.timeouts },
+    signal: opts.signal,
+    maxLineBytes: opts.maxLineBytes,
+    killGraceMs: opts.killGraceMs,
+    onSpawn: opts.onSpawn,
+  });
+}
+
+/** Drain a task: every message plus the final result. */
+export async function runTaskToResult(runtime: string, input: TaskInput, opts: RunOptions = {}): Promise<{ result: ResultMessage; messages: RuntimeMessage[] }> {
+  const messages: RuntimeMessage[] = [];
+  let result: ResultMessage | null = null;
+  for await (const m of runTask(runtime, input, opts)) {
+    messages.push(m);
+    if (m.type === "result") result = m;
+  }
+  return { result: result ?? failedResult(runtimeError("no_result", `${runtime} produced no result`)), messages };
+}
