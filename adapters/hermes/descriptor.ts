@@ -8,7 +8,7 @@ export const descriptor: RuntimeDescriptor = {
   pathEnv: "OUROBOROS_HERMES_CLI_PATH",
   pathConfigKey: "hermes_cli_path",
   versionArgs: ["--version"],
-  installHint: "install Hermes ≥ 0.8 (pipx install hermes-agent, see its docs) and configure a provider in ~/.hermes/config.yaml",
+  installHint: "install Hermes Agent ≥ 0.8 (see its install docs) and configure a provider in ~/.hermes/config.yaml",
   auth: { method: "Hermes provider configuration (~/.hermes) or provider API keys", env_vars: ["OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"], files: ["~/.hermes/config.yaml", "~/.hermes/.env"] },
   capabilities: {
     skill_dispatch: true,

@@ -12,6 +12,7 @@ export const commands: SubCommandsDef = {
   status: () => import("./status.ts").then((m) => m.default),
   config: () => import("./config.ts").then((m) => m.default),
   cancel: () => import("./cancel.ts").then((m) => m.default),
+  runtimes: () => import("./runtimes.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */
