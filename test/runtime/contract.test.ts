@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PermissionMode, TaskInput } from "../../src/runtime/contract.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
+import type { RunOptions } from "../../src/runtime/run.ts";
 import { cliEnv, type CliName } from "../lib/cli-env.ts";
 import { MOCK_FILE, MOCK_FILE_CONTENT, startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { BIN, cleanupTemps, drain, FAKES, groupMembers, tempDir } from "./helpers.ts";
@@ -42,7 +43,7 @@ for (const { rt, toolMode, model } of REAL) {
         await mock.stop();
       }
     }
-    const opts = (env: Record<string, string>, extra = {}) => ({ env, binary: bin, passEnv: ["MOCK_API_KEY"], killGraceMs: 2000, ...extra });
+    const opts = (env: Record<string, string>, extra: Partial<RunOptions> = {}): RunOptions => ({ env, binary: bin, passEnv: ["MOCK_API_KEY"], killGraceMs: 2000, ...extra });
     const task = (ws: string, extra: Partial<TaskInput> = {}): TaskInput => ({ prompt: "Reply with OK.", cwd: ws, model: model ?? null, timeouts: { startup_ms: 60_000, idle_ms: 30_000, total_ms: 80_000 }, ...extra });
 
     test("plain answer", async () => {
@@ -96,16 +97,16 @@ for (const { rt, toolMode, model } of REAL) {
     test("stalled model stream → watchdog fires", async () => {
       await withMock({ scenario: "stall" }, async (_mock, env, ws) => {
         const r = await drain(rt, task(ws, { timeouts: { startup_ms: 15_000, idle_ms: 2_500, total_ms: 60_000 } }), opts(env));
-        expect(["idle_timeout", "startup_timeout"]).toContain(r.result.error?.code);
+        expect(r.result.error?.code === "idle_timeout" || r.result.error?.code === "startup_timeout").toBe(true);
         expect(groupMembers(r.pid!)).toEqual([]);
       });
     }, T);
 
     test("crash mid-stream → typed error, helpers swept", async () => {
       await withMock({ scenario: "stall" }, async (mock, env, ws) => {
-        let pid: number | null = null;
-        void untilModelCalled(mock).then(() => pid !== null && process.kill(pid, "SIGKILL"));
-        const r = await drain(rt, task(ws), opts(env, { onSpawn: (p: number) => (pid = p) }));
+        const spawned: number[] = [];
+        void untilModelCalled(mock).then(() => spawned[0] !== undefined && process.kill(spawned[0], "SIGKILL"));
+        const r = await drain(rt, task(ws), opts(env, { onSpawn: (p: number) => void spawned.push(p) }));
         expect(r.result.ok).toBe(false);
         expect(r.result.error?.code).toBe("killed_by_signal");
         expect(groupMembers(r.pid!)).toEqual([]);
