@@ -13,6 +13,7 @@ export const commands: SubCommandsDef = {
   config: () => import("./config.ts").then((m) => m.default),
   cancel: () => import("./cancel.ts").then((m) => m.default),
   runtimes: () => import("./runtimes.ts").then((m) => m.default),
+  tui: () => import("./tui.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */

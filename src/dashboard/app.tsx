@@ -1,0 +1,135 @@
+/**
+ * The dashboard's root component: a session list and one session's live view. A single poll
+ * loop asks SQLite whether anything was committed (PRAGMA data_version, a few microseconds) and
+ * only then reads rows past the cursor, so an idle dashboard costs almost nothing.
+ */
+import { useApp, useInput, useWindowSize, type Key } from "ink";
+import { useEffect, useRef, useState } from "react";
+import type { SessionRow } from "../events/read.ts";
+import type { DashboardSource } from "./source.ts";
+import { reduceAll, type SessionView } from "./state.ts";
+import { KeyHelp, SessionList, SessionScreen } from "./views.tsx";
+
+export const POLL_MS = 50;
+const LIST_HELP = "↑/↓ j/k move  enter open  q quit";
+const SESSION_HELP = "↑/↓ j/k select AC  g/G first/last  PgUp/PgDn [/] scroll events  esc/s sessions  q quit";
+
+export interface AppProps {
+  source: DashboardSource;
+  initialSession: string | null;
+  /** Called after each frame that showed new events (benchmarks measure latency with it). */
+  onFrame?: (lastSeq: number) => void;
+}
+
+const NO_KEY = {} as Key;
+type Screen = { kind: "list" } | { kind: "session"; id: string };
+
+export function App({ source, initialSession, onFrame }: AppProps) {
+  const { exit } = useApp();
+  const { columns, rows } = useWindowSize();
+  const [screen, setScreen] = useState<Screen>(initialSession ? { kind: "session", id: initialSession } : { kind: "list" });
+  const [sessions, setSessions] = useState<SessionRow[]>([]);
+  const [listSel, setListSel] = useState(0);
+  const [view, setView] = useState<SessionView | null>(null);
+  const [acSel, setAcSel] = useState(0);
+  const [tailOffset, setTailOffset] = useState(0);
+  const [now, setNow] = useState(Date.now());
+  const cursor = useRef(0);
+
+  // Load the screen's first frame, then follow the log from its cursor.
+  useEffect(() => {
+    let loaded = false;
+    const refresh = () => {
+      if (screen.kind === "list") {
+        if (source.changed() || !loaded) setSessions(source.sessions());
+        loaded = true;
+        return;
+      }
+      if (!loaded) {
+        source.changed();
+        const v = source.load(screen.id);
+        if (!v) return;
+        loaded = true;
+        cursor.current = v.lastSeq;
+        setView(v);
+        return;
+      }
+      if (!source.changed()) return;
+      for (;;) {
+        const events = source.eventsAfter(screen.id, cursor.current);
+        if (!events.length) break;
+        cursor.current = events[events.length - 1]!.rowid;
+        setView((prev) => (prev ? reduceAll(prev, events) : prev));
+        if (events.length < 5000) break;
+      }
+    };
+    refresh();
+    const t = setInterval(refresh, POLL_MS);
+    return () => clearInterval(t);
+  }, [screen, source]);
+
+  useEffect(() => {
+    if (view && onFrame) onFrame(view.lastSeq);
+  }, [view, onFrame]);
+
+  // Elapsed times tick once a second, and only while the session can still change.
+  const live = screen.kind === "session" && view !== null && (view.status === "running" || view.status === "paused");
+  useEffect(() => {
+    if (!live) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [live]);
+
+  // Keys typed faster than a frame arrive as one chunk ("jjj"); handle them one by one.
+  useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const ch of input) onKey(ch, NO_KEY);
+    else onKey(input, key);
+  });
+
+  function onKey(input: string, key: Key) {
+    if (input === "q" || (key.ctrl && input === "c")) {
+      exit();
+      return;
+    }
+    if (screen.kind === "list") {
+      if (key.upArrow || input === "k") setListSel((i) => Math.max(0, i - 1));
+      else if (key.downArrow || input === "j") setListSel((i) => Math.min(Math.max(0, sessions.length - 1), i + 1));
+      else if (key.return || key.rightArrow) {
+        const s = sessions[listSel];
+        if (s) {
+          setView(null);
+          setAcSel(0);
+          setTailOffset(0);
+          setScreen({ kind: "session", id: s.session_id });
+        }
+      }
+      return;
+    }
+    const n = view?.order.length ?? 0;
+    if (key.upArrow || input === "k") setAcSel((i) => Math.max(0, i - 1));
+    else if (key.downArrow || input === "j") setAcSel((i) => Math.min(Math.max(0, n - 1), i + 1));
+    else if (input === "g") setAcSel(0);
+    else if (input === "G") setAcSel(Math.max(0, n - 1));
+    else if (key.pageUp || input === "[") setTailOffset((o) => Math.min(Math.max(0, (view?.tail.length ?? 1) - 1), o + 5));
+    else if (key.pageDown || input === "]") setTailOffset((o) => Math.max(0, o - 5));
+    else if (key.escape || input === "s" || key.leftArrow) {
+      setView(null);
+      setScreen({ kind: "list" });
+    }
+  }
+
+  const width = Math.max(20, columns);
+  const height = Math.max(6, rows - 1);
+  if (screen.kind === "list") {
+    return <SessionList sessions={sessions} selected={listSel} width={width} height={height} dbPath={source.path} message={source.error} />;
+  }
+  if (!view) {
+    return (
+      <>
+        <KeyHelp text={`loading session ${screen.id}…`} width={width} />
+        <KeyHelp text={SESSION_HELP} width={width} />
+      </>
+    );
+  }
+  return <SessionScreen v={view} selected={Math.min(acSel, Math.max(0, view.order.length - 1))} tailOffset={tailOffset} width={width} height={height} now={now} help={SESSION_HELP} />;
+}

@@ -1,0 +1,175 @@
+/**
+ * Presentational Ink components. Everything is sized from the terminal's rows and columns and
+ * every line is truncated, so an 80×24 window never wraps or scrolls the alternate screen.
+ */
+import { Box, Text } from "ink";
+import type { SessionRow } from "../events/read.ts";
+import { clock, formatCost, formatElapsed, formatTokens } from "./describe.ts";
+import { statusCounts, treeLabels, type AcView, type SessionView } from "./state.ts";
+
+export const GLYPH: Record<string, string> = {
+  pending: "○", executing: "◐", passed: "●", failed: "✖", blocked: "⊘", stagnated: "◌",
+  running: "◐", paused: "‖", completed: "●", cancelled: "⊘",
+};
+const COLOUR: Record<string, string> = {
+  executing: "yellow", running: "yellow", passed: "green", completed: "green", failed: "red", blocked: "magenta",
+  stagnated: "magenta", cancelled: "gray", paused: "cyan", approved: "green", rejected: "red",
+};
+const noColour = () => Boolean(process.env.NO_COLOR);
+const col = (key: string | null | undefined): string | undefined => (noColour() || !key ? undefined : COLOUR[key]);
+const PHASE_SHORT: Record<string, string> = {
+  big_bang: "BigBang", pal_router: "PAL", double_diamond: "Diamond", resilience: "Resil", evaluation: "Eval", secondary_loop: "2nd",
+};
+const PHASE_MARK: Record<string, string> = { running: "◐", completed: "✓", failed: "✖", skipped: "-" };
+
+const fit = (s: string, w: number): string => (w <= 0 ? "" : s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w));
+const ms = (iso: string | null): number => (iso ? Date.parse(iso) : NaN);
+
+function Line({ children, color, bold, dim, inverse }: { children: string; color?: string; bold?: boolean; dim?: boolean; inverse?: boolean }) {
+  return (
+    <Text wrap="truncate-end" color={noColour() ? undefined : color} bold={bold} dimColor={dim} inverse={inverse}>
+      {children}
+    </Text>
+  );
+}
+
+export function KeyHelp({ text, width }: { text: string; width: number }) {
+  return <Line dim>{fit(text, width)}</Line>;
+}
+
+export function SessionList(props: { sessions: SessionRow[]; selected: number; width: number; height: number; dbPath: string; message: string | null }) {
+  const { sessions, selected, width, height } = props;
+  const rows = Math.max(1, height - 3);
+  const start = Math.min(Math.max(0, selected - rows + 1), Math.max(0, sessions.length - rows));
+  const goalW = Math.max(10, width - 66);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Line bold>{fit(`ouroboros sessions (${sessions.length})  ${props.dbPath}`, width)}</Line>
+      <Line dim>{fit(`  ${"session".padEnd(18)} ${"status".padEnd(10)} ${"goal".padEnd(goalW)} ${"ACs".padEnd(7)} ${"cost".padEnd(8)} started`, width)}</Line>
+      {sessions.length === 0 ? <Line dim>{props.message ?? "  no sessions recorded yet (waiting for a run to start)"}</Line> : null}
+      {sessions.slice(start, start + rows).map((s, i) => {
+        const at = start + i;
+        const acs = `${s.acs_passed}/${s.acs_total}`;
+        const text = `${at === selected ? "›" : " "} ${fit(s.session_id, 18)} ${GLYPH[s.status] ?? "?"} ${fit(s.status, 8)} ${fit(s.goal ?? "", goalW)} ${fit(acs, 7)} ${fit(formatCost(s.cost_usd), 8)} ${(s.started_at ?? "").slice(0, 16).replace("T", " ")}`;
+        return (
+          <Line key={s.session_id} inverse={at === selected} color={col(s.status)}>
+            {fit(text, width)}
+          </Line>
+        );
+      })}
+    </Box>
+  );
+}
+
+function Header({ v, width, now }: { v: SessionView; width: number; now: number }) {
+  const end = v.endedAt ? ms(v.endedAt) : now;
+  const elapsed = Number.isFinite(ms(v.startedAt)) ? formatElapsed(end - ms(v.startedAt)) : "-";
+  const c = statusCounts(v);
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  const counts = `ACs ${c.passed ?? 0}/${total} passed${c.failed ? ` ${c.failed} failed` : ""}${c.executing ? ` ${c.executing} running` : ""}`;
+  const phases = Object.keys(PHASE_SHORT)
+    .map((p) => `${PHASE_SHORT[p]} ${PHASE_MARK[v.phases[p] ?? ""] ?? (v.phases[p] ? "✓" : "·")}`)
+    .join("  ");
+  return (
+    <Box flexDirection="column">
+      <Line bold color={col(v.status)}>
+        {fit(`${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`, width)}
+      </Line>
+      <Line>{fit(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>
+      <Line dim>{fit(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>
+    </Box>
+  );
+}
+
+function acRow(a: AcView, label: string, width: number, now: number): string {
+  const indent = "  ".repeat(Math.min(a.depth, 4));
+  const right = `${fit(a.status, 9)} ${fit(a.phase ?? "-", 8)} ${fit(a.tier ?? "-", 8)} ×${a.attempts} ${formatCost(a.costUsd).padStart(7)}`;
+  const tool = a.tool ? `  ▶ ${a.tool.name} ${formatElapsed(now - ms(a.tool.at))}` : "";
+  const left = `${indent}${GLYPH[a.status] ?? "?"} ${label} ${a.description}`;
+  const leftW = Math.max(8, width - right.length - 3);
+  if (width < 60) return fit(`${left}`, width - 12) + ` ${fit(a.status, 10)}`;
+  return `${fit(left + tool, leftW)} ${right}`;
+}
+
+function AcList(props: { v: SessionView; labels: Record<string, string>; selected: number; width: number; rows: number; now: number }) {
+  const { v, selected, rows } = props;
+  const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, v.order.length - rows));
+  return (
+    <Box flexDirection="column" height={rows + 1}>
+      <Line bold>{fit(`acceptance criteria${v.order.length > rows ? ` (${selected + 1}/${v.order.length})` : ""}`, props.width)}</Line>
+      {v.order.length === 0 ? <Line dim>  no AC tree yet</Line> : null}
+      {v.order.slice(start, start + rows).map((id, i) => {
+        const a = v.acs[id]!;
+        return (
+          <Line key={id} inverse={start + i === selected} color={col(a.status)}>
+            {fit(acRow(a, props.labels[id] ?? "?", props.width - 1, props.now), props.width)}
+          </Line>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** The selected AC: what it is doing now, and every verdict with its evidence. */
+export function detailLines(a: AcView, label: string, now: number): { text: string; color?: string }[] {
+  const out: { text: string; color?: string }[] = [];
+  out.push({ text: `${label} ${a.id}: ${a.description}` });
+  out.push({
+    text: `status ${a.status} · phase ${a.phase ?? "-"} · tier ${a.tier ?? "-"} · attempts ${a.attempts} · ${formatTokens(a.tokens)} tok · ${formatCost(a.costUsd)}`,
+    color: a.status,
+  });
+  if (a.tool) out.push({ text: `▶ tool in progress: ${a.tool.name} ${a.tool.detail} (${formatElapsed(now - ms(a.tool.at))})`, color: "executing" });
+  else if (a.lastTool) out.push({ text: `last tool: ${a.lastTool.name} ${a.lastTool.detail}${a.lastTool.error ? " (error)" : ""}` });
+  if (a.stall) out.push({ text: `stall: ${a.stall}`, color: "failed" });
+  if (a.persona) out.push({ text: `lateral persona: ${a.persona}` });
+  for (const e of a.evaluations) {
+    out.push({ text: `stage ${e.stage} ${e.outcome}${e.lines[0] ? `: ${e.lines[0]}` : ""}`, color: e.outcome === "passed" || e.outcome === "approved" ? "passed" : e.outcome === "failed" || e.outcome === "rejected" ? "failed" : undefined });
+    for (const l of e.lines.slice(1)) out.push({ text: `   ${l}` });
+  }
+  if (a.verdict) out.push({ text: `verdict: ${a.verdict.approved ? "approved" : "rejected"}${a.verdict.score !== null ? ` (score ${a.verdict.score})` : ""}`, color: a.verdict.approved ? "approved" : "rejected" });
+  return out;
+}
+
+export function SessionScreen(props: {
+  v: SessionView;
+  selected: number;
+  tailOffset: number;
+  width: number;
+  height: number;
+  now: number;
+  help: string;
+}) {
+  const { v, width, height, now } = props;
+  const labels = treeLabels(v);
+  const body = Math.max(6, height - 4); // header 3 + key help 1
+  const acRows = Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.4)));
+  const sel = v.acs[v.order[props.selected] ?? ""];
+  const detail = sel ? detailLines(sel, labels[sel.id] ?? "?", now) : [];
+  const detailRows = Math.min(detail.length, Math.max(2, Math.floor(body * 0.3)));
+  const tailRows = Math.max(1, body - (acRows + 1) - (detailRows + 1) - 1);
+  const end = Math.max(0, v.tail.length - props.tailOffset);
+  const tail = v.tail.slice(Math.max(0, end - tailRows), end);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Header v={v} width={width} now={now} />
+      <AcList v={v} labels={labels} selected={props.selected} width={width} rows={acRows} now={now} />
+      <Box flexDirection="column" height={detailRows + 1}>
+        <Line bold>{fit("selected AC", width)}</Line>
+        {detail.slice(0, detailRows).map((l, i) => (
+          <Line key={i} color={col(l.color)}>
+            {fit(l.text, width)}
+          </Line>
+        ))}
+      </Box>
+      <Box flexDirection="column" height={tailRows + 1}>
+        <Line bold>{fit(`events (${v.events})${props.tailOffset ? `  scrolled back ${props.tailOffset}` : ""}`, width)}</Line>
+        {tail.map((t) => (
+          <Line key={t.seq} dim={props.tailOffset > 0}>
+            {fit(`${clock(t.at)} ${t.ac ? `${labels[t.ac] ?? t.ac} ` : ""}${t.text}`, width)}
+          </Line>
+        ))}
+      </Box>
+      <KeyHelp text={props.help} width={width} />
+    </Box>
+  );
+}
