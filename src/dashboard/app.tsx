@@ -121,7 +121,7 @@ export function App({ source, initialSession, onFrame }: AppProps) {
   const width = Math.max(20, columns);
   const height = Math.max(6, rows - 1);
   if (screen.kind === "list") {
-    return <SessionList sessions={sessions} selected={listSel} width={width} height={height} dbPath={source.path} message={source.error} />;
+    return <SessionList sessions={sessions} selected={listSel} width={width} height={height} dbPath={source.path} message={source.error} help={LIST_HELP} />;
   }
   if (!view) {
     return (

@@ -75,6 +75,7 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
   const started = now();
   const views = new Map<string, SessionView>();
   let liveLines = 0;
+  let lastBlock = "";
   let frame = 0;
   let stopped = false;
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -138,6 +139,10 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
   /** Redraw in place: erase the previous live block, print permanent lines, then the new block. */
   function draw(permanent: string[]) {
     const block = stopped ? [] : liveBlock();
+    // Bursts of events that change nothing visible must not flood the terminal with redraws.
+    const key = block.join("\n");
+    if (!permanent.length && key === lastBlock) return;
+    lastBlock = key;
     let s = liveLines ? `\x1b[${liveLines}A\r\x1b[J` : "";
     for (const l of permanent) s += `${cut(l)}\n`;
     for (const l of block) s += `${l}\n`;

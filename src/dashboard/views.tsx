@@ -37,9 +37,9 @@ export function KeyHelp({ text, width }: { text: string; width: number }) {
   return <Line dim>{fit(text, width)}</Line>;
 }
 
-export function SessionList(props: { sessions: SessionRow[]; selected: number; width: number; height: number; dbPath: string; message: string | null }) {
+export function SessionList(props: { sessions: SessionRow[]; selected: number; width: number; height: number; dbPath: string; message: string | null; help: string }) {
   const { sessions, selected, width, height } = props;
-  const rows = Math.max(1, height - 3);
+  const rows = Math.max(1, height - 4);
   const start = Math.min(Math.max(0, selected - rows + 1), Math.max(0, sessions.length - rows));
   const goalW = Math.max(10, width - 66);
   return (
@@ -57,6 +57,8 @@ export function SessionList(props: { sessions: SessionRow[]; selected: number; w
           </Line>
         );
       })}
+      <Box flexGrow={1} />
+      <KeyHelp text={props.help} width={width} />
     </Box>
   );
 }
@@ -120,13 +122,14 @@ export function detailLines(a: AcView, label: string, now: number): { text: stri
   });
   if (a.tool) out.push({ text: `▶ tool in progress: ${a.tool.name} ${a.tool.detail} (${formatElapsed(now - ms(a.tool.at))})`, color: "executing" });
   else if (a.lastTool) out.push({ text: `last tool: ${a.lastTool.name} ${a.lastTool.detail}${a.lastTool.error ? " (error)" : ""}` });
+  // The verdict first: evidence lines below it are the first to be cut on a short screen.
+  if (a.verdict) out.push({ text: `verdict: ${a.verdict.approved ? "approved" : "rejected"}${a.verdict.score !== null ? ` (score ${a.verdict.score})` : ""}`, color: a.verdict.approved ? "approved" : "rejected" });
   if (a.stall) out.push({ text: `stall: ${a.stall}`, color: "failed" });
   if (a.persona) out.push({ text: `lateral persona: ${a.persona}` });
   for (const e of a.evaluations) {
     out.push({ text: `stage ${e.stage} ${e.outcome}${e.lines[0] ? `: ${e.lines[0]}` : ""}`, color: e.outcome === "passed" || e.outcome === "approved" ? "passed" : e.outcome === "failed" || e.outcome === "rejected" ? "failed" : undefined });
     for (const l of e.lines.slice(1)) out.push({ text: `   ${l}` });
   }
-  if (a.verdict) out.push({ text: `verdict: ${a.verdict.approved ? "approved" : "rejected"}${a.verdict.score !== null ? ` (score ${a.verdict.score})` : ""}`, color: a.verdict.approved ? "approved" : "rejected" });
   return out;
 }
 
@@ -142,10 +145,11 @@ export function SessionScreen(props: {
   const { v, width, height, now } = props;
   const labels = treeLabels(v);
   const body = Math.max(6, height - 4); // header 3 + key help 1
-  const acRows = Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.4)));
+  const acRows = Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
   const sel = v.acs[v.order[props.selected] ?? ""];
   const detail = sel ? detailLines(sel, labels[sel.id] ?? "?", now) : [];
-  const detailRows = Math.min(detail.length, Math.max(2, Math.floor(body * 0.3)));
+  // The event tail keeps at least 3 rows; the detail pane takes what the AC list leaves.
+  const detailRows = Math.min(detail.length, Math.max(2, body - (acRows + 1) - 1 - 4));
   const tailRows = Math.max(1, body - (acRows + 1) - (detailRows + 1) - 1);
   const end = Math.max(0, v.tail.length - props.tailOffset);
   const tail = v.tail.slice(Math.max(0, end - tailRows), end);

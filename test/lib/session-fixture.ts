@@ -12,7 +12,7 @@ import type { NewEvent } from "../../src/events/envelope.ts";
 
 export interface FixtureOptions {
   sessionId?: string;
-  /** Root ACs (the second one is decomposed into two children). At least 3. */
+  /** Root ACs (the second one is decomposed into two children). At least 4. */
   acs?: number;
   /** false leaves the last AC executing with a tool call in progress and the session running. */
   finished?: boolean;
@@ -31,7 +31,7 @@ const hex = (n: number, len = 12) => n.toString(16).padStart(len, "0").slice(-le
 
 /** The events of one session, without writing them (benchmarks build large stores from these). */
 export function sessionEvents(opts: FixtureOptions = {}): Fixture {
-  const roots = Math.max(3, opts.acs ?? 4);
+  const roots = Math.max(4, opts.acs ?? 4);
   const sessionId = opts.sessionId ?? `orch_${hex(Math.floor(Math.random() * 2 ** 40))}`;
   const executionId = `exec_${sessionId.slice(5)}`;
   const goal = opts.goal ?? "Build a command-line todo app with persistent storage";
