@@ -11,7 +11,8 @@ import { VERSION, versionLine } from "../version.ts";
 import { commands, rootUsage } from "./commands/index.ts";
 import { colorEnabled, exitCode, flushStdout, log, out } from "./output.ts";
 
-const GLOBAL_FLAGS = new Set(["--no-color", "--quiet", "-q", "--verbose", "-v"]);
+// Handled here for every command; --quiet/--verbose are passed through to the commands that use them.
+const GLOBAL_FLAGS = new Set(["--no-color"]);
 
 // A plain CommandDef: citty itself is imported only when a command runs (start-up budget).
 export const root: CommandDef = {

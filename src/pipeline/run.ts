@@ -185,10 +185,6 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     emit("pipeline.phase.completed", { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
     emit("pipeline.phase.completed", { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
   }
-  // Assigned inside the workers, so TypeScript cannot narrow it here.
-  const early = exit as ExitHit | null;
-  if (early) return finish("completed", `exit condition '${early.name}' met`, early);
-
   if (!done("evaluation"))
     await log.phase("evaluation", undefined, async () => {
       const mech = loadMechanical(o.projectDir);
@@ -204,11 +200,12 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       emit("evaluation.pipeline.completed", { approved, score: overallScore(s), roots: roots(s).map((r) => ({ ac_id: r.ac_id, status: rollUp(s, r.ac_id) })) });
       return { outcome: approved ? "approved" : "rejected", value: undefined };
     });
-  exit = await exitHit(true);
-  if (exit) return finish("completed", `exit condition '${exit.name}' met`, exit);
-
+  // Assigned inside the workers, so TypeScript cannot narrow it here.
+  exit = (exit as ExitHit | null) ?? (await exitHit(true));
   if (!done("secondary_loop"))
     await log.phase("secondary_loop", undefined, async () => {
+      // Every run shows all six phases; an exit condition that already fired skips this one.
+      if (exit) return { outcome: `skipped: exit condition '${exit.name}' met`, value: undefined };
       if (allPassed(s)) {
         await runTodoBatch(ctx, o.skipSecondary ?? false);
         return { outcome: "todos", value: undefined };

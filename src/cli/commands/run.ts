@@ -1,109 +1,38 @@
 /**
- * `ouroboros run workflow <seed> [--dry-run] [--runtime X] [--json]`
- * The dry-run makes no model call, no network request and no write: it validates everything a
- * real run needs and prints the plan.
+ * `ouroboros run workflow <seed> [--runtime X] [--dry-run] [--parallel N] [--json]`
+ * `ouroboros run workflow --resume <session>` (the seed is stored with the session).
  */
 import { defineCommand } from "citty";
-import { loadConfig } from "../../config/load.ts";
-import { EXIT, unwrap } from "../../errors.ts";
-import { buildPlan, plannedPhases, type Plan } from "../../pipeline/plan.ts";
-import { BINARY_FACTS, probeBinary, type RuntimeProbe } from "../../runtime/probe.ts";
-import { selectRuntime, type RuntimeChoice } from "../../runtime/selection.ts";
-import { formatProblem } from "../../util/problems.ts";
-import { exitCode, log, out, outJson, table } from "../output.ts";
+import { dryRun, printHuman, printJson } from "../run/dry-run.ts";
+import { executeRun } from "../run/execute.ts";
+import { exitCode } from "../output.ts";
 
-const runArgs = {
-  seed: { type: "positional", required: true, description: "seed YAML file" },
+export const runArgs = {
+  seed: { type: "positional", required: false, description: "seed YAML file (not needed with --resume)" },
   "dry-run": { type: "boolean", alias: "n", description: "validate and print the plan; no model call, no writes" },
   runtime: { type: "string", alias: "r", description: "claude | codex | opencode | gemini | copilot | kiro | hermes" },
+  resume: { type: "string", description: "continue this session from its event log" },
+  parallel: { type: "string", description: "independent ACs run at once (default orchestrator.max_parallel_workers = 3)" },
   "project-dir": { type: "string", description: "directory the agent works in" },
   "max-decomposition-depth": { type: "string", description: "0 disables decomposition (default 2)" },
+  "skip-secondary": { type: "boolean", description: "skip the deferred TODO batch" },
   strict: { type: "boolean", description: "treat seed warnings as errors" },
+  quiet: { type: "boolean", alias: "q", description: "only the result" },
+  verbose: { type: "boolean", alias: "v", description: "more progress detail (phases, tools, verdict evidence)" },
   json: { type: "boolean", description: "print one JSON document" },
 } as const;
-
-interface DryRunReport {
-  plan: Plan;
-  runtime: (RuntimeChoice & RuntimeProbe) | null;
-  runtimeError: string | null;
-  exit: number;
-}
-
-function dryRun(args: Record<string, unknown>): DryRunReport {
-  const config = unwrap(loadConfig());
-  const plan = buildPlan({
-    seedFile: String(args.seed),
-    config,
-    env: process.env,
-    projectDirFlag: args["project-dir"] as string | undefined,
-    depthFlag: args["max-decomposition-depth"] as string | undefined,
-    strict: Boolean(args.strict),
-  });
-  const choice = selectRuntime(args.runtime as string | undefined, process.env, config);
-  let runtime: DryRunReport["runtime"] = null;
-  let runtimeError: string | null = null;
-  if (!choice.ok) runtimeError = `${choice.error.message} (${choice.error.hint})`;
-  else {
-    const probe = probeBinary(BINARY_FACTS[choice.value.name], process.env, config.config);
-    runtime = { ...choice.value, ...probe };
-    if (!probe.found) runtimeError = `${choice.value.name} CLI '${BINARY_FACTS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
-  }
-  const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
-  return { plan, runtime, runtimeError, exit };
-}
-
-function printJson(r: DryRunReport): void {
-  const { plan } = r;
-  outJson("dry-run", {
-    ok: r.exit === 0,
-    seed: { path: plan.load.file, seed_id: plan.seed?.metadata.seed_id ?? null, goal: plan.seed?.goal ?? null },
-    errors: plan.errors,
-    warnings: plan.warnings,
-    setup_errors: [...plan.setupErrors, ...(r.runtimeError ? [r.runtimeError] : [])],
-    acs: plan.acs,
-    levels: plan.tree?.levels ?? [],
-    principles: plan.principles,
-    exit_conditions: plan.exitConditions,
-    runtime: r.runtime,
-    project_dir: plan.projectDir ?? null,
-    max_decomposition_depth: plan.depth ?? null,
-    phases: plannedPhases(),
-  });
-}
-
-function printHuman(r: DryRunReport): void {
-  const { plan } = r;
-  for (const p of plan.warnings) log.warn(formatProblem(p));
-  if (plan.seed) {
-    out(`seed     ${plan.load.file}  (${plan.seed.metadata.seed_id})`);
-    out(`goal     ${plan.seed.goal}`);
-  }
-  if (r.runtime) out(`runtime  ${r.runtime.name} (from ${r.runtime.source})  ${r.runtime.binary ?? "not found"}  ${r.runtime.version ?? ""}`);
-  if (plan.projectDir) out(`project  ${plan.projectDir.path} (from ${plan.projectDir.source})`);
-  if (plan.depth) out(`depth    max decomposition depth ${plan.depth.value} (from ${plan.depth.source})`);
-  out(`phases   ${plannedPhases().map((p) => p.phase).join(" → ")}  (planned)`);
-  if (plan.acs.length)
-    out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description])));
-  if (plan.principles.length) out(table(["principle", "weight", "normalised"], plan.principles.map((p) => [p.name, p.weight, p.normalized])));
-  if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, JSON.stringify(e.predicate)])));
-  for (const p of plan.errors) process.stderr.write(`${formatProblem(p)}\n`);
-  for (const e of plan.setupErrors) process.stderr.write(`error: ${e}\n`);
-  if (r.runtimeError) process.stderr.write(`error: ${r.runtimeError}\n`);
-  if (r.exit === 0) log.success("dry-run: the run could start");
-  else process.stderr.write(`error: dry-run found ${plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0)} problem(s); the run could not start\n`);
-}
 
 const workflow = defineCommand({
   meta: { name: "workflow", description: "Execute a seed through the six-phase pipeline (--dry-run: validate and plan only)" },
   args: runArgs,
-  run({ args }) {
-    if (!args["dry-run"]) {
-      return unwrap({ ok: false, error: { kind: "usage", message: "this build runs seeds with --dry-run only", hint: "pass --dry-run" } });
+  async run({ args }) {
+    if (args["dry-run"]) {
+      const report = dryRun(args);
+      if (args.json) printJson(report);
+      else printHuman(report);
+      return exitCode(report.exit);
     }
-    const report = dryRun(args);
-    if (args.json) printJson(report);
-    else printHuman(report);
-    return exitCode(report.exit);
+    return exitCode(await executeRun(args));
   },
 });
 

@@ -2,7 +2,7 @@
  * Standalone mock model: `bun test/lib/mock-model/serve.ts --port 0 --scenario plain [--text T]`.
  * Prints its base URL as the only stdout line, logs each request on stderr, runs until killed.
  */
-import { isScenario, SCENARIOS, startMockModel } from "./index.ts";
+import { isScenario, SCENARIOS, startMockModel, type ScenarioName } from "./index.ts";
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -10,11 +10,13 @@ function flag(name: string): string | undefined {
 }
 
 const scenario = flag("scenario") ?? "plain";
-if (!isScenario(scenario)) {
-  process.stderr.write(`unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}\n`);
+// "pipeline": the scripted model for whole pipeline runs (README demo).
+const pipeline = scenario === "pipeline" ? (await import("../pipeline-script.ts")).pipelineScript : undefined;
+if (!pipeline && !isScenario(scenario)) {
+  process.stderr.write(`unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}, pipeline\n`);
   process.exit(64);
 }
-const mock = await startMockModel({ scenario, port: Number(flag("port") ?? 0), text: flag("text") });
+const mock = await startMockModel({ ...(pipeline ? { script: pipeline } : { scenario: scenario as ScenarioName }), port: Number(flag("port") ?? 0), text: flag("text") });
 process.stdout.write(`${mock.url}\n`);
 let seen = 0;
 setInterval(() => {

@@ -1,0 +1,80 @@
+/** The dry-run report: everything a real run needs, checked with no model call and no writes. */
+import { loadConfig } from "../../config/load.ts";
+import { EXIT, unwrap } from "../../errors.ts";
+import { buildPlan, plannedPhases, type Plan } from "../../pipeline/plan.ts";
+import { BINARY_FACTS, probeBinary, type RuntimeProbe } from "../../runtime/probe.ts";
+import { selectRuntime, type RuntimeChoice } from "../../runtime/selection.ts";
+import { formatProblem } from "../../util/problems.ts";
+import { log, out, outJson, table } from "../output.ts";
+
+export interface DryRunReport {
+  plan: Plan;
+  runtime: (RuntimeChoice & RuntimeProbe) | null;
+  runtimeError: string | null;
+  exit: number;
+}
+
+export function dryRun(args: Record<string, unknown>): DryRunReport {
+  const config = unwrap(loadConfig());
+  const plan = buildPlan({
+    seedFile: String(args.seed),
+    config,
+    env: process.env,
+    projectDirFlag: args["project-dir"] as string | undefined,
+    depthFlag: args["max-decomposition-depth"] as string | undefined,
+    strict: Boolean(args.strict),
+  });
+  const choice = selectRuntime(args.runtime as string | undefined, process.env, config);
+  let runtime: DryRunReport["runtime"] = null;
+  let runtimeError: string | null = null;
+  if (!choice.ok) runtimeError = `${choice.error.message} (${choice.error.hint})`;
+  else {
+    const probe = probeBinary(BINARY_FACTS[choice.value.name], process.env, config.config);
+    runtime = { ...choice.value, ...probe };
+    if (!probe.found) runtimeError = `${choice.value.name} CLI '${BINARY_FACTS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
+  }
+  const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
+  return { plan, runtime, runtimeError, exit };
+}
+
+export function printJson(r: DryRunReport): void {
+  const { plan } = r;
+  outJson("dry-run", {
+    ok: r.exit === 0,
+    seed: { path: plan.load.file, seed_id: plan.seed?.metadata.seed_id ?? null, goal: plan.seed?.goal ?? null },
+    errors: plan.errors,
+    warnings: plan.warnings,
+    setup_errors: [...plan.setupErrors, ...(r.runtimeError ? [r.runtimeError] : [])],
+    acs: plan.acs,
+    levels: plan.tree?.levels ?? [],
+    principles: plan.principles,
+    exit_conditions: plan.exitConditions,
+    runtime: r.runtime,
+    project_dir: plan.projectDir ?? null,
+    max_decomposition_depth: plan.depth ?? null,
+    phases: plannedPhases(),
+  });
+}
+
+export function printHuman(r: DryRunReport): void {
+  const { plan } = r;
+  for (const p of plan.warnings) log.warn(formatProblem(p));
+  if (plan.seed) {
+    out(`seed     ${plan.load.file}  (${plan.seed.metadata.seed_id})`);
+    out(`goal     ${plan.seed.goal}`);
+  }
+  if (r.runtime) out(`runtime  ${r.runtime.name} (from ${r.runtime.source})  ${r.runtime.binary ?? "not found"}  ${r.runtime.version ?? ""}`);
+  if (plan.projectDir) out(`project  ${plan.projectDir.path} (from ${plan.projectDir.source})`);
+  if (plan.depth) out(`depth    max decomposition depth ${plan.depth.value} (from ${plan.depth.source})`);
+  out(`phases   ${plannedPhases().map((p) => p.phase).join(" → ")}  (planned)`);
+  if (plan.acs.length)
+    out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description])));
+  if (plan.principles.length) out(table(["principle", "weight", "normalised"], plan.principles.map((p) => [p.name, p.weight, p.normalized])));
+  if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, JSON.stringify(e.predicate)])));
+  for (const p of plan.errors) process.stderr.write(`${formatProblem(p)}\n`);
+  for (const e of plan.setupErrors) process.stderr.write(`error: ${e}\n`);
+  if (r.runtimeError) process.stderr.write(`error: ${r.runtimeError}\n`);
+  if (r.exit === 0) log.success("dry-run: the run could start");
+  else process.stderr.write(`error: dry-run found ${plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0)} problem(s); the run could not start\n`);
+}
+
