@@ -122,9 +122,13 @@ export function loadMechanical(projectDir: string): { config?: MechanicalConfig;
     return { file, problems: [{ line: err.line ?? 1, col: err.column ?? 1, message: err.message.split("\n")[0]! }] };
   }
   const parsed = v.safeParse(MechanicalSchema, raw);
+  // Position of the key's value (or of its first shell operator) for line:col reports.
   const lineOf = (key: string) => {
-    const i = text.split("\n").findIndex((l) => new RegExp(`^\\s*${key}\\s*=`).test(l));
-    return { line: i + 1 || 1, col: 1 };
+    const lines = text.split("\n");
+    const i = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*=`).test(l));
+    if (i < 0) return { line: 1, col: 1 };
+    const op = SHELL_OPERATORS.exec(lines[i]!);
+    return { line: i + 1, col: (op ? op.index : lines[i]!.indexOf("=") + 1) + 1 };
   };
   if (!parsed.success) return { file, problems: parsed.issues.map((i) => ({ ...lineOf(String(i.path?.[0]?.key ?? "")), message: `${i.path?.map((p) => String(p.key)).join(".") ?? ""}: ${i.message}` })) };
   const problems = CHECKS.flatMap((k) => {

@@ -13,6 +13,7 @@ import type { Problem } from "../util/problems.ts";
 import { locate } from "../util/yaml-source.ts";
 import { resolveProjectDir, type ProjectDir } from "./project-dir.ts";
 import { routeAc } from "./router.ts";
+import { loadMechanical, SHELL_OPERATORS } from "./mechanical.ts";
 
 export interface DepthChoice {
   value: number;
@@ -116,8 +117,17 @@ export function buildPlan(o: PlanOptions): Plan {
   if (depth.error) plan.setupErrors.push(depth.error);
   plan.depth = depth.depth;
 
+  seed.acceptance_criteria.forEach((ac, i) => {
+    if (ac.verify_command && SHELL_OPERATORS.test(ac.verify_command)) {
+      plan.errors.push(problem(["acceptance_criteria", i, "verify_command"], "seed.verify_command", "verify_command may not use shell operators (&&, ||, |, ;, >, <, backtick, $(); it runs as argv without a shell"));
+    }
+  });
   const dir = resolveProjectDir(o.seedFile, seed, o.projectDirFlag);
-  if (dir.ok) plan.projectDir = dir.value;
+  if (dir.ok) {
+    plan.projectDir = dir.value;
+    const mech = loadMechanical(dir.value.path);
+    for (const p of mech.problems) plan.errors.push({ file: mech.file, line: p.line, col: p.col, path: "mechanical", code: "mechanical.command", message: p.message });
+  }
   else if (dir.error.kind === "invalidData") plan.errors.push({ file: o.seedFile, line: 1, col: 1, path: "metadata", code: "seed.project_dir", message: dir.error.message });
   else plan.setupErrors.push(dir.error.message);
   return finish(plan, o.strict);

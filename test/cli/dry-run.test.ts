@@ -104,3 +104,24 @@ describe("CLI basics", () => {
     expect(JSON.parse(bad.stdout).files.map((f: { errors: { code: string }[] }) => f.errors[0]!.code)).toEqual(["yaml.alias_bomb", "file.missing"]);
   });
 });
+
+describe("dry-run refuses shell operators", () => {
+  test("a mechanical.toml line with && is a dry-run error with its line and column", async () => {
+    const dir = tempHome("mech-");
+    mkdirSync(join(dir, ".ouroboros"));
+    writeFileSync(join(dir, ".ouroboros", "mechanical.toml"), '# checks\nlint = "ruff check ."\ntest = "pytest -q && rm -rf /"\n');
+    const r = await runCli(["run", "workflow", join(ROOT, "examples/hello-cli.yaml"), "--dry-run", "--project-dir", dir, "--json"], { env: { PATH: fakeClaudePath() } });
+    expect(r.code).toBe(65);
+    const e = JSON.parse(r.stdout).errors.find((x: { code: string }) => x.code === "mechanical.command");
+    expect([e.line, e.col]).toEqual([3, 19]);
+    expect(e.message).toContain("shell operators");
+  });
+  test("a verify_command with a pipe is refused at its position", async () => {
+    const dir = tempHome("seedop-");
+    writeFileSync(join(dir, "s.yaml"), "goal: g\nacceptance_criteria:\n  - description: d\n    verify_command: cat x | grep y\nontology_schema: {name: n, description: d}\nmetadata: {}\n");
+    const r = await runCli(["run", "workflow", join(dir, "s.yaml"), "--dry-run", "--json"], { env: { PATH: fakeClaudePath() } });
+    expect(r.code).toBe(65);
+    const e = JSON.parse(r.stdout).errors[0];
+    expect([e.line, e.col, e.path]).toEqual([4, 21, "acceptance_criteria.0.verify_command"]);
+  });
+});
