@@ -76,10 +76,13 @@ describe("run workflow --dry-run", () => {
     expect(JSON.parse(r.stdout).runtime).toMatchObject({ name: "claude", source: "env:OUROBOROS_RUNTIME" });
   });
 
-  test("without --dry-run in this build: a clear usage error, never a silent run", async () => {
-    const r = await runCli(["run", "workflow", example]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")[0]).toMatch(/^error: /);
+  test("a real run validates first: no seed → 64, missing runtime CLI → 69, bad seed → 65, unknown session → 4", async () => {
+    expect((await runCli(["run", "workflow"])).code).toBe(64);
+    const missing = await runCli(["run", "workflow", example, "--runtime", "hermes"], { env: { PATH: "/usr/bin:/bin" } });
+    expect(missing.code).toBe(69);
+    expect(missing.stderr).toContain("hermes");
+    expect((await runCli(["run", "workflow", fixture("seeds/cycle.yaml")], { env: { PATH: fakeClaudePath() } })).code).toBe(65);
+    expect((await runCli(["run", "workflow", "--resume", "orch_nope"])).code).toBe(4);
   });
 });
 
