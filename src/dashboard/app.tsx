@@ -7,10 +7,16 @@ import { useApp, useInput, useWindowSize, type Key } from "ink";
 import { useEffect, useRef, useState } from "react";
 import type { SessionRow } from "../events/read.ts";
 import type { DashboardSource } from "./source.ts";
+import { nextElapsedChange } from "./describe.ts";
 import { reduceAll, type SessionView } from "./state.ts";
 import { KeyHelp, SessionList, SessionScreen } from "./views.tsx";
 
-export const POLL_MS = 50;
+/**
+ * Poll periods. With a directory watch, commits wake the dashboard at once and the slow poll is
+ * only a safety net; without one, one fast period plus a frame (≤ 33 ms) stays under 250 ms.
+ */
+export const POLL_MS = 80;
+export const WATCHED_POLL_MS = 500;
 const LIST_HELP = "↑/↓ j/k move  enter open  q quit";
 const SESSION_HELP = "↑/↓ j/k select AC  g/G first/last  PgUp/PgDn [/] scroll events  esc/s sessions  q quit";
 
@@ -63,22 +69,47 @@ export function App({ source, initialSession, onFrame }: AppProps) {
         if (events.length < 5000) break;
       }
     };
-    refresh();
-    const t = setInterval(refresh, POLL_MS);
-    return () => clearInterval(t);
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const wake = () => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        refresh();
+      }, 0);
+    };
+    let timer: ReturnType<typeof setInterval> | null = null;
+    let watched = false;
+    const tick = () => {
+      // Arm the watch once the database exists (it may appear only after the first run starts).
+      if (!watched && source.ready() && source.watch(wake)) {
+        watched = true;
+        if (timer) clearInterval(timer);
+        timer = setInterval(tick, WATCHED_POLL_MS);
+      }
+      refresh();
+    };
+    tick();
+    if (!timer) timer = setInterval(tick, POLL_MS);
+    return () => {
+      if (timer) clearInterval(timer);
+      if (pending) clearTimeout(pending);
+    };
   }, [screen, source]);
 
   useEffect(() => {
     if (view && onFrame) onFrame(view.lastSeq);
   }, [view, onFrame]);
 
-  // Elapsed times tick once a second, and only while the session can still change.
+  // Elapsed times are redrawn only when their text changes (each second early on, then each
+  // minute), and only while the session can still change: an idle dashboard stays idle.
   const live = screen.kind === "session" && view !== null && (view.status === "running" || view.status === "paused");
+  const selTool = view?.acs[view.order[acSel] ?? ""]?.tool?.at;
   useEffect(() => {
-    if (!live) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [live]);
+    if (!live || !view?.startedAt) return;
+    const t = Date.now();
+    const ages = [t - Date.parse(view.startedAt), ...(selTool ? [t - Date.parse(selTool)] : [])].filter(Number.isFinite);
+    const timer = setTimeout(() => setNow(Date.now()), nextElapsedChange(ages));
+    return () => clearTimeout(timer);
+  }, [live, now, view?.startedAt, selTool]);
 
   // Keys typed faster than a frame arrive as one chunk ("jjj"); handle them one by one.
   useInput((input, key) => {

@@ -10,12 +10,25 @@ const one = (s: string, max = 160): string => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
+/** Seconds while they matter (the first 10 minutes), then minutes: a long run's clock changes once a minute. */
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  if (m < 10) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  if (m < 60) return `${m}m`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** Milliseconds until formatElapsed of any of these ages shows something different. */
+export function nextElapsedChange(ages: readonly number[]): number {
+  let next = 60_000;
+  for (const age of ages) {
+    const a = Math.max(0, age);
+    const step = a < 600_000 ? 1000 : 60_000;
+    next = Math.min(next, step - (a % step));
+  }
+  return Math.max(50, next);
 }
 
 export const formatCost = (usd: number): string => `$${usd < 10 ? usd.toFixed(3) : usd.toFixed(2)}`;

@@ -3,10 +3,12 @@
  * first frame, then incremental reads past a seq cursor whenever PRAGMA data_version says another
  * connection committed. Nothing here writes, and nothing scans the whole log.
  */
-import type { Database } from "bun:sqlite";
+import type { Database, Statement } from "bun:sqlite";
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname } from "node:path";
 import { openReadonly } from "../events/db.ts";
 import { rowToEvent, type EventRow, type StoredEvent } from "../events/envelope.ts";
-import { dataVersion, findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
+import { findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
 import { fromProjection, reduceAll, type SessionView } from "./state.ts";
 
 const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
@@ -17,7 +19,11 @@ const VERDICT_TYPES = ["evaluation.stage.completed", "evaluation.pipeline.comple
 
 export class DashboardSource {
   private db: Database | null = null;
+  /** Prepared once: this runs every poll for as long as the dashboard is open. */
+  private versionStmt: Statement | null = null;
   private version = -1;
+  private watcher: FSWatcher | null = null;
+  private listener: (() => void) | null = null;
   error: string | null = null;
 
   constructor(readonly path: string) {}
@@ -30,6 +36,7 @@ export class DashboardSource {
     else {
       this.error = null;
       this.db = r.value;
+      this.versionStmt = r.value?.prepare("PRAGMA data_version") ?? null;
     }
     return this.db;
   }
@@ -39,7 +46,7 @@ export class DashboardSource {
     const db = this.ready();
     if (!db) return false;
     try {
-      const v = dataVersion(db);
+      const v = (this.versionStmt!.get() as { data_version: number }).data_version;
       if (v === this.version) return false;
       this.version = v;
       return true;
@@ -88,7 +95,35 @@ export class DashboardSource {
     return rows.map(rowToEvent);
   }
 
+  /**
+   * Wake `onChange` when the database or its WAL is written (inotify/FSEvents on the directory),
+   * so the dashboard can poll slowly yet show a commit at once. Returns false when the directory
+   * cannot be watched (missing, or an exotic filesystem); callers then poll fast.
+   */
+  watch(onChange: () => void): boolean {
+    // One watcher per source; the latest listener wins (the screen it belongs to is current).
+    this.listener = onChange;
+    if (this.watcher) return true;
+    const name = basename(this.path);
+    try {
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (!file || String(file).startsWith(name)) this.listener?.();
+      });
+      this.watcher.on("error", () => {
+        this.watcher?.close();
+        this.watcher = null;
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+    this.versionStmt?.finalize();
+    this.versionStmt = null;
     this.db?.close();
     this.db = null;
   }

@@ -3,6 +3,7 @@
  * every line is truncated, so an 80×24 window never wraps or scrolls the alternate screen.
  */
 import { Box, Text } from "ink";
+import { memo, useMemo } from "react";
 import type { SessionRow } from "../events/read.ts";
 import { clock, formatCost, formatElapsed, formatTokens } from "./describe.ts";
 import { statusCounts, treeLabels, type AcView, type SessionView } from "./state.ts";
@@ -22,7 +23,9 @@ const PHASE_SHORT: Record<string, string> = {
 };
 const PHASE_MARK: Record<string, string> = { running: "◐", completed: "✓", failed: "✖", skipped: "-" };
 
-const fit = (s: string, w: number): string => (w <= 0 ? "" : s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s.padEnd(w));
+/** Truncate to w columns; `fit` also pads (table cells, highlighted rows). Unpadded lines keep frames cheap. */
+const cut = (s: string, w: number): string => (w <= 0 ? "" : s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s);
+const fit = (s: string, w: number): string => cut(s, w).padEnd(Math.max(0, w));
 const ms = (iso: string | null): number => (iso ? Date.parse(iso) : NaN);
 
 function Line({ children, color, bold, dim, inverse }: { children: string; color?: string; bold?: boolean; dim?: boolean; inverse?: boolean }) {
@@ -34,7 +37,7 @@ function Line({ children, color, bold, dim, inverse }: { children: string; color
 }
 
 export function KeyHelp({ text, width }: { text: string; width: number }) {
-  return <Line dim>{fit(text, width)}</Line>;
+  return <Line dim>{cut(text, width)}</Line>;
 }
 
 export function SessionList(props: { sessions: SessionRow[]; selected: number; width: number; height: number; dbPath: string; message: string | null; help: string }) {
@@ -44,8 +47,8 @@ export function SessionList(props: { sessions: SessionRow[]; selected: number; w
   const goalW = Math.max(10, width - 66);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Line bold>{fit(`ouroboros sessions (${sessions.length})  ${props.dbPath}`, width)}</Line>
-      <Line dim>{fit(`  ${"session".padEnd(18)} ${"status".padEnd(10)} ${"goal".padEnd(goalW)} ${"ACs".padEnd(7)} ${"cost".padEnd(8)} started`, width)}</Line>
+      <Line bold>{cut(`ouroboros sessions (${sessions.length})  ${props.dbPath}`, width)}</Line>
+      <Line dim>{cut(`  ${"session".padEnd(18)} ${"status".padEnd(10)} ${"goal".padEnd(goalW)} ${"ACs".padEnd(7)} ${"cost".padEnd(8)} started`, width)}</Line>
       {sessions.length === 0 ? <Line dim>{props.message ?? "  no sessions recorded yet (waiting for a run to start)"}</Line> : null}
       {sessions.slice(start, start + rows).map((s, i) => {
         const at = start + i;
@@ -53,7 +56,7 @@ export function SessionList(props: { sessions: SessionRow[]; selected: number; w
         const text = `${at === selected ? "›" : " "} ${fit(s.session_id, 18)} ${GLYPH[s.status] ?? "?"} ${fit(s.status, 8)} ${fit(s.goal ?? "", goalW)} ${fit(acs, 7)} ${fit(formatCost(s.cost_usd), 8)} ${(s.started_at ?? "").slice(0, 16).replace("T", " ")}`;
         return (
           <Line key={s.session_id} inverse={at === selected} color={col(s.status)}>
-            {fit(text, width)}
+            {at === selected ? fit(text, width) : cut(text, width)}
           </Line>
         );
       })}
@@ -75,42 +78,44 @@ function Header({ v, width, now }: { v: SessionView; width: number; now: number 
   return (
     <Box flexDirection="column">
       <Line bold color={col(v.status)}>
-        {fit(`${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`, width)}
+        {cut(`${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`, width)}
       </Line>
-      <Line>{fit(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>
-      <Line dim>{fit(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>
+      <Line>{cut(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>
+      <Line dim>{cut(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>
     </Box>
   );
 }
 
-function acRow(a: AcView, label: string, width: number, now: number): string {
+function acRow(a: AcView, label: string, width: number): string {
   const indent = "  ".repeat(Math.min(a.depth, 4));
   const right = `${fit(a.status, 9)} ${fit(a.phase ?? "-", 8)} ${fit(a.tier ?? "-", 8)} ×${a.attempts} ${formatCost(a.costUsd).padStart(7)}`;
-  const tool = a.tool ? `  ▶ ${a.tool.name} ${formatElapsed(now - ms(a.tool.at))}` : "";
+  const tool = a.tool ? `  ▶ ${a.tool.name}` : "";
   const left = `${indent}${GLYPH[a.status] ?? "?"} ${label} ${a.description}`;
   const leftW = Math.max(8, width - right.length - 3);
   if (width < 60) return fit(`${left}`, width - 12) + ` ${fit(a.status, 10)}`;
   return `${fit(left + tool, leftW)} ${right}`;
 }
 
-function AcList(props: { v: SessionView; labels: Record<string, string>; selected: number; width: number; rows: number; now: number }) {
+// Memoised sections: the once-a-second clock re-renders only the header and the detail pane.
+const AcList = memo(function AcList(props: { v: SessionView; labels: Record<string, string>; selected: number; width: number; rows: number }) {
   const { v, selected, rows } = props;
   const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, v.order.length - rows));
   return (
     <Box flexDirection="column" height={rows + 1}>
-      <Line bold>{fit(`acceptance criteria${v.order.length > rows ? ` (${selected + 1}/${v.order.length})` : ""}`, props.width)}</Line>
+      <Line bold>{cut(`acceptance criteria${v.order.length > rows ? ` (${selected + 1}/${v.order.length})` : ""}`, props.width)}</Line>
       {v.order.length === 0 ? <Line dim>  no AC tree yet</Line> : null}
       {v.order.slice(start, start + rows).map((id, i) => {
         const a = v.acs[id]!;
+        const row = acRow(a, props.labels[id] ?? "?", props.width - 1);
         return (
           <Line key={id} inverse={start + i === selected} color={col(a.status)}>
-            {fit(acRow(a, props.labels[id] ?? "?", props.width - 1, props.now), props.width)}
+            {start + i === selected ? fit(row, props.width) : cut(row, props.width)}
           </Line>
         );
       })}
     </Box>
   );
-}
+});
 
 /** The selected AC: what it is doing now, and every verdict with its evidence. */
 export function detailLines(a: AcView, label: string, now: number): { text: string; color?: string }[] {
@@ -133,6 +138,34 @@ export function detailLines(a: AcView, label: string, now: number): { text: stri
   return out;
 }
 
+const Detail = memo(function Detail({ lines, rows, width }: { lines: { text: string; color?: string }[]; rows: number; width: number }) {
+  return (
+    <Box flexDirection="column" height={rows + 1}>
+      <Line bold>{cut("selected AC", width)}</Line>
+      {lines.slice(0, rows).map((l, i) => (
+        <Line key={i} color={col(l.color)}>
+          {cut(l.text, width)}
+        </Line>
+      ))}
+    </Box>
+  );
+});
+
+const Tail = memo(function Tail(props: { v: SessionView; labels: Record<string, string>; rows: number; offset: number; width: number }) {
+  const { v, labels, rows, offset, width } = props;
+  const end = Math.max(0, v.tail.length - offset);
+  return (
+    <Box flexDirection="column" height={rows + 1}>
+      <Line bold>{cut(`events (${v.events})${offset ? `  scrolled back ${offset}` : ""}`, width)}</Line>
+      {v.tail.slice(Math.max(0, end - rows), end).map((t) => (
+        <Line key={t.seq} dim={offset > 0}>
+          {cut(`${clock(t.at)} ${t.ac ? `${labels[t.ac] ?? t.ac} ` : ""}${t.text}`, width)}
+        </Line>
+      ))}
+    </Box>
+  );
+});
+
 export function SessionScreen(props: {
   v: SessionView;
   selected: number;
@@ -143,36 +176,21 @@ export function SessionScreen(props: {
   help: string;
 }) {
   const { v, width, height, now } = props;
-  const labels = treeLabels(v);
+  // Labels change only with the tree, whose order array is replaced exactly then.
+  const labels = useMemo(() => treeLabels(v), [v.order]);
   const body = Math.max(6, height - 4); // header 3 + key help 1
   const acRows = Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
   const sel = v.acs[v.order[props.selected] ?? ""];
-  const detail = sel ? detailLines(sel, labels[sel.id] ?? "?", now) : [];
+  const detail = useMemo(() => (sel ? detailLines(sel, labels[sel.id] ?? "?", sel.tool ? now : 0) : []), [sel, labels, sel?.tool ? now : 0]);
   // The event tail keeps at least 3 rows; the detail pane takes what the AC list leaves.
   const detailRows = Math.min(detail.length, Math.max(2, body - (acRows + 1) - 1 - 4));
   const tailRows = Math.max(1, body - (acRows + 1) - (detailRows + 1) - 1);
-  const end = Math.max(0, v.tail.length - props.tailOffset);
-  const tail = v.tail.slice(Math.max(0, end - tailRows), end);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Header v={v} width={width} now={now} />
-      <AcList v={v} labels={labels} selected={props.selected} width={width} rows={acRows} now={now} />
-      <Box flexDirection="column" height={detailRows + 1}>
-        <Line bold>{fit("selected AC", width)}</Line>
-        {detail.slice(0, detailRows).map((l, i) => (
-          <Line key={i} color={col(l.color)}>
-            {fit(l.text, width)}
-          </Line>
-        ))}
-      </Box>
-      <Box flexDirection="column" height={tailRows + 1}>
-        <Line bold>{fit(`events (${v.events})${props.tailOffset ? `  scrolled back ${props.tailOffset}` : ""}`, width)}</Line>
-        {tail.map((t) => (
-          <Line key={t.seq} dim={props.tailOffset > 0}>
-            {fit(`${clock(t.at)} ${t.ac ? `${labels[t.ac] ?? t.ac} ` : ""}${t.text}`, width)}
-          </Line>
-        ))}
-      </Box>
+      <AcList v={v} labels={labels} selected={props.selected} width={width} rows={acRows} />
+      <Detail lines={detail} rows={detailRows} width={width} />
+      <Tail v={v} labels={labels} rows={tailRows} offset={props.tailOffset} width={width} />
       <KeyHelp text={props.help} width={width} />
     </Box>
   );

@@ -31,6 +31,8 @@ export default defineCommand({
       if (!row) unwrap(fail("unknownId", `no session '${wanted}' in ${dbPath}`, { hint: "run `ouroboros tui` to pick one from the list" }));
       session = row!.session_id;
     }
+    // React's development build re-checks every render (several times the CPU of an idle frame).
+    process.env.NODE_ENV ??= "production";
     const { runDashboard } = await import("../../dashboard/run.tsx");
     await runDashboard({ dbPath, session });
     return exitCode(EXIT.ok);
