@@ -3,10 +3,10 @@
  * instead of upstream's plain text, `--resume=<id>`, tool names translated to Copilot's own.
  */
 import { join } from "node:path";
-import { ok, type Result } from "../../src/errors.ts";
+import { fail, ok, type Result } from "../../src/errors.ts";
 import type { Task } from "../../src/runtime/contract.ts";
 import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeSections } from "../../src/runtime/prompt.ts";
+import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
 /** Contract tool names → Copilot's native tools. */
@@ -29,6 +29,7 @@ export function instructionDirs(parent: Readonly<Record<string, string | undefin
 
 export function buildInvocation(task: Task, binary: string, parentEnv: Readonly<Record<string, string | undefined>> = {}): Result<Invocation> {
   const prompt = composeSections(task.prompt, task.system_prompt, null);
+  if (prompt.length > MAX_ARG_PROMPT) return fail("badArgs", `prompt of ${prompt.length} characters is too long for copilot's -p argument (max ${MAX_ARG_PROMPT})`);
   const argv = [binary, "-p", prompt, "--output-format", "json", "--no-color", "--log-level", "none", "--no-auto-update", "--no-ask-user"];
   if (task.permission_mode === "default") argv.push("--available-tools=");
   else {

@@ -5,7 +5,7 @@
 import { ok, type Result } from "../../src/errors.ts";
 import type { Task } from "../../src/runtime/contract.ts";
 import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeKiro } from "../../src/runtime/prompt.ts";
+import { composeKiro, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 
 /** Contract tool names → Kiro trust categories (MCP tools stay in the prompt only). */
 const TRUST: Record<string, string> = { bash: "shell", shell: "shell", edit: "write", write: "write", multiedit: "write", read: "read", glob: "read", ls: "read", grep: "grep" };
@@ -29,6 +29,9 @@ export function buildInvocation(task: Task, binary: string): Result<Invocation> 
   const argv = [binary, "chat", "--no-interactive", ...trustFlags(task)];
   if (task.model) argv.push("--model", kiroModel(task.model));
   if (task.resume) argv.push("--resume-id", task.resume.session_id);
-  argv.push(composeKiro(task.prompt, task.system_prompt, task.tools));
+  const prompt = composeKiro(task.prompt, task.system_prompt, task.tools);
+  // Kiro also reads the prompt from stdin, which has no argv length cap.
+  if (prompt.length > MAX_ARG_PROMPT) return ok({ argv, env: {}, stdin: prompt });
+  argv.push(prompt);
   return ok({ argv, env: {}, stdin: null });
 }

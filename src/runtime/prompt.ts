@@ -33,3 +33,6 @@ export function composeKiro(prompt: string, systemPrompt: string | null, tools: 
 function toolLine(tools: string[]): string {
   return tools.length ? `Use only these tools: ${tools.join(", ")}.` : "Do not use any tools; answer from the conversation alone.";
 }
+
+/** Linux caps one argv string at 128 KiB; prompts above this go through stdin where possible. */
+export const MAX_ARG_PROMPT = 100_000;

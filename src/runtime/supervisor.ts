@@ -88,12 +88,13 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
     yield failedResult(runtimeError("cancelled", `${opts.name} task cancelled before it started`));
     return;
   }
-  let proc: Bun.Subprocess<"ignore" | "pipe", "pipe", "pipe">;
+  let proc: Bun.Subprocess<"ignore" | Uint8Array, "pipe", "pipe">;
   try {
     proc = Bun.spawn(spec.argv, {
       cwd: spec.cwd,
       env: spec.env,
-      stdin: spec.stdin === null ? "ignore" : "pipe",
+      // Bytes are written by Bun, then stdin closes: a CLI that asks a question reads EOF.
+      stdin: spec.stdin === null ? "ignore" : new TextEncoder().encode(spec.stdin),
       stdout: "pipe",
       stderr: "pipe",
       detached: true,
@@ -104,16 +105,6 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
   }
   const pid = proc.pid;
   opts.onSpawn?.(pid);
-  if (spec.stdin !== null && proc.stdin) {
-    const sink = proc.stdin as Bun.FileSink;
-    try {
-      sink.write(spec.stdin);
-      void Promise.resolve(sink.end()).catch(() => undefined);
-    } catch {
-      // The CLI closed stdin early; its exit status tells the story.
-    }
-  }
-
   let killTimer: ReturnType<typeof setTimeout> | null = null;
   const terminate = (e: RuntimeError) => {
     if (failure) return;

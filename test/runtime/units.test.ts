@@ -144,6 +144,15 @@ describe("argv builders", () => {
     expect(argv("hermes").argv).not.toContain("--yolo");
     expect(argv("hermes", { permission_mode: "bypassPermissions" }).argv.slice(0, 4)).toEqual(["hermes", "chat", "--yolo", "--accept-hooks"]);
   });
+  test("prompts too long for one argv string: stdin for gemini/kiro, an error value for copilot/hermes", () => {
+    const long = "x".repeat(200_000);
+    const g = argv("gemini", { prompt: long });
+    expect(g.stdin).toBe(long);
+    expect(g.argv[2]).toBe(" ");
+    expect(argv("kiro", { prompt: long }).stdin).toBe(long);
+    expect(ADAPTERS.copilot.buildInvocation(task({ prompt: long }), "copilot").ok).toBe(false);
+    expect(ADAPTERS.hermes.buildInvocation(task({ prompt: long }), "hermes").ok).toBe(false);
+  });
   test("session ids outside [A-Za-z0-9_-] are refused by the task schema", () => {
     expect(v.safeParse(TaskSchema, { prompt: "x", cwd: "/w", resume: { session_id: "a; rm -rf /" } }).success).toBe(false);
   });
