@@ -26,8 +26,8 @@ function compile(out: string, extra: string[] = []): { ok: boolean; ms: number; 
   const started = performance.now();
   const r = Bun.spawnSync(
     [
-      // ESM + bytecode: the executable skips parsing its bundle at start-up (about half of it).
-      bun, "build", "--compile", "--minify", "--sourcemap=none", "--format=esm", "--bytecode",
+      // ESM + bytecode + splitting: start-up neither parses the bundle nor loads modules a command does not use.
+      bun, "build", "--compile", "--minify", "--sourcemap=none", "--format=esm", "--bytecode", "--splitting",
       // We load .env files ourselves (with the untrusted-directory denylist); never let the runtime do it.
       "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
       `--define=__OURO_VERSION__=${JSON.stringify(pkg.version)}`,
