@@ -7,7 +7,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import type { RuntimeDescriptor, RuntimeName } from "./contract.ts";
-import { ADAPTERS } from "./registry.ts";
+import { DESCRIPTORS } from "./descriptors.ts";
 
 export interface ResolvedBinary {
   path: string;
@@ -25,7 +25,7 @@ function isExecutableFile(p: string): boolean {
 
 /** Non-executable overrides are skipped (spec: copilot/kiro ignore them; we do so for all). */
 export function resolveBinary(name: RuntimeName, env: Readonly<Record<string, string | undefined>>, config: Config | null): ResolvedBinary | null {
-  const d = ADAPTERS[name].descriptor;
+  const d: RuntimeDescriptor = DESCRIPTORS[name];
   const fromEnv = env[d.pathEnv]?.trim();
   if (fromEnv && isExecutableFile(fromEnv)) return { path: fromEnv, source: "env" };
   const fromConfig = config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]];
@@ -96,7 +96,7 @@ export interface RuntimeDescription {
 
 /** Static facts of every runtime, in registry order (no file system access). */
 export function describeRuntimes(): RuntimeDescription[] {
-  return Object.values(ADAPTERS).map(({ descriptor: d }) => ({
+  return Object.values(DESCRIPTORS).map((d: RuntimeDescriptor) => ({
     name: d.name,
     display_name: d.displayName,
     binary: d.binary,

@@ -5,7 +5,7 @@
 import type { Config } from "../config/schema.ts";
 import type { RuntimeName } from "./contract.ts";
 import { resolveBinary as resolveByName, runtimeVersion } from "./binary.ts";
-import { ADAPTERS } from "./registry.ts";
+import { DESCRIPTORS } from "./descriptors.ts";
 
 export interface BinaryFacts {
   name: RuntimeName;
@@ -16,7 +16,7 @@ export interface BinaryFacts {
 
 /** Binary names and override keys per runtime (spec runtimes.md §1.5), from the descriptors. */
 export const BINARY_FACTS = Object.fromEntries(
-  Object.values(ADAPTERS).map(({ descriptor: d }) => [d.name, { name: d.name, binary: d.binary, pathEnv: d.pathEnv, pathConfigKey: d.pathConfigKey as keyof Config["orchestrator"] }]),
+  Object.values(DESCRIPTORS).map((d) => [d.name, { name: d.name, binary: d.binary, pathEnv: d.pathEnv, pathConfigKey: d.pathConfigKey as keyof Config["orchestrator"] }]),
 ) as Record<RuntimeName, BinaryFacts>;
 
 export interface RuntimeProbe {

@@ -1,7 +1,7 @@
 /**
  * Runtime name → adapter. Adding a runtime: create adapters/<name>/ (descriptor, argv, parser,
- * setup, index), add its name to RUNTIME_NAMES in contract.ts and one entry below; the
- * `satisfies` clause makes the compiler insist on both.
+ * setup, index), add its name to RUNTIME_NAMES in contract.ts, one entry below and one in
+ * descriptors.ts (the light map the dry-run loads); `satisfies` makes the compiler insist.
  */
 import { err, ok, type Result } from "../errors.ts";
 import claude from "../../adapters/claude/index.ts";

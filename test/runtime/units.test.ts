@@ -7,6 +7,7 @@ import { shouldDispatchViaPlugin } from "../../adapters/opencode/index.ts";
 import { defaultConfig } from "../../src/config/schema.ts";
 import { CapabilitiesSchema, RUNTIME_NAMES, TaskSchema, type TaskInput } from "../../src/runtime/contract.ts";
 import { describeRuntimes, resolveBinary, runtimeVersion } from "../../src/runtime/binary.ts";
+import { DESCRIPTORS } from "../../src/runtime/descriptors.ts";
 import { childEnv } from "../../src/runtime/env.ts";
 import { LineFramer } from "../../src/runtime/lines.ts";
 import { ADAPTERS, getAdapter } from "../../src/runtime/registry.ts";
@@ -26,6 +27,7 @@ describe("registry and capabilities", () => {
       for (const f of ["descriptor.ts", "argv.ts", "parser.ts", "setup.ts", "index.ts"]) expect(existsSync(join(ROOT, "adapters", name, f))).toBe(true);
       expect(v.is(CapabilitiesSchema, ADAPTERS[name].descriptor.capabilities)).toBe(true);
       expect(ADAPTERS[name].descriptor.name).toBe(name);
+      expect(DESCRIPTORS[name]).toBe(ADAPTERS[name].descriptor);
     }
   });
 
