@@ -8,7 +8,7 @@ import { setup } from "./setup.ts";
 export const adapter: RuntimeAdapter = {
   descriptor,
   buildInvocation,
-  createParser: (task) => createParser(task.cwd, task.resume !== null),
+  createParser: (task) => createParser(task.cwd, task.resume !== null, task.resume?.previous_usage ?? null),
   setup,
 };
 export default adapter;

@@ -3,6 +3,7 @@
  * Schemas are the single source of the types (valibot → TypeScript).
  */
 import * as v from "valibot";
+import { UsageSchema } from "./messages.ts";
 
 export const RUNTIME_NAMES = ["claude", "codex", "opencode", "gemini", "copilot", "kiro", "hermes"] as const;
 export const RuntimeNameSchema = v.picklist(RUNTIME_NAMES);
@@ -93,7 +94,16 @@ export const TaskSchema = v.object({
   /** null = the runtime's default tools; [] = no tools at all. */
   tools: v.optional(v.nullable(v.array(v.string())), null),
   /** Continue this native session (runtimes with targeted or partial resume). */
-  resume: v.optional(v.nullable(v.object({ session_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, "session id must match [A-Za-z0-9_-]+")) })), null),
+  resume: v.optional(
+    v.nullable(
+      v.object({
+        session_id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, "session id must match [A-Za-z0-9_-]+")),
+        /** Totals of the session so far: codex reports cumulative usage on resume, so it is subtracted. */
+        previous_usage: v.optional(v.nullable(UsageSchema), null),
+      }),
+    ),
+    null,
+  ),
   reasoning_effort: v.optional(v.nullable(v.string()), null),
   /** Per-guard overrides; missing ones come from the runtime's defaults. */
   timeouts: v.optional(v.partial(TimeoutsSchema), {}),

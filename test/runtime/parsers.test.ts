@@ -107,6 +107,13 @@ describe("parser specifics", () => {
     expect(r.error?.recoverable).toBe(true);
   });
 
+  test("codex: cumulative usage on a resumed thread minus the previous total", () => {
+    const f = fixture("codex", "resume");
+    const task = v.parse(TaskSchema, { prompt: "p", cwd: "/tmp/ws", resume: { session_id: "t1", previous_usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 0, total_tokens: 12, cost_usd: null } } });
+    const { result } = replay(ADAPTERS.codex.createParser(task), f.lines, f.exit);
+    expect(result.usage).toMatchObject({ input_tokens: 10, output_tokens: 2 });
+  });
+
   test("codex: item errors are notices, turn.failed is fatal", () => {
     const f = fixture("codex", "plain");
     const { messages } = replay(parserFor("codex"), f.lines, f.exit);
