@@ -66,7 +66,7 @@ export function SessionList(props: { sessions: SessionRow[]; selected: number; w
   );
 }
 
-function Header({ v, width, now }: { v: SessionView; width: number; now: number }) {
+function Header({ v, width, now, compact }: { v: SessionView; width: number; now: number; compact: boolean }) {
   const end = v.endedAt ? ms(v.endedAt) : now;
   const elapsed = Number.isFinite(ms(v.startedAt)) ? formatElapsed(end - ms(v.startedAt)) : "-";
   const c = statusCounts(v);
@@ -80,8 +80,8 @@ function Header({ v, width, now }: { v: SessionView; width: number; now: number 
       <Line bold color={col(v.status)}>
         {cut(`${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`, width)}
       </Line>
-      <Line>{cut(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>
-      <Line dim>{cut(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>
+      {compact ? null : <Line>{cut(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>}
+      {compact ? null : <Line dim>{cut(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>}
     </Box>
   );
 }
@@ -166,6 +166,9 @@ const Tail = memo(function Tail(props: { v: SessionView; labels: Record<string, 
   );
 });
 
+/** Below this many rows the session screen shows only its status line and the AC list. */
+export const COMPACT_BELOW = 16;
+
 export function SessionScreen(props: {
   v: SessionView;
   selected: number;
@@ -178,8 +181,11 @@ export function SessionScreen(props: {
   const { v, width, height, now } = props;
   // Labels change only with the tree, whose order array is replaced exactly then.
   const labels = useMemo(() => treeLabels(v), [v.order]);
-  const body = Math.max(6, height - 4); // header 3 + key help 1
-  const acRows = Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
+  // Every section is sized so the frame is exactly `height` rows: an overflowing frame would
+  // scroll the alternate screen. Short windows keep only the status line and the AC list.
+  const compact = height < COMPACT_BELOW;
+  const body = Math.max(2, height - (compact ? 1 : 3) - 1);
+  const acRows = compact ? body - 1 : Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
   const sel = v.acs[v.order[props.selected] ?? ""];
   const detail = useMemo(() => (sel ? detailLines(sel, labels[sel.id] ?? "?", sel.tool ? now : 0) : []), [sel, labels, sel?.tool ? now : 0]);
   // The event tail keeps at least 3 rows; the detail pane takes what the AC list leaves.
@@ -187,10 +193,10 @@ export function SessionScreen(props: {
   const tailRows = Math.max(1, body - (acRows + 1) - (detailRows + 1) - 1);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Header v={v} width={width} now={now} />
+      <Header v={v} width={width} now={now} compact={compact} />
       <AcList v={v} labels={labels} selected={props.selected} width={width} rows={acRows} />
-      <Detail lines={detail} rows={detailRows} width={width} />
-      <Tail v={v} labels={labels} rows={tailRows} offset={props.tailOffset} width={width} />
+      {compact ? null : <Detail lines={detail} rows={detailRows} width={width} />}
+      {compact ? null : <Tail v={v} labels={labels} rows={tailRows} offset={props.tailOffset} width={width} />}
       <KeyHelp text={props.help} width={width} />
     </Box>
   );

@@ -78,11 +78,19 @@ describe("ouroboros tui", () => {
 
     // Narrower and shorter: still one screen, header on top and key help at the bottom.
     t.resize(60, 20);
-    s = (await t.waitFor((x) => lines(x).length <= 20 && lines(x)[0]!.startsWith("✖ orch_bbbbbbbbbbbb") === false && x.includes("orch_bbbbbbbbbbbb"))).screen;
+    const settled = (max: number) => (x: string) => lines(x).length <= max && lines(x)[0]!.includes("orch_bbbbbbbbbbbb") && lines(x).at(-1)!.startsWith("↑/↓");
+    s = (await t.waitFor((x) => settled(20)(x) && x.includes("selected AC"))).screen;
     const rows = lines(s);
     expect(rows[0]).toContain("orch_bbbbbbbbbbbb");
     expect(rows.at(-1)).toContain("↑/↓ j/k select AC");
     for (const l of rows) expect(l.length).toBeLessThanOrEqual(60);
+    // Very short: status line, AC list and key help only, still exactly one screen.
+    t.resize(50, 10);
+    s = (await t.waitFor((x) => settled(10)(x) && !x.includes("selected AC"))).screen;
+    expect(lines(s).length).toBeLessThanOrEqual(10);
+    expect(s).toContain("acceptance criteria");
+    t.resize(80, 24);
+    await t.waitFor("selected AC");
 
     t.keys("Escape");
     await t.waitFor("ouroboros sessions (2)");
