@@ -17,6 +17,7 @@ import { KeyHelp, SessionList, SessionScreen } from "./views.tsx";
  */
 export const POLL_MS = 80;
 export const WATCHED_POLL_MS = 500;
+const MIN_REFRESH_MS = 30;
 const LIST_HELP = "↑/↓ j/k move  enter open  q quit";
 const SESSION_HELP = "↑/↓ j/k select AC  g/G first/last  PgUp/PgDn [/] scroll events  esc/s sessions  q quit";
 
@@ -69,12 +70,15 @@ export function App({ source, initialSession, onFrame }: AppProps) {
         if (events.length < 5000) break;
       }
     };
+    // A busy writer fires many file events per second: coalesce them, at most one read per frame.
     let pending: ReturnType<typeof setTimeout> | null = null;
+    let last = 0;
     const wake = () => {
       pending ??= setTimeout(() => {
         pending = null;
+        last = performance.now();
         refresh();
-      }, 0);
+      }, Math.max(0, last + MIN_REFRESH_MS - performance.now()));
     };
     let timer: ReturnType<typeof setInterval> | null = null;
     let watched = false;

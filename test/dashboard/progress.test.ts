@@ -1,10 +1,10 @@
 /** The stderr progress reporter: plain lines off a TTY, live redrawn lines on one, quiet, verbose. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createProgress, resolveMode } from "../../src/dashboard/progress.ts";
+import { createProgress, resolveMode, watchProgress } from "../../src/dashboard/progress.ts";
 import type { StoredEvent } from "../../src/events/envelope.ts";
-import { BUN, ROOT } from "../lib/cli.ts";
-import { sessionEvents } from "../lib/session-fixture.ts";
+import { BUN, ROOT, tempHome } from "../lib/cli.ts";
+import { recordSession, sessionEvents } from "../lib/session-fixture.ts";
 import { Tmux } from "./tmux.ts";
 
 const DRIVER = join(ROOT, "test/dashboard/progress-driver.ts");
@@ -89,4 +89,19 @@ describe("progress reporter", () => {
     expect(err).toMatch(/^\[\d\d:\d\d:\d\d \+\d+s\] session started on claude/);
     expect(err).toContain("AC 2.1 passed (2/5 done)");
   }, 30_000);
+
+  test("watchProgress follows a session another writer records", async () => {
+    const db = join(tempHome("ouro-progress-"), "ouroboros.db");
+    let text = "";
+    const w = watchProgress(db, "orch_0000000000aa", { mode: "plain", stream: { write: (s: string) => (text += s) } });
+    await Bun.sleep(100);
+    recordSession(db, { sessionId: "orch_0000000000aa", finished: true, acs: 4 });
+    recordSession(db, { sessionId: "orch_0000000000bb", finished: true, acs: 4, goal: "another session" });
+    const deadline = Date.now() + 5000;
+    while (!text.includes("session completed") && Date.now() < deadline) await Bun.sleep(20);
+    await w.stop();
+    expect(text).toContain("AC 2.1 passed (2/5 done)");
+    expect(text).toContain("session completed: 4/5 ACs passed");
+    expect(text).not.toContain("another session");
+  });
 });
