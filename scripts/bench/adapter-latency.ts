@@ -12,6 +12,7 @@ import { TaskSchema, type TaskInput } from "../../src/runtime/contract.ts";
 import { childEnv } from "../../src/runtime/env.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { runTask } from "../../src/runtime/run.ts";
+import { groupAlive } from "../../src/runtime/supervisor.ts";
 import { cliEnv, type CliName } from "../../test/lib/cli-env.ts";
 import { startMockModel } from "../../test/lib/mock-model/index.ts";
 import { fmt, median, ROOT } from "./lib.ts";
@@ -24,6 +25,10 @@ interface Case {
   env: Record<string, string>;
   pass: string[];
   runs: number;
+}
+
+async function groupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 500 && groupAlive(pgid); i++) await Bun.sleep(10);
 }
 
 async function bare(c: Case, input: TaskInput): Promise<number> {
@@ -44,23 +49,27 @@ async function bare(c: Case, input: TaskInput): Promise<number> {
       break;
     }
   }
+  // Stop it exactly as the adapter does (SIGTERM to the group) and wait until the group is gone,
+  // so neither side starts while the other's CLI is still shutting down.
   try {
-    process.kill(-p.pid, "SIGKILL");
+    process.kill(-p.pid, "SIGTERM");
   } catch {
     // Already gone.
   }
   await p.exited;
+  await groupGone(p.pid);
   return dt;
 }
 
 async function adapter(c: Case, input: TaskInput): Promise<number> {
   const t0 = performance.now();
   let dt = Number.NaN;
-  for await (const _m of runTask(c.rt, input, { env: c.env, binary: c.binary, passEnv: c.pass, killGraceMs: 100 })) {
+  let pid = 0;
+  for await (const _m of runTask(c.rt, input, { env: c.env, binary: c.binary, passEnv: c.pass, killGraceMs: 5000, onSpawn: (p) => (pid = p) })) {
     dt = performance.now() - t0;
-    break; // leaving the loop stops the CLI (generator cleanup kills its group)
+    break; // leaving the loop stops the CLI (generator cleanup SIGTERMs its group)
   }
-  await Bun.sleep(20);
+  await groupGone(pid);
   return dt;
 }
 
