@@ -223,4 +223,5 @@ ${row("idle CPU, session list", (r) => `${fmt(r.cpuList, 2)} %`, "< 2 %")}
   if (!args.includes("--no-write")) writeSection("TUI", body);
 } finally {
   Bun.spawnSync(["tmux", "-L", socket, "kill-server"], { stdout: "ignore", stderr: "ignore" });
+  rmSync(join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 }

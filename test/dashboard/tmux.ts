@@ -2,6 +2,9 @@
  * A private tmux server (own socket) for terminal tests: start a command in a pane of a given
  * size, send keys, read the screen, and wait for text with a deadline instead of fixed sleeps.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+
 export class Tmux {
   readonly socket: string;
   constructor(name: string) {
@@ -52,7 +55,9 @@ export class Tmux {
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(want)}; screen:\n${screen}`);
   }
 
+  /** Stop the server and remove its socket file (tmux leaves it behind). */
   kill(): void {
     Bun.spawnSync(["tmux", "-L", this.socket, "kill-server"], { stdout: "ignore", stderr: "ignore" });
+    rmSync(join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
