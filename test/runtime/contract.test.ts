@@ -13,7 +13,7 @@ import { cliEnv, type CliName } from "../lib/cli-env.ts";
 import { MOCK_FILE, MOCK_FILE_CONTENT, startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { BIN, cleanupTemps, drain, FAKES, groupMembers, tempDir } from "./helpers.ts";
 
-afterAll(cleanupTemps);
+afterAll(cleanupTemps, 30_000);
 
 const REAL: { rt: CliName; toolMode: PermissionMode; model?: string }[] = [
   { rt: "claude", toolMode: "acceptEdits" },

@@ -8,7 +8,7 @@ import type { TaskInput } from "../../src/runtime/contract.ts";
 import { cleanupTemps, drain, FAKES, groupMembers, tempDir } from "./helpers.ts";
 
 const MISBEHAVE = join(FAKES, "misbehave");
-afterAll(cleanupTemps);
+afterAll(cleanupTemps, 30_000);
 
 function task(timeouts: TaskInput["timeouts"] = {}): TaskInput {
   return { prompt: "hello", cwd: tempDir("fail-ws"), timeouts: { startup_ms: 5000, idle_ms: 5000, total_ms: 20000, ...timeouts } };
@@ -45,7 +45,13 @@ describe("supervisor failure behaviour", () => {
   });
 
   test("stall after first line → idle_timeout (stall watchdog)", async () => {
-    const r = await run("stall", task({ idle_ms: 700 }));
+    let during: number[] = [];
+    const r = await drain("claude", task({ idle_ms: 700 }), { binary: MISBEHAVE, env: { ...process.env, FAKE_MODE: "stall" }, passEnv: ["FAKE_MODE"], killGraceMs: 1000 }, (m, pid) => {
+      if (m.type === "session" && pid !== null) during = groupMembers(pid);
+    });
+    // The child leads its own process group (so the leftover checks below mean something).
+    expect(during).toContain(r.pid!);
+    expect(during.length).toBeGreaterThanOrEqual(2);
     expect(r.result.error?.code).toBe("idle_timeout");
     expect(r.result.session_id).toBe("fake-session-1");
     expect(r.ms).toBeLessThan(4000);

@@ -17,7 +17,13 @@ export function tempDir(prefix: string): string {
   return d;
 }
 export function cleanupTemps(): void {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of made.splice(0)) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {
+      // A CLI's detached helper may still be writing there; the OS temp cleaner gets it.
+    }
+  }
 }
 
 /** Live (non-zombie) processes whose process group is `pgid`. */

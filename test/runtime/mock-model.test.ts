@@ -5,7 +5,7 @@ import { startMockModel } from "../lib/mock-model/index.ts";
 import { ROOT } from "./helpers.ts";
 
 const mock = await startMockModel({ scenario: "plain" });
-afterAll(() => mock.stop());
+afterAll(() => mock.stop(), 30_000);
 
 const post = (path: string, body: unknown) => fetch(`${mock.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 

@@ -132,7 +132,8 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
         }
       }
       open.clear();
-      await server.stop(true);
+      // A client that never closes its keep-alive socket must not hold the caller forever.
+      await Promise.race([server.stop(true), Bun.sleep(2000)]);
     },
   };
 }
