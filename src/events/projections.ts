@@ -53,7 +53,6 @@ export class Projector {
       st.start!.run(s, str(d.execution_id), str(d.seed_id), str(d.seed_goal), str(d.runtime), e.timestamp, e.id, num(d.ac_count));
       return;
     }
-    st.ensure!.run(s, e.timestamp);
     const terminal = TERMINAL_STATUS[e.type];
     if (terminal) st.terminal!.run(s, terminal, e.id, e.type);
     else if (e.type === "orchestrator.session.paused") st.status!.run(s, "paused");
@@ -77,9 +76,13 @@ export class Projector {
     }
   }
 
+  /** Make sure the session row exists (once per session per batch, before apply). */
+  ensure(sessionId: string, timestamp: string): void {
+    this.st.ensure!.run(sessionId, timestamp);
+  }
+
   /** Bump the per-session counters once per batch instead of once per event. */
   touch(sessionId: string, count: number, lastSeq: number, timestamp: string): void {
-    this.st.ensure!.run(sessionId, timestamp);
     this.st.touch!.run(sessionId, count, lastSeq, timestamp);
   }
 }

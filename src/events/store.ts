@@ -144,8 +144,9 @@ export class EventStore {
       if (sid) {
         if (row.event_type === SESSION_STARTED) state(sid).started = true;
         if (TERMINAL.has(row.event_type)) state(sid).terminal = true;
-        this.projector.apply(stored);
         const c = counters.get(sid) ?? { n: 0, seq: 0, ts: row.timestamp };
+        if (c.n === 0 && row.event_type !== SESSION_STARTED) this.projector.ensure(sid, row.timestamp);
+        this.projector.apply(stored);
         counters.set(sid, { n: c.n + 1, seq: inserted.seq, ts: row.timestamp });
       }
       out.stored.push(stored);
