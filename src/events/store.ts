@@ -46,12 +46,12 @@ export class EventStore {
 
   /** Validate and normalise one event; returns the row (with its decoded payload) or a reason. */
   prepareEvent(input: unknown): Result<PreparedRow> {
-    const parsed = v.safeParse(NewEventSchema, input);
-    if (!parsed.success) {
-      const i = parsed.issues[0];
+    // v.is() is the fast path; issues (and their messages) are built only for invalid input.
+    if (!v.is(NewEventSchema, input)) {
+      const i = v.safeParse(NewEventSchema, input).issues![0];
       return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
     }
-    const e = parsed.output;
+    const e = { ...input, event_version: input.event_version ?? 1, consensus_id: input.consensus_id ?? null };
     const data = stripForbidden(e.data) as Record<string, unknown>;
     const problem = validatePayload(e.type, data);
     if (problem) return fail("invalidData", problem);
