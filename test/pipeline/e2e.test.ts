@@ -111,6 +111,29 @@ describe("crash safety", () => {
     expect(resumed).toBeGreaterThanOrEqual(12);
   }, 600_000);
 
+  test.skipIf(!installed("codex"))("Ctrl-C pauses (exit 75, no terminal event); --resume finishes without re-running passed ACs", async () => {
+    const s = setup("codex");
+    const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], { env: s.env, stdout: "pipe", stderr: "ignore" });
+    for (let i = 0; i < 200; i++) {
+      await Bun.sleep(50);
+      if (existsSync(join(s.home, "ouroboros.db")) && events(s.home).some((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed")) break;
+    }
+    p.kill("SIGINT");
+    expect(await p.exited).toBe(75);
+    let ev = events(s.home);
+    const sessionId = ev[0]!.data.session_id as string;
+    expect(ev.some((e) => ["orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled"].includes(e.type))).toBe(false);
+    expect(ev.at(-1)!.type).toBe("orchestrator.session.paused");
+    const passed = ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id);
+    const lastSeq = ev.at(-1)!.seq;
+    const r = await cli(["run", "workflow", "--resume", sessionId.slice(0, 10), "--json"], s.env);
+    expect(r.code).toBe(0);
+    ev = events(s.home, sessionId);
+    for (const acId of passed) expect(ev.some((e) => e.seq > lastSeq && e.type === "execution.ac.attempt.dispatched" && e.data.ac_id === acId)).toBe(false);
+    expect(ev.at(-1)!.type).toBe("orchestrator.session.completed");
+    s.cleanup();
+  }, 60_000);
+
   test.skipIf(!installed("codex"))("ouroboros cancel from another process stops a running session", async () => {
     const s = setup("codex");
     const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], { env: s.env, stdout: "pipe", stderr: "ignore" });
