@@ -81,10 +81,17 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       else if (e.kind === "tool_result") emit("execution.tool.completed", { ac_id: leaf.acId, tool_name: e.name ?? "", is_error: e.isError ?? false });
       else if (e.kind === "handle") emit("execution.runtime.handle", { ac_id: leaf.acId, handle: e.handle });
     };
+    // Timer-driven heartbeat: a silent runtime still shows up as alive (or not) in the log.
+    const t0 = Date.now();
+    const heartbeat = setInterval(() => emit("execution.ac.heartbeat", { ac_id: leaf.acId, attempt, elapsed_seconds: Math.round((Date.now() - t0) / 1000) }), config.execution.heartbeat_seconds * 1000);
+    const idleMs = config.execution.stall_timeout_seconds * 1000;
     const diamond = await log.phase("double_diamond", leaf.acId, async () => {
-      const r = await runDiamond(ctx.agent, { seed: ctx.seed, acId: leaf.acId, description: leaf.description, expectedArtifacts: leaf.source?.expected_artifacts ?? [], attempt, cwd: ctx.cwd, model, directive, feedback, resume }, emit, ctx.signal, onEvent);
+      const r = await runDiamond(ctx.agent, { seed: ctx.seed, acId: leaf.acId, description: leaf.description, expectedArtifacts: leaf.source?.expected_artifacts ?? [], attempt, cwd: ctx.cwd, model, directive, feedback, resume, idleMs }, emit, ctx.signal, onEvent);
       return { outcome: r.ok ? "delivered" : (r.errorType ?? "error"), value: r };
-    });
+    }).finally(() => clearInterval(heartbeat));
+    if (diamond.errorType === "idle_timeout" || diamond.errorType === "startup_timeout") {
+      emit("execution.ac.stall_detected", { ac_id: leaf.acId, silent_seconds: Math.round(idleMs / 1000), attempt, action: failures < maxRetries ? "restart" : "abandon" });
+    }
     resume = null;
     emit("execution.ac.token_attribution.reported", { ac_id: leaf.acId, tokens: diamond.tokens, cost_usd: diamond.costUsd });
     if (diamond.outputs.deliver) recordTodos(ctx, diamond.outputs.deliver, leaf.acId);

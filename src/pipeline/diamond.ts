@@ -28,6 +28,8 @@ export interface DiamondInput {
   directive: string | null;
   feedback: string | null;
   resume: Record<string, unknown> | null;
+  /** Stall watchdog: longest silence from the runtime before it is killed (ms). */
+  idleMs?: number;
 }
 
 export interface DiamondResult {
@@ -91,7 +93,7 @@ export async function runDiamond(agent: Agent, i: DiamondInput, emit: Emit, sign
     const resumed = agent.canResume && res.handle !== null;
     let prompt = stepPrompt(step, i, res.outputs, resumed);
     if (trivial && step === "discover") prompt += `\n${INSTRUCTIONS.define}`;
-    const out: AgentOutcome = await runAgent(agent, { prompt, cwd: i.cwd, tools: TOOLS[step], model: i.model, resume: resumed ? res.handle : null }, signal, onEvent);
+    const out: AgentOutcome = await runAgent(agent, { prompt, cwd: i.cwd, tools: TOOLS[step], model: i.model, resume: resumed ? res.handle : null, idleMs: i.idleMs }, signal, onEvent);
     res.tokens += out.tokens;
     res.costUsd += out.costUsd;
     if (out.handle) res.handle = out.handle;

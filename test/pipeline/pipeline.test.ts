@@ -164,3 +164,33 @@ describe("resilience in the attempt loop", () => {
     expect(r.data("routing.tier.escalated")[0]).toMatchObject({ from: "frugal", to: "standard" });
   });
 });
+
+describe("stall watchdog and heartbeat", () => {
+  test("a runtime that goes silent is reported as a stall and retried; heartbeats are timer-driven", async () => {
+    let calls = 0;
+    // The first develop turn goes silent and ends the way the runtime layer reports it (idle_timeout).
+    const { ScriptedAgent: SA } = await import("../lib/scripted-agent.ts");
+    class Stalling extends SA {
+      override async *run(task: Parameters<SA["run"]>[0], signal: AbortSignal) {
+        if (task.prompt.startsWith("[ouroboros:develop]") && calls++ === 0) {
+          await Bun.sleep(1200);
+          yield { kind: "final" as const, ok: false, text: "", error: "codex became unresponsive", errorType: "idle_timeout" };
+          return;
+        }
+        yield* super.run(task, signal);
+      }
+    }
+    const home = mkdtempSync(join(tmpdir(), "pipe-"));
+    process.env.OUROBOROS_HOME = home;
+    const store = EventStore.open(join(home, "ouroboros.db"));
+    if (!store.ok) throw new Error(store.error.message);
+    const config = defaultConfig();
+    config.execution.heartbeat_seconds = 1;
+    const seed = parseSeedText("s.yaml", SEED()).seed!;
+    const out = await runPipeline({ store: store.value, agent: new Stalling(), runtime: "scripted", config, seed, projectDir: mkdtempSync(join(tmpdir(), "proj-")), parallel: 1, maxDepth: 0 });
+    expect(out.ok && out.value.status).toBe("completed");
+    const types = queryEvents(store.value.db, {}).map((e) => e.event_type);
+    expect(types).toContain("execution.ac.stall_detected");
+    expect(types).toContain("execution.ac.heartbeat");
+  });
+});
