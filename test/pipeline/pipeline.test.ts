@@ -8,6 +8,7 @@ import { EventStore } from "../../src/events/store.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
 import { ScriptedAgent, type Script } from "../lib/scripted-agent.ts";
+import type { AgentEvent, AgentTask } from "../../src/pipeline/agent.ts";
 
 const SEED = (extra = "", principles = "") => `
 goal: Make two files
@@ -169,12 +170,11 @@ describe("stall watchdog and heartbeat", () => {
   test("a runtime that goes silent is reported as a stall and retried; heartbeats are timer-driven", async () => {
     let calls = 0;
     // The first develop turn goes silent and ends the way the runtime layer reports it (idle_timeout).
-    const { ScriptedAgent: SA } = await import("../lib/scripted-agent.ts");
-    class Stalling extends SA {
-      override async *run(task: Parameters<SA["run"]>[0], signal: AbortSignal) {
+    class Stalling extends ScriptedAgent {
+      override async *run(task: AgentTask, signal: AbortSignal): AsyncIterable<AgentEvent> {
         if (task.prompt.startsWith("[ouroboros:develop]") && calls++ === 0) {
           await Bun.sleep(1200);
-          yield { kind: "final" as const, ok: false, text: "", error: "codex became unresponsive", errorType: "idle_timeout" };
+          yield { kind: "final", ok: false, text: "", error: "codex became unresponsive", errorType: "idle_timeout" };
           return;
         }
         yield* super.run(task, signal);
