@@ -2,10 +2,19 @@
 import { loadConfig } from "../../config/load.ts";
 import { EXIT, unwrap } from "../../errors.ts";
 import { buildPlan, plannedPhases, type Plan } from "../../pipeline/plan.ts";
-import { BINARY_FACTS, probeBinary, type RuntimeProbe } from "../../runtime/probe.ts";
+import { resolveBinary, runtimeVersion } from "../../runtime/binary.ts";
+import { DESCRIPTORS } from "../../runtime/descriptors.ts";
 import { selectRuntime, type RuntimeChoice } from "../../runtime/selection.ts";
 import { formatProblem } from "../../util/problems.ts";
 import { log, out, outJson, table } from "../output.ts";
+
+/** Whether the chosen runtime's CLI is installed, where, and which version. */
+interface RuntimeProbe {
+  found: boolean;
+  binary: string | null;
+  binary_source: "env" | "config" | "PATH" | null;
+  version: string | null;
+}
 
 export interface DryRunReport {
   plan: Plan;
@@ -29,9 +38,9 @@ export function dryRun(args: Record<string, unknown>): DryRunReport {
   let runtimeError: string | null = null;
   if (!choice.ok) runtimeError = `${choice.error.message} (${choice.error.hint})`;
   else {
-    const probe = probeBinary(BINARY_FACTS[choice.value.name], process.env, config.config);
-    runtime = { ...choice.value, ...probe };
-    if (!probe.found) runtimeError = `${choice.value.name} CLI '${BINARY_FACTS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
+    const bin = resolveBinary(choice.value.name, process.env, config.config);
+    runtime = { ...choice.value, found: bin !== null, binary: bin?.path ?? null, binary_source: bin?.source ?? null, version: bin ? runtimeVersion(bin.path) : null };
+    if (!bin) runtimeError = `${choice.value.name} CLI '${DESCRIPTORS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
   }
   const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
   return { plan, runtime, runtimeError, exit };
