@@ -54,10 +54,8 @@ describe("registry and capabilities", () => {
     expect(getAdapter(" Codex ").ok).toBe(true);
   });
 
-  test("describeRuntimes is static and fast", () => {
-    const t0 = performance.now();
+  test("describeRuntimes is static", () => {
     const d = describeRuntimes();
-    expect(performance.now() - t0).toBeLessThan(5);
     expect(d.map((x) => x.name)).toEqual([...RUNTIME_NAMES]);
     expect(d.find((x) => x.name === "kiro")).toMatchObject({ binary: "kiro-cli", path_env: "OUROBOROS_KIRO_CLI_PATH", config_key: "orchestrator.kiro_cli_path", npm_package: null });
   });
