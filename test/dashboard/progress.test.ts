@@ -5,7 +5,7 @@ import { createProgress, resolveMode, watchProgress } from "../../src/dashboard/
 import type { StoredEvent } from "../../src/events/envelope.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
 import { recordSession, sessionEvents } from "../lib/session-fixture.ts";
-import { Tmux } from "./tmux.ts";
+import { Tmux } from "../lib/tmux.ts";
 
 const DRIVER = join(ROOT, "test/dashboard/progress-driver.ts");
 const tmuxes: Tmux[] = [];

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { BUN, ROOT, cliArgv, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
-import { Tmux } from "./tmux.ts";
+import { Tmux } from "../lib/tmux.ts";
 
 const tmuxes: Tmux[] = [];
 afterAll(() => tmuxes.forEach((t) => t.kill()));
