@@ -96,6 +96,17 @@ export const CATALOGUE = {
   "interview.response.recorded": loose({ interview_id: v.string(), round_number: v.number() }),
   "interview.completed": loose({ interview_id: v.string(), total_rounds: v.number() }),
   "interview.failed": loose({ interview_id: v.string(), error: v.string() }),
+  "interview.question.asked": loose({ interview_id: v.string(), round_number: v.number(), question: v.string() }),
+  "interview.response.undone": loose({ interview_id: v.string(), round_number: v.number() }),
+  "interview.ambiguity.scored": loose({ interview_id: v.string(), round_number: v.number(), ambiguity: v.looseObject({ ambiguity_score: v.number(), ready: v.boolean() }) }),
+  "seed.repair.attempted": loose({ seed_id: v.string(), round: v.number(), errors: v.array(v.string()) }),
+  "seed.generation.failed": loose({ error: v.string(), errors: v.optional(v.array(v.string())) }),
+
+  // `auto` (aggregate "auto", id = auto id): interview → seed → repair → run hand-off.
+  "auto.started": loose({ auto_id: v.string(), goal: v.string(), runtime: v.string(), deadline: v.string() }),
+  "auto.phase.changed": loose({ auto_id: v.string(), phase: v.string() }),
+  "auto.completed": loose({ auto_id: v.string(), seed_id: v.string(), session_id: v.optional(v.nullable(v.string())) }),
+  "auto.failed": loose({ auto_id: v.string(), phase: v.string(), error: v.string() }),
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type KnownEventType = keyof typeof CATALOGUE;

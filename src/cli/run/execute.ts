@@ -17,6 +17,15 @@ import { log, out, outJson } from "../output.ts";
 import { createProgress } from "../../dashboard/progress.ts";
 
 type Args = Record<string, unknown>;
+import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
+
+/** For callers that run a seed as one step of a bigger job (`init --run`, `auto`). */
+export interface RunHooks {
+  /** Replaces the printed result. */
+  onOutcome?: (outcome: PipelineOutcome) => void;
+  /** Pauses the run (resumable) like Ctrl-C, e.g. at an overall deadline. */
+  signal?: AbortSignal;
+}
 
 function positiveInt(raw: unknown, name: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -25,7 +34,7 @@ function positiveInt(raw: unknown, name: string): number | undefined {
   return n;
 }
 
-export async function executeRun(args: Args): Promise<number> {
+export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<number> {
   const loaded = unwrap(loadConfig());
   const config = loaded.config;
   const store = unwrap(EventStore.open(paths.database()));
@@ -69,6 +78,7 @@ export async function executeRun(args: Args): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  hooks.signal?.addEventListener("abort", () => interrupt.abort(), { once: true });
   const progress = createProgress({ mode: args.quiet || args.json ? "quiet" : "auto", verbose: Boolean(args.verbose) });
   try {
     const r = await runPipeline({
@@ -78,7 +88,8 @@ export async function executeRun(args: Args): Promise<number> {
     });
     progress.stop();
     const outcome = unwrap(r);
-    if (args.json) outJson("run", { ...outcome });
+    if (hooks.onOutcome) hooks.onOutcome(outcome);
+    else if (args.json) outJson("run", { ...outcome });
     else out(`${outcome.sessionId}  ${outcome.status}  ${outcome.summary}`);
     return { completed: EXIT.ok, failed: EXIT.negativeVerdict, cancelled: EXIT.failure, interrupted: EXIT.interrupted }[outcome.status];
   } finally {

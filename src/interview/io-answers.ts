@@ -1,0 +1,74 @@
+/**
+ * Non-interactive driver: answers from a JSON/YAML file or stdin, in order. The same /skip,
+ * /back, /done commands work as entries. Running out of answers means "done".
+ */
+import { readFileSync } from "node:fs";
+import * as v from "valibot";
+import { parse as parseYaml } from "yaml";
+import { fail, ok, type Result } from "../errors.ts";
+import { describeAmbiguity } from "./ambiguity.ts";
+import type { InterviewIO } from "./loop.ts";
+import { parseReply } from "./io-terminal.ts";
+
+const AnswersSchema = v.union(
+  [
+    v.array(v.string("each answer must be a string")),
+    v.object({ idea: v.optional(v.string()), answers: v.array(v.string("each answer must be a string")), force: v.optional(v.boolean()) }),
+  ],
+  "expected a list of answers or {idea?, answers: [...], force?}",
+);
+export interface AnswersFile {
+  idea?: string;
+  answers: string[];
+  force?: boolean;
+}
+
+export function readAnswers(source: string, readStdin: () => string): Result<AnswersFile> {
+  const name = source === "-" ? "stdin" : source;
+  let text: string;
+  try {
+    text = source === "-" ? readStdin() : readFileSync(source, "utf8");
+  } catch (e) {
+    return fail("badArgs", `--answers ${name}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text); // YAML is a superset of JSON: one parser for both.
+  } catch (e) {
+    const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    return fail("badArgs", `--answers ${name}${pos ? `:${pos.line}:${pos.col}` : ""}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const r = v.safeParse(AnswersSchema, raw);
+  if (!r.success) {
+    const i = r.issues[0];
+    const at = i.path?.map((p) => String(p.key)).join(".");
+    return fail("badArgs", `--answers ${name}${at ? ` at ${at}` : ""}: ${i.message}`);
+  }
+  return ok(Array.isArray(r.output) ? { answers: r.output } : r.output);
+}
+
+export function answersIO(file: AnswersFile, log: (line: string) => void): InterviewIO {
+  let next = 0;
+  return {
+    async ask(round, question) {
+      log(`Round ${round} · ${question}`);
+      const a = file.answers[next++];
+      if (a === undefined) return { kind: "done" };
+      log(`  → ${a.length > 120 ? `${a.slice(0, 117)}…` : a}`);
+      return parseReply(a);
+    },
+    progress(round, a) {
+      log(a ? describeAmbiguity(a) : `Answer ${round} recorded`);
+    },
+    async confirmReady() {
+      return true;
+    },
+    async notReady() {
+      return file.force ? "force" : "cancel";
+    },
+    busy: (_label, work) => work(),
+    rejected(message) {
+      log(`answer rejected: ${message}`);
+    },
+  };
+}
