@@ -105,6 +105,7 @@ export const CATALOGUE = {
   // `auto` (aggregate "auto", id = auto id): interview → seed → repair → run hand-off.
   "auto.started": loose({ auto_id: v.string(), goal: v.string(), runtime: v.string(), deadline: v.string() }),
   "auto.phase.changed": loose({ auto_id: v.string(), phase: v.string() }),
+  "auto.deadline.extended": loose({ auto_id: v.string(), deadline: v.string() }),
   "auto.completed": loose({ auto_id: v.string(), seed_id: v.string(), session_id: v.optional(v.nullable(v.string())) }),
   "auto.failed": loose({ auto_id: v.string(), phase: v.string(), error: v.string() }),
 } as const satisfies Record<string, v.GenericSchema>;

@@ -97,3 +97,11 @@ export function describeAmbiguity(a: Ambiguity, width = 20): string {
   const dims = a.breakdown.map((c) => `${LABELS[c.name].replace(" Clarity", "")} ${fmt2(c.clarity_score)}${c.clarity_score < FLOORS[c.name] ? "✗" : "✓"}`);
   return `Ambiguity ${fmt2(a.ambiguity_score)} ${bar} (seed threshold ≤ ${fmt2(a.threshold)}) · ${dims.join(" · ")}${a.ready ? " · ready" : ""}`;
 }
+
+/** Why an interview is not ready yet, in one line ("ambiguity 0.18 ≤ 0.20, but Goal Clarity 0.70 < 0.75"). */
+export function notReadyReason(a: Ambiguity | null): string {
+  if (!a) return `no ambiguity score yet (scoring starts at round ${FIRST_SCORED_ROUND})`;
+  const head = a.ambiguity_score > a.threshold ? `ambiguity ${fmt2(a.ambiguity_score)} is above the seed threshold ${fmt2(a.threshold)}` : `ambiguity ${fmt2(a.ambiguity_score)} meets the threshold ${fmt2(a.threshold)}`;
+  if (!a.unmet.length) return head;
+  return `${head}${a.ambiguity_score > a.threshold ? "; " : ", but "}${a.unmet.join("; ")}`;
+}

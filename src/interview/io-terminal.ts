@@ -3,7 +3,7 @@
  * commands: /skip, /back, /done. Ctrl-C at any prompt or spinner ends with the progress saved.
  */
 import * as p from "@clack/prompts";
-import { type Ambiguity, describeAmbiguity, FIRST_SCORED_ROUND } from "./ambiguity.ts";
+import { type Ambiguity, describeAmbiguity, FIRST_SCORED_ROUND, notReadyReason } from "./ambiguity.ts";
 import type { InterviewIO, Reply } from "./loop.ts";
 
 const output = process.stderr;
@@ -38,9 +38,9 @@ export function terminalIO(onInterrupt: () => never): InterviewIO {
       return p.isCancel(r) ? "cancel" : r;
     },
     async notReady(a) {
-      const why = a ? `Ambiguity ${a.ambiguity_score.toFixed(2)} is above the seed threshold ${a.threshold.toFixed(2)}${a.unmet.length ? ` (${a.unmet.join("; ")})` : ""}` : "No ambiguity score yet";
+      const why = notReadyReason(a);
       const r = await p.select({
-        message: `${why}. What now?`,
+        message: `Not ready for a seed: ${why}. What now?`,
         options: [
           { value: "continue" as const, label: "Continue with more questions" },
           { value: "force" as const, label: "Generate the seed anyway" },
@@ -62,6 +62,9 @@ export function terminalIO(onInterrupt: () => never): InterviewIO {
     },
     rejected(message) {
       p.log.warn(message, { output });
+    },
+    undone(round) {
+      p.log.info(`Went back: answer ${round} removed; its question comes again`, { output });
     },
   };
 }

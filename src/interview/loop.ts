@@ -24,6 +24,8 @@ export interface InterviewIO {
   busy<T>(label: string, work: () => Promise<T>): Promise<T>;
   /** A rejected answer (empty, too long, nothing to undo): tell the user, ask again. */
   rejected(message: string): void;
+  /** After /back removed answer `round`. */
+  undone?(round: number): void;
 }
 
 export type LoopOutcome = { status: "completed"; forced: boolean } | { status: "interrupted" };
@@ -69,6 +71,7 @@ export async function runInterviewLoop(log: InterviewLog, llm: Llm, io: Intervie
     if (reply.kind === "back") {
       const r = undoAnswer(log);
       if (!r.ok) io.rejected(r.error.message);
+      else io.undone?.(r.value.rounds.length + 1);
       continue;
     }
     if (reply.kind === "done") {

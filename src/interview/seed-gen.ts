@@ -12,6 +12,7 @@ import { fail, ok, type Result } from "../errors.ts";
 import type { ChatMessage, Llm } from "../llm/index.ts";
 import { parseSeedText } from "../seed/load.ts";
 import { newId } from "../seed/ids.ts";
+import { notReadyReason } from "./ambiguity.ts";
 import type { InterviewLog } from "./log.ts";
 import { seedMessages } from "./prompts.ts";
 import { parseSeedReply, seedObject } from "./seed-reply.ts";
@@ -39,7 +40,7 @@ export function gate(log: InterviewLog, force: boolean): Result<void> {
   const a = log.state.ambiguity;
   if (force || a?.ready) return ok(undefined);
   if (!a) return fail("failure", `interview ${log.state.interview_id} has no ambiguity score yet (it is scored from round 3)`, { hint: "answer more questions, or pass --force to generate anyway" });
-  return fail("failure", `ambiguity ${a.ambiguity_score.toFixed(2)} is above the seed threshold ${a.threshold.toFixed(2)}${a.unmet.length ? ` (${a.unmet.join("; ")})` : ""}`, {
+  return fail("failure", `not ready for a seed: ${notReadyReason(a)}`, {
     hint: "answer more questions, or pass --force to generate anyway",
   });
 }

@@ -15,6 +15,7 @@ export const commands: SubCommandsDef = {
   runtimes: () => import("./runtimes.ts").then((m) => m.default),
   tui: () => import("./tui.ts").then((m) => m.default),
   init: () => import("./init.ts").then((m) => m.default),
+  auto: () => import("./auto.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */

@@ -9,6 +9,7 @@ import type { LoadedConfig } from "../../config/load.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import type { EventStore } from "../../events/store.ts";
 import { createLlm, type Llm } from "../../llm/index.ts";
+import { notReadyReason } from "../../interview/ambiguity.ts";
 import { answersIO, type AnswersFile, readAnswers } from "../../interview/io-answers.ts";
 import { terminalIO } from "../../interview/io-terminal.ts";
 import type { InterviewLog } from "../../interview/log.ts";
@@ -61,7 +62,7 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
       if (r.value.status === "interrupted") {
         if (!answers) return interrupted(id);
         const a = logRef.state.ambiguity;
-        return unwrap(fail("failure", `the answers ran out before the interview was clear enough${a ? ` (ambiguity ${a.ambiguity_score.toFixed(2)} > ${a.threshold.toFixed(2)}${a.unmet.length ? `; ${a.unmet.join("; ")}` : ""})` : " (no score yet: scoring starts at round 3)"}`, {
+        return unwrap(fail("failure", `the answers ran out before the interview was clear enough: ${notReadyReason(a)}`, {
           hint: `add answers and run \`ouroboros init resume ${id} --answers …\`, or pass --force`,
           data: { interview_id: id, status: logRef.state.status, ambiguity_score: a?.ambiguity_score ?? null },
         }));

@@ -1,0 +1,123 @@
+/**
+ * `auto`: the interview answered by the model, then seed → repair → run. The auto log
+ * (aggregate "auto") records each phase change with the ids it produced, so `auto --resume`
+ * knows exactly where to pick up; the state file data/auto_<id>.json mirrors it.
+ */
+import { join } from "node:path";
+import * as v from "valibot";
+import { paths } from "../config/paths.ts";
+import { writeFileAtomic } from "../config/write.ts";
+import { fail, ok, type Result } from "../errors.ts";
+import type { EventStore } from "../events/store.ts";
+import type { Llm } from "../llm/index.ts";
+import { describeAmbiguity } from "./ambiguity.ts";
+import type { InterviewIO } from "./loop.ts";
+import { autoAnswerMessages } from "./prompts.ts";
+import type { InterviewLog } from "./log.ts";
+
+export const AUTO_PHASES = ["interview", "seed_generation", "run", "done"] as const;
+export const AutoStateSchema = v.object({
+  auto_id: v.string(),
+  goal: v.string(),
+  runtime: v.string(),
+  deadline: v.string(),
+  max_interview_rounds: v.number(),
+  max_repair_rounds: v.number(),
+  skip_run: v.boolean(),
+  phase: v.picklist(AUTO_PHASES),
+  status: v.picklist(["running", "completed", "failed"]),
+  interview_id: v.nullable(v.string()),
+  seed_id: v.nullable(v.string()),
+  seed_path: v.nullable(v.string()),
+  session_id: v.nullable(v.string()),
+  run_status: v.nullable(v.string()),
+  error: v.nullable(v.string()),
+  updated_at: v.string(),
+});
+export type AutoState = v.InferOutput<typeof AutoStateSchema>;
+
+type Row = { event_type: string; payload: string; timestamp: string };
+
+function applyAuto(s: AutoState | null, type: string, d: Record<string, unknown>, at: string): AutoState | null {
+  const str = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : null);
+  if (type === "auto.started") {
+    return {
+      auto_id: String(d.auto_id), goal: String(d.goal), runtime: String(d.runtime), deadline: String(d.deadline),
+      max_interview_rounds: Number(d.max_interview_rounds ?? 50), max_repair_rounds: Number(d.max_repair_rounds ?? 5), skip_run: d.skip_run === true,
+      phase: "interview", status: "running", interview_id: null, seed_id: null, seed_path: null, session_id: null, run_status: null, error: null, updated_at: at,
+    };
+  }
+  if (!s) return s;
+  const next = { ...s, updated_at: at };
+  switch (type) {
+    case "auto.phase.changed":
+      return { ...next, phase: v.is(v.picklist(AUTO_PHASES), d.phase) ? d.phase : s.phase, status: "running", error: null, interview_id: str("interview_id") ?? s.interview_id, seed_id: str("seed_id") ?? s.seed_id, seed_path: str("seed_path") ?? s.seed_path };
+    case "auto.deadline.extended":
+      return { ...next, deadline: str("deadline") ?? s.deadline };
+    case "auto.completed":
+      return { ...next, phase: "done", status: "completed", session_id: str("session_id"), run_status: str("run_status") };
+    case "auto.failed":
+      return { ...next, status: "failed", error: str("error"), session_id: str("session_id") ?? s.session_id, run_status: str("run_status") ?? s.run_status };
+    default:
+      return next;
+  }
+}
+
+export class AutoLog {
+  private constructor(
+    private readonly store: EventStore,
+    private current: AutoState,
+  ) {}
+  get state(): AutoState {
+    return this.current;
+  }
+
+  static create(store: EventStore, started: Omit<AutoState, "phase" | "status" | "interview_id" | "seed_id" | "seed_path" | "session_id" | "run_status" | "error" | "updated_at">): Result<AutoLog> {
+    const r = store.append({ type: "auto.started", aggregate_type: "auto", aggregate_id: started.auto_id, data: { ...started } });
+    if (!r.ok) return r;
+    const s = applyAuto(null, "auto.started", { ...started }, r.value.stored[0]?.timestamp ?? new Date().toISOString())!;
+    const log = new AutoLog(store, s);
+    log.mirror();
+    return ok(log);
+  }
+
+  static open(store: EventStore, id: string): Result<AutoLog> {
+    const rows = store.db.query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'auto' AND aggregate_id = ? ORDER BY seq").all(id) as Row[];
+    let s: AutoState | null = null;
+    for (const r of rows) s = applyAuto(s, r.event_type, JSON.parse(r.payload) as Record<string, unknown>, r.timestamp);
+    if (!s) return fail("unknownId", `no auto run '${id}'`, { hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)" });
+    return ok(new AutoLog(store, s));
+  }
+
+  record(type: string, data: Record<string, unknown>): Result<AutoState> {
+    const id = this.current.auto_id;
+    const r = this.store.append({ type, aggregate_type: "auto", aggregate_id: id, data: { auto_id: id, ...data } });
+    if (!r.ok) return r;
+    this.current = applyAuto(this.current, type, data, r.value.stored[0]?.timestamp ?? new Date().toISOString())!;
+    this.mirror();
+    return ok(this.current);
+  }
+
+  private mirror(): void {
+    writeFileAtomic(join(paths.data(), `${this.current.auto_id}.json`), `${JSON.stringify(this.current, null, 2)}\n`, 0o600);
+  }
+}
+
+/** The model plays the user: concrete, conventional answers; at the round cap it generates anyway. */
+export function modelIO(goal: string, llm: Llm, ilog: () => InterviewLog, say: (line: string) => void): InterviewIO {
+  return {
+    async ask(round, question) {
+      say(`[auto] question round ${round} — ${question}`);
+      const r = await llm.complete(autoAnswerMessages(goal, ilog().state, question), { temperature: 0.3, max_tokens: 1024 });
+      if (!r.ok || !r.value.content.trim()) return { kind: "skip" };
+      return { kind: "answer", text: r.value.content.trim() };
+    },
+    progress(_round, a) {
+      if (a) say(`[auto] ${describeAmbiguity(a)}`);
+    },
+    confirmReady: async () => true,
+    notReady: async () => "force",
+    busy: (_label, work) => work(),
+    rejected: (m) => say(`[auto] answer rejected: ${m}`),
+  };
+}
