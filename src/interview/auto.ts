@@ -20,6 +20,8 @@ export const AutoStateSchema = v.object({
   auto_id: v.string(),
   goal: v.string(),
   runtime: v.string(),
+  /** Where the seed runs: the directory `auto` was started in. */
+  project_dir: v.string(),
   deadline: v.string(),
   max_interview_rounds: v.number(),
   max_repair_rounds: v.number(),
@@ -42,7 +44,7 @@ function applyAuto(s: AutoState | null, type: string, d: Record<string, unknown>
   const str = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : null);
   if (type === "auto.started") {
     return {
-      auto_id: String(d.auto_id), goal: String(d.goal), runtime: String(d.runtime), deadline: String(d.deadline),
+      auto_id: String(d.auto_id), goal: String(d.goal), runtime: String(d.runtime), project_dir: String(d.project_dir ?? process.cwd()), deadline: String(d.deadline),
       max_interview_rounds: Number(d.max_interview_rounds ?? 50), max_repair_rounds: Number(d.max_repair_rounds ?? 5), skip_run: d.skip_run === true,
       phase: "interview", status: "running", interview_id: null, seed_id: null, seed_path: null, session_id: null, run_status: null, error: null, updated_at: at,
     };

@@ -10,13 +10,8 @@ import { describeAmbiguity } from "./ambiguity.ts";
 import type { InterviewIO } from "./loop.ts";
 import { parseReply } from "./io-terminal.ts";
 
-const AnswersSchema = v.union(
-  [
-    v.array(v.string("each answer must be a string")),
-    v.object({ idea: v.optional(v.string()), answers: v.array(v.string("each answer must be a string")), force: v.optional(v.boolean()) }),
-  ],
-  "expected a list of answers or {idea?, answers: [...], force?}",
-);
+const AnswerList = v.array(v.string("each answer must be a string"), "expected a list of answers");
+const AnswersObject = v.strictObject({ idea: v.optional(v.string("idea must be a string")), answers: AnswerList, force: v.optional(v.boolean("force must be true or false")) });
 export interface AnswersFile {
   idea?: string;
   answers: string[];
@@ -38,16 +33,19 @@ export function readAnswers(source: string, readStdin: () => string): Result<Ans
     const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
     return fail("badArgs", `--answers ${name}${pos ? `:${pos.line}:${pos.col}` : ""}: ${(e as Error).message.split("\n")[0]}`);
   }
-  const r = v.safeParse(AnswersSchema, raw);
+  // Two accepted shapes; pick by shape so the error names the exact entry, not "no union matched".
+  if (!raw || typeof raw !== "object") return fail("badArgs", `--answers ${name}: expected a list of answers or {idea?, answers: [...], force?}`);
+  const r = Array.isArray(raw) ? v.safeParse(AnswerList, raw) : v.safeParse(AnswersObject, raw);
   if (!r.success) {
     const i = r.issues[0];
     const at = i.path?.map((p) => String(p.key)).join(".");
     return fail("badArgs", `--answers ${name}${at ? ` at ${at}` : ""}: ${i.message}`);
   }
-  return ok(Array.isArray(r.output) ? { answers: r.output } : r.output);
+  return ok(Array.isArray(r.output) ? { answers: r.output } : (r.output as AnswersFile));
 }
 
-export function answersIO(file: AnswersFile, log: (line: string) => void): InterviewIO {
+/** `force` (the --force flag or the file's `force: true`): finishing before ready generates anyway. */
+export function answersIO(file: AnswersFile, log: (line: string) => void, force = false): InterviewIO {
   let next = 0;
   return {
     async ask(round, question) {
@@ -64,7 +62,7 @@ export function answersIO(file: AnswersFile, log: (line: string) => void): Inter
       return true;
     },
     async notReady() {
-      return file.force ? "force" : "cancel";
+      return force || file.force ? "force" : "cancel";
     },
     busy: (_label, work) => work(),
     rejected(message) {

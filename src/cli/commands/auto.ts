@@ -61,7 +61,7 @@ export default defineCommand({
       const goal = unwrap(checkIdea(String(args.goal)));
       const runtime = unwrap(selectRuntime(args.runtime as string | undefined, process.env, loaded)).name;
       alog = unwrap(AutoLog.create(store, {
-        auto_id: newId.auto(), goal, runtime,
+        auto_id: newId.auto(), goal, runtime, project_dir: process.cwd(),
         deadline: new Date(Date.now() + int(args.timeout, "timeout", 7200, 60, 86_400) * 1000).toISOString(),
         max_interview_rounds: int(args["max-interview-rounds"], "max-interview-rounds", 50, 1, 500),
         max_repair_rounds: int(args["max-repair-rounds"], "max-repair-rounds", 5, 0, 20),
@@ -107,7 +107,7 @@ async function drive(store: EventStore, alog: AutoLog, llm: ReturnType<typeof ll
     let ilog: InterviewLog;
     if (s0.interview_id) ilog = unwrap(InterviewLog.open(store, s0.interview_id));
     else {
-      const codebase = detectBrownfield(process.cwd());
+      const codebase = detectBrownfield(s0.project_dir);
       ilog = unwrap(InterviewLog.create(store, newInterviewId(), { initial_context: s0.goal, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "auto", auto_id: s0.auto_id }));
       unwrap(alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id }));
     }
@@ -134,7 +134,7 @@ async function drive(store: EventStore, alog: AutoLog, llm: ReturnType<typeof ll
   say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
   const prior = store.db.query("SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1").get(s.seed_id) as { session_id: string } | null;
   let outcome: { sessionId: string; status: string } | null = null;
-  const code = await executeRun(prior ? { resume: prior.session_id, runtime: s.runtime } : { seed: s.seed_path, runtime: s.runtime, json: true }, { signal, onOutcome: (o) => (outcome = o) });
+  const code = await executeRun(prior ? { resume: prior.session_id, runtime: s.runtime } : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir }, { signal, onOutcome: (o) => (outcome = o) });
   const o = outcome as { sessionId: string; status: string } | null;
   if (!o) return failed("run", "the run ended without an outcome", code || EXIT.failure);
   if (o.status === "completed") unwrap(alog.record("auto.completed", { seed_id: s.seed_id, session_id: o.sessionId, run_status: o.status }));

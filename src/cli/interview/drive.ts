@@ -50,7 +50,7 @@ const interrupted = (id: string): never => {
 export async function driveInterview(store: EventStore, logRef: InterviewLog, llm: Llm, answers: AnswersFile | null, config: LoadedConfig, args: DriveArgs): Promise<number> {
   const id = logRef.state.interview_id;
   const threshold = config.config.clarification.ambiguity_threshold;
-  const io = answers ? answersIO(answers, (l) => log.info(l)) : terminalIO(() => interrupted(id));
+  const io = answers ? answersIO(answers, (l) => log.info(l), args.force === true) : terminalIO(() => interrupted(id));
   if (logRef.state.status === "aborted") return unwrap(fail("failure", `interview ${id} was aborted${logRef.state.error ? ` (${logRef.state.error})` : ""} and cannot be resumed`, { hint: "start a new one with `ouroboros init start`" }));
   if (logRef.state.seed_path && logRef.state.status === "completed") {
     log.info(`interview ${id} is complete; its seed: ${logRef.state.seed_path}`);
@@ -92,7 +92,7 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
     log.info(`run it with: ouroboros run workflow ${seed.path}${args.runtime ? ` --runtime ${args.runtime}` : ""}`);
     return code;
   }
-  return executeRun({ seed: seed.path, runtime: args.runtime });
+  return executeRun({ seed: seed.path, runtime: args.runtime, "project-dir": process.cwd() });
 }
 
 function report(l: InterviewLog, args: DriveArgs, seedId: string | null, path: string | null, repairs: number): number {
