@@ -1,11 +1,25 @@
 /**
- * `ouroboros setup --runtime claude` (spec runtimes.md §4): no host files — the MCP server comes
- * from the Claude plugin manifest; only ~/.ouroboros/config.yaml changes.
+ * `ouroboros setup --runtime claude` (spec runtimes.md §4, mcp.md Target): we have no plugin
+ * marketplace, so the MCP server goes into Claude's user-scope config (~/.claude.json
+ * `mcpServers.ouroboros`, as `claude mcp add -s user` writes it) and the `ooo` skills into
+ * ~/.claude/skills/ouroboros-<name>/SKILL.md.
  */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { jsonServer, runtimeConfig, skillFolders, stdioEntry, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
 
 export const setup: SetupPlan = {
-  files: [],
+  files: [
+    { path: "~/.claude.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros (user scope) launching this binary's `mcp serve`" },
+    { path: "~/.claude/skills/ouroboros-<skill>/SKILL.md", format: "markdown", change: "managed-file", purpose: "one skill per `ooo` command; stale managed skills pruned" },
+  ],
   config: { "orchestrator.runtime_backend": "claude", "orchestrator.cli_path": "<resolved claude path>", "llm.backend": "claude" },
-  notes: ["The Ouroboros MCP server is registered by the Claude plugin manifest, not by setup."],
+  notes: ["CLAUDE_CONFIG_DIR relocates both files, as it does for claude itself."],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    jsonServer(plan, action, input.paths.claudeJson, ["mcpServers", "ouroboros"], stdioEntry(input, { type: "stdio" }));
+    skillFolders(plan, action, under(input.paths.claudeDir, "skills"), input.selfCommand);
+    return plan.result();
+  },
+  configValues: (input) => runtimeConfig(input),
 };

@@ -1,11 +1,29 @@
-/** `ouroboros setup --runtime copilot` host files (spec runtimes.md §4, §5), consumed by the setup command. */
+/**
+ * `ouroboros setup --runtime copilot` (spec runtimes.md §4, §5): the MCP server in
+ * ~/.copilot/mcp-config.json and the instructions file children get through
+ * COPILOT_CUSTOM_INSTRUCTIONS_DIRS. The model picker (§5) lives in src/setup/copilot-models.ts.
+ */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { managedFile } from "../../src/setup/edits.ts";
+import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
+import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
     { path: "~/.copilot/mcp-config.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=copilot" },
     { path: "~/.copilot/ouroboros-instructions/AGENTS.md", format: "markdown", change: "managed-file", purpose: "instructions appended to COPILOT_CUSTOM_INSTRUCTIONS_DIRS for children" },
   ],
-  config: { "orchestrator.runtime_backend": "copilot", "orchestrator.copilot_cli_path": "<resolved copilot path>", "llm.backend": "copilot", "llm.qa_model": "<model chosen from live discovery (spec §5)>" },
+  config: { "orchestrator.runtime_backend": "copilot", "orchestrator.copilot_cli_path": "<resolved copilot path>", "llm.backend": "copilot", "orchestrator.copilot_model": "<model chosen from live discovery (spec §5)>" },
   notes: ["Restart Copilot after the first registration."],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    const dir = input.paths.copilotDir;
+    // Copilot's own entries carry `type` and a `tools` allow-list; "*" exposes every tool.
+    jsonServer(plan, action, under(dir, "mcp-config.json"), ["mcpServers", "ouroboros"], stdioEntry(input, { type: "local", tools: ["*"] }));
+    const guide = under(dir, "ouroboros-instructions", "AGENTS.md");
+    plan.edit(guide, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), guide) : managedFile.uninstall(t)), dir);
+    return plan.result();
+  },
+  configValues: (input) => runtimeConfig(input),
 };

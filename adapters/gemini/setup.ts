@@ -1,11 +1,25 @@
-/** `ouroboros setup --runtime gemini` host files (spec runtimes.md §4, §7.9), consumed by the setup command. */
+/**
+ * `ouroboros setup --runtime gemini` (spec runtimes.md §4, §7.9): the capability guide as a managed
+ * section of ~/.gemini/GEMINI.md, and (Target) the MCP server in ~/.gemini/settings.json, which
+ * Gemini reads as JSON with comments — comments survive.
+ */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { guideSection, jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
+import { capabilityGuide } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
     { path: "~/.gemini/GEMINI.md", format: "markdown", change: "managed-section", purpose: "skill capability guide between ouroboros markers" },
-    { path: "~/.gemini/settings.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher (Target §7.9)" },
+    { path: "~/.gemini/settings.json", format: "jsonc", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher (Target §7.9)" },
   ],
   config: { "orchestrator.runtime_backend": "gemini", "orchestrator.gemini_cli_path": "<resolved gemini path>", "llm.backend": "gemini" },
   notes: [],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    guideSection(plan, action, under(input.paths.geminiDir, "GEMINI.md"), capabilityGuide(input.selfCommand));
+    jsonServer(plan, action, under(input.paths.geminiDir, "settings.json"), ["mcpServers", "ouroboros"], stdioEntry(input), { jsonc: true });
+    return plan.result();
+  },
+  configValues: (input) => runtimeConfig(input),
 };

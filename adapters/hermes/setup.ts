@@ -1,11 +1,30 @@
-/** `ouroboros setup --runtime hermes` host files (spec runtimes.md §4), consumed by the setup command. */
+/**
+ * `ouroboros setup --runtime hermes` (spec runtimes.md §4): `mcp_servers.ouroboros` in
+ * ~/.hermes/config.yaml (our entry rewritten wholesale, the rest keeps its comments) and the
+ * ouroboros skill folder. llm.backend is left as it is.
+ */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { managedFile, yamlEntry } from "../../src/setup/edits.ts";
+import { runtimeConfig, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
+import { hermesSkill } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.hermes/config.yaml", format: "yaml", change: "mcp-entry", purpose: "mcp_servers.ouroboros {command, args, enabled: true}; our entry rewritten wholesale" },
-    { path: "~/.hermes/skills/autonomous-ai-agents/ouroboros/", format: "markdown", change: "managed-file", purpose: "Ouroboros skills" },
+    { path: "~/.hermes/config.yaml", format: "yaml", change: "mcp-entry", purpose: "mcp_servers.ouroboros {command, args, env, enabled: true}; our entry rewritten wholesale" },
+    { path: "~/.hermes/skills/autonomous-ai-agents/ouroboros/SKILL.md", format: "markdown", change: "managed-file", purpose: "Ouroboros skill (all `ooo` commands)" },
   ],
   config: { "orchestrator.runtime_backend": "hermes", "orchestrator.hermes_cli_path": "<resolved hermes path>" },
   notes: ["llm.backend is left unchanged for Hermes."],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    const home = input.paths.hermesHome;
+    const path = ["mcp_servers", "ouroboros"];
+    const entry = { command: input.server.command, args: [...input.server.args], env: { ...input.server.env }, enabled: true };
+    plan.edit(under(home, "config.yaml"), (t) => (action === "install" ? yamlEntry.install(t, path, entry) : yamlEntry.uninstall(t, path)));
+    const skill = under(home, "skills", "autonomous-ai-agents", "ouroboros", "SKILL.md");
+    plan.edit(skill, (t) => (action === "install" ? managedFile.install(t, hermesSkill(input.selfCommand), skill) : managedFile.uninstall(t)), under(home, "skills"));
+    return plan.result();
+  },
+  configValues: (input) => runtimeConfig(input, { llm: false }),
 };

@@ -1,5 +1,13 @@
-/** `ouroboros setup --runtime kiro` host files (spec runtimes.md §4, §7.9), consumed by the setup command. */
+/**
+ * `ouroboros setup --runtime kiro` (spec runtimes.md §4, §7.9): ~/.kiro/settings/mcp.json with
+ * `disabled: false` forced and both OUROBOROS_RUNTIME and OUROBOROS_AGENT_RUNTIME set, plus the
+ * capability guide as a steering file.
+ */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { managedFile } from "../../src/setup/edits.ts";
+import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
+import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
@@ -8,4 +16,14 @@ export const setup: SetupPlan = {
   ],
   config: { "orchestrator.runtime_backend": "kiro", "orchestrator.kiro_cli_path": "<resolved kiro-cli path>", "llm.backend": "kiro" },
   notes: ["Restart Kiro after the first registration."],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    const dir = input.paths.kiroDir;
+    const entry = stdioEntry(input);
+    jsonServer(plan, action, under(dir, "settings", "mcp.json"), ["mcpServers", "ouroboros"], { ...entry, env: { ...(entry.env as object), OUROBOROS_RUNTIME: "kiro" }, disabled: false });
+    const guide = under(dir, "steering", "ouroboros-skill-capability-guide.md");
+    plan.edit(guide, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), guide) : managedFile.uninstall(t)), dir);
+    return plan.result();
+  },
+  configValues: (input) => runtimeConfig(input),
 };

@@ -1,5 +1,17 @@
-/** `ouroboros setup --runtime opencode` host files (spec runtimes.md §4), consumed by the setup command. */
+/**
+ * `ouroboros setup --runtime opencode` (spec runtimes.md §4, §7.4): `mcp.ouroboros` in
+ * opencode.jsonc/.json edited in place (comments survive, upstream #404), the bridge plugin and its
+ * `plugin[]` entry in plugin mode (removed in subprocess mode), and the guide section in AGENTS.md.
+ */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import { jsonEntry, managedFile } from "../../src/setup/edits.ts";
+import { guideSection, jsonServer, runtimeConfig, under } from "../../src/setup/host.ts";
+import { HostPlan } from "../../src/setup/planner.ts";
+import { capabilityGuide } from "../../src/skills/render.ts";
+import { BRIDGE_PLUGIN } from "./bridge-plugin.ts";
+
+const PLUGIN_TAIL = "plugins/ouroboros-bridge/ouroboros-bridge.ts";
+const isBridge = (s: string) => s.replace(/\\/g, "/").endsWith(PLUGIN_TAIL);
 
 export const setup: SetupPlan = {
   files: [
@@ -8,5 +20,20 @@ export const setup: SetupPlan = {
     { path: "<opencode config dir>/AGENTS.md", format: "markdown", change: "managed-section", purpose: "skill capability guide between ouroboros markers" },
   ],
   config: { "orchestrator.runtime_backend": "opencode", "orchestrator.opencode_cli_path": "<resolved opencode path>", "orchestrator.opencode_mode": "plugin | subprocess", "llm.backend": "opencode" },
-  notes: ["Config dir: OPENCODE_CONFIG_DIR > `opencode debug paths` > $XDG_CONFIG_HOME/opencode > ~/.config/opencode."],
+  notes: ["Config dir: OPENCODE_CONFIG_DIR > $XDG_CONFIG_HOME/opencode > ~/.config/opencode; file: OPENCODE_CONFIG > opencode.jsonc > opencode.json."],
+  write(input, action) {
+    const plan = new HostPlan(input);
+    const file = input.paths.opencodeFile;
+    const entry = { type: "local", command: [input.server.command, ...input.server.args], environment: { ...input.server.env }, enabled: true, timeout: 300000 };
+    jsonServer(plan, action, file, ["mcp", "ouroboros"], entry, { jsonc: true, envKey: "environment" });
+    const pluginFile = under(input.paths.opencodeDir, ...PLUGIN_TAIL.split("/"));
+    const withPlugin = action === "install" && input.opencodeMode === "plugin";
+    plan.edit(pluginFile, (t) => (withPlugin ? managedFile.install(t, BRIDGE_PLUGIN, pluginFile) : managedFile.uninstall(t)), input.paths.opencodeDir);
+    plan.edit(file, (t) =>
+      withPlugin ? jsonEntry.addToArray(t ?? "", ["plugin"], `file://${pluginFile}`, isBridge, true) : jsonEntry.removeFromArray(t, ["plugin"], isBridge, true),
+    );
+    guideSection(plan, action, under(input.paths.opencodeDir, "AGENTS.md"), capabilityGuide(input.selfCommand));
+    return plan.result();
+  },
+  configValues: (input) => ({ ...runtimeConfig(input), "orchestrator.opencode_mode": input.opencodeMode }),
 };

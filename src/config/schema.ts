@@ -39,6 +39,8 @@ export const ConfigSchema = v.strictObject({
     copilot_cli_path: nstr(),
     kiro_cli_path: nstr(),
     hermes_cli_path: nstr(),
+    /** Model picked by `setup --runtime copilot` from live discovery (spec runtimes.md §5). */
+    copilot_model: nstr(),
     default_max_turns: int(10, 1),
     max_parallel_workers: int(3, 1, 64),
     max_decomposition_depth: int(2, 0, 4),

@@ -3,6 +3,7 @@
  * supervisor (supervisor.ts) does all process work, so adapters are easy to test from fixtures.
  */
 import type { Result } from "../errors.ts";
+import type { HostResult, SetupInput } from "../setup/types.ts";
 import type { RuntimeDescriptor, Task } from "./contract.ts";
 import type { RuntimeError, RuntimeMessage } from "./messages.ts";
 
@@ -48,9 +49,10 @@ export interface SetupFile {
 }
 
 /**
- * The planned interface of `ouroboros setup --runtime X` (spec runtimes.md §4): the host files it
- * edits and the orchestrator config keys it sets. The setup command consumes this list; adapters
- * only declare it.
+ * `ouroboros setup --runtime X` (spec runtimes.md §4): the host files it edits and the config keys
+ * it sets (declared, for docs and tests), plus the runtime's setup writer — a pure function from
+ * resolved host paths, existing file contents and our launcher to the desired file contents.
+ * The setup command (src/setup/run.ts) reads the files, calls `write`, diffs and commits.
  */
 export interface SetupPlan {
   files: readonly SetupFile[];
@@ -58,6 +60,10 @@ export interface SetupPlan {
   config: Readonly<Record<string, string>>;
   /** Printed after a first registration (e.g. "restart Copilot"). */
   notes: readonly string[];
+  /** Desired host files for install or uninstall; a malformed existing file is an invalidData error. */
+  write(input: SetupInput, action: "install" | "uninstall"): Result<HostResult>;
+  /** The config.yaml values for this input (dotted key → value). */
+  configValues(input: SetupInput): Record<string, string>;
 }
 
 export interface RuntimeAdapter {

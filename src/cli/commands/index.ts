@@ -14,6 +14,7 @@ export const commands: SubCommandsDef = {
   cancel: () => import("./cancel.ts").then((m) => m.default),
   runtimes: () => import("./runtimes.ts").then((m) => m.default),
   tui: () => import("./tui.ts").then((m) => m.default),
+  setup: () => import("./setup.ts").then((m) => m.default),
   init: () => import("./init.ts").then((m) => m.default),
   auto: () => import("./auto.ts").then((m) => m.default),
 };
