@@ -17,6 +17,7 @@ export const commands: SubCommandsDef = {
   setup: () => import("./setup.ts").then((m) => m.default),
   init: () => import("./init.ts").then((m) => m.default),
   auto: () => import("./auto.ts").then((m) => m.default),
+  mcp: () => import("./mcp.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */

@@ -1,0 +1,68 @@
+/**
+ * What every tool handler gets: the serve options, the shared event store and configuration
+ * (opened on first use, so `initialize` never waits for SQLite or YAML), and the job table.
+ */
+import { isAbsolute, relative, resolve } from "node:path";
+import type { LoadedConfig } from "../config/load.ts";
+import { fail, ok, type Result } from "../errors.ts";
+import type { EventStore } from "../events/store.ts";
+import type { JobTable } from "./jobs.ts";
+
+export interface ServeOptions {
+  db: string;
+  runtime?: string;
+  llmBackend?: string;
+  /** Empty: seeds may run anywhere. */
+  workspaceRoots: string[];
+}
+
+export interface McpContext {
+  options: ServeOptions;
+  store(): Promise<Result<EventStore>>;
+  config(): Promise<Result<LoadedConfig>>;
+  jobs(): Promise<JobTable>;
+  /** A line on stderr (stdout belongs to the protocol). */
+  log(message: string): void;
+}
+
+export function createContext(options: ServeOptions): McpContext & { close(): Promise<void> } {
+  let store: Result<EventStore> | undefined;
+  let config: Result<LoadedConfig> | undefined;
+  let jobs: JobTable | undefined;
+  const ctx = {
+    options,
+    async store() {
+      if (!store?.ok) {
+        const { EventStore } = await import("../events/store.ts");
+        store = EventStore.open(options.db);
+      }
+      return store;
+    },
+    async config() {
+      if (!config?.ok) config = (await import("../config/load.ts")).loadConfig();
+      return config;
+    },
+    async jobs() {
+      if (!jobs) jobs = new (await import("./jobs.ts")).JobTable(ctx);
+      return jobs;
+    },
+    log: (m: string) => void process.stderr.write(`ouroboros-mcp: ${m}\n`),
+    /** Interrupt running jobs (they stay resumable), then close the store. */
+    async close() {
+      await jobs?.interruptAll(1500);
+      if (store?.ok) store.value.close();
+    },
+  };
+  return ctx;
+}
+
+/** With --workspace-root, a run's directory must lie inside one of the roots. */
+export function checkWorkspace(options: ServeOptions, dir: string): Result<string> {
+  const abs = resolve(dir);
+  if (!options.workspaceRoots.length) return ok(abs);
+  for (const root of options.workspaceRoots) {
+    const rel = relative(resolve(root), abs);
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return ok(abs);
+  }
+  return fail("badArgs", `directory ${abs} is outside the allowed workspace roots (${options.workspaceRoots.join(", ")})`, { hint: "start the server with another --workspace-root" });
+}

@@ -1,0 +1,76 @@
+/**
+ * `ouroboros mcp doctor [--json] [--runtime R] [--db PATH]`: can this install serve MCP? Checks the
+ * binary, the configuration, the event store, the MCP SDK and tool registry, and the agent
+ * runtimes; exit 1 when any required check fails.
+ */
+import { defineCommand } from "citty";
+import { resolve } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import { paths } from "../config/paths.ts";
+import { EXIT } from "../errors.ts";
+import { exitCode, out, outJson } from "../cli/output.ts";
+import { COMMIT, VERSION } from "../version.ts";
+
+interface Check {
+  name: string;
+  ok: boolean;
+  /** false: informational, does not fail the doctor. */
+  required: boolean;
+  detail: string;
+}
+
+export default defineCommand({
+  meta: { name: "doctor", description: "Check binary, config, event store, MCP SDK and agent runtimes (exit 1 on failure)" },
+  args: {
+    json: { type: "boolean" },
+    runtime: { type: "string", description: "runtime the server will use (default: config)" },
+    db: { type: "string", description: "event store path (default: $OUROBOROS_HOME/ouroboros.db)" },
+  },
+  async run({ args }) {
+    const checks: Check[] = [];
+    const add = (name: string, ok: boolean, detail: string, required = true) => checks.push({ name, ok, required, detail });
+    add("binary", true, `ouroboros ${VERSION} (${COMMIT}) at ${process.execPath} on ${process.platform}-${process.arch}`);
+
+    const loaded = loadConfig();
+    add("config", loaded.ok, loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message);
+
+    const db = args.db ? resolve(String(args.db)) : paths.database();
+    const { EventStore } = await import("../events/store.ts");
+    const store = EventStore.open(db);
+    if (store.ok) {
+      const n = (store.value.db.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+      const mode = (store.value.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+      store.value.close();
+      add("event store", true, `${db}: ${n} events, journal ${mode}`);
+    } else add("event store", false, `${db}: ${store.error.message}`);
+
+    try {
+      const { TOOLS } = await import("./tools/index.ts");
+      const { toJsonSchema } = await import("./tool.ts");
+      await import("@modelcontextprotocol/sdk/server/index.js");
+      for (const t of TOOLS) toJsonSchema(t.schema as never);
+      add("mcp sdk", true, `@modelcontextprotocol/sdk server loads; ${TOOLS.length} tools registered`);
+    } catch (e) {
+      add("mcp sdk", false, e instanceof Error ? e.message : String(e));
+    }
+
+    const { inspectRuntimes } = await import("../runtime/inspect.ts");
+    const { selectRuntime } = await import("../runtime/selection.ts");
+    const choice = selectRuntime(args.runtime ? String(args.runtime) : undefined, process.env, loaded.ok ? loaded.value : null);
+    const reports = inspectRuntimes(process.env, loaded.ok ? loaded.value.config : null);
+    if (!choice.ok) add("runtime", false, choice.error.message);
+    for (const r of reports) {
+      const selected = choice.ok && choice.value.name === r.name;
+      const detail = r.found ? `${r.path}${r.version ? ` (${r.version})` : ""}` : `not found — ${r.install_hint}`;
+      add(`runtime ${r.name}${selected ? ` (selected, from ${choice.value.source})` : ""}`, r.found, detail, selected);
+    }
+
+    const failed = checks.filter((c) => c.required && !c.ok);
+    if (args.json) outJson("mcp-doctor", { ok: failed.length === 0, checks });
+    else {
+      for (const c of checks) out(`${c.ok ? "ok  " : c.required ? "FAIL" : "--  "}  ${c.name.padEnd(34)} ${c.detail}`);
+      out(failed.length ? `\n${failed.length} check(s) failed` : "\nall required checks passed");
+    }
+    return exitCode(failed.length ? EXIT.failure : EXIT.ok);
+  },
+});

@@ -1,0 +1,125 @@
+/**
+ * Background runs. A job is one pipeline session run in this process; its id is `job_<session>`,
+ * so status, progress and result are read from the event log and outlive the in-memory handle
+ * (another server, or this one after a restart, answers for the same job id).
+ */
+import { fail, ok, type Result } from "../errors.ts";
+import { lockHolder } from "../pipeline/lock.ts";
+import { runPipeline, type RunOptions, type RunOutcome } from "../pipeline/run.ts";
+import type { McpContext } from "./context.ts";
+import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";
+import type { EventRow } from "../events/envelope.ts";
+
+interface Job {
+  sessionId: string;
+  interrupt: AbortController;
+  promise: Promise<Result<RunOutcome>>;
+  outcome?: Result<RunOutcome>;
+}
+
+export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
+
+export class JobTable {
+  private readonly live = new Map<string, Job>();
+  constructor(private readonly ctx: McpContext) {}
+
+  /** Start a run; resolves once its session exists (the first event is written synchronously). */
+  async launch(o: Omit<RunOptions, "interrupt" | "onSessionId">): Promise<Result<{ job_id: string; session_id: string; wait: () => Promise<Result<RunOutcome>> }>> {
+    const interrupt = new AbortController();
+    let sessionId: string | undefined;
+    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) });
+    if (!sessionId) {
+      const r = await promise;
+      return r.ok ? fail("failure", "the run ended before its session started") : r;
+    }
+    const job: Job = { sessionId, interrupt, promise };
+    this.live.set(sessionId, job);
+    promise.then((r) => {
+      job.outcome = r;
+      if (!r.ok) this.ctx.log(`job ${jobIdOf(job.sessionId)}: ${r.error.message}`);
+    });
+    return ok({ job_id: jobIdOf(sessionId), session_id: sessionId, wait: () => promise });
+  }
+
+  /** True while this process is driving the session. */
+  running(sessionId: string): boolean {
+    const j = this.live.get(sessionId);
+    return Boolean(j && !j.outcome);
+  }
+
+  async status(jobId: string): Promise<Result<Record<string, unknown>>> {
+    const sid = sessionOfJob(jobId);
+    if (!sid.ok) return sid;
+    const store = await this.ctx.store();
+    if (!store.ok) return store;
+    const s = requireSession(store.value.db, sid.value);
+    if (!s.ok) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
+    const summary = sessionSummary(s.value);
+    const here = this.running(s.value.session_id);
+    const job = this.live.get(s.value.session_id);
+    let status = summary.status;
+    // A session nobody drives any more (server or CLI gone) is resumable, not running.
+    if (status === "running" && !here && !lockHolder(s.value.session_id)) status = "interrupted";
+    const done = summary.done || (!here && status !== "running");
+    const error = job?.outcome && !job.outcome.ok ? job.outcome.error.message : undefined;
+    return ok({ job_id: jobIdOf(s.value.session_id), ...summary, status, done, owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null, ...(error ? { error } : {}) });
+  }
+
+  /** Wait up to `timeoutMs` for new events (after `cursor`) or the end of the job. */
+  async wait(jobId: string, cursor: number, timeoutMs: number): Promise<Result<Record<string, unknown>>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const st = await this.status(jobId);
+      if (!st.ok) return st;
+      const store = (await this.ctx.store()) as { ok: true; value: import("../events/store.ts").EventStore };
+      const rows = store.value.db
+        .query(`SELECT seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`)
+        .all(String(st.value.session_id), cursor) as EventRow[];
+      if (rows.length || st.value.done || Date.now() >= deadline) {
+        const next = rows.length ? rows[rows.length - 1]!.seq : cursor;
+        const events = rows.map((r) => {
+          const e = eventJson(r);
+          const d = e.data as Record<string, unknown>;
+          return { seq: e.seq, type: e.type, ac_id: d.ac_id ?? undefined, status: d.status ?? undefined, phase: d.phase ?? undefined };
+        });
+        return ok({ ...st.value, cursor: next, more: rows.length === 100, events });
+      }
+      await Bun.sleep(Math.min(150, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  async result(jobId: string): Promise<Result<Record<string, unknown>>> {
+    const st = await this.status(jobId);
+    if (!st.ok) return st;
+    if (!st.value.done) return fail("usage", `job ${jobId} is still ${st.value.status}`, { hint: "ouroboros_job_wait follows it until done" });
+    const store = (await this.ctx.store()) as { ok: true; value: import("../events/store.ts").EventStore };
+    const sid = String(st.value.session_id);
+    const term = terminalEvent(store.value.db, sid);
+    const job = this.live.get(sid);
+    const outcome = job?.outcome?.ok ? job.outcome.value : null;
+    return ok({
+      job_id: jobId,
+      session_id: sid,
+      status: st.value.status,
+      summary: outcome?.summary ?? term?.data.summary ?? term?.data.error ?? term?.data.reason ?? null,
+      exit_condition: outcome?.exitCondition ?? term?.data.exit_condition ?? null,
+      score: term?.data.score ?? null,
+      progress: st.value.progress,
+      cost_usd: st.value.cost_usd,
+      ...(st.value.status === "interrupted" || st.value.status === "paused" ? { resume_hint: `ouroboros_start_execute_seed with session_id=${sid}` } : {}),
+      ...(st.value.error ? { error: st.value.error } : {}),
+    });
+  }
+
+  /** Shutdown: pause every running job (resumable) and give them `graceMs` to write their pause. */
+  async interruptAll(graceMs: number): Promise<void> {
+    const running = [...this.live.values()].filter((j) => !j.outcome);
+    for (const j of running) j.interrupt.abort();
+    if (running.length) await Promise.race([Promise.all(running.map((j) => j.promise)), Bun.sleep(graceMs)]);
+  }
+}
+
+export function sessionOfJob(jobId: string): Result<string> {
+  if (!/^job_[A-Za-z0-9_-]+$/.test(jobId)) return fail("badArgs", `'${jobId}' is not a job id (expected job_<session id>)`);
+  return ok(jobId.slice(4));
+}

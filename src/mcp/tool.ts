@@ -1,0 +1,91 @@
+/**
+ * A tool is one plain object: name, description, a valibot schema for its arguments (the JSON
+ * Schema shown to clients is derived from it, so the two never disagree) and a handler.
+ * Handlers return Result values; the server turns an error into an `isError` tool result.
+ */
+import * as v from "valibot";
+import { fail, ok, type Result } from "../errors.ts";
+import type { McpContext } from "./context.ts";
+
+export type ArgsSchema = v.ObjectSchema<v.ObjectEntries, undefined> | v.StrictObjectSchema<v.ObjectEntries, undefined>;
+
+export interface ToolResult {
+  /** Shown to the model as text (JSON pretty-printed unless it is a string). */
+  value: unknown;
+}
+
+export interface ToolDef<S extends ArgsSchema = ArgsSchema> {
+  name: string;
+  description: string;
+  schema: S;
+  handler(args: v.InferOutput<S>, ctx: McpContext): Promise<Result<unknown>> | Result<unknown>;
+}
+
+/** Keeps the handler's argument type tied to its schema inside a heterogeneous list. */
+export const defineTool = <S extends ArgsSchema>(t: ToolDef<S>): ToolDef => t as unknown as ToolDef;
+
+type AnySchema = { type: string; pipe?: { kind: string; type: string; requirement?: unknown; description?: string }[]; wrapped?: AnySchema; default?: unknown; entries?: Record<string, AnySchema>; options?: unknown[]; item?: AnySchema; literal?: unknown };
+
+/** JSON Schema for the subset of valibot the tools use (objects of scalars, picklists, string arrays). */
+export function toJsonSchema(s: AnySchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  switch (s.type) {
+    case "object":
+    case "strict_object": {
+      const props: Record<string, unknown> = {};
+      const required: string[] = [];
+      for (const [k, e] of Object.entries(s.entries ?? {})) {
+        props[k] = toJsonSchema(e);
+        if (e.type !== "optional") required.push(k);
+      }
+      Object.assign(out, { type: "object", properties: props });
+      if (required.length) out.required = required;
+      if (s.type === "strict_object") out.additionalProperties = false;
+      break;
+    }
+    case "optional":
+      Object.assign(out, toJsonSchema(s.wrapped!));
+      if (s.default !== undefined && typeof s.default !== "function") out.default = s.default;
+      break;
+    case "string":
+    case "boolean":
+      out.type = s.type;
+      break;
+    case "number":
+      out.type = s.pipe?.some((a) => a.type === "integer") ? "integer" : "number";
+      break;
+    case "picklist":
+      Object.assign(out, { type: "string", enum: s.options });
+      break;
+    case "array":
+      Object.assign(out, { type: "array", items: toJsonSchema(s.item!) });
+      break;
+  }
+  for (const a of s.pipe ?? []) {
+    if (a.type === "description") out.description = a.description;
+    else if (a.type === "min_value") out.minimum = a.requirement;
+    else if (a.type === "max_value") out.maximum = a.requirement;
+    else if (a.type === "min_length") out[out.type === "array" ? "minItems" : "minLength"] = a.requirement;
+  }
+  return out;
+}
+
+/** Validate tool arguments; a failure is one line naming the parameter. */
+export function parseArgs<S extends ArgsSchema>(tool: string, schema: S, input: unknown): Result<v.InferOutput<S>> {
+  const r = v.safeParse(schema, input ?? {});
+  if (r.success) return ok(r.output);
+  const i = r.issues[0];
+  const field = i.path?.map((p) => String(p.key)).join(".") ?? "";
+  if (i.type === "strict_object" && field) {
+    const known = Object.keys(schema.entries).join(", ");
+    return fail("badArgs", `${tool}: unknown parameter '${field}' (accepted: ${known})`);
+  }
+  if (i.input === undefined && field) return fail("badArgs", `${tool}: missing required parameter '${field}'`);
+  const msg = i.message.replace(/^Invalid (type|value|length): /, "");
+  return fail("badArgs", field ? `${tool}: parameter '${field}': ${msg}` : `${tool}: arguments must be an object (${msg})`);
+}
+
+/** Common parameter pieces. */
+export const str = (description: string) => v.pipe(v.string(), v.minLength(1, "must not be empty"), v.description(description));
+export const optStr = (description: string) => v.optional(str(description));
+export const int = (description: string, min: number, max: number) => v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max), v.description(description));

@@ -1,0 +1,16 @@
+/**
+ * The tool registry: a flat list of tool definitions. Adding a group is one file exporting an
+ * array plus one line here. Tool modules stay light; handlers import what they need.
+ */
+import type { ToolDef } from "../tool.ts";
+import { executionTools } from "./execution.ts";
+import { jobTools } from "./jobs.ts";
+import { seedTools } from "./seed.ts";
+import { statusTools } from "./status.ts";
+
+export const TOOLS: ToolDef[] = [
+  ...seedTools,
+  ...executionTools,
+  ...jobTools,
+  ...statusTools,
+];
