@@ -74,9 +74,10 @@ export function toJsonSchema(s: AnySchema): Record<string, unknown> {
 export function parseArgs<S extends ArgsSchema>(tool: string, schema: S, input: unknown): Result<v.InferOutput<S>> {
   const r = v.safeParse(schema, input ?? {});
   if (r.success) return ok(r.output);
-  const i = r.issues[0];
+  // An unknown key (likely a typo) explains the rest, so it is reported first.
+  const i = r.issues.find((x) => x.type === "strict_object" && x.expected === "never") ?? r.issues[0];
   const field = i.path?.map((p) => String(p.key)).join(".") ?? "";
-  if (i.type === "strict_object" && field) {
+  if (i.type === "strict_object" && i.expected === "never" && field) {
     const known = Object.keys(schema.entries).join(", ");
     return fail("badArgs", `${tool}: unknown parameter '${field}' (accepted: ${known})`);
   }

@@ -59,7 +59,8 @@ export function sessionSummary(s: SessionRow) {
 /** Status with the session's errors: failed ACs, failures and the terminal reason. */
 export function sessionDetail(db: Database, s: SessionRow) {
   const errors = db
-    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled') ORDER BY seq DESC LIMIT 20`)
+    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled'
+             OR (event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'failed')) ORDER BY seq DESC LIMIT 20`)
     .all(s.session_id) as { event_type: string; payload: string }[];
   return {
     ...sessionSummary(s),
@@ -67,7 +68,7 @@ export function sessionDetail(db: Database, s: SessionRow) {
     acs: sessionAcs(db, s.session_id),
     errors: errors.reverse().map((e) => {
       const d = JSON.parse(e.payload) as Record<string, unknown>;
-      return { type: e.event_type, ac_id: d.ac_id ?? null, message: String(d.error ?? d.reason ?? d.message ?? d.summary ?? "") };
+      return { type: e.event_type, ac_id: d.ac_id ?? null, message: String(d.error ?? d.reason ?? d.message ?? d.summary ?? (d.status ? `${d.ac_id} ${d.status}${d.attempt ? ` (attempt ${d.attempt})` : ""}` : "")) };
     }),
   };
 }
