@@ -19,7 +19,7 @@ export const setup: SetupPlan = {
   write(input, action) {
     const plan = new HostPlan(input);
     const home = input.paths.hermesHome;
-    const path = ["mcp_servers", "ouroboros"];
+    const path = ["mcp_servers", "ouroboros"] as const;
     const entry = { command: input.server.command, args: [...input.server.args], env: { ...input.server.env }, enabled: true };
     plan.edit(under(home, "config.yaml"), (t) => (action === "install" ? yamlEntry.install(t, path, entry) : yamlEntry.uninstall(t, path)));
     const skill = under(home, "skills", "autonomous-ai-agents", "ouroboros", "SKILL.md");

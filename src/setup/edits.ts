@@ -6,8 +6,8 @@
  */
 import { basename } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { isMap, parseDocument } from "yaml";
-import { getPath, parseJsonc, removePath, setPath } from "./jsonc.ts";
+import { Document, isMap, parseDocument } from "yaml";
+import { appendToArray, getPath, parseJsonc, removeFromArray, removePath, setPath } from "./jsonc.ts";
 
 export type Edit = { ok: true; text: string | null } | { ok: false; error: string };
 const okText = (text: string | null): Edit => ({ ok: true, text });
@@ -208,61 +208,109 @@ export const jsonEntry = {
     // A file that held nothing but our entry (we created it) goes away entirely.
     return okText(left.ok && isObj(left.value) && Object.keys(left.value).length === 0 ? null : next);
   },
-  /** Add `item` to the array at `path` unless present (OpenCode `plugin[]`). */
+  /** Add `item` to the array at `path` unless present, dropping stale matches (OpenCode `plugin[]`). */
   addToArray(text: string, path: readonly string[], item: string, matches: (s: string) => boolean, jsonc: boolean): Edit {
     const parsed = parseJsonc(text, jsonc);
     if (!parsed.ok) return bad(`${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
     const cur = getPath(parsed.value, path);
-    const list = Array.isArray(cur) ? (cur as unknown[]) : [];
-    const kept = list.filter((x) => !(typeof x === "string" && matches(x)));
-    const next = [...kept, item];
-    if (sameJson(list, next)) return okText(text);
-    const set = setPath(text, path, next);
+    if (Array.isArray(cur) && cur.filter((x) => typeof x === "string" && matches(x)).length === 1 && cur.includes(item)) return okText(text);
+    const set = appendToArray(removeFromArray(text, path, matches), path, item);
     return set.ok ? okText(set.text) : bad(`1:1: ${set.reason}`);
   },
   removeFromArray(text: string | null, path: readonly string[], matches: (s: string) => boolean, jsonc: boolean): Edit {
     if (text === null) return okText(null);
     const parsed = parseJsonc(text, jsonc);
     if (!parsed.ok) return bad(`${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
-    const cur = getPath(parsed.value, path);
-    if (!Array.isArray(cur)) return okText(text);
-    const kept = cur.filter((x) => !(typeof x === "string" && matches(x)));
-    if (kept.length === cur.length) return okText(text);
-    const next = kept.length ? setPath(text, path, kept) : { ok: true as const, text: removePath(text, path) };
-    if (!next.ok) return bad(`1:1: ${next.reason}`);
-    const left = parseJsonc(next.text, jsonc);
-    return okText(left.ok && isObj(left.value) && Object.keys(left.value).length === 0 ? null : next.text);
+    const next = removeFromArray(text, path, matches);
+    if (next === text) return okText(text);
+    const left = parseJsonc(next, jsonc);
+    return okText(left.ok && isObj(left.value) && Object.keys(left.value).length === 0 ? null : next);
   },
 };
 
 // ---- YAML (Hermes config.yaml) --------------------------------------------------------------
+// Text edits located through the YAML parser's source ranges, so the user's lines (comments,
+// flow style, quoting) stay byte for byte; only a flow-style or empty parent map falls back to
+// re-printing the document.
+
+type Ranged = { range?: [number, number, number] | null };
+type YPair = { key: Ranged & { value?: unknown }; value: (Ranged & { items?: YPair[]; flow?: boolean }) | null };
+
+function yamlDoc(text: string): { ok: true; doc: ReturnType<typeof parseDocument> } | { ok: false; error: string } {
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    return { ok: false, error: `${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split("\n")[0]}` };
+  }
+  if (doc.contents && !isMap(doc.contents)) return { ok: false, error: "1:1: expected a mapping at the top level" };
+  return { ok: true, doc };
+}
+
+const pairOf = (map: unknown, key: string): YPair | undefined =>
+  isMap(map) ? (map.items as unknown as YPair[]).find((p) => (p.key as { value?: unknown })?.value === key) : undefined;
+const lineStartOf = (text: string, at: number) => text.lastIndexOf("\n", at - 1) + 1;
+/** From the start of the pair's key line to the end of its value (the next line's start). */
+function pairSpan(text: string, p: YPair): [number, number] | null {
+  const k = p.key.range;
+  const v = p.value?.range;
+  if (!k || !v) return null;
+  return [lineStartOf(text, k[0]), v[1]];
+}
+function renderPair(key: string, value: unknown, indent: string): string {
+  const body = new Document({ [key]: value }).toString();
+  return body.split("\n").map((l) => (l ? indent + l : l)).join("\n");
+}
 
 export const yamlEntry = {
-  install(text: string | null, path: readonly string[], entry: Record<string, unknown>): Edit {
-    const doc = parseDocument(text ?? "", { prettyErrors: true });
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      return bad(`${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split("\n")[0]}`);
+  install(text: string | null, path: readonly [string, string], entry: Record<string, unknown>): Edit {
+    const t = text ?? "";
+    const parsed = yamlDoc(t);
+    if (!parsed.ok) return bad(parsed.error);
+    const doc = parsed.doc;
+    const current = doc.getIn([...path], true) as { toJSON?: () => unknown } | undefined;
+    if (current && sameJson(current.toJSON?.() ?? current, entry)) return okText(text);
+    const [parentKey, key] = path;
+    const parentPair = pairOf(doc.contents, parentKey);
+    const parent = parentPair?.value;
+    const ours = pairOf(parent, key);
+    const span = ours && pairSpan(t, ours);
+    if (span) return okText(t.slice(0, span[0]) + renderPair(key, entry, t.slice(span[0], ours.key.range![0])) + t.slice(span[1]));
+    if (!parentPair) {
+      const base = t === "" || t.endsWith("\n") ? t : `${t}\n`;
+      return okText(base + renderPair(parentKey, { [key]: entry }, ""));
     }
-    if (doc.contents && !isMap(doc.contents)) return bad("1:1: expected a mapping at the top level");
-    if (sameJson(doc.getIn(path as string[]) && (doc.getIn(path as string[]) as { toJSON?: () => unknown }).toJSON?.(), entry)) return okText(text);
-    // Hermes: our entry is rewritten wholesale (spec §4); everything else keeps its comments.
+    const last = isMap(parent) && !parent.flow ? (parent.items as unknown as YPair[]).at(-1) : undefined;
+    const lastSpan = last && pairSpan(t, last);
+    if (last && lastSpan) {
+      const indent = t.slice(lineStartOf(t, last.key.range![0]), last.key.range![0]);
+      const at = lastSpan[1];
+      const pre = at === t.length && !t.endsWith("\n") ? "\n" : "";
+      return okText(t.slice(0, at) + pre + renderPair(key, entry, indent) + t.slice(at));
+    }
+    // Flow-style or empty parent: let the document API place it (that map is re-printed).
     if (!doc.contents) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
-    doc.setIn(path as string[], doc.createNode(entry));
+    doc.setIn([...path], doc.createNode(entry));
     return okText(doc.toString());
   },
-  uninstall(text: string | null, path: readonly string[]): Edit {
+  uninstall(text: string | null, path: readonly [string, string]): Edit {
     if (text === null) return okText(null);
-    const doc = parseDocument(text);
-    if (doc.errors.length) {
-      const e = doc.errors[0]!;
-      return bad(`${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split("\n")[0]}`);
+    const parsed = yamlDoc(text);
+    if (!parsed.ok) return bad(parsed.error);
+    const doc = parsed.doc;
+    const [parentKey, key] = path;
+    const parentPair = pairOf(doc.contents, parentKey);
+    const parent = parentPair?.value;
+    const ours = pairOf(parent, key);
+    if (!ours) return okText(text);
+    const only = isMap(parent) && parent.items.length === 1;
+    const span = only ? pairSpan(text, parentPair!) : pairSpan(text, ours);
+    let out: string;
+    if (span && !(parent as { flow?: boolean }).flow) out = text.slice(0, span[0]) + text.slice(span[1]);
+    else {
+      doc.deleteIn([...path]);
+      if (only) doc.deleteIn([parentKey]);
+      out = doc.toString();
     }
-    if (!doc.hasIn(path as string[])) return okText(text);
-    doc.deleteIn(path as string[]);
-    const parent = doc.getIn(path.slice(0, -1) as string[]);
-    if (isMap(parent) && parent.items.length === 0) doc.deleteIn(path.slice(0, -1) as string[]);
-    const out = doc.toString();
-    return okText(out.trim() === "{}" || out.trim() === "" ? null : out);
+    return okText(out.trim() === "" || out.trim() === "{}" ? null : out);
   },
 };

@@ -232,3 +232,39 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
   }
   return v;
 }
+
+function nodeAt(root: JNode | null, path: readonly string[]): JNode | undefined {
+  let node: JNode | undefined = root ?? undefined;
+  for (const k of path) node = node?.kind === "object" ? node.props.findLast((p) => p.key === k)?.value : undefined;
+  return node;
+}
+
+/** Append a string to the array at `path` (created when absent), touching only that spot. */
+export function appendToArray(text: string, path: readonly string[], item: string): { ok: true; text: string } | { ok: false; reason: string } {
+  const parsed = parseJsonc(text, true);
+  if (!parsed.ok) return { ok: false, reason: parsed.error.message };
+  const arr = nodeAt(parsed.root, path);
+  if (!arr) return setPath(text, path, [item]);
+  if (arr.kind !== "array") return { ok: false, reason: `'${path.join(".")}' is not an array` };
+  const last = arr.items.at(-1);
+  const s = JSON.stringify(item);
+  if (!last) return { ok: true, text: `${text.slice(0, arr.start + 1)}${s}${text.slice(arr.end - 1)}` };
+  const sep = lineStart(text, last.start) <= arr.start ? ", " : `,\n${indentAt(text, last.start)}`;
+  return { ok: true, text: text.slice(0, last.end) + sep + s + text.slice(last.end) };
+}
+
+/** Remove every string item of the array at `path` that `match`es; an emptied array goes too. */
+export function removeFromArray(text: string, path: readonly string[], match: (s: string) => boolean): string {
+  for (;;) {
+    const parsed = parseJsonc(text, true);
+    if (!parsed.ok) return text;
+    const arr = nodeAt(parsed.root, path);
+    if (arr?.kind !== "array") return text;
+    const idx = arr.items.findIndex((n) => n.kind === "scalar" && typeof n.value === "string" && match(n.value));
+    if (idx < 0) return arr.items.length ? text : removePath(text, path);
+    const it = arr.items;
+    if (it.length === 1) text = text.slice(0, arr.start + 1) + text.slice(arr.end - 1);
+    else if (idx > 0) text = text.slice(0, it[idx - 1]!.end) + text.slice(it[idx]!.end);
+    else text = text.slice(0, it[0]!.start) + text.slice(it[1]!.start);
+  }
+}
