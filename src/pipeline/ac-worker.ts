@@ -16,6 +16,8 @@ import { recordTodos } from "./secondary.ts";
 export interface WorkerContext {
   log: SessionLog;
   agent: Agent;
+  /** Answers the judging prompts (may be an LLM backend instead of the coding CLI). */
+  judge: Agent;
   seed: Seed;
   config: Config;
   runtime: string;
@@ -103,7 +105,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       emit("evaluation.stage.completed", { ac_id: leaf.acId, stage: 1, outcome: s1.outcome, evidence: s1.evidence });
       if (s1.outcome === "failed") return { outcome: "rejected", value: { approved: false, reasons: s1.reasons, drift: null } };
       const input = { goal: ctx.seed.goal, ac: leaf.description, principles: ctx.seed.evaluation_principles, evidence: s1.evidence, deliverReport: diamond.outputs.deliver ?? "" };
-      const s2 = await stage2(ctx.agent, ctx.cwd, input, config.evaluation.satisfaction_threshold, config.evaluation.reward_hacking_veto, ctx.signal);
+      const s2 = await stage2(ctx.judge, ctx.cwd, input, config.evaluation.satisfaction_threshold, config.evaluation.reward_hacking_veto, ctx.signal);
       emit("execution.ac.token_attribution.reported", { ac_id: leaf.acId, tokens: s2.tokens, cost_usd: s2.costUsd });
       emit("evaluation.stage.completed", { ac_id: leaf.acId, stage: 2, outcome: s2.outcome, evidence: { score: s2.reply?.score ?? null, weighted: s2.weighted, principles: s2.principles, reward_hacking_risk: s2.reply?.reward_hacking_risk ?? null, reasons: s2.reasons, reasoning: s2.reply?.reasoning ?? s2.raw_excerpt } });
       let approved = s2.outcome === "approved";
@@ -111,7 +113,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       const trigger = consensusTrigger(s2.reply, used.length > 0);
       if (trigger && s2.outcome !== "unverifiable") {
         emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger });
-        const s3 = await stage3(ctx.agent, ctx.cwd, input, ctx.signal);
+        const s3 = await stage3(ctx.judge, ctx.cwd, input, ctx.signal);
         emit("evaluation.stage.completed", { ac_id: leaf.acId, stage: 3, outcome: s3.outcome, evidence: { votes: s3.votes, majority_ratio: s3.ratio } });
         // Consensus can withhold an approval, never grant one the judge refused.
         if (s3.outcome !== "approved") {

@@ -27,6 +27,8 @@ import { emptyState, leaves, replay, rollUp, roots } from "./state.ts";
 export interface RunOptions {
   store: EventStore;
   agent: Agent;
+  /** Tool-less judging turns (stages 2–3, judged exit conditions); default: `agent`. */
+  judge?: Agent;
   runtime: string;
   config: Config;
   /** New session: the seed and where it came from. Resume: omit and pass resumeSessionId. */
@@ -106,7 +108,7 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
   } else emit("orchestrator.session.resumed", { reason: "resume requested", last_seq: s.lastSeq, passed: leaves(s).filter((a) => a.status === "passed").map((a) => a.ac_id) }, "session");
 
   const tree = buildAcTree(seed.acceptance_criteria).tree!;
-  const ctx: WorkerContext = { log, agent: o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal };
+  const ctx: WorkerContext = { log, agent: o.agent, judge: o.judge ?? o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal };
   const finish = (status: RunOutcome["status"], summary: string, exit: ExitHit | null): RunOutcome => {
     if (status === "interrupted") {
       emit("orchestrator.session.paused", { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` }, "session");
@@ -117,7 +119,7 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
   };
   const halted = () => (s.cancelRequested ? finish("cancelled", s.cancelRequested, null) : finish("interrupted", "interrupted", null));
   const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
-    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.agent, signal, allowJudged });
+    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged });
     if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
     return hit;
   };

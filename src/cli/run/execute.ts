@@ -15,6 +15,8 @@ import { canonicalRuntime, selectRuntime } from "../../runtime/selection.ts";
 import { formatProblem } from "../../util/problems.ts";
 import { log, out, outJson } from "../output.ts";
 import { createProgress } from "../../dashboard/progress.ts";
+import { createLlm } from "../../llm/index.ts";
+import { llmAgent } from "../../llm/agent.ts";
 
 type Args = Record<string, unknown>;
 import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
@@ -66,6 +68,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   }
   const choice = unwrap(selectRuntime(runtimeFlag, process.env, loaded));
   const agent = unwrap(createRuntimeAgent(choice.name, process.env, config));
+  const judge = args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : undefined;
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
 
   const interrupt = new AbortController();
@@ -82,7 +85,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   const progress = createProgress({ mode: args.quiet || args.json ? "quiet" : "auto", verbose: Boolean(args.verbose) });
   try {
     const r = await runPipeline({
-      store, agent, runtime: choice.name, config, seed, seedPath: args.seed ? String(args.seed) : undefined, resumeSessionId: resumeId,
+      store, agent, judge, runtime: choice.name, config, seed, seedPath: args.seed ? String(args.seed) : undefined, resumeSessionId: resumeId,
       projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), interrupt: interrupt.signal,
       onEvent: progress.onEvent, onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
     });
