@@ -10,10 +10,12 @@ import { COMMIT, VERSION } from "../../version.ts";
 import { exitCode, out, outJson } from "../output.ts";
 
 /** citty ignores unknown flags; a typo must not start a server with defaults. */
-function checkFlags(command: string, raw: string[], known: string[]): void {
-  for (const a of raw) {
+function checkFlags(command: string, raw: string[], known: string[], valued: string[]): void {
+  for (const [i, a] of raw.entries()) {
     if (!a.startsWith("-")) continue;
     const name = a.replace(/^--?/, "").split("=")[0]!;
+    const next = raw[i + 1];
+    if (valued.includes(name) && !a.includes("=") && (next === undefined || next.startsWith("-"))) unwrap(fail("badArgs", `option '${a}' of \`${command}\` needs a value`));
     if (!known.includes(name)) unwrap(fail("badArgs", `unknown option '${a.split("=")[0]}' for \`${command}\``, { hint: `options: ${known.filter((k) => k.length > 1).map((k) => `--${k}`).join(" ")}` }));
   }
 }
@@ -38,7 +40,8 @@ const serve = defineCommand({
     "workspace-root": { type: "string", description: "restrict where seeds may run (repeatable)" },
   },
   async run({ args, rawArgs }) {
-    checkFlags("mcp serve", rawArgs, ["transport", "t", "runtime", "llm-backend", "db", "workspace-root", "quiet", "q", "verbose"]);
+    const valued = ["transport", "t", "runtime", "llm-backend", "db", "workspace-root"];
+    checkFlags("mcp serve", rawArgs, [...valued, "quiet", "q", "verbose"], valued);
     if (args.transport && args.transport !== "stdio") unwrap(fail("badArgs", `transport '${args.transport}' is not available in this build; use stdio`));
     if (args.runtime) {
       const { canonicalRuntime } = await import("../../runtime/selection.ts");
