@@ -1,0 +1,58 @@
+/**
+ * The files setup writes are read by the real consumers: after `setup --runtime X` each pinned
+ * CLI (node_modules/.bin) lists our server with this binary's absolute path. The CLIs run offline
+ * with an isolated HOME (test/lib/cli-env.ts; the model URL points at a closed loopback port —
+ * listing servers needs no model). Their own pre-existing config (cliEnv writes some) must survive.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { type CliName, cliEnv } from "../lib/cli-env.ts";
+import { cliArgv, ROOT, runCli } from "../lib/cli.ts";
+
+const BIN = cliArgv()[0]!;
+const NO_MODEL = "http://127.0.0.1:9";
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const c of cleanups) c();
+});
+
+async function run(argv: string[], env: Record<string, string>, cwd: string): Promise<string> {
+  const p = Bun.spawn(argv, { env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 60_000 });
+  const [o, e] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return Bun.stripANSI(`${o}\n${e}`);
+}
+
+/** How each CLI shows one server's command line. */
+const LIST: Record<CliName, string[]> = {
+  codex: ["mcp", "list"],
+  gemini: ["mcp", "list"],
+  opencode: ["mcp", "list"],
+  claude: ["mcp", "list"],
+  copilot: ["mcp", "get", "ouroboros"],
+};
+
+describe.each(Object.keys(LIST) as CliName[])("%s reads the registration", (cli) => {
+  test(`\`${cli} ${LIST[cli].join(" ")}\` shows our server`, async () => {
+    const ce = cliEnv(cli, NO_MODEL);
+    cleanups.push(() => ce.cleanup());
+    const ouroHome = join(ce.home, ".ouroboros");
+    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], { home: ouroHome, env: ce.env, cwd: ce.home });
+    expect(r.stderr).not.toContain("error");
+    expect(r.code).toBe(0);
+    const shown = await run([join(ROOT, "node_modules/.bin", cli), ...LIST[cli]], ce.env, ce.home);
+    expect(shown).toContain("ouroboros");
+    // Table layouts differ (codex puts command and args in columns): compare with spaces squeezed.
+    expect(shown.replace(/\s+/g, " ")).toContain([BIN, ...cliArgv().slice(1), "mcp", "serve", "--runtime", cli].join(" "));
+  }, 90_000);
+});
+
+test("codex still accepts its own config after setup (model provider kept, TOML valid)", async () => {
+  const ce = cliEnv("codex", NO_MODEL);
+  cleanups.push(() => ce.cleanup());
+  const r = await runCli(["setup", "--runtime", "codex"], { home: join(ce.home, ".ouroboros"), env: ce.env, cwd: ce.home });
+  expect(r.code).toBe(0);
+  const shown = await run([join(ROOT, "node_modules/.bin/codex"), "mcp", "get", "ouroboros", "--json"], ce.env, ce.home);
+  const json = JSON.parse(shown.slice(shown.indexOf("{"), shown.lastIndexOf("}") + 1));
+  expect(json.name).toBe("ouroboros");
+  expect(JSON.stringify(json)).toContain(BIN);
+}, 90_000);
