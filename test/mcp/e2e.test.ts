@@ -1,0 +1,160 @@
+/**
+ * A whole seed run through the MCP job tools: start_execute_seed → job_wait (cursor) → job_result,
+ * with the real codex CLI as runtime against the scripted loopback model. Also: cancel_job on a
+ * running job, and the result read back by a second server after the first one is gone.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cliEnv } from "../lib/cli-env.ts";
+import { ROOT } from "../lib/cli.ts";
+import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
+import { pipelineScript } from "../lib/pipeline-script.ts";
+import { connect, type Connected } from "./client.ts";
+
+const SEED = join(ROOT, "examples/hello-cli.yaml");
+const hasCodex = existsSync(join(ROOT, "node_modules/.bin/codex"));
+
+let mock: MockModel;
+beforeAll(async () => {
+  mock = await startMockModel({ script: pipelineScript });
+});
+afterAll(async () => mock?.stop());
+
+function setup() {
+  const ce = cliEnv("codex", mock.url);
+  const home = mkdtempSync(join(tmpdir(), "ouro-mcp-e2e-"));
+  const project = mkdtempSync(join(tmpdir(), "ouro-mcp-proj-"));
+  const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
+  return { env, home, project, cleanup: ce.cleanup };
+}
+
+/** Follow a job with job_wait until done; returns every event type seen, in order. */
+async function follow(c: Connected, jobId: string, limitMs = 90_000): Promise<{ types: string[]; cursors: number[]; last: any }> {
+  const types: string[] = [];
+  const cursors: number[] = [];
+  let cursor = 0;
+  const t0 = Date.now();
+  for (;;) {
+    const started = Date.now();
+    const w = await c.call("ouroboros_job_wait", { job_id: jobId, cursor, timeout_seconds: 5 });
+    expect(w.isError).toBe(false);
+    expect(Date.now() - started).toBeLessThan(6500);
+    types.push(...w.json.events.map((e: { type: string }) => e.type));
+    expect(w.json.cursor).toBeGreaterThanOrEqual(cursor);
+    cursor = w.json.cursor;
+    cursors.push(cursor);
+    if (w.json.done && !w.json.more) return { types, cursors, last: w.json };
+    if (Date.now() - t0 > limitMs) throw new Error(`job ${jobId} not done after ${limitMs} ms: ${JSON.stringify(w.json).slice(0, 400)}`);
+  }
+}
+
+describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + scripted model)", () => {
+  test("start_execute_seed returns at once; job_wait follows it to completion; job_result reports it", async () => {
+    const s = setup();
+    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    try {
+      const t0 = Date.now();
+      const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
+      expect(start.isError).toBe(false);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(start.json).toMatchObject({ status: "running", runtime: "codex", project_dir: s.project });
+      expect(start.json.job_id).toBe(`job_${start.json.session_id}`);
+      expect(start.json.meta.job_observer.schema).toBe("ouroboros.job_observer.v1");
+      const early = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
+      expect(early.isError).toBe(true);
+      expect(early.text).toContain("still running");
+
+      const f = await follow(c, start.json.job_id);
+      expect(f.types[0]).toBe("orchestrator.session.started");
+      expect(f.types.at(-1)).toBe("orchestrator.session.completed");
+      expect(new Set(f.cursors).size).toBeGreaterThan(1);
+      expect(f.last.status).toBe("completed");
+
+      const r = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
+      expect(r.json).toMatchObject({ status: "completed", session_id: start.json.session_id, progress: { acs_total: 2, acs_passed: 2 } });
+      expect(readFileSync(join(s.project, "greet.py"), "utf8")).toContain("Hello, {name}!");
+      const hud = await c.call("ouroboros_ac_tree_hud", { session_id: start.json.session_id });
+      expect(hud.text.match(/✅/g)?.length).toBe(2);
+    } finally {
+      await c.close();
+      s.cleanup();
+    }
+  }, 120_000);
+
+  test("execute_seed (blocking) with inline seed_content runs in cwd and returns the result", async () => {
+    const s = setup();
+    const c = await connect(s.home, { env: s.env });
+    try {
+      const r = await c.call("ouroboros_execute_seed", { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true });
+      expect(r.isError).toBe(false);
+      expect(r.json.status).toBe("completed");
+      expect(existsSync(join(s.project, "test_greet.py"))).toBe(true);
+    } finally {
+      await c.close();
+      s.cleanup();
+    }
+  }, 120_000);
+
+  test("cancel_job stops a running job; a second server reads the same job from the log", async () => {
+    const s = setup();
+    // The model stalls on the develop step, so the job is certainly still running when cancelled.
+    mock.setScript((req) => (req.lastUserText.includes("[ouroboros:develop]") ? { stall: true } : pipelineScript(req)));
+    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    let jobId = "";
+    try {
+      const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
+      jobId = start.json.job_id;
+      for (let i = 0; i < 100; i++) {
+        const w = await c.call("ouroboros_job_wait", { job_id: jobId, timeout_seconds: 1 });
+        if (w.json.events.some((e: { type: string }) => e.type === "execution.ac.attempt.dispatched")) break;
+      }
+      expect((await c.call("ouroboros_job_status", { job_id: jobId })).json).toMatchObject({ status: "running", owner: "this server" });
+      const cancel = await c.call("ouroboros_cancel_job", { job_id: jobId, reason: "enough" });
+      expect(cancel.json.action).toBe("requested");
+      const f = await follow(c, jobId, 30_000);
+      expect(f.last.status).toBe("cancelled");
+    } finally {
+      await c.close();
+      mock.setScript(pipelineScript);
+    }
+    const again = await connect(s.home, { env: s.env });
+    try {
+      const r = await again.call("ouroboros_job_result", { job_id: jobId });
+      expect(r.json).toMatchObject({ status: "cancelled", summary: "enough" });
+    } finally {
+      await again.close();
+      s.cleanup();
+    }
+  }, 120_000);
+
+  test("stdin EOF with a job running: the server pauses it and exits within 2 s; session_id resumes it to completion", async () => {
+    const s = setup();
+    mock.setScript((req) => (req.lastUserText.includes("[ouroboros:develop]") ? { stall: true } : pipelineScript(req)));
+    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    const pid = c.transport.pid!;
+    const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
+    for (let i = 0; i < 100; i++) {
+      const w = await c.call("ouroboros_job_wait", { job_id: start.json.job_id, timeout_seconds: 1 });
+      if (w.json.events.some((e: { type: string }) => e.type === "execution.ac.attempt.dispatched")) break;
+    }
+    const t0 = Date.now();
+    await c.close();
+    while (Date.now() - t0 < 5000 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z")) await Bun.sleep(20);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    mock.setScript(pipelineScript);
+    const again = await connect(s.home, { env: s.env });
+    try {
+      expect((await again.call("ouroboros_job_status", { job_id: start.json.job_id })).json.status).toBe("paused");
+      const resumed = await again.call("ouroboros_start_execute_seed", { session_id: start.json.session_id });
+      expect(resumed.json.job_id).toBe(start.json.job_id);
+      const f = await follow(again, resumed.json.job_id);
+      expect(f.types).toContain("orchestrator.session.resumed");
+      expect(f.last.status).toBe("completed");
+    } finally {
+      await again.close();
+      s.cleanup();
+    }
+  }, 120_000);
+});
