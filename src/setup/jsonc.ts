@@ -78,6 +78,7 @@ export function parseJsonc(text: string, jsonc: boolean): Parsed {
       const props: JProp[] = [];
       for (;;) {
         skip();
+        if (i >= text.length) throw new Fail(i, "unexpected end of file");
         if (text[i] === "}") break;
         if (props.length) {
           if (text[i] !== ",") throw new Fail(i, "expected ',' or '}'");
@@ -104,6 +105,7 @@ export function parseJsonc(text: string, jsonc: boolean): Parsed {
       const items: JNode[] = [];
       for (;;) {
         skip();
+        if (i >= text.length) throw new Fail(i, "unexpected end of file");
         if (text[i] === "]") break;
         if (items.length) {
           if (text[i] !== ",") throw new Fail(i, "expected ',' or ']'");
