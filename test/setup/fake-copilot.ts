@@ -36,7 +36,7 @@ export function startFakeCopilot(mode: FakeMode): FakeCopilot {
     idleTimeout: 30,
     fetch(req) {
       const path = new URL(req.url).pathname;
-      requests.push({ path, headers: Object.fromEntries(req.headers.entries()) });
+      requests.push({ path, headers: Object.fromEntries(req.headers as unknown as Iterable<[string, string]>) });
       if (path !== "/models") return new Response("not found", { status: 404 });
       if (mode === "401") return Response.json({ message: "Bad credentials" }, { status: 401 });
       if (mode === "badjson") return new Response("{ not json", { headers: { "content-type": "application/json" } });
