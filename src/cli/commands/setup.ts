@@ -15,14 +15,22 @@ import { exitCode, log, out, outJson } from "../output.ts";
 
 const MCP_MODES = ["auto", "stdio", "preserve"] as const;
 
-/** No --runtime: the one installed CLI, else (non-interactive) the configured backend, else claude. */
-function pickRuntime(): RuntimeName {
+/**
+ * No --runtime (spec §4): the one installed CLI; several → a prompt on a terminal, else the
+ * configured runtime if installed, else claude, else the first installed.
+ */
+async function pickRuntime(interactive: boolean): Promise<RuntimeName> {
   const cfg = loadConfig();
   const config = cfg.ok ? cfg.value.config : null;
   const installed = RUNTIME_NAMES.filter((r) => resolveBinary(r, process.env, config) !== null);
   if (installed.length === 1) return installed[0]!;
   const current = config?.orchestrator.runtime_backend;
-  return current && installed.includes(current) ? current : installed.includes("claude") || !installed.length ? "claude" : installed[0]!;
+  const fallback = current && installed.includes(current) ? current : installed.includes("claude") || !installed.length ? "claude" : installed[0]!;
+  if (!interactive || installed.length < 2) return fallback;
+  const { select, isCancel } = await import("@clack/prompts");
+  const picked = await select({ message: "Set up which agent CLI?", options: installed.map((r) => ({ value: r, label: r })), initialValue: fallback, output: process.stderr });
+  if (isCancel(picked)) unwrap(fail("interrupted", "setup cancelled; nothing was written"));
+  return picked as RuntimeName;
 }
 
 async function chooseModel(models: CopilotModel[], interactive: boolean): Promise<string> {
@@ -64,14 +72,14 @@ export default defineCommand({
     "mcp-mode": { type: "string", description: "codex: auto (default), stdio (replace a user entry) or preserve" },
   },
   async run({ args }) {
-    const runtime = args.runtime ? String(args.runtime) : pickRuntime();
+    const interactive = !args["non-interactive"] && !args.json && Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    const runtime = args.runtime ? String(args.runtime) : await pickRuntime(interactive);
     if (!isRuntimeName(runtime)) return unwrap(fail("badArgs", `unknown runtime '${runtime}'`, { hint: `choose one of: ${RUNTIME_NAMES.join(", ")}` }));
     const opencodeMode = String(args["opencode-mode"] ?? "plugin");
     if (opencodeMode !== "plugin" && opencodeMode !== "subprocess") return unwrap(fail("badArgs", `--opencode-mode must be plugin or subprocess (got '${opencodeMode}')`));
     const mcpMode = String(args["mcp-mode"] ?? "auto");
     if (mcpMode === "http") return unwrap(fail("badArgs", "--mcp-mode http is not supported: `ouroboros mcp serve` speaks stdio", { hint: "use auto, stdio or preserve" }));
     if (!(MCP_MODES as readonly string[]).includes(mcpMode)) return unwrap(fail("badArgs", `--mcp-mode must be one of ${MCP_MODES.join(", ")} (got '${mcpMode}')`));
-    const interactive = !args["non-interactive"] && !args.json && Boolean(process.stdin.isTTY && process.stderr.isTTY);
 
     let config;
     if (runtime === "copilot" && !args.uninstall) {
