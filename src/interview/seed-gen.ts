@@ -3,7 +3,7 @@
  * the same loader `seed validate` uses. Failures go back to the model with the exact problem
  * list, at most `maxRepairRounds` times; each attempt gets a new seed id and an event.
  */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { paths } from "../config/paths.ts";
@@ -74,8 +74,11 @@ export async function generateSeed(log: InterviewLog, llm: Llm, opts: GenerateOp
       const file = join(opts.dir ?? paths.seeds(), `${seedId}.yaml`);
       if (existsSync(file)) return fail("failure", `${file} already exists`);
       writeFileAtomic(file, checked.yaml, 0o644);
-      const ev = log.record("seed.created", { seed_id: seedId, ambiguity: s.ambiguity_score, ac_count: checked.acCount, path: file, repairs: round, parent_seed_id: parent });
-      if (!ev.ok) return ev;
+      const ev = log.record("seed.created", { seed_id: seedId, ...(s.ambiguity_score !== null ? { ambiguity: s.ambiguity_score } : {}), ac_count: checked.acCount, path: file, repairs: round, parent_seed_id: parent });
+      if (!ev.ok) {
+        rmSync(file, { force: true }); // the log is the truth: no seed file it does not know of
+        return ev;
+      }
       return ok({ seed_id: seedId, path: file, ambiguity: s.ambiguity_score, ac_count: checked.acCount, repairs: round });
     }
     const ev = log.record("seed.repair.attempted", { seed_id: seedId, round: round + 1, errors: problems });

@@ -4,11 +4,13 @@
  */
 import type { ToolDef } from "../tool.ts";
 import { executionTools } from "./execution.ts";
+import { interviewTools } from "./interview.ts";
 import { jobTools } from "./jobs.ts";
 import { seedTools } from "./seed.ts";
 import { statusTools } from "./status.ts";
 
 export const TOOLS: ToolDef[] = [
+  ...interviewTools,
   ...seedTools,
   ...executionTools,
   ...jobTools,
