@@ -6,14 +6,11 @@
 import { defineCommand } from "citty";
 import { loadConfig } from "../../config/load.ts";
 import { paths } from "../../config/paths.ts";
-import { EXIT, fail, type Result, unwrap } from "../../errors.ts";
+import { EXIT, type ExitKind, fail, ok, type Result, unwrap } from "../../errors.ts";
 import { EventStore } from "../../events/store.ts";
-import { AutoLog, modelIO } from "../../interview/auto.ts";
-import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
-import { InterviewLog } from "../../interview/log.ts";
-import { runInterviewLoop } from "../../interview/loop.ts";
-import { generateSeed } from "../../interview/seed-gen.ts";
-import { newInterviewId } from "../../interview/state.ts";
+import { AutoLog, type AutoState } from "../../interview/auto.ts";
+import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
+import { checkIdea } from "../../interview/engine.ts";
 import { newId } from "../../seed/ids.ts";
 import { selectRuntime } from "../../runtime/selection.ts";
 import { llmFor } from "../interview/drive.ts";
@@ -27,10 +24,14 @@ const int = (raw: unknown, name: string, def: number, min: number, max: number):
   return n;
 };
 
-class Deadline extends Error {}
-function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Deadline());
-  return Promise.race([work, new Promise<T>((_, reject) => signal.addEventListener("abort", () => reject(new Deadline()), { once: true }))]);
+/** The CLI runs the seed in the foreground, like `run workflow` (progress on stderr). */
+async function runSeedHere(s: AutoState, prior: string | null, signal: AbortSignal): Promise<Result<RunSeedOutcome>> {
+  let outcome: { sessionId: string; status: string } | null = null;
+  const code = await executeRun(prior ? { resume: prior, runtime: s.runtime } : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir }, { signal, onOutcome: (o) => (outcome = o) });
+  const o = outcome as { sessionId: string; status: string } | null;
+  if (!o) return fail("failure", "the run ended without an outcome");
+  const kind = (Object.entries(EXIT).find(([, n]) => n === code)?.[0] ?? "failure") as ExitKind;
+  return ok({ sessionId: o.sessionId, status: o.status, kind });
 }
 
 export default defineCommand({
@@ -74,7 +75,14 @@ export default defineCommand({
     const ms = Date.parse(alog.state.deadline) - Date.now();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, ms));
     try {
-      const code = await drive(store, alog, llm, loaded.config.clarification.ambiguity_threshold, Boolean(args["skip-run"]) || alog.state.skip_run, deadline.signal, say);
+      const outcome = unwrap(await runAuto(store, alog, llm, {
+        threshold: loaded.config.clarification.ambiguity_threshold,
+        skipRun: Boolean(args["skip-run"]) || alog.state.skip_run,
+        signal: deadline.signal,
+        say,
+        runSeed: (st, prior) => runSeedHere(st, prior, deadline.signal),
+      }));
+      const code = outcome.status === "completed" ? EXIT.ok : EXIT[outcome.kind];
       const s = alog.state;
       if (args.json) outJson("auto", { auto_id: s.auto_id, status: s.status, phase: s.phase, interview_id: s.interview_id, seed_id: s.seed_id, seed_path: s.seed_path, session_id: s.session_id, run_status: s.run_status, error: s.error });
       else out(`${s.auto_id}  ${s.status}  ${s.seed_path ?? "-"}  ${s.session_id ?? "-"}${s.run_status ? `  ${s.run_status}` : ""}`);
@@ -87,57 +95,3 @@ export default defineCommand({
   },
 });
 
-async function drive(store: EventStore, alog: AutoLog, llm: ReturnType<typeof llmFor>, threshold: number, skipRun: boolean, signal: AbortSignal, say: (l: string) => void): Promise<number> {
-  const failed = (phase: string, error: string, code: number, extra: Record<string, unknown> = {}) => {
-    unwrap(alog.record("auto.failed", { phase, error, ...extra }));
-    log.error(`[auto] ${phase}: ${error}`);
-    return code;
-  };
-  const step = async <T>(phase: string, work: () => Promise<Result<T>>): Promise<Result<T> | number> => {
-    try {
-      return await race(work(), signal);
-    } catch (e) {
-      if (e instanceof Deadline) return failed(phase, `overall deadline ${alog.state.deadline} reached`, EXIT.interrupted);
-      throw e;
-    }
-  };
-  if (alog.state.status === "completed") return EXIT.ok;
-  const s0 = alog.state;
-  if (s0.phase === "interview") {
-    let ilog: InterviewLog;
-    if (s0.interview_id) ilog = unwrap(InterviewLog.open(store, s0.interview_id));
-    else {
-      const codebase = detectBrownfield(s0.project_dir);
-      ilog = unwrap(InterviewLog.create(store, newInterviewId(), { initial_context: s0.goal, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "auto", auto_id: s0.auto_id }));
-      unwrap(alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id }));
-    }
-    say(`[auto] interview — ${ilog.state.interview_id}`);
-    const r = await step("interview", () => runInterviewLoop(ilog, llm, modelIO(s0.goal, llm, () => ilog, say), { threshold, maxRounds: s0.max_interview_rounds, provenance: "model" }));
-    if (typeof r === "number") return r;
-    if (!r.ok) return failed("interview", r.error.message, EXIT.failure);
-    unwrap(alog.record("auto.phase.changed", { phase: "seed_generation" }));
-  }
-  if (alog.state.phase === "seed_generation") {
-    const ilog = unwrap(InterviewLog.open(store, alog.state.interview_id!));
-    say(`[auto] seed generation — ambiguity ${ilog.state.ambiguity_score?.toFixed(2) ?? "unscored"}`);
-    const r = await step("seed_generation", () => generateSeed(ilog, llm, { force: true, maxRepairRounds: alog.state.max_repair_rounds }));
-    if (typeof r === "number") return r;
-    if (!r.ok) return failed("seed_generation", [r.error.message, ...(r.error.details ?? [])].join("; "), r.error.kind === "invalidData" ? EXIT.invalidData : EXIT.failure);
-    if (r.value.repairs) say(`[auto] repair — seed valid after ${r.value.repairs} round(s)`);
-    unwrap(alog.record("auto.phase.changed", { phase: "run", seed_id: r.value.seed_id, seed_path: r.value.path }));
-  }
-  const s = alog.state;
-  if (skipRun || s.skip_run) {
-    unwrap(alog.record("auto.completed", { seed_id: s.seed_id, session_id: null, run_status: "skipped" }));
-    return EXIT.ok;
-  }
-  say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
-  const prior = store.db.query("SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1").get(s.seed_id) as { session_id: string } | null;
-  let outcome: { sessionId: string; status: string } | null = null;
-  const code = await executeRun(prior ? { resume: prior.session_id, runtime: s.runtime } : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir }, { signal, onOutcome: (o) => (outcome = o) });
-  const o = outcome as { sessionId: string; status: string } | null;
-  if (!o) return failed("run", "the run ended without an outcome", code || EXIT.failure);
-  if (o.status === "completed") unwrap(alog.record("auto.completed", { seed_id: s.seed_id, session_id: o.sessionId, run_status: o.status }));
-  else failed("run", `run ${o.sessionId} ended ${o.status}`, code, { session_id: o.sessionId, run_status: o.status });
-  return code;
-}

@@ -1,0 +1,108 @@
+/**
+ * The `auto` phases, shared by the CLI and the MCP server: interview (model-answered) → seed
+ * (with repair) → run. Each phase change is an auto event first, so a crash or a deadline
+ * resumes at the phase it reached. How the seed runs is the caller's (CLI: in the foreground;
+ * MCP: as a background job).
+ */
+import { ok, type ExitKind, type Result } from "../errors.ts";
+import type { EventStore } from "../events/store.ts";
+import type { Llm } from "../llm/index.ts";
+import { type AutoLog, type AutoState, modelIO } from "./auto.ts";
+import { detectBrownfield } from "./engine.ts";
+import { InterviewLog } from "./log.ts";
+import { runInterviewLoop } from "./loop.ts";
+import { generateSeed } from "./seed-gen.ts";
+import { newInterviewId } from "./state.ts";
+
+export interface RunSeedOutcome {
+  sessionId: string;
+  status: string;
+  /** Exit kind for a run that did not complete (CLI exit code). */
+  kind?: ExitKind;
+}
+
+export interface AutoOptions {
+  threshold: number;
+  skipRun: boolean;
+  signal: AbortSignal;
+  say(line: string): void;
+  /** Run (or resume, when `priorSession` is set) the seed; resolves when the run ends or is handed off. */
+  runSeed(state: AutoState, priorSession: string | null): Promise<Result<RunSeedOutcome>>;
+}
+
+/** completed, or failed with the exit kind to report; the auto log holds the details. */
+export type AutoOutcome = { status: "completed" } | { status: "failed"; kind: ExitKind };
+
+class Deadline extends Error {}
+function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Deadline());
+  return Promise.race([work, new Promise<T>((_, reject) => signal.addEventListener("abort", () => reject(new Deadline()), { once: true }))]);
+}
+
+export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: AutoOptions): Promise<Result<AutoOutcome>> {
+  const failed = (phase: string, error: string, kind: ExitKind, extra: Record<string, unknown> = {}): Result<AutoOutcome> => {
+    const r = alog.record("auto.failed", { phase, error, ...extra });
+    if (!r.ok) return r;
+    o.say(`[auto] ${phase} failed: ${error}`);
+    return ok({ status: "failed", kind });
+  };
+  /** null = the overall deadline passed first. */
+  const step = async <T>(work: () => Promise<Result<T>>): Promise<Result<T> | null> => {
+    try {
+      return await race(work(), o.signal);
+    } catch (e) {
+      if (e instanceof Deadline) return null;
+      throw e;
+    }
+  };
+  const late = (phase: string) => failed(phase, `overall deadline ${alog.state.deadline} reached`, "interrupted");
+
+  if (alog.state.status === "completed") return ok({ status: "completed" });
+  const s0 = alog.state;
+  if (s0.phase === "interview") {
+    let ilog: InterviewLog;
+    if (s0.interview_id) {
+      const r = InterviewLog.open(store, s0.interview_id);
+      if (!r.ok) return r;
+      ilog = r.value;
+    } else {
+      const codebase = detectBrownfield(s0.project_dir);
+      const r = InterviewLog.create(store, newInterviewId(), { initial_context: s0.goal, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "auto", auto_id: s0.auto_id });
+      if (!r.ok) return r;
+      ilog = r.value;
+      const ev = alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id });
+      if (!ev.ok) return ev;
+    }
+    o.say(`[auto] interview — ${ilog.state.interview_id}`);
+    const r = await step(() => runInterviewLoop(ilog, llm, modelIO(s0.goal, llm, () => ilog, o.say), { threshold: o.threshold, maxRounds: s0.max_interview_rounds, provenance: "model" }));
+    if (!r) return late("interview");
+    if (!r.ok) return failed("interview", r.error.message, r.error.kind === "runtimeUnavailable" || r.error.kind === "config" ? r.error.kind : "failure");
+    const ev = alog.record("auto.phase.changed", { phase: "seed_generation" });
+    if (!ev.ok) return ev;
+  }
+  if (alog.state.phase === "seed_generation") {
+    const il = InterviewLog.open(store, alog.state.interview_id!);
+    if (!il.ok) return il;
+    o.say(`[auto] seed generation — ambiguity ${il.value.state.ambiguity_score?.toFixed(2) ?? "unscored"}`);
+    const r = await step(() => generateSeed(il.value, llm, { force: true, maxRepairRounds: alog.state.max_repair_rounds }));
+    if (!r) return late("seed_generation");
+    if (!r.ok) return failed("seed_generation", [r.error.message, ...(r.error.details ?? [])].join("; "), r.error.kind === "invalidData" ? "invalidData" : "failure");
+    const seed = r.value;
+    if (seed.repairs) o.say(`[auto] repair — seed valid after ${seed.repairs} round(s)`);
+    const ev = alog.record("auto.phase.changed", { phase: "run", seed_id: seed.seed_id, seed_path: seed.path });
+    if (!ev.ok) return ev;
+  }
+  const s = alog.state;
+  if (o.skipRun || s.skip_run) {
+    const ev = alog.record("auto.completed", { seed_id: s.seed_id, session_id: null, run_status: "skipped" });
+    return ev.ok ? ok({ status: "completed" }) : ev;
+  }
+  o.say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
+  const prior = store.db.query("SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1").get(s.seed_id) as { session_id: string } | null;
+  const run = await o.runSeed(s, prior?.session_id ?? null);
+  if (!run.ok) return failed("run", run.error.message, run.error.kind);
+  if (run.value.status !== "completed") return failed("run", `run ${run.value.sessionId} ended ${run.value.status}`, run.value.kind ?? "failure", { session_id: run.value.sessionId, run_status: run.value.status });
+  const ev = alog.record("auto.completed", { seed_id: s.seed_id, session_id: run.value.sessionId, run_status: run.value.status });
+  return ev.ok ? ok({ status: "completed" }) : ev;
+}
+
