@@ -101,7 +101,8 @@ export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: Aut
   const prior = store.db.query("SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1").get(s.seed_id) as { session_id: string } | null;
   const run = await o.runSeed(s, prior?.session_id ?? null);
   if (!run.ok) return failed("run", run.error.message, run.error.kind);
-  if (run.value.status !== "completed") return failed("run", `run ${run.value.sessionId} ended ${run.value.status}`, run.value.kind ?? "failure", { session_id: run.value.sessionId, run_status: run.value.status });
+  // "started": the run continues as a background job (MCP); auto is done once the run has a handle.
+  if (run.value.status !== "completed" && run.value.status !== "started") return failed("run", `run ${run.value.sessionId} ended ${run.value.status}`, run.value.kind ?? "failure", { session_id: run.value.sessionId, run_status: run.value.status });
   const ev = alog.record("auto.completed", { seed_id: s.seed_id, session_id: run.value.sessionId, run_status: run.value.status });
   return ev.ok ? ok({ status: "completed" }) : ev;
 }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tempHome } from "../lib/cli.ts";
+import { ROOT, tempHome } from "../lib/cli.ts";
+import { cliEnv } from "../lib/cli-env.ts";
 import { interviewScript } from "../lib/interview-script.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { connect, type Connected } from "./client.ts";
@@ -75,4 +76,57 @@ describe("ouroboros_interview", () => {
     const r = await c.call("ouroboros_interview", { initial_context: "add a flag", cwd: dir });
     expect(r.json.is_brownfield).toBe(true);
   });
+});
+
+describe("ouroboros_start_auto", () => {
+  async function until(check: () => Promise<boolean>, ms: number) {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await check()) return;
+      await Bun.sleep(100);
+    }
+    throw new Error("timed out");
+  }
+
+  test("skip_run: returns at once, the auto status walks to done with a valid seed", async () => {
+    const r = await c.call("ouroboros_start_auto", { goal: "greet people", skip_run: true, runtime: "codex" });
+    expect(r.isError).toBe(false);
+    expect(r.json).toMatchObject({ status: "running", phase: "interview" });
+    expect(r.json.meta.job_observer.poll_tool).toBe("ouroboros_auto_status");
+    const id = r.json.auto_id as string;
+    let last: any = null;
+    await until(async () => {
+      last = (await c.call("ouroboros_auto_status", { auto_id: id })).json;
+      return last.status !== "running";
+    }, 20_000);
+    expect(last).toMatchObject({ status: "completed", phase: "done", run_status: "skipped" });
+    expect((await c.call("ouroboros_validate_seed", { seed_path: last.seed_path })).json.valid).toBe(true);
+    expect((await c.call("ouroboros_auto_status", { auto_id: "auto_000000000000" })).text).toContain("no auto run 'auto_000000000000'");
+  });
+
+  test("with a run: the seed runs as a job on real codex, followed with the job tools", async () => {
+    const ce = cliEnv("codex", mock.url);
+    const project = mkdtempSync(join(tmpdir(), "ouro-mcp-auto-"));
+    const h = tempHome("ouro-mcp-auto-home-");
+    const conn = await connect(h, {
+      args: ["--llm-backend", "openai"],
+      env: { ...ce.env, OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" },
+    });
+    try {
+      const r = await conn.call("ouroboros_auto", { goal: "greet people", runtime: "codex", cwd: project });
+      expect(r.isError).toBe(false);
+      expect(r.json).toMatchObject({ status: "completed", run_status: "started" });
+      const job = r.json.run_job_id as string;
+      let w: any = { done: false, cursor: 0 };
+      await until(async () => {
+        w = (await conn.call("ouroboros_job_wait", { job_id: job, cursor: w.cursor ?? 0, timeout_seconds: 5 })).json;
+        return w.done;
+      }, 120_000);
+      expect((await conn.call("ouroboros_job_result", { job_id: job })).json.status).toBe("completed");
+      expect(readFileSync(join(project, "greet.py"), "utf8")).toContain("Hello");
+    } finally {
+      await conn.close();
+      ce.cleanup();
+    }
+  }, 150_000);
 });

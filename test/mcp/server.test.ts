@@ -12,7 +12,7 @@ import { connect, type Connected } from "./client.ts";
 
 const SEED = join(ROOT, "examples/hello-cli.yaml");
 const TOOLS = [
-  "ouroboros_interview", "ouroboros_generate_seed",
+  "ouroboros_interview", "ouroboros_generate_seed", "ouroboros_start_auto", "ouroboros_auto", "ouroboros_auto_status",
   "ouroboros_validate_seed", "ouroboros_execute_seed", "ouroboros_start_execute_seed", "ouroboros_cancel_execution",
   "ouroboros_job_status", "ouroboros_job_wait", "ouroboros_job_result", "ouroboros_cancel_job",
   "ouroboros_session_status", "ouroboros_query_events", "ouroboros_ac_tree_hud", "ouroboros_ac_dashboard",

@@ -3,6 +3,7 @@
  * array plus one line here. Tool modules stay light; handlers import what they need.
  */
 import type { ToolDef } from "../tool.ts";
+import { autoTools } from "./auto.ts";
 import { executionTools } from "./execution.ts";
 import { interviewTools } from "./interview.ts";
 import { jobTools } from "./jobs.ts";
@@ -11,6 +12,7 @@ import { statusTools } from "./status.ts";
 
 export const TOOLS: ToolDef[] = [
   ...interviewTools,
+  ...autoTools,
   ...seedTools,
   ...executionTools,
   ...jobTools,
