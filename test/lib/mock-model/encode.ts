@@ -7,6 +7,8 @@ import type { Dialect } from "./types.ts";
 export interface ToolCallOut {
   name: string;
   args: Record<string, unknown>;
+  /** Responses dialect: the `namespace` group the called tool was offered in. */
+  namespace?: string;
 }
 export interface Answer {
   text: string;
@@ -69,7 +71,7 @@ function chatJson(a: Answer): unknown {
 function responsesOutput(a: Answer): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (a.text) out.push({ type: "message", id: id("msg"), role: "assistant", status: "completed", content: [{ type: "output_text", text: a.text, annotations: [] }] });
-  if (a.tool) out.push({ type: "function_call", id: id("fc"), call_id: id("call"), name: a.tool.name, arguments: JSON.stringify(a.tool.args), status: "completed" });
+  if (a.tool) out.push({ type: "function_call", id: id("fc"), call_id: id("call"), name: a.tool.name, ...(a.tool.namespace ? { namespace: a.tool.namespace } : {}), arguments: JSON.stringify(a.tool.args), status: "completed" });
   return out;
 }
 

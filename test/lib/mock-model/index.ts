@@ -80,6 +80,10 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
     if ("shell" in reply) {
       const tool = pickShellTool(req.tools);
       a = tool ? { text: reply.text ?? "", tool: { name: tool.name, args: shellArgs(tool, reply.shell) }, model: req.model } : { text: reply.text ?? "no shell tool offered", tool: null, model: req.model };
+    } else if ("tool" in reply) {
+      const tool = req.tools.find((t) => t.name === reply.tool);
+      const call = tool ? { name: tool.namespace?.name ?? tool.name, args: reply.args, ...(tool.namespace ? { namespace: tool.namespace.group } : {}) } : null;
+      a = { text: tool ? (reply.text ?? "") : `tool '${reply.tool}' not offered (offered: ${req.tools.map((t) => t.name).join(", ")})`, tool: call, model: req.model };
     } else a = { text: reply.text, tool: null, model: req.model };
     return req.stream ? stream(d, frames(d, a), true) : Response.json(json(d, a));
   }

@@ -17,13 +17,21 @@ function texts(content: unknown): string[] {
   return out;
 }
 
+/** A tool output value as text (string, text parts, or any JSON). */
+function outputText(x: unknown): string {
+  if (typeof x === "string") return x;
+  const t = texts(x);
+  return t.length ? t.join("\n") : JSON.stringify(x ?? null);
+}
+
 function anthropic(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
   const msgs = arr(b.messages).filter(isObj);
   const tools: OfferedTool[] = arr(b.tools).filter(isObj).map((t) => ({ name: str(t.name), parameters: isObj(t.input_schema) ? t.input_schema : null }));
   const hasToolResult = msgs.some((m) => arr(m.content).some((c) => isObj(c) && c.type === "tool_result"));
   const users = msgs.filter((m) => m.role === "user" && !arr(m.content).some((c) => isObj(c) && c.type === "tool_result"));
   const allText = [...texts(b.system), ...msgs.flatMap((m) => texts(m.content))];
-  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
+  const toolResults = msgs.flatMap((m) => arr(m.content).filter((c): c is Obj => isObj(c) && c.type === "tool_result").map((c) => outputText(c.content)));
+  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, toolResults, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
 }
 
 function chat(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
@@ -39,6 +47,7 @@ function chat(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
     stream: b.stream === true,
     tools,
     hasToolResult: msgs.some((m) => m.role === "tool"),
+    toolResults: msgs.filter((m) => m.role === "tool").map((m) => outputText(m.content)),
     lastUserText: texts(users.at(-1)?.content).join("\n"),
     allText: msgs.flatMap((m) => texts(m.content)),
     wantsJson: rf === "json_object" || rf === "json_schema",
@@ -47,13 +56,20 @@ function chat(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
 
 function responses(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
   const input = typeof b.input === "string" ? [{ role: "user", content: b.input }] : arr(b.input).filter(isObj);
+  // A `namespace` entry groups tools (codex offers each MCP server's tools so): list its members.
   const tools: OfferedTool[] = arr(b.tools)
     .filter(isObj)
-    .map((t) => ({ name: str(t.name) || str(t.type), parameters: isObj(t.parameters) ? t.parameters : null }));
+    .flatMap((t): OfferedTool[] =>
+      t.type === "namespace"
+        ? arr(t.tools).filter(isObj).map((m) => ({ name: `${str(t.name)}__${str(m.name)}`, parameters: isObj(m.parameters) ? m.parameters : null, namespace: { group: str(t.name), name: str(m.name) } }))
+        : [{ name: str(t.name) || str(t.type), parameters: isObj(t.parameters) ? t.parameters : null }],
+    );
   const users = input.filter((m) => m.role === "user");
-  const hasToolResult = input.some((m) => typeof m.type === "string" && m.type.endsWith("_output"));
+  const outputs = input.filter((m) => typeof m.type === "string" && m.type.endsWith("_output"));
+  const hasToolResult = outputs.length > 0;
+  const toolResults = outputs.map((m) => outputText(m.output));
   const allText = [...texts(b.instructions), ...input.flatMap((m) => texts(m.content))];
-  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
+  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, toolResults, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
 }
 
 function gemini(b: Obj, model: string, stream: boolean): Omit<ModelRequest, "dialect" | "body"> {
@@ -72,6 +88,7 @@ function gemini(b: Obj, model: string, stream: boolean): Omit<ModelRequest, "dia
     stream,
     tools,
     hasToolResult,
+    toolResults: contents.flatMap((c) => parts(c).filter((p) => isObj(p.functionResponse)).map((p) => outputText((p.functionResponse as Obj).response))),
     lastUserText: texts(users.at(-1)?.parts).join("\n"),
     allText: [...sys, ...contents.flatMap((c) => texts(c.parts))],
     wantsJson: str(gc.responseMimeType) === "application/json",

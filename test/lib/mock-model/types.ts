@@ -9,8 +9,11 @@ export type Dialect = "anthropic" | "chat" | "responses" | "gemini";
 
 /** One tool the client offered the model, with its JSON-schema parameters when given. */
 export interface OfferedTool {
+  /** The name a script uses; for a tool inside a Responses `namespace` group, `<namespace>__<name>`. */
   name: string;
   parameters: Record<string, unknown> | null;
+  /** Set for a tool offered inside a Responses `namespace` group (codex groups MCP tools so). */
+  namespace?: { group: string; name: string };
 }
 
 /** A model request, normalised across dialects. */
@@ -21,6 +24,8 @@ export interface ModelRequest {
   tools: OfferedTool[];
   /** True once the conversation carries the result of an earlier tool call. */
   hasToolResult: boolean;
+  /** Outputs of earlier tool calls in the conversation, as text, oldest first. */
+  toolResults: string[];
   /** Text of the newest user message (tool results excluded). */
   lastUserText: string;
   /** Every text fragment in the conversation, oldest first (for resume assertions). */
@@ -36,6 +41,8 @@ export type MockReply =
   | { text: string }
   /** Call the client's shell tool (chosen from the offered list) with this shell command. */
   | { shell: string; text?: string }
+  /** Call the offered tool with this name (as in `tools`; unknown names answer with the offered list as text). */
+  | { tool: string; args: Record<string, unknown>; text?: string }
   /** Fail at HTTP level. */
   | { status: number; message?: string }
   /** Send the stream head, then never another byte (until stop()). */
