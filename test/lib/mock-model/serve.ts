@@ -10,10 +10,11 @@ function flag(name: string): string | undefined {
 }
 
 const scenario = flag("scenario") ?? "plain";
-// "pipeline": the scripted model for whole pipeline runs (README demo).
-const pipeline = scenario === "pipeline" ? (await import("../pipeline-script.ts")).pipelineScript : undefined;
+// "pipeline": the scripted model for whole pipeline runs; "interview": interviews and seeds too (README demo).
+const pipeline =
+  scenario === "pipeline" ? (await import("../pipeline-script.ts")).pipelineScript : scenario === "interview" ? (await import("../interview-script.ts")).interviewScript() : undefined;
 if (!pipeline && !isScenario(scenario)) {
-  process.stderr.write(`unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}, pipeline\n`);
+  process.stderr.write(`unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}, pipeline, interview\n`);
   process.exit(64);
 }
 const mock = await startMockModel({ ...(pipeline ? { script: pipeline } : { scenario: scenario as ScenarioName }), port: Number(flag("port") ?? 0), text: flag("text") });
