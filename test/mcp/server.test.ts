@@ -45,11 +45,13 @@ describe("handshake and tool list", () => {
 
   test("lists the tools with JSON Schemas derived from their valibot schemas", async () => {
     const { tools } = await c.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    // Other tool groups (interview, auto) register in the same list; these are this file's.
+    for (const name of TOOLS) expect(tools.map((t) => t.name)).toContain(name);
+    expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
-      expect((t.inputSchema as { additionalProperties?: boolean }).additionalProperties).toBe(false);
       expect(t.description!.length).toBeGreaterThan(20);
+      if (TOOLS.includes(t.name)) expect((t.inputSchema as { additionalProperties?: boolean }).additionalProperties).toBe(false);
     }
     const wait = tools.find((t) => t.name === "ouroboros_job_wait")!.inputSchema as any;
     expect(wait.required).toEqual(["job_id"]);
