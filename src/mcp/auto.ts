@@ -7,11 +7,11 @@ import { fail, ok, type Result } from "../errors.ts";
 import { AutoLog, type AutoState } from "../interview/auto.ts";
 import { runAuto } from "../interview/auto-run.ts";
 import { checkIdea } from "../interview/engine.ts";
-import { createLlm } from "../llm/index.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import { newId } from "../seed/ids.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 import { startExecution } from "./execute.ts";
+import { authoringDeps } from "./interview.ts";
 import { jobIdOf } from "./jobs.ts";
 
 export interface AutoArgs {
@@ -39,16 +39,13 @@ export function autoView(s: AutoState, running: boolean) {
 
 /** Create or reopen the auto run and start working on it; `done` resolves when auto finishes. */
 export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ view: ReturnType<typeof autoView>; done: Promise<unknown> }>> {
-  const cfg = await ctx.config();
-  if (!cfg.ok) return cfg;
-  const store = await ctx.store();
-  if (!store.ok) return store;
-  const llm = createLlm(cfg.value.config, process.env, ctx.options.llmBackend ?? null);
-  if (!llm.ok) return llm;
+  const d = await authoringDeps(ctx);
+  if (!d.ok) return d;
+  const { store, llm, config: cfg } = d.value;
   let alog: AutoLog;
   if (a.resume) {
     if (live.has(a.resume)) return fail("usage", `auto ${a.resume} is already running in this server`, { hint: "follow it with ouroboros_auto_status" });
-    const r = AutoLog.open(store.value, a.resume);
+    const r = AutoLog.open(store, a.resume);
     if (!r.ok) return r;
     alog = r.value;
   } else {
@@ -57,9 +54,9 @@ export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ 
     if (!goal.ok) return goal;
     const dir = checkWorkspace(ctx.options, a.cwd ?? process.cwd());
     if (!dir.ok) return dir;
-    const rt = selectRuntime(a.runtime ?? ctx.options.runtime, process.env, cfg.value);
+    const rt = selectRuntime(a.runtime ?? ctx.options.runtime, process.env, cfg);
     if (!rt.ok) return rt;
-    const r = AutoLog.create(store.value, {
+    const r = AutoLog.create(store, {
       auto_id: newId.auto(), goal: goal.value, runtime: rt.value.name, project_dir: dir.value,
       deadline: new Date(Date.now() + (a.pipeline_timeout_seconds ?? 7200) * 1000).toISOString(),
       max_interview_rounds: a.max_interview_rounds ?? 50, max_repair_rounds: a.max_repair_rounds ?? 5, skip_run: a.skip_run === true,
@@ -70,8 +67,8 @@ export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ 
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), Math.max(0, Date.parse(alog.state.deadline) - Date.now()));
   const id = alog.state.auto_id;
-  const done = runAuto(store.value, alog, llm.value, {
-    threshold: cfg.value.config.clarification.ambiguity_threshold,
+  const done = runAuto(store, alog, llm, {
+    threshold: cfg.config.clarification.ambiguity_threshold,
     skipRun: alog.state.skip_run,
     signal: deadline.signal,
     say: (line) => ctx.log(line),

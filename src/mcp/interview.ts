@@ -12,19 +12,21 @@ import { InterviewLog } from "../interview/log.ts";
 import { generateSeed } from "../interview/seed-gen.ts";
 import { isInterviewId, newInterviewId, type InterviewState } from "../interview/state.ts";
 import { createLlm, type Llm } from "../llm/index.ts";
+import type { LoadedConfig } from "../config/load.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
 const CLOSING = /^\s*(\/?done|generate( the)? seed( now)?|that'?s (all|it)|finish)\s*[.!]?\s*$/i;
 const READY_STREAK = 2;
 
-async function deps(ctx: McpContext): Promise<Result<{ llm: Llm; store: import("../events/store.ts").EventStore; threshold: number }>> {
+/** What the authoring tools need: the store, the configured LLM backend (serve --llm-backend wins). */
+export async function authoringDeps(ctx: McpContext): Promise<Result<{ llm: Llm; store: import("../events/store.ts").EventStore; config: LoadedConfig; threshold: number }>> {
   const cfg = await ctx.config();
   if (!cfg.ok) return cfg;
   const store = await ctx.store();
   if (!store.ok) return store;
   const llm = createLlm(cfg.value.config, process.env, ctx.options.llmBackend ?? null);
   if (!llm.ok) return llm;
-  return ok({ llm: llm.value, store: store.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
+  return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
 }
 
 function view(s: InterviewState, extra: Record<string, unknown>) {
@@ -47,7 +49,7 @@ async function ask(log: InterviewLog, llm: Llm): Promise<Result<Record<string, u
 }
 
 export async function interviewTurn(ctx: McpContext, a: { initial_context?: string; session_id?: string; answer?: string; cwd?: string }): Promise<Result<Record<string, unknown>>> {
-  const d = await deps(ctx);
+  const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   const { llm, store, threshold } = d.value;
   if (!a.session_id) {
@@ -102,7 +104,7 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
 }
 
 export async function generateSeedTool(ctx: McpContext, a: { session_id: string; force?: boolean }): Promise<Result<Record<string, unknown>>> {
-  const d = await deps(ctx);
+  const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   if (!isInterviewId(a.session_id)) return fail("badArgs", `ouroboros_generate_seed: '${a.session_id}' is not an interview session id (interview_…)`);
   const opened = InterviewLog.open(d.value.store, a.session_id);
