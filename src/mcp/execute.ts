@@ -15,6 +15,7 @@ import type { Seed } from "../seed/schema.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 import type { RunOutcome } from "../pipeline/run.ts";
+import type { Agent } from "../pipeline/agent.ts";
 import { requireSession } from "./views.ts";
 
 export interface ExecuteArgs {
@@ -84,10 +85,18 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
   if (!choice.ok) return choice;
   const agent = createRuntimeAgent(choice.value.name, process.env, config);
   if (!agent.ok) return agent;
+  // As in `run workflow --llm-backend`: the server's backend answers the judging turns.
+  let judge: Agent | undefined;
+  if (ctx.options.llmBackend) {
+    const [{ createLlm }, { llmAgent }] = await Promise.all([import("../llm/index.ts"), import("../llm/agent.ts")]);
+    const llm = createLlm(config, process.env, ctx.options.llmBackend);
+    if (!llm.ok) return llm;
+    judge = llmAgent(llm.value);
+  }
   const parallel = a.sequential ? 1 : a.parallel ?? config.orchestrator.max_parallel_workers;
   const jobs = await ctx.jobs();
   const job = await jobs.launch({
-    store: store.value, agent: agent.value, runtime: choice.value.name, config, seed, seedPath, resumeSessionId: a.session_id,
+    store: store.value, agent: agent.value, judge, runtime: choice.value.name, config, seed, seedPath, resumeSessionId: a.session_id,
     projectDir, parallel, maxDepth: depth, skipSecondary: Boolean(a.skip_secondary),
   });
   if (!job.ok) return job;

@@ -1,7 +1,8 @@
 /**
- * Background runs. A job is one pipeline session run in this process; its id is `job_<session>`,
- * so status, progress and result are read from the event log and outlive the in-memory handle
- * (another server, or this one after a restart, answers for the same job id).
+ * Background work. A job is one pipeline session run (`job_<session id>`) or one evaluation
+ * (`job_<evaluation id>`) in this process; status, progress and result are read from the event
+ * log and outlive the in-memory handle (another server, or this one after a restart, answers for
+ * the same job id).
  */
 import { fail, ok, type Result } from "../errors.ts";
 import { lockHolder } from "../pipeline/lock.ts";
@@ -9,13 +10,19 @@ import { runPipeline, type RunOptions, type RunOutcome } from "../pipeline/run.t
 import type { McpContext } from "./context.ts";
 import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";
 import type { EventRow } from "../events/envelope.ts";
+import type { EventStore } from "../events/store.ts";
+import { evaluationState, type EvaluationPlan } from "./evaluate.ts";
 
 interface Job {
+  /** Session id, or evaluation id (`eval_…`). */
   sessionId: string;
   interrupt: AbortController;
-  promise: Promise<Result<RunOutcome>>;
-  outcome?: Result<RunOutcome>;
+  promise: Promise<Result<unknown>>;
+  outcome?: Result<unknown>;
 }
+
+const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const isEval = (key: string) => key.startsWith("eval_");
 
 export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
 
@@ -41,6 +48,45 @@ export class JobTable {
     return ok({ job_id: jobIdOf(sessionId), session_id: sessionId, wait: () => promise });
   }
 
+  /** Run an evaluation in the background (see evaluate.ts). */
+  launchEvaluation(plan: EvaluationPlan): { job_id: string; evaluation_id: string; session_id: string; wait: () => Promise<Result<unknown>> } {
+    const interrupt = new AbortController();
+    const promise = plan.run(interrupt.signal);
+    const job: Job = { sessionId: plan.evaluationId, interrupt, promise };
+    this.live.set(plan.evaluationId, job);
+    promise.then((r) => (job.outcome = r));
+    return { job_id: jobIdOf(plan.evaluationId), evaluation_id: plan.evaluationId, session_id: plan.sessionId, wait: () => promise };
+  }
+
+  /** Stop an evaluation: this server's own is aborted (it records the failure); an orphan is closed here. */
+  async cancelEvaluation(evaluationId: string): Promise<Result<Record<string, unknown>>> {
+    const store = await this.ctx.store();
+    if (!store.ok) return store;
+    const st = evaluationState(store.value, evaluationId);
+    if (!st) return fail("unknownId", `no job '${jobIdOf(evaluationId)}'`);
+    if (st.status !== "running") return ok({ evaluation_id: evaluationId, action: "already_ended", status: st.status });
+    const job = this.live.get(evaluationId);
+    if (job && !job.outcome) {
+      job.interrupt.abort();
+      await job.promise;
+    } else {
+      const r = store.value.append({ type: "evaluation.pipeline.failed", aggregate_type: "evaluation", aggregate_id: evaluationId, data: { session_id: st.session_id, evaluation_id: evaluationId, error: "cancelled" } });
+      if (!r.ok) return r;
+    }
+    return ok({ evaluation_id: evaluationId, action: "cancelled", status: "failed" });
+  }
+
+  private async evalStatus(jobId: string, evaluationId: string): Promise<Result<Record<string, unknown>>> {
+    const store = await this.ctx.store();
+    if (!store.ok) return store;
+    const st = evaluationState(store.value, evaluationId);
+    if (!st) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from the ouroboros_start_* tools" });
+    const here = this.running(evaluationId);
+    // An evaluation nobody runs any more (its server is gone) will not finish.
+    const status = st.status === "running" && !here ? "interrupted" : st.status;
+    return ok({ job_id: jobId, kind: "evaluation", evaluation_id: evaluationId, session_id: st.session_id, status, done: status !== "running", stage: st.stage, last_seq: st.last_seq, owner: here ? "this server" : null });
+  }
+
   /** True while this process is driving the session. */
   running(sessionId: string): boolean {
     const j = this.live.get(sessionId);
@@ -50,6 +96,7 @@ export class JobTable {
   async status(jobId: string): Promise<Result<Record<string, unknown>>> {
     const sid = sessionOfJob(jobId);
     if (!sid.ok) return sid;
+    if (isEval(sid.value)) return this.evalStatus(jobId, sid.value);
     const store = await this.ctx.store();
     if (!store.ok) return store;
     const s = requireSession(store.value.db, sid.value);
@@ -62,7 +109,7 @@ export class JobTable {
     if (status === "running" && !here && !lockHolder(s.value.session_id)) status = "interrupted";
     const done = summary.done || (!here && status !== "running");
     const error = job?.outcome && !job.outcome.ok ? job.outcome.error.message : undefined;
-    return ok({ job_id: jobIdOf(s.value.session_id), ...summary, status, done, owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null, ...(error ? { error } : {}) });
+    return ok({ job_id: jobIdOf(s.value.session_id), kind: "execution", ...summary, status, done, owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null, ...(error ? { error } : {}) });
   }
 
   /** Wait up to `timeoutMs` for new events (after `cursor`) or the end of the job. */
@@ -71,10 +118,10 @@ export class JobTable {
     for (;;) {
       const st = await this.status(jobId);
       if (!st.ok) return st;
-      const store = (await this.ctx.store()) as { ok: true; value: import("../events/store.ts").EventStore };
-      const rows = store.value.db
-        .query(`SELECT seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`)
-        .all(String(st.value.session_id), cursor) as EventRow[];
+      const store = (await this.ctx.store()) as { ok: true; value: EventStore };
+      const rows = (st.value.kind === "evaluation"
+        ? store.value.db.query(`SELECT ${COLS} FROM events WHERE aggregate_type = 'evaluation' AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT 100`).all(String(st.value.evaluation_id), cursor)
+        : store.value.db.query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`).all(String(st.value.session_id), cursor)) as EventRow[];
       if (rows.length || st.value.done || Date.now() >= deadline) {
         const next = rows.length ? rows[rows.length - 1]!.seq : cursor;
         const events = rows.map((r) => {
@@ -92,11 +139,15 @@ export class JobTable {
     const st = await this.status(jobId);
     if (!st.ok) return st;
     if (!st.value.done) return fail("usage", `job ${jobId} is still ${st.value.status}`, { hint: "ouroboros_job_wait follows it until done" });
-    const store = (await this.ctx.store()) as { ok: true; value: import("../events/store.ts").EventStore };
+    const store = (await this.ctx.store()) as { ok: true; value: EventStore };
+    if (st.value.kind === "evaluation") {
+      const ev = evaluationState(store.value, String(st.value.evaluation_id))!;
+      return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
+    }
     const sid = String(st.value.session_id);
     const term = terminalEvent(store.value.db, sid);
     const job = this.live.get(sid);
-    const outcome = job?.outcome?.ok ? job.outcome.value : null;
+    const outcome = job?.outcome?.ok ? (job.outcome.value as RunOutcome) : null;
     return ok({
       job_id: jobId,
       session_id: sid,

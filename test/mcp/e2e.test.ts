@@ -83,7 +83,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     }
   }, 120_000);
 
-  test("execute_seed (blocking) with inline seed_content runs in cwd and returns the result", async () => {
+  test("execute_seed (blocking) with inline seed_content runs in cwd; evaluate judges artefacts against its seed", async () => {
     const s = setup();
     const c = await connect(s.home, { env: s.env });
     try {
@@ -91,6 +91,26 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       expect(r.isError).toBe(false);
       expect(r.json.status).toBe("completed");
       expect(existsSync(join(s.project, "test_greet.py"))).toBe(true);
+
+      // Evaluate an artefact against the session's seed: criterion 1's own check runs in the project.
+      const artifact = readFileSync(join(s.project, "greet.py"), "utf8");
+      const ev = await c.call("ouroboros_evaluate", { session_id: r.json.session_id, artifact, acceptance_criterion: "1", artifact_type: "code" });
+      expect(ev.isError).toBe(false);
+      expect(ev.json).toMatchObject({ approved: true, stage1: "passed", stage2: "approved", stage3: null, highest_stage: 2, session_id: r.json.session_id });
+      // The same criterion where its file does not exist fails at stage 1 whatever the judge says.
+      const empty = mkdtempSync(join(tmpdir(), "ouro-mcp-empty-"));
+      const bad = await c.call("ouroboros_evaluate", { session_id: r.json.session_id, artifact, acceptance_criterion: "1", working_dir: empty });
+      expect(bad.json).toMatchObject({ approved: false, stage1: "failed" });
+      expect(bad.json.reasons.join(" ")).toContain("expected artifact missing: greet.py");
+      // The start form with consensus, followed through the job tools; events land in the session.
+      const start = await c.call("ouroboros_start_evaluate", { session_id: r.json.session_id, artifact, trigger_consensus: true });
+      expect(start.json.job_id).toBe(`job_${start.json.evaluation_id}`);
+      const f = await follow(c, start.json.job_id, 60_000);
+      expect(f.types).toEqual(["evaluation.stage1.started", "evaluation.stage1.completed", "evaluation.stage2.started", "evaluation.stage2.completed", "evaluation.consensus.triggered", "evaluation.stage3.completed", "evaluation.pipeline.completed"]);
+      const res = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
+      expect(res.json).toMatchObject({ status: "completed", approved: true, highest_stage: 3, stage3: "approved" });
+      const inSession = await c.call("ouroboros_query_events", { session_id: r.json.session_id, event_type: "evaluation.pipeline.completed" });
+      expect(inSession.json.events.filter((e: { data: { evaluation_id?: string } }) => e.data.evaluation_id?.startsWith("eval_"))).toHaveLength(3);
     } finally {
       await c.close();
       s.cleanup();

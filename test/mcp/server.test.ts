@@ -16,6 +16,7 @@ const TOOLS = [
   "ouroboros_validate_seed", "ouroboros_execute_seed", "ouroboros_start_execute_seed", "ouroboros_cancel_execution",
   "ouroboros_job_status", "ouroboros_job_wait", "ouroboros_job_result", "ouroboros_cancel_job",
   "ouroboros_session_status", "ouroboros_query_events", "ouroboros_ac_tree_hud", "ouroboros_ac_dashboard",
+  "ouroboros_evaluate", "ouroboros_start_evaluate",
 ];
 
 let home: string;
@@ -192,6 +193,16 @@ describe("execution tools refuse bad runs before starting anything", () => {
     expect((await c.call("ouroboros_start_execute_seed", { seed_path: SEED, runtime: "nope", cwd: home })).text).toContain("unknown runtime 'nope'");
     expect((await c.call("ouroboros_execute_seed", { seed_path: SEED, seed_content: "x" })).text).toContain("exactly one of");
     expect((await c.call("ouroboros_start_execute_seed", { session_id: done.sessionId })).text).toContain("already ended");
+  });
+
+  test("evaluate: missing artefact, unknown session, a session without a recorded seed", async () => {
+    expect((await c.call("ouroboros_evaluate", { session_id: done.sessionId })).text).toBe("ouroboros_evaluate: missing required parameter 'artifact'");
+    expect((await c.call("ouroboros_start_evaluate", { session_id: "orch_nope", artifact: "x" })).text).toContain("no session 'orch_nope'");
+    const noSeed = await c.call("ouroboros_evaluate", { session_id: done.sessionId, artifact: "x" });
+    expect(noSeed.isError).toBe(true);
+    expect(noSeed.text).toContain("has no recorded seed; pass seed_content");
+    const badSeed = await c.call("ouroboros_evaluate", { session_id: done.sessionId, artifact: "x", seed_content: "goal: 1\n" });
+    expect(badSeed.text).toMatch(/^seed_content is not a valid seed: seed_content:\d+:\d+/);
   });
 
   test("--workspace-root confines where seeds run", async () => {

@@ -4,6 +4,7 @@
  */
 import type { ToolDef } from "../tool.ts";
 import { autoTools } from "./auto.ts";
+import { evaluationTools } from "./evaluation.ts";
 import { executionTools } from "./execution.ts";
 import { interviewTools } from "./interview.ts";
 import { jobTools } from "./jobs.ts";
@@ -17,4 +18,5 @@ export const TOOLS: ToolDef[] = [
   ...executionTools,
   ...jobTools,
   ...statusTools,
+  ...evaluationTools,
 ];

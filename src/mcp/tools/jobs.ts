@@ -35,6 +35,7 @@ export const jobTools = [
       const { sessionOfJob } = await import("../jobs.ts");
       const sid = sessionOfJob(a.job_id);
       if (!sid.ok) return sid;
+      if (sid.value.startsWith("eval_")) return (await ctx.jobs()).cancelEvaluation(sid.value);
       const store = await ctx.store();
       if (!store.ok) return store;
       const { requireSession } = await import("../views.ts");
