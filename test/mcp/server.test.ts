@@ -6,6 +6,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EventStore } from "../../src/events/store.ts";
 import { ROOT, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
 import { connect, type Connected } from "./client.ts";
@@ -16,7 +17,7 @@ const TOOLS = [
   "ouroboros_validate_seed", "ouroboros_execute_seed", "ouroboros_start_execute_seed", "ouroboros_cancel_execution",
   "ouroboros_job_status", "ouroboros_job_wait", "ouroboros_job_result", "ouroboros_cancel_job",
   "ouroboros_session_status", "ouroboros_query_events", "ouroboros_ac_tree_hud", "ouroboros_ac_dashboard",
-  "ouroboros_evaluate", "ouroboros_start_evaluate",
+  "ouroboros_evaluate", "ouroboros_start_evaluate", "ouroboros_lineage_status",
 ];
 
 let home: string;
@@ -31,6 +32,21 @@ beforeAll(async () => {
   done = recordSession(db, { sessionId: "orch_00000000d0e1", finished: true, goal: "A finished session" });
   live = recordSession(db, { sessionId: "orch_00000000a11e", finished: false, goal: "An orphaned running session" });
   live2 = recordSession(db, { sessionId: "orch_00000000a11f", finished: false });
+  // A second generation that stagnates, as the secondary loop records it.
+  const store = EventStore.open(db);
+  if (!store.ok) throw new Error(store.error.message);
+  const ac = live2.acIds[0]!;
+  const lin = (type: string, data: Record<string, unknown>) => ({ type, aggregate_type: "lineage", aggregate_id: live2.sessionId, data: { session_id: live2.sessionId, ...data } });
+  const appended = store.value.appendBatch([
+    lin("lineage.generation.started", { generation: 1, failing: [ac] }),
+    lin("execution.ac.refined", { ac_id: ac, generation: 1, description: "clearer wording" }),
+    lin("lineage.generation.completed", { generation: 1, results: { [ac]: "failed" }, similarity: 0 }),
+    lin("lineage.generation.started", { generation: 2, failing: [ac] }),
+    lin("lineage.generation.completed", { generation: 2, results: { [ac]: "failed" }, similarity: 0.97 }),
+    lin("lineage.stagnated", { generation: 2, similarity: 0.97 }),
+  ]);
+  if (!appended.ok) throw new Error(appended.error.message);
+  store.value.close();
   mkdirSync(join(home, "seeds"));
   copyFileSync(SEED, join(home, "seeds", "hello.yaml"));
   c = await connect(home);
@@ -147,6 +163,17 @@ describe("status tools over recorded sessions", () => {
     const dash = await c.call("ouroboros_ac_dashboard", { session_id: done.sessionId });
     expect(dash.text).toContain("| AC | description | status | judged attempts |");
     expect(dash.text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| AC"))).toHaveLength(done.acIds.length);
+  });
+});
+
+describe("lineage status", () => {
+  test("generations, refined wording and how the lineage ended, from the session's events", async () => {
+    const r = await c.call("ouroboros_lineage_status", { lineage_id: live2.sessionId });
+    expect(r.json).toMatchObject({ lineage_id: live2.sessionId, status: "stagnated", generations_run: 2, current_generation: 2 });
+    expect(r.json.generations[0]).toMatchObject({ generation: 1, status: "completed", failing: [live2.acIds[0]], refined: [{ ac_id: live2.acIds[0], description: "clearer wording" }] });
+    expect(r.json.generations[1].similarity).toBe(0.97);
+    expect((await c.call("ouroboros_lineage_status", { lineage_id: done.sessionId })).json).toMatchObject({ status: "not_started", generations_run: 0 });
+    expect((await c.call("ouroboros_lineage_status", {})).text).toBe("ouroboros_lineage_status: missing required parameter 'lineage_id'");
   });
 });
 

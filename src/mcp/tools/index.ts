@@ -8,6 +8,7 @@ import { evaluationTools } from "./evaluation.ts";
 import { executionTools } from "./execution.ts";
 import { interviewTools } from "./interview.ts";
 import { jobTools } from "./jobs.ts";
+import { lineageTools } from "./lineage.ts";
 import { seedTools } from "./seed.ts";
 import { statusTools } from "./status.ts";
 
@@ -19,4 +20,5 @@ export const TOOLS: ToolDef[] = [
   ...jobTools,
   ...statusTools,
   ...evaluationTools,
+  ...lineageTools,
 ];

@@ -1,0 +1,45 @@
+/**
+ * Evolution view. In this pipeline a lineage lives inside its session (the secondary loop evolves
+ * the failing ACs generation by generation), so the lineage id is the session id.
+ */
+import * as v from "valibot";
+import { ok } from "../../errors.ts";
+import { defineTool, str } from "../tool.ts";
+
+export const lineageTools = [
+  defineTool({
+    name: "ouroboros_lineage_status",
+    description: "Evolution of a session's failing ACs: each generation's failing ACs, refined wording, results and similarity, and how the lineage ended (converged, stagnated, exhausted).",
+    schema: v.strictObject({ lineage_id: str("the session id (or unique prefix) whose secondary loop evolved") }),
+    async handler(a, ctx) {
+      const store = await ctx.store();
+      if (!store.ok) return store;
+      const { requireSession } = await import("../views.ts");
+      const s = requireSession(store.value.db, a.lineage_id);
+      if (!s.ok) return s;
+      const rows = store.value.db
+        .query(`SELECT event_type, payload, timestamp FROM events WHERE session_id = ? AND (event_type GLOB 'lineage.*' OR event_type = 'execution.ac.refined') ORDER BY seq`)
+        .all(s.value.session_id) as { event_type: string; payload: string; timestamp: string }[];
+      const gens = new Map<number, Record<string, unknown> & { refined: { ac_id: string; description: string }[] }>();
+      const gen = (n: number) => gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);
+      let ended: { outcome: string; generation: number } | null = null;
+      for (const r of rows) {
+        const d = JSON.parse(r.payload) as Record<string, unknown>;
+        const n = Number(d.generation);
+        if (r.event_type === "lineage.generation.started") Object.assign(gen(n), { started_at: r.timestamp, failing: d.failing ?? [] });
+        else if (r.event_type === "execution.ac.refined") gen(n).refined.push({ ac_id: String(d.ac_id), description: String(d.description) });
+        else if (r.event_type === "lineage.generation.completed") Object.assign(gen(n), { status: "completed", completed_at: r.timestamp, results: d.results ?? {}, similarity: d.similarity ?? null });
+        else if (["lineage.converged", "lineage.stagnated", "lineage.exhausted"].includes(r.event_type)) ended = { outcome: r.event_type.split(".")[1]!, generation: n };
+      }
+      const generations = [...gens.values()].sort((x, y) => Number(x.generation) - Number(y.generation));
+      return ok({
+        lineage_id: s.value.session_id,
+        session_status: s.value.status,
+        generations_run: generations.length,
+        current_generation: generations.at(-1)?.generation ?? 0,
+        status: ended?.outcome ?? (generations.length === 0 ? "not_started" : s.value.terminal_type ? "stopped" : "evolving"),
+        generations,
+      });
+    },
+  }),
+];
