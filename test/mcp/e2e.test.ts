@@ -135,6 +135,21 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       expect(cancel.json.action).toBe("requested");
       const f = await follow(c, jobId, 30_000);
       expect(f.last.status).toBe("cancelled");
+
+      // An evaluation whose judge never answers is cancelled the same way.
+      mock.setScript((req) => (req.lastUserText.includes("[ouroboros:judge]") ? { stall: true } : pipelineScript(req)));
+      const ev = await c.call("ouroboros_start_evaluate", { session_id: start.json.session_id, artifact: "print('hi')" });
+      let cursor = 0;
+      for (let i = 0; i < 20; i++) {
+        const w = await c.call("ouroboros_job_wait", { job_id: ev.json.job_id, cursor, timeout_seconds: 1 });
+        cursor = w.json.cursor;
+        if (w.json.stage === "stage2.started") break;
+      }
+      expect((await c.call("ouroboros_job_status", { job_id: ev.json.job_id })).json).toMatchObject({ kind: "evaluation", status: "running", stage: "stage2.started" });
+      const t0 = Date.now();
+      expect((await c.call("ouroboros_cancel_job", { job_id: ev.json.job_id })).json).toMatchObject({ action: "cancelled", status: "failed" });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect((await c.call("ouroboros_job_result", { job_id: ev.json.job_id })).json).toMatchObject({ status: "failed", error: "cancelled" });
     } finally {
       await c.close();
       mock.setScript(pipelineScript);
