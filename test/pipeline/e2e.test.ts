@@ -140,7 +140,12 @@ describe("crash safety", () => {
     let sessionId: string | undefined;
     for (let i = 0; i < 100 && !sessionId; i++) {
       await Bun.sleep(50);
-      if (existsSync(join(s.home, "ouroboros.db"))) sessionId = events(s.home).find((e) => e.type === "orchestrator.session.started")?.data.session_id;
+      // The file appears before its tables do: poll until the schema and the start event exist.
+      if (existsSync(join(s.home, "ouroboros.db"))) {
+        try {
+          sessionId = events(s.home).find((e) => e.type === "orchestrator.session.started")?.data.session_id;
+        } catch {}
+      }
     }
     expect(sessionId).toBeDefined();
     const c = await cli(["cancel", sessionId!, "--json"], s.env);
