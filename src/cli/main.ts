@@ -42,12 +42,19 @@ async function resolveCommand(argv: string[]): Promise<[CommandDef, CommandDef |
   return [cmd, parent];
 }
 
+/** `init "idea"` and a bare `init` mean `init start` (upstream accepts both). */
+function shorthands(args: string[]): string[] {
+  if (args[0] === "init" && !["start", "resume", "list", "--help", "-h"].includes(args[1] ?? "--help")) return ["init", "start", ...args.slice(1)];
+  if (args[0] === "init" && args.length === 1) return ["init", "start"];
+  return args;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--version" || argv[0] === "-V") {
     out(versionLine());
     return EXIT.ok;
   }
-  const args = argv.filter((a) => !GLOBAL_FLAGS.has(a));
+  const args = shorthands(argv.filter((a) => !GLOBAL_FLAGS.has(a)));
   if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
   if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
     const path = args.filter((a) => a !== "--help" && a !== "-h");
@@ -71,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     const msg = describeUnknown(e);
     // citty reports bad usage by throwing CLIError; show it as a usage error with the command's help.
     if ((e as { name?: string }).name === "CLIError") {
-      return report({ kind: "badArgs", message: msg, hint: "see --help" });
+      return report({ kind: "badArgs", message: Bun.stripANSI(msg), hint: "see --help" });
     }
     if (process.env.OUROBOROS_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return report({ kind: "failure", message: `unexpected: ${msg}`, hint: "run with OUROBOROS_DEBUG=1 for details" });

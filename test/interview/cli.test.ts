@@ -30,6 +30,9 @@ describe("init without a terminal", () => {
     expect(r.stderr).toContain("pass --answers <file|->");
     expect(r.stdout).toBe("");
     expect(mock.modelRequests().length).toBe(before);
+    const short = await runCli(["init", "an idea"], { env: llmEnv(), cwd }); // `init "idea"` = `init start "idea"`
+    expect(short.code).toBe(64);
+    expect(short.stderr).toContain("init start needs a terminal");
   });
 
   test("answers from stdin → ready at round 4 → a valid seed; stdout is the JSON only", async () => {
