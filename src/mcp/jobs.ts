@@ -34,7 +34,7 @@ export class JobTable {
   async launch(o: Omit<RunOptions, "interrupt" | "onSessionId">): Promise<Result<{ job_id: string; session_id: string; wait: () => Promise<Result<RunOutcome>> }>> {
     const interrupt = new AbortController();
     let sessionId: string | undefined;
-    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) });
+    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) }).catch((e: unknown) => fail("failure", `run stopped: ${e instanceof Error ? e.message : String(e)}`));
     if (!sessionId) {
       const r = await promise;
       return r.ok ? fail("failure", "the run ended before its session started") : r;

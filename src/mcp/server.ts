@@ -37,6 +37,8 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
   const ctx = createContext(options);
+  // A stray rejection in a background job must not take the server (and every other job) down.
+  process.on("unhandledRejection", (e) => ctx.log(`unhandled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
   const server = new Server(
     { name: SERVER_NAME, version: VERSION },
     { capabilities: { tools: {}, resources: {} }, instructions: "Ouroboros: validate and run seeds (start_* tools return a job_id; follow with ouroboros_job_wait). Resources: ouroboros://seeds, ouroboros://sessions, ouroboros://events." },
@@ -74,6 +76,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   };
   const transport = new StdioServerTransport(process.stdin, stdout as unknown as NodeJS.WritableStream as never);
   await server.connect(transport);
+  const unregister = (await import("./instances.ts")).register(VERSION, options.db);
 
   return new Promise<number>((resolve) => {
     let closing = false;
@@ -84,6 +87,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
       if (why !== "stdin closed") ctx.log(`shutting down: ${why}`);
       // Hard stop: whatever happens, the process is gone well within 2 s.
       setTimeout(() => resolve(0), 1800).unref();
+      unregister();
       ctx.close().finally(() => resolve(0));
     };
     process.stdin.on("end", () => shutdown("stdin closed"));

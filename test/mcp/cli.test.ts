@@ -1,7 +1,9 @@
 /** `ouroboros mcp info` and `mcp doctor`: what the server offers and whether this install can serve. */
 import { describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
+import { connect } from "./client.ts";
 
 const withBins = { PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}` };
 
@@ -14,6 +16,23 @@ describe("mcp info", () => {
     expect(info.launch).toEndWith("mcp serve");
     expect(info.tools).toContain("ouroboros_start_execute_seed");
     expect(info.resources).toContain("ouroboros://events/{session_id}");
+  });
+});
+
+describe("instance records", () => {
+  test("a running server is listed by mcp info and its record goes when it exits", async () => {
+    const home = tempHome();
+    const c = await connect(home);
+    try {
+      const info = JSON.parse((await runCli(["mcp", "info", "--json"], { home })).stdout);
+      expect(info.running.map((r: { pid: number }) => r.pid)).toEqual([c.transport.pid]);
+      expect(info.running[0].db).toBe(join(home, "ouroboros.db"));
+    } finally {
+      await c.close();
+    }
+    for (let i = 0; i < 40 && readdirSync(join(home, "mcp-servers")).length; i++) await Bun.sleep(50);
+    expect(readdirSync(join(home, "mcp-servers"))).toEqual([]);
+    expect(JSON.parse((await runCli(["mcp", "info", "--json"], { home })).stdout).running).toEqual([]);
   });
 });
 

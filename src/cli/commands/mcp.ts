@@ -64,16 +64,20 @@ const info = defineCommand({
     const { TOOLS } = await import("../../mcp/tools/index.ts");
     const { RESOURCES, RESOURCE_TEMPLATES } = await import("../../mcp/resources.ts");
     const { SERVER_NAME } = await import("../../mcp/server.ts");
+    const { liveInstances } = await import("../../mcp/instances.ts");
+    const servers = liveInstances();
     const launch = [process.execPath.endsWith("/bun") ? `${process.execPath} ${process.argv[1]}` : process.execPath, "mcp", "serve"].join(" ");
     const data = {
       name: SERVER_NAME, version: VERSION, commit: COMMIT, transport: "stdio", launch, database: paths.database(),
       tools: TOOLS.map((t) => t.name), resources: [...RESOURCES.map((r) => r.uri), ...RESOURCE_TEMPLATES.map((r) => r.uriTemplate)],
+      running: servers,
     };
     if (args.json) outJson("mcp-info", data);
     else {
       out(`${data.name} ${data.version} (${data.commit}) — transport stdio\nlaunch:    ${data.launch}\ndatabase:  ${data.database}`);
       out(`tools (${data.tools.length}):\n${data.tools.map((t) => `  ${t}`).join("\n")}`);
       out(`resources:\n${data.resources.map((r) => `  ${r}`).join("\n")}`);
+      out(`running servers (${servers.length})${servers.map((r) => `\n  pid ${r.pid} (parent ${r.ppid})  since ${r.started_at}  ${r.version}  ${r.db}`).join("")}`);
     }
     return exitCode(EXIT.ok);
   },
