@@ -4,7 +4,8 @@
  * ouroboros skill folder. llm.backend is left as it is.
  */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
-import { managedFile, yamlEntry } from "../../src/setup/edits.ts";
+import { managedFile } from "../../src/setup/edits.ts";
+import { yamlEntry } from "../../src/setup/yaml-edit.ts";
 import { runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
 import { hermesSkill } from "../../src/skills/render.ts";

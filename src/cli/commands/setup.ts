@@ -82,6 +82,7 @@ export default defineCommand({
     if (!(MCP_MODES as readonly string[]).includes(mcpMode)) return unwrap(fail("badArgs", `--mcp-mode must be one of ${MCP_MODES.join(", ")} (got '${mcpMode}')`));
 
     let config;
+    if (args.model && runtime !== "copilot") log.warn(`--model only applies to copilot; ignored for ${runtime}`);
     if (runtime === "copilot" && !args.uninstall) {
       let model = args.model ? String(args.model).trim() : "";
       if (!model) {
