@@ -106,6 +106,46 @@ describe("non-TTY", () => {
   });
 });
 
+describe("token sources", () => {
+  test("GH_TOKEN wins over GITHUB_TOKEN and COPILOT_TOKEN", async () => {
+    const { fake, sb } = fixture("ok");
+    const r = await setup(sb, ["--runtime", "copilot"], { OUROBOROS_COPILOT_API_URL: fake.url, GH_TOKEN: "gh-env", GITHUB_TOKEN: "github-env", COPILOT_TOKEN: "copilot-env" });
+    expect(r.code).toBe(0);
+    expect(fake.requests[0]!.headers.authorization).toBe("Bearer gh-env");
+  });
+
+  test("COPILOT_TOKEN is used when it is the only variable", async () => {
+    const { fake, sb } = fixture("ok");
+    await setup(sb, ["--runtime", "copilot"], { OUROBOROS_COPILOT_API_URL: fake.url, COPILOT_TOKEN: "copilot-env" });
+    expect(fake.requests[0]!.headers.authorization).toBe("Bearer copilot-env");
+  });
+
+  test("`gh auth token` is asked last; a failing gh means no token", async () => {
+    const { writeFileSync, mkdirSync, chmodSync } = await import("node:fs");
+    for (const [script, expected] of [
+      ['[ "$1 $2" = "auth token" ] && echo gho_from_gh && exit 0; exit 2', "Bearer gho_from_gh"],
+      ["echo 'not logged in' >&2; exit 1", null],
+      // A hung gh is abandoned after 5 s.
+      ["exec sleep 30", null],
+    ] as const) {
+      const { fake, sb } = fixture("ok");
+      const bin = join(sb.home, "bin");
+      mkdirSync(bin);
+      writeFileSync(join(bin, "gh"), `#!/bin/sh\n${script}\n`);
+      chmodSync(join(bin, "gh"), 0o755);
+      const t0 = performance.now();
+      const r = await setup(sb, ["--runtime", "copilot"], { OUROBOROS_COPILOT_API_URL: fake.url, PATH: `${bin}:/usr/bin:/bin` });
+      expect(performance.now() - t0).toBeLessThan(9000);
+      expect(r.code).toBe(0);
+      if (expected) expect(fake.requests[0]!.headers.authorization).toBe(expected);
+      else {
+        expect(fake.requests).toHaveLength(0);
+        expect(r.stderr).toContain("no GitHub token");
+      }
+    }
+  }, 20_000);
+});
+
 describe("TTY picker", () => {
   test("type to search, arrow down, enter: the chosen model is saved", async () => {
     const { sb, env } = fixture("ok");
