@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliEnv } from "../lib/cli-env.ts";
-import { ROOT } from "../lib/cli.ts";
+import { cliArgv, ROOT } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 import { connect, type Connected } from "./client.ts";
@@ -191,5 +191,28 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await again.close();
       s.cleanup();
     }
+  }, 120_000);
+
+  test("recursion guard: the codex a job drives does not get the Ouroboros tools, though the same codex run directly does", async () => {
+    const s = setup();
+    const reg = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], { env: s.env, stdout: "pipe", stderr: "pipe" });
+    expect(reg.exitCode).toBe(0);
+    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    const before = mock.modelRequests().length;
+    try {
+      const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
+      expect((await follow(c, start.json.job_id)).last.status).toBe("completed");
+    } finally {
+      await c.close();
+    }
+    const inRun = mock.modelRequests().slice(before);
+    expect(inRun.length).toBeGreaterThan(5);
+    for (const r of inRun) expect(r.tools.filter((t) => t.name.startsWith("mcp__ouroboros__"))).toEqual([]);
+    // The same CODEX_HOME outside any Ouroboros run: the server starts and its tools are offered.
+    const mark = mock.modelRequests().length;
+    const p = Bun.spawn([join(ROOT, "node_modules/.bin/codex"), "exec", "--skip-git-repo-check", "hello"], { env: s.env, cwd: s.project, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    expect(await p.exited).toBe(0);
+    expect(mock.modelRequests()[mark]!.tools.map((t) => t.name)).toContain("mcp__ouroboros__ouroboros_session_status");
+    s.cleanup();
   }, 120_000);
 });

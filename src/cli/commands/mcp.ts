@@ -47,6 +47,8 @@ const serve = defineCommand({
       const { canonicalRuntime } = await import("../../runtime/selection.ts");
       if (!canonicalRuntime(String(args.runtime))) unwrap(fail("badArgs", `unknown runtime '${args.runtime}'`, { hint: "`ouroboros runtimes` lists them" }));
     }
+    const driving = (await import("../../mcp/guard.ts")).drivingAncestor();
+    if (driving) unwrap(fail("usage", `not serving MCP inside an agent that Ouroboros drives (ancestor pid ${driving.pid}: ouroboros ${driving.command})`, { hint: "runs inside runs are refused; this agent works without the Ouroboros tools" }));
     const { serveStdio } = await import("../../mcp/server.ts");
     return exitCode(await serveStdio({
       db: args.db ? resolve(String(args.db)) : paths.database(),
