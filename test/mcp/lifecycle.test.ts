@@ -123,6 +123,23 @@ describe("lifetime", () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
+  test("OUROBOROS_CLIENT_PID: the server follows that process instead of its parent", async () => {
+    const client = Bun.spawn(["sleep", "30"]);
+    const p = Bun.spawn([...cliArgv(), "mcp", "serve"], { env: { ...process.env, OUROBOROS_HOME: tempHome(), OUROBOROS_CLIENT_PID: String(client.pid) }, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    p.stdin.write(line(INIT));
+    p.stdin.flush();
+    const reader = p.stdout.getReader();
+    expect(JSON.parse(new TextDecoder().decode((await reader.read()).value!)).id).toBe(1);
+    await Bun.sleep(700);
+    expect(p.exitCode).toBeNull(); // stdin still open, client alive: still serving
+    client.kill();
+    await client.exited;
+    const t0 = performance.now();
+    await p.exited;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(await new Response(p.stderr).text()).toContain(`client ${client.pid} exited`);
+  });
+
   test("concurrent servers share the WAL database without lock errors", async () => {
     const home = tempHome("ouro-mcp-wal-");
     const db = join(home, "ouroboros.db");
