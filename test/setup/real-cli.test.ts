@@ -1,6 +1,7 @@
 /**
  * The files setup writes are read by the real consumers: after `setup --runtime X` each pinned
- * CLI (node_modules/.bin) lists our server with this binary's absolute path. The CLIs run offline
+ * CLI (node_modules/.bin) lists our server with this binary's absolute path, and the CLIs that
+ * health-check (claude, opencode) connect to `ouroboros mcp serve` through that entry. The CLIs run offline
  * with an isolated HOME (test/lib/cli-env.ts; the model URL points at a closed loopback port —
  * listing servers needs no model). Their own pre-existing config (cliEnv writes some) must survive.
  */
@@ -43,6 +44,9 @@ describe.each(Object.keys(LIST) as CliName[])("%s reads the registration", (cli)
     expect(shown).toContain("ouroboros");
     // Table layouts differ (codex puts command and args in columns): compare with spaces squeezed.
     expect(shown.replace(/\s+/g, " ")).toContain([BIN, ...cliArgv().slice(1), "mcp", "serve", "--runtime", cli].join(" "));
+    // claude and opencode also start the server and complete the MCP handshake with it.
+    if (cli === "claude") expect(shown).toContain("✔ Connected");
+    if (cli === "opencode") expect(shown).toMatch(/✓ ouroboros\s+connected/);
   }, 90_000);
 });
 
