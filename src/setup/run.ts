@@ -4,7 +4,7 @@
  * aborts before anything is written.
  */
 import { describeUnknown, fail, ok, type Result } from "../errors.ts";
-import { loadConfig, readConfigFile } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
 import { paths } from "../config/paths.ts";
 import type { RuntimeName } from "../runtime/contract.ts";
 import { resolveBinary } from "../runtime/binary.ts";
@@ -14,7 +14,7 @@ import { type ConfigEdit, planConfig } from "./config.ts";
 import { diskSnapshot, hostPaths, selfLaunch, serverLaunch } from "./context.ts";
 import { unifiedDiff } from "./diff.ts";
 import type { McpMode } from "./edits.ts";
-import type { SetupInput } from "./types.ts";
+import type { HostResult, SetupInput } from "./types.ts";
 
 export type FileAction = "created" | "updated" | "unchanged" | "removed";
 
@@ -47,8 +47,7 @@ function llmBackendFor(runtime: RuntimeName, current: string): string {
 
 export function planSetup(o: SetupOptions, env: Readonly<Record<string, string | undefined>>): Result<{ summary: SetupSummary; changes: FileChange[] }> {
   const configFile = env.OUROBOROS_CONFIG || paths.config();
-  const raw = readConfigFile(configFile);
-  const loaded = raw.ok ? loadConfig(env as NodeJS.ProcessEnv, configFile) : raw;
+  const loaded = loadConfig(env as NodeJS.ProcessEnv, configFile);
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
   const llmBackend = llmBackendFor(o.runtime, config.llm.backend);
@@ -68,7 +67,7 @@ export function planSetup(o: SetupOptions, env: Readonly<Record<string, string |
     list: snap.list,
   };
   const setup = ADAPTERS[o.runtime].setup;
-  let host;
+  let host: Result<HostResult>;
   try {
     host = setup.write(input, o.uninstall ? "uninstall" : "install");
   } catch (e) {

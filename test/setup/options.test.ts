@@ -122,6 +122,16 @@ describe("runtime choice and output", () => {
     expect(snapshot(s.home)).toEqual(before);
   });
 
+  test("a malformed config.yaml stops setup before any host file is written (exit 78)", async () => {
+    const s = sb();
+    put(s.ouroHome, "config.yaml", "orchestrator:\n  runtime_backend: [oops\n");
+    const before = snapshot(s.home);
+    const r = await setup(s, ["--runtime", "kiro"]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("config");
+    expect(snapshot(s.home)).toEqual(before);
+  });
+
   test("an update keeps the previous content in <file>.ouroboros.bak; created files get none", async () => {
     const s = sb();
     const original = '{\n  "mcpServers": {}\n}\n';
