@@ -25,11 +25,30 @@ export interface McpContext {
   log(message: string): void;
 }
 
-export function createContext(options: ServeOptions): McpContext & { close(): Promise<void> } {
+export function createContext(options: ServeOptions): McpContext & { close(): Promise<void>; touch(): void; checkpointIfIdle(idleMs: number): boolean } {
   let store: Result<EventStore> | undefined;
   let config: Result<LoadedConfig> | undefined;
   let jobs: JobTable | undefined;
+  let lastActivity = Date.now();
+  let checkpointed = false;
   const ctx = {
+    /** A request arrived: the server is not idle. */
+    touch() {
+      lastActivity = Date.now();
+      checkpointed = false;
+    },
+    /** Once per idle period with no job running, fold the WAL back into the database file. */
+    checkpointIfIdle(idleMs: number): boolean {
+      if (checkpointed || !store?.ok || jobs?.anyRunning() || Date.now() - lastActivity < idleMs) return false;
+      checkpointed = true;
+      try {
+        store.value.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        return true;
+      } catch (e) {
+        ctx.log(`idle WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
+    },
     options,
     async store() {
       if (!store?.ok) {

@@ -87,6 +87,10 @@ export class JobTable {
     return ok({ job_id: jobId, kind: "evaluation", evaluation_id: evaluationId, session_id: st.session_id, status, done: status !== "running", stage: st.stage, last_seq: st.last_seq, owner: here ? "this server" : null });
   }
 
+  anyRunning(): boolean {
+    return [...this.live.values()].some((j) => !j.outcome);
+  }
+
   /** True while this process is driving the session. */
   running(sessionId: string): boolean {
     const j = this.live.get(sessionId);

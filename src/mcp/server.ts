@@ -48,6 +48,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({ tools: listed }));
   server.setRequestHandler(types.CallToolRequestSchema, async (req) => {
+    ctx.touch();
     const text = (t: string, isError = false) => ({ content: [{ type: "text" as const, text: t }], ...(isError ? { isError: true } : {}) });
     const tool = byName.get(req.params.name);
     if (!tool) return text(`unknown tool '${req.params.name}' (this server has ${TOOLS.length} tools; tools/list shows them, \`ouroboros mcp doctor\` checks the install)`, true);
@@ -65,6 +66,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   server.setRequestHandler(types.ListResourcesRequestSchema, async () => ({ resources: RESOURCES }));
   server.setRequestHandler(types.ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
   server.setRequestHandler(types.ReadResourceRequestSchema, async (req) => {
+    ctx.touch();
     const r = await (await import("./resources.ts")).readResource(ctx, req.params.uri);
     if (!r.ok) throw new types.McpError(types.ErrorCode.InvalidParams, errorText(r.error));
     return { contents: [{ uri: req.params.uri, mimeType: "application/json", text: JSON.stringify(r.value, null, 2) }] };
@@ -97,8 +99,11 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     // Orphan watchdog: re-parented (the client died without closing our stdin) → leave.
     const parent = process.ppid;
     const client = Number(process.env.OUROBOROS_CLIENT_PID) || 0;
+    // Idle servers fold the WAL back (spec: after 600 s without a request or a running job).
+    const idleMs = (Number(process.env.OUROBOROS_MCP_IDLE_CHECKPOINT_SECONDS) || 600) * 1000;
     const watch = setInterval(() => {
       if (process.ppid !== parent) return shutdown("parent process exited");
+      ctx.checkpointIfIdle(idleMs);
       if (client) {
         try {
           process.kill(client, 0);

@@ -4,7 +4,7 @@
  * death, and concurrent servers sharing one WAL database.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { cliArgv, ROOT, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
@@ -138,6 +138,26 @@ describe("lifetime", () => {
     await p.exited;
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(await new Response(p.stderr).text()).toContain(`client ${client.pid} exited`);
+  });
+
+  test("an idle server checkpoints the WAL back into the database file", async () => {
+    const home = tempHome("ouro-mcp-idle-");
+    const db = join(home, "ouroboros.db");
+    const fx = recordSession(db, { finished: false });
+    const c = await connect(home, { env: { OUROBOROS_MCP_IDLE_CHECKPOINT_SECONDS: "1" } });
+    try {
+      expect((await c.call("ouroboros_cancel_execution", { execution_id: fx.executionId })).json.action).toBe("cancelled");
+      const walAfterWrite = statSync(`${db}-wal`).size;
+      expect(walAfterWrite).toBeGreaterThan(0);
+      const t0 = Date.now();
+      while (statSync(`${db}-wal`).size > 0 && Date.now() - t0 < 4000) await Bun.sleep(100);
+      expect(statSync(`${db}-wal`).size).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThan(300); // not at once: only after the idle period
+      // Still serving, and the data is in the main file.
+      expect((await c.call("ouroboros_session_status", { session_id: fx.sessionId })).json.status).toBe("cancelled");
+    } finally {
+      await c.close();
+    }
   });
 
   test("concurrent servers share the WAL database without lock errors", async () => {
