@@ -25,6 +25,12 @@ function fixture(mode: FakeMode) {
   return { fake, sb, env: { GH_TOKEN: "tok-123", OUROBOROS_COPILOT_API_URL: fake.url } };
 }
 
+/** Start the CLI in a pty; variables that could point outside the sandbox are unset first. */
+function startInPty(tmux: Tmux, args: string, env: Record<string, string>): void {
+  const unset = "unset CODEX_HOME OPENCODE_CONFIG_DIR OPENCODE_CONFIG CLAUDE_CONFIG_DIR COPILOT_HOME HERMES_HOME GITHUB_TOKEN COPILOT_TOKEN OUROBOROS_CONFIG OUROBOROS_LLM_BACKEND;";
+  tmux.start(`${unset} ${cliArgv().join(" ")} ${args}; echo "EXIT=$?"`, 100, 30, { NO_COLOR: "1", PATH: "/usr/bin:/bin", XDG_CONFIG_HOME: join(env.HOME!, ".config"), ...env });
+}
+
 const savedModel = (ouroHome: string) => parseYaml(read(ouroHome, "config.yaml")).orchestrator.copilot_model as string;
 
 describe("non-TTY", () => {
@@ -151,8 +157,7 @@ describe("TTY picker", () => {
     const { sb, env } = fixture("ok");
     const tmux = new Tmux("picker");
     cleanups.push(() => tmux.kill());
-    const shellEnv: Record<string, string> = { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome, NO_COLOR: "1", PATH: "/usr/bin:/bin" };
-    tmux.start(`${cliArgv().join(" ")} setup --runtime copilot; echo "EXIT=$?"`, 100, 30, shellEnv);
+    startInPty(tmux, "setup --runtime copilot", { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome });
     const first = await tmux.waitFor("Copilot model", 10_000);
     // Every enabled chat model is offered; the filtered-out ones are not.
     for (const id of ENABLED_CHAT) expect(first.screen).toContain(id);
@@ -173,7 +178,7 @@ describe("TTY picker", () => {
     const { sb, env } = fixture("ok");
     const tmux = new Tmux("picker-cancel");
     cleanups.push(() => tmux.kill());
-    tmux.start(`${cliArgv().join(" ")} setup --runtime copilot; echo "EXIT=$?"`, 100, 30, { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome, NO_COLOR: "1", PATH: "/usr/bin:/bin" });
+    startInPty(tmux, "setup --runtime copilot", { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome });
     await tmux.waitFor("Copilot model", 10_000);
     tmux.keys("C-c");
     const done = await tmux.waitFor("EXIT=", 10_000);
@@ -181,5 +186,43 @@ describe("TTY picker", () => {
     const { existsSync } = await import("node:fs");
     expect(existsSync(join(sb.home, ".copilot"))).toBe(false);
     expect(existsSync(join(sb.ouroHome, "config.yaml"))).toBe(false);
+  }, 30_000);
+
+  test("--non-interactive on a terminal takes the default pick without prompting", async () => {
+    const { sb, env } = fixture("ok");
+    const tmux = new Tmux("picker-noprompt");
+    cleanups.push(() => tmux.kill());
+    startInPty(tmux, "setup --runtime copilot --non-interactive", { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome });
+    const done = await tmux.waitFor("EXIT=", 10_000);
+    expect(done.screen).toContain("EXIT=0");
+    expect(done.screen).not.toContain("Copilot model");
+    expect(savedModel(sb.ouroHome)).toBe("claude-opus-4.6-fast");
+  }, 30_000);
+
+  test("no --runtime with several CLIs installed: a terminal gets a runtime prompt", async () => {
+    const { copyFileSync, chmodSync, mkdirSync } = await import("node:fs");
+    const { ROOT } = await import("../lib/cli.ts");
+    const sb = sandbox();
+    cleanups.push(() => rmSync(sb.home, { recursive: true, force: true }));
+    const bin = join(sb.home, "bin");
+    mkdirSync(bin);
+    for (const f of ["kiro-cli", "hermes"]) {
+      copyFileSync(join(ROOT, "test/fakes", f), join(bin, f));
+      chmodSync(join(bin, f), 0o755);
+    }
+    const tmux = new Tmux("runtime-select");
+    cleanups.push(() => tmux.kill());
+    startInPty(tmux, "setup", { HOME: sb.home, OUROBOROS_HOME: sb.ouroHome, PATH: `${bin}:/usr/bin:/bin`, GH_TOKEN: "" });
+    const shown = await tmux.waitFor("Set up which agent CLI?", 10_000);
+    expect(shown.screen).toContain("kiro");
+    expect(shown.screen).toContain("hermes");
+    // The list is in runtime order (kiro, hermes) and starts on the fallback (kiro): Down → hermes.
+    tmux.keys("Down");
+    await tmux.waitFor(/● hermes/);
+    tmux.keys("Enter");
+    const done = await tmux.waitFor("EXIT=", 10_000);
+    expect(done.screen).toContain("EXIT=0");
+    expect(parseYaml(read(sb.ouroHome, "config.yaml")).orchestrator.hermes_cli_path).toBe(join(bin, "hermes"));
+    expect(read(sb.home, ".hermes/config.yaml")).toContain("ouroboros:");
   }, 30_000);
 });
