@@ -21,11 +21,15 @@ export function errorText(e: OuroError): string {
 
 type Write = (chunk: string | Uint8Array, cb?: (err?: Error | null) => void) => boolean;
 
-/** Keep the protocol channel clean: returns the only writer that reaches the real stdout. */
-function claimStdout(): Write {
+/**
+ * Keep the protocol channel clean: returns the only writer that reaches the real stdout. Bun's
+ * console writes to fd 1 natively (not through process.stdout.write), so it is redirected too.
+ */
+export function claimStdout(): Write {
   const real = process.stdout.write.bind(process.stdout) as Write;
   const toStderr = process.stderr.write.bind(process.stderr) as Write;
   (process.stdout as { write: Write }).write = (chunk, cb) => toStderr(chunk, cb);
+  for (const m of ["log", "info", "debug", "dir", "table"] as const) (console as unknown as Record<string, unknown>)[m] = console.error.bind(console);
   return real;
 }
 

@@ -97,6 +97,21 @@ describe("stdout carries JSON-RPC only", () => {
   });
 });
 
+test("once claimed, stdout is reached only through the returned writer (console and process.stdout go to stderr)", async () => {
+  const script = `import { claimStdout } from ${JSON.stringify(join(ROOT, "src/mcp/server.ts"))};
+const write = claimStdout();
+console.log("console.log"); console.info("console.info"); console.debug("console.debug"); console.dir({ dir: 1 }); console.table([1]);
+process.stdout.write("process.stdout.write\\n");
+write("PROTOCOL\\n");`;
+  const file = join(tempHome(), "probe.ts");
+  await Bun.write(file, script);
+  const p = Bun.spawn([join(ROOT, "node_modules/.bin/bun"), file], { stdout: "pipe", stderr: "pipe" });
+  const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+  expect(await p.exited).toBe(0);
+  expect(out).toBe("PROTOCOL\n");
+  for (const s of ["console.log", "console.info", "console.debug", "dir", "process.stdout.write"]) expect(err).toContain(s);
+});
+
 describe("lifetime", () => {
   test("a closed stdout (broken pipe) ends the server", async () => {
     const p = spawnServer(tempHome());
