@@ -12,6 +12,7 @@ import { eventJson, requireSession, sessionSummary, terminalEvent } from "./view
 import type { EventRow } from "../events/envelope.ts";
 import type { EventStore } from "../events/store.ts";
 import { evaluationState, type EvaluationPlan } from "./evaluate.ts";
+import type { CallContext } from "./tool.ts";
 
 interface Job {
   /** Session id, or evaluation id (`eval_…`). */
@@ -85,6 +86,43 @@ export class JobTable {
     // An evaluation nobody runs any more (its server is gone) will not finish.
     const status = st.status === "running" && !here ? "interrupted" : st.status;
     return ok({ job_id: jobId, kind: "evaluation", evaluation_id: evaluationId, session_id: st.session_id, status, done: status !== "running", stage: st.stage, last_seq: st.last_seq, owner: here ? "this server" : null });
+  }
+
+  /** Pause one running job of this server (resumable); false when it is not running here. */
+  interrupt(key: string): boolean {
+    const j = this.live.get(key);
+    if (!j || j.outcome) return false;
+    j.interrupt.abort();
+    return true;
+  }
+
+  /**
+   * Wait for a job of this server while reporting progress (ACs passed of total, phase) and
+   * pausing it if the caller goes away.
+   */
+  async follow(key: string, call: CallContext): Promise<void> {
+    const j = this.live.get(key);
+    if (!j) return;
+    const onAbort = () => this.interrupt(key);
+    call.signal.addEventListener("abort", onAbort, { once: true });
+    let last = "";
+    const tick = async () => {
+      const st = await this.status(jobIdOf(key));
+      if (!st.ok) return;
+      const v = st.value as { progress?: { acs_passed: number; acs_total: number }; phase?: string | null; stage?: string; last_seq?: number | null };
+      const note = v.progress ? `${v.progress.acs_passed}/${v.progress.acs_total} ACs passed${v.phase ? `, phase ${v.phase}` : ""}` : `stage ${v.stage}`;
+      if (note === last) return;
+      last = note;
+      // MCP wants progress to grow with every notification: the log position does.
+      call.progress(v.last_seq ?? 0, undefined, note);
+    };
+    const timer = setInterval(() => void tick(), 500);
+    try {
+      await j.promise;
+    } finally {
+      clearInterval(timer);
+      call.signal.removeEventListener("abort", onAbort);
+    }
   }
 
   anyRunning(): boolean {

@@ -51,7 +51,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({ tools: listed }));
-  server.setRequestHandler(types.CallToolRequestSchema, async (req) => {
+  server.setRequestHandler(types.CallToolRequestSchema, async (req, extra) => {
     ctx.touch();
     const text = (t: string, isError = false) => ({ content: [{ type: "text" as const, text: t }], ...(isError ? { isError: true } : {}) });
     const tool = byName.get(req.params.name);
@@ -59,7 +59,15 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     const args = parseArgs(tool.name, tool.schema, req.params.arguments);
     if (!args.ok) return text(errorText(args.error), true);
     try {
-      const r = await tool.handler(args.value, ctx);
+      const token = extra._meta?.progressToken;
+      const call = {
+        signal: extra.signal,
+        progress(progress: number, total?: number, message?: string) {
+          if (token === undefined || extra.signal.aborted) return;
+          extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {});
+        },
+      };
+      const r = await tool.handler(args.value, ctx, call);
       if (!r.ok) return text(errorText(r.error), true);
       return text(typeof r.value === "string" ? r.value : JSON.stringify(r.value, null, 2));
     } catch (e) {

@@ -14,11 +14,19 @@ export interface ToolResult {
   value: unknown;
 }
 
+/** One tool call: the client may cancel it, and may ask for progress notifications. */
+export interface CallContext {
+  /** Aborted when the client cancels this request (notifications/cancelled). */
+  signal: AbortSignal;
+  /** Sends notifications/progress when the client asked for it (a progressToken), else does nothing. */
+  progress(progress: number, total?: number, message?: string): void;
+}
+
 export interface ToolDef<S extends ArgsSchema = ArgsSchema> {
   name: string;
   description: string;
   schema: S;
-  handler(args: v.InferOutput<S>, ctx: McpContext): Promise<Result<unknown>> | Result<unknown>;
+  handler(args: v.InferOutput<S>, ctx: McpContext, call: CallContext): Promise<Result<unknown>> | Result<unknown>;
 }
 
 /** Keeps the handler's argument type tied to its schema inside a heterogeneous list. */

@@ -87,9 +87,15 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     const s = setup();
     const c = await connect(s.home, { env: s.env });
     try {
-      const r = await c.call("ouroboros_execute_seed", { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true });
-      expect(r.isError).toBe(false);
+      const notes: { progress: number; message?: string }[] = [];
+      const raw = (await c.client.callTool({ name: "ouroboros_execute_seed", arguments: { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true } }, undefined, { onprogress: (p) => notes.push(p), timeout: 120_000 })) as { content: { text: string }[]; isError?: boolean };
+      expect(raw.isError).toBeUndefined();
+      const r = { json: JSON.parse(raw.content[0]!.text) };
       expect(r.json.status).toBe("completed");
+      // Progress notifications while it ran: growing, and naming ACs and phases.
+      expect(notes.length).toBeGreaterThan(1);
+      for (let i = 1; i < notes.length; i++) expect(notes[i]!.progress).toBeGreaterThan(notes[i - 1]!.progress);
+      expect(notes.some((n) => /\d\/2 ACs passed, phase \w+/.test(n.message ?? ""))).toBe(true);
       expect(existsSync(join(s.project, "test_greet.py"))).toBe(true);
 
       // Evaluate an artefact against the session's seed: criterion 1's own check runs in the project.
@@ -160,6 +166,39 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       expect(r.json).toMatchObject({ status: "cancelled", summary: "enough" });
     } finally {
       await again.close();
+      s.cleanup();
+    }
+  }, 120_000);
+
+  test("cancelling a blocking execute_seed call pauses its run; session_id resumes it", async () => {
+    const s = setup();
+    mock.setScript((req) => (req.lastUserText.includes("[ouroboros:develop]") ? { stall: true } : pipelineScript(req)));
+    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    try {
+      const abort = new AbortController();
+      const call = c.client.callTool({ name: "ouroboros_execute_seed", arguments: { seed_path: SEED, cwd: s.project } }, undefined, { signal: abort.signal, timeout: 120_000 });
+      call.catch(() => {});
+      let sessionId = "";
+      for (let i = 0; i < 100 && !sessionId; i++) {
+        await Bun.sleep(100);
+        const q = await c.call("ouroboros_query_events", { event_type: "execution.ac.attempt.dispatched", limit: 1 });
+        sessionId = q.json.events[0]?.session_id ?? "";
+      }
+      expect(sessionId).toStartWith("orch_");
+      abort.abort("user stopped waiting");
+      await expect(call).rejects.toThrow();
+      let status = "";
+      for (let i = 0; i < 50 && status !== "paused"; i++) {
+        await Bun.sleep(100);
+        status = (await c.call("ouroboros_job_status", { job_id: `job_${sessionId}` })).json.status;
+      }
+      expect(status).toBe("paused");
+      mock.setScript(pipelineScript);
+      const resumed = await c.call("ouroboros_start_execute_seed", { session_id: sessionId });
+      expect((await follow(c, resumed.json.job_id)).last.status).toBe("completed");
+    } finally {
+      mock.setScript(pipelineScript);
+      await c.close();
       s.cleanup();
     }
   }, 120_000);

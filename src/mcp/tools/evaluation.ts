@@ -29,10 +29,12 @@ export const evaluationTools = [
     name: "ouroboros_evaluate",
     description: "Three-stage evaluation of an artefact against a session's seed: stage 1 the criterion's checks, stage 2 the semantic judge, stage 3 consensus when triggered. Waits for the verdict.",
     schema: v.strictObject(evalArgs),
-    async handler(a, ctx) {
+    async handler(a, ctx, call) {
       const plan = await (await import("../evaluate.ts")).planEvaluation(ctx, a);
       if (!plan.ok) return plan;
-      const job = (await ctx.jobs()).launchEvaluation(plan.value);
+      const jobs = await ctx.jobs();
+      const job = jobs.launchEvaluation(plan.value);
+      await jobs.follow(job.evaluation_id, call);
       const r = await job.wait();
       return r.ok ? ok({ job_id: job.job_id, ...(r.value as Record<string, unknown>) }) : r;
     },

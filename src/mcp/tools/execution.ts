@@ -33,13 +33,14 @@ export const executionTools = [
   }),
   defineTool({
     name: "ouroboros_execute_seed",
-    description: "Run a seed through the six-phase pipeline and wait for the result (may take minutes; prefer ouroboros_start_execute_seed).",
+    description: "Run a seed through the six-phase pipeline and wait for the result (may take minutes; prefer ouroboros_start_execute_seed). Sends progress notifications when asked; cancelling the call pauses the run (resume with session_id).",
     schema: v.strictObject(runArgs),
-    async handler(a, ctx) {
+    async handler(a, ctx, call) {
       const r = await (await import("../execute.ts")).startExecution(ctx, a);
       if (!r.ok) return r;
-      await r.value.wait();
-      return (await ctx.jobs()).result(r.value.job_id);
+      const jobs = await ctx.jobs();
+      await jobs.follow(r.value.session_id, call);
+      return jobs.result(r.value.job_id);
     },
   }),
   defineTool({
