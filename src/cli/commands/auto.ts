@@ -12,6 +12,7 @@ import { AutoLog, type AutoState } from "../../interview/auto.ts";
 import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
 import { checkIdea } from "../../interview/engine.ts";
 import { newId } from "../../seed/ids.ts";
+import { acquireLock } from "../../pipeline/lock.ts";
 import { selectRuntime } from "../../runtime/selection.ts";
 import { llmFor } from "../interview/drive.ts";
 import { executeRun } from "../run/execute.ts";
@@ -71,6 +72,8 @@ export default defineCommand({
       say(`[auto] ${alog.state.auto_id} started (resume with: ouroboros auto --resume ${alog.state.auto_id})`);
     }
     const llm = llmFor(loaded, args);
+    const lock = acquireLock(alog.state.auto_id);
+    if (!lock.ok) return unwrap(fail("failure", `${alog.state.auto_id} is running in another process (pid ${lock.pid})`));
     const deadline = new AbortController();
     const ms = Date.parse(alog.state.deadline) - Date.now();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, ms));
@@ -90,6 +93,7 @@ export default defineCommand({
       return exitCode(code);
     } finally {
       clearTimeout(timer);
+      lock.release();
       store.close();
     }
   },

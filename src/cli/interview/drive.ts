@@ -15,6 +15,7 @@ import { terminalIO } from "../../interview/io-terminal.ts";
 import type { InterviewLog } from "../../interview/log.ts";
 import { runInterviewLoop } from "../../interview/loop.ts";
 import { generateSeed } from "../../interview/seed-gen.ts";
+import { acquireLock } from "../../pipeline/lock.ts";
 import { log, out, outJson } from "../output.ts";
 import { executeRun } from "../run/execute.ts";
 
@@ -49,6 +50,9 @@ const interrupted = (id: string): never => {
 
 export async function driveInterview(store: EventStore, logRef: InterviewLog, llm: Llm, answers: AnswersFile | null, config: LoadedConfig, args: DriveArgs): Promise<number> {
   const id = logRef.state.interview_id;
+  // One driver per interview: two terminals answering the same one would interleave rounds.
+  const lock = acquireLock(id);
+  if (!lock.ok) return unwrap(fail("failure", `interview ${id} is open in another process (pid ${lock.pid})`, { hint: "finish or stop it there first" }));
   const threshold = config.config.clarification.ambiguity_threshold;
   const io = answers ? answersIO(answers, (l) => log.info(l), args.force === true) : terminalIO(() => interrupted(id));
   if (logRef.state.status === "aborted") return unwrap(fail("failure", `interview ${id} was aborted${logRef.state.error ? ` (${logRef.state.error})` : ""} and cannot be resumed`, { hint: "start a new one with `ouroboros init start`" }));
