@@ -1,0 +1,60 @@
+/**
+ * End to end through the real agent CLIs: after `setup --runtime X`, a one-shot prompt against the
+ * loopback mock model carries what setup registered — the `ouroboros` MCP tools (the CLI started
+ * `ouroboros mcp serve` from our entry and listed its tools), and the `ooo` skills or capability
+ * guide where that runtime reads them (claude/codex skills, gemini GEMINI.md, opencode AGENTS.md).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type CliName, cliEnv } from "../lib/cli-env.ts";
+import { ROOT, runCli } from "../lib/cli.ts";
+import { type MockModel, startMockModel } from "../lib/mock-model/index.ts";
+
+let mock: MockModel;
+const cleanups: (() => void)[] = [];
+beforeAll(async () => {
+  mock = await startMockModel({ script: () => ({ text: "MOCK_OK" }) });
+});
+afterAll(async () => {
+  for (const c of cleanups) c();
+  await mock.stop();
+});
+
+const PROMPT: Record<CliName, string[]> = {
+  claude: ["-p", "say hi", "--output-format", "json"],
+  codex: ["exec", "--skip-git-repo-check", "say hi"],
+  // An explicit model skips gemini's routing classifier (its JSON retries against the mock cost ~90 s).
+  gemini: ["-p", "say hi", "--skip-trust", "--model", "gemini-2.5-flash"],
+  opencode: ["run", "say hi"],
+  // Copilot's instructions file is for the child sessions Ouroboros starts (COPILOT_CUSTOM_INSTRUCTIONS_DIRS).
+  copilot: ["-p", "say hi", "--allow-all-tools"],
+};
+/** What else the model must see, besides the MCP tools. */
+const SEES: Record<CliName, string | null> = {
+  claude: "ouroboros-interview",
+  codex: "ouroboros-interview",
+  gemini: "ooo interview",
+  opencode: "ooo interview",
+  copilot: null,
+};
+
+describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
+  test("the model request carries the ouroboros MCP tools and the ooo skills/guide", async () => {
+    const ce = cliEnv(cli, mock.url);
+    cleanups.push(() => ce.cleanup());
+    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], { home: join(ce.home, ".ouroboros"), env: ce.env, cwd: ce.home });
+    expect(r.code).toBe(0);
+    const proj = join(ce.home, "proj");
+    mkdirSync(proj);
+    const from = mock.requests.length;
+    const p = Bun.spawn([join(ROOT, "node_modules/.bin", cli), ...PROMPT[cli]], { env: ce.env, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 120_000 });
+    const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    expect(code).toBe(0);
+    expect(out).toContain("MOCK_OK");
+    const sent = JSON.stringify(mock.requests.slice(from).map((q) => q.body));
+    expect(sent).toContain("ouroboros_interview");
+    const also = SEES[cli];
+    if (also) expect(sent).toContain(also);
+  }, 150_000);
+});
