@@ -1,7 +1,10 @@
 /**
  * `ouroboros setup --runtime copilot` (spec runtimes.md §4, §5): the MCP server in
- * ~/.copilot/mcp-config.json and the instructions file children get through
- * COPILOT_CUSTOM_INSTRUCTIONS_DIRS. The model picker (§5) lives in src/setup/copilot-models.ts.
+ * ~/.copilot/mcp-config.json and the instructions children get through
+ * COPILOT_CUSTOM_INSTRUCTIONS_DIRS (the copilot adapter adds ~/.copilot/ouroboros-instructions).
+ * The spec names the file AGENTS.md, but Copilot 1.0.102 reads only `*.instructions.md` from
+ * those directories (verified in test/setup/consumers.test.ts), so that is what we write; a
+ * managed AGENTS.md left there is removed. The model picker (§5) is src/setup/copilot-models.ts.
  */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
@@ -12,7 +15,7 @@ import { managedGuideFile } from "../../src/skills/render.ts";
 export const setup: SetupPlan = {
   files: [
     { path: "~/.copilot/mcp-config.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=copilot" },
-    { path: "~/.copilot/ouroboros-instructions/AGENTS.md", format: "markdown", change: "managed-file", purpose: "instructions appended to COPILOT_CUSTOM_INSTRUCTIONS_DIRS for children" },
+    { path: "~/.copilot/ouroboros-instructions/ouroboros.instructions.md", format: "markdown", change: "managed-file", purpose: "instructions read through COPILOT_CUSTOM_INSTRUCTIONS_DIRS by child sessions" },
   ],
   config: { "orchestrator.runtime_backend": "copilot", "orchestrator.copilot_cli_path": "<resolved copilot path>", "llm.backend": "copilot", "orchestrator.copilot_model": "<model chosen from live discovery (spec §5)>" },
   notes: ["Restart Copilot after the first registration."],
@@ -21,8 +24,9 @@ export const setup: SetupPlan = {
     const dir = input.paths.copilotDir;
     // Copilot's own entries carry `type` and a `tools` allow-list; "*" exposes every tool.
     jsonServer(plan, action, under(dir, "mcp-config.json"), ["mcpServers", "ouroboros"], stdioEntry(input, { type: "local", tools: ["*"] }));
-    const guide = under(dir, "ouroboros-instructions", "AGENTS.md");
+    const guide = under(dir, "ouroboros-instructions", "ouroboros.instructions.md");
     plan.edit(guide, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), guide) : managedFile.uninstall(t)), dir);
+    plan.edit(under(dir, "ouroboros-instructions", "AGENTS.md"), managedFile.uninstall, dir);
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input),

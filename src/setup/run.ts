@@ -75,7 +75,10 @@ export function planSetup(o: SetupOptions, env: Readonly<Record<string, string |
     return fail("invalidData", `cannot read a host file: ${describeUnknown(e)}`, { hint: "nothing was written" });
   }
   if (!host.ok) return host;
-  const changes: FileChange[] = host.value.changes.map((c) => ({ path: c.path, before: snap.read(c.path), after: c.text, pruneUpTo: c.pruneUpTo }));
+  const changes: FileChange[] = host.value.changes
+    .map((c) => ({ path: c.path, before: snap.read(c.path), after: c.text, pruneUpTo: c.pruneUpTo }))
+    // A file that is absent and stays absent (nothing to uninstall) is not worth a line.
+    .filter((c) => c.before !== null || c.after !== null);
   // The uninstall leaves config.yaml alone: the runtime choice is the user's from then on.
   if (!o.uninstall) {
     const before = snap.read(configFile);

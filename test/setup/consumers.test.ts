@@ -2,7 +2,8 @@
  * End to end through the real agent CLIs: after `setup --runtime X`, a one-shot prompt against the
  * loopback mock model carries what setup registered — the `ouroboros` MCP tools (the CLI started
  * `ouroboros mcp serve` from our entry and listed its tools), and the `ooo` skills or capability
- * guide where that runtime reads them (claude/codex skills, gemini GEMINI.md, opencode AGENTS.md).
+ * guide where that runtime reads them (claude/codex skills, gemini GEMINI.md, opencode AGENTS.md,
+ * copilot's instructions dir as the copilot adapter passes it to child sessions).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
@@ -27,17 +28,19 @@ const PROMPT: Record<CliName, string[]> = {
   // An explicit model skips gemini's routing classifier (its JSON retries against the mock cost ~90 s).
   gemini: ["-p", "say hi", "--skip-trust", "--model", "gemini-2.5-flash"],
   opencode: ["run", "say hi"],
-  // Copilot's instructions file is for the child sessions Ouroboros starts (COPILOT_CUSTOM_INSTRUCTIONS_DIRS).
   copilot: ["-p", "say hi", "--allow-all-tools"],
 };
 /** What else the model must see, besides the MCP tools. */
-const SEES: Record<CliName, string | null> = {
+const SEES: Record<CliName, string> = {
   claude: "ouroboros-interview",
   codex: "ouroboros-interview",
   gemini: "ooo interview",
   opencode: "ooo interview",
-  copilot: null,
+  copilot: "ooo interview",
 };
+/** Copilot reads the instructions file through the variable the copilot adapter sets for its children. */
+const EXTRA_ENV = (cli: CliName, home: string): Record<string, string> =>
+  cli === "copilot" ? { COPILOT_CUSTOM_INSTRUCTIONS_DIRS: join(home, ".copilot/ouroboros-instructions") } : {};
 
 describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
   test("the model request carries the ouroboros MCP tools and the ooo skills/guide", async () => {
@@ -48,13 +51,12 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
     const proj = join(ce.home, "proj");
     mkdirSync(proj);
     const from = mock.requests.length;
-    const p = Bun.spawn([join(ROOT, "node_modules/.bin", cli), ...PROMPT[cli]], { env: ce.env, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 120_000 });
+    const p = Bun.spawn([join(ROOT, "node_modules/.bin", cli), ...PROMPT[cli]], { env: { ...ce.env, ...EXTRA_ENV(cli, ce.home) }, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 120_000 });
     const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
     expect(code).toBe(0);
     expect(out).toContain("MOCK_OK");
     const sent = JSON.stringify(mock.requests.slice(from).map((q) => q.body));
     expect(sent).toContain("ouroboros_interview");
-    const also = SEES[cli];
-    if (also) expect(sent).toContain(also);
+    expect(sent).toContain(SEES[cli]);
   }, 150_000);
 });

@@ -86,7 +86,7 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     const doc = jsonc(read(sb.home, ".copilot/mcp-config.json"));
     expect(doc.mcpServers.other.command).toBe("other-server");
     expect(doc.mcpServers.ouroboros).toEqual({ type: "local", tools: ["*"], command: BIN, args: serveArgs("copilot", "copilot"), env: { OUROBOROS_AGENT_RUNTIME: "copilot", OUROBOROS_LLM_BACKEND: "copilot" } });
-    expect(read(sb.home, ".copilot/ouroboros-instructions/AGENTS.md")).toContain("ouroboros:managed");
+    expect(read(sb.home, ".copilot/ouroboros-instructions/ouroboros.instructions.md")).toContain("ouroboros:managed");
     const cfg = parseYaml(read(sb.ouroHome, "config.yaml"));
     expect(cfg.orchestrator.copilot_model).toBe("gpt-5.2");
     expect(cfg.llm.qa_model).toBe("gpt-5.2");

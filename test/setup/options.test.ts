@@ -139,9 +139,9 @@ describe("runtime choice and output", () => {
     const r = await setup(s, ["--runtime", "copilot", "--model", "gpt-5.2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^updated +.*mcp-config\.json$/m);
-    expect(r.stdout).toMatch(/^created +.*AGENTS\.md$/m);
+    expect(r.stdout).toMatch(/^created +.*ouroboros\.instructions\.md$/m);
     expect(read(s.home, ".copilot/mcp-config.json.ouroboros.bak")).toBe(original);
-    expect(existsSync(join(s.home, ".copilot/ouroboros-instructions/AGENTS.md.ouroboros.bak"))).toBe(false);
+    expect(existsSync(join(s.home, ".copilot/ouroboros-instructions/ouroboros.instructions.md.ouroboros.bak"))).toBe(false);
     const again = await setup(s, ["--runtime", "copilot", "--model", "gpt-5.2"]);
     expect(again.stdout.trim().split("\n").every((l) => l.startsWith("unchanged"))).toBe(true);
   });

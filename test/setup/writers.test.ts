@@ -168,6 +168,15 @@ describe("managed files and sections", () => {
     expect(textOf(r, file)).toContain("// mine");
   });
 
+  test("copilot: instructions go to ouroboros.instructions.md; a managed AGENTS.md is retired, a user's kept", () => {
+    const dir = join(H, ".copilot/ouroboros-instructions");
+    const ours = write(input("copilot", { [join(dir, "AGENTS.md")]: `<!-- ${MANAGED_MARK} -->\nold\n` }));
+    expect(textOf(ours, join(dir, "AGENTS.md"))).toBeNull();
+    expect(textOf(ours, join(dir, "ouroboros.instructions.md"))).toContain("ooo interview");
+    const users = write(input("copilot", { [join(dir, "AGENTS.md")]: "my notes\n" }));
+    expect(textOf(users, join(dir, "AGENTS.md"))).toBe("my notes\n");
+  });
+
   test("uninstall of files we created deletes them instead of leaving `{}`", () => {
     const i = input("kiro", {});
     const installed = write(i);
