@@ -30,10 +30,6 @@ export class HostPlan {
     this.changes.set(path, { path, text: e.text, pruneUpTo });
   }
 
-  note(text: string): void {
-    this.notes.push(text);
-  }
-
   /**
    * A directory of managed files `<dir>/<prefix><name>/<file>`: write the wanted ones, delete
    * managed ones no longer wanted (stale skills are pruned), never touch the user's own.
@@ -45,11 +41,6 @@ export class HostPlan {
       const path = join(dir, entry, file);
       if (this.input.read(path)?.includes(MANAGED_MARK)) this.edit(path, () => ({ ok: true, text: null }), dir);
     }
-  }
-
-  /** Delete every managed `<dir>/<prefix>*\/<file>`. */
-  removeManagedDir(dir: string, prefix: string, file: string): void {
-    this.managedDir(dir, prefix, file, new Map());
   }
 
   result(): Result<HostResult> {
