@@ -106,8 +106,10 @@ export function renderTomlServer(key: string, s: TomlServer): string {
   ].join("\n");
 }
 
-const KNOWN_LAUNCHERS = new Set(["uvx", "pipx", "uv", "ouroboros", "python", "python3"]);
-/** Commands we may replace: upstream launchers and our own binary, by basename. */
+// Upstream's launchers (spec §4), plus Bun: setup run from a source checkout registers
+// `bun src/cli/main.ts mcp serve`, which a later compiled setup must replace.
+const KNOWN_LAUNCHERS = new Set(["uvx", "pipx", "uv", "ouroboros", "python", "python3", "bun", "bun.exe"]);
+/** Commands we may replace: known launchers and our own binary, by basename. */
 export const isKnownLauncher = (command: unknown, ours: string): boolean =>
   typeof command === "string" && (command === ours || KNOWN_LAUNCHERS.has(basename(command)));
 
