@@ -26,7 +26,7 @@ const PROMPT: Record<CliName, string[]> = {
   claude: ["-p", "say hi", "--output-format", "json"],
   codex: ["exec", "--skip-git-repo-check", "say hi"],
   // An explicit model skips gemini's routing classifier (its JSON retries against the mock cost ~90 s).
-  gemini: ["-p", "say hi", "--skip-trust", "--model", "gemini-2.5-flash"],
+  gemini: ["-p", "say hi", "--skip-trust"],
   opencode: ["run", "say hi"],
   copilot: ["-p", "say hi", "--allow-all-tools"],
 };

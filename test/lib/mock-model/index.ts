@@ -13,7 +13,7 @@
  */
 import { dialectOf, parseRequest, pickShellTool, shellArgs } from "./parse.ts";
 import { errorBody, frames, headFrame, json, type Answer } from "./encode.ts";
-import { scenarioScript, type ScenarioName } from "./scenarios.ts";
+import { jsonHelper, scenarioScript, type ScenarioName } from "./scenarios.ts";
 import type { Dialect, MockReply, MockScript, ModelRequest, RecordedRequest } from "./types.ts";
 
 export * from "./types.ts";
@@ -111,7 +111,9 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
       const req = parseRequest(dialect, u.pathname, body);
       if (dialect === "gemini" && req.stream === false && u.searchParams.get("alt") === "sse") req.stream = true;
       parsed.push(req);
-      return answer(dialect, req, script(req));
+      // Gemini CLI's own helper calls (routing, next speaker) want JSON of a fixed shape whatever
+      // the script is about; answering them here keeps scripts to the conversation they test.
+      return answer(dialect, req, (dialect === "gemini" ? jsonHelper(req) : null) ?? script(req));
     },
   });
 

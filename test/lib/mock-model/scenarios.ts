@@ -11,7 +11,7 @@ export const MOCK_FILE = "mock_created.txt";
 export const MOCK_FILE_CONTENT = "MOCK_FILE";
 
 /** Helper requests (routing, next-speaker checks) ask for JSON; give them a harmless object. */
-const jsonHelper = (r: ModelRequest): MockReply | null =>
+export const jsonHelper = (r: ModelRequest): MockReply | null =>
   r.wantsJson ? { text: JSON.stringify({ next_speaker: "user", reasoning: "mock", model_choice: "flash", complexity_score: 1, complexity_reasoning: "mock" }) } : null;
 
 export function scenarioScript(name: ScenarioName, text = MOCK_TEXT): MockScript {
