@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ouroHome } from "../config/paths.ts";
+import { processAlive as alive } from "../pipeline/lock.ts";
 
 export interface Instance {
   pid: number;
@@ -16,14 +17,6 @@ export interface Instance {
 
 const dir = () => join(ouroHome(), "mcp-servers");
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Write this server's record; the returned function removes it. Failure to write is not fatal. */
 export function register(version: string, db: string): () => void {

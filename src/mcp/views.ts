@@ -28,6 +28,14 @@ export function requireSession(db: Database, id: string): Result<SessionRow> {
   return s ? ok(s) : fail("unknownId", `no session '${id}'`, { hint: "ouroboros_query_events or the ouroboros://sessions resource lists sessions" });
 }
 
+/** The shared store and one session by id or prefix: the first step of most session tools. */
+export async function openSession(ctx: { store(): Promise<Result<{ db: Database }>> }, id: string): Promise<Result<{ db: Database; session: SessionRow }>> {
+  const store = await ctx.store();
+  if (!store.ok) return store;
+  const s = requireSession(store.value.db, id);
+  return s.ok ? ok({ db: store.value.db, session: s.value }) : s;
+}
+
 /** A session by execution id (or, for convenience, by session id or prefix). */
 export function sessionByExecution(db: Database, id: string): Result<SessionRow> {
   const s = (db.query("SELECT * FROM sessions WHERE execution_id = ?").get(id) as SessionRow | null) ?? findSession(db, id);

@@ -8,7 +8,8 @@ import { ouroHome } from "../config/paths.ts";
 
 const lockPath = (sessionId: string) => join(ouroHome(), "locks", sessionId);
 
-function alive(pid: number): boolean {
+/** Is a process with this pid running (EPERM: yes, just not ours)? */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -21,7 +22,7 @@ function alive(pid: number): boolean {
 export function lockHolder(sessionId: string): number | null {
   try {
     const pid = Number(readFileSync(lockPath(sessionId), "utf8").split(":")[0]);
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null;
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) ? pid : null;
   } catch {
     return null;
   }

@@ -12,14 +12,11 @@ export const lineageTools = [
     description: "Evolution of a session's failing ACs: each generation's failing ACs, refined wording, results and similarity, and how the lineage ended (converged, stagnated, exhausted).",
     schema: v.strictObject({ lineage_id: str("the session id (or unique prefix) whose secondary loop evolved") }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { requireSession } = await import("../views.ts");
-      const s = requireSession(store.value.db, a.lineage_id);
+      const s = await (await import("../views.ts")).openSession(ctx, a.lineage_id);
       if (!s.ok) return s;
-      const rows = store.value.db
+      const rows = s.value.db
         .query(`SELECT event_type, payload, timestamp FROM events WHERE session_id = ? AND (event_type GLOB 'lineage.*' OR event_type = 'execution.ac.refined') ORDER BY seq`)
-        .all(s.value.session_id) as { event_type: string; payload: string; timestamp: string }[];
+        .all(s.value.session.session_id) as { event_type: string; payload: string; timestamp: string }[];
       const gens = new Map<number, Record<string, unknown> & { refined: { ac_id: string; description: string }[] }>();
       const gen = (n: number) => gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);
       let ended: { outcome: string; generation: number } | null = null;
@@ -33,11 +30,11 @@ export const lineageTools = [
       }
       const generations = [...gens.values()].sort((x, y) => Number(x.generation) - Number(y.generation));
       return ok({
-        lineage_id: s.value.session_id,
-        session_status: s.value.status,
+        lineage_id: s.value.session.session_id,
+        session_status: s.value.session.status,
         generations_run: generations.length,
         current_generation: generations.at(-1)?.generation ?? 0,
-        status: ended?.outcome ?? (generations.length === 0 ? "not_started" : s.value.terminal_type ? "stopped" : "evolving"),
+        status: ended?.outcome ?? (generations.length === 0 ? "not_started" : s.value.session.terminal_type ? "stopped" : "evolving"),
         generations,
       });
     },

@@ -11,11 +11,9 @@ export const statusTools = [
     description: "A session's status: phase, AC progress, per-phase state, ACs, cost and errors.",
     schema: v.strictObject({ session_id: sessionId }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { requireSession, sessionDetail } = await import("../views.ts");
-      const s = requireSession(store.value.db, a.session_id);
-      return s.ok ? ok(sessionDetail(store.value.db, s.value)) : s;
+      const { openSession, sessionDetail } = await import("../views.ts");
+      const s = await openSession(ctx, a.session_id);
+      return s.ok ? ok(sessionDetail(s.value.db, s.value.session)) : s;
     },
   }),
   defineTool({
@@ -45,12 +43,9 @@ export const statusTools = [
     description: "Live AC tree of a session as markdown: each criterion with status, phase, tier and attempts.",
     schema: v.strictObject({ session_id: sessionId }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { requireSession } = await import("../views.ts");
-      const s = requireSession(store.value.db, a.session_id);
+      const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acTree(store.value.db, s.value));
+      return ok((await import("../markdown.ts")).acTree(s.value.db, s.value.session));
     },
   }),
   defineTool({
@@ -58,12 +53,9 @@ export const statusTools = [
     description: "Per-AC dashboard of a session as markdown: status, judged outcome of every attempt, tier, cost.",
     schema: v.strictObject({ session_id: sessionId }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { requireSession } = await import("../views.ts");
-      const s = requireSession(store.value.db, a.session_id);
+      const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acDashboard(store.value.db, s.value));
+      return ok((await import("../markdown.ts")).acDashboard(s.value.db, s.value.session));
     },
   }),
 ];
