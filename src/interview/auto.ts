@@ -8,12 +8,14 @@ import * as v from "valibot";
 import { paths } from "../config/paths.ts";
 import { writeFileAtomic } from "../config/write.ts";
 import { fail, ok, type Result } from "../errors.ts";
+import { AggregateLog, type AggregateSpec } from "../events/aggregate-log.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Llm } from "../llm/index.ts";
 import { describeAmbiguity } from "./ambiguity.ts";
 import type { InterviewIO } from "./loop.ts";
 import { autoAnswerMessages } from "./prompts.ts";
 import type { InterviewLog } from "./log.ts";
+import type { InterviewEvent } from "./state.ts";
 
 export const AUTO_PHASES = ["interview", "seed_generation", "run", "done"] as const;
 export const AutoStateSchema = v.object({
@@ -38,20 +40,26 @@ export const AutoStateSchema = v.object({
 });
 export type AutoState = v.InferOutput<typeof AutoStateSchema>;
 
-type Row = { event_type: string; payload: string; timestamp: string };
+type Started = Omit<AutoState, "phase" | "status" | "interview_id" | "seed_id" | "seed_path" | "session_id" | "run_status" | "error" | "updated_at">;
 
-function applyAuto(s: AutoState | null, type: string, d: Record<string, unknown>, at: string): AutoState | null {
+/** Before `auto.started` is applied: nothing but the id. */
+function emptyAuto(id: string): AutoState {
+  return {
+    auto_id: id, goal: "", runtime: "", project_dir: "", deadline: "", max_interview_rounds: 50, max_repair_rounds: 5, skip_run: false,
+    phase: "interview", status: "running", interview_id: null, seed_id: null, seed_path: null, session_id: null, run_status: null, error: null, updated_at: "",
+  };
+}
+
+function applyAuto(s: AutoState, e: InterviewEvent): AutoState {
+  const d = e.data;
   const str = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : null);
-  if (type === "auto.started") {
-    return {
-      auto_id: String(d.auto_id), goal: String(d.goal), runtime: String(d.runtime), project_dir: String(d.project_dir ?? process.cwd()), deadline: String(d.deadline),
-      max_interview_rounds: Number(d.max_interview_rounds ?? 50), max_repair_rounds: Number(d.max_repair_rounds ?? 5), skip_run: d.skip_run === true,
-      phase: "interview", status: "running", interview_id: null, seed_id: null, seed_path: null, session_id: null, run_status: null, error: null, updated_at: at,
-    };
-  }
-  if (!s) return s;
-  const next = { ...s, updated_at: at };
-  switch (type) {
+  const next = { ...s, updated_at: e.timestamp };
+  switch (e.type) {
+    case "auto.started":
+      return {
+        ...next, goal: String(d.goal), runtime: String(d.runtime), project_dir: String(d.project_dir ?? process.cwd()), deadline: String(d.deadline),
+        max_interview_rounds: Number(d.max_interview_rounds ?? 50), max_repair_rounds: Number(d.max_repair_rounds ?? 5), skip_run: d.skip_run === true,
+      };
     case "auto.phase.changed":
       return { ...next, phase: v.is(v.picklist(AUTO_PHASES), d.phase) ? d.phase : s.phase, status: "running", error: null, interview_id: str("interview_id") ?? s.interview_id, seed_id: str("seed_id") ?? s.seed_id, seed_path: str("seed_path") ?? s.seed_path };
     case "auto.deadline.extended":
@@ -65,43 +73,25 @@ function applyAuto(s: AutoState | null, type: string, d: Record<string, unknown>
   }
 }
 
-export class AutoLog {
-  private constructor(
-    private readonly store: EventStore,
-    private current: AutoState,
-  ) {}
-  get state(): AutoState {
-    return this.current;
-  }
+const SPEC: AggregateSpec<AutoState> = {
+  aggregateType: "auto",
+  idKey: "auto_id",
+  apply: applyAuto,
+  mirror: (s) => writeFileAtomic(join(paths.data(), `${s.auto_id}.json`), `${JSON.stringify(s, null, 2)}\n`, 0o600),
+};
 
-  static create(store: EventStore, started: Omit<AutoState, "phase" | "status" | "interview_id" | "seed_id" | "seed_path" | "session_id" | "run_status" | "error" | "updated_at">): Result<AutoLog> {
-    const r = store.append({ type: "auto.started", aggregate_type: "auto", aggregate_id: started.auto_id, data: { ...started } });
-    if (!r.ok) return r;
-    const s = applyAuto(null, "auto.started", { ...started }, r.value.stored[0]?.timestamp ?? new Date().toISOString())!;
-    const log = new AutoLog(store, s);
-    log.mirror();
-    return ok(log);
+export class AutoLog extends AggregateLog<AutoState> {
+  static create(store: EventStore, started: Started): Result<AutoLog> {
+    const { auto_id, ...rest } = started;
+    const log = new AutoLog(store, SPEC, auto_id, emptyAuto(auto_id));
+    const r = log.record("auto.started", rest);
+    return r.ok ? ok(log) : r;
   }
 
   static open(store: EventStore, id: string): Result<AutoLog> {
-    const rows = store.db.query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'auto' AND aggregate_id = ? ORDER BY seq").all(id) as Row[];
-    let s: AutoState | null = null;
-    for (const r of rows) s = applyAuto(s, r.event_type, JSON.parse(r.payload) as Record<string, unknown>, r.timestamp);
-    if (!s) return fail("unknownId", `no auto run '${id}'`, { hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)" });
-    return ok(new AutoLog(store, s));
-  }
-
-  record(type: string, data: Record<string, unknown>): Result<AutoState> {
-    const id = this.current.auto_id;
-    const r = this.store.append({ type, aggregate_type: "auto", aggregate_id: id, data: { auto_id: id, ...data } });
-    if (!r.ok) return r;
-    this.current = applyAuto(this.current, type, data, r.value.stored[0]?.timestamp ?? new Date().toISOString())!;
-    this.mirror();
-    return ok(this.current);
-  }
-
-  private mirror(): void {
-    writeFileAtomic(join(paths.data(), `${this.current.auto_id}.json`), `${JSON.stringify(this.current, null, 2)}\n`, 0o600);
+    const replayed = AggregateLog.replayState(store, SPEC, id, emptyAuto(id));
+    if (!replayed.events) return fail("unknownId", `no auto run '${id}'`, { hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)" });
+    return ok(new AutoLog(store, SPEC, id, replayed.state));
   }
 }
 

@@ -1,54 +1,32 @@
 /**
- * The interview's event log binding: every change is one appended event (aggregate
- * "interview"), applied to the in-memory state, then mirrored to the state file. A crash after
- * the append loses nothing: `open` replays the events.
+ * The interview's log: aggregate "interview", state from state.ts's reducer, mirrored to
+ * data/interview_<id>.json after every event.
  */
 import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
+import { AggregateLog, aggregateEvents, type AggregateSpec } from "../events/aggregate-log.ts";
 import type { EventStore } from "../events/store.ts";
-import { apply, type InterviewEvent, type InterviewState, readStateFile, reduce, writeStateFile } from "./state.ts";
+import { apply, emptyState, type InterviewEvent, type InterviewState, readStateFile, writeStateFile } from "./state.ts";
 
-export function readInterviewEvents(db: Database, id: string): InterviewEvent[] {
-  const rows = db
-    .query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'interview' AND aggregate_id = ? ORDER BY seq")
-    .all(id) as { event_type: string; payload: string; timestamp: string }[];
-  return rows.map((r) => ({ type: r.event_type, timestamp: r.timestamp, data: JSON.parse(r.payload) as Record<string, unknown> }));
-}
+const SPEC: AggregateSpec<InterviewState> = { aggregateType: "interview", idKey: "interview_id", apply, mirror: writeStateFile };
 
-export class InterviewLog {
-  private constructor(
-    private readonly store: EventStore,
-    private current: InterviewState,
-  ) {}
+export const readInterviewEvents = (db: Database, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
 
-  get state(): InterviewState {
-    return this.current;
-  }
-
+export class InterviewLog extends AggregateLog<InterviewState> {
   /** A new interview: its `interview.started` event is the first record. */
   static create(store: EventStore, id: string, started: Record<string, unknown>): Result<InterviewLog> {
-    const log = new InterviewLog(store, reduce(id, []));
+    const log = new InterviewLog(store, SPEC, id, emptyState(id, new Date().toISOString()));
     const r = log.record("interview.started", started);
     return r.ok ? ok(log) : r;
   }
 
   /** Rebuild from the log; a state file without events (copied from elsewhere) is accepted too. */
   static open(store: EventStore, id: string): Result<InterviewLog> {
-    const events = readInterviewEvents(store.db, id);
-    if (events.length) return ok(new InterviewLog(store, reduce(id, events)));
+    const replayed = AggregateLog.replayState(store, SPEC, id, emptyState(id, new Date().toISOString()));
+    if (replayed.events) return ok(new InterviewLog(store, SPEC, id, replayed.state));
     const file = readStateFile(id);
     if (!file.ok) return file;
-    if (file.value) return ok(new InterviewLog(store, file.value));
+    if (file.value) return ok(new InterviewLog(store, SPEC, id, file.value));
     return fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" });
-  }
-
-  record(type: string, data: Record<string, unknown>): Result<InterviewState> {
-    const id = this.current.interview_id;
-    const r = this.store.append({ type, aggregate_type: "interview", aggregate_id: id, data: { interview_id: id, ...data } });
-    if (!r.ok) return r;
-    const timestamp = r.value.stored[0]?.timestamp ?? new Date().toISOString();
-    this.current = apply(this.current, { type, timestamp, data: { interview_id: id, ...data } });
-    writeStateFile(this.current);
-    return ok(this.current);
   }
 }

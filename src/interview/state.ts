@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { paths } from "../config/paths.ts";
 import { writeFileAtomic } from "../config/write.ts";
 import { fail, ok, type Result } from "../errors.ts";
+import type { AggregateEvent } from "../events/aggregate-log.ts";
 import { AmbiguitySchema, ComponentSchema } from "./ambiguity.ts";
 
 export const ProvenanceSchema = v.picklist(["user", "observation", "model"]);
@@ -48,11 +49,7 @@ export const InterviewStateSchema = v.object({
 export type InterviewState = v.InferOutput<typeof InterviewStateSchema>;
 
 /** One stored interview event, as read back from the log. */
-export interface InterviewEvent {
-  type: string;
-  timestamp: string;
-  data: Record<string, unknown>;
-}
+export type InterviewEvent = Omit<AggregateEvent, "seq">;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** `interview_YYYYMMDD_HHMMSS_xxxx`: upstream's shape plus a suffix so two starts in one second differ. */
@@ -129,9 +126,6 @@ export function apply(s: InterviewState, e: InterviewEvent): InterviewState {
       return next;
   }
 }
-
-export const reduce = (id: string, events: readonly InterviewEvent[]): InterviewState =>
-  events.reduce(apply, emptyState(id, events[0]?.timestamp ?? new Date().toISOString()));
 
 export const stateFile = (id: string) => join(paths.data(), `interview_${id}.json`);
 

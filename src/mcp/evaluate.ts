@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
+import { aggregateEvents } from "../events/aggregate-log.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { consensusTrigger, stage2, stage3 } from "../pipeline/judge.ts";
@@ -139,16 +140,15 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
 
 /** State of an evaluation from its events: running (no end event), completed or failed. */
 export function evaluationState(store: EventStore, evaluationId: string) {
-  const rows = store.db.query("SELECT seq, event_type, payload FROM events WHERE aggregate_type = 'evaluation' AND aggregate_id = ? ORDER BY seq").all(evaluationId) as { seq: number; event_type: string; payload: string }[];
+  const rows = aggregateEvents(store.db, "evaluation", evaluationId);
   if (!rows.length) return null;
   const last = rows[rows.length - 1]!;
-  const end = rows.find((r) => r.event_type === "evaluation.pipeline.completed" || r.event_type === "evaluation.pipeline.failed");
-  const data = JSON.parse(rows[0]!.payload) as { session_id: string };
+  const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");
   return {
-    session_id: data.session_id,
-    status: !end ? "running" : end.event_type.endsWith("completed") ? "completed" : "failed",
-    stage: last.event_type.replace(/^evaluation\./, ""),
+    session_id: String(rows[0]!.data.session_id),
+    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
+    stage: last.type.replace(/^evaluation\./, ""),
     last_seq: last.seq,
-    result: end ? (JSON.parse(end.payload) as Record<string, unknown>) : null,
+    result: end ? end.data : null,
   };
 }

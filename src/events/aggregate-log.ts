@@ -1,0 +1,59 @@
+/**
+ * State rebuilt from one aggregate's events (an interview, an auto run). `record` appends one
+ * event, folds it into the state, then mirrors the state (a readable file): the log is the truth,
+ * so a crash after the append loses nothing and `replay` rebuilds the same state.
+ */
+import type { Database } from "bun:sqlite";
+import { ok, type Result } from "../errors.ts";
+import type { EventStore } from "./store.ts";
+
+export interface AggregateEvent {
+  seq: number;
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+/** One aggregate's events in log order. */
+export function aggregateEvents(db: Database, aggregateType: string, id: string): AggregateEvent[] {
+  const rows = db
+    .query("SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY seq")
+    .all(aggregateType, id) as { seq: number; event_type: string; payload: string; timestamp: string }[];
+  return rows.map((r) => ({ seq: r.seq, type: r.event_type, timestamp: r.timestamp, data: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+export interface AggregateSpec<S> {
+  aggregateType: string;
+  /** Payload key that carries the id on every event (interview_id, auto_id). */
+  idKey: string;
+  apply(state: S, event: Omit<AggregateEvent, "seq">): S;
+  mirror(state: S): void;
+}
+
+export class AggregateLog<S> {
+  protected constructor(
+    private readonly store: EventStore,
+    private readonly spec: AggregateSpec<S>,
+    readonly id: string,
+    private current: S,
+  ) {}
+
+  get state(): S {
+    return this.current;
+  }
+
+  /** The state after every stored event of `id`, folded over `initial`; `events` = how many. */
+  protected static replayState<S>(store: EventStore, spec: AggregateSpec<S>, id: string, initial: S): { state: S; events: number } {
+    const events = aggregateEvents(store.db, spec.aggregateType, id);
+    return { state: events.reduce(spec.apply, initial), events: events.length };
+  }
+
+  record(type: string, data: Record<string, unknown>): Result<S> {
+    const full = { [this.spec.idKey]: this.id, ...data };
+    const r = this.store.append({ type, aggregate_type: this.spec.aggregateType, aggregate_id: this.id, data: full });
+    if (!r.ok) return r;
+    this.current = this.spec.apply(this.current, { type, timestamp: r.value.stored[0]?.timestamp ?? new Date().toISOString(), data: full });
+    this.spec.mirror(this.current);
+    return ok(this.current);
+  }
+}
