@@ -50,26 +50,29 @@ const MESSAGES: Record<number, string> = {
   16: "invalid character in string",
 };
 
-function describe(text: string, e: ParseError): string {
+function describe(text: string, e: ParseError, root: JNode | undefined): string {
   const at = text[e.offset];
   if ((at === "}" || at === "]") && /,\s*$/.test(text.slice(0, e.offset))) return "trailing comma";
   if (e.offset >= text.length && e.error !== 11 && e.error !== 12) return "unexpected end of file";
+  if (root && e.offset >= root.offset + root.length && e.error !== 10) return "unexpected text after the end of the document";
   return MESSAGES[e.error] ?? "invalid JSON";
 }
 
 /** A leading byte-order mark is whitespace to us; jsonc-parser would call it a symbol. A space keeps offsets. */
 const unBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
 
-function tree(text: string, jsonc: boolean): { root: JNode | undefined; error?: ParseError } {
+/** The tree, or the first syntax error as a one-line message. */
+function tree(text: string, jsonc: boolean): { root: JNode | undefined; error?: ParseError; message?: string } {
   const errors: ParseError[] = [];
   const root = parseTree(unBom(text), errors, { allowTrailingComma: jsonc, disallowComments: !jsonc, allowEmptyContent: true });
-  return { root, error: errors[0] };
+  const error = errors[0];
+  return error ? { root, error, message: describe(text, error, root) } : { root };
 }
 
 /** Parse; an empty (or whitespace/comment-only) text gives root null. */
 export function parseJsonc(text: string, jsonc: boolean): Parsed {
-  const { root, error } = tree(text, jsonc);
-  if (error) return { ok: false, error: { message: describe(text, error), ...lineCol(text, error.offset) } };
+  const { root, error, message } = tree(text, jsonc);
+  if (error) return { ok: false, error: { message: message!, ...lineCol(text, error.offset) } };
   return { ok: true, root: root ?? null, value: root ? getNodeValue(root) : undefined };
 }
 
@@ -102,8 +105,8 @@ const nest = (path: readonly string[], value: unknown): unknown => path.reduceRi
  */
 export function setPath(text: string, path: readonly string[], value: unknown): { ok: true; text: string } | { ok: false; reason: string } {
   const unit = indentUnit(text);
-  const { root, error } = tree(text, true);
-  if (error) return { ok: false, reason: describe(text, error) };
+  const { root, error, message } = tree(text, true);
+  if (error) return { ok: false, reason: message! };
   if (!root) return { ok: true, text: `${render(nest(path, value), unit, "")}\n` };
   let node = root;
   for (let d = 0; d < path.length; d++) {
@@ -174,8 +177,8 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
 
 /** Append a string to the array at `path` (created when absent), touching only that spot. */
 export function appendToArray(text: string, path: readonly string[], item: string): { ok: true; text: string } | { ok: false; reason: string } {
-  const { root, error } = tree(text, true);
-  if (error) return { ok: false, reason: describe(text, error) };
+  const { root, error, message } = tree(text, true);
+  if (error) return { ok: false, reason: message! };
   const arr = nodeAt(root, path);
   if (!arr) return setPath(text, path, [item]);
   if (arr.type !== "array") return { ok: false, reason: `'${path.join(".")}' is not an array` };
