@@ -2,21 +2,14 @@
  * `config set`: edit the YAML document in place (comments survive), validate the whole file
  * against the schema, then write atomically keeping a .bak. A value that would not load is refused.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
 import { parseDocument } from "yaml";
 import { fail, ok, type Result } from "../errors.ts";
+import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { coerceLike, getPath } from "./load.ts";
 import { paths } from "./paths.ts";
 import { ConfigSchema, defaultConfig } from "./schema.ts";
-
-export function writeFileAtomic(file: string, text: string, mode = 0o600): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, file);
-}
 
 export function setConfigValue(key: string, raw: string, file = process.env.OUROBOROS_CONFIG || paths.config()): Result<{ key: string; value: unknown; file: string }> {
   const example = getPath(defaultConfig(), key);

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import * as v from "valibot";
 import { paths } from "../config/paths.ts";
-import { writeFileAtomic } from "../config/write.ts";
+import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { AggregateLog, type AggregateSpec } from "../events/aggregate-log.ts";
 import type { EventStore } from "../events/store.ts";

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { extractJson } from "../pipeline/agent.ts";
+import { extractJson } from "../util/extract-json.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Llm } from "../llm/index.ts";
 import { computeAmbiguity, DEFAULT_THRESHOLD, FIRST_SCORED_ROUND, type Ambiguity, ScoreReplySchema } from "./ambiguity.ts";

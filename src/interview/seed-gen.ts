@@ -7,7 +7,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { paths } from "../config/paths.ts";
-import { writeFileAtomic } from "../config/write.ts";
+import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { ChatMessage, Llm } from "../llm/index.ts";
 import { parseSeedText } from "../seed/load.ts";

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { paths } from "../config/paths.ts";
-import { writeFileAtomic } from "../config/write.ts";
+import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { AggregateEvent } from "../events/aggregate-log.ts";
 import { AmbiguitySchema, ComponentSchema } from "./ambiguity.ts";

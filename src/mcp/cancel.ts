@@ -5,7 +5,7 @@
  */
 import { ok, type Result } from "../errors.ts";
 import type { SessionRow } from "../events/read.ts";
-import { lockHolder } from "../pipeline/lock.ts";
+import { lockHolder } from "../util/lock.ts";
 import type { McpContext } from "./context.ts";
 
 export async function cancelSession(ctx: McpContext, s: SessionRow, reason: string): Promise<Result<Record<string, unknown>>> {

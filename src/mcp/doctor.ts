@@ -48,7 +48,7 @@ export default defineCommand({
       const { TOOLS } = await import("./tools/index.ts");
       const { toJsonSchema } = await import("./tool.ts");
       await import("@modelcontextprotocol/sdk/server/index.js");
-      for (const t of TOOLS) toJsonSchema(t.schema as never);
+      for (const t of TOOLS) toJsonSchema(t.schema);
       add("mcp sdk", true, `@modelcontextprotocol/sdk server loads; ${TOOLS.length} tools registered`);
     } catch (e) {
       add("mcp sdk", false, e instanceof Error ? e.message : String(e));

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ouroHome } from "../config/paths.ts";
-import { processAlive as alive } from "../pipeline/lock.ts";
+import { processAlive as alive } from "../util/lock.ts";
 
 export interface Instance {
   pid: number;

@@ -5,7 +5,7 @@
  * the same job id).
  */
 import { fail, ok, type Result } from "../errors.ts";
-import { lockHolder } from "../pipeline/lock.ts";
+import { lockHolder } from "../util/lock.ts";
 import { runPipeline, type RunOptions, type RunOutcome } from "../pipeline/run.ts";
 import type { McpContext } from "./context.ts";
 import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";

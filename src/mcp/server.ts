@@ -47,7 +47,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     { name: SERVER_NAME, version: VERSION },
     { capabilities: { tools: {}, resources: {} }, instructions: "Ouroboros: validate and run seeds (start_* tools return a job_id; follow with ouroboros_job_wait). Resources: ouroboros://seeds, ouroboros://sessions, ouroboros://events." },
   );
-  const listed = TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toJsonSchema(t.schema as never) as { type: "object" } }));
+  const listed = TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toJsonSchema(t.schema) as { type: "object" } }));
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({ tools: listed }));

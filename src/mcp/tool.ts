@@ -3,6 +3,7 @@
  * Schema shown to clients is derived from it, so the two never disagree) and a handler.
  * Handlers return Result values; the server turns an error into an `isError` tool result.
  */
+import { toJsonSchema as convert } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import { fail, ok, type Result } from "../errors.ts";
 import type { McpContext } from "./context.ts";
@@ -32,49 +33,14 @@ export interface ToolDef<S extends ArgsSchema = ArgsSchema> {
 /** Keeps the handler's argument type tied to its schema inside a heterogeneous list. */
 export const defineTool = <S extends ArgsSchema>(t: ToolDef<S>): ToolDef => t as unknown as ToolDef;
 
-type AnySchema = { type: string; pipe?: { kind: string; type: string; requirement?: unknown; description?: string }[]; wrapped?: AnySchema; default?: unknown; entries?: Record<string, AnySchema>; options?: unknown[]; item?: AnySchema; literal?: unknown };
-
-/** JSON Schema for the subset of valibot the tools use (objects of scalars, picklists, string arrays). */
-export function toJsonSchema(s: AnySchema): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  switch (s.type) {
-    case "object":
-    case "strict_object": {
-      const props: Record<string, unknown> = {};
-      const required: string[] = [];
-      for (const [k, e] of Object.entries(s.entries ?? {})) {
-        props[k] = toJsonSchema(e);
-        if (e.type !== "optional") required.push(k);
-      }
-      Object.assign(out, { type: "object", properties: props });
-      if (required.length) out.required = required;
-      if (s.type === "strict_object") out.additionalProperties = false;
-      break;
-    }
-    case "optional":
-      Object.assign(out, toJsonSchema(s.wrapped!));
-      if (s.default !== undefined && typeof s.default !== "function") out.default = s.default;
-      break;
-    case "string":
-    case "boolean":
-      out.type = s.type;
-      break;
-    case "number":
-      out.type = s.pipe?.some((a) => a.type === "integer") ? "integer" : "number";
-      break;
-    case "picklist":
-      Object.assign(out, { type: "string", enum: s.options });
-      break;
-    case "array":
-      Object.assign(out, { type: "array", items: toJsonSchema(s.item!) });
-      break;
-  }
-  for (const a of s.pipe ?? []) {
-    if (a.type === "description") out.description = a.description;
-    else if (a.type === "min_value") out.minimum = a.requirement;
-    else if (a.type === "max_value") out.maximum = a.requirement;
-    else if (a.type === "min_length") out[out.type === "array" ? "minItems" : "minLength"] = a.requirement;
-  }
+/**
+ * The JSON Schema a client sees for a tool's arguments, derived from its valibot schema by the
+ * official converter. Without `$schema` and an empty `required` list, so tools/list stays what
+ * clients already accept; a schema the converter cannot express throws (tests load every tool).
+ */
+export function toJsonSchema(schema: ArgsSchema): Record<string, unknown> {
+  const { $schema: _, ...out } = convert(schema, { typeMode: "input", errorMode: "throw" }) as Record<string, unknown>;
+  if (Array.isArray(out.required) && out.required.length === 0) delete out.required;
   return out;
 }
 

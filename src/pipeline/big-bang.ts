@@ -4,7 +4,8 @@
  */
 import * as v from "valibot";
 import type { AcTree } from "../seed/tree.ts";
-import { MARK, extractJson, runAgent, type Agent } from "./agent.ts";
+import { extractJson } from "../util/extract-json.ts";
+import { MARK, runAgent, type Agent } from "./agent.ts";
 import type { SessionLog } from "./session.ts";
 
 const SplitSchema = v.object({

@@ -5,7 +5,8 @@
  */
 import * as v from "valibot";
 import type { EvaluationPrinciple } from "../seed/schema.ts";
-import { MARK, extractJson, runAgent, type Agent } from "./agent.ts";
+import { extractJson } from "../util/extract-json.ts";
+import { MARK, runAgent, type Agent } from "./agent.ts";
 
 const unit = v.pipe(v.number(), v.transform((x) => Math.min(1, Math.max(0, x))));
 export const JudgeReplySchema = v.object({

@@ -16,7 +16,7 @@ import type { Agent } from "./agent.ts";
 import { workLeaf, type AcVerdict, type LeafSpec, type WorkerContext } from "./ac-worker.ts";
 import { decomposeTree, emitTree } from "./big-bang.ts";
 import { allPassed, firstMet, overallScore, type ExitHit } from "./exit-check.ts";
-import { acquireLock } from "./lock.ts";
+import { acquireLock } from "../util/lock.ts";
 import { CHECKS, loadMechanical, runCheck } from "./mechanical.ts";
 import { routeAc } from "./router.ts";
 import { TierTracker } from "./routing.ts";

@@ -3,7 +3,8 @@
  * evolution generations for what is still failing, with convergence and stagnation checks.
  */
 import * as v from "valibot";
-import { MARK, extractJson, runAgent } from "./agent.ts";
+import { extractJson } from "../util/extract-json.ts";
+import { MARK, runAgent } from "./agent.ts";
 import type { WorkerContext, LeafSpec, AcVerdict } from "./ac-worker.ts";
 import { workLeaf } from "./ac-worker.ts";
 import { jaccard } from "./routing.ts";

@@ -44,7 +44,11 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
-/** node_ + base32(BLAKE2b-64("<execution_id>:<0-based dotted path>")). */
+/**
+ * node_ + base32(BLAKE2b-64("<execution_id>:<0-based dotted path>")). BLAKE2b mixes the digest
+ * length into its parameter block, so an 8-byte BLAKE2b is not a truncated blake2b256; Bun's
+ * CryptoHasher only offers the 32- and 64-byte forms, hence @noble/hashes (ids must not change).
+ */
 export function executionNodeId(executionId: string, path: readonly number[]): string {
   const digest = blake2b(new TextEncoder().encode(`${executionId}:${path.join(".")}`), { dkLen: 8 });
   return `node_${base32(digest)}`;

@@ -191,7 +191,7 @@ export const jsonEntry = {
   install(text: string | null, o: JsonEntryOptions): Edit & { note?: string } {
     const parsed = parseJsonc(text ?? "", o.jsonc);
     if (!parsed.ok) return bad(`${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
-    if (parsed.root && parsed.root.kind !== "object") return bad("1:1: expected a JSON object at the top level");
+    if (parsed.root && parsed.root.type !== "object") return bad("1:1: expected a JSON object at the top level");
     const existing = getPath(parsed.value, o.path);
     const { entry, userCommand } = mergeEntry(existing, o);
     const note = userCommand ? `${o.path.join(".")} uses a user-managed command; kept it, merged env only` : undefined;

@@ -1,18 +1,19 @@
 /**
- * A small JSON / JSONC parser that remembers where every value sits in the text, so setup can
- * replace or insert exactly one property and leave every other byte (comments, spacing, key
- * order) alone. Strict mode (plain .json) refuses comments and trailing commas.
+ * JSON / JSONC for setup, on top of `jsonc-parser` (the parser VS Code uses): its tree keeps every
+ * value's offset, so setup replaces or inserts exactly one property and leaves every other byte
+ * (comments, spacing, key order) alone. Strict mode (plain .json) refuses comments and trailing
+ * commas. Inserted values follow the file's indentation unit and the indentation of the line
+ * they land on; removing what we inserted gives back the original bytes.
+ *
+ * The edits are computed here from the tree's offsets and applied with `applyEdits`, not made by
+ * the library's `modify`: with formatting on, `modify` reflows the whole line it touches (a
+ * user's `{ "command": "y" }` becomes three lines, so uninstall cannot give the bytes back);
+ * without it, removing an array's last item leaves `["a""]` and removing a first property eats
+ * the line break before the next one (test/setup/jsonc-diff.test.ts shows the inverses we need).
  */
+import { applyEdits, getNodeValue, type Node, type ParseError, parseTree } from "jsonc-parser";
 
-export type JNode =
-  | { kind: "object"; start: number; end: number; props: JProp[] }
-  | { kind: "array"; start: number; end: number; items: JNode[] }
-  | { kind: "scalar"; start: number; end: number; value: string | number | boolean | null };
-export interface JProp {
-  key: string;
-  keyStart: number;
-  value: JNode;
-}
+export type JNode = Node;
 
 export interface JsonSyntaxError {
   message: string;
@@ -29,127 +30,63 @@ export function lineCol(text: string, offset: number): { line: number; column: n
   return { line, column: offset - last };
 }
 
-class Fail extends Error {
-  constructor(readonly offset: number, message: string) {
-    super(message);
-  }
+// jsonc-parser's ParseErrorCode values (a const enum, so spelled out here) → one-line messages.
+const MESSAGES: Record<number, string> = {
+  1: "unexpected character",
+  2: "invalid number",
+  3: "expected a property name in double quotes",
+  4: "expected a value",
+  5: "expected ':'",
+  6: "expected ','",
+  7: "expected ',' or '}'",
+  8: "expected ',' or ']'",
+  9: "unexpected text after the end of the document",
+  10: "comments are not allowed in JSON",
+  11: "unterminated comment",
+  12: "unterminated string",
+  13: "unexpected end of number",
+  14: "invalid unicode escape",
+  15: "invalid string escape",
+  16: "invalid character in string",
+};
+
+function describe(text: string, e: ParseError, root: JNode | undefined): string {
+  const at = text[e.offset];
+  if ((at === "}" || at === "]") && /,\s*$/.test(text.slice(0, e.offset))) return "trailing comma";
+  if (e.offset >= text.length && e.error !== 11 && e.error !== 12) return "unexpected end of file";
+  if (root && e.offset >= root.offset + root.length && e.error !== 10) return "unexpected text after the end of the document";
+  return MESSAGES[e.error] ?? "invalid JSON";
+}
+
+/** A leading byte-order mark is whitespace to us; jsonc-parser would call it a symbol. A space keeps offsets. */
+const unBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
+
+/** The tree, or the first syntax error as a one-line message. */
+function tree(text: string, jsonc: boolean): { root: JNode | undefined; error?: ParseError; message?: string } {
+  const errors: ParseError[] = [];
+  const root = parseTree(unBom(text), errors, { allowTrailingComma: jsonc, disallowComments: !jsonc, allowEmptyContent: true });
+  const error = errors[0];
+  return error ? { root, error, message: describe(text, error, root) } : { root };
 }
 
 /** Parse; an empty (or whitespace/comment-only) text gives root null. */
 export function parseJsonc(text: string, jsonc: boolean): Parsed {
-  let i = 0;
-  const skip = () => {
-    for (;;) {
-      const c = text[i];
-      if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\uFEFF") i++;
-      else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
-        if (!jsonc) throw new Fail(i, "comments are not allowed in JSON");
-        if (text[i + 1] === "/") while (i < text.length && text[i] !== "\n") i++;
-        else {
-          const close = text.indexOf("*/", i + 2);
-          if (close < 0) throw new Fail(i, "unterminated comment");
-          i = close + 2;
-        }
-      } else return;
-    }
-  };
-  const str = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === "\\") i++;
-      else if (text[i] === "\n") throw new Fail(i, "unterminated string");
-      i++;
-    }
-    if (i >= text.length) throw new Fail(start, "unterminated string");
-    i++;
-    try {
-      return JSON.parse(text.slice(start, i)) as string;
-    } catch {
-      throw new Fail(start, "invalid string escape");
-    }
-  };
-  const value = (): JNode => {
-    skip();
-    const start = i;
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      const props: JProp[] = [];
-      for (;;) {
-        skip();
-        if (i >= text.length) throw new Fail(i, "unexpected end of file");
-        if (text[i] === "}") break;
-        if (props.length) {
-          if (text[i] !== ",") throw new Fail(i, "expected ',' or '}'");
-          i++;
-          skip();
-          if (text[i] === "}") {
-            if (!jsonc) throw new Fail(i, "trailing comma");
-            break;
-          }
-        }
-        if (text[i] !== '"') throw new Fail(i, "expected a property name in double quotes");
-        const keyStart = i;
-        const key = str();
-        skip();
-        if (text[i] !== ":") throw new Fail(i, "expected ':'");
-        i++;
-        props.push({ key, keyStart, value: value() });
-      }
-      i++;
-      return { kind: "object", start, end: i, props };
-    }
-    if (c === "[") {
-      i++;
-      const items: JNode[] = [];
-      for (;;) {
-        skip();
-        if (i >= text.length) throw new Fail(i, "unexpected end of file");
-        if (text[i] === "]") break;
-        if (items.length) {
-          if (text[i] !== ",") throw new Fail(i, "expected ',' or ']'");
-          i++;
-          skip();
-          if (text[i] === "]") {
-            if (!jsonc) throw new Fail(i, "trailing comma");
-            break;
-          }
-        }
-        items.push(value());
-      }
-      i++;
-      return { kind: "array", start, end: i, items };
-    }
-    if (c === '"') return { kind: "scalar", start, end: (str(), i), value: JSON.parse(text.slice(start, i)) as string };
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 64));
-    if (!m) throw new Fail(i, i >= text.length ? "unexpected end of file" : `unexpected character '${c}'`);
-    i += m[0].length;
-    return { kind: "scalar", start, end: i, value: JSON.parse(m[0]) as string | number | boolean | null };
-  };
-  try {
-    skip();
-    if (i >= text.length) return { ok: true, root: null, value: undefined };
-    const root = value();
-    skip();
-    if (i < text.length) throw new Fail(i, "unexpected text after the end of the document");
-    return { ok: true, root, value: toValue(root) };
-  } catch (e) {
-    if (!(e instanceof Fail)) throw e;
-    return { ok: false, error: { message: e.message, ...lineCol(text, e.offset) } };
-  }
-}
-
-export function toValue(n: JNode): unknown {
-  if (n.kind === "scalar") return n.value;
-  if (n.kind === "array") return n.items.map(toValue);
-  const o: Record<string, unknown> = {};
-  for (const p of n.props) o[p.key] = toValue(p.value);
-  return o;
+  const { root, error, message } = tree(text, jsonc);
+  if (error) return { ok: false, error: { message: message!, ...lineCol(text, error.offset) } };
+  return { ok: true, root: root ?? null, value: root ? getNodeValue(root) : undefined };
 }
 
 const lineStart = (text: string, at: number) => text.lastIndexOf("\n", at - 1) + 1;
 const indentAt = (text: string, at: number) => /^[ \t]*/.exec(text.slice(lineStart(text, at), at))![0];
+const end = (n: JNode) => n.offset + n.length;
+/** Property nodes of an object (each has children [key, value]). */
+const props = (obj: JNode) => obj.children ?? [];
+/** The value at `path`; with a duplicate key the last one counts, as in JSON.parse. */
+function nodeAt(root: JNode | undefined, path: readonly string[]): JNode | undefined {
+  let node = root;
+  for (const k of path) node = node?.type === "object" ? props(node).findLast((p) => p.children?.[0]?.value === k)?.children?.[1] : undefined;
+  return node;
+}
 
 /** The file's indentation unit (first indented property line), default two spaces. */
 export function indentUnit(text: string): string {
@@ -160,42 +97,41 @@ function render(value: unknown, unit: string, base: string): string {
   return JSON.stringify(value, null, unit).replace(/\n/g, `\n${base}`);
 }
 
+const nest = (path: readonly string[], value: unknown): unknown => path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
+
 /**
  * Set `path` to `value`, creating missing objects on the way. Only the text of that one value
  * (or one inserted property) changes. Fails when something on the path is not an object.
  */
 export function setPath(text: string, path: readonly string[], value: unknown): { ok: true; text: string } | { ok: false; reason: string } {
   const unit = indentUnit(text);
-  const parsed = parseJsonc(text, true);
-  if (!parsed.ok) return { ok: false, reason: parsed.error.message };
-  if (!parsed.root) return { ok: true, text: `${render(nest(path, value), unit, "")}\n` };
-  let node: JNode = parsed.root;
+  const { root, error, message } = tree(text, true);
+  if (error) return { ok: false, reason: message! };
+  if (!root) return { ok: true, text: `${render(nest(path, value), unit, "")}\n` };
+  let node = root;
   for (let d = 0; d < path.length; d++) {
-    if (node.kind !== "object") return { ok: false, reason: `'${path.slice(0, d).join(".") || "(root)"}' is not an object` };
-    const prop: JProp | undefined = node.props.findLast((p) => p.key === path[d]);
-    if (!prop) return { ok: true, text: insertProp(text, node, path[d]!, nest(path.slice(d + 1), value), unit) };
-    node = prop.value;
+    if (node.type !== "object") return { ok: false, reason: `'${path.slice(0, d).join(".") || "(root)"}' is not an object` };
+    const next = nodeAt(node, [path[d]!]);
+    if (!next) return { ok: true, text: insertProp(text, node, path[d]!, nest(path.slice(d + 1), value), unit) };
+    node = next;
   }
-  const base = indentAt(text, node.start);
-  return { ok: true, text: text.slice(0, node.start) + render(value, unit, base) + text.slice(node.end) };
+  // An existing value is replaced in place, laid out like the line it sits on.
+  return { ok: true, text: applyEdits(text, [{ offset: node.offset, length: node.length, content: render(value, unit, indentAt(text, node.offset)) }]) };
 }
 
-function nest(path: readonly string[], value: unknown): unknown {
-  return path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
-}
-
-function insertProp(text: string, obj: Extract<JNode, { kind: "object" }>, key: string, value: unknown, unit: string): string {
-  const last = obj.props.at(-1);
+/** One new property after the last one: on the same line for a one-line object, else on its own line. */
+function insertProp(text: string, obj: JNode, key: string, value: unknown, unit: string): string {
+  const last = props(obj).at(-1);
+  const objEnd = end(obj);
   if (!last) {
-    const base = indentAt(text, obj.start);
+    const base = indentAt(text, obj.offset);
     const inner = base + unit;
-    return `${text.slice(0, obj.start + 1)}\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}\n${base}${text.slice(obj.end - 1)}`;
+    return `${text.slice(0, obj.offset + 1)}\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}\n${base}${text.slice(objEnd - 1)}`;
   }
-  const oneLine = lineStart(text, last.keyStart) <= obj.start;
-  const at = last.value.end;
-  if (oneLine) return `${text.slice(0, at)}, ${JSON.stringify(key)}: ${JSON.stringify(value)}${text.slice(at)}`;
-  const inner = indentAt(text, last.keyStart);
-  return `${text.slice(0, at)},\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}${text.slice(at)}`;
+  const at = end(last);
+  if (lineStart(text, last.offset) <= obj.offset) return applyEdits(text, [{ offset: at, length: 0, content: `, ${JSON.stringify(key)}: ${JSON.stringify(value)}` }]);
+  const inner = indentAt(text, last.offset);
+  return applyEdits(text, [{ offset: at, length: 0, content: `,\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}` }]);
 }
 
 /**
@@ -204,25 +140,29 @@ function insertProp(text: string, obj: Extract<JNode, { kind: "object" }>, key: 
  */
 export function removePath(text: string, path: readonly string[]): string {
   for (let depth = path.length; depth > 0; depth--) {
-    const parsed = parseJsonc(text, true);
-    if (!parsed.ok || !parsed.root) return text;
-    let obj: JNode = parsed.root;
-    for (const k of path.slice(0, depth - 1)) {
-      const p: JProp | undefined = obj.kind === "object" ? obj.props.findLast((q) => q.key === k) : undefined;
-      if (!p) return text;
-      obj = p.value;
-    }
-    if (obj.kind !== "object") return text;
-    const idx = obj.props.findLastIndex((p) => p.key === path[depth - 1]);
-    if (idx < 0) return text;
+    const { root, error } = tree(text, true);
+    if (error || !root) return text;
+    const obj = nodeAt(root, path.slice(0, depth - 1));
+    const all = obj?.type === "object" ? props(obj) : [];
+    const idx = all.findLastIndex((p) => p.children?.[0]?.value === path[depth - 1]);
+    if (!obj || idx < 0) return text;
     // Only the leaf is always removed; a parent goes only when it is now empty.
-    const target = obj.props[idx]!;
-    if (depth < path.length && !(target.value.kind === "object" && target.value.props.length === 0)) return text;
-    if (obj.props.length === 1) text = text.slice(0, obj.start + 1) + text.slice(obj.end - 1);
-    else if (idx > 0) text = text.slice(0, obj.props[idx - 1]!.value.end) + text.slice(target.value.end);
-    else text = text.slice(0, target.keyStart) + text.slice(obj.props[1]!.keyStart);
+    const target = all[idx]!.children?.[1];
+    if (depth < path.length && !(target?.type === "object" && props(target).length === 0)) return text;
+    text = cut(text, obj, all, idx);
   }
   return text;
+}
+
+/**
+ * Remove child `idx` of an object or array: the inverse of an insert after the last child (the
+ * separator before it goes too); the only child empties the container back to `{}` / `[]`.
+ */
+function cut(text: string, parent: JNode, kids: JNode[], idx: number): string {
+  if (kids.length === 1) return applyEdits(text, [{ offset: parent.offset + 1, length: parent.length - 2, content: "" }]);
+  const from = idx > 0 ? end(kids[idx - 1]!) : kids[0]!.offset;
+  const to = idx > 0 ? end(kids[idx]!) : kids[1]!.offset;
+  return applyEdits(text, [{ offset: from, length: to - from, content: "" }]);
 }
 
 /** Value at `path` in a parsed document, or undefined. */
@@ -235,38 +175,29 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
   return v;
 }
 
-function nodeAt(root: JNode | null, path: readonly string[]): JNode | undefined {
-  let node: JNode | undefined = root ?? undefined;
-  for (const k of path) node = node?.kind === "object" ? node.props.findLast((p) => p.key === k)?.value : undefined;
-  return node;
-}
-
 /** Append a string to the array at `path` (created when absent), touching only that spot. */
 export function appendToArray(text: string, path: readonly string[], item: string): { ok: true; text: string } | { ok: false; reason: string } {
-  const parsed = parseJsonc(text, true);
-  if (!parsed.ok) return { ok: false, reason: parsed.error.message };
-  const arr = nodeAt(parsed.root, path);
+  const { root, error, message } = tree(text, true);
+  if (error) return { ok: false, reason: message! };
+  const arr = nodeAt(root, path);
   if (!arr) return setPath(text, path, [item]);
-  if (arr.kind !== "array") return { ok: false, reason: `'${path.join(".")}' is not an array` };
-  const last = arr.items.at(-1);
+  if (arr.type !== "array") return { ok: false, reason: `'${path.join(".")}' is not an array` };
+  const last = arr.children?.at(-1);
   const s = JSON.stringify(item);
-  if (!last) return { ok: true, text: `${text.slice(0, arr.start + 1)}${s}${text.slice(arr.end - 1)}` };
-  const sep = lineStart(text, last.start) <= arr.start ? ", " : `,\n${indentAt(text, last.start)}`;
-  return { ok: true, text: text.slice(0, last.end) + sep + s + text.slice(last.end) };
+  if (!last) return { ok: true, text: applyEdits(text, [{ offset: arr.offset + 1, length: 0, content: s }]) };
+  const sep = lineStart(text, last.offset) <= arr.offset ? ", " : `,\n${indentAt(text, last.offset)}`;
+  return { ok: true, text: applyEdits(text, [{ offset: end(last), length: 0, content: sep + s }]) };
 }
 
 /** Remove every string item of the array at `path` that `match`es; an emptied array goes too. */
 export function removeFromArray(text: string, path: readonly string[], match: (s: string) => boolean): string {
   for (;;) {
-    const parsed = parseJsonc(text, true);
-    if (!parsed.ok) return text;
-    const arr = nodeAt(parsed.root, path);
-    if (arr?.kind !== "array") return text;
-    const idx = arr.items.findIndex((n) => n.kind === "scalar" && typeof n.value === "string" && match(n.value));
-    if (idx < 0) return arr.items.length ? text : removePath(text, path);
-    const it = arr.items;
-    if (it.length === 1) text = text.slice(0, arr.start + 1) + text.slice(arr.end - 1);
-    else if (idx > 0) text = text.slice(0, it[idx - 1]!.end) + text.slice(it[idx]!.end);
-    else text = text.slice(0, it[0]!.start) + text.slice(it[1]!.start);
+    const { root, error } = tree(text, true);
+    const arr = error ? undefined : nodeAt(root, path);
+    if (arr?.type !== "array") return text;
+    const it = arr.children ?? [];
+    const idx = it.findIndex((n) => n.type === "string" && match(n.value as string));
+    if (idx < 0) return it.length ? text : removePath(text, path);
+    text = cut(text, arr, it, idx);
   }
 }

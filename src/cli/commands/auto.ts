@@ -12,7 +12,7 @@ import { AutoLog, type AutoState } from "../../interview/auto.ts";
 import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
 import { checkIdea } from "../../interview/engine.ts";
 import { newId } from "../../seed/ids.ts";
-import { acquireLock } from "../../pipeline/lock.ts";
+import { acquireLock } from "../../util/lock.ts";
 import { selectRuntime } from "../../runtime/selection.ts";
 import { llmFor } from "../interview/drive.ts";
 import { executeRun } from "../run/execute.ts";

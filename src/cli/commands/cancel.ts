@@ -8,7 +8,7 @@ import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { findSession } from "../../events/read.ts";
 import { EventStore } from "../../events/store.ts";
-import { lockHolder } from "../../pipeline/lock.ts";
+import { lockHolder } from "../../util/lock.ts";
 import { exitCode, out, outJson } from "../output.ts";
 
 export default defineCommand({

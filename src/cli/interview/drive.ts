@@ -15,7 +15,7 @@ import { terminalIO } from "../../interview/io-terminal.ts";
 import type { InterviewLog } from "../../interview/log.ts";
 import { runInterviewLoop } from "../../interview/loop.ts";
 import { generateSeed } from "../../interview/seed-gen.ts";
-import { acquireLock } from "../../pipeline/lock.ts";
+import { acquireLock } from "../../util/lock.ts";
 import { log, out, outJson } from "../output.ts";
 import { executeRun } from "../run/execute.ts";
 
