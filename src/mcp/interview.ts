@@ -29,9 +29,14 @@ export async function authoringDeps(ctx: McpContext): Promise<Result<{ llm: Llm;
   return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
 }
 
+/** The tool that continues this interview, and how its seed is made. */
+const turnTool = (s: InterviewState) => (s.persona === "pm" ? "ouroboros_pm_interview" : "ouroboros_interview");
+const seedStep = (s: InterviewState) => (s.persona === "pm" ? "ouroboros_pm_interview {session_id, action: 'generate'}" : "ouroboros_generate_seed {session_id}");
+
 function view(s: InterviewState, extra: Record<string, unknown>) {
   return {
     session_id: s.interview_id,
+    ...(s.persona === "pm" ? { persona: "pm" } : {}),
     status: s.status,
     rounds: s.rounds.length,
     is_brownfield: s.is_brownfield,
@@ -45,10 +50,31 @@ function view(s: InterviewState, extra: Record<string, unknown>) {
 async function ask(log: InterviewLog, llm: Llm): Promise<Result<Record<string, unknown>>> {
   const q = await nextQuestion(log, llm);
   if (!q.ok) return q;
-  return ok(view(log.state, { round: q.value.round, question: q.value.question, next: "answer with ouroboros_interview {session_id, answer}" }));
+  return ok(view(log.state, { round: q.value.round, question: q.value.question, next: `answer with ${turnTool(log.state)} {session_id, answer}` }));
 }
 
-export async function interviewTurn(ctx: McpContext, a: { initial_context?: string; session_id?: string; answer?: string; cwd?: string }): Promise<Result<Record<string, unknown>>> {
+export interface TurnArgs {
+  initial_context?: string;
+  session_id?: string;
+  answer?: string;
+  cwd?: string;
+}
+
+/**
+ * The project an interview starts in: `cwd` when given, else the repository `ouroboros_brownfield`
+ * registered as default. A project found there is scanned; the scan is the context dimension's text.
+ */
+async function projectContext(ctx: McpContext, store: import("../events/store.ts").EventStore, cwd: string | undefined): Promise<Result<{ codebase: { path: string; role: string }[]; context: string }>> {
+  const { registry, scanProject } = await import("./brownfield.ts");
+  const dirArg = cwd ?? registry(store).default ?? undefined;
+  if (!dirArg) return ok({ codebase: [], context: "" });
+  const dir = checkWorkspace(ctx.options, resolve(dirArg));
+  if (!dir.ok) return dir;
+  const codebase = detectBrownfield(dir.value);
+  return ok({ codebase, context: codebase.length ? scanProject(dir.value).context : "" });
+}
+
+export async function interviewTurn(ctx: McpContext, a: TurnArgs, persona: "socratic" | "pm" = "socratic"): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   const { llm, store, threshold } = d.value;
@@ -56,13 +82,10 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
     if (a.initial_context === undefined) return fail("badArgs", "ouroboros_interview: give 'initial_context' to start, or 'session_id' and 'answer' to continue");
     const idea = checkIdea(a.initial_context);
     if (!idea.ok) return idea;
-    let codebase: { path: string; role: string }[] = [];
-    if (a.cwd) {
-      const dir = checkWorkspace(ctx.options, resolve(a.cwd));
-      if (!dir.ok) return dir;
-      codebase = detectBrownfield(dir.value);
-    }
-    const log = InterviewLog.create(store, newInterviewId(), { initial_context: idea.value, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "mcp", llm_backend: llm.name });
+    const project = await projectContext(ctx, store, a.cwd);
+    if (!project.ok) return project;
+    const { codebase, context } = project.value;
+    const log = InterviewLog.create(store, newInterviewId(), { initial_context: idea.value, is_brownfield: codebase.length > 0, codebase_paths: codebase, codebase_context: context, persona, mode: "mcp", llm_backend: llm.name });
     if (!log.ok) return log;
     return ask(log.value, llm);
   }
@@ -70,9 +93,10 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
   const opened = InterviewLog.open(store, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
+  if (log.state.persona !== persona) return fail("badArgs", `${a.session_id} is a ${log.state.persona === "pm" ? "PM interview (continue with ouroboros_pm_interview)" : "Socratic interview (continue with ouroboros_interview)"}`);
   if (log.state.status === "aborted") return fail("failure", `interview ${a.session_id} was aborted and cannot continue`);
   if (a.answer === undefined) {
-    if (log.state.status === "completed") return ok(view(log.state, { next: "ouroboros_generate_seed {session_id}" }));
+    if (log.state.status === "completed") return ok(view(log.state, { next: seedStep(log.state) }));
     return ask(log, llm);
   }
   const closing = CLOSING.test(a.answer);
@@ -93,23 +117,24 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
   if (st.ambiguity?.ready && (closing || st.completion_candidate_streak >= READY_STREAK)) {
     const c = completeInterview(log);
     if (!c.ok) return c;
-    return ok(view(log.state, { completed: true, next: "ouroboros_generate_seed {session_id}" }));
+    return ok(view(log.state, { completed: true, next: seedStep(log.state) }));
   }
   if (closing) {
     const next = await ask(log, llm);
     if (!next.ok) return next;
-    return ok({ ...next.value, closing_refused: `not ready for a seed: ${notReadyReason(st.ambiguity)}; answer more, or call ouroboros_generate_seed with force=true` });
+    return ok({ ...next.value, closing_refused: `not ready for a seed: ${notReadyReason(st.ambiguity)}; answer more, or generate the seed with force=true` });
   }
   return ask(log, llm);
 }
 
-export async function generateSeedTool(ctx: McpContext, a: { session_id: string; force?: boolean }): Promise<Result<Record<string, unknown>>> {
+export async function generateSeedTool(ctx: McpContext, a: { session_id: string; force?: boolean }, persona: "socratic" | "pm" = "socratic"): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   if (!isInterviewId(a.session_id)) return fail("badArgs", `ouroboros_generate_seed: '${a.session_id}' is not an interview session id (interview_…)`);
   const opened = InterviewLog.open(d.value.store, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
+  if (persona === "pm" && log.state.persona !== "pm") return fail("badArgs", `${a.session_id} is not a PM interview (use ouroboros_generate_seed)`);
   if (log.state.status !== "completed") {
     if (!a.force && !log.state.ambiguity?.ready) return fail("failure", `not ready for a seed: ${notReadyReason(log.state.ambiguity)}`, { hint: "keep answering with ouroboros_interview, or pass force=true" });
     const c = completeInterview(log, !log.state.ambiguity?.ready);
