@@ -17,5 +17,5 @@ export function buildInvocation(task: Task, binary: string): Result<Invocation> 
   return ok({ argv, env: {}, stdin: composeSections(task.prompt, task.system_prompt, task.tools) });
 }
 
-/** Plugin-mode gate (spec §2.3); the plugin dispatch itself lives in src/llm/plugin.ts. */
+/** Plugin-mode gate; the plugin dispatch itself lives in src/llm/plugin.ts. */
 export { shouldDispatchViaPlugin } from "../../src/llm/plugin.ts";

@@ -1,5 +1,5 @@
 /**
- * The OpenCode bridge plugin written by `setup --runtime opencode` in plugin mode (spec §2.3).
+ * The OpenCode bridge plugin written by `setup --runtime opencode` in plugin mode.
  * When an Ouroboros MCP tool answers with a delegation envelope (`meta._subagent` /
  * `meta._subagents`), the plugin runs each as a native child session of the calling session
  * (OpenCode 1.18 fires `tool.execute.after` for MCP tools, with the result under `content`) and

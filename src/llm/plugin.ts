@@ -1,5 +1,5 @@
 /**
- * OpenCode plugin mode (spec: `orchestrator.opencode_mode: plugin`). Inside an OpenCode session
+ * OpenCode plugin mode (`orchestrator.opencode_mode: plugin`). Inside an OpenCode session
  * the authoring tools do not call a model themselves: each completion they need is handed to the
  * OpenCode bridge plugin as a `_subagent` envelope, which runs it as a native child session of
  * the calling session and writes the child's answer to `reply_file`. The caller then repeats the
@@ -15,7 +15,7 @@ import { fail, ok, type OuroError } from "../errors.ts";
 import type { EventStore } from "../events/store.ts";
 import type { ChatMessage, CompleteOptions, Llm } from "./types.ts";
 
-/** What the bridge plugin receives under `meta._subagent` (spec runtimes.md §2.3). */
+/** What the bridge plugin receives under `meta._subagent`. */
 export interface Subagent {
   tool_name: string;
   title: string;
@@ -26,7 +26,7 @@ export interface Subagent {
 
 const ReplySchema = v.object({ request_id: v.string(), text: v.pipe(v.string(), v.minLength(1)) });
 
-/** The gate (spec): backend opencode/opencode_cli AND mode exactly "plugin"; anything else runs in-process. */
+/** The gate: backend opencode/opencode_cli AND mode exactly "plugin"; anything else runs in-process. */
 export function shouldDispatchViaPlugin(backend: string | null | undefined, mode: string | null | undefined): boolean {
   const b = (backend ?? "").trim().toLowerCase();
   return (b === "opencode" || b === "opencode_cli") && mode === "plugin";

@@ -27,7 +27,7 @@ import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";
 import { requireSession } from "./views.ts";
 
-/** Spec pipeline.md §6: a lineage never runs past 30 generations; Ralph runs ≤ 10 per job by default. */
+/** A lineage never runs past 30 generations; Ralph runs at most 10 per job unless asked for more. */
 export const HARD_CAP = 30;
 export const RALPH_DEFAULT_GENERATIONS = 10;
 
@@ -35,6 +35,7 @@ export interface EvolveArgs {
   lineage_id: string;
   max_generations?: number;
   max_total_seconds?: number;
+  per_iteration_timeout_seconds?: number;
 }
 
 export interface EvolutionPlan {
@@ -88,7 +89,7 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
     return r.value.stored[0]?.rowid ?? 0;
   };
   const budget = a.max_total_seconds ?? null;
-  const startSeq = record("evolution.job.started", { from_generation: next, last_generation: last, failing: failing.map((x) => x.ac_id), max_total_seconds: budget, runtime: choice.value.name });
+  const startSeq = record("evolution.job.started", { from_generation: next, last_generation: last, failing: failing.map((x) => x.ac_id), max_total_seconds: budget, per_iteration_timeout_seconds: a.per_iteration_timeout_seconds ?? null, runtime: choice.value.name });
   evolving.add(sessionId);
 
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
@@ -98,7 +99,18 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
       const deadline = budget ? Date.now() + budget * 1000 : null;
       const wall = new AbortController();
       const timer = deadline ? setTimeout(() => wall.abort(), budget! * 1000) : null;
-      const both = AbortSignal.any([signal, wall.signal]);
+      // Ralph's per-generation budget: a fresh timer for every generation (re-armed after each).
+      const perIteration = kind === "ralph" ? (a.per_iteration_timeout_seconds ?? null) : null;
+      let iteration = new AbortController();
+      let iterTimer: ReturnType<typeof setTimeout> | null = null;
+      const arm = () => {
+        if (iterTimer) clearTimeout(iterTimer);
+        iteration = new AbortController();
+        const c = iteration;
+        if (perIteration) iterTimer = setTimeout(() => c.abort(), perIteration * 1000);
+        return AbortSignal.any([signal, wall.signal, c.signal]);
+      };
+      const both = arm();
       const log = new SessionLog(store.value as EventStore, replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)));
       const seed = started.seed!;
       const wctx: WorkerContext = { log, agent: agent.value, judge, seed, config, runtime: choice.value.name, cwd: started.project_dir!, tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak), signal: both };
@@ -112,12 +124,23 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
       };
       // evolve_step stops after its one generation (unless that generation is the cap: then the lineage is exhausted);
       // Ralph goes on until converged, stagnated, the cap, or the wall clock.
-      const stop = async () => (kind === "evolve_step" ? last < cap : deadline !== null && Date.now() >= deadline);
-      const r = await evolve(wctx, last, config.evolution.convergence_threshold, config.evolution.stagnation_window, spec, stop).finally(() => timer && clearTimeout(timer));
+      const stop = async () => {
+        if (kind === "evolve_step") return last < cap;
+        wctx.signal = arm();
+        return deadline !== null && Date.now() >= deadline;
+      };
+      const r = await evolve(wctx, last, config.evolution.convergence_threshold, config.evolution.stagnation_window, spec, stop).finally(() => {
+        if (timer) clearTimeout(timer);
+        if (iterTimer) clearTimeout(iterTimer);
+      });
       const byWall = wall.signal.aborted || (r.outcome === "stopped" && kind === "ralph");
-      const outcome = r.outcome === "cancelled" && byWall ? "stopped" : r.outcome;
+      const byIteration = !signal.aborted && !byWall && iteration.signal.aborted;
+      const outcome = r.outcome === "cancelled" && (byWall || byIteration) ? "stopped" : r.outcome;
       const all = leaves(log.state);
-      const stopReason = outcome === "stopped" ? (byWall ? "max_total_seconds" : "one generation (evolve_step)") : outcome === "exhausted" ? (last >= cap ? `generation cap ${cap}` : `max_generations ${a.max_generations ?? RALPH_DEFAULT_GENERATIONS}`) : outcome;
+      const stopReason =
+        outcome === "stopped" ? (byWall ? "max_total_seconds" : byIteration ? "per_iteration_timeout_seconds" : "one generation (evolve_step)")
+        : outcome === "exhausted" ? (last >= cap ? `generation cap ${cap}` : `max_generations ${a.max_generations ?? RALPH_DEFAULT_GENERATIONS}`)
+        : outcome;
       const result = {
         evolution_id: evolutionId, lineage_id: sessionId, kind, outcome, stop_reason: stopReason, generation: log.state.generation, generations_run: Math.max(0, log.state.generation - next + 1),
         acs_passed: all.filter((x) => x.status === "passed").length, acs_total: all.length, all_passed: all.every((x) => x.status === "passed"),

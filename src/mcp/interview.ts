@@ -45,7 +45,7 @@ export async function authoringDeps(ctx: McpContext, pluginTool?: string): Promi
 
 /**
  * A completion handed to the bridge plugin is not a failure: the tool answers with the
- * delegation envelope (spec mcp.md: `delegated_to_plugin`, `job_id: null`, `meta._subagent`).
+ * delegation envelope: `delegated_to_plugin`, `job_id: null`, `meta._subagent`.
  */
 function delegated(r: Result<Record<string, unknown>>, sessionId: string | undefined, again: string): Result<Record<string, unknown>> {
   if (r.ok) return r;

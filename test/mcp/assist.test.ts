@@ -196,7 +196,16 @@ describe("ralph", () => {
     await follow(capped.json.job_id, capped.json.cursor);
     const r2 = await c.call("ouroboros_job_result", { job_id: capped.json.job_id });
     expect(r2.json).toMatchObject({ outcome: "exhausted", stop_reason: "max_generations 2", generation: 2, all_passed: false });
-  }, 240_000);
+
+    // Time budgets cut a generation short (a codex turn on the mock takes well over a second).
+    for (const [budget, reason] of [[{ per_iteration_timeout_seconds: 1 }, "per_iteration_timeout_seconds"], [{ max_total_seconds: 1 }, "max_total_seconds"]] as const) {
+      const timed = await c.call("ouroboros_start_ralph", { lineage_id: third.json.session_id, ...budget });
+      expect(timed.isError, timed.text).toBe(false);
+      await follow(timed.json.job_id, timed.json.cursor);
+      const r3 = await c.call("ouroboros_job_result", { job_id: timed.json.job_id });
+      expect(r3.json).toMatchObject({ outcome: "stopped", stop_reason: reason, all_passed: false });
+    }
+  }, 300_000);
 });
 
 describe("authoring tools without a session", () => {

@@ -7,7 +7,7 @@ import { ok } from "../../errors.ts";
 import { defineTool, int, str } from "../tool.ts";
 import type { McpContext } from "../context.ts";
 
-async function startEvolution(ctx: McpContext, a: { lineage_id: string; max_generations?: number; max_total_seconds?: number }, kind: "evolve_step" | "ralph") {
+async function startEvolution(ctx: McpContext, a: import("../evolve.ts").EvolveArgs, kind: "evolve_step" | "ralph") {
   const plan = await (await import("../evolve.ts")).planEvolution(ctx, a, kind);
   if (!plan.ok) return plan;
   const { wait: _, ...job } = (await ctx.jobs()).launchEvolution(plan.value);
@@ -28,6 +28,7 @@ export const lineageTools = [
       lineage_id: str("the session id (or unique prefix) to evolve"),
       max_generations: v.optional(int("generations this job may run (default 10)", 1, 30)),
       max_total_seconds: v.optional(int("wall-clock budget in seconds", 1, 86_400)),
+      per_iteration_timeout_seconds: v.optional(int("budget per generation in seconds", 1, 7_200)),
     }),
     handler: (a, ctx) => startEvolution(ctx, a, "ralph"),
   }),
