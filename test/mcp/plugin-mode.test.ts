@@ -11,12 +11,13 @@ import { join } from "node:path";
 import { EventStore } from "../../src/events/store.ts";
 import { cliEnv } from "../lib/cli-env.ts";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
-import { interviewScript } from "../lib/interview-script.ts";
+import { interviewScript, VALID_SEED_REPLY } from "../lib/interview-script.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import type { ModelRequest } from "../lib/mock-model/types.ts";
 import { connect } from "./client.ts";
 
 const TOOL = "ouroboros_ouroboros_interview";
+const SEED_TOOL = "ouroboros_ouroboros_generate_seed";
 const CHILD_QUESTION = "CHILD: who should be greeted, and how?";
 const hasOpencode = existsSync(join(ROOT, "node_modules/.bin/opencode"));
 
@@ -64,8 +65,23 @@ describe("the gate at the tool", () => {
   }
 });
 
+test("auto keeps authoring in-process even in plugin mode (no envelope has a receiver there)", async () => {
+  mock.setScript(interviewScript());
+  const home = tempHome("ouro-plugin-auto-");
+  writeFileSync(join(home, "config.yaml"), "orchestrator:\n  opencode_mode: plugin\n");
+  const c = await connect(home, { args: ["--runtime", "opencode", "--llm-backend", "openai"], env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` } });
+  try {
+    const r = await c.call("ouroboros_auto", { goal: "greet people", skip_run: true });
+    expect(r.isError, r.text).toBe(false);
+    expect(r.json.seed_id).toMatch(/^seed_/);
+    expect(events(join(home, "ouroboros.db"), "subagent.*")).toEqual([]);
+  } finally {
+    await c.close();
+  }
+}, 60_000);
+
 describe.skipIf(!hasOpencode)("inside a real OpenCode session", () => {
-  test("interview: envelope → bridge plugin child session → the next call records the child's question", async () => {
+  test("interview and seed: envelope → bridge plugin child session → the next call continues from the child's answer", async () => {
     const ce = cliEnv("opencode", mock.url);
     const ouroHome = join(ce.home, ".ouroboros");
     const env = { ...ce.env, OUROBOROS_HOME: ouroHome };
@@ -76,12 +92,16 @@ describe.skipIf(!hasOpencode)("inside a real OpenCode session", () => {
       mock.setScript((req: ModelRequest) => {
         // The child session's own prompt is the envelope's (the parent only sees it inside a tool result).
         if (req.lastUserText.includes("[ouroboros:interview:question]")) return { text: CHILD_QUESTION };
+        if (req.lastUserText.includes("[ouroboros:seed:generate]")) return { text: VALID_SEED_REPLY };
         if (!req.tools.length) return { text: "a title" };
-        if (req.toolResults.length === 0) return { tool: TOOL, args: { initial_context: "greet people" } };
-        if (req.toolResults.length === 1) {
+        const n = req.toolResults.length;
+        if (n === 0) return { tool: TOOL, args: { initial_context: "greet people" } };
+        if (n === 1) {
           envelope = JSON.parse(req.toolResults[0]!.slice(0, req.toolResults[0]!.lastIndexOf("}") + 1));
           return { tool: TOOL, args: { session_id: envelope.session_id } };
         }
+        // Seed generation is delegated the same way: envelope, child session, the same call again.
+        if (n === 2 || n === 3) return { tool: SEED_TOOL, args: { session_id: envelope.session_id, force: true } };
         return { text: "PARENT_DONE" };
       });
       const proj = join(ce.home, "proj");
@@ -102,7 +122,13 @@ describe.skipIf(!hasOpencode)("inside a real OpenCode session", () => {
       expect(child[0]!.tools.length).toBeGreaterThan(0);
 
       const db = join(ouroHome, "ouroboros.db");
-      expect(events(db, "subagent.*").map((e) => e.type)).toEqual(["subagent.dispatched", "subagent.completed"]);
+      expect(results[2]).toContain("delegated_to_plugin");
+      expect(results[3]).toContain("goal: Write greet.py");
+      expect(events(db, "subagent.*").map((e) => `${e.type} ${e.data.tool_name}`)).toEqual([
+        "subagent.dispatched ouroboros_interview", "subagent.completed ouroboros_interview",
+        "subagent.dispatched ouroboros_generate_seed", "subagent.completed ouroboros_generate_seed",
+      ]);
+      expect(events(db, "seed.created")).toHaveLength(1);
       const asked = events(db, "interview.question.asked");
       expect(asked.map((e) => e.data.question)).toEqual([CHILD_QUESTION]);
       expect(asked[0]!.data.interview_id).toBe(envelope.session_id);
