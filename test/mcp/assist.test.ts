@@ -47,10 +47,12 @@ const judge = (ok: boolean) =>
 
 /** Judge verdicts in order (the last one repeats); drift and lateral answers by marker. */
 let verdicts: boolean[] = [false];
+let garbledDrift = false;
 let judged = 0;
 const script = (req: ModelRequest) => {
   const all = req.allText.join("\n");
   if (all.includes("[ouroboros:judge]")) return { text: judge(verdicts[Math.min(judged++, verdicts.length - 1)]!) };
+  if (all.includes("[ouroboros:drift]") && garbledDrift) return { text: "Drift looks moderate to me." };
   if (all.includes("[ouroboros:drift]")) return { text: '{"goal_drift": 0.4, "constraint_drift": 0.0, "ontology_drift": 1.0, "reasons": ["the workspace holds no poem yet"]}' };
   if (all.includes("[ouroboros:lateral]")) {
     const persona = /think as the (\w+) persona/.exec(all)?.[1];
@@ -112,6 +114,13 @@ describe("skill tools over a recorded session", () => {
     expect(r.json.observed).toMatchObject({ acs_total: 1, acs_passed: 0, workspace: "listing" });
     const ev = await c.call("ouroboros_query_events", { session_id: sessionId, event_type: "drift.measured" });
     expect(ev.json.events[0].data.drift_score).toBe(0.4);
+    // A judge that ignores the format gets no score, never a guessed one; the observed reasons stay.
+    garbledDrift = true;
+    const u = await c.call("ouroboros_measure_drift", { session_id: sessionId });
+    garbledDrift = false;
+    expect(u.json).toMatchObject({ status: "unverifiable", drift_score: null, components: null });
+    expect(u.json.reasons.at(-1)).toBe("drift judge reply is not the JSON asked for");
+    expect(u.json.reasons[0]).toMatch(/^criterion ac_\w+ is failed/);
   });
 
   test("qa: the stage-2 judge decides pass or fail against the seed; path artefacts are read", async () => {
@@ -196,6 +205,12 @@ describe("ralph", () => {
     await follow(capped.json.job_id, capped.json.cursor);
     const r2 = await c.call("ouroboros_job_result", { job_id: capped.json.job_id });
     expect(r2.json).toMatchObject({ outcome: "exhausted", stop_reason: "max_generations 2", generation: 2, all_passed: false });
+
+    // Cancelled through the job tools: the job records it and the lineage stays resumable.
+    const cancelled = await c.call("ouroboros_start_ralph", { lineage_id: third.json.session_id });
+    const stop = await c.call("ouroboros_cancel_job", { job_id: cancelled.json.job_id });
+    expect(stop.json).toMatchObject({ action: "cancelled", status: "completed" });
+    expect((await c.call("ouroboros_job_result", { job_id: cancelled.json.job_id })).json).toMatchObject({ outcome: "cancelled", all_passed: false });
 
     // Time budgets cut a generation short (a codex turn on the mock takes well over a second).
     for (const [budget, reason] of [[{ per_iteration_timeout_seconds: 1 }, "per_iteration_timeout_seconds"], [{ max_total_seconds: 1 }, "max_total_seconds"]] as const) {
