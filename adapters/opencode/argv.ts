@@ -17,11 +17,5 @@ export function buildInvocation(task: Task, binary: string): Result<Invocation> 
   return ok({ argv, env: {}, stdin: composeSections(task.prompt, task.system_prompt, task.tools) });
 }
 
-/**
- * Plugin-mode gate (spec §2.3): MCP handlers hand work to the OpenCode bridge plugin only for
- * backend opencode/opencode_cli with mode exactly "plugin"; anything else runs in-process.
- */
-export function shouldDispatchViaPlugin(backend: string | null | undefined, mode: string | null | undefined): boolean {
-  const b = (backend ?? "").trim().toLowerCase();
-  return (b === "opencode" || b === "opencode_cli") && mode === "plugin";
-}
+/** Plugin-mode gate; the plugin dispatch itself lives in src/llm/plugin.ts. */
+export { shouldDispatchViaPlugin } from "../../src/llm/plugin.ts";

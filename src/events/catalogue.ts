@@ -102,6 +102,22 @@ export const CATALOGUE = {
   "seed.repair.attempted": loose({ seed_id: v.string(), round: v.number(), errors: v.array(v.string()) }),
   "seed.generation.failed": loose({ error: v.string(), errors: v.optional(v.array(v.string())) }),
 
+  // What the `ooo` skill tools record: drift (session), lateral / qa / brownfield / evolution job /
+  // OpenCode bridge delegation aggregates.
+  "drift.measured": loose({ ...sid, status: v.picklist(["measured", "unverifiable"]), drift_score: v.nullable(v.number()), reasons: v.array(v.string()) }),
+  "lateral.think.started": loose({ lateral_id: v.string(), personas: v.array(v.string()), pattern: v.string() }),
+  "lateral.think.completed": loose({ lateral_id: v.string(), alternatives: v.array(v.unknown()) }),
+  "lateral.think.failed": loose({ lateral_id: v.string(), failures: v.array(v.string()) }),
+  "qa.started": loose({ qa_id: v.string(), artifact_kind: v.string(), pass_threshold: v.number() }),
+  "qa.verdict.recorded": loose({ qa_id: v.string(), verdict: v.picklist(["pass", "fail", "unverifiable"]), score: v.nullable(v.number()) }),
+  "brownfield.scanned": loose({ path: v.string(), languages: v.array(v.unknown()), context: v.string() }),
+  "brownfield.default.set": loose({ path: v.string() }),
+  "evolution.job.started": loose({ ...sid, evolution_id: v.string(), kind: v.picklist(["evolve_step", "ralph"]), from_generation: v.number() }),
+  "evolution.job.completed": loose({ ...sid, evolution_id: v.string(), outcome: v.string(), generation: v.number() }),
+  "evolution.job.failed": loose({ ...sid, evolution_id: v.string(), error: v.string() }),
+  "subagent.dispatched": loose({ request_id: v.string(), tool_name: v.string(), reply_file: v.string() }),
+  "subagent.completed": loose({ request_id: v.string(), tool_name: v.string() }),
+
   // `auto` (aggregate "auto", id = auto id): interview → seed → repair → run hand-off.
   "auto.started": loose({ auto_id: v.string(), goal: v.string(), runtime: v.string(), deadline: v.string() }),
   "auto.phase.changed": loose({ auto_id: v.string(), phase: v.string() }),

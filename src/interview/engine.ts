@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { extractJson } from "../util/extract-json.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Llm } from "../llm/index.ts";
+import { isDelegation } from "../llm/plugin.ts";
 import { computeAmbiguity, DEFAULT_THRESHOLD, FIRST_SCORED_ROUND, type Ambiguity, ScoreReplySchema } from "./ambiguity.ts";
 import type { InterviewLog } from "./log.ts";
 import { isFact, questionMessages, scoreMessages } from "./prompts.ts";
@@ -51,7 +52,7 @@ export async function nextQuestion(log: InterviewLog, llm: Llm): Promise<Result<
     const r = await llm.complete(questionMessages(s, round), { temperature: 0.7, max_tokens: 2048 });
     if (!r.ok) {
       last = r.error.message;
-      if (r.error.kind === "config" || r.error.kind === "runtimeUnavailable") return r;
+      if (r.error.kind === "config" || r.error.kind === "runtimeUnavailable" || isDelegation(r.error)) return r;
       continue;
     }
     const question = r.value.content.trim();
@@ -93,7 +94,7 @@ export async function scoreAmbiguity(log: InterviewLog, llm: Llm, threshold = DE
     const r = await llm.complete(scoreMessages(s), { temperature: 0.1, max_tokens: maxTokens, json: true });
     if (!r.ok) {
       last = r.error.message;
-      if (r.error.kind === "config" || r.error.kind === "runtimeUnavailable") return r;
+      if (r.error.kind === "config" || r.error.kind === "runtimeUnavailable" || isDelegation(r.error)) return r;
       continue;
     }
     if (r.value.finish_reason === "length") maxTokens *= 2;

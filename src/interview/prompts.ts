@@ -56,12 +56,17 @@ export function questionMessages(s: InterviewState, round: number): ChatMessage[
   const ctx = s.initial_context;
   const system = [
     TAG.question,
-    `You are the Socratic interviewer of Ouroboros, a spec-first workflow engine. Round ${round}.`,
+    s.persona === "pm"
+      ? `You are a product manager of Ouroboros, a spec-first workflow engine, interviewing a stakeholder for a product requirements document. Round ${round}.`
+      : `You are the Socratic interviewer of Ouroboros, a spec-first workflow engine. Round ${round}.`,
     "Ask exactly ONE question that most reduces the ambiguity of the idea below. No preamble, no lists of questions, never offer to build anything.",
-    "Cover: the goal, constraints (tech, time, scope, non-goals), and how success will be verified.",
+    s.persona === "pm"
+      ? "Cover: the users and their problem, the outcome that counts as success (measurable), scope and non-goals, priorities, and how acceptance will be verified."
+      : "Cover: the goal, constraints (tech, time, scope, non-goals), and how success will be verified.",
     `Initial context: ${ctx.slice(0, CONTEXT_IN_SYSTEM)}${ctx.length > CONTEXT_IN_SYSTEM ? " … (continued in the first message)" : ""}`,
     "Answer prefixes: [from-code], [from-research], [from-data] mark facts observed by a tool; [from-user] or none marks the user's own decision.",
     s.is_brownfield ? `This is an existing project (${s.codebase_paths.map((p) => p.path).join(", ")}). Ask how the change fits what exists.` : "",
+    s.codebase_context ? `Project scan: ${s.codebase_context.slice(0, CONTEXT_IN_SYSTEM)}` : "",
     snapshot(s.ambiguity),
     `Perspectives to weigh: ${perspectives(round, s.ambiguity).join("; ")}.`,
   ].filter(Boolean);
@@ -73,7 +78,7 @@ export function questionMessages(s: InterviewState, round: number): ChatMessage[
 }
 
 export function transcript(s: InterviewState, withheldFacts = false): string {
-  const lines = [`Initial context:\n${s.initial_context}`, ""];
+  const lines = [`Initial context:\n${s.initial_context}`, ...(s.codebase_context ? [`Project context (scanned): ${s.codebase_context}`] : []), ""];
   for (const r of s.rounds) {
     if (withheldFacts && r.provenance === "observation") continue;
     lines.push(`Q${r.round_number}: ${r.question}`, `A${r.round_number}: ${r.skipped ? "(skipped)" : r.user_response.slice(0, ANSWER_CUT)}`, "");

@@ -35,6 +35,8 @@ export const InterviewStateSchema = v.object({
   is_brownfield: v.boolean(),
   codebase_paths: v.array(v.object({ path: v.string(), role: v.string() })),
   codebase_context: v.string(),
+  /** Who asks: the Socratic interviewer, or a product manager (`ooo pm`). */
+  persona: v.optional(v.picklist(["socratic", "pm"]), "socratic"),
   explore_completed: v.boolean(),
   ambiguity_score: v.nullable(v.number()),
   ambiguity_breakdown: v.array(ComponentSchema),
@@ -72,6 +74,7 @@ export function emptyState(id: string, at: string): InterviewState {
     is_brownfield: false,
     codebase_paths: [],
     codebase_context: "",
+    persona: "socratic",
     explore_completed: false,
     ambiguity_score: null,
     ambiguity_breakdown: [],
@@ -100,6 +103,7 @@ export function apply(s: InterviewState, e: InterviewEvent): InterviewState {
         is_brownfield: d.is_brownfield === true,
         codebase_paths: v.is(v.array(v.object({ path: v.string(), role: v.string() })), d.codebase_paths) ? d.codebase_paths : [],
         codebase_context: str(d.codebase_context),
+        persona: d.persona === "pm" ? "pm" : "socratic",
       };
     case "interview.question.asked":
       return { ...next, pending_question: { round_number: num(d.round_number), question: str(d.question) } };

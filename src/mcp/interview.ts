@@ -12,26 +12,62 @@ import { InterviewLog } from "../interview/log.ts";
 import { generateSeed } from "../interview/seed-gen.ts";
 import { isInterviewId, newInterviewId, type InterviewState } from "../interview/state.ts";
 import { createLlm, type Llm } from "../llm/index.ts";
+import { subagentOf } from "../llm/plugin.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
 const CLOSING = /^\s*(\/?done|generate( the)? seed( now)?|that'?s (all|it)|finish)\s*[.!]?\s*$/i;
 const READY_STREAK = 2;
 
-/** What the authoring tools need: the store, the configured LLM backend (serve --llm-backend wins). */
-export async function authoringDeps(ctx: McpContext): Promise<Result<{ llm: Llm; store: import("../events/store.ts").EventStore; config: LoadedConfig; threshold: number }>> {
+/**
+ * What the authoring tools need: the store, the configured LLM backend (serve --llm-backend wins).
+ * `pluginTool` names an authoring tool that may hand its model calls to the OpenCode bridge
+ * plugin: only then, and only when the gate says so (backend opencode and opencode_mode exactly
+ * "plugin"), completions become `_subagent` envelopes. `auto` and the judging tools never pass it.
+ */
+export async function authoringDeps(ctx: McpContext, pluginTool?: string): Promise<Result<{ llm: Llm; store: import("../events/store.ts").EventStore; config: LoadedConfig; threshold: number }>> {
   const cfg = await ctx.config();
   if (!cfg.ok) return cfg;
   const store = await ctx.store();
   if (!store.ok) return store;
+  const threshold = cfg.value.config.clarification.ambiguity_threshold;
+  if (pluginTool) {
+    const [{ selectRuntime }, { pluginLlm, shouldDispatchViaPlugin }, { paths }, { join }] = await Promise.all([import("../runtime/selection.ts"), import("../llm/plugin.ts"), import("../config/paths.ts"), import("node:path")]);
+    const runtime = selectRuntime(ctx.options.runtime, process.env, cfg.value);
+    if (runtime.ok && shouldDispatchViaPlugin(runtime.value.name, cfg.value.config.orchestrator.opencode_mode)) {
+      return ok({ llm: pluginLlm(store.value, join(paths.data(), "subagent"), pluginTool), store: store.value, config: cfg.value, threshold });
+    }
+  }
   const llm = createLlm(cfg.value.config, process.env, ctx.options.llmBackend ?? null);
   if (!llm.ok) return llm;
-  return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
+  return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold });
 }
+
+/**
+ * A completion handed to the bridge plugin is not a failure: the tool answers with the
+ * delegation envelope: `delegated_to_plugin`, `job_id: null`, `meta._subagent`.
+ */
+function delegated(r: Result<Record<string, unknown>>, sessionId: string | undefined, again: string): Result<Record<string, unknown>> {
+  if (r.ok) return r;
+  const sub = subagentOf(r.error);
+  if (!sub) return r;
+  return ok({
+    status: "delegated_to_plugin",
+    job_id: null,
+    session_id: sessionId ?? null,
+    meta: { _subagent: sub },
+    next: `the OpenCode bridge plugin runs this in a child session of yours; then call ${again} to continue`,
+  });
+}
+
+/** The tool that continues this interview, and how its seed is made. */
+const turnTool = (s: InterviewState) => (s.persona === "pm" ? "ouroboros_pm_interview" : "ouroboros_interview");
+const seedStep = (s: InterviewState) => (s.persona === "pm" ? "ouroboros_pm_interview {session_id, action: 'generate'}" : "ouroboros_generate_seed {session_id}");
 
 function view(s: InterviewState, extra: Record<string, unknown>) {
   return {
     session_id: s.interview_id,
+    ...(s.persona === "pm" ? { persona: "pm" } : {}),
     status: s.status,
     rounds: s.rounds.length,
     is_brownfield: s.is_brownfield,
@@ -45,34 +81,64 @@ function view(s: InterviewState, extra: Record<string, unknown>) {
 async function ask(log: InterviewLog, llm: Llm): Promise<Result<Record<string, unknown>>> {
   const q = await nextQuestion(log, llm);
   if (!q.ok) return q;
-  return ok(view(log.state, { round: q.value.round, question: q.value.question, next: "answer with ouroboros_interview {session_id, answer}" }));
+  return ok(view(log.state, { round: q.value.round, question: q.value.question, next: `answer with ${turnTool(log.state)} {session_id, answer}` }));
 }
 
-export async function interviewTurn(ctx: McpContext, a: { initial_context?: string; session_id?: string; answer?: string; cwd?: string }): Promise<Result<Record<string, unknown>>> {
-  const d = await authoringDeps(ctx);
+export interface TurnArgs {
+  initial_context?: string;
+  session_id?: string;
+  answer?: string;
+  cwd?: string;
+}
+
+/**
+ * The project an interview starts in: `cwd` when given, else the repository `ouroboros_brownfield`
+ * registered as default. A project found there is scanned; the scan is the context dimension's text.
+ */
+async function projectContext(ctx: McpContext, store: import("../events/store.ts").EventStore, cwd: string | undefined): Promise<Result<{ codebase: { path: string; role: string }[]; context: string }>> {
+  const { registry, scanProject } = await import("./brownfield.ts");
+  const dirArg = cwd ?? registry(store).default ?? undefined;
+  if (!dirArg) return ok({ codebase: [], context: "" });
+  const dir = checkWorkspace(ctx.options, resolve(dirArg));
+  if (!dir.ok) return dir;
+  const codebase = detectBrownfield(dir.value);
+  return ok({ codebase, context: codebase.length ? scanProject(dir.value).context : "" });
+}
+
+export async function interviewTurn(ctx: McpContext, a: TurnArgs, persona: "socratic" | "pm" = "socratic"): Promise<Result<Record<string, unknown>>> {
+  const tool = persona === "pm" ? "ouroboros_pm_interview" : "ouroboros_interview";
+  const d = await authoringDeps(ctx, tool);
   if (!d.ok) return d;
-  const { llm, store, threshold } = d.value;
+  const id: { value?: string } = { value: a.session_id };
+  const r = await turn(ctx, d.value, a, persona, id);
+  return delegated(r, id.value, `${tool} with {session_id: "${id.value}"} and no answer`);
+}
+
+async function turn(ctx: McpContext, d: { llm: Llm; store: import("../events/store.ts").EventStore; threshold: number }, a: TurnArgs, persona: "socratic" | "pm", id: { value?: string }): Promise<Result<Record<string, unknown>>> {
+  const { llm, store, threshold } = d;
   if (!a.session_id) {
     if (a.initial_context === undefined) return fail("badArgs", "ouroboros_interview: give 'initial_context' to start, or 'session_id' and 'answer' to continue");
     const idea = checkIdea(a.initial_context);
     if (!idea.ok) return idea;
-    let codebase: { path: string; role: string }[] = [];
-    if (a.cwd) {
-      const dir = checkWorkspace(ctx.options, resolve(a.cwd));
-      if (!dir.ok) return dir;
-      codebase = detectBrownfield(dir.value);
-    }
-    const log = InterviewLog.create(store, newInterviewId(), { initial_context: idea.value, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "mcp", llm_backend: llm.name });
+    const project = await projectContext(ctx, store, a.cwd);
+    if (!project.ok) return project;
+    const { codebase, context } = project.value;
+    const log = InterviewLog.create(store, newInterviewId(), { initial_context: idea.value, is_brownfield: codebase.length > 0, codebase_paths: codebase, codebase_context: context, persona, mode: "mcp", llm_backend: llm.name });
     if (!log.ok) return log;
+    id.value = log.value.state.interview_id;
     return ask(log.value, llm);
   }
   if (!isInterviewId(a.session_id)) return fail("badArgs", `ouroboros_interview: '${a.session_id}' is not an interview session id (interview_…)`);
   const opened = InterviewLog.open(store, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
+  if (log.state.persona !== persona) return fail("badArgs", `${a.session_id} is a ${log.state.persona === "pm" ? "PM interview (continue with ouroboros_pm_interview)" : "Socratic interview (continue with ouroboros_interview)"}`);
   if (log.state.status === "aborted") return fail("failure", `interview ${a.session_id} was aborted and cannot continue`);
   if (a.answer === undefined) {
-    if (log.state.status === "completed") return ok(view(log.state, { next: "ouroboros_generate_seed {session_id}" }));
+    if (log.state.status === "completed") return ok(view(log.state, { next: seedStep(log.state) }));
+    // An answer recorded but not scored yet (a delegated or failed scoring): score it now.
+    const st = log.state;
+    if (isScoredRound(st) && !st.ambiguity && !st.pending_question) return afterAnswer(log, llm, threshold, false);
     return ask(log, llm);
   }
   const closing = CLOSING.test(a.answer);
@@ -85,6 +151,11 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
     const rec = recordAnswer(log, log.state.pending_question!.question, a.answer);
     if (!rec.ok) return rec;
   }
+  return afterAnswer(log, llm, threshold, closing);
+}
+
+/** Score (from round 3), close the interview when ready, else ask the next question. */
+async function afterAnswer(log: InterviewLog, llm: Llm, threshold: number, closing: boolean): Promise<Result<Record<string, unknown>>> {
   if (isScoredRound(log.state) && (!log.state.ambiguity || !closing)) {
     const s = await scoreAmbiguity(log, llm, threshold);
     if (!s.ok) return s;
@@ -93,29 +164,35 @@ export async function interviewTurn(ctx: McpContext, a: { initial_context?: stri
   if (st.ambiguity?.ready && (closing || st.completion_candidate_streak >= READY_STREAK)) {
     const c = completeInterview(log);
     if (!c.ok) return c;
-    return ok(view(log.state, { completed: true, next: "ouroboros_generate_seed {session_id}" }));
+    return ok(view(log.state, { completed: true, next: seedStep(log.state) }));
   }
   if (closing) {
     const next = await ask(log, llm);
     if (!next.ok) return next;
-    return ok({ ...next.value, closing_refused: `not ready for a seed: ${notReadyReason(st.ambiguity)}; answer more, or call ouroboros_generate_seed with force=true` });
+    return ok({ ...next.value, closing_refused: `not ready for a seed: ${notReadyReason(st.ambiguity)}; answer more, or generate the seed with force=true` });
   }
   return ask(log, llm);
 }
 
-export async function generateSeedTool(ctx: McpContext, a: { session_id: string; force?: boolean }): Promise<Result<Record<string, unknown>>> {
-  const d = await authoringDeps(ctx);
+export async function generateSeedTool(ctx: McpContext, a: { session_id: string; force?: boolean }, persona: "socratic" | "pm" = "socratic"): Promise<Result<Record<string, unknown>>> {
+  const tool = persona === "pm" ? "ouroboros_pm_interview" : "ouroboros_generate_seed";
+  const d = await authoringDeps(ctx, tool);
   if (!d.ok) return d;
+  return delegated(await seedFrom(d.value, a, persona), a.session_id, `${tool} again with the same arguments`);
+}
+
+async function seedFrom(d: { llm: Llm; store: import("../events/store.ts").EventStore }, a: { session_id: string; force?: boolean }, persona: "socratic" | "pm"): Promise<Result<Record<string, unknown>>> {
   if (!isInterviewId(a.session_id)) return fail("badArgs", `ouroboros_generate_seed: '${a.session_id}' is not an interview session id (interview_…)`);
-  const opened = InterviewLog.open(d.value.store, a.session_id);
+  const opened = InterviewLog.open(d.store, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
+  if (persona === "pm" && log.state.persona !== "pm") return fail("badArgs", `${a.session_id} is not a PM interview (use ouroboros_generate_seed)`);
   if (log.state.status !== "completed") {
     if (!a.force && !log.state.ambiguity?.ready) return fail("failure", `not ready for a seed: ${notReadyReason(log.state.ambiguity)}`, { hint: "keep answering with ouroboros_interview, or pass force=true" });
     const c = completeInterview(log, !log.state.ambiguity?.ready);
     if (!c.ok) return c;
   }
-  const r = await generateSeed(log, d.value.llm, { force: a.force === true });
+  const r = await generateSeed(log, d.llm, { force: a.force === true });
   if (!r.ok) return r;
   return ok({ ...r.value, session_id: a.session_id, seed_content: readFileSync(r.value.path, "utf8"), next: "ouroboros_start_execute_seed {seed_path}" });
 }

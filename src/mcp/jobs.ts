@@ -12,6 +12,7 @@ import { eventJson, requireSession, sessionSummary, terminalEvent } from "./view
 import type { EventRow } from "../events/envelope.ts";
 import type { EventStore } from "../events/store.ts";
 import { evaluationState, type EvaluationPlan } from "./evaluate.ts";
+import { evolutionState, type EvolutionPlan } from "./evolve.ts";
 import type { CallContext } from "./tool.ts";
 
 interface Job {
@@ -24,6 +25,7 @@ interface Job {
 
 const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 const isEval = (key: string) => key.startsWith("eval_");
+export const isEvo = (key: string) => key.startsWith("evo_");
 
 export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
 
@@ -49,14 +51,54 @@ export class JobTable {
     return ok({ job_id: jobIdOf(sessionId), session_id: sessionId, wait: () => promise });
   }
 
+  /** Run keyed background work (an evaluation, an evolution) whose state lives in its own events. */
+  private background(key: string, run: (signal: AbortSignal) => Promise<Result<unknown>>): Promise<Result<unknown>> {
+    const interrupt = new AbortController();
+    const promise = run(interrupt.signal);
+    const job: Job = { sessionId: key, interrupt, promise };
+    this.live.set(key, job);
+    promise.then((r) => (job.outcome = r));
+    return promise;
+  }
+
   /** Run an evaluation in the background (see evaluate.ts). */
   launchEvaluation(plan: EvaluationPlan): { job_id: string; evaluation_id: string; session_id: string; wait: () => Promise<Result<unknown>> } {
-    const interrupt = new AbortController();
-    const promise = plan.run(interrupt.signal);
-    const job: Job = { sessionId: plan.evaluationId, interrupt, promise };
-    this.live.set(plan.evaluationId, job);
-    promise.then((r) => (job.outcome = r));
+    const promise = this.background(plan.evaluationId, plan.run);
     return { job_id: jobIdOf(plan.evaluationId), evaluation_id: plan.evaluationId, session_id: plan.sessionId, wait: () => promise };
+  }
+
+  /** Run evolution generations in the background (see evolve.ts). */
+  launchEvolution(plan: EvolutionPlan): { job_id: string; evolution_id: string; lineage_id: string; cursor: number; wait: () => Promise<Result<unknown>> } {
+    const promise = this.background(plan.evolutionId, plan.run);
+    return { job_id: jobIdOf(plan.evolutionId), evolution_id: plan.evolutionId, lineage_id: plan.sessionId, cursor: Math.max(0, plan.startSeq - 1), wait: () => promise };
+  }
+
+  /** Stop an evolution job: this server's own is aborted (it records the end); an orphan is closed here. */
+  async cancelEvolution(evolutionId: string): Promise<Result<Record<string, unknown>>> {
+    const store = await this.ctx.store();
+    if (!store.ok) return store;
+    const st = evolutionState(store.value, evolutionId);
+    if (!st) return fail("unknownId", `no job '${jobIdOf(evolutionId)}'`);
+    if (st.status !== "running") return ok({ evolution_id: evolutionId, action: "already_ended", status: st.status });
+    const job = this.live.get(evolutionId);
+    if (job && !job.outcome) {
+      job.interrupt.abort();
+      await job.promise;
+    } else {
+      const r = store.value.append({ type: "evolution.job.failed", aggregate_type: "evolution", aggregate_id: evolutionId, data: { session_id: st.session_id, evolution_id: evolutionId, error: "cancelled" } });
+      if (!r.ok) return r;
+    }
+    return ok({ evolution_id: evolutionId, action: "cancelled", status: evolutionState(store.value, evolutionId)?.status ?? "failed" });
+  }
+
+  private async evoStatus(jobId: string, evolutionId: string): Promise<Result<Record<string, unknown>>> {
+    const store = await this.ctx.store();
+    if (!store.ok) return store;
+    const st = evolutionState(store.value, evolutionId);
+    if (!st) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from the ouroboros_start_* tools" });
+    const here = this.running(evolutionId);
+    const status = st.status === "running" && !here ? "interrupted" : st.status;
+    return ok({ job_id: jobId, kind: "evolution", evolution: st.kind, evolution_id: evolutionId, session_id: st.session_id, lineage_id: st.session_id, status, done: status !== "running", owner: here ? "this server" : null });
   }
 
   /** Stop an evaluation: this server's own is aborted (it records the failure); an orphan is closed here. */
@@ -139,6 +181,7 @@ export class JobTable {
     const sid = sessionOfJob(jobId);
     if (!sid.ok) return sid;
     if (isEval(sid.value)) return this.evalStatus(jobId, sid.value);
+    if (isEvo(sid.value)) return this.evoStatus(jobId, sid.value);
     const store = await this.ctx.store();
     if (!store.ok) return store;
     const s = requireSession(store.value.db, sid.value);
@@ -184,6 +227,10 @@ export class JobTable {
     const store = (await this.ctx.store()) as { ok: true; value: EventStore };
     if (st.value.kind === "evaluation") {
       const ev = evaluationState(store.value, String(st.value.evaluation_id))!;
+      return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
+    }
+    if (st.value.kind === "evolution") {
+      const ev = evolutionState(store.value, String(st.value.evolution_id))!;
       return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
     }
     const sid = String(st.value.session_id);

@@ -41,11 +41,13 @@ const AFFINITY: Record<Persona, Pattern[]> = {
   architect: ["oscillation", "no_drift"],
   contrarian: ["spinning", "oscillation", "no_drift", "diminishing_returns"],
 };
-const ORDER: Persona[] = ["hacker", "researcher", "simplifier", "architect", "contrarian"];
+/** Priority order. */
+export const PERSONAS: readonly Persona[] = ["hacker", "researcher", "simplifier", "architect", "contrarian"];
+export const PATTERNS: readonly Pattern[] = ["spinning", "oscillation", "no_drift", "diminishing_returns"];
 
 /** The first unused persona with affinity for the pattern, else the first unused one. */
 export function choosePersona(pattern: Pattern, used: readonly Persona[]): Persona | null {
-  const fresh = ORDER.filter((p) => !used.includes(p));
+  const fresh = PERSONAS.filter((p) => !used.includes(p));
   return fresh.find((p) => AFFINITY[p].includes(pattern)) ?? fresh[0] ?? null;
 }
 

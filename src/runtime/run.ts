@@ -13,7 +13,8 @@ import type { Config } from "../config/schema.ts";
 import { TaskSchema, type TaskInput } from "./contract.ts";
 import { resolveBinary } from "./binary.ts";
 import { childEnv } from "./env.ts";
-import { failedResult, runtimeError, type ResultMessage, type RuntimeMessage } from "./messages.ts";
+import { failedResult, runtimeError, toolDetail, type ResultMessage, type RuntimeMessage } from "./messages.ts";
+import { dispatchFor, type SkillCall } from "../skills/dispatch.ts";
 import { getAdapter } from "./registry.ts";
 import { supervise } from "./supervisor.ts";
 
@@ -55,6 +56,9 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
   if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
     return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
   }
+  // Skill dispatch: `ooo <skill> …` goes to the skill's MCP tool; the CLI is never spawned.
+  const call = dispatchFor(d.capabilities, task.prompt, task.cwd);
+  if (call) return yield* dispatchSkill(call, opts.signal);
   const env = opts.env ?? process.env;
   const binary = opts.binary ?? resolveBinary(d.name, env, opts.config ?? null)?.path;
   if (!binary) {
@@ -72,6 +76,17 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
     killGraceMs: opts.killGraceMs,
     onSpawn: opts.onSpawn,
   });
+}
+
+async function* dispatchSkill(call: SkillCall, signal: AbortSignal | undefined): AsyncGenerator<RuntimeMessage> {
+  const input = { ...call.args };
+  yield { type: "tool_call", id: null, name: call.tool, input, detail: toolDetail(call.tool, input) };
+  const { runSkillCall } = await import("../skills/dispatch.ts");
+  const r = await runSkillCall(call, signal ?? new AbortController().signal);
+  yield { type: "tool_result", id: null, output: r.text, is_error: r.isError };
+  if (r.isError) return yield failedResult(runtimeError("cli_error", r.text.split("\n")[0]!), { text: r.text });
+  yield { type: "text", text: r.text };
+  yield { type: "result", ok: true, text: r.text, session_id: null, usage: null, error: null, exit_code: null };
 }
 
 /** Drain a task: every message plus the final result. */

@@ -3,6 +3,7 @@
  * array plus one line here. Tool modules stay light; handlers import what they need.
  */
 import type { ToolDef } from "../tool.ts";
+import { assistTools } from "./assist.ts";
 import { autoTools } from "./auto.ts";
 import { evaluationTools } from "./evaluation.ts";
 import { executionTools } from "./execution.ts";
@@ -21,4 +22,5 @@ export const TOOLS: ToolDef[] = [
   ...statusTools,
   ...evaluationTools,
   ...lineageTools,
+  ...assistTools,
 ];

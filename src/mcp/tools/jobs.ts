@@ -36,6 +36,7 @@ export const jobTools = [
       const sid = sessionOfJob(a.job_id);
       if (!sid.ok) return sid;
       if (sid.value.startsWith("eval_")) return (await ctx.jobs()).cancelEvaluation(sid.value);
+      if (sid.value.startsWith("evo_")) return (await ctx.jobs()).cancelEvolution(sid.value);
       const store = await ctx.store();
       if (!store.ok) return store;
       const { requireSession } = await import("../views.ts");

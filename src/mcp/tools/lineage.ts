@@ -4,9 +4,34 @@
  */
 import * as v from "valibot";
 import { ok } from "../../errors.ts";
-import { defineTool, str } from "../tool.ts";
+import { defineTool, int, str } from "../tool.ts";
+import type { McpContext } from "../context.ts";
+
+async function startEvolution(ctx: McpContext, a: import("../evolve.ts").EvolveArgs, kind: "evolve_step" | "ralph") {
+  const plan = await (await import("../evolve.ts")).planEvolution(ctx, a, kind);
+  if (!plan.ok) return plan;
+  const { wait: _, ...job } = (await ctx.jobs()).launchEvolution(plan.value);
+  return ok({ ...job, status: "running", meta: { job_observer: { schema: "ouroboros.job_observer.v1", poll_tool: "ouroboros_job_wait", poll_args: { job_id: job.job_id, cursor: job.cursor }, result_tool: "ouroboros_job_result", cancel_tool: "ouroboros_cancel_job", max_wait_seconds: 5 } } });
+}
 
 export const lineageTools = [
+  defineTool({
+    name: "ouroboros_start_evolve_step",
+    description: "Run ONE secondary-loop generation of a finished session's failing criteria in the background (reflect → refined wording → re-run → judge). Returns job_id at once; follow with ouroboros_job_wait; see ouroboros_lineage_status.",
+    schema: v.strictObject({ lineage_id: str("the session id (or unique prefix) to evolve") }),
+    handler: (a, ctx) => startEvolution(ctx, a, "evolve_step"),
+  }),
+  defineTool({
+    name: "ouroboros_start_ralph",
+    description: "Keep evolving a session's failing criteria, generation after generation, until all pass, the lineage stagnates or hits its cap, or a budget (max_generations, max_total_seconds) stops it. Background job: returns job_id at once.",
+    schema: v.strictObject({
+      lineage_id: str("the session id (or unique prefix) to evolve"),
+      max_generations: v.optional(int("generations this job may run (default 10)", 1, 30)),
+      max_total_seconds: v.optional(int("wall-clock budget in seconds", 1, 86_400)),
+      per_iteration_timeout_seconds: v.optional(int("budget per generation in seconds", 1, 7_200)),
+    }),
+    handler: (a, ctx) => startEvolution(ctx, a, "ralph"),
+  }),
   defineTool({
     name: "ouroboros_lineage_status",
     description: "Evolution of a session's failing ACs: each generation's failing ACs, refined wording, results and similarity, and how the lineage ended (converged, stagnated, exhausted).",

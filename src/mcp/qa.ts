@@ -1,0 +1,75 @@
+/**
+ * `ouroboros_qa`: a judge-only verdict for any artefact (a file, a directory's change, a diff or
+ * text) against a quality bar, or against a session's seed (goal, criteria, weighted principles).
+ * No checks run and nothing is built: the pipeline's stage-2 judge (src/pipeline/judge.ts) reads
+ * the artefact; approval needs compliance and a score at or above `pass_threshold`. Request and
+ * verdict are events (aggregate "qa", tied to the session when one is given).
+ */
+import { randomBytes } from "node:crypto";
+import { fail, ok, type Result } from "../errors.ts";
+import { stage2 } from "../pipeline/judge.ts";
+import type { Seed } from "../seed/schema.ts";
+import { readArtifact } from "./artifact.ts";
+import { checkWorkspace, type McpContext } from "./context.ts";
+import { authoringDeps } from "./interview.ts";
+
+export interface QaArgs {
+  artifact: string;
+  quality_bar?: string;
+  pass_threshold?: number;
+  session_id?: string;
+  cwd?: string;
+}
+
+export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): Promise<Result<Record<string, unknown>>> {
+  const d = await authoringDeps(ctx);
+  if (!d.ok) return d;
+  const { llm, store, config } = d.value;
+  let seed: Seed | null = null;
+  let sessionId: string | null = null;
+  let projectDir: string | undefined;
+  if (a.session_id) {
+    const { requireSession } = await import("./views.ts");
+    const s = requireSession(store.db, a.session_id);
+    if (!s.ok) return s;
+    sessionId = s.value.session_id;
+    const row = store.db.query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'").get(sessionId) as { payload: string } | null;
+    const data = row ? (JSON.parse(row.payload) as { seed?: Seed; project_dir?: string }) : {};
+    seed = data.seed ?? null;
+    projectDir = data.project_dir;
+  }
+  if (!seed && !a.quality_bar) return fail("badArgs", "ouroboros_qa: give 'quality_bar' (what good looks like) or a 'session_id' whose seed sets the bar");
+  const dir = checkWorkspace(ctx.options, a.cwd ?? projectDir ?? process.cwd());
+  if (!dir.ok) return dir;
+  const artifact = readArtifact(a.artifact, dir.value);
+  const threshold = a.pass_threshold ?? 0.8;
+  const criteria = [a.quality_bar, ...(seed?.acceptance_criteria.map((c, i) => `${i + 1}) ${c.description}`) ?? [])].filter(Boolean).join("; ");
+  const qaId = `qa_${randomBytes(6).toString("hex")}`;
+  const record = (type: string, data: Record<string, unknown>) => store.append({ type, aggregate_type: "qa", aggregate_id: qaId, data: { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}), ...data } });
+  const started = record("qa.started", { artifact_kind: artifact.kind, artifact_path: artifact.path, quality_bar: criteria.slice(0, 2000), pass_threshold: threshold });
+  if (!started.ok) return started;
+  const { llmAgent } = await import("../llm/agent.ts");
+  const input = {
+    goal: seed?.goal ?? a.quality_bar!,
+    ac: criteria,
+    principles: seed?.evaluation_principles ?? [],
+    evidence: { artifact_kind: artifact.kind, artifact_path: artifact.path, truncated: artifact.truncated, note: "judge-only QA: no checks were run" },
+    deliverReport: artifact.text,
+  };
+  const s2 = await stage2(llmAgent(llm), dir.value, input, threshold, config.config.evaluation.reward_hacking_veto, signal);
+  const verdict = s2.outcome === "approved" ? "pass" : s2.outcome === "rejected" ? "fail" : "unverifiable";
+  const result = {
+    qa_id: qaId,
+    session_id: sessionId,
+    verdict,
+    score: s2.reply?.score ?? null,
+    pass_threshold: threshold,
+    weighted: s2.weighted,
+    principles: s2.principles,
+    reasons: s2.reasons,
+    reasoning: s2.reply?.reasoning ?? s2.raw_excerpt,
+    artifact: { kind: artifact.kind, path: artifact.path, truncated: artifact.truncated },
+  };
+  const done = record("qa.verdict.recorded", result);
+  return done.ok ? ok(result) : done;
+}
