@@ -10,7 +10,7 @@ import * as v from "valibot";
 import { ok, type Result } from "../errors.ts";
 import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
-import { extractJson } from "../pipeline/agent.ts";
+import { extractJson } from "../util/extract-json.ts";
 import { checkArtifacts } from "../pipeline/mechanical.ts";
 import { leaves, replay } from "../pipeline/state.ts";
 import type { Seed } from "../seed/schema.ts";

@@ -15,7 +15,7 @@ import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { workLeaf, type LeafSpec, type WorkerContext } from "../pipeline/ac-worker.ts";
-import { acquireLock, lockHolder } from "../pipeline/lock.ts";
+import { acquireLock, lockHolder } from "../util/lock.ts";
 import { routeAc } from "../pipeline/router.ts";
 import { TierTracker } from "../pipeline/routing.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
