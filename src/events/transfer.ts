@@ -87,7 +87,8 @@ function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; l
     rows.push(row.value);
     lineOf.push(i + 1);
   });
-  if (bad.length) return fail("invalidData", `${bad.length} bad line${bad.length === 1 ? "" : "s"} in ${file}; nothing imported`, { details: bad.slice(0, 50) });
+  if (bad.length === 1) return fail("invalidData", `${bad[0]}; nothing imported`);
+  if (bad.length) return fail("invalidData", `${bad.length} bad lines in ${file}; nothing imported`, { details: bad.slice(0, 50) });
   return ok({ rows, lineOf });
 }
 
