@@ -67,7 +67,7 @@ export function readBoundedBytes(path: string, maxBytes: number): Result<Buffer,
       if (n === 0) break;
       off += n;
     }
-    if (off > maxBytes) return err(tooLarge(off, maxBytes));
+    if (off > maxBytes) return err(tooLarge(off, maxBytes, false)); // it grew while we read
     return ok(buf.subarray(0, off));
   } catch (e) {
     return err(openProblem(e));
@@ -76,8 +76,8 @@ export function readBoundedBytes(path: string, maxBytes: number): Result<Buffer,
   }
 }
 
-function tooLarge(size: number, max: number): FileProblem {
-  return { code: "file.too_large", message: `file is ${size > max ? `over ${max}` : size} bytes, the limit is ${max} bytes` };
+function tooLarge(size: number, max: number, exact = true): FileProblem {
+  return { code: "file.too_large", message: `file is ${exact ? size : `over ${max}`} bytes, the limit is ${max} bytes` };
 }
 
 /** Decode UTF-8 strictly (NUL bytes and invalid sequences refused), dropping a leading BOM. */

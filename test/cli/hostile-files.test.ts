@@ -280,3 +280,28 @@ describe("config set refuses hostile config files, changing nothing", () => {
     60_000,
   );
 });
+
+describe("answers files are read bounded", () => {
+  test(
+    "over OUROBOROS_MAX_ANSWERS_BYTES, a device, a FIFO: exit 64, one line naming the file, no data directory created",
+    async () => {
+      const dir = tempHome("ouro-hostile-answers-");
+      const big = file(dir, "answers.yaml", "- one answer that is long enough\n");
+      mkfifo(join(dir, "fifo.yaml"));
+      const cases: [string, Record<string, string>, RegExp][] = [
+        [big, { OUROBOROS_MAX_ANSWERS_BYTES: "10" }, /answers.yaml: file is 33 bytes, the limit is 10 bytes/],
+        ["/dev/zero", {}, /\/dev\/zero: is a device/],
+        [join(dir, "fifo.yaml"), {}, /fifo.yaml: is a named pipe/],
+      ];
+      for (const [path, env, says] of cases) {
+        const sub = join(dir, `home-${Math.random().toString(16).slice(2)}`);
+        const r = await runCli(["init", "start", "build a todo app", "--answers", path], { home: sub, env });
+        expect(r.code).toBe(64);
+        expect(badOutput(r.stderr)).toBeNull();
+        expect(r.stderr).toMatch(says);
+        expect(existsSync(sub)).toBe(false);
+      }
+    },
+    120_000,
+  );
+});
