@@ -40,8 +40,8 @@ const kindOf = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "an arr
 
 type Verdict = { ok: true; message: JSONRPCMessage } | { ok: false; id: Id; code: number; message: string };
 
-/** Classify one parsed line: a message for the server, or the error to answer with. */
-export function checkMessage(m: unknown): Verdict {
+/** Classify one parsed line: a message for the server, the error to answer with, or null (ignore). */
+export function checkMessage(m: unknown): Verdict | null {
   const bad = (code: number, message: string, id: Id = null): Verdict => ({ ok: false, id, code, message });
   if (Array.isArray(m)) return bad(INVALID_REQUEST, m.length ? "Invalid Request: batches are not supported; send one message per line" : "Invalid Request: empty batch");
   if (m === null || typeof m !== "object") return bad(INVALID_REQUEST, `Invalid Request: a message must be a JSON object, got ${kindOf(m)}`);
@@ -53,6 +53,8 @@ export function checkMessage(m: unknown): Verdict {
   if ("method" in o) {
     if (typeof o.method !== "string" || o.method === "") return bad(INVALID_REQUEST, "Invalid Request: method must be a non-empty string", id);
     if ("params" in o && (o.params === null || typeof o.params !== "object")) return bad(INVALID_REQUEST, `Invalid Request: params must be an object, got ${kindOf(o.params)}`, id);
+    // A well-formed notification is never answered (JSON-RPC), even when its params are wrong.
+    if (!hasId && Array.isArray(o.params)) return null;
     if (Array.isArray(o.params)) return bad(INVALID_PARAMS, `Invalid params: ${o.method} takes named params (an object), not an array`, id);
     const schema = REQUEST_SCHEMAS[o.method];
     if (hasId && schema) {
@@ -66,6 +68,7 @@ export function checkMessage(m: unknown): Verdict {
   } else if (!hasId) return bad(INVALID_REQUEST, "Invalid Request: neither a method nor an id");
   else if (("result" in o) === ("error" in o)) return bad(INVALID_REQUEST, "Invalid Request: a response needs exactly one of result or error", id);
   const whole = types.JSONRPCMessageSchema.safeParse(m);
+  if (!whole.success && !hasId && "method" in o) return null;
   if (!whole.success) {
     const i = whole.error.issues[0]!;
     return bad(INVALID_REQUEST, `Invalid Request: ${i.path.map(String).join(".") || "message"}: ${i.message}`, id);

@@ -8,6 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { cliArgv, ROOT, tempHome } from "../lib/cli.ts";
 
+/** code 0: a well-formed notification, which JSON-RPC never answers. */
 type Expect = { code: number; id: string | null };
 interface Case {
   name: string;
@@ -96,6 +97,13 @@ export function hostileMessages(): Case[] {
     add(name, j(msg), -32602, id);
   }
 
+  // Notifications (no id) that are well-formed JSON-RPC but wrong for MCP get no answer at all.
+  for (const [name, m] of [
+    ["unknown notification", { jsonrpc: "2.0", method: "notifications/nope" }],
+    ["notification with array params", { jsonrpc: "2.0", method: "notifications/cancelled", params: [1] }],
+    ["cancel for an unknown request", { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "never-sent" } }],
+  ] as const) add(name, j(m), 0);
+
   // -32601 unknown methods (answered by the SDK server once the envelope is sound).
   for (const method of ["nope", "tools/ca11", "prompts/list", "logging/setLevel", "completion/complete", "resources/subscribe", "sampling/createMessage", "TOOLS/LIST"]) {
     const { id, msg } = req(method);
@@ -151,7 +159,7 @@ describe("mcp serve answers every malformed message and keeps serving", () => {
   test("the generator covers at least 50 malformed messages of every error class", () => {
     expect(cases.length).toBeGreaterThanOrEqual(50);
     const codes = new Set(cases.map((c) => c.expect.code));
-    expect([...codes].sort()).toEqual([-32700, -32602, -32601, -32600].sort());
+    expect([...codes].sort()).toEqual([-32700, -32602, -32601, -32600, 0].sort());
   });
 
   test(
@@ -178,7 +186,7 @@ describe("mcp serve answers every malformed message and keeps serving", () => {
       }
       // Errors without a usable id come back in the order the lines were sent.
       const nullIdCodes = r.replies.filter((m) => m.id === null).map((m) => m.error?.code);
-      expect(nullIdCodes).toEqual(cases.filter((c) => c.expect.id === null).map((c) => c.expect.code));
+      expect(nullIdCodes).toEqual(cases.filter((c) => c.expect.id === null && c.expect.code !== 0).map((c) => c.expect.code));
       expect(wrong).toEqual([]);
       expect(r.stderr).not.toContain("    at ");
     },
