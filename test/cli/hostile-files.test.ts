@@ -5,7 +5,7 @@
  * that nothing was written (event row counts unchanged, config bytes unchanged, no .bak).
  */
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportSession } from "../../src/events/transfer.ts";
@@ -190,8 +190,6 @@ interface ConfigCase {
 }
 
 export function hostileConfigs(): ConfigCase[] {
-  const loc = /:\d+:\d+/;
-  void loc;
   return [
     { name: "a scalar number", body: "42\n", code: 78, says: /:1:1 .*must be a mapping of sections, found a number/ },
     { name: "a scalar string", body: "hello world\n", code: 78, says: /:1:1 .*found a string/ },
@@ -226,18 +224,13 @@ export function hostileConfigs(): ConfigCase[] {
 
 describe("config set refuses hostile config files, changing nothing", () => {
   const cases = hostileConfigs();
-  let dir = "";
-  beforeAll(() => {
-    dir = tempHome("ouro-hostile-config-");
-  });
-  afterAll(() => {});
 
   test("the generator has at least 25 cases (with the imports above: well over 30)", () => expect(cases.length).toBeGreaterThanOrEqual(25));
 
   test(
     "every hostile config: exit code, one line with file:line:col and the field, bytes unchanged, no .bak",
     async () => {
-      const results = await runPool(cases, 3, async (k, ) => {
+      const results = await runPool(cases, 3, async (k) => {
         const sub = tempHome("ouro-hostile-config-case-");
         const path = k.special ? k.special(sub) : file(sub, "config.yaml", k.body!);
         const bytes = k.special ? null : readFileSync(path);
@@ -254,7 +247,6 @@ describe("config set refuses hostile config files, changing nothing", () => {
         if (existsSync(`${path}.bak`)) problems.push(".bak written");
         return problems.length ? `${k.name}: ${problems.join("; ")} — ${r.stderr.trim()}` : null;
       });
-      void dir;
       expect(results.filter(Boolean)).toEqual([]);
     },
     300_000,
