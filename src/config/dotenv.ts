@@ -3,7 +3,8 @@
  * an already-set variable; no ${VAR} expansion; placeholders and empty values skipped; a malformed
  * file loads nothing. The untrusted file may not set anything on the denylist.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { inputCap, readTextFile } from "../util/bounded-read.ts";
 
 const DENY_EXACT = new Set(
   [
@@ -68,7 +69,8 @@ export function loadDotenvFiles(env: NodeJS.ProcessEnv, untrustedPath: string, t
     if (!existsSync(path)) continue;
     let parsed: Map<string, string> | null = null;
     try {
-      parsed = parseDotenv(readFileSync(path, "utf8"));
+      const text = readTextFile(path, inputCap("config"));
+      parsed = text.ok ? parseDotenv(text.value) : text.error.code === "file.empty" ? new Map() : null;
     } catch {
       parsed = null;
     }

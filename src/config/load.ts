@@ -4,10 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import * as v from "valibot";
-import { fail, ok, type Result } from "../errors.ts";
-import { formatProblem } from "../util/problems.ts";
-import { readTextFile } from "../util/text-file.ts";
-import { issuesToProblems, parseYaml } from "../util/yaml-source.ts";
+import { fail, ok, type OuroError, type Result } from "../errors.ts";
+import { capEnvName, inputCap, readTextFile } from "../util/bounded-read.ts";
+import { formatProblem, type Problem } from "../util/problems.ts";
+import { issuesToProblems, parseYaml, type YamlSource } from "../util/yaml-source.ts";
 import { paths } from "./paths.ts";
 import { ConfigSchema, defaultConfig, type Config } from "./schema.ts";
 
@@ -85,24 +85,49 @@ export function coerceLike(example: unknown, raw: string): unknown {
   return t;
 }
 
+/** A malformed config file: one line `file:line:col  field  message`, exit 78. */
+export const configProblem = (p: Problem, extra: Omit<Partial<OuroError>, "kind" | "message"> = {}): Result<never> =>
+  fail("config", `invalid config: ${formatProblem(p)}`, { hint: "fix the file or run `ouroboros config set`", ...extra });
+
+/** Parse config text: one YAML mapping (or nothing). `file` is the name shown in messages. */
+export function parseConfigText(file: string, text: string): Result<{ source: YamlSource | null; raw: Record<string, unknown> }> {
+  if (text.trim() === "") return ok({ source: null, raw: {} });
+  const { source, problems } = parseYaml(file, text);
+  if (!source) return configProblem(problems[0]!);
+  const data = source.data ?? {};
+  if (typeof data !== "object" || Array.isArray(data)) {
+    return configProblem({ file, line: 1, col: 1, path: "", code: "config.not_mapping", message: `config must be a mapping of sections, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}` });
+  }
+  return ok({ source, raw: data as Record<string, unknown> });
+}
+
+/** Schema problems of a parsed config, located in the file. */
+export function configSchemaProblems(source: YamlSource | null, raw: unknown): Problem[] {
+  const parsed = v.safeParse(ConfigSchema, raw);
+  if (parsed.success) return [];
+  if (!source) return [{ file: "", line: 1, col: 1, path: "", code: "config.schema", message: parsed.issues[0].message }];
+  return issuesToProblems(source, parsed.issues, "config");
+}
+
+/** Read the config file through the bounded reader (devices, FIFOs and huge files refused). */
+export function readConfigText(file: string): Result<{ text: string; exists: boolean }> {
+  if (!existsSync(file)) return ok({ text: "", exists: false });
+  const text = readTextFile(file, inputCap("config"));
+  if (text.ok) return ok({ text: text.value, exists: true });
+  if (text.error.code === "file.empty") return ok({ text: "", exists: true });
+  const hint = text.error.code === "file.too_large" ? `${capEnvName("config")} raises the limit` : undefined;
+  return configProblem({ file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message }, hint ? { hint } : {});
+}
+
 /** Read the raw YAML object of the config file (no defaults applied). */
 export function readConfigFile(file: string): Result<{ raw: Record<string, unknown>; exists: boolean }> {
-  if (!existsSync(file)) return ok({ raw: {}, exists: false });
-  const text = readTextFile(file, 1_000_000);
-  if (!text.ok) {
-    if (text.error.code === "file.empty") return ok({ raw: {}, exists: true });
-    return fail("config", `${file}: ${text.error.message}`);
-  }
-  const { source, problems } = parseYaml(file, text.value);
-  if (!source) return fail("config", `invalid config file ${file}`, { details: problems.map(formatProblem) });
-  const data = source.data ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) return fail("config", `${file}:1:1  -  config must be a mapping`);
-  const parsed = v.safeParse(ConfigSchema, data);
-  if (!parsed.success) {
-    const ps = issuesToProblems(source, parsed.issues, "config");
-    return fail("config", `invalid config: ${formatProblem(ps[0]!)}`, { details: ps.slice(1).map(formatProblem), hint: "fix the file or run `ouroboros config set`" });
-  }
-  return ok({ raw: data as Record<string, unknown>, exists: true });
+  const read = readConfigText(file);
+  if (!read.ok) return read;
+  const parsed = parseConfigText(file, read.value.text);
+  if (!parsed.ok) return parsed;
+  const ps = configSchemaProblems(parsed.value.source, parsed.value.raw);
+  if (ps.length) return configProblem(ps[0]!, { details: ps.slice(1).map(formatProblem) });
+  return ok({ raw: parsed.value.raw, exists: read.value.exists });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = env.OUROBOROS_CONFIG || paths.config()): Result<LoadedConfig> {

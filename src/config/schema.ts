@@ -12,6 +12,16 @@ const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
 const str = (def: string) => v.optional(v.string(), def);
 const nstr = () => v.optional(v.nullable(v.string()), null);
 const bool = (def: boolean) => v.optional(v.boolean(), def);
+/** Endpoints are http(s) only: a `javascript:` or `file:` URL is never a model server. */
+const isHttpUrl = (s: string) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+};
+const urlOrNull = () => v.optional(v.nullable(v.pipe(v.string(), v.check(isHttpUrl, "must be an http:// or https:// URL"))), null);
 // Every entry has a default, so `{}` parses to a complete section.
 const section = <T extends v.ObjectEntries>(entries: T) => v.optional(v.strictObject(entries), {} as v.InferInput<v.StrictObjectSchema<T, undefined>>);
 
@@ -47,7 +57,7 @@ export const ConfigSchema = v.strictObject({
   }),
   llm: section({
     backend: str("claude_code"),
-    base_url: nstr(),
+    base_url: urlOrNull(),
     model: nstr(),
     qa_model: str("claude-sonnet-4-6"),
   }),

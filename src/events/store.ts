@@ -6,7 +6,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
 import * as v from "valibot";
-import { describeUnknown, fail, ok, type Result } from "../errors.ts";
+import { describeUnknown, fail, ok, type OuroError, type Result } from "../errors.ts";
 import { SESSION_STARTED, TERMINAL_TYPES, stripForbidden, validatePayload } from "./catalogue.ts";
 import { openReadonly, openWritable } from "./db.ts";
 import { NewEventSchema, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
@@ -22,6 +22,39 @@ const TERMINAL = new Set<string>(TERMINAL_TYPES);
 
 /** A validated row plus its decoded payload, so appends never re-parse what they just wrote. */
 export type PreparedRow = EventRow & { data: Record<string, unknown> };
+
+/** Validate and normalise one event (no database needed, so a file can be checked before one is opened). */
+export function prepareEvent(input: unknown): Result<PreparedRow> {
+  // v.is() is the fast path; issues (and their messages) are built only for invalid input.
+  if (!v.is(NewEventSchema, input)) {
+    const i = v.safeParse(NewEventSchema, input).issues![0];
+    return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
+  }
+  const e = { ...input, event_version: input.event_version ?? 1, consensus_id: input.consensus_id ?? null };
+  const data = stripForbidden(e.data) as Record<string, unknown>;
+  const problem = validatePayload(e.type, data);
+  if (problem) return fail("invalidData", problem);
+  return ok({
+    seq: 0,
+    id: e.id ?? randomUUID(),
+    aggregate_type: e.aggregate_type,
+    aggregate_id: e.aggregate_id,
+    event_type: e.type,
+    payload: JSON.stringify(data),
+    timestamp: e.timestamp ? new Date(e.timestamp).toISOString() : new Date().toISOString(),
+    event_version: e.event_version,
+    consensus_id: e.consensus_id ?? null,
+    session_id: sessionOf({ aggregate_type: e.aggregate_type, aggregate_id: e.aggregate_id, data }),
+    data,
+  });
+}
+
+/** Thrown inside a transaction to roll it back with a reason. */
+class Refused extends Error {
+  constructor(readonly reason: OuroError) {
+    super(reason.message);
+  }
+}
 
 export class EventStore {
   private readonly insert: Statement;
@@ -46,28 +79,7 @@ export class EventStore {
 
   /** Validate and normalise one event; returns the row (with its decoded payload) or a reason. */
   prepareEvent(input: unknown): Result<PreparedRow> {
-    // v.is() is the fast path; issues (and their messages) are built only for invalid input.
-    if (!v.is(NewEventSchema, input)) {
-      const i = v.safeParse(NewEventSchema, input).issues![0];
-      return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
-    }
-    const e = { ...input, event_version: input.event_version ?? 1, consensus_id: input.consensus_id ?? null };
-    const data = stripForbidden(e.data) as Record<string, unknown>;
-    const problem = validatePayload(e.type, data);
-    if (problem) return fail("invalidData", problem);
-    return ok({
-      seq: 0,
-      id: e.id ?? randomUUID(),
-      aggregate_type: e.aggregate_type,
-      aggregate_id: e.aggregate_id,
-      event_type: e.type,
-      payload: JSON.stringify(data),
-      timestamp: e.timestamp ? new Date(e.timestamp).toISOString() : new Date().toISOString(),
-      event_version: e.event_version,
-      consensus_id: e.consensus_id ?? null,
-      session_id: sessionOf({ aggregate_type: e.aggregate_type, aggregate_id: e.aggregate_id, data }),
-      data,
-    });
+    return prepareEvent(input);
   }
 
   append(event: NewEvent): Result<AppendResult> {
@@ -85,13 +97,23 @@ export class EventStore {
     return this.appendRows(rows);
   }
 
-  /** Rows already validated by prepareEvent (import uses this to validate a whole file first). */
-  appendRows(rows: readonly PreparedRow[]): Result<AppendResult> {
+  /**
+   * Rows already validated by prepareEvent (import uses this to validate a whole file first).
+   * `guard` runs inside the same transaction, before any insert; an error it returns refuses all rows.
+   */
+  appendRows(rows: readonly PreparedRow[], guard?: (db: Database) => OuroError | null): Result<AppendResult> {
     if (this.closed) return fail("failure", "event store is closed");
     try {
-      const result = this.db.transaction(() => this.appendInTx(rows)).immediate();
+      const result = this.db
+        .transaction(() => {
+          const refused = guard?.(this.db);
+          if (refused) throw new Refused(refused);
+          return this.appendInTx(rows);
+        })
+        .immediate();
       return ok(result);
     } catch (e) {
+      if (e instanceof Refused) return { ok: false, error: e.reason };
       return fail("failure", `event append failed: ${describeUnknown(e)}`, { hint: "nothing from this batch was recorded" });
     }
   }

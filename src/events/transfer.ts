@@ -1,14 +1,18 @@
 /**
  * Session export/import as JSONL. Import validates every line before writing anything, then
- * appends in one transaction; ids already present are skipped, so importing twice is a no-op.
+ * appends in one transaction; ids already present are skipped, so importing twice is a no-op,
+ * and nothing is ever added to a session that has ended.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import type { Database } from "bun:sqlite";
+import { writeFileSync } from "node:fs";
 import * as v from "valibot";
-import { fail, ok, type Result } from "../errors.ts";
+import { fail, ok, ouroError, type OuroError, type Result } from "../errors.ts";
+import { capEnvName, decodeText, inputCap, jsonTooDeep, MAX_NESTING, readBoundedBytes } from "../util/bounded-read.ts";
+import { TERMINAL_TYPES } from "./catalogue.ts";
 import { eventJsonLine } from "./envelope.ts";
 import { openReadonly } from "./db.ts";
 import { forEachEvent } from "./read.ts";
-import { EventStore, type PreparedRow } from "./store.ts";
+import { EventStore, prepareEvent, type PreparedRow } from "./store.ts";
 
 const ImportLine = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
@@ -42,41 +46,90 @@ export interface ImportReport {
   skipped: number;
 }
 
-export function importFile(dbPath: string, file: string): Result<ImportReport> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    return fail("badArgs", `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+/** The whole file, bounded (devices, FIFOs and oversize files refused before reading). */
+function readImport(file: string): Result<string> {
+  const bytes = readBoundedBytes(file, inputCap("import"));
+  if (!bytes.ok) {
+    const hint = bytes.error.code === "file.too_large" ? `${capEnvName("import")} raises the limit` : undefined;
+    return fail(bytes.error.code === "file.missing" ? "badArgs" : "invalidData", `cannot import ${file}: ${bytes.error.message}; nothing imported`, hint ? { hint } : {});
   }
+  const text = decodeText(bytes.value);
+  if (!text.ok) return fail("invalidData", `cannot import ${file}: ${text.error.message}; nothing imported`);
+  return ok(text.value);
+}
+
+/** Validate every line; rows carry their 1-based line number for messages. */
+function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; lineOf: number[] }> {
+  const rows: PreparedRow[] = [];
+  const lineOf: number[] = [];
+  const bad: string[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    const at = `${file}:${i + 1}`;
+    if (jsonTooDeep(line) >= 0) return bad.push(`${at}: refused: nesting deeper than ${MAX_NESTING} levels`);
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      return bad.push(`${at}: not valid JSON`);
+    }
+    const parsed = v.safeParse(ImportLine, json);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      return bad.push(`${at}: ${issue.path?.map((p) => String(p.key)).join(".") || "event"}: ${issue.message}`);
+    }
+    const { session_id: sid } = parsed.output.data;
+    if (parsed.output.aggregate_type === "session" && sid !== undefined && sid !== parsed.output.aggregate_id) {
+      return bad.push(`${at}: data.session_id ${JSON.stringify(sid)} contradicts its aggregate (session ${parsed.output.aggregate_id})`);
+    }
+    const row = prepareEvent(parsed.output);
+    if (!row.ok) return bad.push(`${at}: ${row.error.message}`);
+    rows.push(row.value);
+    lineOf.push(i + 1);
+  });
+  if (bad.length === 1) return fail("invalidData", `${bad[0]}; nothing imported`);
+  if (bad.length) return fail("invalidData", `${bad.length} bad lines in ${file}; nothing imported`, { details: bad.slice(0, 50) });
+  return ok({ rows, lineOf });
+}
+
+/**
+ * Inside the import transaction: events already present (by id) are skipped; any other event
+ * that would add to a session which has ended (in the database or earlier in the file) refuses
+ * the whole import. There is no override: a finished session's history is final.
+ */
+function endedSessionGuard(file: string, rows: readonly PreparedRow[], lineOf: readonly number[]): (db: Database) => OuroError | null {
+  return (db) => {
+    const exists = db.prepare(`SELECT 1 FROM events WHERE id = ?`);
+    const ended = db.prepare(`SELECT terminal_type FROM sessions WHERE session_id = ? AND terminal_event_id IS NOT NULL`);
+    const endedInFile = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const [i, row] of rows.entries()) {
+      if (seen.has(row.id) || exists.get(row.id)) continue;
+      seen.add(row.id);
+      const sid = row.session_id;
+      if (!sid) continue;
+      const end = (ended.get(sid) as { terminal_type: string } | null)?.terminal_type ?? endedInFile.get(sid);
+      if (end) {
+        return ouroError("invalidData", `${file}:${lineOf[i]}: event ${row.id} (${row.event_type}) would add to session ${sid}, which has ended (${end}); nothing imported`);
+      }
+      if (TERMINAL_TYPES.includes(row.event_type as (typeof TERMINAL_TYPES)[number])) endedInFile.set(sid, row.event_type);
+    }
+    return null;
+  };
+}
+
+export function importFile(dbPath: string, file: string): Result<ImportReport> {
+  const text = readImport(file);
+  if (!text.ok) return text;
+  // Everything is validated before the database is opened: a bad file creates nothing.
+  const parsed = parseLines(file, text.value);
+  if (!parsed.ok) return parsed;
+  const { rows, lineOf } = parsed.value;
   const opened = EventStore.open(dbPath);
   if (!opened.ok) return opened;
   const store = opened.value;
   try {
-    const rows: PreparedRow[] = [];
-    const bad: string[] = [];
-    const lines = text.split("\n");
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        bad.push(`${file}:${i + 1}: not valid JSON`);
-        return;
-      }
-      const parsed = v.safeParse(ImportLine, json);
-      if (!parsed.success) {
-        const issue = parsed.issues[0];
-        bad.push(`${file}:${i + 1}: ${issue.path?.map((p) => String(p.key)).join(".") || "event"}: ${issue.message}`);
-        return;
-      }
-      const row = store.prepareEvent(parsed.output);
-      if (!row.ok) bad.push(`${file}:${i + 1}: ${row.error.message}`);
-      else rows.push(row.value);
-    });
-    if (bad.length) return fail("invalidData", `${bad.length} bad line${bad.length === 1 ? "" : "s"} in ${file}; nothing imported`, { details: bad.slice(0, 50) });
-    const r = store.appendRows(rows);
+    const r = store.appendRows(rows, endedSessionGuard(file, rows, lineOf));
     if (!r.ok) return r;
     return ok({ lines: rows.length, imported: r.value.stored.length, skipped: r.value.skipped.length });
   } finally {

@@ -2,8 +2,8 @@
  * Non-interactive driver: answers from a JSON/YAML file or stdin, in order. The same /skip,
  * /back, /done commands work as entries. Running out of answers means "done".
  */
-import { readFileSync } from "node:fs";
 import * as v from "valibot";
+import { inputCap, MAX_NESTING, readTextFile, yamlTooDeep } from "../util/bounded-read.ts";
 import { parse as parseYaml } from "yaml";
 import { fail, ok, type Result } from "../errors.ts";
 import { describeAmbiguity } from "./ambiguity.ts";
@@ -21,11 +21,18 @@ export interface AnswersFile {
 export function readAnswers(source: string, readStdin: () => string): Result<AnswersFile> {
   const name = source === "-" ? "stdin" : source;
   let text: string;
-  try {
-    text = source === "-" ? readStdin() : readFileSync(source, "utf8");
-  } catch (e) {
-    return fail("badArgs", `--answers ${name}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  if (source === "-") {
+    try {
+      text = readStdin();
+    } catch (e) {
+      return fail("badArgs", `--answers ${name}: ${(e as Error).message}`);
+    }
+  } else {
+    const read = readTextFile(source, inputCap("answers"));
+    if (!read.ok) return fail("badArgs", `--answers ${name}: ${read.error.message}`);
+    text = read.value;
   }
+  if (yamlTooDeep(text) >= 0) return fail("badArgs", `--answers ${name}: refused: nesting deeper than ${MAX_NESTING} levels`);
   let raw: unknown;
   try {
     raw = parseYaml(text); // YAML is a superset of JSON: one parser for both.

@@ -3,8 +3,10 @@
  * stdout and every other stdout write in this process is redirected to stderr. Heavy modules
  * (SQLite, YAML, the pipeline) load on the first call that needs them, so `initialize` is fast.
  * The server exits within 2 s of stdin EOF, a broken stdout pipe, a signal or its parent's death.
+ * Malformed input is answered with JSON-RPC errors by the transport (./stdio.ts).
  */
 import type { OuroError } from "../errors.ts";
+import { inputCap } from "../util/bounded-read.ts";
 import { VERSION } from "../version.ts";
 import { createContext, type ServeOptions } from "./context.ts";
 import { RESOURCES, RESOURCE_TEMPLATES } from "./resources.ts";
@@ -35,9 +37,9 @@ export function claimStdout(): Write {
 
 export async function serveStdio(options: ServeOptions): Promise<number> {
   const write = claimStdout();
-  const [{ Server }, { StdioServerTransport }, types] = await Promise.all([
+  const [{ Server }, { LineTransport }, types] = await Promise.all([
     import("@modelcontextprotocol/sdk/server/index.js"),
-    import("@modelcontextprotocol/sdk/server/stdio.js"),
+    import("./stdio.ts"),
     import("@modelcontextprotocol/sdk/types.js"),
   ]);
   const ctx = createContext(options);
@@ -86,10 +88,9 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
 
   const stdout = {
     write: (s: string) => write(s),
-    once: (event: string, cb: () => void) => process.stdout.once(event, cb),
+    once: (event: "drain", cb: () => void) => void process.stdout.once(event, cb),
   };
-  const transport = new StdioServerTransport(process.stdin, stdout as unknown as NodeJS.WritableStream as never);
-  await server.connect(transport);
+  const transport = new LineTransport(process.stdin, stdout, inputCap("mcp_line"));
   const unregister = (await import("./instances.ts")).register(VERSION, options.db);
 
   return new Promise<number>((resolve) => {
@@ -102,9 +103,13 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
       // Hard stop: whatever happens, the process is gone well within 2 s.
       setTimeout(() => resolve(0), 1800).unref();
       unregister();
-      ctx.close().finally(() => resolve(0));
+      // At end of input, requests already read still get their answers (bounded by the hard stop).
+      const answered = why === "stdin closed" ? Promise.race([transport.answered(), Bun.sleep(1200)]) : Promise.resolve();
+      answered.then(() => ctx.close()).finally(() => resolve(0));
     };
-    process.stdin.on("end", () => shutdown("stdin closed"));
+    // The transport reports end of input itself: it listens from the moment it starts reading,
+    // so an EOF that arrives while the server is still starting up is not missed.
+    transport.onend = () => shutdown("stdin closed");
     process.stdin.on("close", () => shutdown("stdin closed"));
     process.stdout.on("error", () => shutdown("stdout closed"));
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
@@ -124,5 +129,9 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
         }
       }
     }, 500);
+    server.connect(transport).catch((e) => {
+      ctx.log(`transport failed: ${e instanceof Error ? e.message : String(e)}`);
+      shutdown("transport failed");
+    });
   });
 }

@@ -6,11 +6,12 @@ import * as v from "valibot";
 import { isMap } from "yaml";
 import type { Problem } from "../util/problems.ts";
 import { sortProblems } from "../util/problems.ts";
-import { readTextFile } from "../util/text-file.ts";
+import { inputCap, readTextFile } from "../util/bounded-read.ts";
 import { issuesToProblems, locate, parseYaml, type YamlSource } from "../util/yaml-source.ts";
 import { KNOWN_TASK_TYPES, SeedSchema, TOP_LEVEL_KEYS, type Seed } from "./schema.ts";
 
-export const MAX_SEED_BYTES = 1_000_000;
+/** Seeds are small (spec: ≤ 1 MB); OUROBOROS_MAX_SEED_BYTES overrides. */
+export const maxSeedBytes = () => inputCap("seed");
 
 export interface SeedLoad {
   file: string;
@@ -22,12 +23,15 @@ export interface SeedLoad {
 }
 
 export function loadSeedFile(file: string): SeedLoad {
-  const text = readTextFile(file, MAX_SEED_BYTES);
+  const text = readTextFile(file, maxSeedBytes());
   if (!text.ok) return { file, errors: [{ file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message }], warnings: [] };
   return parseSeedText(file, text.value);
 }
 
 export function parseSeedText(file: string, text: string): SeedLoad {
+  // Inline seed text (MCP seed_content) gets the same cap as a seed file.
+  const size = Buffer.byteLength(text);
+  if (size > maxSeedBytes()) return { file, errors: [{ file, line: 1, col: 1, path: "", code: "file.too_large", message: `seed is ${size} bytes, the limit is ${maxSeedBytes()} bytes` }], warnings: [] };
   const { source, problems } = parseYaml(file, text);
   if (!source) return { file, errors: problems, warnings: [] };
   if (!isMap(source.doc.contents)) {

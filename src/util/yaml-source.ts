@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Tags } from "yaml";
+import { MAX_NESTING, valueTooDeep, yamlTooDeep } from "./bounded-read.ts";
 import type { Problem } from "./problems.ts";
 
 export interface YamlSource {
@@ -30,10 +31,19 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     const pos = lines.linePos(offset);
     return { file, line: pos.line, col: pos.col, path: "", code, message };
   };
+  const tooDeep = (offset: number) => ({ problems: [problem(offset, "yaml.too_deep", `refused: nesting deeper than ${MAX_NESTING} levels`)] });
+  // Checked before parsing: the parser and everything after it recurse per level.
+  const deepAt = yamlTooDeep(text);
+  if (deepAt >= 0) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf("\n"); i >= 0 && i < deepAt; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
+    return tooDeep(deepAt);
+  }
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { version: "1.1", customTags, lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
   } catch (e) {
+    if (e instanceof RangeError) return tooDeep(0);
     return { problems: [problem(0, "yaml.syntax", `YAML parse failed: ${(e as Error).message}`)] };
   }
   if (!Array.isArray(docs)) docs = [docs];
@@ -48,12 +58,14 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof RangeError) return tooDeep(0);
     const msg = (e as Error).message;
     const bomb = /alias/i.test(msg);
     return {
       problems: [problem(0, bomb ? "yaml.alias_bomb" : "yaml.invalid", bomb ? `refused: YAML aliases expand too much (limit ${MAX_ALIAS_COUNT})` : msg)],
     };
   }
+  if (valueTooDeep(data)) return tooDeep(0);
   return { source: { file, doc, lines, data }, problems: [] };
 }
 

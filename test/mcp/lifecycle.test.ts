@@ -59,8 +59,10 @@ describe("stdout carries JSON-RPC only", () => {
     const elapsed = performance.now() - t0;
     expect(elapsed).toBeLessThan(2000);
     expect(code).toBe(0);
-    const msgs = expectOnlyJsonRpc(await out) as { id?: number; result?: any; error?: any }[];
-    expect(msgs.map((m) => m.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const msgs = expectOnlyJsonRpc(await out) as { id?: number | null; result?: any; error?: any }[];
+    // The non-JSON line is answered too: a parse error without an id.
+    expect(msgs.filter((m) => m.id === null).map((m) => m.error.code)).toEqual([-32700]);
+    expect(msgs.filter((m) => m.id !== null).map((m) => m.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const byId = new Map(msgs.map((m) => [m.id, m]));
     expect(byId.get(3)!.result.isError).toBe(true);
     expect(byId.get(4)!.result.isError).toBeUndefined();

@@ -5,11 +5,12 @@
  */
 import * as p from "@clack/prompts";
 import { defineCommand } from "citty";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
+import { inputCap, readTextFile } from "../../util/bounded-read.ts";
 import { EventStore } from "../../events/store.ts";
 import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
 import { InterviewLog } from "../../interview/log.ts";
@@ -31,7 +32,11 @@ const IDEA_FILES = new Set([".md", ".txt", ".rst", ".json", ".yaml", ".yml"]);
 /** The idea: an argument (text or a file path), the answers file's `idea`, or a prompt. */
 async function resolveIdea(raw: string | undefined, fromAnswers: string | undefined): Promise<string> {
   let idea = raw ?? fromAnswers;
-  if (idea && IDEA_FILES.has(extname(idea).toLowerCase()) && existsSync(idea) && statSync(idea).isFile()) idea = readFileSync(idea, "utf8");
+  if (idea && IDEA_FILES.has(extname(idea).toLowerCase()) && existsSync(idea) && statSync(idea).isFile()) {
+    const text = readTextFile(idea, inputCap("answers"));
+    if (!text.ok) return unwrap(fail("badArgs", `${idea}: ${text.error.message}`));
+    idea = text.value;
+  }
   if (idea === undefined) {
     if (!isInteractive()) return unwrap(fail("badArgs", "init start needs the idea: pass it as an argument (text or a .md/.txt file) or as `idea:` in the --answers file"));
     const r = await p.text({ message: "What do you want to build?", placeholder: "a vague idea is fine", validate: (v) => (!v?.trim() ? "Please describe the idea" : undefined), output: process.stderr });
