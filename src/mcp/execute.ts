@@ -93,6 +93,8 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
     if (!llm.ok) return llm;
     judge = llmAgent(llm.value);
   }
+  const { agentWithModel } = await import("../llm/role-model.ts");
+  judge = agentWithModel(judge ?? agent.value, config.evaluation.semantic_model);
   const parallel = a.sequential ? 1 : a.parallel ?? config.orchestrator.max_parallel_workers;
   const jobs = await ctx.jobs();
   const job = await jobs.launch({

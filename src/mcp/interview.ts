@@ -12,6 +12,7 @@ import { InterviewLog } from "../interview/log.ts";
 import { generateSeed } from "../interview/seed-gen.ts";
 import { isInterviewId, newInterviewId, type InterviewState } from "../interview/state.ts";
 import { createLlm, type Llm } from "../llm/index.ts";
+import { llmWithModel } from "../llm/role-model.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
@@ -26,7 +27,7 @@ export async function authoringDeps(ctx: McpContext): Promise<Result<{ llm: Llm;
   if (!store.ok) return store;
   const llm = createLlm(cfg.value.config, process.env, ctx.options.llmBackend ?? null);
   if (!llm.ok) return llm;
-  return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
+  return ok({ llm: llmWithModel(llm.value, cfg.value.config.clarification.default_model), store: store.value, config: cfg.value, threshold: cfg.value.config.clarification.ambiguity_threshold });
 }
 
 function view(s: InterviewState, extra: Record<string, unknown>) {

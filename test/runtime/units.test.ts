@@ -135,6 +135,9 @@ describe("argv builders", () => {
     expect(i.argv).toContain("--resume=4cbe");
     expect(i.env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS).toBe("/x,/h/.copilot/ouroboros-instructions");
     expect(argv("copilot", { permission_mode: "default" }).argv).toContain("--available-tools=");
+    // The pipeline's read-only steps name LS: translated, never passed through.
+    expect(argv("copilot", { tools: ["Read", "Glob", "Grep", "LS"] }).argv).toContain("--available-tools=view,glob,grep");
+    expect(ADAPTERS.copilot.buildInvocation(task({ tools: ["Teleport"] }), "copilot").ok).toBe(false);
     expect(argv("copilot", { permission_mode: "bypassPermissions" }).argv).toContain("--allow-all");
   });
   test("kiro: trust flags per mode; hermes: yolo only for bypass", () => {

@@ -1,5 +1,7 @@
 /** The dry-run report: everything a real run needs, checked with no model call and no writes. */
 import { loadConfig } from "../../config/load.ts";
+import { executionModel } from "../../config/models.ts";
+import type { Tier } from "../../config/schema.ts";
 import { EXIT, unwrap } from "../../errors.ts";
 import { buildPlan, plannedPhases, type Plan } from "../../pipeline/plan.ts";
 import { resolveBinary, runtimeVersion } from "../../runtime/binary.ts";
@@ -20,6 +22,8 @@ export interface DryRunReport {
   plan: Plan;
   runtime: (RuntimeChoice & RuntimeProbe) | null;
   runtimeError: string | null;
+  /** The model each AC's first attempt runs with (null = the CLI's default), by AC id. */
+  models: Record<string, string | null>;
   exit: number;
 }
 
@@ -43,7 +47,8 @@ export function dryRun(args: Record<string, unknown>): DryRunReport {
     if (!bin) runtimeError = `${choice.value.name} CLI '${DESCRIPTORS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
   }
   const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
-  return { plan, runtime, runtimeError, exit };
+  const models = Object.fromEntries(plan.acs.map((a) => [a.ac_id, choice.ok ? executionModel(config.config, choice.value.name, a.tier as Tier) : null]));
+  return { plan, runtime, runtimeError, models, exit };
 }
 
 export function printJson(r: DryRunReport): void {
@@ -54,7 +59,7 @@ export function printJson(r: DryRunReport): void {
     errors: plan.errors,
     warnings: plan.warnings,
     setup_errors: [...plan.setupErrors, ...(r.runtimeError ? [r.runtimeError] : [])],
-    acs: plan.acs,
+    acs: plan.acs.map((a) => ({ ...a, model: r.models[a.ac_id] ?? null })),
     levels: plan.tree?.levels ?? [],
     principles: plan.principles,
     exit_conditions: plan.exitConditions,
