@@ -127,7 +127,8 @@ describe("kiro (fake kiro-cli)", () => {
     const r = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro"), tools: ["Bash", "Read"] }, opts());
     expect(r.result.ok).toBe(true);
     expect(r.result.text).toBe("KIRO_OK\ntrust=--trust-tools=shell,read");
-    expect(r.result.session_id).toBeNull();
+    // The session id line (kiro-cli 2.19+) is the session, not part of the answer.
+    expect(r.result.session_id).toBe("kiro-sess-new-1");
   });
   test("bypass trusts everything; model id is dotted; known id resumes with --resume-id", async () => {
     const r = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro"), permission_mode: "bypassPermissions", model: "claude-sonnet-4-6", resume: { session_id: "kiro-sess-1" } }, opts());

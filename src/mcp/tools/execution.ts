@@ -13,6 +13,7 @@ const runArgs = {
   parallel: v.optional(int("ACs run at once (default: orchestrator.max_parallel_workers)", 1, 64)),
   max_decomposition_depth: v.optional(int("AC decomposition depth 0..4", 0, 4)),
   skip_secondary: v.optional(v.pipe(v.boolean(), v.description("skip the secondary loop (TODO batch, evolution)"))),
+  resume_id: optStr("the agent CLI's own session id to continue on the first turn (e.g. the calling Kiro session; runtimes that cannot resume refuse it)"),
 };
 
 export const executionTools = [
