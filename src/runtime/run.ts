@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import * as v from "valibot";
 import type { Config } from "../config/schema.ts";
 import { TaskSchema, type TaskInput } from "./contract.ts";
-import { resolveBinary } from "./binary.ts";
+import { resolveBinary, searchedPlaces } from "./binary.ts";
 import { childEnv } from "./env.ts";
 import { failedResult, runtimeError, type ResultMessage, type RuntimeMessage } from "./messages.ts";
 import { getAdapter } from "./registry.ts";
@@ -42,7 +42,8 @@ function isDir(p: string): boolean {
 }
 
 export async function* runTask(runtime: string, input: TaskInput, opts: RunOptions = {}): AsyncGenerator<RuntimeMessage> {
-  const adapter = getAdapter(runtime);
+  const env = opts.env ?? process.env;
+  const adapter = getAdapter(runtime, env as NodeJS.ProcessEnv);
   if (!adapter.ok) return yield failedResult(adapter.error);
   const d = adapter.value.descriptor;
   const parsed = v.safeParse(TaskSchema, input);
@@ -55,10 +56,9 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
   if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
     return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
   }
-  const env = opts.env ?? process.env;
-  const binary = opts.binary ?? resolveBinary(d.name, env, opts.config ?? null)?.path;
+  const binary = opts.binary ?? resolveBinary(d, env, opts.config ?? null)?.path;
   if (!binary) {
-    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint }));
+    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint }));
   }
   const inv = adapter.value.buildInvocation(task, binary, env);
   if (!inv.ok) return yield failedResult(runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}));

@@ -55,7 +55,8 @@ describe("registry and capabilities", () => {
   });
 
   test("describeRuntimes is static", () => {
-    const d = describeRuntimes();
+    const all = describeRuntimes({ OUROBOROS_HOME: "/nonexistent" });
+    const d = all.ok ? all.value : [];
     expect(d.map((x) => x.name)).toEqual([...RUNTIME_NAMES]);
     expect(d.find((x) => x.name === "kiro")).toMatchObject({ binary: "kiro-cli", path_env: "OUROBOROS_KIRO_CLI_PATH", config_key: "orchestrator.kiro_cli_path", npm_package: null });
   });
