@@ -66,7 +66,6 @@ export const ConfigSchema = v.strictObject({
   }),
   clarification: section({
     ambiguity_threshold: num(0.2, 0, 1),
-    max_interview_rounds: int(10, 1),
     /** Model for the interview and seed generation calls; null = the backend's default. */
     default_model: nstr(),
   }),

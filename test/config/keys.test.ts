@@ -12,6 +12,13 @@ import { join } from "node:path";
 import { cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT, runCli, tempHome } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
+import { defaultConfig } from "../../src/config/schema.ts";
+import { queryEvents } from "../../src/events/read.ts";
+import { EventStore } from "../../src/events/store.ts";
+import { runPipeline } from "../../src/pipeline/run.ts";
+import { parseSeedText } from "../../src/seed/load.ts";
+import { interviewScript } from "../lib/interview-script.ts";
+import { ScriptedAgent } from "../lib/scripted-agent.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 
 const BIN = join(ROOT, "node_modules/.bin");
@@ -41,7 +48,7 @@ describe("config keys", () => {
   });
 
   test("keys nothing read are gone: a config naming one is refused, naming file, line and key", async () => {
-    for (const [section, key] of [["orchestrator", "permission_mode"], ["orchestrator", "opencode_permission_mode"], ["orchestrator", "default_max_turns"], ["execution", "auto_evaluate"], ["logging", "level"]]) {
+    for (const [section, key] of [["orchestrator", "permission_mode"], ["orchestrator", "opencode_permission_mode"], ["orchestrator", "default_max_turns"], ["execution", "auto_evaluate"], ["clarification", "max_interview_rounds"], ["logging", "level"]]) {
       const home = tempHome();
       writeFileSync(join(home, "config.yaml"), `${section}:\n  ${key}: x\n`);
       const r = await runCli(["config", "show"], { home });
@@ -91,4 +98,51 @@ describe.skipIf(!hasCopilot)("copilot runs with the picked model (real copilot C
     for (const r of judging) expect(r.model).toBe("judge-model");
     ce.cleanup();
   }, 180_000);
+});
+
+describe("clarification.default_model runs the interview", () => {
+  test("every interview and seed-generation request names the configured model; unset → the backend's own", async () => {
+    const mock = await startMockModel({ script: interviewScript() });
+    const cwd = mkdtempSync(join(tmpdir(), "keys-idea-"));
+    const env = { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai", CI: undefined };
+    try {
+      const home = tempHome();
+      writeFileSync(join(home, "config.yaml"), "clarification:\n  default_model: interviewer-7\n");
+      const r = await runCli(["init", "start", "greet people", "--answers", "-", "--json"], { env, cwd, home, stdin: '["a1", "a2", "a3", "a4", "a5", "a6"]' });
+      expect(r.code).toBe(0);
+      const models = new Set(mock.modelRequests().map((q) => q.model));
+      expect([...models]).toEqual(["interviewer-7"]);
+      const before = mock.modelRequests().length;
+      const plain = await runCli(["init", "start", "greet people", "--answers", "-", "--json"], { env, cwd, home: tempHome(), stdin: '["a1", "a2", "a3", "a4", "a5", "a6"]' });
+      expect(plain.code).toBe(0);
+      expect(new Set(mock.modelRequests().slice(before).map((q) => q.model)).has("interviewer-7")).toBe(false);
+    } finally {
+      await mock.stop();
+    }
+  }, 60_000);
+});
+
+describe("economics.default_tier", () => {
+  test("the tier deferred TODO work (never scored by the router) starts at", async () => {
+    const tiers = async (tier: "frugal" | "frontier") => {
+      const home = mkdtempSync(join(tmpdir(), "keys-tier-"));
+      process.env.OUROBOROS_HOME = home;
+      const store = EventStore.open(join(home, "ouroboros.db"));
+      if (!store.ok) throw new Error(store.error.message);
+      const seed = parseSeedText("seed.yaml", "goal: one file\nacceptance_criteria:\n  - description: a.txt exists\n    verify_command: test -f a.txt\n    expected_artifacts: [a.txt]\nontology_schema: {name: F, description: f}\nevaluation_principles:\n  - {name: c, description: c, weight: 1.0}\nmetadata: {seed_id: seed_tier000000001}\n");
+      const config = defaultConfig();
+      config.economics.default_tier = tier;
+      config.execution.auto_evolve = false;
+      const agent = new ScriptedAgent({ deliver: (ac) => (ac.includes("a.txt") ? '{"commands":[],"artifacts":[]}\nTODO(ouroboros): add a README' : '{"commands":[],"artifacts":[]}') });
+      const r = await runPipeline({ store: store.value, agent, runtime: "scripted", config, seed: seed.seed!, projectDir: mkdtempSync(join(tmpdir(), "keys-tier-proj-")), parallel: 1, maxDepth: 0 });
+      if (!r.ok) throw new Error(r.error.message);
+      const todoIds = queryEvents(store.value.db, { session: r.value.sessionId }).filter((e) => e.event_type === "todo.created").map((e) => JSON.parse(e.payload).todo_id);
+      const dispatched = queryEvents(store.value.db, { session: r.value.sessionId }).filter((e) => e.event_type === "execution.ac.attempt.dispatched").map((e) => JSON.parse(e.payload));
+      store.value.close();
+      expect(todoIds.length).toBe(1);
+      return dispatched.filter((d) => d.ac_id === todoIds[0]).map((d) => d.tier);
+    };
+    expect((await tiers("frugal"))[0]).toBe("frugal");
+    expect((await tiers("frontier"))[0]).toBe("frontier");
+  }, 60_000);
 });
