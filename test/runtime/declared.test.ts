@@ -15,6 +15,7 @@ import * as v from "valibot";
 import { cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT, runCli } from "../lib/cli.ts";
 import { startMockModel } from "../lib/mock-model/index.ts";
+import { interviewScript } from "../lib/interview-script.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 import { DECLARED_CLAUDE, declaringHome } from "./declared-fixture.ts";
 import { BIN, cleanupTemps, drain, tempDir } from "./helpers.ts";
@@ -122,6 +123,29 @@ describe.skipIf(!hasClaude)("a seed end to end on the declared runtime (real cla
       for (const d of dispatched) expect(JSON.parse(d.payload).runtime).toBe("myclaude");
       const greet = Bun.spawnSync(["python3", join(project, "greet.py"), "World"]);
       expect(greet.stdout.toString().trim()).toBe("Hello, World!");
+    } finally {
+      await mock.stop();
+      ce.cleanup();
+    }
+  }, 240_000);
+});
+
+describe.skipIf(!hasClaude)("auto hands the seed to the declared runtime", () => {
+  test("auto --runtime myclaude: model-answered interview → seed → run on myclaude", async () => {
+    const mock = await startMockModel({ script: interviewScript() });
+    const ce = cliEnv("claude", mock.url);
+    const home = declaringHome("myclaude", DECLARED_CLAUDE);
+    const project = mkdtempSync(join(tmpdir(), "declared-auto-"));
+    try {
+      const env = { ...ce.env, PATH: `${BIN}:${ce.env.PATH}`, OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai" };
+      const r = await runCli(["auto", "greet people", "--runtime", "myclaude", "--json"], { env, cwd: project, home });
+      if (r.code !== 0) console.error(r.stderr);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: "completed", run_status: "completed" });
+      const db = new Database(join(home, "ouroboros.db"), { readonly: true });
+      const started = db.query("SELECT payload FROM events WHERE event_type = 'orchestrator.session.started'").get() as { payload: string };
+      db.close();
+      expect(JSON.parse(started.payload).runtime).toBe("myclaude");
     } finally {
       await mock.stop();
       ce.cleanup();
