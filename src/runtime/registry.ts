@@ -45,17 +45,6 @@ export function getAdapter(name: string, env: NodeJS.ProcessEnv = process.env): 
   return err(runtimeError("invalid_task", `unknown runtime '${name}'`, { hint: `valid runtimes: ${allRuntimeNames(env).join(", ")}` }));
 }
 
-/** Every adapter: built-ins, then the declared ones (a malformed declaration file is an error). */
-export function allAdapters(env: NodeJS.ProcessEnv = process.env): Result<RuntimeAdapter[], RuntimeError> {
-  const out: RuntimeAdapter[] = [...Object.values(ADAPTERS)];
-  for (const name of allRuntimeNames(env).slice(RUNTIME_NAMES.length)) {
-    const a = getAdapter(name, env);
-    if (!a.ok) return a;
-    out.push(a.value);
-  }
-  return ok(out);
-}
-
 export function descriptorOf(name: RuntimeName): RuntimeDescriptor {
   return ADAPTERS[name].descriptor;
 }
