@@ -6,7 +6,7 @@
  */
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getAdapter } from "../../src/runtime/registry.ts";
@@ -79,6 +79,23 @@ describe("a runtime declared in a file", () => {
     expect(c.code).toBe(78);
     expect(c.stderr).toContain("codex.yaml:1:1");
     expect(c.stderr).toContain("built-in runtime");
+  }, 30_000);
+
+  test("a relative binary is found next to its file; a bad file name or a twin .yml is refused", async () => {
+    const home = declaringHome("rel", "binary: bin/agent\nargv: []\noutput: plain-text\n");
+    mkdirSync(join(home, "runtimes", "bin"));
+    writeFileSync(join(home, "runtimes", "bin", "agent"), "#!/bin/sh\necho agent 1.2.3\n");
+    chmodSync(join(home, "runtimes", "bin", "agent"), 0o755);
+    const r = await runCli(["runtimes", "--json"], { home, env: { PATH } });
+    expect(JSON.parse(r.stdout).runtimes.at(-1)).toMatchObject({ name: "rel", path: join(home, "runtimes", "bin/agent"), path_source: "declared", version: "1.2.3" });
+    writeFileSync(join(home, "runtimes", "rel.yml"), "binary: x\nargv: []\noutput: plain-text\n");
+    const twin = await runCli(["runtimes"], { home, env: { PATH } });
+    expect(twin.code).toBe(78);
+    expect(twin.stderr).toContain("'rel' is already declared");
+    const bad = declaringHome("My Agent", "binary: x\nargv: []\noutput: plain-text\n");
+    const b = await runCli(["runtimes"], { home: bad, env: { PATH } });
+    expect(b.code).toBe(78);
+    expect(b.stderr).toContain("My Agent.yaml:1:1");
   }, 30_000);
 
   test("argv template: {prompt}/{model}/{cwd}, groups dropped without a value, env from ours, plain-text output", async () => {

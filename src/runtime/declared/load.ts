@@ -160,8 +160,9 @@ export function loadDeclarations(env: NodeJS.ProcessEnv, reserved: (name: string
   let value: Result<Declaration[]> = ok(out);
   for (const f of files) {
     const d = loadOne(f, reserved, home);
-    if (!d.ok) {
-      value = d;
+    const twin = d.ok ? out.find((x) => x.name === d.value.name) : undefined;
+    if (!d.ok || twin) {
+      value = d.ok ? fail("config", `invalid runtime file: ${f}:1:1  -  '${d.value.name}' is already declared by ${twin!.file}`) : d;
       break;
     }
     out.push(d.value);
