@@ -7,6 +7,7 @@ export const descriptor: RuntimeDescriptor = {
   binary: "claude",
   pathEnv: "OUROBOROS_CLI_PATH",
   pathConfigKey: "cli_path",
+  output: "claude-stream-json",
   npmPackage: "@anthropic-ai/claude-code",
   versionArgs: ["--version"],
   installHint: "npm install -g @anthropic-ai/claude-code  (then run `claude` once to log in, or set ANTHROPIC_API_KEY)",

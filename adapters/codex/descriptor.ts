@@ -7,6 +7,7 @@ export const descriptor: RuntimeDescriptor = {
   binary: "codex",
   pathEnv: "OUROBOROS_CODEX_CLI_PATH",
   pathConfigKey: "codex_cli_path",
+  output: "codex-jsonl",
   npmPackage: "@openai/codex",
   versionArgs: ["--version"],
   installHint: "npm install -g @openai/codex  (then `codex login`, or set OPENAI_API_KEY)",

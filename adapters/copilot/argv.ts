@@ -9,11 +9,17 @@ import type { Invocation } from "../../src/runtime/adapter.ts";
 import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
-/** Contract tool names → Copilot's native tools. */
-export const COPILOT_TOOLS: Record<string, string> = { Bash: "bash", Read: "view", Write: "create", Edit: "edit", MultiEdit: "edit", Grep: "grep", Glob: "glob" };
+/** Contract tool names → Copilot's native tools (`view` also lists a directory, so it stands in for LS). */
+export const COPILOT_TOOLS: Record<string, string> = {
+  Bash: "bash", Read: "view", LS: "view", Write: "create", Edit: "edit", MultiEdit: "edit", NotebookEdit: "edit", Grep: "grep", Glob: "glob", WebFetch: "web_fetch",
+};
+const NATIVE = new Set(Object.values(COPILOT_TOOLS));
 
-export function translateTools(tools: readonly string[]): string[] {
-  return [...new Set(tools.map((t) => COPILOT_TOOLS[t] ?? t))];
+/** Every name translated; a name Copilot has no tool for is an error, never passed through unchanged. */
+export function translateTools(tools: readonly string[]): Result<string[]> {
+  const unknown = tools.filter((t) => !COPILOT_TOOLS[t] && !NATIVE.has(t));
+  if (unknown.length) return fail("badArgs", `copilot has no tool for ${unknown.map((t) => `'${t}'`).join(", ")}`, { hint: `known tools: ${Object.keys(COPILOT_TOOLS).join(", ")}` });
+  return ok([...new Set(tools.map((t) => COPILOT_TOOLS[t] ?? t))]);
 }
 
 const INSTRUCTIONS_DIR = "ouroboros-instructions";
@@ -34,7 +40,11 @@ export function buildInvocation(task: Task, binary: string, parentEnv: Readonly<
   if (task.permission_mode === "default") argv.push("--available-tools=");
   else {
     argv.push(task.permission_mode === "bypassPermissions" ? "--allow-all" : "--allow-all-tools", "--add-dir", task.cwd);
-    if (task.tools !== null) argv.push(`--available-tools=${translateTools(task.tools).join(",")}`);
+    if (task.tools !== null) {
+      const tools = translateTools(task.tools);
+      if (!tools.ok) return tools;
+      argv.push(`--available-tools=${tools.value.join(",")}`);
+    }
   }
   if (task.model) argv.push("--model", task.model);
   const efforts = descriptor.capabilities.enforceable_reasoning_efforts ?? [];

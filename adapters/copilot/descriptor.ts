@@ -7,6 +7,7 @@ export const descriptor: RuntimeDescriptor = {
   binary: "copilot",
   pathEnv: "OUROBOROS_COPILOT_CLI_PATH",
   pathConfigKey: "copilot_cli_path",
+  output: "copilot-json",
   npmPackage: "@github/copilot",
   versionArgs: ["--version"],
   installHint: "npm install -g @github/copilot  (then `copilot` → /login, or set GH_TOKEN)",

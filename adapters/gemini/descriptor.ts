@@ -7,6 +7,7 @@ export const descriptor: RuntimeDescriptor = {
   binary: "gemini",
   pathEnv: "OUROBOROS_GEMINI_CLI_PATH",
   pathConfigKey: "gemini_cli_path",
+  output: "gemini-stream-json",
   npmPackage: "@google/gemini-cli",
   versionArgs: ["--version"],
   installHint: "npm install -g @google/gemini-cli  (then run `gemini` once to sign in, or set GEMINI_API_KEY)",

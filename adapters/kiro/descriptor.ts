@@ -22,7 +22,8 @@ export const descriptor: RuntimeDescriptor = {
     enforceable_reasoning_efforts: null,
     subagent_orchestration: "none",
     model_discovery: false,
-    // The session id is not printed; a caller that learnt it elsewhere may pass --resume-id.
+    // Older builds print no session id: a caller that knows it passes `run workflow --resume-id`;
+    // newer ones print it and the parser takes it, so later turns resume it.
     partial_resume: true,
   },
   env: { pass: [], passPrefixes: ["KIRO_", "AWS_"], strip: ["OUROBOROS_RUNTIME", "CLAUDECODE"], set: { OUROBOROS_SUBAGENT: "1" } },

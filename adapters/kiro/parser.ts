@@ -1,11 +1,29 @@
 /**
  * Kiro plain-text parser (spec runtimes.md §2.6): ANSI sequences and a leading `> ` are stripped,
- * each remaining line is assistant text, the answer is the joined lines. No session id is
- * printed; when the task resumed a known id, that id is the session.
+ * each remaining line is assistant text, the answer is the joined lines. Newer kiro-cli builds
+ * print the session id on a line of its own (a JSON object with `session_id`/`sessionId`, or
+ * `Session ID: <id>`); that line becomes the session, not text. When none is printed and the task
+ * resumed a known id, that id is the session.
  */
 import type { ExitInfo } from "../../src/runtime/adapter.ts";
 import type { RuntimeMessage } from "../../src/runtime/messages.ts";
 import { BaseParser, stripAnsi } from "../../src/runtime/parse-kit.ts";
+
+const ID_LINE = /^session[ _-]?id:\s*([A-Za-z0-9_-]+)$/i;
+
+/** The session id a line announces, or null when it is ordinary text. */
+export function announcedSession(clean: string): string | null {
+  const plain = ID_LINE.exec(clean);
+  if (plain) return plain[1]!;
+  if (!clean.startsWith("{")) return null;
+  try {
+    const o = JSON.parse(clean) as Record<string, unknown>;
+    const id = o.session_id ?? o.sessionId;
+    return typeof id === "string" && Object.keys(o).every((k) => ["type", "session_id", "sessionId"].includes(k)) ? id : null;
+  } catch {
+    return null;
+  }
+}
 
 export class KiroParser extends BaseParser {
   private lines: string[] = [];
@@ -19,18 +37,19 @@ export class KiroParser extends BaseParser {
 
   feed(line: string): RuntimeMessage[] {
     const clean = stripAnsi(line).replace(/^> ?/, "").trimEnd();
-    const out = this.resumeId && !this.sessionId ? this.session(this.resumeId) : [];
-    if (clean === "") return out;
+    const announced = announcedSession(clean);
+    if (announced) return this.session(announced);
+    if (clean === "") return [];
     this.lines.push(clean);
-    out.push({ type: "text", text: clean });
-    return out;
+    return [{ type: "text", text: clean }];
   }
 
   finish(exit: ExitInfo): RuntimeMessage[] {
     const text = this.lines.join("\n");
     const stderr = exit.stderrTail.join("\n").trim();
     const e = this.exitError(exit, `Kiro CLI failed (exit ${exit.exitCode ?? exit.signal}): ${stderr || text}`);
-    return [e ? this.failed(e, { text, exit_code: exit.exitCode }) : this.ok(text, null, exit.exitCode)];
+    const known = !this.sessionId && this.resumeId ? this.session(this.resumeId) : [];
+    return [...known, e ? this.failed(e, { text, exit_code: exit.exitCode }) : this.ok(text, null, exit.exitCode)];
   }
 }
 

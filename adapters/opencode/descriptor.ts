@@ -7,6 +7,7 @@ export const descriptor: RuntimeDescriptor = {
   binary: "opencode",
   pathEnv: "OUROBOROS_OPENCODE_CLI_PATH",
   pathConfigKey: "opencode_cli_path",
+  output: "opencode-json",
   npmPackage: "opencode-ai",
   versionArgs: ["--version"],
   installHint: "npm install -g opencode-ai  (then `opencode auth login` for a provider)",

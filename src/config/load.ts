@@ -35,7 +35,6 @@ export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
   ["OUROBOROS_HERMES_CLI_PATH", "orchestrator.hermes_cli_path"],
   ["OUROBOROS_MAX_PARALLEL_WORKERS", "orchestrator.max_parallel_workers"],
   ["OUROBOROS_MAX_DECOMPOSITION_DEPTH", "orchestrator.max_decomposition_depth"],
-  ["OUROBOROS_AGENT_PERMISSION_MODE", "orchestrator.permission_mode"],
   ["OUROBOROS_EXECUTION_MODEL", "execution.default_model"],
 ];
 

@@ -3,7 +3,7 @@
  * Unknown sections are refused so typos surface instead of being ignored.
  */
 import * as v from "valibot";
-import { RUNTIME_NAMES } from "../runtime/contract.ts";
+import { canonicalRuntime } from "../runtime/selection.ts";
 
 const num = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)), def);
@@ -38,9 +38,15 @@ const tierModels = v.optional(v.record(v.string(), v.partial(v.object({ frugal: 
 
 export const ConfigSchema = v.strictObject({
   orchestrator: section({
-    runtime_backend: v.optional(v.picklist(RUNTIME_NAMES), "claude"),
-    permission_mode: v.optional(v.picklist(["default", "acceptEdits", "bypassPermissions"]), "acceptEdits"),
-    opencode_permission_mode: v.optional(v.picklist(["default", "acceptEdits", "bypassPermissions"]), "bypassPermissions"),
+    /** A runtime name or an upstream alias (codex_cli, claude_code, …), like --runtime accepts; stored canonical. */
+    runtime_backend: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((n) => canonicalRuntime(n) !== null, (i) => `unknown runtime '${String(i.input)}' (\`ouroboros runtimes\` lists them)`),
+        v.transform((n) => canonicalRuntime(n)!),
+      ),
+      "claude",
+    ),
     opencode_mode: v.optional(v.nullable(v.picklist(["plugin", "subprocess"])), null),
     cli_path: nstr(),
     codex_cli_path: nstr(),
@@ -49,9 +55,8 @@ export const ConfigSchema = v.strictObject({
     copilot_cli_path: nstr(),
     kiro_cli_path: nstr(),
     hermes_cli_path: nstr(),
-    /** Model picked by `setup --runtime copilot` from live discovery (spec runtimes.md §5). */
+    /** Model picked by `setup --runtime copilot` from live discovery; copilot runs with it unless a tier or execution model is set. */
     copilot_model: nstr(),
-    default_max_turns: int(10, 1),
     max_parallel_workers: int(3, 1, 64),
     max_decomposition_depth: int(2, 0, 4),
   }),
@@ -59,9 +64,11 @@ export const ConfigSchema = v.strictObject({
     backend: str("claude_code"),
     base_url: urlOrNull(),
     model: nstr(),
-    qa_model: str("claude-sonnet-4-6"),
+    /** Model for the QA tool's judge calls; null = the backend's default. */
+    qa_model: nstr(),
   }),
   economics: section({
+    /** Tier of work the router never scored (the secondary loop's deferred TODOs). */
     default_tier: v.optional(TierSchema, "frugal"),
     escalation_threshold: int(2, 1),
     downgrade_success_streak: int(5, 1),
@@ -69,22 +76,22 @@ export const ConfigSchema = v.strictObject({
   }),
   clarification: section({
     ambiguity_threshold: num(0.2, 0, 1),
-    max_interview_rounds: int(10, 1),
-    default_model: str("claude-opus-5"),
+    /** Model for the interview and seed generation calls; null = the backend's default. */
+    default_model: nstr(),
   }),
   execution: section({
     ac_retry_attempts: int(2, 0, 10),
     verify_command_timeout_seconds: int(600, 1),
     stall_timeout_seconds: int(900, 1),
     heartbeat_seconds: int(30, 1),
-    auto_evaluate: bool(true),
     auto_evolve: bool(true),
     default_model: nstr(),
   }),
   evaluation: section({
     satisfaction_threshold: num(0.8, 0, 1),
     reward_hacking_veto: num(0.7, 0, 1),
-    semantic_model: str("claude-opus-5"),
+    /** Model for the judge calls (semantic stage 2, consensus, judged exit conditions); null = the runtime's default. */
+    semantic_model: nstr(),
   }),
   resilience: section({
     lateral_budget: int(3, 0, 10),
@@ -97,9 +104,6 @@ export const ConfigSchema = v.strictObject({
   }),
   seed: section({
     verify_command_gate: v.optional(v.picklist(["warn", "block"]), "warn"),
-  }),
-  logging: section({
-    level: v.optional(v.picklist(["silent", "error", "warn", "info", "debug", "trace"]), "info"),
   }),
 });
 

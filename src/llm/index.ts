@@ -25,7 +25,7 @@ export function createLlm(config: Config, env: NodeJS.ProcessEnv, override?: str
     const key = env.ANTHROPIC_API_KEY;
     if (!key) return fail("config", "LLM backend 'anthropic' needs ANTHROPIC_API_KEY", { hint: "export ANTHROPIC_API_KEY=… or choose a CLI backend (--llm-backend claude)" });
     const baseUrl = config.llm.base_url ?? env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com";
-    return { ok: true, value: createHttpBackend({ name, apiKey: key, baseUrl, model: config.llm.model ?? config.clarification.default_model }) };
+    return { ok: true, value: createHttpBackend({ name, apiKey: key, baseUrl, model: config.llm.model ?? "claude-opus-5" }) };
   }
   if (name === "openai") {
     const key = env.OPENAI_API_KEY ?? env.OPENROUTER_API_KEY;

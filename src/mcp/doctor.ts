@@ -57,9 +57,10 @@ export default defineCommand({
     const { inspectRuntimes } = await import("../runtime/inspect.ts");
     const { selectRuntime } = await import("../runtime/selection.ts");
     const choice = selectRuntime(args.runtime ? String(args.runtime) : undefined, process.env, loaded.ok ? loaded.value : null);
-    const reports = inspectRuntimes(process.env, loaded.ok ? loaded.value.config : null);
+    const inspected = inspectRuntimes(process.env, loaded.ok ? loaded.value.config : null);
     if (!choice.ok) add("runtime", false, choice.error.message);
-    for (const r of reports) {
+    if (!inspected.ok) add("declared runtimes", false, inspected.error.message);
+    for (const r of inspected.ok ? inspected.value : []) {
       const selected = choice.ok && choice.value.name === r.name;
       const detail = r.found ? `${r.path}${r.version ? ` (${r.version})` : ""}` : `not found — ${r.install_hint}`;
       add(`runtime ${r.name}${selected ? ` (selected, from ${choice.value.source})` : ""}`, r.found, detail, selected);

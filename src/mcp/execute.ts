@@ -28,6 +28,8 @@ export interface ExecuteArgs {
   parallel?: number;
   max_decomposition_depth?: number;
   skip_secondary?: boolean;
+  /** The agent CLI's own session to continue on the first turn (e.g. the calling Kiro session). */
+  resume_id?: string;
 }
 
 /** Inline seed text is kept under $OUROBOROS_HOME/data/mcp-seeds/ by content hash (the session records the path). */
@@ -83,7 +85,7 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
   if (!inside.ok) return inside;
   const choice = selectRuntime(runtimeFlag, process.env, loaded.value);
   if (!choice.ok) return choice;
-  const agent = createRuntimeAgent(choice.value.name, process.env, config);
+  const agent = createRuntimeAgent(choice.value.name, process.env, config, { resumeId: a.resume_id });
   if (!agent.ok) return agent;
   // As in `run workflow --llm-backend`: the server's backend answers the judging turns.
   let judge: Agent | undefined;
@@ -93,6 +95,8 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
     if (!llm.ok) return llm;
     judge = llmAgent(llm.value);
   }
+  const { agentWithModel } = await import("../llm/role-model.ts");
+  judge = agentWithModel(judge ?? agent.value, config.evaluation.semantic_model);
   const parallel = a.sequential ? 1 : a.parallel ?? config.orchestrator.max_parallel_workers;
   const jobs = await ctx.jobs();
   const job = await jobs.launch({

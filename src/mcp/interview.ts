@@ -13,6 +13,7 @@ import { generateSeed } from "../interview/seed-gen.ts";
 import { isInterviewId, newInterviewId, type InterviewState } from "../interview/state.ts";
 import { createLlm, type Llm } from "../llm/index.ts";
 import { subagentOf } from "../llm/plugin.ts";
+import { llmWithModel } from "../llm/role-model.ts";
 import type { LoadedConfig } from "../config/load.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
@@ -40,7 +41,7 @@ export async function authoringDeps(ctx: McpContext, pluginTool?: string): Promi
   }
   const llm = createLlm(cfg.value.config, process.env, ctx.options.llmBackend ?? null);
   if (!llm.ok) return llm;
-  return ok({ llm: llm.value, store: store.value, config: cfg.value, threshold });
+  return ok({ llm: llmWithModel(llm.value, cfg.value.config.clarification.default_model), store: store.value, config: cfg.value, threshold });
 }
 
 /**

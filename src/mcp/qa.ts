@@ -48,7 +48,7 @@ export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): P
   const record = (type: string, data: Record<string, unknown>) => store.append({ type, aggregate_type: "qa", aggregate_id: qaId, data: { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}), ...data } });
   const started = record("qa.started", { artifact_kind: artifact.kind, artifact_path: artifact.path, quality_bar: criteria.slice(0, 2000), pass_threshold: threshold });
   if (!started.ok) return started;
-  const { llmAgent } = await import("../llm/agent.ts");
+  const [{ llmAgent }, { llmWithModel }] = await Promise.all([import("../llm/agent.ts"), import("../llm/role-model.ts")]);
   const input = {
     goal: seed?.goal ?? a.quality_bar!,
     ac: criteria,
@@ -56,7 +56,9 @@ export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): P
     evidence: { artifact_kind: artifact.kind, artifact_path: artifact.path, truncated: artifact.truncated, note: "judge-only QA: no checks were run" },
     deliverReport: artifact.text,
   };
-  const s2 = await stage2(llmAgent(llm), dir.value, input, threshold, config.config.evaluation.reward_hacking_veto, signal);
+  // llm.qa_model, when set, is the model every QA judging call runs with.
+  const judge = llmAgent(llmWithModel(llm, config.config.llm.qa_model));
+  const s2 = await stage2(judge, dir.value, input, threshold, config.config.evaluation.reward_hacking_veto, signal);
   const verdict = s2.outcome === "approved" ? "pass" : s2.outcome === "rejected" ? "fail" : "unverifiable";
   const result = {
     qa_id: qaId,

@@ -2,6 +2,7 @@
  * One leaf AC through phases 3–5: Double Diamond attempts, evaluation of each attempt, and the
  * resilience loop (retries, stagnation → lateral persona, tier escalation) until a verdict.
  */
+import { executionModel } from "../config/models.ts";
 import type { Config, Tier } from "../config/schema.ts";
 import type { AcceptanceCriterion, Seed } from "../seed/schema.ts";
 import type { Agent, AgentEvent } from "./agent.ts";
@@ -75,7 +76,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     if (ctx.signal.aborted) return "cancelled";
     attempt++;
     const tier = ctx.tracker.tierFor(leaf.description, leaf.initialTier);
-    const model = config.execution.default_model ?? config.economics.models[ctx.runtime]?.[tier] ?? null;
+    const model = executionModel(config, ctx.runtime, tier);
     emit("execution.ac.status_changed", { ac_id: leaf.acId, status: "executing", attempt });
     emit("execution.ac.attempt.dispatched", { ac_id: leaf.acId, attempt, runtime: ctx.runtime, tier, model, resumed: resume !== null });
     const onEvent = (e: AgentEvent) => {

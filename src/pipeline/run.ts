@@ -3,6 +3,7 @@
  * Resilience around every attempt and Evaluation of each) → session Evaluation → Secondary Loop.
  * Every step is an event; a resumed session continues from the replayed log alone.
  */
+import { executionModel } from "../config/models.ts";
 import type { Config, Tier } from "../config/schema.ts";
 import type { EventStore } from "../events/store.ts";
 import type { StoredEvent } from "../events/envelope.ts";
@@ -147,7 +148,7 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
         const src = sourceOf(leaf.ac_id).ac;
         const r = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
         const pinned = o.config.execution.default_model;
-        const model = pinned ?? o.config.economics.models[o.runtime]?.[r.tier] ?? null;
+        const model = executionModel(o.config, o.runtime, r.tier);
         emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null });
       }
       return { outcome: "routed", value: undefined };

@@ -5,24 +5,43 @@
  */
 import type { Config } from "../config/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
-import type { RuntimeName } from "../runtime/contract.ts";
-import { resolveBinary } from "../runtime/binary.ts";
-import { descriptorOf } from "../runtime/registry.ts";
+import { resolveBinary, searchedPlaces } from "../runtime/binary.ts";
+import { findDescriptor } from "../runtime/descriptors.ts";
 import { runTask } from "../runtime/run.ts";
 import type { Agent, AgentEvent, AgentTask } from "./agent.ts";
 
-export function createRuntimeAgent(name: RuntimeName, env: NodeJS.ProcessEnv, config: Config): Result<Agent> {
-  const d = descriptorOf(name);
-  const bin = resolveBinary(name, env, config);
-  if (!bin) return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint });
-  const canResume = d.capabilities.targeted_resume;
+export interface RuntimeAgentOptions {
+  /**
+   * A native session the caller already has (`run workflow --resume-id`, the MCP `resume_id`):
+   * the first turn continues it. Needed by runtimes like Kiro whose older builds never print
+   * their session id; refused for runtimes that cannot resume at all.
+   */
+  resumeId?: string;
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config: Config, opts: RuntimeAgentOptions = {}): Result<Agent> {
+  const found = findDescriptor(name, env);
+  if (!found.ok) return found;
+  const d = found.value;
+  // Resume only where the runtime says it can: by its own printed id or by one the caller knows.
+  const canResume = d.capabilities.targeted_resume || d.capabilities.partial_resume;
+  let pendingResume = opts.resumeId ?? null;
+  if (pendingResume !== null) {
+    if (!canResume) return fail("badArgs", `${name} cannot resume a native session, so --resume-id does not apply`, { hint: "`ouroboros runtimes` shows which runtimes resume" });
+    if (!SESSION_ID.test(pendingResume)) return fail("badArgs", `--resume-id '${pendingResume}' is not a session id (letters, digits, '_' and '-')`);
+  }
+  const bin = resolveBinary(d, env, config);
+  if (!bin) return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint });
   // Extra variable names a custom provider needs (e.g. a codex env_key), comma separated.
   const passEnv = (env.OUROBOROS_PASS_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return ok({
     name,
     canResume,
     async *run(task: AgentTask, signal: AbortSignal): AsyncIterable<AgentEvent> {
-      const sessionId = typeof task.resume?.session_id === "string" ? task.resume.session_id : null;
+      let sessionId = typeof task.resume?.session_id === "string" ? task.resume.session_id : null;
+      if (sessionId === null && pendingResume !== null) [sessionId, pendingResume] = [pendingResume, null];
       const stream = runTask(
         name,
         {

@@ -37,7 +37,7 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<v
     if (ctx.signal.aborted) break;
     ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: "in_progress" });
     // A TODO failure never fails the primary session: it is recorded and the batch goes on.
-    const verdict = await workLeaf(ctx, { acId: t.todo_id, description: t.description, source: null, initialTier: "frugal", attemptsSoFar: 0, resume: null });
+    const verdict = await workLeaf(ctx, { acId: t.todo_id, description: t.description, source: null, initialTier: ctx.config.economics.default_tier, attemptsSoFar: 0, resume: null });
     const done = verdict === "passed";
     done ? ok++ : failed++;
     ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: done ? "done" : "failed" });

@@ -6,12 +6,14 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
-import type { RuntimeDescriptor, RuntimeName } from "./contract.ts";
-import { DESCRIPTORS } from "./descriptors.ts";
+import { ok, type Result } from "../errors.ts";
+import type { RuntimeDescriptor } from "./contract.ts";
+import { allDescriptors, findDescriptor } from "./descriptors.ts";
 
 export interface ResolvedBinary {
   path: string;
-  source: "env" | "config" | "PATH";
+  /** `declared`: the path a runtime file names. */
+  source: "env" | "config" | "PATH" | "declared";
 }
 
 function isExecutableFile(p: string): boolean {
@@ -24,12 +26,15 @@ function isExecutableFile(p: string): boolean {
 }
 
 /** Non-executable overrides are skipped (spec: copilot/kiro ignore them; we do so for all). */
-export function resolveBinary(name: RuntimeName, env: Readonly<Record<string, string | undefined>>, config: Config | null): ResolvedBinary | null {
-  const d: RuntimeDescriptor = DESCRIPTORS[name];
+export function resolveBinary(runtime: string | RuntimeDescriptor, env: Readonly<Record<string, string | undefined>>, config: Config | null): ResolvedBinary | null {
+  const found = typeof runtime === "string" ? findDescriptor(runtime, env as NodeJS.ProcessEnv) : ok(runtime);
+  if (!found.ok) return null;
+  const d = found.value;
   const fromEnv = env[d.pathEnv]?.trim();
   if (fromEnv && isExecutableFile(fromEnv)) return { path: fromEnv, source: "env" };
-  const fromConfig = config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]];
+  const fromConfig = d.pathConfigKey ? config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]] : null;
   if (typeof fromConfig === "string" && fromConfig.trim() && isExecutableFile(fromConfig.trim())) return { path: fromConfig.trim(), source: "config" };
+  if (d.binary.includes("/")) return isExecutableFile(d.binary) ? { path: d.binary, source: "declared" } : null;
   const onPath = Bun.which(d.binary, { PATH: env.PATH ?? "" });
   return onPath ? { path: onPath, source: "PATH" } : null;
 }
@@ -83,28 +88,40 @@ export function runtimeVersion(binaryPath: string, versionArgs: readonly string[
 }
 
 export interface RuntimeDescription {
-  name: RuntimeName;
+  name: string;
   display_name: string;
   binary: string;
   path_env: string;
-  config_key: string;
+  config_key: string | null;
   npm_package: string | null;
+  /** Runtimes declared in $OUROBOROS_HOME/runtimes/: the file. */
+  declared_in: string | null;
+  version_args: readonly string[];
   install_hint: string;
   auth: RuntimeDescriptor["auth"];
   capabilities: RuntimeDescriptor["capabilities"];
 }
 
-/** Static facts of every runtime, in registry order (no file system access). */
-export function describeRuntimes(): RuntimeDescription[] {
-  return Object.values(DESCRIPTORS).map((d: RuntimeDescriptor) => ({
+/** Static facts of every runtime: built-ins in registry order, then declared ones (a malformed file is an error). */
+export function describeRuntimes(env: NodeJS.ProcessEnv = process.env): Result<RuntimeDescription[]> {
+  const all = allDescriptors(env);
+  if (!all.ok) return all;
+  return ok(all.value.map((d: RuntimeDescriptor) => ({
     name: d.name,
     display_name: d.displayName,
     binary: d.binary,
     path_env: d.pathEnv,
-    config_key: `orchestrator.${d.pathConfigKey}`,
+    config_key: d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null,
     npm_package: d.npmPackage ?? null,
+    declared_in: d.declaredIn ?? null,
+    version_args: d.versionArgs,
     install_hint: d.installHint,
     auth: d.auth,
     capabilities: d.capabilities,
-  }));
+  })));
+}
+
+/** Where a runtime's binary was looked for, for "not found" messages. */
+export function searchedPlaces(d: RuntimeDescriptor): string {
+  return [d.pathEnv, d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null, d.binary.includes("/") ? d.binary : "PATH"].filter(Boolean).join(", ");
 }

@@ -39,15 +39,27 @@ export const AuthInfoSchema = v.object({
 });
 export type AuthInfo = v.InferOutput<typeof AuthInfoSchema>;
 
+/**
+ * The stream parsers a runtime declared in a file may name (`output:`): the shipped per-CLI
+ * parsers (a built-in descriptor names its own in `output`) plus a generic plain-text one.
+ */
+export const OUTPUT_FORMATS = ["claude-stream-json", "codex-jsonl", "opencode-json", "gemini-stream-json", "copilot-json", "plain-text"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 /** Static facts about a runtime; enough for dry-run, `runtimes` and selection. */
 export interface RuntimeDescriptor {
-  readonly name: RuntimeName;
+  /** A built-in RuntimeName, or the file name of a runtime declared in $OUROBOROS_HOME/runtimes/. */
+  readonly name: string;
   readonly displayName: string;
   /** Executable name looked up on PATH. */
   readonly binary: string;
-  /** Env var and config key (orchestrator.<key>) that override the binary path. */
+  /** Env var and config key (orchestrator.<key>; null for declared runtimes) that override the binary path. */
   readonly pathEnv: string;
-  readonly pathConfigKey: string;
+  readonly pathConfigKey: string | null;
+  /** The shipped stream parser this runtime's output is read with, when others may reuse it. */
+  readonly output?: OutputFormat;
+  /** Declared runtimes: the file that declares it. */
+  readonly declaredIn?: string;
   /** npm package that ships the CLI, used to read its version without running it. */
   readonly npmPackage?: string;
   readonly versionArgs: readonly string[];

@@ -6,21 +6,24 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema.ts";
-import type { Capabilities, RuntimeName } from "./contract.ts";
+import { ok, type Result } from "../errors.ts";
+import type { Capabilities } from "./contract.ts";
 import { describeRuntimes, resolveBinary, runtimeVersion } from "./binary.ts";
 
 export interface RuntimeReport {
-  name: RuntimeName;
+  name: string;
   display_name: string;
   found: boolean;
   path: string | null;
-  path_source: "env" | "config" | "PATH" | null;
+  path_source: "env" | "config" | "PATH" | "declared" | null;
   version: string | null;
   auth_method: string;
   /** Names of credential env vars that are set, and credential files that exist. */
   credentials_visible: string[];
   capabilities: Capabilities;
   install_hint: string;
+  /** Runtimes declared in $OUROBOROS_HOME/runtimes/: the file. */
+  declared_in: string | null;
 }
 
 function expand(p: string, env: Readonly<Record<string, string | undefined>>): string {
@@ -29,8 +32,10 @@ function expand(p: string, env: Readonly<Record<string, string | undefined>>): s
   return p.replace(/^\$CODEX_HOME/, codexHome).replace(/^~(?=\/|$)/, home);
 }
 
-export function inspectRuntimes(env: Readonly<Record<string, string | undefined>>, config: Config | null): RuntimeReport[] {
-  return describeRuntimes().map((d) => {
+export function inspectRuntimes(env: Readonly<Record<string, string | undefined>>, config: Config | null): Result<RuntimeReport[]> {
+  const all = describeRuntimes(env as NodeJS.ProcessEnv);
+  if (!all.ok) return all;
+  return ok(all.value.map((d) => {
     const bin = resolveBinary(d.name, env, config);
     const visible = [
       ...d.auth.env_vars.filter((k) => (env[k] ?? "").trim() !== ""),
@@ -42,13 +47,14 @@ export function inspectRuntimes(env: Readonly<Record<string, string | undefined>
       found: bin !== null,
       path: bin?.path ?? null,
       path_source: bin?.source ?? null,
-      version: bin ? runtimeVersion(bin.path) : null,
+      version: bin ? runtimeVersion(bin.path, d.version_args) : null,
       auth_method: d.auth.method,
       credentials_visible: visible,
       capabilities: d.capabilities,
       install_hint: d.install_hint,
+      declared_in: d.declared_in,
     };
-  });
+  }));
 }
 
 /** Compact capability summary for tables: the true flags and the non-native support levels. */

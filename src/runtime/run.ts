@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import * as v from "valibot";
 import type { Config } from "../config/schema.ts";
 import { TaskSchema, type TaskInput } from "./contract.ts";
-import { resolveBinary } from "./binary.ts";
+import { resolveBinary, searchedPlaces } from "./binary.ts";
 import { childEnv } from "./env.ts";
 import { failedResult, runtimeError, toolDetail, type ResultMessage, type RuntimeMessage } from "./messages.ts";
 import { dispatchFor, type SkillCall } from "../skills/dispatch.ts";
@@ -43,7 +43,8 @@ function isDir(p: string): boolean {
 }
 
 export async function* runTask(runtime: string, input: TaskInput, opts: RunOptions = {}): AsyncGenerator<RuntimeMessage> {
-  const adapter = getAdapter(runtime);
+  const env = opts.env ?? process.env;
+  const adapter = getAdapter(runtime, env as NodeJS.ProcessEnv);
   if (!adapter.ok) return yield failedResult(adapter.error);
   const d = adapter.value.descriptor;
   const parsed = v.safeParse(TaskSchema, input);
@@ -59,10 +60,9 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
   // Skill dispatch: `ooo <skill> …` goes to the skill's MCP tool; the CLI is never spawned.
   const call = dispatchFor(d.capabilities, task.prompt, task.cwd);
   if (call) return yield* dispatchSkill(call, opts.signal);
-  const env = opts.env ?? process.env;
-  const binary = opts.binary ?? resolveBinary(d.name, env, opts.config ?? null)?.path;
+  const binary = opts.binary ?? resolveBinary(d, env, opts.config ?? null)?.path;
   if (!binary) {
-    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint }));
+    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint }));
   }
   const inv = adapter.value.buildInvocation(task, binary, env);
   if (!inv.ok) return yield failedResult(runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}));

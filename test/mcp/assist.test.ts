@@ -86,7 +86,7 @@ beforeAll(async () => {
   home = tempHome("ouro-mcp-assist-");
   project = mkdtempSync(join(tmpdir(), "ouro-assist-proj-"));
   // One attempt per criterion and no evolution inside the run: the session ends failed, ready to evolve.
-  writeFileSync(join(home, "config.yaml"), "execution:\n  ac_retry_attempts: 0\n  auto_evolve: false\nresilience:\n  stagnation_enabled: false\nevolution:\n  max_generations: 5\n");
+  writeFileSync(join(home, "config.yaml"), "execution:\n  ac_retry_attempts: 0\n  auto_evolve: false\nresilience:\n  stagnation_enabled: false\nevolution:\n  max_generations: 5\nllm:\n  qa_model: qa-judge-model\n");
   const ce = cliEnv("codex", mock.url);
   c = await connect(home, {
     args: ["--llm-backend", "openai", "--runtime", "codex"],
@@ -132,6 +132,8 @@ describe("skill tools over a recorded session", () => {
     expect(pass.json).toMatchObject({ verdict: "pass", score: 0.9, weighted: 0.9, artifact: { kind: "file" } });
     const prompt = mock.modelRequests().at(-1)!.allText.join("\n");
     expect(prompt).toContain("salt wind over the grey pier");
+    // llm.qa_model is the model QA judging runs with.
+    expect(mock.modelRequests().at(-1)!.model).toBe("qa-judge-model");
     expect(prompt).toContain("haiku.txt holds three lines about the sea");
     verdicts = [false];
     judged = 0;

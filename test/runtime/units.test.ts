@@ -55,7 +55,8 @@ describe("registry and capabilities", () => {
   });
 
   test("describeRuntimes is static", () => {
-    const d = describeRuntimes();
+    const all = describeRuntimes({ OUROBOROS_HOME: "/nonexistent" });
+    const d = all.ok ? all.value : [];
     expect(d.map((x) => x.name)).toEqual([...RUNTIME_NAMES]);
     expect(d.find((x) => x.name === "kiro")).toMatchObject({ binary: "kiro-cli", path_env: "OUROBOROS_KIRO_CLI_PATH", config_key: "orchestrator.kiro_cli_path", npm_package: null });
   });
@@ -135,6 +136,9 @@ describe("argv builders", () => {
     expect(i.argv).toContain("--resume=4cbe");
     expect(i.env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS).toBe("/x,/h/.copilot/ouroboros-instructions");
     expect(argv("copilot", { permission_mode: "default" }).argv).toContain("--available-tools=");
+    // The pipeline's read-only steps name LS: translated, never passed through.
+    expect(argv("copilot", { tools: ["Read", "Glob", "Grep", "LS"] }).argv).toContain("--available-tools=view,glob,grep");
+    expect(ADAPTERS.copilot.buildInvocation(task({ tools: ["Teleport"] }), "copilot").ok).toBe(false);
     expect(argv("copilot", { permission_mode: "bypassPermissions" }).argv).toContain("--allow-all");
   });
   test("kiro: trust flags per mode; hermes: yolo only for bypass", () => {

@@ -121,6 +121,15 @@ describe("codex TOML block", () => {
 });
 
 describe("managed files and sections", () => {
+  test("codex: the worker profile an older setup wrote is removed (nothing runs with it); a user's own file is kept", () => {
+    const profile = join(H, ".codex/ouroboros-worker.config.toml");
+    const stale = write(input("codex", { [profile]: `# ${MANAGED_MARK}: old\n[mcp_servers.ouroboros]\nenabled = false\n` }));
+    expect(stale.changes.find((c) => c.path === profile)?.text).toBeNull();
+    const mine = write(input("codex", { [profile]: "model = \"x\"\n" }));
+    expect(mine.changes.find((c) => c.path === profile)?.text ?? "model = \"x\"\n").toBe("model = \"x\"\n");
+    expect(write(input("codex", {})).changes.some((c) => c.path === profile && c.text !== null)).toBe(false);
+  });
+
   test("stale managed skills are pruned; the user's own skills are not touched", () => {
     const skills = join(H, ".codex/skills");
     const files = {

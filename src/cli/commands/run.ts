@@ -10,8 +10,9 @@ import { exitCode } from "../output.ts";
 export const runArgs = {
   seed: { type: "positional", required: false, description: "seed YAML file (not needed with --resume)" },
   "dry-run": { type: "boolean", alias: "n", description: "validate and print the plan; no model call, no writes" },
-  runtime: { type: "string", alias: "r", description: "claude | codex | opencode | gemini | copilot | kiro | hermes" },
+  runtime: { type: "string", alias: "r", description: "claude | codex | opencode | gemini | copilot | kiro | hermes, or one declared in $OUROBOROS_HOME/runtimes/" },
   resume: { type: "string", description: "continue this session from its event log" },
+  "resume-id": { type: "string", description: "the agent CLI's own session to continue on the first turn (runtimes that resume: kiro, claude, codex, …)" },
   "llm-backend": { type: "string", description: "judge with this LLM backend (anthropic, openai, a CLI) instead of the runtime" },
   parallel: { type: "string", description: "independent ACs run at once (default orchestrator.max_parallel_workers = 3)" },
   "project-dir": { type: "string", description: "directory the agent works in" },

@@ -12,7 +12,7 @@ export default defineCommand({
   },
   run({ args }) {
     const loaded = unwrap(loadConfig());
-    const reports = inspectRuntimes(process.env, loaded.config);
+    const reports = unwrap(inspectRuntimes(process.env, loaded.config));
     if (args.json) {
       outJson("runtimes", { runtimes: reports });
       return exitCode(EXIT.ok);

@@ -8,7 +8,10 @@ import { EXIT, fail, unwrap } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
 import { RUNTIME_NAMES, type RuntimeName } from "../../runtime/contract.ts";
 import { resolveBinary } from "../../runtime/binary.ts";
+import { setupRefusal } from "../../runtime/declared/adapter.ts";
+import { findDescriptor } from "../../runtime/descriptors.ts";
 import { isRuntimeName } from "../../runtime/registry.ts";
+import { builtinRuntime, canonicalRuntime } from "../../runtime/selection.ts";
 import { type CopilotModel, defaultPick, discoverCopilotModels, modelConfig } from "../../setup/copilot-models.ts";
 import { runSetup, type SetupSummary } from "../../setup/run.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
@@ -25,7 +28,7 @@ async function pickRuntime(interactive: boolean): Promise<RuntimeName> {
   const installed = RUNTIME_NAMES.filter((r) => resolveBinary(r, process.env, config) !== null);
   if (installed.length === 1) return installed[0]!;
   const current = config?.orchestrator.runtime_backend;
-  const fallback = current && installed.includes(current) ? current : installed.includes("claude") || !installed.length ? "claude" : installed[0]!;
+  const fallback = current && installed.includes(current as RuntimeName) ? (current as RuntimeName) : installed.includes("claude") || !installed.length ? "claude" : installed[0]!;
   if (!interactive || installed.length < 2) return fallback;
   const { select, isCancel } = await import("@clack/prompts");
   const picked = await select({ message: "Set up which agent CLI?", options: installed.map((r) => ({ value: r, label: r })), initialValue: fallback, output: process.stderr });
@@ -73,8 +76,13 @@ export default defineCommand({
   },
   async run({ args }) {
     const interactive = !args["non-interactive"] && !args.json && Boolean(process.stdin.isTTY && process.stderr.isTTY);
-    const runtime = args.runtime ? String(args.runtime) : await pickRuntime(interactive);
-    if (!isRuntimeName(runtime)) return unwrap(fail("badArgs", `unknown runtime '${runtime}'`, { hint: `choose one of: ${RUNTIME_NAMES.join(", ")}` }));
+    const asked = args.runtime ? String(args.runtime) : await pickRuntime(interactive);
+    const runtime = builtinRuntime(asked) ?? asked;
+    if (!isRuntimeName(runtime)) {
+      const declared = canonicalRuntime(asked) ? findDescriptor(asked.trim().toLowerCase()) : null;
+      if (declared) return unwrap(declared.ok ? setupRefusal(declared.value.name, declared.value.declaredIn ?? "") : declared);
+      return unwrap(fail("badArgs", `unknown runtime '${asked}'`, { hint: `choose one of: ${RUNTIME_NAMES.join(", ")}` }));
+    }
     const opencodeMode = String(args["opencode-mode"] ?? "plugin");
     if (opencodeMode !== "plugin" && opencodeMode !== "subprocess") return unwrap(fail("badArgs", `--opencode-mode must be plugin or subprocess (got '${opencodeMode}')`));
     const mcpMode = String(args["mcp-mode"] ?? "auto");

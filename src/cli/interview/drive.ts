@@ -9,6 +9,7 @@ import type { LoadedConfig } from "../../config/load.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import type { EventStore } from "../../events/store.ts";
 import { createLlm, type Llm } from "../../llm/index.ts";
+import { llmWithModel } from "../../llm/role-model.ts";
 import { notReadyReason } from "../../interview/ambiguity.ts";
 import { answersIO, type AnswersFile, readAnswers } from "../../interview/io-answers.ts";
 import { terminalIO } from "../../interview/io-terminal.ts";
@@ -40,7 +41,8 @@ export function answerSource(args: DriveArgs, command: string): AnswersFile | nu
 }
 
 export function llmFor(config: LoadedConfig, args: DriveArgs): Llm {
-  return unwrap(createLlm(config.config, process.env, args["llm-backend"] ?? null));
+  // Interview and seed generation calls run with clarification.default_model when set.
+  return llmWithModel(unwrap(createLlm(config.config, process.env, args["llm-backend"] ?? null)), config.config.clarification.default_model);
 }
 
 const interrupted = (id: string): never => {

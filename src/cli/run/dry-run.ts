@@ -1,9 +1,11 @@
 /** The dry-run report: everything a real run needs, checked with no model call and no writes. */
 import { loadConfig } from "../../config/load.ts";
+import { executionModel } from "../../config/models.ts";
+import type { Tier } from "../../config/schema.ts";
 import { EXIT, unwrap } from "../../errors.ts";
 import { buildPlan, plannedPhases, type Plan } from "../../pipeline/plan.ts";
 import { resolveBinary, runtimeVersion } from "../../runtime/binary.ts";
-import { DESCRIPTORS } from "../../runtime/descriptors.ts";
+import { findDescriptor } from "../../runtime/descriptors.ts";
 import { selectRuntime, type RuntimeChoice } from "../../runtime/selection.ts";
 import { formatProblem } from "../../util/problems.ts";
 import { log, out, outJson, table } from "../output.ts";
@@ -12,14 +14,18 @@ import { log, out, outJson, table } from "../output.ts";
 interface RuntimeProbe {
   found: boolean;
   binary: string | null;
-  binary_source: "env" | "config" | "PATH" | null;
+  binary_source: "env" | "config" | "PATH" | "declared" | null;
   version: string | null;
+  /** Runtimes declared in $OUROBOROS_HOME/runtimes/: the file. */
+  declared_in?: string;
 }
 
 export interface DryRunReport {
   plan: Plan;
   runtime: (RuntimeChoice & RuntimeProbe) | null;
   runtimeError: string | null;
+  /** The model each AC's first attempt runs with (null = the CLI's default), by AC id. */
+  models: Record<string, string | null>;
   exit: number;
 }
 
@@ -38,12 +44,14 @@ export function dryRun(args: Record<string, unknown>): DryRunReport {
   let runtimeError: string | null = null;
   if (!choice.ok) runtimeError = `${choice.error.message} (${choice.error.hint})`;
   else {
-    const bin = resolveBinary(choice.value.name, process.env, config.config);
-    runtime = { ...choice.value, found: bin !== null, binary: bin?.path ?? null, binary_source: bin?.source ?? null, version: bin ? runtimeVersion(bin.path) : null };
-    if (!bin) runtimeError = `${choice.value.name} CLI '${DESCRIPTORS[choice.value.name].binary}' not found on PATH (runtime from ${choice.value.source})`;
+    const d = unwrap(findDescriptor(choice.value.name));
+    const bin = resolveBinary(d, process.env, config.config);
+    runtime = { ...choice.value, found: bin !== null, binary: bin?.path ?? null, binary_source: bin?.source ?? null, version: bin ? runtimeVersion(bin.path, d.versionArgs) : null, ...(d.declaredIn ? { declared_in: d.declaredIn } : {}) };
+    if (!bin) runtimeError = `${choice.value.name} CLI '${d.binary}' not found${d.binary.includes("/") ? "" : " on PATH"} (runtime from ${choice.value.source})`;
   }
   const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
-  return { plan, runtime, runtimeError, exit };
+  const models = Object.fromEntries(plan.acs.map((a) => [a.ac_id, choice.ok ? executionModel(config.config, choice.value.name, a.tier as Tier) : null]));
+  return { plan, runtime, runtimeError, models, exit };
 }
 
 export function printJson(r: DryRunReport): void {
@@ -54,7 +62,7 @@ export function printJson(r: DryRunReport): void {
     errors: plan.errors,
     warnings: plan.warnings,
     setup_errors: [...plan.setupErrors, ...(r.runtimeError ? [r.runtimeError] : [])],
-    acs: plan.acs,
+    acs: plan.acs.map((a) => ({ ...a, model: r.models[a.ac_id] ?? null })),
     levels: plan.tree?.levels ?? [],
     principles: plan.principles,
     exit_conditions: plan.exitConditions,

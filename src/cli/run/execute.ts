@@ -17,6 +17,7 @@ import { log, out, outJson } from "../output.ts";
 import { createProgress } from "../../dashboard/progress.ts";
 import { createLlm } from "../../llm/index.ts";
 import { llmAgent } from "../../llm/agent.ts";
+import { agentWithModel } from "../../llm/role-model.ts";
 
 type Args = Record<string, unknown>;
 import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
@@ -67,8 +68,9 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
     depth = plan.depth!.value;
   }
   const choice = unwrap(selectRuntime(runtimeFlag, process.env, loaded));
-  const agent = unwrap(createRuntimeAgent(choice.name, process.env, config));
-  const judge = args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : undefined;
+  const agent = unwrap(createRuntimeAgent(choice.name, process.env, config, { resumeId: args["resume-id"] === undefined ? undefined : String(args["resume-id"]) }));
+  // Judging turns run with evaluation.semantic_model when set (the runtime's or backend's default otherwise).
+  const judge = agentWithModel(args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : agent, config.evaluation.semantic_model);
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
 
   const interrupt = new AbortController();

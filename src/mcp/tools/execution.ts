@@ -8,11 +8,12 @@ const runArgs = {
   seed_path: optStr("path to a seed file"),
   cwd: optStr("project directory (default: the seed's project dir, or the server's directory for seed_content)"),
   session_id: optStr("resume this paused or interrupted session instead of starting a new one"),
-  runtime: optStr("agent runtime: claude, codex, opencode, gemini, copilot, kiro, hermes (default: server --runtime, then config)"),
+  runtime: optStr("agent runtime: claude, codex, opencode, gemini, copilot, kiro, hermes, or one declared in $OUROBOROS_HOME/runtimes/ (default: server --runtime, then config)"),
   sequential: v.optional(v.pipe(v.boolean(), v.description("one AC at a time"))),
   parallel: v.optional(int("ACs run at once (default: orchestrator.max_parallel_workers)", 1, 64)),
   max_decomposition_depth: v.optional(int("AC decomposition depth 0..4", 0, 4)),
   skip_secondary: v.optional(v.pipe(v.boolean(), v.description("skip the secondary loop (TODO batch, evolution)"))),
+  resume_id: optStr("the agent CLI's own session id to continue on the first turn (e.g. the calling Kiro session; runtimes that cannot resume refuse it)"),
 };
 
 export const executionTools = [
