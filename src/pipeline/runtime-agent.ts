@@ -16,8 +16,6 @@ export function createRuntimeAgent(name: RuntimeName, env: NodeJS.ProcessEnv, co
   const bin = resolveBinary(name, env, config);
   if (!bin) return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint });
   const canResume = d.capabilities.targeted_resume;
-  // Extra variable names a custom provider needs (e.g. a codex env_key), comma separated.
-  const passEnv = (env.OUROBOROS_PASS_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return ok({
     name,
     canResume,
@@ -34,7 +32,7 @@ export function createRuntimeAgent(name: RuntimeName, env: NodeJS.ProcessEnv, co
           resume: canResume && sessionId ? { session_id: sessionId } : null,
           timeouts: { ...(task.timeoutMs ? { total_ms: task.timeoutMs } : {}), ...(task.idleMs ? { idle_ms: task.idleMs } : {}) },
         },
-        { env, config, binary: bin.path, signal, passEnv },
+        { env, config, binary: bin.path, signal },
       );
       const tools = new Map<string, string>();
       for await (const m of stream) {
