@@ -16,7 +16,7 @@ import { childEnv } from "./env.ts";
 import { failedResult, runtimeError, type ResultMessage, type RuntimeMessage } from "./messages.ts";
 import { getAdapter } from "./registry.ts";
 import { supervise } from "./supervisor.ts";
-import { redactText } from "../security/redact.ts";
+import { redactorFor } from "../security/redact.ts";
 import { passEnvNames } from "../security/child-env.ts";
 
 export interface RunOptions {
@@ -52,13 +52,15 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
     const i = parsed.issues[0];
     return yield failedResult(runtimeError("invalid_task", `invalid task${i?.path ? ` at ${i.path.map((p) => String(p.key)).join(".")}` : ""}: ${i?.message ?? "invalid"}`));
   }
-  // Model-prompt boundary: whatever reaches an agent CLI's model is redacted first.
-  const task = { ...parsed.output, prompt: redactText(parsed.output.prompt), ...(parsed.output.system_prompt ? { system_prompt: redactText(parsed.output.system_prompt) } : {}) };
+  // Model-prompt boundary: whatever reaches an agent CLI's model is redacted first (keys of the
+  // environment the child is started from count, whether or not it is process.env).
+  const env = opts.env ?? process.env;
+  const r = redactorFor(env);
+  const task = { ...parsed.output, prompt: r.text(parsed.output.prompt), ...(parsed.output.system_prompt ? { system_prompt: r.text(parsed.output.system_prompt) } : {}) };
   if (!isDir(task.cwd)) return yield failedResult(runtimeError("cwd_unavailable", `working directory ${task.cwd} does not exist`));
   if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
     return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
   }
-  const env = opts.env ?? process.env;
   const binary = opts.binary ?? resolveBinary(d.name, env, opts.config ?? null)?.path;
   if (!binary) {
     return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${d.pathEnv}, orchestrator.${d.pathConfigKey}, PATH)`, { hint: d.installHint }));

@@ -96,5 +96,15 @@ function credentialSnapshot(env: NodeJS.ProcessEnv): string {
   return s;
 }
 
+const forEnv = new WeakMap<object, Redactor>();
+
+/** The redactor for a child's parent environment when it is not process.env (both sets of values count). */
+export function redactorFor(env: Readonly<Record<string, string | undefined>>): Redactor {
+  if (env === process.env) return redactor();
+  let r = forEnv.get(env);
+  if (!r) forEnv.set(env, (r = createRedactor({ ...process.env, ...env })));
+  return r;
+}
+
 export const redactText = (s: string): string => redactor().text(s);
 export const redactDeep = <T>(value: T): T => redactor().deep(value);

@@ -15,19 +15,7 @@ import { createRedactor } from "../../src/security/redact.ts";
 import { checkArtifacts, runCheck } from "../../src/pipeline/mechanical.ts";
 import { parseExitCriteria } from "../../src/seed/exit-conditions.ts";
 import { tempHome } from "../lib/cli.ts";
-
-export const FAKE_CREDENTIALS: Record<string, string> = {
-  ANTHROPIC_API_KEY: "sk-ant-fake-anthropic-0123456789abcdef",
-  OPENAI_API_KEY: "sk-proj-fake-openai-0123456789abcdef",
-  GH_TOKEN: "ghp_fakeGhToken0123456789abcdefABCDEF",
-  GITHUB_TOKEN: "github_pat_fake_0123456789abcdefABCDEF",
-  COPILOT_TOKEN: "fake-copilot-token-0123456789",
-  GEMINI_API_KEY: "fake-gemini-key-0123456789abcdef",
-  OPENROUTER_API_KEY: "sk-or-fake-openrouter-0123456789",
-  KIRO_API_KEY: "fake-kiro-key-0123456789abcdef",
-  AWS_SECRET_ACCESS_KEY: "fakeAwsSecret0123456789abcdefABCDEF",
-  MY_SERVICE_TOKEN: "fake-custom-token-0123456789",
-};
+import { FAKE_CREDENTIALS } from "../lib/fake-credentials.ts";
 
 /** Which fake credentials each runtime owns (its descriptor's rules), everything else must be absent. */
 const OWNS: Record<RuntimeName, string[]> = {
