@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
 import { commandEnv } from "../security/child-env.ts";
+import { redactText } from "../security/redact.ts";
 import { argumentProblem, resolveExecutable, SHELL_OPERATORS, splitArgv, staticCommandProblem, staysInside } from "../security/executable.ts";
 
 export { SHELL_OPERATORS };
@@ -77,7 +78,8 @@ export async function runCheck(check: string, command: string, cwd: string, time
       outcome: timedOut ? "unverifiable" : code === 0 ? "passed" : "failed",
       exit_code: code,
       duration_ms: Math.round(performance.now() - started),
-      output_tail: combined.slice(-2000),
+      // Redacted before cutting, so a key straddling the cut cannot leave half of itself behind.
+      output_tail: redactText(combined).slice(-2000),
       output: combined,
       ...(timedOut ? { reason: `timed out after ${timeoutMs} ms` } : {}),
     };
