@@ -100,7 +100,7 @@ export function checkArtifacts(cwd: string, paths: readonly string[]): ArtifactE
   return paths.map((p) => {
     const full = join(cwd, p);
     const where = staysInside(cwd, p);
-    if (!where.inside) return { path: p, exists: false, sha256: null, reason: `symlink resolves outside the project directory${where.real ? ` (${where.real})` : " (dangling)"}` };
+    if (!where.inside) return { path: p, exists: false, sha256: null, reason: where.real ? `symlink resolves outside the project directory (${where.real})` : "dangling symlink" };
     try {
       const st = statSync(full);
       const sha256 = st.isFile() ? createHash("sha256").update(readFileSync(full)).digest("hex") : null;

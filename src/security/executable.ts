@@ -5,7 +5,7 @@
  * Everything else is refused — by `seed validate`, dry-run and the runner alike, with the same
  * message (the functions below are the only place those messages are made).
  */
-import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, normalize, relative, resolve, sep } from "node:path";
 
 export const SHELL_OPERATORS = /(&&|\|\||[|;<>`]|\$\()/;
@@ -126,19 +126,21 @@ export function argumentProblem(args: readonly string[], projectDir: string): st
   return null;
 }
 
-/** Is `p` (relative to the project) a real path inside it, without leaving through a symlink? */
+/**
+ * Where project path `p` really is: `inside` is false when it leaves the project through a symlink
+ * (or is a dangling symlink, which cannot be checked). A plain missing path is inside (and absent).
+ */
 export function staysInside(projectDir: string, p: string): { inside: boolean; real: string | null } {
-  const root = realOrNull(projectDir) ?? resolve(projectDir);
   const full = resolve(projectDir, p);
-  if (!existsSync(full)) {
-    // Dangling symlinks are "absent"; report where they point when outside.
+  const real = realOrNull(full);
+  if (real === null) {
+    let link = false;
     try {
-      if (lstatSync(full).isSymbolicLink()) return { inside: false, real: null };
+      link = lstatSync(full).isSymbolicLink();
     } catch {
       // absent
     }
-    return { inside: true, real: null };
+    return { inside: !link, real: null };
   }
-  const real = realOrNull(full);
-  return { inside: real !== null && inside(root, real), real };
+  return { inside: inside(realOrNull(projectDir) ?? resolve(projectDir), real), real };
 }
