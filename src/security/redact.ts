@@ -80,13 +80,17 @@ export function createRedactor(env: Readonly<Record<string, string | undefined>>
   return { text, deep };
 }
 
-let cached: { env: NodeJS.ProcessEnv; snapshot: string; redactor: Redactor } | null = null;
+let cached: { snapshot: string; checkedAt: number; redactor: Redactor } | null = null;
+/** Reading the whole environment costs more than redacting a payload; it changes at start-up only. */
+const RECHECK_MS = 1000;
 
 /** The redactor for this process's environment (rebuilt when a credential variable changes). */
 export function redactor(): Redactor {
-  const env = process.env;
-  const snapshot = credentialSnapshot(env);
-  if (!cached || cached.snapshot !== snapshot) cached = { env, snapshot, redactor: createRedactor(env) };
+  const now = Date.now();
+  if (cached && now - cached.checkedAt < RECHECK_MS) return cached.redactor;
+  const snapshot = credentialSnapshot(process.env);
+  if (!cached || cached.snapshot !== snapshot) cached = { snapshot, checkedAt: now, redactor: createRedactor(process.env) };
+  else cached.checkedAt = now;
   return cached.redactor;
 }
 
