@@ -10,6 +10,7 @@ import { paths } from "../config/paths.ts";
 import { VERSION, versionLine } from "../version.ts";
 import { commands, rootUsage } from "./commands/index.ts";
 import { colorEnabled, exitCode, flushStdout, log, out } from "./output.ts";
+import { redactText } from "../security/redact.ts";
 
 // Handled here for every command; --quiet/--verbose are passed through to the commands that use them.
 const GLOBAL_FLAGS = new Set(["--no-color"]);
@@ -22,8 +23,8 @@ export const root: CommandDef = {
 
 function report(e: OuroError): number {
   const hint = e.hint ? ` (${e.hint})` : "";
-  process.stderr.write(`error: ${e.message}${hint}\n`);
-  for (const d of e.details ?? []) process.stderr.write(`${d}\n`);
+  process.stderr.write(redactText(`error: ${e.message}${hint}\n`));
+  for (const d of e.details ?? []) process.stderr.write(redactText(`${d}\n`));
   return EXIT[e.kind];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ConsolaInstance } from "consola";
 import type Table from "cli-table3";
+import { redactText } from "../security/redact.ts";
 
 let quietPipe = false;
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -38,14 +39,15 @@ function logger(): ConsolaInstance {
   return consola;
 }
 type LogFn = (message: string, ...rest: unknown[]) => void;
+/** Logs are recorded output too: the same redaction pass as the event log. */
 export const log: Record<"info" | "warn" | "error" | "success" | "start" | "debug" | "box", LogFn> = {
-  info: (m, ...r) => logger().info(m, ...r),
-  warn: (m, ...r) => logger().warn(m, ...r),
-  error: (m, ...r) => logger().error(m, ...r),
-  success: (m, ...r) => logger().success(m, ...r),
-  start: (m, ...r) => logger().start(m, ...r),
-  debug: (m, ...r) => logger().debug(m, ...r),
-  box: (m, ...r) => logger().box(m, ...r),
+  info: (m, ...r) => logger().info(redactText(m), ...r),
+  warn: (m, ...r) => logger().warn(redactText(m), ...r),
+  error: (m, ...r) => logger().error(redactText(m), ...r),
+  success: (m, ...r) => logger().success(redactText(m), ...r),
+  start: (m, ...r) => logger().start(redactText(m), ...r),
+  debug: (m, ...r) => logger().debug(redactText(m), ...r),
+  box: (m, ...r) => logger().box(redactText(m), ...r),
 };
 
 /** Write one chunk of product output. Returns false once the reader has gone away. */

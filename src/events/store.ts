@@ -11,6 +11,7 @@ import { SESSION_STARTED, TERMINAL_TYPES, stripForbidden, validatePayload } from
 import { openReadonly, openWritable } from "./db.ts";
 import { NewEventSchema, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
 import { Projector } from "./projections.ts";
+import { redactDeep } from "../security/redact.ts";
 
 export type SkipReason = "duplicate_id" | "terminal_exists" | "already_started";
 export interface AppendResult {
@@ -31,7 +32,8 @@ export function prepareEvent(input: unknown): Result<PreparedRow> {
     return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
   }
   const e = { ...input, event_version: input.event_version ?? 1, consensus_id: input.consensus_id ?? null };
-  const data = stripForbidden(e.data) as Record<string, unknown>;
+  // The one redaction pass for everything recorded: no credential reaches the log.
+  const data = redactDeep(stripForbidden(e.data)) as Record<string, unknown>;
   const problem = validatePayload(e.type, data);
   if (problem) return fail("invalidData", problem);
   return ok({

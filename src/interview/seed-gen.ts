@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { ChatMessage, Llm } from "../llm/index.ts";
 import { parseSeedText } from "../seed/load.ts";
+import { validateSeed } from "../seed/validate.ts";
 import { newId } from "../seed/ids.ts";
 import { notReadyReason } from "./ambiguity.ts";
 import type { InterviewLog } from "./log.ts";
@@ -51,7 +52,9 @@ function validate(reply: string, meta: Record<string, unknown>): { yaml?: string
   if (!parsed.ok) return { problems: [...(parsed.error.details ?? [parsed.error.message])] };
   const yaml = stringify(seedObject(parsed.value, meta), { lineWidth: 0 });
   const load = parseSeedText("seed.yaml", yaml);
-  if (load.errors.length || !load.seed) return { problems: load.errors.map((p) => `${p.path || "seed"}: ${p.message}`) };
+  // The same validator as `seed validate` and dry-run: a generated seed must pass both.
+  const errors = validateSeed(load).errors;
+  if (errors.length || !load.seed) return { problems: errors.map((p) => `${p.path || "seed"}: ${p.message}`) };
   return { yaml, acCount: load.seed.acceptance_criteria.length, problems: [] };
 }
 

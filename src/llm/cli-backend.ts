@@ -35,7 +35,6 @@ export function createCliBackend(runtime: RuntimeName, env: NodeJS.ProcessEnv, c
       hint: `${d.installHint}, or choose another backend with --llm-backend (anthropic, openai, …)`,
     });
   }
-  const passEnv = (env.OUROBOROS_PASS_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   // A scratch directory: the CLI must not see (or touch) the user's project for a completion.
   const cwd = join(tmpdir(), "ouroboros-llm");
   return ok({
@@ -47,7 +46,7 @@ export function createCliBackend(runtime: RuntimeName, env: NodeJS.ProcessEnv, c
       const { result } = await runTaskToResult(
         runtime,
         { prompt: transcriptPrompt(messages, o.json), cwd, permission_mode: "default", model: o.model ?? config.llm.model ?? null, tools: [], timeouts: { total_ms: o.timeout_ms } },
-        { env, config, binary: bin.path, passEnv },
+        { env, config, binary: bin.path },
       );
       if (!result.ok) {
         const e = result.error;

@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { fail, ok, type Result } from "../errors.ts";
+import { redactDeep } from "../security/redact.ts";
 import { type ChatMessage, type Completion, type CompleteOptions, CompleteOptionsSchema, type Llm } from "./types.ts";
 
 const JSON_DIRECTIVE = "Respond with a single JSON object and nothing else.";
@@ -52,7 +53,8 @@ export function createHttpBackend(init: HttpBackendInit): Llm {
   return {
     name: init.name,
     target: spec.url,
-    complete: (messages, options) => completeHttp(spec, retries, messages, options),
+    // Model-prompt boundary: no credential leaves in a request body (agent CLIs: src/runtime/run.ts).
+    complete: (messages, options) => completeHttp(spec, retries, redactDeep(messages), options),
   };
 }
 

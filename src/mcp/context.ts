@@ -7,6 +7,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventStore } from "../events/store.ts";
 import type { JobTable } from "./jobs.ts";
+import { redactText } from "../security/redact.ts";
 
 export interface ServeOptions {
   db: string;
@@ -65,7 +66,7 @@ export function createContext(options: ServeOptions): McpContext & { close(): Pr
       if (!jobs) jobs = new (await import("./jobs.ts")).JobTable(ctx);
       return jobs;
     },
-    log: (m: string) => void process.stderr.write(`ouroboros-mcp: ${m}\n`),
+    log: (m: string) => void process.stderr.write(redactText(`ouroboros-mcp: ${m}\n`)),
     /** Interrupt running jobs (they stay resumable), then close the store. */
     async close() {
       await jobs?.interruptAll(1500);

@@ -58,7 +58,7 @@ async function stage1(acs: AcceptanceCriterion[], cwd: string, timeoutMs: number
     }
   }
   const artifacts = checkArtifacts(cwd, acs.flatMap((a) => a.expected_artifacts ?? []));
-  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}`);
+  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}${a.reason ? ` (${a.reason})` : ""}`);
   const outcome = reasons.length ? "failed" : checks.some((c) => c.outcome === "unverifiable") ? "unverifiable" : checks.length || artifacts.length ? "passed" : "skipped";
   return { outcome, reasons, checks, artifacts };
 }

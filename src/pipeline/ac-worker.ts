@@ -53,7 +53,7 @@ async function stage1(ac: AcceptanceCriterion | null, cwd: string, timeoutMs: nu
     if (ev.outcome === "failed") reasons.push(`verify_command failed (exit ${ev.exit_code})${ev.reason ? `: ${ev.reason}` : ""}: ${ev.output_tail.slice(-300)}`);
   }
   const artifacts = checkArtifacts(cwd, ac?.expected_artifacts ?? []);
-  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}`);
+  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}${a.reason ? ` (${a.reason})` : ""}`);
   const unverifiable = checks.some((c) => c.outcome === "unverifiable");
   const outcome = reasons.length ? "failed" : unverifiable ? "unverifiable" : checks.length || artifacts.length ? "passed" : "skipped";
   const why = outcome === "skipped" ? "no verify_command, expected_artifacts or output_assertion" : unverifiable ? checks.find((c) => c.reason)?.reason : undefined;

@@ -9,14 +9,12 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
-import { splitArgv } from "../seed/exit-conditions.ts";
+import { commandEnv } from "../security/child-env.ts";
+import { redactText } from "../security/redact.ts";
+import { argumentProblem, resolveExecutable, SHELL_OPERATORS, splitArgv, staticCommandProblem, staysInside } from "../security/executable.ts";
 
-export const SHELL_OPERATORS = /(&&|\|\||[|;<>`]|\$\()/;
-const DEFAULT_ALLOW = [
-  "python", "python3", "pytest", "node", "bun", "npm", "npx", "pnpm", "yarn", "deno", "tsc", "eslint", "jest", "vitest", "ruff", "mypy",
-  "go", "gofmt", "cargo", "rustc", "make", "just", "task", "bazel", "gradle", "mvn", "dotnet", "ruby", "bundle", "rake", "php", "composer",
-  "test", "ls", "cat", "grep", "diff", "wc", "true", "false", "echo", "cmp", "sha256sum",
-];
+export { SHELL_OPERATORS };
+
 /** Toolchains that only make sense when the repository declares them. */
 const DECLARED_BY: Record<string, string[]> = {
   cargo: ["Cargo.toml"], go: ["go.mod"], npm: ["package.json"], pnpm: ["package.json"], yarn: ["package.json"], npx: ["package.json"],
@@ -50,15 +48,11 @@ export interface CommandEvidence {
   reason?: string;
 }
 
-/** Why a command may not run, or null. */
+/** Why a command may not run, or null: the shared static rules, then the declared-toolchain rule. */
 export function commandProblem(command: string, cwd: string, allow: readonly string[] = []): string | null {
-  if (SHELL_OPERATORS.test(command)) return "shell operators (&&, ||, |, ;, >, <, backtick, $() are not allowed; commands run without a shell";
-  const argv = splitArgv(command);
-  if (!argv || !argv.length) return "empty or unbalanced command";
-  const head = argv[0]!;
-  if (head.startsWith("/") || head.startsWith("~")) return `'${head}': absolute executables are not allowed`;
-  const name = head.split("/").pop()!;
-  if (!DEFAULT_ALLOW.includes(name) && !allow.includes(name)) return `'${name}' is not on the allowlist (add it to .ouroboros/mechanical.toml allow = [...])`;
+  const problem = staticCommandProblem(command, allow);
+  if (problem) return problem;
+  const name = splitArgv(command)![0]!;
   const needs = DECLARED_BY[name];
   if (needs && !needs.some((f) => existsSync(join(cwd, f)))) return `'${name}' needs ${needs.join(" or ")} in the project`;
   return null;
@@ -69,10 +63,13 @@ export async function runCheck(check: string, command: string, cwd: string, time
   const base = { check, command, argv: splitArgv(command) ?? [], exit_code: null, duration_ms: 0, output_tail: "" };
   const problem = commandProblem(command, cwd, allow);
   if (problem) return { ...base, outcome: "unverifiable", reason: problem };
-  const exe = Bun.which(base.argv[0]!, { cwd, PATH: process.env.PATH ?? "" }) ?? (existsSync(join(cwd, base.argv[0]!)) ? join(cwd, base.argv[0]!) : null);
-  if (!exe) return { ...base, outcome: "unverifiable", reason: `'${base.argv[0]}' is not installed` };
+  const resolved = resolveExecutable(base.argv[0]!, cwd);
+  if (!resolved.ok) return { ...base, outcome: "unverifiable", reason: resolved.problem };
+  const argProblem = argumentProblem(base.argv.slice(1), cwd);
+  if (argProblem) return { ...base, outcome: "unverifiable", reason: argProblem };
   try {
-    const proc = Bun.spawn([exe, ...base.argv.slice(1)], { cwd, stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs, killSignal: "SIGKILL", signal });
+    // No credentials: a command that prints its environment must find nothing worth stealing.
+    const proc = Bun.spawn([resolved.exe, ...base.argv.slice(1)], { cwd, env: commandEnv(), stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs, killSignal: "SIGKILL", signal });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     const combined = `${out}${err}`;
     const timedOut = proc.signalCode === "SIGKILL" && performance.now() - started >= timeoutMs - 50;
@@ -81,7 +78,8 @@ export async function runCheck(check: string, command: string, cwd: string, time
       outcome: timedOut ? "unverifiable" : code === 0 ? "passed" : "failed",
       exit_code: code,
       duration_ms: Math.round(performance.now() - started),
-      output_tail: combined.slice(-2000),
+      // Redacted before cutting, so a key straddling the cut cannot leave half of itself behind.
+      output_tail: redactText(combined).slice(-2000),
       output: combined,
       ...(timedOut ? { reason: `timed out after ${timeoutMs} ms` } : {}),
     };
@@ -94,11 +92,15 @@ export interface ArtifactEvidence {
   path: string;
   exists: boolean;
   sha256: string | null;
+  /** Set when the path is a symlink leaving the project: it does not count as present. */
+  reason?: string;
 }
 
 export function checkArtifacts(cwd: string, paths: readonly string[]): ArtifactEvidence[] {
   return paths.map((p) => {
     const full = join(cwd, p);
+    const where = staysInside(cwd, p);
+    if (!where.inside) return { path: p, exists: false, sha256: null, reason: where.real ? `symlink resolves outside the project directory (${where.real})` : "dangling symlink" };
     try {
       const st = statSync(full);
       const sha256 = st.isFile() ? createHash("sha256").update(readFileSync(full)).digest("hex") : null;

@@ -5,15 +5,15 @@
 import type { LoadedConfig } from "../config/load.ts";
 import { PHASES } from "../events/catalogue.ts";
 import type { RuntimeChoice } from "../runtime/selection.ts";
-import { normalizeWeights, parseExitCriteria, type ExitPredicate } from "../seed/exit-conditions.ts";
+import type { ExitPredicate } from "../seed/exit-conditions.ts";
 import { loadSeedFile, type SeedLoad } from "../seed/load.ts";
 import type { Seed } from "../seed/schema.ts";
-import { buildAcTree, treeProblems, type AcTree } from "../seed/tree.ts";
+import type { AcTree } from "../seed/tree.ts";
+import { commandsRunnable, validateSeed } from "../seed/validate.ts";
 import type { Problem } from "../util/problems.ts";
-import { locate } from "../util/yaml-source.ts";
 import { resolveProjectDir, type ProjectDir } from "./project-dir.ts";
 import { routeAc } from "./router.ts";
-import { loadMechanical, SHELL_OPERATORS } from "./mechanical.ts";
+import { loadMechanical } from "./mechanical.ts";
 
 export interface DepthChoice {
   value: number;
@@ -75,13 +75,15 @@ export function buildPlan(o: PlanOptions): Plan {
   const src = load.source;
   if (!seed || !src) return finish(plan, o.strict);
   plan.seed = seed;
-  const problem = (path: (string | number)[], code: string, message: string): Problem => ({ file: o.seedFile, ...locate(src, path), path: path.join("."), code, message });
-
-  const tree = buildAcTree(seed.acceptance_criteria);
-  plan.errors.push(...treeProblems(o.seedFile, (i) => locate(src, ["acceptance_criteria", i]), tree.problems));
-  if (tree.tree) {
-    plan.tree = tree.tree;
-    plan.acs = tree.tree.nodes.map((n) => {
+  const checked = validateSeed(load, { gate: o.config.config.seed.verify_command_gate });
+  plan.errors = checked.errors;
+  plan.warnings = checked.warnings;
+  plan.principles = checked.principles;
+  plan.exitConditions = checked.exitConditions;
+  const tree = checked.tree;
+  if (tree) {
+    plan.tree = tree;
+    plan.acs = tree.nodes.map((n) => {
       const r = routeAc(n);
       return {
         ac_id: n.ac_id,
@@ -90,41 +92,24 @@ export function buildPlan(o: PlanOptions): Plan {
         level: n.level,
         description: n.description,
         verify_command: n.verify_command,
-        depends_on: n.depends_on.map((d) => tree.tree!.nodes[d]!.ac_id),
+        depends_on: n.depends_on.map((d) => tree.nodes[d]!.ac_id),
         tier: r.tier,
         score: r.score,
       };
     });
   }
-  const gate = o.config.config.seed.verify_command_gate;
-  seed.acceptance_criteria.forEach((ac, i) => {
-    if (ac.verify_command || ac.verify_exemption_reason) return;
-    const p = problem(["acceptance_criteria", i], "seed.verify_gate", "no verify_command and no verify_exemption_reason: only the semantic judge can decide it");
-    (gate === "block" ? plan.errors : plan.warnings).push(p);
-  });
-
-  const weights = normalizeWeights(seed.evaluation_principles);
-  plan.principles = weights.items.map((p) => ({ name: p.name, weight: p.weight, normalized: p.normalized }));
-  if (weights.error) plan.errors.push(problem(["evaluation_principles"], "seed.weights", weights.error));
-
-  seed.exit_conditions.forEach((e, i) => {
-    const parsed = parseExitCriteria(e.criteria);
-    if (parsed.error) plan.errors.push(problem(["exit_conditions", i, "criteria"], "seed.exit_condition", parsed.error));
-    else plan.exitConditions.push({ name: e.name, kind: parsed.predicate!.kind, predicate: parsed.predicate! });
-  });
 
   const depth = resolveDepth(o.depthFlag, o.env, seed, o.config);
   if (depth.error) plan.setupErrors.push(depth.error);
   plan.depth = depth.depth;
 
-  seed.acceptance_criteria.forEach((ac, i) => {
-    if (ac.verify_command && SHELL_OPERATORS.test(ac.verify_command)) {
-      plan.errors.push(problem(["acceptance_criteria", i, "verify_command"], "seed.verify_command", "verify_command may not use shell operators (&&, ||, |, ;, >, <, backtick, $(); it runs as argv without a shell"));
-    }
-  });
   const dir = resolveProjectDir(o.seedFile, seed, o.projectDirFlag);
   if (dir.ok) {
     plan.projectDir = dir.value;
+    // Commands that can never run on this machine (not on PATH, or leaving the project) stop the run here.
+    const runnable = commandsRunnable(load, seed, dir.value.path, o.env.PATH);
+    plan.errors.push(...runnable.errors);
+    plan.warnings.push(...runnable.warnings);
     const mech = loadMechanical(dir.value.path);
     for (const p of mech.problems) plan.errors.push({ file: mech.file, line: p.line, col: p.col, path: "mechanical", code: "mechanical.command", message: p.message });
   }

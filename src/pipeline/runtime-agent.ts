@@ -34,8 +34,6 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
   }
   const bin = resolveBinary(d, env, config);
   if (!bin) return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint });
-  // Extra variable names a custom provider needs (e.g. a codex env_key), comma separated.
-  const passEnv = (env.OUROBOROS_PASS_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return ok({
     name,
     canResume,
@@ -53,7 +51,7 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
           resume: canResume && sessionId ? { session_id: sessionId } : null,
           timeouts: { ...(task.timeoutMs ? { total_ms: task.timeoutMs } : {}), ...(task.idleMs ? { idle_ms: task.idleMs } : {}) },
         },
-        { env, config, binary: bin.path, signal, passEnv },
+        { env, config, binary: bin.path, signal },
       );
       const tools = new Map<string, string>();
       for await (const m of stream) {

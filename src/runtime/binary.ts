@@ -4,6 +4,7 @@
  * (no process start: the dry-run has 50 ms), else from `<bin> --version` with a 5 s cap.
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
+import { probeEnv } from "../security/child-env.ts";
 import { dirname, join, resolve } from "node:path";
 import type { Config } from "../config/schema.ts";
 import { ok, type Result } from "../errors.ts";
@@ -79,7 +80,7 @@ export function runtimeVersion(binaryPath: string, versionArgs: readonly string[
   const fromPkg = npmVersion(binaryPath);
   if (fromPkg) return fromPkg;
   try {
-    const r = Bun.spawnSync([binaryPath, ...versionArgs], { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 5000 });
+    const r = Bun.spawnSync([binaryPath, ...versionArgs], { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 5000, env: probeEnv() });
     const m = /(\d+\.\d+\.\d+[\w.+-]*)/.exec(`${r.stdout.toString()}\n${r.stderr.toString()}`);
     return r.exitCode === 0 && m ? m[1]! : null;
   } catch {

@@ -17,6 +17,8 @@ import { failedResult, runtimeError, toolDetail, type ResultMessage, type Runtim
 import { dispatchFor, type SkillCall } from "../skills/dispatch.ts";
 import { getAdapter } from "./registry.ts";
 import { supervise } from "./supervisor.ts";
+import { redactorFor } from "../security/redact.ts";
+import { passEnvNames } from "../security/child-env.ts";
 
 export interface RunOptions {
   /** Parent environment to filter for the child (default process.env). */
@@ -52,7 +54,10 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
     const i = parsed.issues[0];
     return yield failedResult(runtimeError("invalid_task", `invalid task${i?.path ? ` at ${i.path.map((p) => String(p.key)).join(".")}` : ""}: ${i?.message ?? "invalid"}`));
   }
-  const task = parsed.output;
+  // Model-prompt boundary: whatever reaches an agent CLI's model is redacted first (keys of the
+  // environment the child is started from count, whether or not it is process.env).
+  const r = redactorFor(env);
+  const task = { ...parsed.output, prompt: r.text(parsed.output.prompt), ...(parsed.output.system_prompt ? { system_prompt: r.text(parsed.output.system_prompt) } : {}) };
   if (!isDir(task.cwd)) return yield failedResult(runtimeError("cwd_unavailable", `working directory ${task.cwd} does not exist`));
   if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
     return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
@@ -66,7 +71,8 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
   }
   const inv = adapter.value.buildInvocation(task, binary, env);
   if (!inv.ok) return yield failedResult(runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}));
-  const childEnvR = childEnv(env, d.env, inv.value.env, opts.passEnv);
+  // OUROBOROS_PASS_ENV (custom provider key names, e.g. a codex env_key) applies to every agent CLI spawn.
+  const childEnvR = childEnv(env, d.env, inv.value.env, [...passEnvNames(env), ...(opts.passEnv ?? [])]);
   if (!childEnvR.ok) return yield failedResult(childEnvR.error);
   yield* supervise({ argv: inv.value.argv, cwd: task.cwd, env: childEnvR.value, stdin: inv.value.stdin }, adapter.value.createParser(task), {
     name: d.name,

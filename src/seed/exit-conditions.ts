@@ -3,6 +3,10 @@
  * otherwise a judged (natural-language) condition. A known keyword with a malformed
  * predicate is an error, never silently judged.
  */
+import { splitArgv, staticCommandProblem } from "../security/executable.ts";
+
+export { splitArgv };
+
 export type ExitPredicate =
   | { kind: "all_acs_passed" }
   | { kind: "score"; min: number }
@@ -14,31 +18,6 @@ export type ExitPredicate =
 
 const KEYWORD = /^\s*(all_acs_passed|score|generations|elapsed_seconds|cost_usd|command)\b/;
 const NUM_PRED = /^\s*(score|generations|elapsed_seconds|cost_usd)\s*>=\s*(\d+(?:\.\d+)?)\s*$/;
-const SHELL_OPS = /(&&|\|\||[|;<>`]|\$\()/;
-
-/** Split a command into argv without a shell: whitespace and simple quotes only. */
-export function splitArgv(cmd: string): string[] | null {
-  const out: string[] = [];
-  let cur = "";
-  let quote: string | null = null;
-  let has = false;
-  for (const ch of cmd) {
-    if (quote) {
-      if (ch === quote) quote = null;
-      else cur += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      has = true;
-    } else if (/\s/.test(ch)) {
-      if (cur || has) out.push(cur);
-      cur = "";
-      has = false;
-    } else cur += ch;
-  }
-  if (quote) return null;
-  if (cur || has) out.push(cur);
-  return out;
-}
 
 export function parseExitCriteria(criteria: string): { predicate?: ExitPredicate; error?: string } {
   const text = criteria.trim();
@@ -55,10 +34,10 @@ export function parseExitCriteria(criteria: string): { predicate?: ExitPredicate
   if (/^command\s*:/.test(text)) {
     const cmd = text.replace(/^command\s*:\s*/, "");
     if (!cmd) return { error: "command: needs a command line" };
-    if (SHELL_OPS.test(cmd)) return { error: "command: shell operators are not allowed (argv only, no shell)" };
-    const argv = splitArgv(cmd);
-    if (!argv || argv.length === 0) return { error: "command: unbalanced quotes" };
-    return { predicate: { kind: "command", argv } };
+    // The same executable rules (and messages) as verify_command, checked by validate, dry-run and the runner.
+    const problem = staticCommandProblem(cmd);
+    if (problem) return { error: problem };
+    return { predicate: { kind: "command", argv: splitArgv(cmd)! } };
   }
   return {
     error: `malformed predicate '${text}'; expected all_acs_passed, score >= X, generations >= N, elapsed_seconds >= N, cost_usd >= X or command: <argv>`,

@@ -118,32 +118,35 @@ const ExitObject = v.pipe(
 );
 const ExitSchema = v.union([v.string(), ExitObject], "expected a string or {name, description, criteria}");
 
+/** valibot's object() also accepts a list; a seed section must be a mapping. */
+const mapping = <T extends v.GenericSchema>(schema: T) => v.pipe(v.custom<unknown>((x) => typeof x === "object" && x !== null && !Array.isArray(x), "expected a mapping"), schema);
+
 const dateLike = v.union([v.string(), v.date()], "expected an ISO-8601 date-time");
 
 export const SeedSchema = v.pipe(
   v.looseObject({
-    goal: v.string("expected a string"),
+    goal: v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty")),
     task_type: v.optional(v.string(), "code"),
     brownfield_context: v.optional(
-      v.object({
+      mapping(v.object({
         project_type: v.optional(v.string(), "greenfield"),
         context_references: v.optional(v.array(v.object({ path: text(), role: text(), summary: v.optional(v.string(), "") })), []),
         existing_patterns: strList(),
         existing_dependencies: strList(),
         target_dir: v.optional(v.string()),
-      }),
+      })),
       {},
     ),
     constraints: v.optional(v.array(v.string(), "expected a list of strings"), []),
     acceptance_criteria: v.optional(v.nullable(v.array(AcSchema, "expected a list")), []),
-    ontology_schema: v.object({
+    ontology_schema: mapping(v.object({
       name: text(),
       description: text(),
       fields: v.optional(v.nullable(v.array(FieldSchema)), []),
-    }),
+    })),
     evaluation_principles: v.optional(v.nullable(v.array(PrincipleSchema, "expected a list")), []),
     exit_conditions: v.optional(v.nullable(v.array(ExitSchema, "expected a list")), []),
-    metadata: v.object({
+    metadata: mapping(v.object({
       seed_id: v.optional(v.string()),
       version: v.optional(v.string(), "1.0.0"),
       created_at: v.optional(dateLike),
@@ -156,12 +159,12 @@ export const SeedSchema = v.pipe(
       unresolved_slots: v.optional(v.array(v.string()), []),
       project_dir: v.optional(v.string()),
       working_directory: v.optional(v.string()),
-    }),
+    })),
     orchestrator: v.optional(
-      v.object({
+      mapping(v.object({
         max_decomposition_depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
         execution_mode: v.optional(v.picklist(["fat_harness", "legacy"]), "fat_harness"),
-      }),
+      })),
       {},
     ),
     conductor_directive: v.optional(v.record(v.string(), v.unknown(), "must be an object")),

@@ -4,6 +4,7 @@
  * account may pick. Any failure gives the bundled list plus the reason, never an exception.
  */
 import * as v from "valibot";
+import { policyEnv } from "../security/child-env.ts";
 
 export const COPILOT_API_DEFAULT = "https://api.githubcopilot.com";
 const TIMEOUT_MS = 5000;
@@ -48,7 +49,7 @@ async function token(env: Env): Promise<{ token: string | null; from: string }> 
   const gh = Bun.which("gh", { PATH: env.PATH ?? "" });
   if (!gh) return { token: null, from: "none" };
   try {
-    const p = Bun.spawn([gh, "auth", "token"], { stdout: "pipe", stderr: "ignore", stdin: "ignore", timeout: TIMEOUT_MS, env: env as Record<string, string> });
+    const p = Bun.spawn([gh, "auth", "token"], { stdout: "pipe", stderr: "ignore", stdin: "ignore", timeout: TIMEOUT_MS, env: policyEnv(env, { kind: "gh" }) });
     const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
     return { token: code === 0 && out.trim() ? out.trim() : null, from: "gh auth token" };
   } catch {

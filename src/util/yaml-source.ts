@@ -98,9 +98,19 @@ export function dottedPath(path: readonly (string | number)[]): string {
 }
 
 /** Turn valibot issues into located problems, all at once. */
+/**
+ * A union (`string | {…}`) that fails inside its object branch names the nested field, not the
+ * union: `acceptance_criteria.0.description  expected string`, not "expected a string or an object".
+ */
+function expandUnion(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
+  // Sub-issues carry paths relative to the union's input; those with a path come from inside the object branch.
+  const nested = issue.type === "union" ? (issue.issues ?? []).filter((s) => s.path?.length) : [];
+  return nested.length ? nested.flatMap((s) => expandUnion({ ...s, path: [...(issue.path ?? []), ...s.path!] as typeof s.path })) : [issue];
+}
+
 export function issuesToProblems(src: YamlSource, issues: readonly v.BaseIssue<unknown>[], prefix = "schema"): Problem[] {
   const out: Problem[] = [];
-  for (const issue of issues) {
+  for (const issue of issues.flatMap(expandUnion)) {
     const keys = (issue.path ?? []).map((p) => p.key as string | number);
     const unknownKey = issue.type === "never" || (issue.type === "strict_object" && issue.expected === "never");
     const missing = issue.received === "undefined";

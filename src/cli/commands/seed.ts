@@ -2,9 +2,9 @@
 import { defineCommand } from "citty";
 import { EXIT } from "../../errors.ts";
 import { loadSeedFile } from "../../seed/load.ts";
-import { buildAcTree, treeProblems } from "../../seed/tree.ts";
-import { formatProblem, type Problem } from "../../util/problems.ts";
-import { locate } from "../../util/yaml-source.ts";
+import { validateSeed } from "../../seed/validate.ts";
+import { loadConfig } from "../../config/load.ts";
+import { formatProblem, sortProblems, type Problem } from "../../util/problems.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
 
 export interface SeedReport {
@@ -16,23 +16,22 @@ export interface SeedReport {
   warnings: Problem[];
 }
 
-/** Full static check of one seed file: schema, warnings, dependency graph. */
+/**
+ * Full static check of one seed file — the same validator as dry-run and a real run
+ * (src/seed/validate.ts), with the configured verify-command gate when the config loads.
+ */
 export function checkSeed(file: string, strict: boolean): SeedReport {
   const load = loadSeedFile(file);
-  const errors = [...load.errors];
-  if (load.seed && load.source) {
-    const tree = buildAcTree(load.seed.acceptance_criteria);
-    const src = load.source;
-    errors.push(...treeProblems(file, (i) => locate(src, ["acceptance_criteria", i]), tree.problems));
-  }
-  if (strict) errors.push(...load.warnings);
+  const config = loadConfig();
+  const checked = validateSeed(load, { gate: config.ok ? config.value.config.seed.verify_command_gate : "warn" });
+  const errors = sortProblems([...checked.errors, ...(strict ? checked.warnings : [])]);
   return {
     file,
     ok: errors.length === 0,
     seed_id: load.seed?.metadata.seed_id ?? null,
     ac_count: load.seed?.acceptance_criteria.length ?? 0,
     errors,
-    warnings: strict ? [] : load.warnings,
+    warnings: strict ? [] : checked.warnings,
   };
 }
 

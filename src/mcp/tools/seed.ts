@@ -18,15 +18,18 @@ export const seedTools = [
       const { formatProblem } = await import("../../util/problems.ts");
       const { resolve } = await import("node:path");
       const file = a.seed_path !== undefined ? resolve(a.cwd ?? process.cwd(), a.seed_path) : "seed_content";
+      const { validateSeed } = await import("../../seed/validate.ts");
       const r = a.seed_content !== undefined ? parseSeedText(file, a.seed_content) : loadSeedFile(file);
+      // The same validator as `seed validate` and dry-run.
+      const checked = validateSeed(r);
       return ok({
-        valid: r.errors.length === 0,
+        valid: checked.errors.length === 0,
         file,
         seed_id: r.seed?.metadata.seed_id ?? null,
         goal: r.seed?.goal ?? null,
         acceptance_criteria: r.seed?.acceptance_criteria.length ?? null,
-        errors: r.errors.map(formatProblem),
-        warnings: r.warnings.map(formatProblem),
+        errors: checked.errors.map(formatProblem),
+        warnings: checked.warnings.map(formatProblem),
       });
     },
   }),
