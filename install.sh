@@ -89,8 +89,9 @@ previous=""
 
 # Stage next to the target, then rename: the old binary is replaced in one step, even while it runs.
 staged="$dir/.$exe.install.$$"
-cp "$tmp/$artifact" "$staged" 2>/dev/null && chmod 755 "$staged" 2>/dev/null ||
+if ! { cp "$tmp/$artifact" "$staged" && chmod 755 "$staged"; } 2>/dev/null; then
   die "cannot write to $dir (set OUROBOROS_INSTALL_DIR to a directory you own; no root needed)"
+fi
 mv -f "$staged" "$target" || die "cannot replace $target"
 staged=""
 

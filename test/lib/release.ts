@@ -32,9 +32,9 @@ export function releaseDir(): Promise<string> {
   return built;
 }
 
-/** Hash of everything a release is built from (tracked and untracked files, contents included). */
+/** Hash of everything the release binaries are built from (tracked and untracked files, contents included); tests run the repository's install.sh, not the copy in the release. */
 function sourceHash(): string {
-  const files = Bun.spawnSync(["git", "ls-files", "-co", "--exclude-standard", "src", "scripts", "install.sh", "package.json", "package-lock.json"], { cwd: ROOT })
+  const files = Bun.spawnSync(["git", "ls-files", "-co", "--exclude-standard", "src", "scripts/build.ts", "scripts/release.ts", "scripts/npm", "package.json", "package-lock.json"], { cwd: ROOT })
     .stdout.toString().split("\n").filter(Boolean).sort();
   const h = new Bun.CryptoHasher("sha256");
   for (const f of files) if (existsSync(join(ROOT, f))) h.update(f).update(readFileSync(join(ROOT, f)));

@@ -68,6 +68,14 @@ describe.each(SHELLS)("install.sh under %s", (shell) => {
     const again = await install(shell, { target: r.target, pathPrefix: r.target });
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain("not on your PATH");
+    // No root needed: an ordinary user installs into a directory of their own.
+    if (process.getuid?.() === 0 && Bun.which("setpriv")) {
+      const mine = mkdtempSync(join(tmpdir(), "ouro-user-"));
+      chmodSync(mine, 0o777);
+      const u = await install(shell, { target: join(mine, "bin"), asUser: 65534, home: mine });
+      expect(u.code).toBe(0);
+      expect(entries(join(mine, "bin"))).toEqual(["ouroboros"]);
+    }
   }, TEST_TIMEOUT_MS);
 
   test("checksum mismatch: exit non-zero, nothing installed", async () => {
