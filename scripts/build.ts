@@ -34,7 +34,7 @@ export function gitCommit(): string {
 
 type Built = { ok: boolean; ms: number; stderr: string };
 
-function compile(out: string, platform: string, extra: string[] = []): Built {
+function compile(out: string, platform: string, extra: string[] = [], commit = gitCommit()): Built {
   const started = performance.now();
   const r = Bun.spawnSync(
     [
@@ -43,7 +43,7 @@ function compile(out: string, platform: string, extra: string[] = []): Built {
       // We load .env files ourselves (with the untrusted-directory denylist); never let the runtime do it.
       "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
       `--define=__OURO_VERSION__=${JSON.stringify(pkg.version)}`,
-      `--define=__OURO_COMMIT__=${JSON.stringify(gitCommit())}`,
+      `--define=__OURO_COMMIT__=${JSON.stringify(commit)}`,
       `--define=__OURO_PLATFORM__=${JSON.stringify(platform)}`,
       ...extra,
       join(root, "src/cli/main.ts"), "--outfile", out,
@@ -67,12 +67,15 @@ function crossRuntime(npmName: string, exe: string): string | null {
   return existsSync(bin) ? bin : null;
 }
 
-/** Compile for one release target; the host's own platform uses the local Bun, others a runtime from npm. */
-export function compileTarget(t: Target, out: string): Built {
-  if (t.platform === hostPlatform()) return compile(out, t.platform);
+/**
+ * Compile for one release target; the host's own platform uses the local Bun, others a runtime from npm.
+ * A release passes one `commit` to every target (and its release.json), so all agree even if the tree changes meanwhile.
+ */
+export function compileTarget(t: Target, out: string, commit = gitCommit()): Built {
+  if (t.platform === hostPlatform()) return compile(out, t.platform, [], commit);
   const runtime = crossRuntime(t.runtime, t.exe);
   if (!runtime) return { ok: false, ms: 0, stderr: `no Bun runtime from ${t.runtime} (npm pack failed)` };
-  return compile(out, t.platform, [`--target=${t.target}`, `--compile-executable-path=${runtime}`]);
+  return compile(out, t.platform, [`--target=${t.target}`, `--compile-executable-path=${runtime}`], commit);
 }
 
 if (import.meta.main) {

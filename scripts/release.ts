@@ -16,6 +16,7 @@
 import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TARGETS, artifactName, compileTarget, gitCommit, pkg, root } from "./build.ts";
+import { checkMachoSignature } from "./macho-signature.ts";
 
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");
@@ -25,20 +26,26 @@ const NPM_SCOPE = "@ouroboros";
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "npm"), { recursive: true });
 
+const commit = gitCommit();
 const sums: string[] = [];
 for (const t of TARGETS) {
   const name = artifactName(t);
-  const r = compileTarget(t, join(out, name));
+  const r = compileTarget(t, join(out, name), commit);
   if (!r.ok) {
     process.stderr.write(`${t.platform}: build failed: ${r.stderr.split("\n").slice(-3).join(" ")}\n`);
     process.exit(1);
+  }
+  // Bun signs darwin binaries itself (ad-hoc); Apple silicon refuses to run one whose signature is wrong.
+  if (t.platform.startsWith("darwin")) {
+    const sig = checkMachoSignature(join(out, name));
+    if (!sig.ok) process.stderr.write(`${t.platform}: WARNING: invalid code signature (${sig.reason}); re-sign on macOS with \`codesign --force --sign - ${name}\` before publishing\n`);
   }
   const hash = new Bun.CryptoHasher("sha256").update(readFileSync(join(out, name))).digest("hex");
   sums.push(`${hash}  ${name}`);
   process.stderr.write(`${t.platform}: ${name} in ${r.ms} ms\n`);
 }
 writeFileSync(join(out, "SHA256SUMS"), `${sums.join("\n")}\n`);
-writeFileSync(join(out, "release.json"), `${JSON.stringify({ version: pkg.version, commit: gitCommit(), platforms: TARGETS.map((t) => t.platform) }, null, 2)}\n`);
+writeFileSync(join(out, "release.json"), `${JSON.stringify({ version: pkg.version, commit, platforms: TARGETS.map((t) => t.platform) }, null, 2)}\n`);
 copyFileSync(join(root, "install.sh"), join(out, "install.sh"));
 
 // npm: one package per platform carrying its binary, and the launcher that picks the host's one.

@@ -44,7 +44,7 @@ function sourceHash(): string {
 /** A release build is slow: tests that need one use this timeout for the first call. */
 export const RELEASE_TIMEOUT_MS = 15 * 60_000;
 /** Installs copy 100 MB binaries and run npm: slow on a loaded machine. */
-export const TEST_TIMEOUT_MS = 180_000;
+export const TEST_TIMEOUT_MS = 300_000;
 
 /**
  * Serve `dir` on 127.0.0.1. `overrides` replaces single paths: a string body, or a number for
