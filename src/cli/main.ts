@@ -3,14 +3,17 @@
  * CLI entry. The one place where an OuroError becomes a message on stderr and an exit code.
  */
 import type { CommandDef } from "citty";
-import { join } from "node:path";
 import { EXIT, OuroAbort, describeUnknown, type OuroError } from "../errors.ts";
-import { loadDotenvFiles } from "../config/dotenv.ts";
-import { paths } from "../config/paths.ts";
 import { VERSION, versionLine } from "../version.ts";
 import { commands, rootUsage } from "./commands/index.ts";
-import { colorEnabled, exitCode, flushStdout, log, out } from "./output.ts";
 import { redactText } from "../security/redact.ts";
+
+/**
+ * Start-up budget: in a compiled Bun, creating process.stdout (output.ts does on load) and loading
+ * node:fs each cost about as much as the whole bare runtime start. --version and the root help
+ * print through console.log and load nothing else; every other module is imported where needed.
+ */
+const writeStdout = (text: string) => console.log(text.replace(/\n$/, ""));
 
 // Handled here for every command; --quiet/--verbose are passed through to the commands that use them.
 const GLOBAL_FLAGS = new Set(["--no-color"]);
@@ -52,7 +55,7 @@ function shorthands(args: string[]): string[] {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--version" || argv[0] === "-V") {
-    out(versionLine());
+    writeStdout(versionLine());
     return EXIT.ok;
   }
   const args = shorthands(argv.filter((a) => !GLOBAL_FLAGS.has(a)));
@@ -60,12 +63,21 @@ export async function main(argv: string[]): Promise<number> {
   if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
     const path = args.filter((a) => a !== "--help" && a !== "-h");
     const [cmd, parent] = await resolveCommand(path);
+    const code = args.length === 0 ? EXIT.usage : EXIT.ok;
     // The root help is static so that it loads no command module (start-up budget).
-    const usage = cmd === root ? rootUsage(VERSION) : await (await import("citty")).renderUsage(cmd, parent);
+    if (cmd === root) {
+      writeStdout(rootUsage(VERSION));
+      return code;
+    }
+    const usage = await (await import("citty")).renderUsage(cmd, parent);
+    const { colorEnabled, out } = await import("./output.ts");
     // citty colours its usage text unconditionally; keep escapes off pipes and NO_COLOR terminals.
     out(colorEnabled() && process.stdout.isTTY ? usage : Bun.stripANSI(usage));
-    return args.length === 0 ? EXIT.usage : EXIT.ok;
+    return code;
   }
+  const [{ exitCode, flushStdout, log }, { loadDotenvFiles }, { paths }, { join }] = await Promise.all([
+    import("./output.ts"), import("../config/dotenv.ts"), import("../config/paths.ts"), import("node:path"),
+  ]);
   const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
   for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
   if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);

@@ -18,6 +18,7 @@ export const commands: SubCommandsDef = {
   init: () => import("./init.ts").then((m) => m.default),
   auto: () => import("./auto.ts").then((m) => m.default),
   mcp: () => import("./mcp.ts").then((m) => m.default),
+  upgrade: () => import("./upgrade.ts").then((m) => m.default),
 };
 
 /** Shown by `ouroboros --help` without loading any command module. */
@@ -34,6 +35,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   setup: "Register Ouroboros with an agent CLI (MCP server, skills)",
   mcp: "MCP server for agent CLIs (mcp serve)",
   cancel: "Cancel a running session",
+  upgrade: "Compare with the latest release (upgrade --check)",
 };
 
 export function rootUsage(version: string): string {
