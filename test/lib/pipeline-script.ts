@@ -26,7 +26,7 @@ function writeFiles(files: string[]): string {
 
 export function pipelineScript(req: ModelRequest): MockReply {
   const t = req.lastUserText;
-  if (has(t, "decompose")) return { text: "ATOMIC" };
+  if (has(t, "decompose")) return { text: JSON.stringify({ decisions: Object.fromEntries([...t.matchAll(/^- (\S+) \(depth \d+\): /gm)].map((m) => [m[1], "ATOMIC"])) }) };
   if (has(t, "develop")) {
     if (req.hasToolResult) return { text: "Implemented the change." };
     const files = /Files that must exist afterwards: (.*)/.exec(t)?.[1]?.split(", ").map((s) => s.trim()) ?? [];

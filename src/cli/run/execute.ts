@@ -36,6 +36,13 @@ function positiveInt(raw: unknown, name: string): number | undefined {
   return n;
 }
 
+function budgetFlag(raw: unknown, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) unwrap(fail("badArgs", `--${name} must be a positive number, got '${raw}'`));
+  return n;
+}
+
 export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<number> {
   const loaded = unwrap(loadConfig());
   const config = loaded.config;
@@ -70,6 +77,8 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   const agent = unwrap(createRuntimeAgent(choice.name, process.env, config));
   const judge = args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : undefined;
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
+  const maxCostUsd = budgetFlag(args["max-cost-usd"], "max-cost-usd");
+  const timeoutSeconds = positiveInt(args.timeout, "timeout");
 
   const interrupt = new AbortController();
   let interrupts = 0;
@@ -86,7 +95,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   try {
     const r = await runPipeline({
       store, agent, judge, runtime: choice.name, config, seed, seedPath: args.seed ? String(args.seed) : undefined, resumeSessionId: resumeId,
-      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), interrupt: interrupt.signal,
+      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), maxCostUsd, timeoutSeconds, interrupt: interrupt.signal,
       onEvent: progress.onEvent, onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
     });
     progress.stop();
@@ -94,7 +103,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
     if (hooks.onOutcome) hooks.onOutcome(outcome);
     else if (args.json) outJson("run", { ...outcome });
     else out(`${outcome.sessionId}  ${outcome.status}  ${outcome.summary}`);
-    return { completed: EXIT.ok, failed: EXIT.negativeVerdict, cancelled: EXIT.failure, interrupted: EXIT.interrupted }[outcome.status];
+    return { completed: EXIT.ok, failed: EXIT.negativeVerdict, stopped: EXIT.negativeVerdict, unverifiable: EXIT.negativeVerdict, cancelled: EXIT.failure, interrupted: EXIT.interrupted }[outcome.status];
   } finally {
     progress.stop();
     process.off("SIGINT", onSigint);
