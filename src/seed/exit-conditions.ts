@@ -84,6 +84,8 @@ export function parseExitCriteria(criteria: string): { predicate?: ExitPredicate
     if (!argv || argv.length === 0) return { error: "command: unbalanced quotes" };
     return { predicate: { kind: "command", argv } };
   }
+  const mapped = wordedPredicate(text);
+  if (mapped && !(mapped.kind === "score" && mapped.min > 1)) return { predicate: mapped, worded: true };
   return {
     error: `malformed predicate '${text}'; expected all_acs_passed, score >= X, generations >= N, elapsed_seconds >= N, cost_usd >= X or command: <argv>`,
   };
