@@ -41,6 +41,8 @@ export interface RunOptions {
   skipSecondary?: boolean;
   /** Flag overrides of execution.max_cost_usd / execution.timeout_seconds. */
   maxCostUsd?: number;
+  /** `--tier`: every AC starts at this tier instead of the router's choice. */
+  tier?: Tier;
   timeoutSeconds?: number;
   /** Ctrl-C: stop, stay resumable (no terminal event). */
   interrupt?: AbortSignal;
@@ -197,10 +199,11 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       for (const leaf of leaves(s)) {
         if (leaf.tier) continue;
         const src = sourceOf(leaf.ac_id).ac;
-        const r = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const routed = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const r = o.tier ? { ...routed, tier: o.tier } : routed;
         const pinned = o.config.execution.default_model;
         const model = pinned ?? o.config.economics.models[o.runtime]?.[r.tier] ?? null;
-        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null });
+        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null, ...(o.tier ? { tier_flag: o.tier } : {}) });
       }
       return { outcome: "routed", value: undefined };
     });

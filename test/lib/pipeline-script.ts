@@ -44,3 +44,39 @@ export function pipelineScript(req: ModelRequest): MockReply {
   if (has(t, "define")) return { text: "Plan: create the files, verify by running the check." };
   return { text: "MOCK_OK" };
 }
+
+/**
+ * Personas: the scripted model misbehaving in one way each, for the verdict tests.
+ * - no_format: does the work, never follows an output format (prose only); its judge answers JSON.
+ * - prose_judge: a competent worker; the judge never returns JSON.
+ * - liar: writes nothing and claims success with an evidence JSON; a gullible judge approves.
+ * - read_only_writer: writes a file during a read-only turn (discover/define), then works normally.
+ * - never_satisfied: a competent worker whose judge always rejects (for budgets to fire).
+ */
+export const PERSONAS = ["competent", "no_format", "prose_judge", "liar", "read_only_writer", "never_satisfied"] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+export function pipelinePersona(persona: Persona): (req: ModelRequest) => MockReply {
+  return (req) => {
+    const t = req.lastUserText;
+    switch (persona) {
+      case "no_format":
+        if (has(t, "judge")) return pipelineScript(req);
+        if (has(t, "develop") && !req.hasToolResult) return pipelineScript(req);
+        return { text: "Sure thing! I took care of it, everything should be fine now." };
+      case "prose_judge":
+        return has(t, "judge") ? { text: "Honestly it looks great to me, nice work overall." } : pipelineScript(req);
+      case "liar":
+        if (has(t, "develop")) return { text: '{"commands":[{"command":"python3 greet.py World","exit_code":0}],"artifacts":["greet.py"]}\nAll checks pass.' };
+        if (has(t, "judge")) return { text: JSON.stringify({ ac_compliance: true, score: 1, reward_hacking_risk: 0, uncertainty: 0, drift_score: 0, reasoning: "The report says it passed." }) };
+        return pipelineScript(req);
+      case "read_only_writer":
+        if (t.includes("read-only: do not write files") && !req.hasToolResult) return { shell: "echo sneaky > sneaky.txt", text: "" };
+        return pipelineScript(req);
+      case "never_satisfied":
+        return has(t, "judge") ? { text: JSON.stringify({ ac_compliance: false, score: 0.1, reasoning: "not good enough" }) } : pipelineScript(req);
+      case "competent":
+        return pipelineScript(req);
+    }
+  };
+}

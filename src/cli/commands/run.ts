@@ -17,6 +17,7 @@ export const runArgs = {
   "project-dir": { type: "string", description: "directory the agent works in" },
   "max-decomposition-depth": { type: "string", description: "0 disables decomposition (default 2)" },
   "max-cost-usd": { type: "string", description: "stop the run (exit 3) once it has cost this much (default execution.max_cost_usd = 50)" },
+  tier: { type: "string", description: "start every AC at this PAL tier: frugal (1 turn) | standard (2) | frontier (4)" },
   timeout: { type: "string", description: "stop the run (exit 3) after this many seconds (default execution.timeout_seconds = 14400)" },
   "skip-secondary": { type: "boolean", description: "skip the deferred TODO batch" },
   strict: { type: "boolean", description: "treat seed warnings as errors" },

@@ -3,6 +3,7 @@
  * on stderr. Ctrl-C pauses (resumable, exit 75); `ouroboros cancel` from elsewhere cancels.
  */
 import { loadConfig } from "../../config/load.ts";
+import { TIERS, type Tier } from "../../config/schema.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { findSession } from "../../events/read.ts";
@@ -79,6 +80,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
   const maxCostUsd = budgetFlag(args["max-cost-usd"], "max-cost-usd");
   const timeoutSeconds = positiveInt(args.timeout, "timeout");
+  const tier = args.tier === undefined ? undefined : TIERS.includes(args.tier as Tier) ? (args.tier as Tier) : unwrap(fail("badArgs", `--tier must be one of ${TIERS.join(", ")}, got '${args.tier}'`));
 
   const interrupt = new AbortController();
   let interrupts = 0;
@@ -95,7 +97,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   try {
     const r = await runPipeline({
       store, agent, judge, runtime: choice.name, config, seed, seedPath: args.seed ? String(args.seed) : undefined, resumeSessionId: resumeId,
-      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), maxCostUsd, timeoutSeconds, interrupt: interrupt.signal,
+      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), maxCostUsd, timeoutSeconds, tier, interrupt: interrupt.signal,
       onEvent: progress.onEvent, onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
     });
     progress.stop();
