@@ -21,14 +21,18 @@ function writeFiles(files: string[]): string {
       const dir = f.includes("/") ? `mkdir -p '${f.slice(0, f.lastIndexOf("/"))}' && ` : "";
       return `${dir}echo ${Buffer.from(content).toString("base64")} | base64 -d > '${f}'`;
     })
+    .concat("echo DEVELOP_WROTE")
     .join(" && ");
 }
+
+/** This develop turn already wrote (a resumed session also carries earlier turns' tool results). */
+const wrote = (req: ModelRequest) => req.toolResults.some((r) => r.includes("DEVELOP_WROTE"));
 
 export function pipelineScript(req: ModelRequest): MockReply {
   const t = req.lastUserText;
   if (has(t, "decompose")) return { text: JSON.stringify({ decisions: Object.fromEntries([...t.matchAll(/^- (\S+) \(depth \d+\): /gm)].map((m) => [m[1], "ATOMIC"])) }) };
   if (has(t, "develop")) {
-    if (req.hasToolResult) return { text: "Implemented the change." };
+    if (wrote(req)) return { text: "Implemented the change." };
     const files = /Files that must exist afterwards: (.*)/.exec(t)?.[1]?.split(", ").map((s) => s.trim()) ?? [];
     return files.length ? { shell: writeFiles(files) } : { text: "Nothing to write for this criterion." };
   }
@@ -62,7 +66,7 @@ export function pipelinePersona(persona: Persona): (req: ModelRequest) => MockRe
     switch (persona) {
       case "no_format":
         if (has(t, "judge")) return pipelineScript(req);
-        if (has(t, "develop") && !req.hasToolResult) return pipelineScript(req);
+        if (has(t, "develop") && !wrote(req)) return pipelineScript(req);
         return { text: "Sure thing! I took care of it, everything should be fine now." };
       case "prose_judge":
         return has(t, "judge") ? { text: "Honestly it looks great to me, nice work overall." } : pipelineScript(req);
