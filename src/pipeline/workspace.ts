@@ -41,12 +41,19 @@ function git(args: string[], cwd: string, env: Record<string, string> = {}): { o
   return { ok: p.exitCode === 0, out: p.stdout.toString() };
 }
 
+// Whether a directory is in a git work tree is asked once per directory (a process spawn each time
+// would cost more than the snapshot itself for small workspaces).
+const tops = new Map<string, { top: string; gitDir: string } | null>();
 function gitTop(cwd: string): { top: string; gitDir: string } | null {
-  if (!Bun.which("git")) return null;
-  const r = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], cwd);
-  if (!r.ok) return null;
-  const [top, gitDir] = r.out.trim().split("\n");
-  return top && gitDir ? { top, gitDir } : null;
+  if (tops.has(cwd)) return tops.get(cwd)!;
+  let found: { top: string; gitDir: string } | null = null;
+  if (Bun.which("git")) {
+    const r = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], cwd);
+    const [top, gitDir] = r.ok ? r.out.trim().split("\n") : [];
+    found = top && gitDir ? { top, gitDir } : null;
+  }
+  tops.set(cwd, found);
+  return found;
 }
 
 function gitSnapshot(cwd: string, top: string, gitDir: string): Snapshot | null {
@@ -62,6 +69,9 @@ function gitSnapshot(cwd: string, top: string, gitDir: string): Snapshot | null 
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+// Like git's index: a file whose size, mtime, ctime and inode are unchanged is not read again.
+const statCache = new Map<string, { key: string; entry: ManifestEntry }>();
 
 function manifest(cwd: string): Snapshot {
   const files = new Map<string, ManifestEntry>();
@@ -88,9 +98,17 @@ function manifest(cwd: string): Snapshot {
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(full);
       } else if (st.isFile()) {
+        const key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+        const cached = statCache.get(full);
+        if (cached?.key === key) {
+          files.set(relative(cwd, full), cached.entry);
+          continue;
+        }
         const data = readFileSync(full);
         const text = st.size <= KEEP_TEXT_BYTES && !data.includes(0) ? data.toString("utf8") : null;
-        files.set(relative(cwd, full), { size: st.size, sha256: createHash("sha256").update(data).digest("hex"), text });
+        const entry = { size: st.size, sha256: createHash("sha256").update(data).digest("hex"), text };
+        statCache.set(full, { key, entry });
+        files.set(relative(cwd, full), entry);
       }
     }
   };
