@@ -259,21 +259,24 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     });
   // Assigned inside the workers, so TypeScript cannot narrow it here.
   exit = (exit as ExitHit | null) ?? (await exitHit(true));
+  // The secondary loop calls no model when it has nothing to do, and then nothing is asked again.
+  let worked = false;
   if (!done("secondary_loop"))
     await log.phase("secondary_loop", undefined, async () => {
       // Every run shows all six phases; an exit condition that already fired skips this one.
       if (exit) return { outcome: `skipped: exit condition '${exit.name}' met`, value: undefined };
       if (allPassed(s)) {
-        await runTodoBatch(ctx, o.skipSecondary ?? false);
-        return { outcome: "todos", value: undefined };
+        worked = (await runTodoBatch(ctx, o.skipSecondary ?? false)) > 0;
+        return { outcome: worked ? "todos" : "nothing to do", value: undefined };
       }
       if (!o.config.execution.auto_evolve) return { outcome: "evolution disabled", value: undefined };
       const ev = o.config.evolution;
       const r = await evolve(ctx, ev.max_generations, ev.convergence_threshold, ev.stagnation_window, spec, async () => Boolean((exit = await exitHit(true))));
+      worked = r.generation > 0;
       return { outcome: `evolution ${r.outcome} at generation ${r.generation}`, value: undefined };
     });
   if (signal.aborted) return halted();
-  exit ??= await exitHit(true);
+  if (worked) exit ??= await exitHit(true);
   if (exit && BUDGET_KINDS.has(String(exit.evidence.kind))) return finish("stopped", `stopped: exit condition '${exit.name}' met; ${counts()}`, exit, exit.name);
   if (exit) return finish("completed", `exit condition '${exit.name}' met; ${counts()}`, exit);
   if (allPassed(s)) return finish("completed", counts(), null);

@@ -23,11 +23,12 @@ export function recordTodos(ctx: WorkerContext, text: string, acId: string): voi
 
 const PRIORITY: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
-export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<void> {
+/** Runs the pending TODOs (≤ 50); returns how many ran. */
+export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<number> {
   const pending = [...ctx.log.state.todos.values()].filter((t) => t.status === "pending").sort((a, b) => (PRIORITY[a.priority] ?? 1) - (PRIORITY[b.priority] ?? 1) || a.created_seq - b.created_seq);
   if (skip || !pending.length) {
     ctx.log.emit("secondary.batch.completed", { status: skip ? "skipped" : "no_todos", total: pending.length, ok: 0, failed: 0, skipped: skip ? pending.length : 0 });
-    return;
+    return 0;
   }
   const batch = pending.slice(0, 50);
   let ok = 0;
@@ -43,6 +44,7 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<v
   }
   const skipped = pending.length - ok - failed;
   ctx.log.emit("secondary.batch.completed", { status: failed || skipped ? "partial" : "completed", total: pending.length, ok, failed, skipped });
+  return ok + failed;
 }
 
 const ReflectSchema = v.object({

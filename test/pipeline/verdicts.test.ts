@@ -17,7 +17,8 @@ import { runPipeline } from "../../src/pipeline/run.ts";
 import { compare, snapshot } from "../../src/pipeline/workspace.ts";
 import { parseExitCriteria } from "../../src/seed/exit-conditions.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
-import { ScriptedAgent, type Script } from "../lib/scripted-agent.ts";
+import { cliArgv, ROOT } from "../lib/cli.ts";
+import { ScriptedAgent } from "../lib/scripted-agent.ts";
 
 const SEED = (ac = "  - description: a.txt exists\n    expected_artifacts: [a.txt]", extra = "") => `
 goal: Make a file
@@ -163,6 +164,28 @@ describe("turn economy", () => {
     expect(r.outcome).toMatchObject({ status: "completed", exitCondition: "done" });
     expect(agent.prompts.some((p) => p.startsWith("[ouroboros:exit-judge]"))).toBe(false);
   });
+});
+
+describe("secondary loop and dry-run", () => {
+  test("the secondary loop calls no model when there is nothing to do (a judged condition is asked once)", async () => {
+    const agent = new ScriptedAgent({ exitJudge: () => "NO" });
+    const r = await run(SEED(undefined, "exit_conditions:\n  - {name: nice, description: d, criteria: The file reads nicely}"), agent);
+    expect(r.outcome.status).toBe("completed");
+    expect(agent.prompts.filter((p) => p.startsWith("[ouroboros:exit-judge]"))).toHaveLength(1);
+    expect(r.data("pipeline.phase.completed").find((d) => d.phase === "secondary_loop" && !d.ac_id).outcome).toBe("nothing to do");
+    expect(agent.prompts).toHaveLength(3);
+  });
+
+  test("dry-run shows the budgets and the predicate a worded exit condition maps to", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dry-"));
+    const file = join(dir, "seed.yaml");
+    writeFileSync(file, SEED(undefined, "exit_conditions:\n  - {name: done, description: d, criteria: all acceptance criteria pass}"));
+    const p = Bun.spawn([...cliArgv(), "run", "workflow", file, "--dry-run", "--json", "--runtime", "claude", "--max-cost-usd", "2.5"], { env: { ...process.env, OUROBOROS_HOME: dir, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}` }, stdout: "pipe", stderr: "pipe" });
+    const out = JSON.parse(await new Response(p.stdout).text());
+    await p.exited;
+    expect(out.budgets).toEqual({ max_cost_usd: 2.5, timeout_seconds: 14400, max_turns_per_ac: 12, max_turns_per_session: 200 });
+    expect(out.exit_conditions[0]).toMatchObject({ name: "done", kind: "all_acs_passed", mapped_from_words: true });
+  }, 30_000);
 });
 
 describe("budgets and endings", () => {
