@@ -275,3 +275,25 @@ describe("workspace snapshots", () => {
     expect(c.diff).toContain("+new");
   });
 });
+
+describe("read-only turns per runtime argv", () => {
+  test("claude --tools, codex --sandbox read-only, opencode --agent plan, gemini --approval-mode plan, copilot --available-tools", async () => {
+    const { ADAPTERS } = await import("../../src/runtime/registry.ts");
+    const { TaskSchema } = await import("../../src/runtime/contract.ts");
+    const v = await import("valibot");
+    const argv = (rt: keyof typeof ADAPTERS, readOnly: boolean) => {
+      const task = v.parse(TaskSchema, { prompt: "p", cwd: "/tmp", permission_mode: "bypassPermissions", tools: ["Read", "Glob", "Grep", "LS"], read_only: readOnly });
+      const inv = ADAPTERS[rt].buildInvocation(task, rt, { HOME: "/tmp" });
+      if (!inv.ok) throw new Error(inv.error.message);
+      return inv.value.argv.join(" ");
+    };
+    expect(argv("claude", true)).toContain("--tools Read,Glob,Grep,LS");
+    expect(argv("codex", true)).toContain("--sandbox read-only");
+    expect(argv("codex", false)).toContain("--dangerously-bypass-approvals-and-sandbox");
+    expect(argv("opencode", true)).toContain("--agent plan");
+    expect(argv("opencode", true)).not.toContain("--auto");
+    expect(argv("gemini", true)).toContain("--approval-mode plan");
+    expect(argv("gemini", false)).toContain("--approval-mode yolo");
+    expect(argv("copilot", true)).toContain("--available-tools=view,glob,grep");
+  });
+});
