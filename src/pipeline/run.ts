@@ -173,7 +173,8 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     return `${by("passed")}/${roots(s).length} acceptance criteria passed${by("unverifiable") ? `, ${by("unverifiable")} unverifiable` : ""}`;
   };
   const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
-    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged });
+    const onModelCall = (tokens: number, cost_usd: number) => void emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
+    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged, onModelCall });
     if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
     return hit;
   };
