@@ -96,6 +96,23 @@ describe("observed evidence decides, the report is only a claim", () => {
     expect(r.outcome.modelCalls).toBe(3);
   });
 
+  test("a runtime that cannot run the turn (and changed nothing) is not the coder's failure: unverifiable, not re-run, not escalated", async () => {
+    class Broken extends ScriptedAgent {
+      override async *run(task: AgentTask, signal: AbortSignal): AsyncIterable<AgentEvent> {
+        if (!task.prompt.startsWith("[ouroboros:develop]")) return yield* super.run(task, signal);
+        this.prompts.push(task.prompt);
+        yield { kind: "final", ok: false, text: "", error: "claude exited 1: not logged in", errorType: "cli_error" };
+      }
+    }
+    const agent = new Broken();
+    const r = await run(SEED(), agent, (c) => (c.execution.auto_evolve = true));
+    expect(r.outcome.status).toBe("unverifiable");
+    expect(develops(agent)).toBe(1);
+    expect(agent.prompts.some((p) => p.startsWith("[ouroboros:judge]"))).toBe(false);
+    expect(r.types).not.toContain("routing.tier.escalated");
+    expect(r.data("execution.ac.status_changed").at(-1)).toMatchObject({ status: "unverifiable", reason: "runtime: discover+define+develop+deliver: claude exited 1: not logged in" });
+  });
+
   test("a liar that claims success with an evidence JSON but changes nothing is rejected; the event shows the empty diff; a repeat is stagnation at once", async () => {
     const agent = new ScriptedAgent({ develop: () => false, deliver: () => '{"commands":[{"command":"test -f a.txt","exit_code":0}],"artifacts":["a.txt"]}', judge: () => ({ ac_compliance: true, score: 1 }) });
     const r = await run(SEED(), agent, (c) => (c.resilience.lateral_budget = 0));
