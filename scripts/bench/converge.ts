@@ -100,6 +100,6 @@ One-criterion seed (create one file, \`expected_artifacts\` only), real claude C
 | model requests | ${wfReq} | ${bareReq} | — | ≤ 6 |
 | wall time | ${fmt(wfMs / 1000, 2)} s | ${fmt(bareMs / 1000, 2)} s | ${fmt(wfMs / bareMs, 2)}× | ≤ 2.5× |
 
-Run summary: ${rows.at(-1)!.summary}.`;
+Per-run wall ratios (load varies on a shared machine): ${rows.map((r) => fmt(r.wf / r.bare, 2)).join(", ")}. Run summary: ${rows.at(-1)!.summary}.`;
 process.stdout.write(`${body}\n`);
 writeSection("Convergence", body);
