@@ -30,7 +30,11 @@ const wrote = (req: ModelRequest) => req.toolResults.some((r) => r.includes("DEV
 
 export function pipelineScript(req: ModelRequest): MockReply {
   const t = req.lastUserText;
-  if (has(t, "decompose")) return { text: JSON.stringify({ decisions: Object.fromEntries([...t.matchAll(/^- (\S+) \(depth \d+\): /gm)].map((m) => [m[1], "ATOMIC"])) }) };
+  if (has(t, "decompose")) {
+    const ids = [...t.matchAll(/^- (\S+) \(depth \d+\): /gm)].map((m) => m[1]);
+    // Batched prompt: one decision per id; a single-criterion prompt (older builds): the bare word.
+    return { text: ids.length ? JSON.stringify({ decisions: Object.fromEntries(ids.map((id) => [id, "ATOMIC"])) }) : "ATOMIC" };
+  }
   if (has(t, "develop")) {
     if (wrote(req)) return { text: "Implemented the change." };
     const files = /Files that must exist afterwards: (.*)/.exec(t)?.[1]?.split(", ").map((s) => s.trim()) ?? [];
