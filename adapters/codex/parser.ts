@@ -80,7 +80,7 @@ export class CodexParser extends JsonLinesParser {
         return [{ type: "text", text: item.text }];
       case "command_execution": {
         const out = call("Bash", { command: String(item.command ?? "") });
-        if (completed) out.push({ type: "tool_result", id, output: String(item.aggregated_output ?? ""), is_error: typeof item.exit_code === "number" && item.exit_code !== 0 });
+        if (completed) out.push({ type: "tool_result", id, output: String(item.aggregated_output ?? ""), is_error: typeof item.exit_code === "number" && item.exit_code !== 0, exit_code: typeof item.exit_code === "number" ? item.exit_code : null });
         return out;
       }
       case "file_change": {

@@ -14,7 +14,7 @@ export function buildInvocation(task: Task, binary: string): Result<Invocation> 
   const prompt = composeSections(task.prompt, task.system_prompt, task.tools);
   // A long prompt travels on stdin; gemini appends the -p text (a blank) to it.
   const viaStdin = prompt.length > MAX_ARG_PROMPT;
-  const argv = [binary, "-p", viaStdin ? " " : prompt, "-o", "stream-json", "--approval-mode", APPROVAL[task.permission_mode], "--skip-trust"];
+  const argv = [binary, "-p", viaStdin ? " " : prompt, "-o", "stream-json", "--approval-mode", task.read_only ? "plan" : APPROVAL[task.permission_mode], "--skip-trust"];
   if (task.model) argv.push("-m", task.model);
   if (task.resume) argv.push("--resume", task.resume.session_id);
   return ok({ argv, env: {}, stdin: viaStdin ? prompt : null });

@@ -10,7 +10,9 @@ import { composeSections } from "../../src/runtime/prompt.ts";
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
   const argv = [binary, "run", "--pure", "--format", "json"];
-  if (task.permission_mode === "bypassPermissions") argv.push("--auto");
+  // OpenCode's built-in plan agent cannot edit files: the read-only switch for a read-only turn.
+  if (task.read_only) argv.push("--agent", "plan");
+  else if (task.permission_mode === "bypassPermissions") argv.push("--auto");
   if (task.model) argv.push("--model", task.model);
   if (task.reasoning_effort) argv.push("--variant", task.reasoning_effort);
   if (task.resume) argv.push("--session", task.resume.session_id);

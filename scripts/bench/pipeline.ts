@@ -1,7 +1,8 @@
 /**
  * Orchestration overhead per AC: wall time of a 100-AC run minus time spent inside the runtime,
  * with an instant in-process runtime, so what remains is the pipeline itself (events, routing,
- * four Double Diamond steps, stage 1 checks, the judge call, exit-condition checks).
+ * Double Diamond turns, workspace snapshots and diffs, stage 1 checks, the judge call, exit-condition
+ * checks). Also counts model calls per AC (every prompt the pipeline sends to the runtime).
  *   node_modules/.bin/bun scripts/bench/pipeline.ts
  */
 import { mkdtempSync } from "node:fs";
@@ -48,7 +49,9 @@ for (let k = 0; k < 5; k++) {
   if (!store.ok) throw new Error(store.error.message);
   const agent = new Timed(new ScriptedAgent());
   const t = performance.now();
-  const r = await runPipeline({ store: store.value, agent, runtime: "bench", config: defaultConfig(), seed, projectDir: mkdtempSync(join(tmpdir(), "bench-proj-")), parallel: 3, maxDepth: 0 });
+  const config = defaultConfig();
+  // Default depth: Big Bang runs too (evidently atomic criteria cost no model call).
+  const r = await runPipeline({ store: store.value, agent, runtime: "bench", config, seed, projectDir: mkdtempSync(join(tmpdir(), "bench-proj-")), parallel: 3, maxDepth: config.orchestrator.max_decomposition_depth });
   const wall = performance.now() - t;
   if (!r.ok || r.value.status !== "completed") throw new Error(`run failed: ${JSON.stringify(r)}`);
   rows.push((wall - agent.inside) / N);
@@ -62,6 +65,7 @@ A 100-AC seed run end to end (all six phases) with an instant in-process runtime
 
 | what | measured | target |
 |---|---|---|
-| orchestration overhead per AC | ${fmt(perAc, 2)} ms (${events} events, ${calls} runtime calls per run) | ≤ 5 ms |`;
+| orchestration overhead per AC | ${fmt(perAc, 2)} ms (${events} events, ${calls} runtime calls per run) | ≤ 5 ms |
+| model calls per AC (frugal tier: one agent turn + one judge call; Big Bang asks nothing for evidently atomic criteria) | ${fmt(calls / N, 2)} | — |`;
 process.stdout.write(`${body}\n`);
 writeSection("Pipeline", body);

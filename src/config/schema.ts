@@ -86,6 +86,11 @@ export const ConfigSchema = v.strictObject({
     heartbeat_seconds: int(30, 1),
     auto_evolve: bool(true),
     default_model: nstr(),
+    /** Budgets: no seed loops unbounded. A fired budget ends the session as `stopped` (exit 3). */
+    max_cost_usd: num(50, 0),
+    timeout_seconds: int(14_400, 1),
+    max_turns_per_ac: int(12, 1),
+    max_turns_per_session: int(200, 1),
   }),
   evaluation: section({
     satisfaction_threshold: num(0.8, 0, 1),

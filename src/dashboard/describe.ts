@@ -81,7 +81,7 @@ const ac = (d: Record<string, unknown>) => (d.ac_id ? `${str(d.ac_id)} ` : "");
 const DESCRIBE: Record<string, Describer> = {
   "orchestrator.session.started": (d) => `session started${d.runtime ? ` on ${str(d.runtime)}` : ""}: ${one(str(d.seed_goal), 80)}`,
   "orchestrator.session.completed": (d) => `session completed${d.summary ? `: ${one(str(d.summary), 80)}` : ""}`,
-  "orchestrator.session.failed": (d) => `session failed: ${one(str(d.error), 100)}`,
+  "orchestrator.session.failed": (d) => `session ${typeof d.ending === "string" ? d.ending : "failed"}: ${one(str(d.error), 100)}`,
   "orchestrator.session.cancelled": (d) => `session cancelled: ${one(str(d.reason), 80)}`,
   "orchestrator.session.paused": (d) => `session paused: ${one(str(d.reason), 80)}`,
   "orchestrator.session.resumed": () => "session resumed",
@@ -103,9 +103,12 @@ const DESCRIBE: Record<string, Describer> = {
   "execution.ac.token_attribution.reported": (d) => `${ac(d)}${str(d.tokens)} tokens, ${formatCost(Number(d.cost_usd) || 0)}`,
   "execution.ac.stall_detected": (d) => `${ac(d)}stalled ${str(d.silent_seconds)}s → ${str(d.action)}`,
   "evaluation.stage.completed": (d) => `${ac(d)}stage ${str(d.stage)} ${str(d.outcome)}`,
-  "evaluation.pipeline.completed": (d) => `${ac(d)}evaluation ${d.approved ? "approved" : "rejected"}${d.score !== undefined ? ` (score ${str(d.score)})` : ""}`,
+  "evaluation.pipeline.completed": (d) => `${ac(d)}evaluation ${d.approved ? "approved" : d.outcome === "unverifiable" ? "unverifiable" : "rejected"}${d.score !== undefined ? ` (score ${str(d.score)})` : ""}`,
   "resilience.stagnation.detected": (d) => `${ac(d)}stagnation: ${str(d.pattern)}`,
   "resilience.lateral.activated": (d) => `${ac(d)}lateral thinking: ${str(d.persona)}`,
+  "execution.ac.workspace.changed": (d) => `${ac(d)}observed change: +${(d.added as unknown[] | undefined)?.length ?? 0} ~${(d.modified as unknown[] | undefined)?.length ?? 0} -${(d.deleted as unknown[] | undefined)?.length ?? 0}${d.empty ? " (empty diff)" : ""}`,
+  "execution.ac.read_only.violated": (d) => `${ac(d)}read-only turn wrote files (violation)`,
+  "pipeline.budget.exceeded": (d) => `budget ${str(d.name)} reached (${str(d.value)} ≥ ${str(d.limit)})`,
   "resilience.lateral.exhausted": (d) => `${ac(d)}lateral personas exhausted`,
 };
 

@@ -40,15 +40,16 @@ export interface ProgressReporter {
 }
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-const FINAL: Record<string, string> = { passed: "✔", failed: "✖", stagnated: "◌", blocked: "⊘" };
+const FINAL: Record<string, string> = { passed: "✔", failed: "✖", unverifiable: "?", stagnated: "◌", blocked: "⊘" };
 const SGR: Record<string, string> = { green: "32", red: "31", yellow: "33", magenta: "35", dim: "2", bold: "1" };
-const TONE: Record<string, string> = { passed: "green", failed: "red", stagnated: "magenta", blocked: "magenta", completed: "green", cancelled: "dim" };
+const TONE: Record<string, string> = { passed: "green", failed: "red", unverifiable: "yellow", stagnated: "magenta", blocked: "magenta", completed: "green", stopped: "yellow", cancelled: "dim" };
 
 /** Events worth a plain line without --verbose. */
 const PLAIN = new Set([
   "orchestrator.session.started", "orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled",
   "orchestrator.session.paused", "orchestrator.session.resumed", "pipeline.exit_condition.met", "ac.tree.built",
   "execution.ac.attempt.dispatched", "evaluation.pipeline.completed", "execution.ac.stall_detected", "resilience.lateral.activated",
+  "pipeline.budget.exceeded", "execution.ac.read_only.violated",
 ]);
 const VERBOSE = new Set([
   "execution.ac.phase.started", "execution.tool.started", "routing.decision.made", "routing.tier.escalated", "routing.tier.downgraded",
@@ -95,7 +96,7 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
   const doneCount = (v: SessionView) => {
     const c = statusCounts(v);
     const total = Object.values(c).reduce((x, y) => x + y, 0);
-    return `${(c.passed ?? 0) + (c.failed ?? 0) + (c.stagnated ?? 0) + (c.blocked ?? 0)}/${total}`;
+    return `${(c.passed ?? 0) + (c.failed ?? 0) + (c.unverifiable ?? 0) + (c.stagnated ?? 0) + (c.blocked ?? 0)}/${total}`;
   };
 
   /** The line for an event, AC ids replaced by short tree labels; null when not shown. */

@@ -5,6 +5,7 @@
  * recent events for the fields projections lack (tool in progress, verdicts, tail) without
  * counting tokens and cost twice.
  */
+import { endingOf } from "../events/projections.ts";
 import type { StoredEvent } from "../events/envelope.ts";
 import type { AcRow, SessionRow } from "../events/read.ts";
 import { describeEvent, summarizeEvidence } from "./describe.ts";
@@ -71,12 +72,7 @@ export interface SessionView {
 }
 
 export const TAIL_MAX = 200;
-const TERMINAL: Record<string, string> = {
-  "orchestrator.session.completed": "completed",
-  "orchestrator.session.failed": "failed",
-  "orchestrator.session.cancelled": "cancelled",
-};
-const isTerminal = (status: string) => status === "completed" || status === "failed" || status === "cancelled";
+const isTerminal = (status: string) => ["completed", "failed", "cancelled", "stopped", "unverifiable"].includes(status);
 const str = (x: unknown): string | null => (typeof x === "string" ? x : null);
 const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
 
@@ -176,8 +172,8 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
     case "orchestrator.session.failed":
     case "orchestrator.session.cancelled":
       // Terminal events are absorbing: the first one wins.
-      if (isTerminal(n.status) && n.status !== TERMINAL[e.type]) return n;
-      return { ...n, status: TERMINAL[e.type]!, endedAt: n.endedAt ?? e.timestamp, note: str(d.summary) ?? str(d.error) ?? str(d.reason) };
+      if (isTerminal(n.status) && n.status !== endingOf(e.type, d)) return n;
+      return { ...n, status: endingOf(e.type, d)!, endedAt: n.endedAt ?? e.timestamp, note: str(d.summary) ?? str(d.error) ?? str(d.reason) };
     case "pipeline.phase.started":
       if (acId) return withAc(n, acId, e.timestamp, () => ({}));
       return { ...n, phase: str(d.phase), phases: { ...n.phases, [str(d.phase) ?? "?"]: "running" } };
@@ -211,7 +207,7 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
     case "execution.ac.phase.started":
       return withAc(n, acId, at, (a) => ({
         phase: str(d.phase),
-        status: a.status === "passed" || a.status === "failed" ? a.status : "executing",
+        status: ["passed", "failed", "unverifiable", "stagnated"].includes(a.status) ? a.status : "executing",
         attempts: Math.max(a.attempts, num(d.attempt)),
         startedAt: a.startedAt ?? at,
       }));

@@ -9,12 +9,12 @@ import { clock, formatCost, formatElapsed, formatTokens } from "./describe.ts";
 import { statusCounts, treeLabels, type AcView, type SessionView } from "./state.ts";
 
 export const GLYPH: Record<string, string> = {
-  pending: "○", executing: "◐", passed: "●", failed: "✖", blocked: "⊘", stagnated: "◌",
-  running: "◐", paused: "‖", completed: "●", cancelled: "⊘",
+  pending: "○", executing: "◐", passed: "●", failed: "✖", blocked: "⊘", stagnated: "◌", unverifiable: "?",
+  running: "◐", paused: "‖", completed: "●", cancelled: "⊘", stopped: "■",
 };
 const COLOUR: Record<string, string> = {
   executing: "yellow", running: "yellow", passed: "green", completed: "green", failed: "red", blocked: "magenta",
-  stagnated: "magenta", cancelled: "gray", paused: "cyan", approved: "green", rejected: "red",
+  stagnated: "magenta", unverifiable: "yellow", stopped: "yellow", cancelled: "gray", paused: "cyan", approved: "green", rejected: "red",
 };
 const noColour = () => Boolean(process.env.NO_COLOR);
 const col = (key: string | null | undefined): string | undefined => (noColour() || !key ? undefined : COLOUR[key]);
@@ -71,7 +71,7 @@ function Header({ v, width, now, compact }: { v: SessionView; width: number; now
   const elapsed = Number.isFinite(ms(v.startedAt)) ? formatElapsed(end - ms(v.startedAt)) : "-";
   const c = statusCounts(v);
   const total = Object.values(c).reduce((a, b) => a + b, 0);
-  const counts = `ACs ${c.passed ?? 0}/${total} passed${c.failed ? ` ${c.failed} failed` : ""}${c.executing ? ` ${c.executing} running` : ""}`;
+  const counts = `ACs ${c.passed ?? 0}/${total} passed${c.failed ? ` ${c.failed} failed` : ""}${c.unverifiable ? ` ${c.unverifiable} unverifiable` : ""}${c.executing ? ` ${c.executing} running` : ""}`;
   const phases = Object.keys(PHASE_SHORT)
     .map((p) => `${PHASE_SHORT[p]} ${PHASE_MARK[v.phases[p] ?? ""] ?? (v.phases[p] ? "✓" : "·")}`)
     .join("  ");

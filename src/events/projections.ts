@@ -11,6 +11,13 @@ const TERMINAL_STATUS: Record<string, string> = {
   "orchestrator.session.cancelled": "cancelled",
 };
 
+/** A failed session names how it ended: stopped by a budget, unverifiable, or failed. */
+const ENDINGS = new Set(["stopped", "unverifiable"]);
+export const endingOf = (type: string, data: Record<string, unknown>): string | undefined => {
+  const base = TERMINAL_STATUS[type];
+  return base === "failed" && typeof data.ending === "string" && ENDINGS.has(data.ending) ? data.ending : base;
+};
+
 const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : 0);
 const str = (x: unknown) => (typeof x === "string" ? x : null);
 
@@ -53,7 +60,7 @@ export class Projector {
       st.start!.run(s, str(d.execution_id), str(d.seed_id), str(d.seed_goal), str(d.runtime), e.timestamp, e.id, num(d.ac_count));
       return;
     }
-    const terminal = TERMINAL_STATUS[e.type];
+    const terminal = endingOf(e.type, d);
     if (terminal) st.terminal!.run(s, terminal, e.id, e.type);
     else if (e.type === "orchestrator.session.paused") st.status!.run(s, "paused");
     else if (e.type === "orchestrator.session.resumed") st.status!.run(s, "running");

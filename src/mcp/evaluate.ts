@@ -3,6 +3,8 @@
  * caller hands in. Stage 1 runs the criterion's own checks (verify_command, output_assertion,
  * expected_artifacts) in the working directory; stage 2 is the semantic judge (src/pipeline/judge.ts)
  * reading the artefact; stage 3 (consensus) runs when asked or when the judge's reply triggers it.
+ * The stages are the pipeline's own evaluation function (src/pipeline/evaluate.ts), so the approval
+ * rules are the same: consensus can withhold an approval, never grant one the judge refused.
  * Every step is an `evaluation` event tied to the session, so a job's result outlives this process.
  */
 import { randomBytes } from "node:crypto";
@@ -10,8 +12,7 @@ import { fail, ok, type Result } from "../errors.ts";
 import { aggregateEvents } from "../events/aggregate-log.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
-import { consensusTrigger, stage2, stage3 } from "../pipeline/judge.ts";
-import { checkArtifacts, runCheck, type CommandEvidence } from "../pipeline/mechanical.ts";
+import { evaluateCriterion } from "../pipeline/evaluate.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import { parseSeedText } from "../seed/load.ts";
@@ -43,24 +44,6 @@ function pickCriteria(seed: Seed, wanted: string | undefined): { text: string; a
   const n = Number(wanted);
   const hit = Number.isInteger(n) && n >= 1 && n <= all.length ? all[n - 1] : all.find((a) => a.description.trim() === wanted.trim());
   return hit ? { text: hit.description, acs: [hit] } : { text: wanted, acs: [] };
-}
-
-async function stage1(acs: AcceptanceCriterion[], cwd: string, timeoutMs: number, signal: AbortSignal) {
-  const checks: CommandEvidence[] = [];
-  const reasons: string[] = [];
-  for (const ac of acs) {
-    if (ac.verify_command) {
-      const ev = await runCheck("verify", ac.verify_command, cwd, timeoutMs, [], signal);
-      if (ac.output_assertion && ev.outcome === "passed" && !(ev.output ?? "").includes(ac.output_assertion)) Object.assign(ev, { outcome: "failed", reason: `output does not contain ${JSON.stringify(ac.output_assertion)}` });
-      delete ev.output;
-      checks.push(ev);
-      if (ev.outcome === "failed") reasons.push(`verify_command '${ac.verify_command}' failed (exit ${ev.exit_code})${ev.reason ? `: ${ev.reason}` : ""}`);
-    }
-  }
-  const artifacts = checkArtifacts(cwd, acs.flatMap((a) => a.expected_artifacts ?? []));
-  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}${a.reason ? ` (${a.reason})` : ""}`);
-  const outcome = reasons.length ? "failed" : checks.some((c) => c.outcome === "unverifiable") ? "unverifiable" : checks.length || artifacts.length ? "passed" : "skipped";
-  return { outcome, reasons, checks, artifacts };
 }
 
 /** Check the request and pick the judge; nothing runs and nothing is written yet. */
@@ -105,24 +88,27 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
     try {
       emit("evaluation.stage1.started", { acceptance_criterion: picked.text, artifact_type: a.artifact_type ?? null, working_dir: dir.value, judge: judge.name });
-      const s1 = await stage1(picked.acs, dir.value, config.execution.verify_command_timeout_seconds * 1000, signal);
-      emit("evaluation.stage1.completed", { outcome: s1.outcome, checks: s1.checks, artifacts: s1.artifacts, reasons: s1.reasons });
-      if (signal.aborted) throw new Error("cancelled");
-      const input = { goal: seed!.goal, ac: picked.text, principles: seed!.evaluation_principles, evidence: { stage1: s1, artifact_type: a.artifact_type ?? "unspecified" }, deliverReport: a.artifact };
-      emit("evaluation.stage2.started", {});
-      const s2 = await stage2(judge, dir.value, input, config.evaluation.satisfaction_threshold, config.evaluation.reward_hacking_veto, signal);
-      emit("evaluation.stage2.completed", { outcome: s2.outcome, score: s2.reply?.score ?? null, ac_compliance: s2.reply?.ac_compliance ?? null, drift_score: s2.reply?.drift_score ?? null, weighted: s2.weighted, reasons: s2.reasons, reasoning: s2.reply?.reasoning ?? s2.raw_excerpt });
-      if (signal.aborted) throw new Error("cancelled");
-      const trigger = a.trigger_consensus ? "requested" : consensusTrigger(s2.reply, false);
-      let s3: Awaited<ReturnType<typeof stage3>> | null = null;
-      if (trigger) {
-        emit("evaluation.consensus.triggered", { trigger });
-        s3 = await stage3(judge, dir.value, input, signal);
-        emit("evaluation.stage3.completed", { outcome: s3.outcome, votes: s3.votes, majority_ratio: s3.ratio });
-      }
-      const approved = s1.outcome !== "failed" && (s3 ? s3.outcome === "approved" : s2.outcome === "approved");
-      const reasons = [...s1.reasons, ...(s3 ? (s3.outcome === "approved" ? [] : [`consensus ${s3.outcome} (majority ${s3.ratio ?? "n/a"})`]) : s2.reasons)];
-      const result = { evaluation_id: evaluationId, session_id: sessionId, approved, final_approved: approved, highest_stage: s3 ? 3 : 2, score: s2.reply?.score ?? 0, weighted: s2.weighted, stage1: s1.outcome, stage2: s2.outcome, stage3: s3?.outcome ?? null, reasons };
+      // The same function, with the same approval rules, as every pipeline attempt.
+      const v = await evaluateCriterion({
+        judge, cwd: dir.value, goal: seed!.goal, ac: picked.text, criteria: picked.acs, principles: seed!.evaluation_principles, change: null, commands: [],
+        claim: a.artifact, claimLabel: `The artefact under evaluation (${a.artifact_type ?? "unspecified type"}), as handed in by the caller:`,
+        config, triggerConsensus: a.trigger_consensus ?? false, signal,
+        onStage: (stage, outcome, evidence) => {
+          if (stage === 1) emit("evaluation.stage1.completed", { outcome, ...evidence });
+          if (signal.aborted) throw new Error("cancelled");
+          if (stage === 1) emit("evaluation.stage2.started", {});
+          if (stage === 2) emit("evaluation.stage2.completed", { outcome, ...evidence });
+          if (stage === 3) {
+            emit("evaluation.consensus.triggered", { trigger: evidence.trigger });
+            emit("evaluation.stage3.completed", { outcome, ...evidence });
+          }
+        },
+      });
+      const approved = v.outcome === "approved";
+      const result = {
+        evaluation_id: evaluationId, session_id: sessionId, approved, final_approved: approved, outcome: v.outcome, rejected_by: v.rejectedBy, highest_stage: v.stage3 ? 3 : v.stage2 ? 2 : 1,
+        score: v.score ?? 0, weighted: v.weighted, stage1: v.stage1.outcome, stage2: v.stage2?.outcome ?? null, stage3: v.stage3?.outcome ?? null, reasons: v.reasons,
+      };
       emit("evaluation.pipeline.completed", result);
       return ok(result);
     } catch (e) {

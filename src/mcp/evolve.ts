@@ -113,7 +113,9 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
       const both = arm();
       const log = new SessionLog(store.value as EventStore, replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)));
       const seed = started.seed!;
-      const wctx: WorkerContext = { log, agent: agent.value, judge, seed, config, runtime: choice.value.name, cwd: started.project_dir!, tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak), signal: both };
+      const wctx: WorkerContext = { log, agent: agent.value, judge, seed, config, runtime: choice.value.name, cwd: started.project_dir!, tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak), signal: both,
+        // The job's own limits (max_generations, max_total_seconds, per-iteration) stop it through its signals.
+        budget: () => null };
       const spec = (acId: string): LeafSpec => {
         const x = log.state.acs.get(acId)!;
         let root = x;

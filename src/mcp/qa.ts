@@ -53,8 +53,11 @@ export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): P
     goal: seed?.goal ?? a.quality_bar!,
     ac: criteria,
     principles: seed?.evaluation_principles ?? [],
-    evidence: { artifact_kind: artifact.kind, artifact_path: artifact.path, truncated: artifact.truncated, note: "judge-only QA: no checks were run" },
-    deliverReport: artifact.text,
+    stage1: { artifact_kind: artifact.kind, artifact_path: artifact.path, truncated: artifact.truncated, note: "judge-only QA: no checks were run" },
+    change: null,
+    commands: [],
+    claim: artifact.text,
+    claimLabel: "The artefact under review:",
   };
   // llm.qa_model, when set, is the model every QA judging call runs with.
   const judge = llmAgent(llmWithModel(llm, config.config.llm.qa_model));

@@ -8,6 +8,8 @@ export interface AgentTask {
   cwd: string;
   /** null = the runtime's default tool set; [] = no tools (a pure model answer). */
   tools: string[] | null;
+  /** A turn that must not write: the runtime's read-only switch where it has one. */
+  readOnly?: boolean;
   model?: string | null;
   /** Continue this native session (when the runtime can resume). */
   resume?: Record<string, unknown> | null;
@@ -17,8 +19,8 @@ export interface AgentTask {
 
 export type AgentEvent =
   | { kind: "text"; text: string }
-  | { kind: "tool"; name: string; detail?: string }
-  | { kind: "tool_result"; name?: string; isError?: boolean }
+  | { kind: "tool"; name: string; detail?: string; id?: string }
+  | { kind: "tool_result"; name?: string; isError?: boolean; id?: string; exitCode?: number | null }
   | { kind: "usage"; tokens: number; costUsd: number }
   | { kind: "handle"; handle: Record<string, unknown> }
   | { kind: "final"; ok: boolean; text: string; error?: string; errorType?: string };

@@ -20,55 +20,76 @@ export function emitTree(log: SessionLog, tree: AcTree): void {
   });
 }
 
-function prompt(goal: string, description: string, depth: number, repair: string | null): string {
+/**
+ * A criterion that is evidently atomic is not sent to the model: short, one sentence, no list,
+ * at most one "and". Everything else is asked about, in one batched call per tree level.
+ */
+export function evidentlyAtomic(description: string): boolean {
+  const d = description.trim();
+  if (d.length > 200 || /[;\n]|\s[-*•]\s|\b\d+[.)]\s|\b(as well as|and then|also|additionally)\b/i.test(d)) return false;
+  if ((d.match(/[.!?](\s|$)/g) ?? []).length > 1) return false;
+  return (d.match(/\band\b/gi) ?? []).length <= 1;
+}
+
+type Node = { ac_id: string; description: string; depth: number };
+
+const Decision = v.union([v.literal("ATOMIC"), SplitSchema]);
+const BatchSchema = v.object({ decisions: v.record(v.string(), Decision) });
+
+function batchPrompt(goal: string, nodes: readonly Node[], repair: string | null): string {
   return [
     MARK.decompose,
     `Goal: ${goal}`,
-    `Acceptance criterion (depth ${depth}): ${description}`,
-    "Is this criterion small enough for one focused coding session? If yes answer exactly ATOMIC.",
-    'Otherwise answer JSON {"children":[{"description":"..."}],"covers_parent":true,"rationale":"..."} with 2 to 5 children that together cover it.',
+    "For each acceptance criterion below: is it small enough for one focused coding session?",
+    ...nodes.map((n) => `- ${n.ac_id} (depth ${n.depth}): ${n.description}`),
+    'Reply with one JSON object {"decisions": {"<ac id>": "ATOMIC" | {"children":[{"description":"..."}],"covers_parent":true,"rationale":"..."}}} naming every id; a split has 2 to 5 children that together cover it.',
     ...(repair ? [`Your previous answer was unusable: ${repair}. Answer again.`] : []),
   ].join("\n");
 }
 
-/** Decide one node; returns the child nodes it was split into (empty when atomic). */
-export async function decompose(log: SessionLog, agent: Agent, goal: string, node: { ac_id: string; description: string; depth: number }, cwd: string, signal: AbortSignal): Promise<{ ac_id: string; description: string; depth: number }[]> {
+/** Decide one level's undecided nodes; returns the child nodes they were split into. */
+export async function decideLevel(log: SessionLog, agent: Agent, goal: string, nodes: readonly Node[], cwd: string, signal: AbortSignal): Promise<Node[]> {
+  const ask = nodes.filter((n) => !evidentlyAtomic(n.description));
+  for (const n of nodes) if (!ask.includes(n)) log.emit("ac.decomposition.decided", { ac_id: n.ac_id, disposition: "ATOMIC", reason: "evidently atomic (no model call)" });
+  if (!ask.length) return [];
   let repair: string | null = null;
   for (let round = 0; round < 2; round++) {
-    const r = await runAgent(agent, { prompt: prompt(goal, node.description, node.depth, repair), cwd, tools: [] }, signal);
-    log.emit("execution.ac.token_attribution.reported", { ac_id: node.ac_id, tokens: r.tokens, cost_usd: r.costUsd });
+    const r = await runAgent(agent, { prompt: batchPrompt(goal, ask, repair), cwd, tools: [] }, signal);
+    log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd, model_calls: 1 });
     if (!r.ok) {
-      log.emit("ac.decomposition.decided", { ac_id: node.ac_id, disposition: "UNKNOWN", reason: `decomposer failed: ${r.error}` });
+      for (const n of ask) log.emit("ac.decomposition.decided", { ac_id: n.ac_id, disposition: "UNKNOWN", reason: `decomposer failed: ${r.error}` });
       return [];
     }
-    if (/^\s*ATOMIC\b/i.test(r.text.trim()) || /^\W*ATOMIC\W*$/i.test(r.text.trim())) {
-      log.emit("ac.decomposition.decided", { ac_id: node.ac_id, disposition: "ATOMIC" });
-      return [];
+    const parsed = v.safeParse(BatchSchema, extractJson(r.text));
+    // A single criterion may also be answered with a bare ATOMIC.
+    const bare = ask.length === 1 && /^\W*ATOMIC\W*$/i.test(r.text.trim());
+    if (parsed.success || bare) {
+      const kids: Node[] = [];
+      for (const n of ask) {
+        const d = bare ? "ATOMIC" : parsed.success ? parsed.output.decisions[n.ac_id] : undefined;
+        if (d === undefined || d === "ATOMIC" || !d.covers_parent) {
+          log.emit("ac.decomposition.decided", { ac_id: n.ac_id, disposition: d === undefined ? "ESCALATED" : "ATOMIC", ...(d === undefined ? { reason: "not answered" } : {}) });
+          continue;
+        }
+        const nodes2 = d.children.map((c, k) => ({ ac_id: `${n.ac_id}.${k + 1}`, parent: n.ac_id, depth: n.depth + 1, position: k, description: c.description.trim() }));
+        log.emit("ac.decomposition.decided", { ac_id: n.ac_id, disposition: "SPLIT", reason: d.rationale.slice(0, 500) });
+        log.emit("ac.decomposed", { ac_id: n.ac_id, nodes: nodes2 });
+        kids.push(...nodes2);
+      }
+      return kids;
     }
-    const parsed = v.safeParse(SplitSchema, extractJson(r.text));
-    if (parsed.success && parsed.output.covers_parent) {
-      const nodes = parsed.output.children.map((c, k) => ({ ac_id: `${node.ac_id}.${k + 1}`, parent: node.ac_id, depth: node.depth + 1, position: k, description: c.description.trim() }));
-      log.emit("ac.decomposition.decided", { ac_id: node.ac_id, disposition: "SPLIT", reason: parsed.output.rationale.slice(0, 500) });
-      log.emit("ac.decomposed", { ac_id: node.ac_id, nodes });
-      return nodes;
-    }
-    repair = parsed.success ? "children do not cover the parent" : `expected ATOMIC or the JSON object (${parsed.issues[0].message})`;
+    repair = `expected {"decisions": {...}} (${parsed.issues[0].message})`;
   }
-  log.emit("ac.decomposition.decided", { ac_id: node.ac_id, disposition: "ESCALATED", reason: repair ?? "unusable answers" });
+  for (const n of ask) log.emit("ac.decomposition.decided", { ac_id: n.ac_id, disposition: "ESCALATED", reason: repair ?? "unusable answers" });
   return [];
 }
 
-/** Decompose every undecided node breadth-first down to the depth cap (0 disables). */
+/** Decompose every undecided node level by level down to the depth cap (0 disables). */
 export async function decomposeTree(log: SessionLog, agent: Agent, goal: string, cap: number, cwd: string, signal: AbortSignal): Promise<void> {
   if (cap <= 0) return;
-  let frontier = [...log.state.acs.values()].filter((a) => a.depth < cap && !log.state.decided.has(a.ac_id) && a.children.length === 0);
+  let frontier: Node[] = [...log.state.acs.values()].filter((a) => a.depth < cap && !log.state.decided.has(a.ac_id) && a.children.length === 0);
   while (frontier.length && !signal.aborted) {
-    const next: { ac_id: string; description: string; depth: number }[] = [];
-    for (const node of frontier) {
-      if (signal.aborted) return;
-      const kids = await decompose(log, agent, goal, node, cwd, signal);
-      next.push(...kids.filter((k) => k.depth < cap));
-    }
-    frontier = next.map((n) => log.state.acs.get(n.ac_id)!).filter(Boolean);
+    const kids = await decideLevel(log, agent, goal, frontier, cwd, signal);
+    frontier = kids.filter((k) => k.depth < cap).map((n) => log.state.acs.get(n.ac_id)!).filter(Boolean);
   }
 }

@@ -20,7 +20,15 @@ export function overallScore(s: SessionState): number {
 
 export const allPassed = (s: SessionState) => roots(s).length > 0 && roots(s).every((r) => rollUp(s, r.ac_id) === "passed");
 
-async function check(p: ExitPredicate, s: SessionState, ctx: { cwd: string; agent: Agent | null; signal: AbortSignal; goal: string }): Promise<Record<string, unknown> | null> {
+interface CheckContext {
+  cwd: string;
+  agent: Agent | null;
+  signal: AbortSignal;
+  /** Told about every model call a judged condition makes (for the session's accounting). */
+  onModelCall?: (tokens: number, costUsd: number) => void;
+}
+
+async function check(p: ExitPredicate, s: SessionState, ctx: CheckContext & { goal: string }): Promise<Record<string, unknown> | null> {
   switch (p.kind) {
     case "all_acs_passed":
       return allPassed(s) ? { passed: roots(s).length } : null;
@@ -45,6 +53,7 @@ async function check(p: ExitPredicate, s: SessionState, ctx: { cwd: string; agen
       if (!ctx.agent) return null;
       const status = [...s.acs.values()].map((a) => `${a.ac_id}: ${a.status}`).join("\n");
       const r = await runAgent(ctx.agent, { prompt: `${MARK.exitJudge}\nGoal: ${ctx.goal}\nCondition: ${p.text}\nAC status:\n${status}\nAnswer YES or NO first, then one line of evidence.`, cwd: ctx.cwd, tools: [] }, ctx.signal);
+      ctx.onModelCall?.(r.tokens, r.costUsd);
       return r.ok && /^\s*YES\b/i.test(r.text) ? { judge: r.text.slice(0, 300) } : null;
     }
   }
@@ -54,7 +63,7 @@ async function check(p: ExitPredicate, s: SessionState, ctx: { cwd: string; agen
  * The first met condition, or null. `judged` conditions are asked only when `allowJudged`
  * (at generation boundaries), because each costs a model call.
  */
-export async function firstMet(seed: Seed, s: SessionState, ctx: { cwd: string; agent: Agent | null; signal: AbortSignal; allowJudged: boolean }): Promise<ExitHit | null> {
+export async function firstMet(seed: Seed, s: SessionState, ctx: CheckContext & { allowJudged: boolean }): Promise<ExitHit | null> {
   for (const e of seed.exit_conditions) {
     const parsed = parseExitCriteria(e.criteria).predicate;
     if (!parsed || (parsed.kind === "judged" && !ctx.allowJudged)) continue;

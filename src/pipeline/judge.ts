@@ -7,6 +7,7 @@ import * as v from "valibot";
 import type { EvaluationPrinciple } from "../seed/schema.ts";
 import { extractJson } from "../util/extract-json.ts";
 import { MARK, runAgent, type Agent } from "./agent.ts";
+import type { WorkspaceChange } from "./workspace.ts";
 
 const unit = v.pipe(v.number(), v.transform((x) => Math.min(1, Math.max(0, x))));
 export const JudgeReplySchema = v.object({
@@ -51,34 +52,68 @@ export interface JudgeInput {
   goal: string;
   ac: string;
   principles: readonly EvaluationPrinciple[];
-  evidence: unknown;
-  deliverReport: string;
+  stage1: unknown;
+  change: WorkspaceChange | null;
+  commands: readonly unknown[];
+  claim: string;
+  /** How the claim is introduced (default: the implementer's unverified claim). */
+  claimLabel?: string;
+}
+
+/** What the judge reads: the criterion, weighted principles, stage 1, the observed change, and the claim last. */
+export function evidenceText(i: JudgeInput): string[] {
+  const c = i.change;
+  return [
+    "Stage 1 (orchestrator's own checks, JSON):",
+    JSON.stringify(i.stage1),
+    ...(c
+      ? [
+          `Files changed (observed by the orchestrator, ${c.snapshot} snapshot): added ${JSON.stringify(c.added)}, modified ${JSON.stringify(c.modified)}, deleted ${JSON.stringify(c.deleted)}`,
+          c.added.length + c.modified.length + c.deleted.length === 0 ? "Diff: EMPTY — nothing in the workspace changed." : `Diff${c.diff_truncated ? " (cut to a bound; the rest is not shown)" : ""}:\n${c.diff}`,
+        ]
+      : []),
+    ...(i.commands.length ? ["Commands the agent ran (from the runtime's tool events):", JSON.stringify(i.commands).slice(0, 3000)] : []),
+    i.claimLabel ?? "The implementer's claim (unverified; do not trust it over the evidence above):",
+    i.claim.slice(0, 3000) || "(no report)",
+  ];
 }
 
 function judgePrompt(i: JudgeInput): string {
   return [
     MARK.judge,
-    "You are the semantic judge of one acceptance criterion. Judge only from the evidence.",
+    "You are the semantic judge of one acceptance criterion. Judge the observed change, not the claim.",
     `Goal: ${i.goal}`,
     `Acceptance criterion: ${i.ac}`,
-    "Evaluation principles (score each 0..1 by name):",
-    ...i.principles.map((p) => `- ${p.name}: ${p.description}`),
-    "Mechanical evidence (JSON):",
-    JSON.stringify(i.evidence),
-    "Implementer's delivery report:",
-    i.deliverReport.slice(0, 4000),
+    "Evaluation principles (score each 0..1 by name; weight in brackets):",
+    ...i.principles.map((p) => `- ${p.name}: ${p.description} [weight ${p.weight}]`),
+    ...evidenceText(i),
     'Reply with one JSON object: {"ac_compliance": bool, "score": 0..1, "principles": {"<name>": 0..1}, "reward_hacking_risk": 0..1, "uncertainty": 0..1, "drift_score": 0..1, "reasoning": "..."}',
   ].join("\n");
 }
 
-export async function stage2(agent: Agent, cwd: string, input: JudgeInput, threshold: number, veto: number, signal: AbortSignal): Promise<Stage2 & { tokens: number; costUsd: number }> {
-  const r = await runAgent(agent, { prompt: judgePrompt(input), cwd, tools: [] }, signal);
-  const parsed = r.ok ? v.safeParse(JudgeReplySchema, extractJson(r.text)) : null;
-  if (!parsed?.success) {
-    const why = r.ok ? "judge reply is not the JSON asked for" : `judge could not run: ${r.error}`;
-    return { outcome: "unverifiable", reply: null, weighted: null, principles: [], reasons: [why], raw_excerpt: r.text.slice(0, 500), tokens: r.tokens, costUsd: r.costUsd };
+export async function stage2(agent: Agent, cwd: string, input: JudgeInput, threshold: number, veto: number, signal: AbortSignal): Promise<Stage2 & { tokens: number; costUsd: number; calls: number; repairs: number }> {
+  const prompt = judgePrompt(input);
+  let tokens = 0;
+  let costUsd = 0;
+  let calls = 0;
+  let problem: string | null = null;
+  let text = "";
+  // One repair turn quoting the parse error; after that the verdict is unverifiable.
+  for (let round = 0; round < 2; round++) {
+    const repair = problem ? `\nYour previous reply could not be used: ${problem}. Reply with only the JSON object, nothing else.` : "";
+    const r = await runAgent(agent, { prompt: prompt + repair, cwd, tools: [] }, signal);
+    tokens += r.tokens;
+    costUsd += r.costUsd;
+    calls++;
+    text = r.text;
+    const acct = { tokens, costUsd, calls, repairs: round };
+    if (!r.ok) return { outcome: "unverifiable", reply: null, weighted: null, principles: [], reasons: [`judge could not run: ${r.error}`], raw_excerpt: r.text.slice(0, 500), ...acct };
+    const json = extractJson(r.text);
+    const parsed = json === null ? null : v.safeParse(JudgeReplySchema, json);
+    if (parsed?.success) return { ...decide(parsed.output, input.principles, threshold, veto), raw_excerpt: r.text.slice(0, 500), ...acct };
+    problem = json === null ? "no JSON object found in the reply" : `${parsed!.issues[0].path?.map((p) => String(p.key)).join(".") ?? "reply"}: ${parsed!.issues[0].message}`;
   }
-  return { ...decide(parsed.output, input.principles, threshold, veto), raw_excerpt: r.text.slice(0, 500), tokens: r.tokens, costUsd: r.costUsd };
+  return { outcome: "unverifiable", reply: null, weighted: null, principles: [], reasons: [`judge reply is not the JSON asked for after one repair turn (${problem})`], raw_excerpt: text.slice(0, 500), tokens, costUsd, calls, repairs: 1 };
 }
 
 /** First matching trigger (strict >), or null (spec pipeline.md §5). */
@@ -100,7 +135,7 @@ export async function stage3(agent: Agent, cwd: string, input: JudgeInput, signa
   const roles = ["advocate", "devil", "judge"];
   const votes: Stage3["votes"] = [];
   for (const role of roles) {
-    const prompt = [MARK.vote, `Role: ${role}.`, `Acceptance criterion: ${input.ac}`, "Evidence:", JSON.stringify(input.evidence), 'Reply {"approved": bool, "confidence": 0..1, "reasoning": "..."}'].join("\n");
+    const prompt = [MARK.vote, `Role: ${role}.`, `Acceptance criterion: ${input.ac}`, ...evidenceText(input), 'Reply {"approved": bool, "confidence": 0..1, "reasoning": "..."}'].join("\n");
     const r = await runAgent(agent, { prompt, cwd, tools: [] }, signal);
     const p = r.ok ? v.safeParse(VoteSchema, extractJson(r.text)) : null;
     votes.push(p?.success ? { role, ...p.output } : { role, approved: null, confidence: null, reasoning: r.error ?? "unparseable vote" });

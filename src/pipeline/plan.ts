@@ -27,6 +27,8 @@ export interface PlanOptions {
   projectDirFlag?: string;
   depthFlag?: string;
   strict?: boolean;
+  maxCostUsd?: number;
+  timeoutSeconds?: number;
 }
 
 export interface PlannedAc {
@@ -51,7 +53,9 @@ export interface Plan {
   setupErrors: string[];
   acs: PlannedAc[];
   principles: { name: string; weight: number; normalized: number }[];
-  exitConditions: { name: string; kind: ExitPredicate["kind"]; predicate: ExitPredicate }[];
+  exitConditions: { name: string; kind: ExitPredicate["kind"]; predicate: ExitPredicate; mapped_from_words: boolean }[];
+  /** Budgets in force (config, overridable by flags): shown by dry-run. */
+  budgets: { max_cost_usd: number; timeout_seconds: number; max_turns_per_ac: number; max_turns_per_session: number };
   projectDir?: ProjectDir;
   depth?: DepthChoice;
 }
@@ -70,7 +74,9 @@ function resolveDepth(flag: string | undefined, env: NodeJS.ProcessEnv, seed: Se
 
 export function buildPlan(o: PlanOptions): Plan {
   const load = loadSeedFile(o.seedFile);
-  const plan: Plan = { load, errors: [...load.errors], warnings: [...load.warnings], setupErrors: [], acs: [], principles: [], exitConditions: [] };
+  const x = o.config.config.execution;
+  const budgets = { max_cost_usd: o.maxCostUsd ?? x.max_cost_usd, timeout_seconds: o.timeoutSeconds ?? x.timeout_seconds, max_turns_per_ac: x.max_turns_per_ac, max_turns_per_session: x.max_turns_per_session };
+  const plan: Plan = { load, errors: [...load.errors], warnings: [...load.warnings], setupErrors: [], acs: [], principles: [], exitConditions: [], budgets };
   const seed = load.seed;
   const src = load.source;
   if (!seed || !src) return finish(plan, o.strict);

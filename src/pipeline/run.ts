@@ -40,18 +40,35 @@ export interface RunOptions {
   parallel: number;
   maxDepth: number;
   skipSecondary?: boolean;
+  /** Flag overrides of execution.max_cost_usd / execution.timeout_seconds. */
+  maxCostUsd?: number;
+  /** `--tier`: every AC starts at this tier instead of the router's choice. */
+  tier?: Tier;
+  timeoutSeconds?: number;
   /** Ctrl-C: stop, stay resumable (no terminal event). */
   interrupt?: AbortSignal;
   onEvent?: (e: StoredEvent) => void;
   onSessionId?: (id: string) => void;
 }
 
+/** How a session ended: completed (exit 0); stopped by a budget, failed, unverifiable (exit 3). */
+export type Ending = "completed" | "stopped" | "failed" | "unverifiable";
+
 export interface RunOutcome {
   sessionId: string;
-  status: "completed" | "failed" | "cancelled" | "interrupted";
+  status: Ending | "cancelled" | "interrupted";
   exitCondition: string | null;
+  /** The budget or budget-kind exit condition that stopped the run. */
+  stopCondition: string | null;
   summary: string;
+  turns: number;
+  modelCalls: number;
+  tokens: number;
+  costUsd: number;
 }
+
+/** Exit-condition kinds that are budgets: when one fires the run is stopped, not completed. */
+const BUDGET_KINDS = new Set(["generations", "elapsed_seconds", "cost_usd"]);
 
 function loadSession(store: EventStore, sessionId: string): SessionLog {
   const rows = queryEvents(store.db, { session: sessionId });
@@ -77,7 +94,9 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   if (o.onEvent) log.listeners.push(o.onEvent);
   o.onSessionId?.(log.sessionId);
   const stop = new AbortController();
+  const budget = sessionBudget(o, log, () => stop.abort());
   const cancelWatch = setInterval(() => {
+    budget();
     const rows = queryEvents(o.store.db, { session: log.sessionId, afterSeq: log.state.lastSeq, typeGlob: "orchestrator.session.cancel_requested" });
     if (rows.length) {
       log.state.cancelRequested = JSON.parse(rows[0]!.payload).reason ?? "cancelled";
@@ -87,7 +106,7 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   const onInterrupt = () => stop.abort();
   o.interrupt?.addEventListener("abort", onInterrupt);
   try {
-    return ok(await drive(o, log, seed, stop.signal));
+    return ok(await drive(o, log, seed, stop.signal, budget));
   } catch (e) {
     // The log is intact up to the failing write; the session stays resumable.
     return fail("failure", `pipeline stopped: ${e instanceof Error ? e.message : String(e)}`, { hint: `resume with --resume ${log.sessionId}` });
@@ -98,7 +117,32 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   }
 }
 
-async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSignal): Promise<RunOutcome> {
+/**
+ * The session budgets (cost, wall time of this run, runtime turns): the first one over its limit is
+ * recorded once (`pipeline.budget.exceeded`) and stops the run; returns its name, or null.
+ */
+function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () => string | null {
+  const x = o.config.execution;
+  const t0 = Date.now();
+  let fired: string | null = null;
+  return () => {
+    if (fired || log.state.terminal) return fired;
+    const s = log.state;
+    const limits: [string, number, number][] = [
+      ["max_cost_usd", o.maxCostUsd ?? x.max_cost_usd, Math.round(s.costUsd * 1e6) / 1e6],
+      ["timeout", o.timeoutSeconds ?? x.timeout_seconds, Math.round((Date.now() - t0) / 1000)],
+      ["max_turns_per_session", x.max_turns_per_session, s.turns],
+    ];
+    const hit = limits.find(([name, limit, value]) => (name === "max_turns_per_session" ? value >= limit : value >= limit && limit > 0));
+    if (!hit) return null;
+    fired = hit[0];
+    log.emit("pipeline.budget.exceeded", { name: hit[0], limit: hit[1], value: hit[2] }, "session");
+    onFire();
+    return fired;
+  };
+}
+
+async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSignal, budget: () => string | null): Promise<RunOutcome> {
   const emit = log.emit;
   const s = log.state;
   if (!s.started) {
@@ -109,18 +153,29 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
   } else emit("orchestrator.session.resumed", { reason: "resume requested", last_seq: s.lastSeq, passed: leaves(s).filter((a) => a.status === "passed").map((a) => a.ac_id) }, "session");
 
   const tree = buildAcTree(seed.acceptance_criteria).tree!;
-  const ctx: WorkerContext = { log, agent: o.agent, judge: o.judge ?? o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal };
-  const finish = (status: RunOutcome["status"], summary: string, exit: ExitHit | null): RunOutcome => {
+  const ctx: WorkerContext = { log, agent: o.agent, judge: o.judge ?? o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal, budget };
+  const finish = (status: RunOutcome["status"], summary: string, exit: ExitHit | null, stopCondition: string | null = null): RunOutcome => {
+    const totals = { turns: s.turns, model_calls: s.modelCalls, tokens: s.tokens, cost_usd: Math.round(s.costUsd * 1e6) / 1e6 };
+    const line = status === "interrupted" || status === "cancelled" ? summary : `${summary}; turns ${totals.turns}, model calls ${totals.model_calls}, tokens ${totals.tokens}, cost $${totals.cost_usd.toFixed(4)}`;
     if (status === "interrupted") {
       emit("orchestrator.session.paused", { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` }, "session");
     } else if (status === "cancelled") emit("orchestrator.session.cancelled", { reason: s.cancelRequested ?? "cancelled", cancelled_by: "user" }, "session");
-    else if (status === "completed") emit("orchestrator.session.completed", { summary, exit_condition: exit?.name ?? null, score: overallScore(s) }, "session");
-    else emit("orchestrator.session.failed", { error: summary, error_type: "acceptance_failed", exit_condition: exit?.name ?? null }, "session");
-    return { sessionId: log.sessionId, status, exitCondition: exit?.name ?? null, summary };
+    else if (status === "completed") emit("orchestrator.session.completed", { summary: line, ending: status, exit_condition: exit?.name ?? null, score: overallScore(s), ...totals }, "session");
+    else emit("orchestrator.session.failed", { error: line, ending: status, error_type: status === "failed" ? "acceptance_failed" : status, exit_condition: exit?.name ?? null, stop_condition: stopCondition, ...totals }, "session");
+    return { sessionId: log.sessionId, status, exitCondition: exit?.name ?? null, stopCondition, summary: line, turns: totals.turns, modelCalls: totals.model_calls, tokens: totals.tokens, costUsd: totals.cost_usd };
   };
-  const halted = () => (s.cancelRequested ? finish("cancelled", s.cancelRequested, null) : finish("interrupted", "interrupted", null));
+  const halted = () => {
+    if (s.cancelRequested) return finish("cancelled", s.cancelRequested, null);
+    const fired = budget();
+    return fired ? finish("stopped", `stopped: budget '${fired}' reached; ${counts()}`, null, fired) : finish("interrupted", "interrupted", null);
+  };
+  const counts = () => {
+    const by = (st: string) => roots(s).filter((r) => rollUp(s, r.ac_id) === st).length;
+    return `${by("passed")}/${roots(s).length} acceptance criteria passed${by("unverifiable") ? `, ${by("unverifiable")} unverifiable` : ""}`;
+  };
   const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
-    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged });
+    const onModelCall = (tokens: number, cost_usd: number) => void emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
+    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged, onModelCall });
     if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
     return hit;
   };
@@ -146,10 +201,11 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       for (const leaf of leaves(s)) {
         if (leaf.tier) continue;
         const src = sourceOf(leaf.ac_id).ac;
-        const r = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const routed = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const r = o.tier ? { ...routed, tier: o.tier } : routed;
         const pinned = o.config.execution.default_model;
         const model = executionModel(o.config, o.runtime, r.tier);
-        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null });
+        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null, ...(o.tier ? { tier_flag: o.tier } : {}) });
       }
       return { outcome: "routed", value: undefined };
     });
@@ -177,14 +233,14 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       const workers = Array.from({ length: Math.max(1, Math.min(o.parallel, queue.length)) }, async () => {
         for (let next = queue.shift(); next && !signal.aborted && !exit; next = queue.shift()) {
           const verdict: AcVerdict = await workLeaf(ctx, spec(next));
-          if (verdict !== "cancelled") exit ??= await exitHit(false);
+          if (verdict !== "cancelled" && verdict !== "stopped") exit ??= await exitHit(false);
         }
       });
       await Promise.all(workers);
     }
     if (signal.aborted) return halted();
     const summary = (st: string) => leaves(s).filter((a) => a.status === st).length;
-    const outcome = `passed ${summary("passed")}, failed ${summary("failed")}, stagnated ${summary("stagnated")}, blocked ${summary("blocked")}`;
+    const outcome = `passed ${summary("passed")}, failed ${summary("failed")}, unverifiable ${summary("unverifiable")}, stagnated ${summary("stagnated")}, blocked ${summary("blocked")}`;
     emit("pipeline.phase.completed", { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
     emit("pipeline.phase.completed", { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
   }
@@ -205,22 +261,31 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     });
   // Assigned inside the workers, so TypeScript cannot narrow it here.
   exit = (exit as ExitHit | null) ?? (await exitHit(true));
+  // The secondary loop calls no model when it has nothing to do, and then nothing is asked again.
+  let worked = false;
   if (!done("secondary_loop"))
     await log.phase("secondary_loop", undefined, async () => {
       // Every run shows all six phases; an exit condition that already fired skips this one.
       if (exit) return { outcome: `skipped: exit condition '${exit.name}' met`, value: undefined };
       if (allPassed(s)) {
-        await runTodoBatch(ctx, o.skipSecondary ?? false);
-        return { outcome: "todos", value: undefined };
+        worked = (await runTodoBatch(ctx, o.skipSecondary ?? false)) > 0;
+        return { outcome: worked ? "todos" : "nothing to do", value: undefined };
       }
       if (!o.config.execution.auto_evolve) return { outcome: "evolution disabled", value: undefined };
       const ev = o.config.evolution;
       const r = await evolve(ctx, ev.max_generations, ev.convergence_threshold, ev.stagnation_window, spec, async () => Boolean((exit = await exitHit(true))));
+      worked = r.generation > 0;
       return { outcome: `evolution ${r.outcome} at generation ${r.generation}`, value: undefined };
     });
   if (signal.aborted) return halted();
-  exit ??= await exitHit(true);
-  const passed = allPassed(s);
-  const counts = `${roots(s).filter((r) => rollUp(s, r.ac_id) === "passed").length}/${roots(s).length} acceptance criteria passed`;
-  return finish(passed || exit ? "completed" : "failed", exit ? `exit condition '${exit.name}' met; ${counts}` : counts, exit);
+  if (worked) exit ??= await exitHit(true);
+  if (exit && BUDGET_KINDS.has(String(exit.evidence.kind))) return finish("stopped", `stopped: exit condition '${exit.name}' met; ${counts()}`, exit, exit.name);
+  if (exit) return finish("completed", `exit condition '${exit.name}' met; ${counts()}`, exit);
+  if (allPassed(s)) return finish("completed", counts(), null);
+  const statuses = roots(s).map((r) => rollUp(s, r.ac_id));
+  if (statuses.every((st) => st === "passed" || st === "unverifiable")) {
+    const why = leaves(s).filter((a) => a.status === "unverifiable").map((a) => `${a.ac_id}: ${a.reason ?? "could not be judged"}`).join("; ");
+    return finish("unverifiable", `${counts()}; not judged: ${why}`.slice(0, 1500), null);
+  }
+  return finish("failed", counts(), null);
 }

@@ -10,6 +10,12 @@ import { findDescriptor } from "../runtime/descriptors.ts";
 import { runTask } from "../runtime/run.ts";
 import type { Agent, AgentEvent, AgentTask } from "./agent.ts";
 
+/** Claude reports a failed shell command as "Exit code N" at the start of its tool result. */
+const exitCodeIn = (output: string): number | null => {
+  const m = /^Exit code (\d+)/.exec(output);
+  return m ? Number(m[1]) : null;
+};
+
 export interface RuntimeAgentOptions {
   /**
    * A native session the caller already has (`run workflow --resume-id`, the MCP `resume_id`):
@@ -48,6 +54,7 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
           permission_mode: "bypassPermissions",
           model: task.model ?? null,
           tools: task.tools,
+          read_only: task.readOnly ?? false,
           resume: canResume && sessionId ? { session_id: sessionId } : null,
           timeouts: { ...(task.timeoutMs ? { total_ms: task.timeoutMs } : {}), ...(task.idleMs ? { idle_ms: task.idleMs } : {}) },
         },
@@ -61,10 +68,10 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
             break;
           case "tool_call":
             if (m.id) tools.set(m.id, m.name);
-            yield { kind: "tool", name: m.name, detail: m.detail };
+            yield { kind: "tool", name: m.name, detail: m.detail, ...(m.id ? { id: m.id } : {}) };
             break;
           case "tool_result":
-            yield { kind: "tool_result", name: (m.id && tools.get(m.id)) || undefined, isError: m.is_error };
+            yield { kind: "tool_result", name: (m.id && tools.get(m.id)) || undefined, isError: m.is_error, ...(m.id ? { id: m.id } : {}), exitCode: m.exit_code ?? exitCodeIn(m.output) };
             break;
           case "session":
             yield { kind: "handle", handle: { runtime: name, session_id: m.session_id, cwd: m.handle.cwd } };

@@ -24,11 +24,12 @@ export function recordTodos(ctx: WorkerContext, text: string, acId: string): voi
 
 const PRIORITY: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
-export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<void> {
+/** Runs the pending TODOs (≤ 50); returns how many ran. */
+export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<number> {
   const pending = [...ctx.log.state.todos.values()].filter((t) => t.status === "pending").sort((a, b) => (PRIORITY[a.priority] ?? 1) - (PRIORITY[b.priority] ?? 1) || a.created_seq - b.created_seq);
   if (skip || !pending.length) {
     ctx.log.emit("secondary.batch.completed", { status: skip ? "skipped" : "no_todos", total: pending.length, ok: 0, failed: 0, skipped: skip ? pending.length : 0 });
-    return;
+    return 0;
   }
   const batch = pending.slice(0, 50);
   let ok = 0;
@@ -44,6 +45,7 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<v
   }
   const skipped = pending.length - ok - failed;
   ctx.log.emit("secondary.batch.completed", { status: failed || skipped ? "partial" : "completed", total: pending.length, ok, failed, skipped });
+  return ok + failed;
 }
 
 const ReflectSchema = v.object({
@@ -62,7 +64,8 @@ export async function evolve(ctx: WorkerContext, maxGenerations: number, thresho
   let previous: string | null = null;
   let similarRun = 0;
   for (let gen = log.state.generation + 1; gen <= maxGenerations; gen++) {
-    const failing = leaves(log.state).filter((a) => a.status !== "passed");
+    // Only work the coder got wrong is evolved; an AC nobody could judge is not re-run.
+    const failing = leaves(log.state).filter((a) => a.status !== "passed" && a.status !== "unverifiable");
     if (!failing.length) return { outcome: "converged", generation: gen - 1 };
     log.emit("lineage.generation.started", { generation: gen, failing: failing.map((a) => a.ac_id) });
     const prompt = [
@@ -74,7 +77,7 @@ export async function evolve(ctx: WorkerContext, maxGenerations: number, thresho
       'Wonder what is still unknown, then reflect. Reply JSON {"refined":[{"ac_id":"...","description":"clearer, testable wording"}],"ontology":{...}}',
     ].join("\n");
     const r = await runAgent(ctx.agent, { prompt, cwd: ctx.cwd, tools: [] }, ctx.signal);
-    log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd });
+    log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd, model_calls: 1 });
     const parsed = r.ok ? v.safeParse(ReflectSchema, extractJson(r.text)) : null;
     const refined = new Map((parsed?.success ? parsed.output.refined : []).map((x) => [x.ac_id, x.description]));
     const fingerprint = JSON.stringify(parsed?.success ? parsed.output.ontology ?? null : null) + [...refined.values()].join("|");
@@ -90,7 +93,7 @@ export async function evolve(ctx: WorkerContext, maxGenerations: number, thresho
     previous = fingerprint;
     similarRun = similarity >= threshold ? similarRun + 1 : 0;
     log.emit("lineage.generation.completed", { generation: gen, results, similarity });
-    if (leaves(log.state).every((a) => a.status === "passed")) {
+    if (leaves(log.state).every((a) => a.status === "passed" || a.status === "unverifiable")) {
       log.emit("lineage.converged", { generation: gen });
       return { outcome: "converged", generation: gen };
     }

@@ -4,7 +4,7 @@
  */
 import type { StoredEvent } from "../events/envelope.ts";
 
-export type AcStatus = "pending" | "executing" | "passed" | "failed" | "blocked" | "stagnated";
+export type AcStatus = "pending" | "executing" | "passed" | "failed" | "unverifiable" | "blocked" | "stagnated";
 
 export interface AcState {
   ac_id: string;
@@ -19,6 +19,10 @@ export interface AcState {
   handle: Record<string, unknown> | null;
   tier: string | null;
   lastScore: number | null;
+  /** Runtime turns spent on this AC (all attempts). */
+  turns: number;
+  /** Why the AC ended as it did (failed, unverifiable, stagnated). */
+  reason: string | null;
 }
 
 export interface TodoState {
@@ -41,6 +45,9 @@ export interface SessionState {
   generation: number;
   costUsd: number;
   tokens: number;
+  /** Runtime turns of the coding agent, and every prompt sent to a model (turns + judging + planning). */
+  turns: number;
+  modelCalls: number;
   cancelRequested: string | null;
   todos: Map<string, TodoState>;
   exitConditionMet: string | null;
@@ -52,7 +59,7 @@ export interface SessionState {
 export function emptyState(sessionId: string): SessionState {
   return {
     sessionId, executionId: null, started: null, terminal: null, startedAt: null, acs: new Map(), treeBuilt: false,
-    phasesCompleted: new Set(), generation: 0, costUsd: 0, tokens: 0, cancelRequested: null, todos: new Map(), exitConditionMet: null, decided: new Set(), lastSeq: 0,
+    phasesCompleted: new Set(), generation: 0, costUsd: 0, tokens: 0, turns: 0, modelCalls: 0, cancelRequested: null, todos: new Map(), exitConditionMet: null, decided: new Set(), lastSeq: 0,
   };
 }
 
@@ -65,7 +72,7 @@ function addNodes(s: SessionState, nodes: unknown): void {
     const id = str(n.ac_id);
     if (!id || s.acs.has(id)) continue;
     const parent = typeof n.parent === "string" ? n.parent : null;
-    s.acs.set(id, { ac_id: id, parent, depth: num(n.depth), position: num(n.position), description: str(n.description), status: "pending", attempts: 0, children: [], handle: null, tier: null, lastScore: null });
+    s.acs.set(id, { ac_id: id, parent, depth: num(n.depth), position: num(n.position), description: str(n.description), status: "pending", attempts: 0, children: [], handle: null, tier: null, lastScore: null, turns: 0, reason: null });
     if (parent) s.acs.get(parent)?.children.push(id);
   }
 }
@@ -103,6 +110,7 @@ export function applyEvent(s: SessionState, e: StoredEvent): SessionState {
     case "execution.ac.status_changed":
       if (ac) {
         ac.status = str(d.status) as AcStatus;
+        ac.reason = typeof d.reason === "string" ? d.reason : null;
         ac.attempts = Math.max(ac.attempts, num(d.attempt));
       }
       break;
@@ -118,6 +126,11 @@ export function applyEvent(s: SessionState, e: StoredEvent): SessionState {
     case "execution.ac.token_attribution.reported":
       s.costUsd += num(d.cost_usd);
       s.tokens += num(d.tokens);
+      s.modelCalls += num(d.model_calls);
+      break;
+    case "execution.ac.turn.completed":
+      s.turns++;
+      if (ac) ac.turns++;
       break;
     case "lineage.generation.completed":
       s.generation = Math.max(s.generation, num(d.generation));
@@ -153,5 +166,6 @@ export function rollUp(s: SessionState, id: string): AcStatus {
   const kids = a.children.map((c) => rollUp(s, c));
   if (kids.every((k) => k === "passed")) return "passed";
   if (kids.some((k) => k === "failed" || k === "stagnated" || k === "blocked")) return "failed";
+  if (kids.some((k) => k === "unverifiable") && kids.every((k) => k === "passed" || k === "unverifiable")) return "unverifiable";
   return kids.some((k) => k !== "pending") ? "executing" : "pending";
 }

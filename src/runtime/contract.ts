@@ -105,6 +105,8 @@ export const TaskSchema = v.object({
   system_prompt: v.optional(v.nullable(v.string()), null),
   /** null = the runtime's default tools; [] = no tools at all. */
   tools: v.optional(v.nullable(v.array(v.string())), null),
+  /** A turn that must not write: each adapter uses its runtime's read-only switch where it has one. */
+  read_only: v.optional(v.boolean(), false),
   /** Continue this native session (runtimes with targeted or partial resume). */
   resume: v.optional(
     v.nullable(

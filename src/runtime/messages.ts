@@ -75,7 +75,14 @@ export const ToolCallMessageSchema = v.object({
   /** Human one-liner such as "Bash: ls -la" (detail ≤ 80 chars). */
   detail: v.string(),
 });
-export const ToolResultMessageSchema = v.object({ type: v.literal("tool_result"), id: v.nullable(v.string()), output: v.string(), is_error: v.boolean() });
+export const ToolResultMessageSchema = v.object({
+  type: v.literal("tool_result"),
+  id: v.nullable(v.string()),
+  output: v.string(),
+  is_error: v.boolean(),
+  /** Set when the runtime reports the shell command's exit status itself (codex). */
+  exit_code: v.optional(v.nullable(v.number())),
+});
 export const UsageMessageSchema = v.object({ type: v.literal("usage"), usage: UsageSchema });
 export const ErrorMessageSchema = v.object({ type: v.literal("error"), error: RuntimeErrorSchema });
 export const ResultMessageSchema = v.object({

@@ -17,7 +17,7 @@ export interface SeedValidation {
   warnings: Problem[];
   tree?: AcTree;
   principles: { name: string; weight: number; normalized: number }[];
-  exitConditions: { name: string; kind: ExitPredicate["kind"]; predicate: ExitPredicate }[];
+  exitConditions: { name: string; kind: ExitPredicate["kind"]; predicate: ExitPredicate; mapped_from_words: boolean }[];
 }
 
 export interface ValidateOptions {
@@ -52,7 +52,7 @@ export function validateSeed(load: SeedLoad, o: ValidateOptions = {}): SeedValid
   seed.exit_conditions.forEach((e, i) => {
     const parsed = parseExitCriteria(e.criteria);
     if (parsed.error) out.errors.push(problem(["exit_conditions", i, "criteria"], "seed.exit_condition", parsed.error));
-    else out.exitConditions.push({ name: e.name, kind: parsed.predicate!.kind, predicate: parsed.predicate! });
+    else out.exitConditions.push({ name: e.name, kind: parsed.predicate!.kind, predicate: parsed.predicate!, mapped_from_words: parsed.worded ?? false });
   });
   return out;
 }

@@ -11,9 +11,13 @@ import { MARK } from "../../src/pipeline/agent.ts";
 export interface Script {
   /** Judge reply per AC description (or default). */
   judge?: (ac: string, attempt: number) => Record<string, unknown>;
+  /** "ATOMIC" or a split JSON ({"children": [...]}) per criterion of the batched decompose prompt. */
   decompose?: (ac: string) => string;
   develop?: (ac: string, cwd: string, attempt: number) => boolean;
+  /** The agent's closing report (its claim) at the end of the turn that delivers. */
   deliver?: (ac: string) => string;
+  /** Writes files during a read-only turn (discover/define), like a model that ignores the rule. */
+  writeWhenReadOnly?: boolean;
   reflect?: (generation: number) => Record<string, unknown>;
   exitJudge?: () => string;
   delayMs?: number;
@@ -42,8 +46,18 @@ export class ScriptedAgent implements Agent {
     const s = this.script;
     const say = (text: string): AgentEvent => ({ kind: "final", ok: true, text });
     const first = task.prompt.split("\n")[0];
-    if (first === MARK.decompose) yield say(s.decompose?.(ac) ?? "ATOMIC");
-    else if (first === MARK.develop) {
+    if (first === MARK.decompose) {
+      // Batched: one line "- <ac id> (depth n): <description>" per criterion.
+      const items = [...task.prompt.matchAll(/^- (\S+) \(depth \d+\): (.*)$/gm)];
+      const decisions = Object.fromEntries(items.map((m) => {
+        const d = s.decompose?.(m[2]!) ?? "ATOMIC";
+        return [m[1]!, d === "ATOMIC" ? d : JSON.parse(d)];
+      }));
+      yield say(JSON.stringify({ decisions }));
+    } else if (task.readOnly && s.writeWhenReadOnly) {
+      writeFileSync(join(task.cwd, "sneaky.txt"), "written in a read-only turn\n");
+      yield say("looked around");
+    } else if (first === MARK.develop) {
       const n = (this.attempts.get(ac) ?? 0) + 1;
       this.attempts.set(ac, n);
       yield { kind: "tool", name: "Write", detail: files.join(",") };
@@ -53,7 +67,7 @@ export class ScriptedAgent implements Agent {
         writeFileSync(join(task.cwd, f), `made for: ${ac}\n`);
       }
       yield { kind: "tool_result", name: "Write" };
-      yield say("changed files");
+      yield say(task.prompt.includes("deliver:") ? (s.deliver?.(ac) ?? "changed files") : "changed files");
     } else if (first === MARK.deliver) yield say(s.deliver?.(ac) ?? '{"commands":[{"command":"test -f","exit_code":0}],"artifacts":[]}');
     else if (first === MARK.judge) yield say(JSON.stringify(s.judge?.(ac, this.attempts.get(ac) ?? 1) ?? { ac_compliance: true, score: 0.9, principles: {}, reward_hacking_risk: 0, uncertainty: 0, drift_score: 0 }));
     else if (first === MARK.vote) yield say('{"approved": true, "confidence": 0.8}');

@@ -142,9 +142,10 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       const f = await follow(c, jobId, 30_000);
       expect(f.last.status).toBe("cancelled");
 
-      // An evaluation whose judge never answers is cancelled the same way.
+      // An evaluation whose judge never answers is cancelled the same way. (A free-text criterion has no
+      // stage-1 checks; a seed criterion's failing check would reject before the judge is asked.)
       mock.setScript((req) => (req.lastUserText.includes("[ouroboros:judge]") ? { stall: true } : pipelineScript(req)));
-      const ev = await c.call("ouroboros_start_evaluate", { session_id: start.json.session_id, artifact: "print('hi')" });
+      const ev = await c.call("ouroboros_start_evaluate", { session_id: start.json.session_id, artifact: "print('hi')", acceptance_criterion: "the artefact prints hi" });
       let cursor = 0;
       for (let i = 0; i < 20; i++) {
         const w = await c.call("ouroboros_job_wait", { job_id: ev.json.job_id, cursor, timeout_seconds: 1 });

@@ -38,6 +38,8 @@ export function dryRun(args: Record<string, unknown>): DryRunReport {
     projectDirFlag: args["project-dir"] as string | undefined,
     depthFlag: args["max-decomposition-depth"] as string | undefined,
     strict: Boolean(args.strict),
+    maxCostUsd: args["max-cost-usd"] !== undefined ? Number(args["max-cost-usd"]) : undefined,
+    timeoutSeconds: args.timeout !== undefined ? Number(args.timeout) : undefined,
   });
   const choice = selectRuntime(args.runtime as string | undefined, process.env, config);
   let runtime: DryRunReport["runtime"] = null;
@@ -66,6 +68,7 @@ export function printJson(r: DryRunReport): void {
     levels: plan.tree?.levels ?? [],
     principles: plan.principles,
     exit_conditions: plan.exitConditions,
+    budgets: plan.budgets,
     runtime: r.runtime,
     project_dir: plan.projectDir ?? null,
     max_decomposition_depth: plan.depth ?? null,
@@ -87,7 +90,9 @@ export function printHuman(r: DryRunReport): void {
   if (plan.acs.length)
     out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description])));
   if (plan.principles.length) out(table(["principle", "weight", "normalised"], plan.principles.map((p) => [p.name, p.weight, p.normalized])));
-  if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, JSON.stringify(e.predicate)])));
+  if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, `${JSON.stringify(e.predicate)}${e.mapped_from_words ? " (from words, no model call)" : ""}`])));
+  const b = plan.budgets;
+  out(`budgets  cost $${b.max_cost_usd}, timeout ${b.timeout_seconds}s, turns ${b.max_turns_per_ac} per AC / ${b.max_turns_per_session} per session`);
   for (const p of plan.errors) process.stderr.write(`${formatProblem(p)}\n`);
   for (const e of plan.setupErrors) process.stderr.write(`error: ${e}\n`);
   if (r.runtimeError) process.stderr.write(`error: ${r.runtimeError}\n`);

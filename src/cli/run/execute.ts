@@ -3,6 +3,7 @@
  * on stderr. Ctrl-C pauses (resumable, exit 75); `ouroboros cancel` from elsewhere cancels.
  */
 import { loadConfig } from "../../config/load.ts";
+import { TIERS, type Tier } from "../../config/schema.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { findSession } from "../../events/read.ts";
@@ -34,6 +35,13 @@ function positiveInt(raw: unknown, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) unwrap(fail("badArgs", `--${name} must be a positive whole number, got '${raw}'`));
+  return n;
+}
+
+function budgetFlag(raw: unknown, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) unwrap(fail("badArgs", `--${name} must be a positive number, got '${raw}'`));
   return n;
 }
 
@@ -72,6 +80,9 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   // Judging turns run with evaluation.semantic_model when set (the runtime's or backend's default otherwise).
   const judge = agentWithModel(args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : agent, config.evaluation.semantic_model);
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
+  const maxCostUsd = budgetFlag(args["max-cost-usd"], "max-cost-usd");
+  const timeoutSeconds = positiveInt(args.timeout, "timeout");
+  const tier = args.tier === undefined ? undefined : TIERS.includes(args.tier as Tier) ? (args.tier as Tier) : unwrap(fail("badArgs", `--tier must be one of ${TIERS.join(", ")}, got '${args.tier}'`));
 
   const interrupt = new AbortController();
   let interrupts = 0;
@@ -88,7 +99,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   try {
     const r = await runPipeline({
       store, agent, judge, runtime: choice.name, config, seed, seedPath: args.seed ? String(args.seed) : undefined, resumeSessionId: resumeId,
-      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), interrupt: interrupt.signal,
+      projectDir: projectDir!, parallel, maxDepth: depth, skipSecondary: Boolean(args["skip-secondary"]), maxCostUsd, timeoutSeconds, tier, interrupt: interrupt.signal,
       onEvent: progress.onEvent, onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
     });
     progress.stop();
@@ -96,7 +107,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
     if (hooks.onOutcome) hooks.onOutcome(outcome);
     else if (args.json) outJson("run", { ...outcome });
     else out(`${outcome.sessionId}  ${outcome.status}  ${outcome.summary}`);
-    return { completed: EXIT.ok, failed: EXIT.negativeVerdict, cancelled: EXIT.failure, interrupted: EXIT.interrupted }[outcome.status];
+    return { completed: EXIT.ok, failed: EXIT.negativeVerdict, stopped: EXIT.negativeVerdict, unverifiable: EXIT.negativeVerdict, cancelled: EXIT.failure, interrupted: EXIT.interrupted }[outcome.status];
   } finally {
     progress.stop();
     process.off("SIGINT", onSigint);
