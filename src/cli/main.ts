@@ -71,7 +71,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { runCommand } = await import("citty");
     const { result } = await runCommand(root, { rawArgs: args });
-    await flushStdout();
     return typeof result === "number" ? result : exitCode();
   } catch (e) {
     if (e instanceof OuroAbort) return report(e.error);
@@ -86,5 +85,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once stdout has drained: a slow reader still gets the last lines.
+  main(process.argv.slice(2)).then(async (code) => {
+    await flushStdout();
+    process.exit(code);
+  });
 }

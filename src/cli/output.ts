@@ -1,6 +1,7 @@
 /**
  * The only place that writes product output to stdout. Logs go to stderr via consola.
- * A closed pipe (`| head -1`) ends the process quietly with exit 0.
+ * A full pipe is not a closed one: writers wait for `drain` (a slow reader gets every line).
+ * Only EPIPE — the reader has gone, as in `| head -1` — ends the process, quietly with exit 0.
  */
 import type { ConsolaInstance } from "consola";
 import type Table from "cli-table3";
@@ -48,14 +49,65 @@ export const log: Record<"info" | "warn" | "error" | "success" | "start" | "debu
   box: (m, ...r) => logger().box(m, ...r),
 };
 
-/** Write one chunk of product output. Returns false once the reader has gone away. */
-export function out(text: string): boolean {
-  if (quietPipe) return false;
+/**
+ * Write one chunk of product output. A full pipe buffers it (the CLI entry awaits
+ * flushStdout before exiting); long streams use StdoutLines, which waits for drain as it goes.
+ */
+export function out(text: string): void {
+  write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/**
+ * Set while stdout holds more than the pipe took. Bun does not track writableLength, so the
+ * write's own `false` is the only reliable sign; `drain` clears it.
+ */
+let pendingDrain: Promise<void> | null = null;
+
+/** false: the pipe is full (wait for drain), never "the reader has gone" (that exits). */
+function write(text: string): boolean {
+  if (quietPipe) return true;
   try {
-    return process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const room = process.stdout.write(text);
+    if (!room && !pendingDrain) {
+      pendingDrain = new Promise((resolve) =>
+        process.stdout.once("drain", () => {
+          pendingDrain = null;
+          resolve();
+        }),
+      );
+    }
+    return room;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
     throw e;
+  }
+}
+
+/**
+ * Line stream to stdout for large outputs (events, export): lines are batched into 64 KiB
+ * chunks and `line()` returns a promise only when the pipe is full, so callers await it and
+ * the producer never runs ahead of the reader.
+ */
+export class StdoutLines {
+  private parts: string[] = [];
+  private size = 0;
+  written = 0;
+  constructor(private readonly chunk = 64 * 1024) {}
+
+  line(text: string): void | Promise<void> {
+    this.parts.push(text);
+    this.size += text.length + 1;
+    this.written++;
+    if (this.size >= this.chunk) return this.flush();
+  }
+
+  /** Hand the batch to stdout; resolves once the pipe has room again. */
+  flush(): void | Promise<void> {
+    if (!this.size) return;
+    const text = `${this.parts.join("\n")}\n`;
+    this.parts = [];
+    this.size = 0;
+    if (!write(text)) return flushStdout();
   }
 }
 
@@ -78,12 +130,9 @@ export function table(head: string[], rows: (string | number)[][]): string {
   return t.toString();
 }
 
-/** Resolve once stdout has drained (large outputs before exit). */
+/** Resolve once stdout has drained (large outputs before exit). EPIPE exits via the handler above. */
 export function flushStdout(): Promise<void> {
-  return new Promise((resolve) => {
-    if (process.stdout.writableLength === 0) resolve();
-    else process.stdout.once("drain", () => resolve());
-  });
+  return pendingDrain ?? Promise.resolve();
 }
 
 /**

@@ -9,8 +9,8 @@ import { openReadonly } from "../../events/db.ts";
 import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
-import { forEachEvent, resolveSince, type EventFilter } from "../../events/read.ts";
-import { exitCode, log, out, outJson } from "../output.ts";
+import { forEachEventAsync, resolveSince, type EventFilter } from "../../events/read.ts";
+import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
 
 const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
 const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
@@ -23,9 +23,11 @@ function humanLine(r: EventRow): string {
 const exportCmd = defineCommand({
   meta: { name: "export", description: "Write one session's events as JSONL" },
   args: { session: { type: "positional", required: true }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
-  run({ args }) {
-    const n = unwrap(exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, out));
-    log.info(`exported ${n} events`);
+  async run({ args }) {
+    const sink = new StdoutLines();
+    const n = unwrap(await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) => sink.line(l)));
+    await sink.flush();
+    log.info(`exported ${n} event${n === 1 ? "" : "s"}`);
     return exitCode(EXIT.ok);
   },
 });
@@ -67,17 +69,25 @@ export default defineCommand({
       unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
     }
     const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
-    const print = (r: EventRow) => out(args.json ? eventJsonLine(r) : humanLine(r));
+    const sink = new StdoutLines();
+    const print = (r: EventRow) => sink.line(args.json ? eventJsonLine(r) : humanLine(r));
     let last = filter.afterSeq ?? 0;
-    if (db) forEachEvent(db, { ...filter, limit }, (r) => {
-      last = r.seq;
-      return print(r);
-    });
+    if (db)
+      await forEachEventAsync(db, { ...filter, limit }, (r) => {
+        last = r.seq;
+        return print(r);
+      });
+    await sink.flush();
     if (!args.follow) return exitCode(EXIT.ok);
     const stop = new AbortController();
     process.once("SIGINT", () => stop.abort());
     process.once("SIGTERM", () => stop.abort());
-    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, print, {
+    // Following: every batch the poll finds goes out at once (no waiting for a full chunk).
+    const printNow = async (r: EventRow) => {
+      await print(r);
+      await sink.flush();
+    };
+    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
       signal: stop.signal,
       open: () => {
         const r = openReadonly(path);
