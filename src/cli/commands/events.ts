@@ -10,6 +10,7 @@ import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
 import { forEachEventAsync, resolveSince, type EventFilter } from "../../events/read.ts";
+import type { DispatchingCommand } from "../argv.ts";
 import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
 
 const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
@@ -22,7 +23,7 @@ function humanLine(r: EventRow): string {
 
 const exportCmd = defineCommand({
   meta: { name: "export", description: "Write one session's events as JSONL" },
-  args: { session: { type: "positional", required: true }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
+  args: { session: { type: "positional", required: true, description: "session id" }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
   async run({ args }) {
     const sink = new StdoutLines();
     const n = unwrap(await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) => sink.line(l)));
@@ -34,7 +35,7 @@ const exportCmd = defineCommand({
 
 const importCmd = defineCommand({
   meta: { name: "import", description: "Import a JSONL event file (idempotent; all-or-nothing)" },
-  args: { file: { type: "positional", required: true }, json: { type: "boolean" }, ...dbArg },
+  args: { file: { type: "positional", required: true, description: "JSONL file written by `events export`" }, json: { type: "boolean" }, ...dbArg },
   run({ args }) {
     const r = unwrap(importFile(dbPath(args.db), String(args.file)));
     if (args.json) outJson("events-import", { ...r });
@@ -43,20 +44,22 @@ const importCmd = defineCommand({
   },
 });
 
-export default defineCommand({
+// citty cannot mix an optional positional with sub-commands: `events` dispatches these itself.
+const dispatch: Record<string, CommandDef<any>> = { export: exportCmd, import: importCmd };
+
+const events = defineCommand({
   meta: { name: "events", description: "Print the event log (JSONL with --json), optionally following it; `events export <session>`, `events import <file>`" },
   args: {
     session: { type: "positional", required: false, description: "only this session" },
     follow: { type: "boolean", alias: "f", description: "keep printing events as they are appended" },
     since: { type: "string", description: "after this row number or event id, or from this ISO time" },
     type: { type: "string", description: "event type glob, e.g. 'orchestrator.session.*'" },
-    limit: { type: "string", description: "at most N events (without --follow)" },
+    limit: { type: "string", valueHint: "N", description: "at most N events (without --follow)" },
     json: { type: "boolean", description: "one JSON object per line" },
     ...dbArg,
   },
   async run({ args, rawArgs }) {
-    // citty cannot mix an optional positional with sub-commands, so dispatch them here.
-    const sub = ({ export: exportCmd, import: importCmd } as Record<string, CommandDef<any>>)[String(args.session)];
+    const sub = dispatch[String(args.session)];
     if (sub) {
       await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
       return exitCode();
@@ -97,3 +100,5 @@ export default defineCommand({
     return exitCode(EXIT.ok);
   },
 });
+
+export default Object.assign(events, { dispatch } satisfies Pick<DispatchingCommand, "dispatch">);

@@ -39,7 +39,7 @@ export function checkSeed(file: string, strict: boolean): SeedReport {
 const validate = defineCommand({
   meta: { name: "validate", description: "Validate seed files; report every problem with file:line:col" },
   args: {
-    files: { type: "positional", description: "seed YAML files", required: true },
+    files: { type: "positional", valueHint: "file...", description: "seed YAML files", required: true },
     json: { type: "boolean", description: "print one JSON document" },
     strict: { type: "boolean", description: "treat warnings as errors" },
   },

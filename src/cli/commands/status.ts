@@ -31,7 +31,7 @@ export default defineCommand({
   meta: { name: "status", description: "Sessions and their status, or one session's ACs, phases and cost" },
   args: {
     session: { type: "positional", required: false, description: "session id (or a unique prefix)" },
-    limit: { type: "string", description: "sessions to list (default 20)" },
+    limit: { type: "string", valueHint: "N", description: "sessions to list (default 20)" },
     json: { type: "boolean", description: "print JSON" },
     db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" },
   },
