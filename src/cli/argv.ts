@@ -116,6 +116,12 @@ function checkValue(flag: string, def: ArgDef, value: string, cmd: string): Resu
   return ok(undefined);
 }
 
+function unknownCommand({ names, subs }: CommandPath, typed: string): Result<void> {
+  const where = usage(names);
+  const near = closest(typed, Object.keys(subs ?? {}));
+  return fail("badArgs", `unknown command '${typed}'${names.length ? ` for \`${where}\`` : ""}`, { hint: near ? `did you mean \`${usage([...names, near])}\`?` : `see \`${where} --help\`` });
+}
+
 /**
  * Check the argv that follows a command path against that command's definition. `--` ends
  * the options; everything after it is positional.
@@ -130,6 +136,8 @@ export function checkArgs(path: CommandPath): Result<void> {
     const near = closest(typed.replace(/^-+/, ""), longNames);
     return fail("badArgs", `unknown option '${typed}' for \`${where}\``, { hint: near ? `did you mean --${near}?` : `see \`${where} --help\`` });
   };
+  // A group's first word is a command name: a wrong one is reported before its flags.
+  if (subs && !cmd.run && rest[0] && !rest[0].startsWith("-")) return unknownCommand(path, rest[0]);
   const positionals: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -175,10 +183,8 @@ export function checkArgs(path: CommandPath): Result<void> {
     }
   }
   if (subs && !cmd.run) {
-    const names2 = Object.keys(subs);
-    if (!positionals.length) return fail("badArgs", `\`${where}\` needs a command: ${names2.join(", ")}`, { hint: `see \`${where} --help\`` });
-    const near = closest(positionals[0]!, names2);
-    return fail("badArgs", `unknown command '${positionals[0]}'${names.length ? ` for \`${where}\`` : ""}`, { hint: near ? `did you mean \`${usage([...names, near])}\`?` : `see \`${where} --help\`` });
+    if (!positionals.length) return fail("badArgs", `\`${where}\` needs a command: ${Object.keys(subs).join(", ")}`, { hint: `see \`${where} --help\`` });
+    return unknownCommand(path, positionals[0]!);
   }
   const defs = Object.values(args).filter((d) => d.type === "positional");
   const missing = Object.entries(args).filter(([, d]) => d.type === "positional" && d.required !== false)[positionals.length];

@@ -113,6 +113,11 @@ export function listSessions(db: Database, limit = 50): SessionRow[] {
 }
 
 /** Exact id, or a unique prefix of one. */
+/** Any event recorded for this session or aggregate id (read-only; for unknown-id checks). */
+export function hasEventsFor(db: Database, id: string): boolean {
+  return Boolean(db.query("SELECT 1 FROM events WHERE session_id = ?1 OR aggregate_id = ?1 LIMIT 1").get(id));
+}
+
 export function findSession(db: Database, idOrPrefix: string): SessionRow | null {
   const exact = db.query(`SELECT * FROM sessions WHERE session_id = ?`).get(idOrPrefix) as SessionRow | null;
   if (exact) return exact;

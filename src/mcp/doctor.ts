@@ -4,7 +4,8 @@
  * runtimes; exit 1 when any required check fails.
  */
 import { defineCommand } from "citty";
-import { resolve } from "node:path";
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import { paths } from "../config/paths.ts";
 import { EXIT } from "../errors.ts";
@@ -35,14 +36,17 @@ export default defineCommand({
     add("config", loaded.ok, loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message);
 
     const db = args.db ? resolve(String(args.db)) : paths.database();
-    const { EventStore } = await import("../events/store.ts");
-    const store = EventStore.open(db);
-    if (store.ok) {
-      const n = (store.value.db.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-      const mode = (store.value.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+    // Read-only: a doctor never creates or migrates the database (the first write does).
+    const { openReadonly } = await import("../events/db.ts");
+    const store = openReadonly(db);
+    if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
+    else if (!store.value) add("event store", writableDirOf(db), `${db}: not created yet (created on first write${writableDirOf(db) ? "" : "; its directory is not writable"})`);
+    else {
+      const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+      const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
       store.value.close();
       add("event store", true, `${db}: ${n} events, journal ${mode}`);
-    } else add("event store", false, `${db}: ${store.error.message}`);
+    }
 
     try {
       const { TOOLS } = await import("./tools/index.ts");
@@ -74,3 +78,15 @@ export default defineCommand({
     return exitCode(failed.length ? EXIT.failure : EXIT.ok);
   },
 });
+
+/** The nearest existing ancestor of `file` is writable (so the database can be created there). */
+function writableDirOf(file: string): boolean {
+  let dir = dirname(file);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,12 +4,12 @@
  */
 import { defineCommand, runCommand, type CommandDef } from "citty";
 import { paths } from "../../config/paths.ts";
-import { EXIT, unwrap } from "../../errors.ts";
+import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
 import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
-import { forEachEventAsync, resolveSince, type EventFilter } from "../../events/read.ts";
+import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
 
@@ -66,6 +66,9 @@ const events = defineCommand({
     }
     const path = dbPath(args.db);
     const db = unwrap(openReadonly(path));
+    if (args.session && !(db && hasEventsFor(db, String(args.session)))) {
+      unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+    }
     const since = unwrap(resolveSince(db, args.since ? String(args.since) : undefined));
     const limit = args.limit !== undefined ? Number(args.limit) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {

@@ -13,7 +13,9 @@ import { EXIT, fail, unwrap } from "../../errors.ts";
 import { EventStore } from "../../events/store.ts";
 import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
 import { InterviewLog } from "../../interview/log.ts";
-import { isInterviewId, listStateFiles, newInterviewId } from "../../interview/state.ts";
+import { isInterviewId, listStateFiles, newInterviewId, readStateFile } from "../../interview/state.ts";
+import { openReadonly } from "../../events/db.ts";
+import { hasEventsFor } from "../../events/read.ts";
 import { answerSource, driveInterview, isInteractive, llmFor } from "../interview/drive.ts";
 import { exitCode, log, out, outJson, table } from "../output.ts";
 
@@ -67,12 +69,25 @@ const start = defineCommand({
   },
 });
 
+function knownInterview(id: string): boolean {
+  const db = openReadonly(paths.database());
+  if (db.ok && db.value) {
+    const hit = hasEventsFor(db.value, id);
+    db.value.close();
+    if (hit) return true;
+  }
+  const file = readStateFile(id);
+  return !file.ok || file.value !== null;
+}
+
 const resume = defineCommand({
   meta: { name: "resume", description: "Continue an interview where it stopped" },
   args: { id: { type: "positional", required: true, description: "interview id (init list shows them)" }, ...common },
   async run({ args }) {
     const id = String(args.id);
     if (!isInterviewId(id)) return unwrap(fail("badArgs", `'${id}' is not an interview id (interview_YYYYMMDD_HHMMSS…)`));
+    // Unknown id first (exit 4), before any config, backend or database is touched.
+    if (!knownInterview(id)) return unwrap(fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" }));
     const config = unwrap(loadConfig());
     const answers = answerSource(args, "init resume");
     const llm = llmFor(config, args);
