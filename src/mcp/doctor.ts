@@ -4,8 +4,8 @@
  * runtimes; exit 1 when any required check fails.
  */
 import { defineCommand } from "citty";
-import { accessSync, constants, existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import { paths } from "../config/paths.ts";
 import { EXIT } from "../errors.ts";
@@ -40,7 +40,10 @@ export default defineCommand({
     const { openReadonly } = await import("../events/db.ts");
     const store = openReadonly(db);
     if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
-    else if (!store.value) add("event store", writableDirOf(db), `${db}: not created yet (created on first write${writableDirOf(db) ? "" : "; its directory is not writable"})`);
+    else if (!store.value) {
+      const creatable = writableDirOf(db);
+      add("event store", creatable, `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`);
+    }
     else {
       const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
       const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
@@ -79,12 +82,15 @@ export default defineCommand({
   },
 });
 
-/** The nearest existing ancestor of `file` is writable (so the database can be created there). */
+/**
+ * The database could be created: a probe directory can be made (and is removed at once) in the
+ * nearest existing ancestor. access(W_OK) is not enough: root passes it even on /proc.
+ */
 function writableDirOf(file: string): boolean {
   let dir = dirname(file);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   try {
-    accessSync(dir, constants.W_OK);
+    rmdirSync(mkdtempSync(join(dir, ".ouroboros-probe-")));
     return true;
   } catch {
     return false;
