@@ -5,6 +5,7 @@
  */
 import type { ConsolaInstance } from "consola";
 import type Table from "cli-table3";
+import { cut, fitColumns } from "./fit.ts";
 
 let quietPipe = false;
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -118,15 +119,32 @@ export function outJson(kind: string, value: Record<string, unknown>): void {
   out(JSON.stringify({ schema: `${SCHEMA_VERSION}/${kind}`, ...value }, null, 2));
 }
 
-export function table(head: string[], rows: (string | number)[][]): string {
+/**
+ * A table of product output. On a terminal it fits the terminal's width: the columns named in
+ * `drop` go first (lowest priority first), then the widest cells are cut with "…" (never those of
+ * the `whole` columns: ids). Into a pipe
+ * or a file every value is printed in full.
+ */
+export function table(head: string[], rows: (string | number)[][], opts: { drop?: string[]; whole?: string[] } = {}): string {
   const TableCtor = require("cli-table3") as typeof Table;
+  const cells = rows.map((r) => r.map(String));
+  const tty = Boolean(process.stdout.isTTY);
+  let keep = head.map((_, i) => i);
+  let widths: number[] | null = null;
+  if (tty) {
+    const natural = head.map((h, i) => Math.max(Bun.stringWidth(h), ...cells.map((r) => Math.max(...(r[i] ?? "").split("\n").map((l) => Bun.stringWidth(l))))));
+    const index = (names: string[] = []) => names.map((d) => head.indexOf(d)).filter((i) => i >= 0);
+    const fit = fitColumns(natural, head.map((h) => Bun.stringWidth(h)), process.stdout.columns || 80, index(opts.drop), index(opts.whole));
+    keep = fit.columns;
+    widths = fit.widths;
+  }
+  const color = colorEnabled() && tty;
   const t = new TableCtor({
-    head,
-    style: { head: colorEnabled() && process.stdout.isTTY ? ["cyan"] : [], border: colorEnabled() && process.stdout.isTTY ? ["grey"] : [] },
-    wordWrap: true,
+    head: keep.map((i) => head[i]!),
+    style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
-  for (const r of rows) t.push(r.map(String));
+  for (const r of cells) t.push(keep.map((c, k) => (widths ? r[c]!.split("\n").map((l) => cut(l, widths![k]!)).join("\n") : r[c]!)));
   return t.toString();
 }
 

@@ -11,6 +11,7 @@ import { paths } from "../config/paths.ts";
 import { EXIT } from "../errors.ts";
 import { exitCode, out, outJson } from "../cli/output.ts";
 import { COMMIT, VERSION } from "../version.ts";
+import { plural } from "../util/plural.ts";
 
 interface Check {
   name: string;
@@ -76,7 +77,7 @@ export default defineCommand({
     if (args.json) outJson("mcp-doctor", { ok: failed.length === 0, checks });
     else {
       for (const c of checks) out(`${c.ok ? "ok  " : c.required ? "FAIL" : "--  "}  ${c.name.padEnd(34)} ${c.detail}`);
-      out(failed.length ? `\n${failed.length} check(s) failed` : "\nall required checks passed");
+      out(failed.length ? `\n${plural(failed.length, "check")} failed` : "\nall required checks passed");
     }
     return exitCode(failed.length ? EXIT.failure : EXIT.ok);
   },

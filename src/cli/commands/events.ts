@@ -11,7 +11,9 @@ import { follow } from "../../events/follow.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
 import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
+import { cut } from "../fit.ts";
 import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
 const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
@@ -28,7 +30,7 @@ const exportCmd = defineCommand({
     const sink = new StdoutLines();
     const n = unwrap(await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) => sink.line(l)));
     await sink.flush();
-    log.info(`exported ${n} event${n === 1 ? "" : "s"}`);
+    log.info(`exported ${plural(n, "event")}`);
     return exitCode(EXIT.ok);
   },
 });
@@ -76,7 +78,9 @@ const events = defineCommand({
     }
     const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
     const sink = new StdoutLines();
-    const print = (r: EventRow) => sink.line(args.json ? eventJsonLine(r) : humanLine(r));
+    // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
+    const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
+    const print = (r: EventRow) => sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
     let last = filter.afterSeq ?? 0;
     if (db)
       await forEachEventAsync(db, { ...filter, limit }, (r) => {

@@ -18,6 +18,7 @@ import { openReadonly } from "../../events/db.ts";
 import { hasEventsFor } from "../../events/read.ts";
 import { answerSource, driveInterview, isInteractive, llmFor } from "../interview/drive.ts";
 import { exitCode, log, out, outJson, table } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const common = {
   answers: { type: "string", description: "answers from a JSON/YAML file, or - for stdin (no prompts)" },
@@ -94,7 +95,7 @@ const resume = defineCommand({
     const store = unwrap(EventStore.open(paths.database()));
     const ilog = unwrap(InterviewLog.open(store, id));
     const s = ilog.state;
-    log.info(`interview ${id}: ${s.status}, ${s.rounds.length} answer(s)${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`);
+    log.info(`interview ${id}: ${s.status}, ${plural(s.rounds.length, "answer")}${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`);
     return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
   },
 });
@@ -107,7 +108,7 @@ const list = defineCommand({
     if (args.json) {
       outJson("interviews", { interviews: rows.map((s) => ({ interview_id: s.interview_id, status: s.status, rounds: s.rounds.length, ambiguity_score: s.ambiguity_score, seed_id: s.seed_id, updated_at: s.updated_at, idea: s.initial_context.slice(0, 200) })) });
     } else if (rows.length === 0) log.info(args.all ? "no interviews yet: `ouroboros init start`" : "no open interviews (--all shows finished ones)");
-    else out(table(["interview", "status", "rounds", "ambiguity", "updated", "idea"], rows.map((s) => [s.interview_id, s.status, s.rounds.length, s.ambiguity_score?.toFixed(2) ?? "-", s.updated_at.slice(0, 19).replace("T", " "), s.initial_context.replace(/\s+/g, " ").slice(0, 40)])));
+    else out(table(["interview", "status", "rounds", "ambiguity", "updated", "idea"], rows.map((s) => [s.interview_id, s.status, s.rounds.length, s.ambiguity_score?.toFixed(2) ?? "-", s.updated_at.slice(0, 19).replace("T", " "), s.initial_context.replace(/\s+/g, " ").slice(0, 40)]), { drop: ["updated", "ambiguity"], whole: ["interview"] }));
     return exitCode(EXIT.ok);
   },
 });

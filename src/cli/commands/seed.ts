@@ -6,6 +6,7 @@ import { buildAcTree, treeProblems } from "../../seed/tree.ts";
 import { formatProblem, type Problem } from "../../util/problems.ts";
 import { locate } from "../../util/yaml-source.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 export interface SeedReport {
   file: string;
@@ -52,11 +53,11 @@ const validate = defineCommand({
       for (const r of reports) {
         for (const p of r.errors) out(formatProblem(p));
         for (const p of r.warnings) log.warn(formatProblem(p));
-        if (r.ok) log.success(`${r.file}: valid (${r.ac_count} acceptance criteria)`);
+        if (r.ok) log.success(`${r.file}: valid (${plural(r.ac_count, "acceptance criterion", "acceptance criteria")})`);
       }
       if (!allOk) {
         const n = reports.reduce((s, r) => s + r.errors.length, 0);
-        process.stderr.write(`error: ${n} problem${n === 1 ? "" : "s"} in ${reports.filter((r) => !r.ok).length} seed file(s)\n`);
+        process.stderr.write(`error: ${plural(n, "problem")} in ${plural(reports.filter((r) => !r.ok).length, "seed file")}\n`);
       }
     }
     return exitCode(allOk ? EXIT.ok : EXIT.invalidData);

@@ -12,6 +12,7 @@ import { isRuntimeName } from "../../runtime/registry.ts";
 import { type CopilotModel, defaultPick, discoverCopilotModels, modelConfig } from "../../setup/copilot-models.ts";
 import { runSetup, type SetupSummary } from "../../setup/run.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const MCP_MODES = ["auto", "stdio", "preserve"] as const;
 
@@ -55,7 +56,7 @@ function report(s: SetupSummary): void {
     else if (!s.dry_run) out(`${f.action.padEnd(9)} ${f.path}`);
   }
   const changed = s.files.filter((f) => f.action !== "unchanged").length;
-  log.info(`${s.runtime}: ${changed} file(s) ${verb}changed, ${s.files.length - changed} unchanged`);
+  log.info(`${s.runtime}: ${plural(changed, "file")} ${verb}changed, ${s.files.length - changed} unchanged`);
   for (const n of s.notes) log.info(n);
 }
 
