@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => mock?.stop());
 
 function setup() {
-  const ce = cliEnv("codex", mock.url);
+  const ce = cliEnv("codex", mock.url, { shared: true });
   const home = mkdtempSync(join(tmpdir(), "ouro-mcp-e2e-"));
   const project = mkdtempSync(join(tmpdir(), "ouro-mcp-proj-"));
   const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };

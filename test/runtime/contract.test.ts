@@ -1,6 +1,6 @@
 /**
  * One contract suite over every adapter. claude, codex, opencode, gemini and copilot run the REAL
- * pinned CLIs against the loopback mock model (temp HOME each); kiro and hermes run fake
+ * pinned CLIs against the loopback mock model (one shared HOME per CLI for the run); kiro and hermes run fake
  * executables that check argv and print the documented output. Heavy tests run sequentially.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -36,7 +36,7 @@ for (const { rt, toolMode, model } of REAL) {
   describe.skipIf(!existsSync(bin))(`${rt} (real CLI against the mock model)`, () => {
     async function withMock<T>(scenario: Parameters<typeof startMockModel>[0], fn: (mock: MockModel, env: Record<string, string>, ws: string) => Promise<T>): Promise<T> {
       const mock = await startMockModel(scenario);
-      const ce = cliEnv(rt, mock.url, { home: tempDir(`${rt}-home`) });
+      const ce = cliEnv(rt, mock.url, { shared: true });
       try {
         return await fn(mock, ce.env, tempDir(`${rt}-ws`));
       } finally {
