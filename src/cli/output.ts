@@ -92,13 +92,11 @@ function write(text: string): boolean {
 export class StdoutLines {
   private parts: string[] = [];
   private size = 0;
-  written = 0;
   constructor(private readonly chunk = 64 * 1024) {}
 
   line(text: string): void | Promise<void> {
     this.parts.push(text);
     this.size += text.length + 1;
-    this.written++;
     if (this.size >= this.chunk) return this.flush();
   }
 
