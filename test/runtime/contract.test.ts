@@ -11,6 +11,7 @@ import { ADAPTERS } from "../../src/runtime/registry.ts";
 import type { RunOptions } from "../../src/runtime/run.ts";
 import { cliEnv, type CliName } from "../lib/cli-env.ts";
 import { MOCK_FILE, MOCK_FILE_CONTENT, startMockModel, type MockModel } from "../lib/mock-model/index.ts";
+import { within } from "../lib/timing.ts";
 import { BIN, cleanupTemps, drain, FAKES, groupMembers, tempDir } from "./helpers.ts";
 
 afterAll(cleanupTemps, 30_000);
@@ -23,7 +24,8 @@ const REAL: { rt: CliName; toolMode: PermissionMode; model?: string }[] = [
   { rt: "gemini", toolMode: "bypassPermissions", model: "gemini-2.5-flash" },
   { rt: "copilot", toolMode: "acceptEdits" },
 ];
-const T = 90_000;
+// Real CLIs start in seconds on an idle machine and in tens of seconds on a loaded one.
+const T = within(90_000) * 2;
 
 /** Poll until the mock has seen a model request (the CLI is mid-stream). */
 async function untilModelCalled(mock: MockModel, ms = 30_000): Promise<void> {
@@ -44,7 +46,7 @@ for (const { rt, toolMode, model } of REAL) {
       }
     }
     const opts = (env: Record<string, string>, extra: Partial<RunOptions> = {}): RunOptions => ({ env, binary: bin, passEnv: ["MOCK_API_KEY"], killGraceMs: 2000, ...extra });
-    const task = (ws: string, extra: Partial<TaskInput> = {}): TaskInput => ({ prompt: "Reply with OK.", cwd: ws, model: model ?? null, timeouts: { startup_ms: 60_000, idle_ms: 30_000, total_ms: 80_000 }, ...extra });
+    const task = (ws: string, extra: Partial<TaskInput> = {}): TaskInput => ({ prompt: "Reply with OK.", cwd: ws, model: model ?? null, timeouts: { startup_ms: within(60_000), idle_ms: within(30_000), total_ms: within(80_000) }, ...extra });
 
     test("plain answer", async () => {
       await withMock({ scenario: "plain" }, async (mock, env, ws) => {
