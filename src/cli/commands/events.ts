@@ -92,10 +92,18 @@ const events = defineCommand({
     const stop = new AbortController();
     process.once("SIGINT", () => stop.abort());
     process.once("SIGTERM", () => stop.abort());
-    // Following: every batch the poll finds goes out at once (no waiting for a full chunk).
-    const printNow = async (r: EventRow) => {
-      await print(r);
-      await sink.flush();
+    // Following: what one poll finds goes out together as soon as the poll is done (no waiting
+    // for a full chunk); a full pipe still holds the follower back through print().
+    let scheduled = false;
+    const printNow = (r: EventRow) => {
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(() => {
+          scheduled = false;
+          void sink.flush();
+        }, 0);
+      }
+      return print(r);
     };
     await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
       signal: stop.signal,
