@@ -53,6 +53,25 @@ describe("stdout into pipes", () => {
     expect(r.err).toContain(`exported ${N} events`);
   });
 
+  test("events --follow --json into a reader that starts late: all 100,000 lines, in order", async () => {
+    const p = Bun.spawn([...cliArgv(), "events", "--follow", "--json"], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe", stderr: "pipe" });
+    await Bun.sleep(1000); // the pipe fills while nobody reads
+    const reader = p.stdout.getReader();
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    let lines = 0;
+    while (lines < N) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const part = decoder.decode(value, { stream: true });
+      parts.push(part);
+      for (let i = part.indexOf("\n"); i >= 0; i = part.indexOf("\n", i + 1)) lines++;
+    }
+    p.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+    expectAllInOrder(parts.join(""));
+  });
+
   test("| head -1 exits 0 with nothing on stderr (events, events --follow, export)", async () => {
     for (const cmd of ["events --json", "events", "events --follow --json", "events export orch_bulk"]) {
       const r = await sh(`${cli()} ${cmd} | head -1; echo "status=\${PIPESTATUS[0]}"`);
