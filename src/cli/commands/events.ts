@@ -77,6 +77,18 @@ const events = defineCommand({
       unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
     }
     const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
+    // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
+    const stop = new AbortController();
+    if (args.follow) {
+      // Lines already handed over still reach a reader that is reading; one that is stuck
+      // does not hold the stop back for more than 2 s.
+      const end = () => {
+        stop.abort();
+        setTimeout(() => process.exit(EXIT.ok), 2000).unref();
+      };
+      process.once("SIGINT", end);
+      process.once("SIGTERM", end);
+    }
     const sink = new StdoutLines();
     // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
     const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
@@ -84,14 +96,12 @@ const events = defineCommand({
     let last = filter.afterSeq ?? 0;
     if (db)
       await forEachEventAsync(db, { ...filter, limit }, (r) => {
+        if (stop.signal.aborted) return;
         last = r.seq;
         return print(r);
       });
     await sink.flush();
     if (!args.follow) return exitCode(EXIT.ok);
-    const stop = new AbortController();
-    process.once("SIGINT", () => stop.abort());
-    process.once("SIGTERM", () => stop.abort());
     // Following: what one poll finds goes out together as soon as the poll is done (no waiting
     // for a full chunk); a full pipe still holds the follower back through print().
     let scheduled = false;
