@@ -1,6 +1,6 @@
 /**
  * The README's main job, fully offline: start the bundled scripted model server on 127.0.0.1;
- * turn an idea into a seed with `init start --answers examples/greet-answers.yaml` (interview and
+ * turn an idea into a seed with `init start --answers scripts/demo/greet-answers.yaml` (interview and
  * seed generation over the OpenAI-compatible HTTP backend); then point the real Codex CLI (pinned
  * in node_modules) at the same server and run that seed through all six phases with the compiled
  * binary; then print the session summary.
@@ -29,8 +29,8 @@ const env = { ...ce.env, PATH: `${join(root, "node_modules/.bin")}:${ce.env.PATH
 
 let code = 1;
 try {
-  say(`ouroboros init start --answers examples/greet-answers.yaml --llm-backend openai  (model: scripted, at ${url})`);
-  const init = Bun.spawnSync([bin, "init", "start", "--answers", join(root, "examples/greet-answers.yaml"), "--llm-backend", "openai", "--json"], { env, cwd: project, stdout: "pipe", stderr: "inherit" });
+  say(`ouroboros init start --answers scripts/demo/greet-answers.yaml --llm-backend openai  (model: scripted, at ${url})`);
+  const init = Bun.spawnSync([bin, "init", "start", "--answers", join(root, "scripts/demo/greet-answers.yaml"), "--llm-backend", "openai", "--json"], { env, cwd: project, stdout: "pipe", stderr: "inherit" });
   if (init.exitCode !== 0) throw new Error(`init start exited ${init.exitCode}`);
   const interview = JSON.parse(init.stdout.toString()) as { seed_path: string; ambiguity_score: number; rounds: number };
   process.stdout.write(`${interview.seed_path}\n`);

@@ -5,18 +5,22 @@
 import type { CommandDef } from "citty";
 import { EXIT, OuroAbort, describeUnknown, type OuroError } from "../errors.ts";
 import { VERSION, versionLine } from "../version.ts";
-import { commands, rootUsage } from "./commands/index.ts";
+import { checkArgs, walk } from "./argv.ts";
+import { commands, DESCRIPTIONS } from "./commands/index.ts";
+import { describeSubs, renderHelp } from "./help.ts";
 import { redactText } from "../security/redact.ts";
 
 /**
  * Start-up budget: in a compiled Bun, creating process.stdout (output.ts does on load) and loading
- * node:fs each cost about as much as the whole bare runtime start. --version and the root help
- * print through console.log and load nothing else; every other module is imported where needed.
+ * node:fs each cost about as much as the whole bare runtime start. --version and help print through
+ * console.log and load neither; every other module is imported where needed.
  */
 const writeStdout = (text: string) => console.log(text.replace(/\n$/, ""));
+/** Set once output.ts is loaded: the exit path then waits for stdout to drain. */
+let flushStdout: (() => Promise<void>) | null = null;
 
-// Handled here for every command; --quiet/--verbose are passed through to the commands that use them.
-const GLOBAL_FLAGS = new Set(["--no-color"]);
+// Handled here for every command; --quiet is passed through (the logger and some commands read it).
+const STRIPPED_FLAGS = new Set(["--no-color"]);
 
 // A plain CommandDef: citty itself is imported only when a command runs (start-up budget).
 export const root: CommandDef = {
@@ -31,21 +35,6 @@ function report(e: OuroError): number {
   return EXIT[e.kind];
 }
 
-/** Find the deepest command named by argv, for usage output. */
-async function resolveCommand(argv: string[]): Promise<[CommandDef, CommandDef | undefined]> {
-  let cmd: CommandDef = root;
-  let parent: CommandDef | undefined;
-  for (const a of argv) {
-    if (a.startsWith("-")) break;
-    const subs = typeof cmd.subCommands === "function" ? await cmd.subCommands() : await cmd.subCommands;
-    const next = subs?.[a];
-    if (!next) break;
-    parent = cmd;
-    cmd = await (typeof next === "function" ? next() : next);
-  }
-  return [cmd, parent];
-}
-
 /** `init "idea"` and a bare `init` mean `init start` (upstream accepts both). */
 function shorthands(args: string[]): string[] {
   if (args[0] === "init" && !["start", "resume", "list", "--help", "-h"].includes(args[1] ?? "--help")) return ["init", "start", ...args.slice(1)];
@@ -58,33 +47,35 @@ export async function main(argv: string[]): Promise<number> {
     writeStdout(versionLine());
     return EXIT.ok;
   }
-  const args = shorthands(argv.filter((a) => !GLOBAL_FLAGS.has(a)));
+  let args = shorthands(argv.filter((a) => !STRIPPED_FLAGS.has(a)));
   if (argv.includes("--no-color")) process.env.NO_COLOR = "1";
-  if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
-    const path = args.filter((a) => a !== "--help" && a !== "-h");
-    const [cmd, parent] = await resolveCommand(path);
-    const code = args.length === 0 ? EXIT.usage : EXIT.ok;
-    // The root help is static so that it loads no command module (start-up budget).
-    if (cmd === root) {
-      writeStdout(rootUsage(VERSION));
-      return code;
-    }
-    const usage = await (await import("citty")).renderUsage(cmd, parent);
-    const { colorEnabled, out } = await import("./output.ts");
-    // citty colours its usage text unconditionally; keep escapes off pipes and NO_COLOR terminals.
-    out(colorEnabled() && process.stdout.isTTY ? usage : Bun.stripANSI(usage));
-    return code;
+  // `ouroboros help [command...]` is `ouroboros [command...] --help`.
+  if (args[0] === "help") args = [...args.slice(1), "--help"];
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  const wantsHelp = args.length === 0 || args.slice(0, end).some((a) => a === "--help" || a === "-h");
+  const path = await walk(root, wantsHelp ? args.filter((a) => a !== "--help" && a !== "-h") : args);
+  if (wantsHelp) {
+    const named = path.rest.find((a) => !a.startsWith("-"));
+    const unknown = path.subs && !path.cmd.run && named ? checkArgs(path) : null;
+    if (unknown && !unknown.ok) return report(unknown.error);
+    // The root lists its commands from DESCRIPTIONS so that its help loads no command module.
+    const subs = path.names.length ? await describeSubs(path.subs) : Object.keys(commands).map((n): [string, string] => [n, DESCRIPTIONS[n] ?? ""]);
+    writeStdout(renderHelp({ names: path.names, cmd: path.cmd, subs, title: path.names.length ? undefined : `ouroboros ${VERSION}` }));
+    return args.length === 0 ? EXIT.usage : EXIT.ok;
   }
-  const [{ exitCode, flushStdout, log }, { loadDotenvFiles }, { paths }, { join }] = await Promise.all([
+  const checked = checkArgs(path);
+  if (!checked.ok) return report(checked.error);
+  const [output, { loadDotenvFiles }, { paths }, { join }] = await Promise.all([
     import("./output.ts"), import("../config/dotenv.ts"), import("../config/paths.ts"), import("node:path"),
   ]);
+  const { exitCode, log } = output;
+  flushStdout = output.flushStdout;
   const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
   for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
   if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);
   try {
     const { runCommand } = await import("citty");
     const { result } = await runCommand(root, { rawArgs: args });
-    await flushStdout();
     return typeof result === "number" ? result : exitCode();
   } catch (e) {
     if (e instanceof OuroAbort) return report(e.error);
@@ -99,5 +90,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once stdout has drained: a slow reader still gets the last lines.
+  main(process.argv.slice(2)).then(async (code) => {
+    await flushStdout?.();
+    process.exit(code);
+  });
 }

@@ -3,6 +3,7 @@
  * stderr progress reporter. Pure functions of the payload: no colour, no terminal knowledge.
  */
 import type { StoredEvent } from "../events/envelope.ts";
+import { plural } from "../util/plural.ts";
 
 const str = (x: unknown): string => (typeof x === "string" ? x : x === undefined || x === null ? "" : String(x));
 const one = (s: string, max = 160): string => {
@@ -60,7 +61,7 @@ export function summarizeEvidence(evidence: unknown): string[] {
   if (Array.isArray(ev.artifacts) && ev.artifacts.length) {
     const arts = ev.artifacts as Record<string, unknown>[];
     const missing = arts.filter((a) => a && a.exists === false).map((a) => str(a.path));
-    lines.push(missing.length ? `missing artifacts: ${one(missing.join(", "), 100)}` : `${arts.length} artifact(s) present`);
+    lines.push(missing.length ? `missing artifacts: ${one(missing.join(", "), 100)}` : `${plural(arts.length, "artifact")} present`);
   }
   if (typeof ev.score === "number") lines.push(`score ${ev.score}${typeof ev.weighted === "number" ? ` (weighted ${ev.weighted.toFixed(2)})` : ""}`);
   if (Array.isArray(ev.votes)) {

@@ -13,7 +13,7 @@ export interface FollowOptions {
   open?: () => Database | null;
 }
 
-export async function follow(db: Database | null, filter: EventFilter, onRow: (row: EventRow) => boolean | void, opts: FollowOptions = {}): Promise<void> {
+export async function follow(db: Database | null, filter: EventFilter, onRow: (row: EventRow) => boolean | void | Promise<void>, opts: FollowOptions = {}): Promise<void> {
   const pollMs = opts.pollMs ?? 25;
   let cursor = filter.afterSeq ?? 0;
   let version = -1;
@@ -28,7 +28,10 @@ export async function follow(db: Database | null, filter: EventFilter, onRow: (r
           const rows = queryEvents(db, { ...filter, afterSeq: cursor, limit: 5000 });
           for (const r of rows) {
             cursor = r.seq;
-            if (onRow(r) === false) return;
+            const next = onRow(r);
+            if (next === false) return;
+            // A slow reader: wait for the output to drain before reading further.
+            if (next) await next;
           }
           if (rows.length < 5000) break;
         }

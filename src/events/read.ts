@@ -69,6 +69,22 @@ export function forEachEvent(db: Database, f: EventFilter, fn: (row: EventRow) =
   return n;
 }
 
+/**
+ * The same stream for writers that may have to wait (a full stdout pipe): the callback's
+ * promise is awaited before the next row, so nothing runs ahead of the reader.
+ */
+export async function forEachEventAsync(db: Database, f: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
+  const w = where(f);
+  const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
+  let n = 0;
+  for (const row of db.query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`).iterate(...w.params) as IterableIterator<EventRow>) {
+    n++;
+    const wait = fn(row);
+    if (wait) await wait;
+  }
+  return n;
+}
+
 export const tailSeq = (db: Database): number => (db.query("SELECT coalesce(max(seq), 0) AS s FROM events").get() as { s: number }).s;
 export const dataVersion = (db: Database): number => (db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
 
@@ -97,6 +113,11 @@ export function listSessions(db: Database, limit = 50): SessionRow[] {
 }
 
 /** Exact id, or a unique prefix of one. */
+/** Any event recorded for this session or aggregate id (read-only; for unknown-id checks). */
+export function hasEventsFor(db: Database, id: string): boolean {
+  return Boolean(db.query("SELECT 1 FROM events WHERE session_id = ?1 OR aggregate_id = ?1 LIMIT 1").get(id));
+}
+
 export function findSession(db: Database, idOrPrefix: string): SessionRow | null {
   const exact = db.query(`SELECT * FROM sessions WHERE session_id = ?`).get(idOrPrefix) as SessionRow | null;
   if (exact) return exact;

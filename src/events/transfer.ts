@@ -11,7 +11,7 @@ import { capEnvName, decodeText, inputCap, jsonTooDeep, MAX_NESTING, readBounded
 import { TERMINAL_TYPES } from "./catalogue.ts";
 import { eventJsonLine } from "./envelope.ts";
 import { openReadonly } from "./db.ts";
-import { forEachEvent } from "./read.ts";
+import { forEachEventAsync } from "./read.ts";
 import { EventStore, prepareEvent, type PreparedRow } from "./store.ts";
 
 const ImportLine = v.object({
@@ -25,12 +25,13 @@ const ImportLine = v.object({
   data: v.record(v.string(), v.unknown()),
 });
 
-export function exportSession(dbPath: string, session: string, file: string | null, write: (line: string) => boolean): Result<number> {
+/** Export to `file`, or line by line through `write` (awaited: a slow reader gets every line). */
+export async function exportSession(dbPath: string, session: string, file: string | null, write: (line: string) => void | Promise<void>): Promise<Result<number>> {
   const db = openReadonly(dbPath);
   if (!db.ok) return db;
   if (!db.value) return fail("unknownId", `no session ${session}: the event database does not exist yet`);
   const lines: string[] = [];
-  const n = forEachEvent(db.value, { session }, (r) => {
+  const n = await forEachEventAsync(db.value, { session }, (r) => {
     if (file) lines.push(eventJsonLine(r));
     else return write(eventJsonLine(r));
   });

@@ -13,6 +13,7 @@ import { InterviewLog } from "./log.ts";
 import { runInterviewLoop } from "./loop.ts";
 import { generateSeed } from "./seed-gen.ts";
 import { newInterviewId } from "./state.ts";
+import { plural } from "../util/plural.ts";
 
 export interface RunSeedOutcome {
   sessionId: string;
@@ -88,7 +89,7 @@ export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: Aut
     if (!r) return late("seed_generation");
     if (!r.ok) return failed("seed_generation", [r.error.message, ...(r.error.details ?? [])].join("; "), r.error.kind === "invalidData" ? "invalidData" : "failure");
     const seed = r.value;
-    if (seed.repairs) o.say(`[auto] repair — seed valid after ${seed.repairs} round(s)`);
+    if (seed.repairs) o.say(`[auto] repair — seed valid after ${plural(seed.repairs, "round")}`);
     const ev = alog.record("auto.phase.changed", { phase: "run", seed_id: seed.seed_id, seed_path: seed.path });
     if (!ev.ok) return ev;
   }

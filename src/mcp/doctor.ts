@@ -4,12 +4,14 @@
  * runtimes; exit 1 when any required check fails.
  */
 import { defineCommand } from "citty";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import { paths } from "../config/paths.ts";
 import { EXIT } from "../errors.ts";
 import { exitCode, out, outJson } from "../cli/output.ts";
 import { COMMIT, VERSION } from "../version.ts";
+import { plural } from "../util/plural.ts";
 
 interface Check {
   name: string;
@@ -35,14 +37,20 @@ export default defineCommand({
     add("config", loaded.ok, loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message);
 
     const db = args.db ? resolve(String(args.db)) : paths.database();
-    const { EventStore } = await import("../events/store.ts");
-    const store = EventStore.open(db);
-    if (store.ok) {
-      const n = (store.value.db.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-      const mode = (store.value.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+    // Read-only: a doctor never creates or migrates the database (the first write does).
+    const { openReadonly } = await import("../events/db.ts");
+    const store = openReadonly(db);
+    if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
+    else if (!store.value) {
+      const creatable = writableDirOf(db);
+      add("event store", creatable, `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`);
+    }
+    else {
+      const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+      const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
       store.value.close();
       add("event store", true, `${db}: ${n} events, journal ${mode}`);
-    } else add("event store", false, `${db}: ${store.error.message}`);
+    }
 
     try {
       const { TOOLS } = await import("./tools/index.ts");
@@ -70,8 +78,23 @@ export default defineCommand({
     if (args.json) outJson("mcp-doctor", { ok: failed.length === 0, checks });
     else {
       for (const c of checks) out(`${c.ok ? "ok  " : c.required ? "FAIL" : "--  "}  ${c.name.padEnd(34)} ${c.detail}`);
-      out(failed.length ? `\n${failed.length} check(s) failed` : "\nall required checks passed");
+      out(failed.length ? `\n${plural(failed.length, "check")} failed` : "\nall required checks passed");
     }
     return exitCode(failed.length ? EXIT.failure : EXIT.ok);
   },
 });
+
+/**
+ * The database could be created: a probe directory can be made (and is removed at once) in the
+ * nearest existing ancestor. access(W_OK) is not enough: root passes it even on /proc.
+ */
+function writableDirOf(file: string): boolean {
+  let dir = dirname(file);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    rmdirSync(mkdtempSync(join(dir, ".ouroboros-probe-")));
+    return true;
+  } catch {
+    return false;
+  }
+}

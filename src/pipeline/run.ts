@@ -24,6 +24,7 @@ import { TierTracker } from "./routing.ts";
 import { evolve, runTodoBatch } from "./secondary.ts";
 import { SessionLog } from "./session.ts";
 import { emptyState, leaves, replay, rollUp, roots } from "./state.ts";
+import { plural } from "../util/plural.ts";
 
 export interface RunOptions {
   store: EventStore;
@@ -185,7 +186,7 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     await log.phase("big_bang", undefined, async () => {
       if (!s.treeBuilt) emitTree(log, tree);
       await decomposeTree(log, o.agent, seed.goal, o.maxDepth, o.projectDir, signal);
-      return { outcome: `${s.acs.size} nodes`, value: undefined };
+      return { outcome: plural(s.acs.size, "node"), value: undefined };
     });
   if (signal.aborted) return halted();
 

@@ -112,21 +112,23 @@ const countRows = () => {
 };
 
 describe("events import refuses hostile files, writing nothing", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     home = tempHome("ouro-hostile-import-");
     db = join(home, "ouroboros.db");
     recordSession(db, { sessionId: "orch_done", finished: true });
     recordSession(db, { sessionId: "orch_run", finished: false });
-    const grab = (sid: string) => {
+    const grab = async (sid: string) => {
       const got: string[] = [];
-      exportSession(db, sid, null, (l) => (got.push(l), true));
+      await exportSession(db, sid, null, (l) => {
+        got.push(l);
+      });
       return got.map((l) => {
         const { rowid: _r, session_id: _s, ...rest } = JSON.parse(l);
         return JSON.stringify(rest);
       });
     };
-    done = grab("orch_done");
-    running = grab("orch_run");
+    done = await grab("orch_done");
+    running = await grab("orch_run");
   });
 
   const cases = hostileImports();

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { BUN, ROOT, cliArgv, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
 import { Tmux } from "../lib/tmux.ts";
+import { within } from "../lib/timing.ts";
 
 const tmuxes: Tmux[] = [];
 afterAll(() => tmuxes.forEach((t) => t.kill()));
@@ -66,7 +67,7 @@ describe("ouroboros tui", () => {
     const ev = (type: string, data: Record<string, unknown>) => ({ type, aggregate_type: "execution", aggregate_id: live.executionId, data: { session_id: live.sessionId, ac_id: liveAc, ...data } });
     await appendEvents(db, [ev("execution.tool.completed", { tool_name: "Bash", is_error: false }), ev("execution.tool.started", { tool_name: "Read", tool_detail: "marker-7f3a.ts" })]);
     const seen = await t.waitFor("marker-7f3a.ts", 3000);
-    expect(seen.ms).toBeLessThan(1000);
+    expect(seen.ms).toBeLessThan(within(1000));
     expect(seen.screen).toContain("▶ tool in progress: Read marker-7f3a.ts");
     await appendEvents(db, [
       ev("execution.tool.completed", { tool_name: "Read", is_error: false }),

@@ -109,7 +109,7 @@ describe("auto", () => {
   test("goal → model-answered interview → seed → real codex run, every stage an event", async () => {
     const home = tempHome();
     const project = mkdtempSync(join(tmpdir(), "ouro-auto-"));
-    const ce = cliEnv("codex", mock.url);
+    const ce = cliEnv("codex", mock.url, { shared: true });
     try {
       const env = { ...ce.env, ...llmEnv(), PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
       const r = await runCli(["auto", "greet people", "--runtime", "codex", "--json"], { env, cwd: project, home });

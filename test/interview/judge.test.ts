@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => mock.stop());
 
 test("judging goes through the LLM backend, coding through the runtime", async () => {
-  const ce = cliEnv("codex", mock.url);
+  const ce = cliEnv("codex", mock.url, { shared: true });
   const project = mkdtempSync(join(tmpdir(), "ouro-judge-"));
   try {
     const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY", OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` };

@@ -99,7 +99,7 @@ describe("one-shot through a real agent CLI", () => {
   for (const cli of ["codex", "claude"] as const) {
     test(`${cli}: the transcript prompt goes in, the final answer comes back`, async () => {
       const m = await startMockModel({ script: (req) => ({ text: req.lastUserText.includes("## Conversation") ? "CLI_ANSWER_42" : "unexpected prompt" }) });
-      const ce = cliEnv(cli, m.url);
+      const ce = cliEnv(cli, m.url, { shared: true });
       try {
         const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
         const llm = createLlm(defaultConfig(), env, cli);

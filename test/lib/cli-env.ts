@@ -1,6 +1,7 @@
 /**
  * Environment for running a real agent CLI against the loopback mock model (spec runtimes.md §6):
- * a fresh temp HOME per call plus each CLI's base-URL/key/config settings.
+ * a fresh temp HOME per call (or one shared HOME per CLI for the run: `{ shared: true }`) plus
+ * each CLI's base-URL/key/config settings.
  *
  *   const mock = await startMockModel();
  *   const ce = cliEnv("codex", mock.url);   // { env, home, cleanup }
@@ -26,6 +27,12 @@ export interface CliEnv {
 export interface CliEnvOptions {
   /** Use this directory as HOME instead of a fresh temp dir (it is not removed by cleanup). */
   home?: string;
+  /**
+   * Use this CLI's one shared HOME for the whole test run (created once per process, removed at
+   * exit): the CLI's first-run work (caches, its own databases, plugin installs) happens once,
+   * not in every test. For tests that do not inspect or need a pristine HOME.
+   */
+  shared?: boolean;
   /** Model name the CLI asks for (default per CLI). */
   model?: string;
 }
@@ -70,8 +77,19 @@ enabled = false
 `;
 
 /** Build the env (and config files under the temp HOME) for one CLI talking to `mockUrl`. */
+const sharedHomes = new Map<CliName, string>();
+function sharedHome(cli: CliName): string {
+  let home = sharedHomes.get(cli);
+  if (!home) {
+    home = mkdtempSync(join(tmpdir(), `ouro-${cli}-shared-home-`));
+    sharedHomes.set(cli, home);
+    if (sharedHomes.size === 1) process.once("exit", () => sharedHomes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+  }
+  return home;
+}
+
 export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}): CliEnv {
-  const home = opts.home ?? mkdtempSync(join(tmpdir(), `ouro-${cli}-home-`));
+  const home = opts.home ?? (opts.shared ? sharedHome(cli) : mkdtempSync(join(tmpdir(), `ouro-${cli}-home-`)));
   const env = baseEnv(home);
   const model = opts.model;
   switch (cli) {
@@ -128,7 +146,7 @@ export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}):
     env,
     home,
     cleanup() {
-      if (!opts.home) rmSync(home, { recursive: true, force: true });
+      if (!opts.home && !opts.shared) rmSync(home, { recursive: true, force: true });
     },
   };
 }

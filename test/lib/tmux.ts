@@ -24,9 +24,9 @@ export class Tmux {
     this.run(["set-option", "-t", "t", "remain-on-exit", "on"]);
   }
 
-  /** The visible screen; with `history`, also lines scrolled off the top. */
-  screen(history = false): string {
-    return this.run(["capture-pane", "-p", "-t", "t", ...(history ? ["-S", "-100"] : [])]);
+  /** The visible screen; with `history`, also lines scrolled off the top; `joined` undoes tmux's wrapping. */
+  screen(history = false, joined = false): string {
+    return this.run(["capture-pane", "-p", "-t", "t", ...(history ? ["-S", "-1000"] : []), ...(joined ? ["-J"] : [])]);
   }
 
   /** True while the program in the pane uses the alternate screen. */

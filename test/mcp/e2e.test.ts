@@ -12,6 +12,7 @@ import { cliArgv, ROOT } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 import { connect, type Connected } from "./client.ts";
+import { within } from "../lib/timing.ts";
 
 const SEED = join(ROOT, "examples/hello-cli.yaml");
 const hasCodex = existsSync(join(ROOT, "node_modules/.bin/codex"));
@@ -23,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => mock?.stop());
 
 function setup() {
-  const ce = cliEnv("codex", mock.url);
+  const ce = cliEnv("codex", mock.url, { shared: true });
   const home = mkdtempSync(join(tmpdir(), "ouro-mcp-e2e-"));
   const project = mkdtempSync(join(tmpdir(), "ouro-mcp-proj-"));
   const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
@@ -40,7 +41,7 @@ async function follow(c: Connected, jobId: string, limitMs = 90_000): Promise<{ 
     const started = Date.now();
     const w = await c.call("ouroboros_job_wait", { job_id: jobId, cursor, timeout_seconds: 5 });
     expect(w.isError).toBe(false);
-    expect(Date.now() - started).toBeLessThan(6500);
+    expect(Date.now() - started).toBeLessThan(within(6500));
     types.push(...w.json.events.map((e: { type: string }) => e.type));
     expect(w.json.cursor).toBeGreaterThanOrEqual(cursor);
     cursor = w.json.cursor;
@@ -58,7 +59,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       const t0 = Date.now();
       const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
       expect(start.isError).toBe(false);
-      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(Date.now() - t0).toBeLessThan(within(3000));
       expect(start.json).toMatchObject({ status: "running", runtime: "codex", project_dir: s.project });
       expect(start.json.job_id).toBe(`job_${start.json.session_id}`);
       expect(start.json.meta.job_observer.schema).toBe("ouroboros.job_observer.v1");

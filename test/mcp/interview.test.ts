@@ -105,7 +105,7 @@ describe("ouroboros_start_auto", () => {
   });
 
   test("with a run: the seed runs as a job on real codex, followed with the job tools", async () => {
-    const ce = cliEnv("codex", mock.url);
+    const ce = cliEnv("codex", mock.url, { shared: true });
     const project = mkdtempSync(join(tmpdir(), "ouro-mcp-auto-"));
     const h = tempHome("ouro-mcp-auto-home-");
     const conn = await connect(h, {

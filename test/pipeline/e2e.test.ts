@@ -1,7 +1,7 @@
 /**
  * Whole pipeline runs through the CLI with real agent CLIs (pinned devDependencies) against the
- * scripted loopback model: every phase in order, crash safety under kill -9, cancel from another
- * process.
+ * scripted loopback model: every phase in order, Ctrl-C and resume, cancel from another process.
+ * (kill -9 at many points: crash.test.ts.) One shared HOME per agent CLI for the whole run.
  */
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -23,7 +23,7 @@ const installed = (cli: string) => existsSync(join(ROOT, "node_modules/.bin", cl
 const SEED = join(ROOT, "examples/hello-cli.yaml");
 
 function setup(cli: CliName) {
-  const ce = cliEnv(cli, mock.url);
+  const ce = cliEnv(cli, mock.url, { shared: true });
   const home = mkdtempSync(join(tmpdir(), "e2e-home-"));
   const project = mkdtempSync(join(tmpdir(), "e2e-proj-"));
   const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
@@ -41,6 +41,18 @@ function events(home: string, session?: string) {
   const rows = db.query(`SELECT seq, event_type, payload FROM events ${session ? "WHERE session_id = ?" : ""} ORDER BY seq`).all(...(session ? [session] : [])) as { seq: number; event_type: string; payload: string }[];
   db.close();
   return rows.map((r) => ({ seq: r.seq, type: r.event_type, data: JSON.parse(r.payload) }));
+}
+
+/** Poll `ok` (a read of the log) until it holds; the file exists before its tables do, so reads may throw at first. */
+async function until(ok: () => boolean, deadlineMs = 120_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    try {
+      if (ok()) return;
+    } catch {}
+    await Bun.sleep(25);
+  }
+  throw new Error("the run made no progress before the deadline");
 }
 
 const SIX = ["big_bang", "pal_router", "double_diamond", "resilience", "evaluation", "secondary_loop"];
@@ -66,58 +78,12 @@ describe("full pipeline with real agent CLIs against the scripted model", () => 
   }
 });
 
-describe("crash safety", () => {
-  test.skipIf(!installed("codex"))("kill -9 at 20 random points, each followed by --resume → same final state, integrity ok, no passed AC re-run", async () => {
-    const rng = (() => {
-      let x = 0x2545f491;
-      return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    })();
-    let resumed = 0;
-    for (let round = 0; round < 20; round++) {
-      const s = setup("codex");
-      const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], { env: s.env, stdout: "pipe", stderr: "ignore" });
-      await Bun.sleep(150 + Math.floor(rng() * 2500));
-      process.kill(p.pid, "SIGKILL");
-      await p.exited;
-      let ev = existsSync(join(s.home, "ouroboros.db")) ? events(s.home) : [];
-      const sessionId = ev.find((e) => e.type === "orchestrator.session.started")?.data.session_id as string | undefined;
-      if (sessionId && !ev.some((e) => e.type.startsWith("orchestrator.session.") && ["completed", "failed", "cancelled"].includes(e.type.split(".").pop()!))) {
-        const passedBefore = new Set(ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id));
-        const lastSeq = ev.at(-1)!.seq;
-        const r = await cli(["run", "workflow", "--resume", sessionId, "--json"], s.env);
-        expect(r.code).toBe(0);
-        ev = events(s.home, sessionId);
-        const after = ev.filter((e) => e.seq > lastSeq);
-        for (const acId of passedBefore) expect(after.some((e) => e.type === "execution.ac.attempt.dispatched" && e.data.ac_id === acId)).toBe(false);
-        expect(after[0]!.type).toBe("orchestrator.session.resumed");
-        resumed++;
-      } else if (!sessionId) {
-        // Killed before the session started: a fresh run must still work.
-        const r = await cli(["run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], s.env);
-        expect(r.code).toBe(0);
-      }
-      ev = events(s.home);
-      const terminals = ev.filter((e) => ["orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled"].includes(e.type));
-      expect(terminals.map((e) => e.type)).toEqual(["orchestrator.session.completed"]);
-      const passed = new Set(ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id));
-      expect(passed.size).toBe(2);
-      const db = new Database(join(s.home, "ouroboros.db"), { readonly: true });
-      expect((db.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check).toBe("ok");
-      expect((db.query("SELECT status FROM sessions").all() as { status: string }[]).map((x) => x.status)).toEqual(["completed"]);
-      db.close();
-      s.cleanup();
-    }
-    // Most kill points must land inside a running session, or the test proves little.
-    expect(resumed).toBeGreaterThanOrEqual(12);
-  }, 600_000);
-
+describe("interrupt and cancel", () => {
   test.skipIf(!installed("codex"))("Ctrl-C pauses (exit 75, no terminal event); --resume finishes without re-running passed ACs", async () => {
     const s = setup("codex");
     const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], { env: s.env, stdout: "pipe", stderr: "ignore" });
-    for (let i = 0; i < 200; i++) {
-      await Bun.sleep(50);
-      if (existsSync(join(s.home, "ouroboros.db")) && events(s.home).some((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed")) break;
-    }
+    // Waits for progress, not for a fixed time: the same point on a fast or a loaded machine.
+    await until(() => events(s.home).some((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed"));
     p.kill("SIGINT");
     expect(await p.exited).toBe(75);
     let ev = events(s.home);
@@ -132,21 +98,13 @@ describe("crash safety", () => {
     for (const acId of passed) expect(ev.some((e) => e.seq > lastSeq && e.type === "execution.ac.attempt.dispatched" && e.data.ac_id === acId)).toBe(false);
     expect(ev.at(-1)!.type).toBe("orchestrator.session.completed");
     s.cleanup();
-  }, 60_000);
+  }, 240_000);
 
   test.skipIf(!installed("codex"))("ouroboros cancel from another process stops a running session", async () => {
     const s = setup("codex");
     const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "codex", "--project-dir", s.project, "--json"], { env: s.env, stdout: "pipe", stderr: "ignore" });
     let sessionId: string | undefined;
-    for (let i = 0; i < 100 && !sessionId; i++) {
-      await Bun.sleep(50);
-      // The file appears before its tables do: poll until the schema and the start event exist.
-      if (existsSync(join(s.home, "ouroboros.db"))) {
-        try {
-          sessionId = events(s.home).find((e) => e.type === "orchestrator.session.started")?.data.session_id;
-        } catch {}
-      }
-    }
+    await until(() => (sessionId = events(s.home).find((e) => e.type === "orchestrator.session.started")?.data.session_id) !== undefined);
     expect(sessionId).toBeDefined();
     const c = await cli(["cancel", sessionId!, "--json"], s.env);
     expect(c.code).toBe(0);
@@ -155,5 +113,5 @@ describe("crash safety", () => {
     const terminal = events(s.home, sessionId).filter((e) => e.type.startsWith("orchestrator.session.") && e.type !== "orchestrator.session.started").at(-1)!;
     expect(terminal.type).toBe("orchestrator.session.cancelled");
     s.cleanup();
-  }, 60_000);
+  }, 240_000);
 });

@@ -6,6 +6,7 @@
 import { defineCommand } from "citty";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
+import { openReadonly } from "../../events/db.ts";
 import { findSession } from "../../events/read.ts";
 import { EventStore } from "../../events/store.ts";
 import { lockHolder } from "../../util/lock.ts";
@@ -19,6 +20,11 @@ export default defineCommand({
     json: { type: "boolean" },
   },
   run({ args }) {
+    // An unknown id is reported without creating or migrating the database.
+    const probe = unwrap(openReadonly(paths.database()));
+    const known = probe ? findSession(probe, String(args.session)) : null;
+    probe?.close();
+    if (!known) return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
     const store = unwrap(EventStore.open(paths.database()));
     try {
       const s = findSession(store.db, String(args.session));

@@ -13,7 +13,7 @@ const show = defineCommand({
     const flat = flatten(loaded.config);
     const keys = Object.keys(flat).filter((k) => !args.section || k.startsWith(`${args.section}.`));
     if (args.json) outJson("config", { file: loaded.file, exists: loaded.fileExists, values: Object.fromEntries(keys.map((k) => [k, { value: flat[k], source: loaded.sources[k] ?? "config" }])) });
-    else out(table(["key", "value", "source"], keys.map((k) => [k, JSON.stringify(flat[k]), loaded.sources[k] ?? "config"])));
+    else out(table(["key", "value", "source"], keys.map((k) => [k, JSON.stringify(flat[k]), loaded.sources[k] ?? "config"]), { whole: ["key"] }));
     return exitCode(EXIT.ok);
   },
 });

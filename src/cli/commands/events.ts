@@ -4,13 +4,16 @@
  */
 import { defineCommand, runCommand, type CommandDef } from "citty";
 import { paths } from "../../config/paths.ts";
-import { EXIT, unwrap } from "../../errors.ts";
+import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
 import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
-import { forEachEvent, resolveSince, type EventFilter } from "../../events/read.ts";
-import { exitCode, log, out, outJson } from "../output.ts";
+import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
+import type { DispatchingCommand } from "../argv.ts";
+import { cut } from "../fit.ts";
+import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
 const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
@@ -22,17 +25,19 @@ function humanLine(r: EventRow): string {
 
 const exportCmd = defineCommand({
   meta: { name: "export", description: "Write one session's events as JSONL" },
-  args: { session: { type: "positional", required: true }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
-  run({ args }) {
-    const n = unwrap(exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, out));
-    log.info(`exported ${n} events`);
+  args: { session: { type: "positional", required: true, description: "session id" }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
+  async run({ args }) {
+    const sink = new StdoutLines();
+    const n = unwrap(await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) => sink.line(l)));
+    await sink.flush();
+    log.info(`exported ${plural(n, "event")}`);
     return exitCode(EXIT.ok);
   },
 });
 
 const importCmd = defineCommand({
   meta: { name: "import", description: "Import a JSONL event file (idempotent; all-or-nothing)" },
-  args: { file: { type: "positional", required: true }, json: { type: "boolean" }, ...dbArg },
+  args: { file: { type: "positional", required: true, description: "JSONL file written by `events export`" }, json: { type: "boolean" }, ...dbArg },
   run({ args }) {
     const r = unwrap(importFile(dbPath(args.db), String(args.file)));
     if (args.json) outJson("events-import", { ...r });
@@ -41,43 +46,76 @@ const importCmd = defineCommand({
   },
 });
 
-export default defineCommand({
+// citty cannot mix an optional positional with sub-commands: `events` dispatches these itself.
+const dispatch: Record<string, CommandDef<any>> = { export: exportCmd, import: importCmd };
+
+const events = defineCommand({
   meta: { name: "events", description: "Print the event log (JSONL with --json), optionally following it; `events export <session>`, `events import <file>`" },
   args: {
     session: { type: "positional", required: false, description: "only this session" },
     follow: { type: "boolean", alias: "f", description: "keep printing events as they are appended" },
     since: { type: "string", description: "after this row number or event id, or from this ISO time" },
     type: { type: "string", description: "event type glob, e.g. 'orchestrator.session.*'" },
-    limit: { type: "string", description: "at most N events (without --follow)" },
+    limit: { type: "string", valueHint: "N", description: "at most N events (without --follow)" },
     json: { type: "boolean", description: "one JSON object per line" },
     ...dbArg,
   },
   async run({ args, rawArgs }) {
-    // citty cannot mix an optional positional with sub-commands, so dispatch them here.
-    const sub = ({ export: exportCmd, import: importCmd } as Record<string, CommandDef<any>>)[String(args.session)];
+    const sub = dispatch[String(args.session)];
     if (sub) {
       await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
       return exitCode();
     }
     const path = dbPath(args.db);
     const db = unwrap(openReadonly(path));
+    if (args.session && !(db && hasEventsFor(db, String(args.session)))) {
+      unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+    }
     const since = unwrap(resolveSince(db, args.since ? String(args.since) : undefined));
     const limit = args.limit !== undefined ? Number(args.limit) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
       unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
     }
     const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
-    const print = (r: EventRow) => out(args.json ? eventJsonLine(r) : humanLine(r));
-    let last = filter.afterSeq ?? 0;
-    if (db) forEachEvent(db, { ...filter, limit }, (r) => {
-      last = r.seq;
-      return print(r);
-    });
-    if (!args.follow) return exitCode(EXIT.ok);
+    // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
     const stop = new AbortController();
-    process.once("SIGINT", () => stop.abort());
-    process.once("SIGTERM", () => stop.abort());
-    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, print, {
+    if (args.follow) {
+      // Lines already handed over still reach a reader that is reading; one that is stuck
+      // does not hold the stop back for more than 2 s.
+      const end = () => {
+        stop.abort();
+        setTimeout(() => process.exit(EXIT.ok), 2000).unref();
+      };
+      process.once("SIGINT", end);
+      process.once("SIGTERM", end);
+    }
+    const sink = new StdoutLines();
+    // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
+    const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
+    const print = (r: EventRow) => sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
+    let last = filter.afterSeq ?? 0;
+    if (db)
+      await forEachEventAsync(db, { ...filter, limit }, (r) => {
+        if (stop.signal.aborted) return;
+        last = r.seq;
+        return print(r);
+      });
+    await sink.flush();
+    if (!args.follow) return exitCode(EXIT.ok);
+    // Following: what one poll finds goes out together as soon as the poll is done (no waiting
+    // for a full chunk); a full pipe still holds the follower back through print().
+    let scheduled = false;
+    const printNow = (r: EventRow) => {
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(() => {
+          scheduled = false;
+          void sink.flush();
+        }, 0);
+      }
+      return print(r);
+    };
+    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
       signal: stop.signal,
       open: () => {
         const r = openReadonly(path);
@@ -87,3 +125,5 @@ export default defineCommand({
     return exitCode(EXIT.ok);
   },
 });
+
+export default Object.assign(events, { dispatch } satisfies Pick<DispatchingCommand, "dispatch">);

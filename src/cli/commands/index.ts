@@ -1,6 +1,6 @@
 /**
  * The command tree. Each command lives in its own file; adding one is one line in `commands`
- * (and its one-line summary in DESCRIPTIONS for the top-level help). Modules load lazily, so
+ * (and its one-line summary in DESCRIPTIONS for the top-level help, which loads no command module). Modules load lazily, so
  * `--help` and small commands do not pay for the big ones.
  */
 import type { SubCommandsDef } from "citty";
@@ -37,20 +37,3 @@ export const DESCRIPTIONS: Record<string, string> = {
   cancel: "Cancel a running session",
   upgrade: "Compare with the latest release (upgrade --check)",
 };
-
-export function rootUsage(version: string): string {
-  const names = Object.keys(commands);
-  const width = Math.max(...names.map((n) => n.length));
-  const lines = names.map((n) => `  ${n.padEnd(width)}  ${DESCRIPTIONS[n] ?? ""}`);
-  return [
-    `ouroboros ${version} — spec-first workflow engine for AI coding agents`,
-    "",
-    "USAGE  ouroboros <command> [options]",
-    "",
-    "COMMANDS",
-    ...lines,
-    "",
-    "GLOBAL  --json  --quiet/-q  --no-color  --version  --help",
-    "Use `ouroboros <command> --help` for a command's options.",
-  ].join("\n");
-}

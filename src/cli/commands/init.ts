@@ -14,9 +14,12 @@ import { inputCap, readTextFile } from "../../util/bounded-read.ts";
 import { EventStore } from "../../events/store.ts";
 import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
 import { InterviewLog } from "../../interview/log.ts";
-import { isInterviewId, listStateFiles, newInterviewId } from "../../interview/state.ts";
+import { isInterviewId, listStateFiles, newInterviewId, readStateFile } from "../../interview/state.ts";
+import { openReadonly } from "../../events/db.ts";
+import { hasEventsFor } from "../../events/read.ts";
 import { answerSource, driveInterview, isInteractive, llmFor } from "../interview/drive.ts";
 import { exitCode, log, out, outJson, table } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const common = {
   answers: { type: "string", description: "answers from a JSON/YAML file, or - for stdin (no prompts)" },
@@ -72,19 +75,32 @@ const start = defineCommand({
   },
 });
 
+function knownInterview(id: string): boolean {
+  const db = openReadonly(paths.database());
+  if (db.ok && db.value) {
+    const hit = hasEventsFor(db.value, id);
+    db.value.close();
+    if (hit) return true;
+  }
+  const file = readStateFile(id);
+  return !file.ok || file.value !== null;
+}
+
 const resume = defineCommand({
   meta: { name: "resume", description: "Continue an interview where it stopped" },
   args: { id: { type: "positional", required: true, description: "interview id (init list shows them)" }, ...common },
   async run({ args }) {
     const id = String(args.id);
     if (!isInterviewId(id)) return unwrap(fail("badArgs", `'${id}' is not an interview id (interview_YYYYMMDD_HHMMSS…)`));
+    // Unknown id first (exit 4), before any config, backend or database is touched.
+    if (!knownInterview(id)) return unwrap(fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" }));
     const config = unwrap(loadConfig());
     const answers = answerSource(args, "init resume");
     const llm = llmFor(config, args);
     const store = unwrap(EventStore.open(paths.database()));
     const ilog = unwrap(InterviewLog.open(store, id));
     const s = ilog.state;
-    log.info(`interview ${id}: ${s.status}, ${s.rounds.length} answer(s)${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`);
+    log.info(`interview ${id}: ${s.status}, ${plural(s.rounds.length, "answer")}${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`);
     return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
   },
 });
@@ -97,7 +113,7 @@ const list = defineCommand({
     if (args.json) {
       outJson("interviews", { interviews: rows.map((s) => ({ interview_id: s.interview_id, status: s.status, rounds: s.rounds.length, ambiguity_score: s.ambiguity_score, seed_id: s.seed_id, updated_at: s.updated_at, idea: s.initial_context.slice(0, 200) })) });
     } else if (rows.length === 0) log.info(args.all ? "no interviews yet: `ouroboros init start`" : "no open interviews (--all shows finished ones)");
-    else out(table(["interview", "status", "rounds", "ambiguity", "updated", "idea"], rows.map((s) => [s.interview_id, s.status, s.rounds.length, s.ambiguity_score?.toFixed(2) ?? "-", s.updated_at.slice(0, 19).replace("T", " "), s.initial_context.replace(/\s+/g, " ").slice(0, 40)])));
+    else out(table(["interview", "status", "rounds", "ambiguity", "updated", "idea"], rows.map((s) => [s.interview_id, s.status, s.rounds.length, s.ambiguity_score?.toFixed(2) ?? "-", s.updated_at.slice(0, 19).replace("T", " "), s.initial_context.replace(/\s+/g, " ").slice(0, 40)]), { drop: ["updated", "ambiguity"], whole: ["interview"] }));
     return exitCode(EXIT.ok);
   },
 });

@@ -1,6 +1,7 @@
 /**
  * `ouroboros mcp serve | info | doctor`. `serve` speaks MCP on stdio: nothing but JSON-RPC ever
- * reaches stdout, so bad flags are reported on stderr before the server starts.
+ * reaches stdout, so bad flags are reported on stderr before the server starts (the CLI entry
+ * checks every flag against these definitions; a typo never starts a server with defaults).
  */
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
@@ -8,17 +9,6 @@ import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { COMMIT, VERSION } from "../../version.ts";
 import { exitCode, out, outJson } from "../output.ts";
-
-/** citty ignores unknown flags; a typo must not start a server with defaults. */
-function checkFlags(command: string, raw: string[], known: string[], valued: string[]): void {
-  for (const [i, a] of raw.entries()) {
-    if (!a.startsWith("-")) continue;
-    const name = a.replace(/^--?/, "").split("=")[0]!;
-    const next = raw[i + 1];
-    if (valued.includes(name) && !a.includes("=") && (next === undefined || next.startsWith("-"))) unwrap(fail("badArgs", `option '${a}' of \`${command}\` needs a value`));
-    if (!known.includes(name)) unwrap(fail("badArgs", `unknown option '${a.split("=")[0]}' for \`${command}\``, { hint: `options: ${known.filter((k) => k.length > 1).map((k) => `--${k}`).join(" ")}` }));
-  }
-}
 
 /** All values of a repeatable string flag (`--x a --x b` or `--x=a`). */
 function repeated(raw: string[], flag: string): string[] {
@@ -40,8 +30,6 @@ const serve = defineCommand({
     "workspace-root": { type: "string", description: "restrict where seeds may run (repeatable)" },
   },
   async run({ args, rawArgs }) {
-    const valued = ["transport", "t", "runtime", "llm-backend", "db", "workspace-root"];
-    checkFlags("mcp serve", rawArgs, [...valued, "quiet", "q", "verbose"], valued);
     if (args.transport && args.transport !== "stdio") unwrap(fail("badArgs", `transport '${args.transport}' is not available in this build; use stdio`));
     if (args.runtime) {
       const { canonicalRuntime } = await import("../../runtime/selection.ts");

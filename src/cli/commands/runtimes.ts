@@ -28,6 +28,7 @@ export default defineCommand({
           r.credentials_visible.length ? r.credentials_visible.join(", ") : "none",
           capabilitySummary(r.capabilities),
         ]),
+        { drop: ["capabilities", "credentials seen", "auth"], whole: ["runtime"] },
       ),
     );
     const missing = reports.filter((r) => !r.found);

@@ -6,6 +6,7 @@ import { validateSeed } from "../../seed/validate.ts";
 import { loadConfig } from "../../config/load.ts";
 import { formatProblem, sortProblems, type Problem } from "../../util/problems.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 export interface SeedReport {
   file: string;
@@ -38,7 +39,7 @@ export function checkSeed(file: string, strict: boolean): SeedReport {
 const validate = defineCommand({
   meta: { name: "validate", description: "Validate seed files; report every problem with file:line:col" },
   args: {
-    files: { type: "positional", description: "seed YAML files", required: true },
+    files: { type: "positional", valueHint: "file...", description: "seed YAML files", required: true },
     json: { type: "boolean", description: "print one JSON document" },
     strict: { type: "boolean", description: "treat warnings as errors" },
   },
@@ -51,11 +52,11 @@ const validate = defineCommand({
       for (const r of reports) {
         for (const p of r.errors) out(formatProblem(p));
         for (const p of r.warnings) log.warn(formatProblem(p));
-        if (r.ok) log.success(`${r.file}: valid (${r.ac_count} acceptance criteria)`);
+        if (r.ok) log.success(`${r.file}: valid (${plural(r.ac_count, "acceptance criterion", "acceptance criteria")})`);
       }
       if (!allOk) {
         const n = reports.reduce((s, r) => s + r.errors.length, 0);
-        process.stderr.write(`error: ${n} problem${n === 1 ? "" : "s"} in ${reports.filter((r) => !r.ok).length} seed file(s)\n`);
+        process.stderr.write(`error: ${plural(n, "problem")} in ${plural(reports.filter((r) => !r.ok).length, "seed file")}\n`);
       }
     }
     return exitCode(allOk ? EXIT.ok : EXIT.invalidData);

@@ -15,6 +15,7 @@ import { builtinRuntime, canonicalRuntime } from "../../runtime/selection.ts";
 import { type CopilotModel, defaultPick, discoverCopilotModels, modelConfig } from "../../setup/copilot-models.ts";
 import { runSetup, type SetupSummary } from "../../setup/run.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const MCP_MODES = ["auto", "stdio", "preserve"] as const;
 
@@ -58,7 +59,7 @@ function report(s: SetupSummary): void {
     else if (!s.dry_run) out(`${f.action.padEnd(9)} ${f.path}`);
   }
   const changed = s.files.filter((f) => f.action !== "unchanged").length;
-  log.info(`${s.runtime}: ${changed} file(s) ${verb}changed, ${s.files.length - changed} unchanged`);
+  log.info(`${s.runtime}: ${plural(changed, "file")} ${verb}changed, ${s.files.length - changed} unchanged`);
   for (const n of s.notes) log.info(n);
 }
 

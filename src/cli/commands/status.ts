@@ -5,6 +5,7 @@ import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
 import { findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../../events/read.ts";
 import { exitCode, out, outJson, table } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 const short = (s: string | null, n: number) => (!s ? "" : s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const cost = (c: number) => `$${c.toFixed(4)}`;
@@ -31,7 +32,7 @@ export default defineCommand({
   meta: { name: "status", description: "Sessions and their status, or one session's ACs, phases and cost" },
   args: {
     session: { type: "positional", required: false, description: "session id (or a unique prefix)" },
-    limit: { type: "string", description: "sessions to list (default 20)" },
+    limit: { type: "string", valueHint: "N", description: "sessions to list (default 20)" },
     json: { type: "boolean", description: "print JSON" },
     db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" },
   },
@@ -48,6 +49,7 @@ export default defineCommand({
           table(
             ["session", "status", "phase", "ACs ✓/✗/all", "cost", "started", "goal"],
             rows.map((s) => [s.session_id, s.status, s.current_phase ?? "", `${s.acs_passed}/${s.acs_failed}/${s.acs_total}`, cost(s.cost_usd), when(s.started_at), short(s.goal, 40)]),
+            { drop: ["started", "phase", "cost"], whole: ["session"] },
           ),
         );
       return exitCode(EXIT.ok);
@@ -60,7 +62,7 @@ export default defineCommand({
       outJson("session", { session: sessionSummary(s), acs, phases });
       return exitCode(EXIT.ok);
     }
-    out(`${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${s.tokens} tokens  ${s.event_count} events`);
+    out(`${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${plural(s.tokens, "token")}  ${plural(s.event_count, "event")}`);
     out(`goal: ${s.goal ?? ""}`);
     if (phases.length) out(table(["phase", "status", "started", "ended"], phases.map((p) => [p.phase, p.status, when(p.started_at), when(p.ended_at)])));
     if (acs.length)
@@ -68,6 +70,7 @@ export default defineCommand({
         table(
           ["#", "AC", "status", "phase", "tier", "tries", "cost", "description"],
           acs.map((a) => ["  ".repeat(a.depth) + String(a.position + 1), a.ac_id, a.status, a.phase ?? "", a.tier ?? "", a.attempts, cost(a.cost_usd), short(a.description, 50)]),
+          { drop: ["tier", "tries", "cost", "phase"], whole: ["#", "AC"] },
         ),
       );
     return exitCode(EXIT.ok);

@@ -15,9 +15,6 @@ export default defineCommand({
     db: { type: "string", alias: "db-path", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" },
   },
   async run({ args }) {
-    if (!process.stdout.isTTY || !process.stdin.isTTY) {
-      unwrap(fail("badArgs", "tui needs an interactive terminal", { hint: "use `ouroboros events --follow` or `ouroboros status` when piping" }));
-    }
     const dbPath = typeof args.db === "string" && args.db ? args.db : paths.database();
     // `tui monitor` is the upstream spelling of the plain dashboard.
     const wanted = typeof args.session === "string" && args.session && args.session !== "monitor" ? args.session : null;
@@ -30,6 +27,10 @@ export default defineCommand({
       if (problem) unwrap(fail("failure", problem));
       if (!row) unwrap(fail("unknownId", `no session '${wanted}' in ${dbPath}`, { hint: "run `ouroboros tui` to pick one from the list" }));
       session = row!.session_id;
+    }
+    // Checked after the session id: an unknown id is exit 4 wherever it is typed.
+    if (!process.stdout.isTTY || !process.stdin.isTTY) {
+      unwrap(fail("badArgs", "tui needs an interactive terminal", { hint: "use `ouroboros events --follow` or `ouroboros status` when piping" }));
     }
     // React's development build re-checks every render (several times the CPU of an idle frame).
     process.env.NODE_ENV ??= "production";

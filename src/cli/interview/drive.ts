@@ -19,6 +19,7 @@ import { generateSeed } from "../../interview/seed-gen.ts";
 import { acquireLock } from "../../util/lock.ts";
 import { log, out, outJson } from "../output.ts";
 import { executeRun } from "../run/execute.ts";
+import { plural } from "../../util/plural.ts";
 
 export interface DriveArgs {
   answers?: string;
@@ -86,7 +87,7 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
     }
   }
   const seed = unwrap(await generateSeed(logRef, llm, { force: args.force === true || logRef.state.ambiguity?.ready !== true }));
-  if (seed.repairs) log.info(`seed valid after ${seed.repairs} repair round(s)`);
+  if (seed.repairs) log.info(`seed valid after ${plural(seed.repairs, "repair round")}`);
   const code = report(logRef, args, seed.seed_id, seed.path, seed.repairs);
   store.close();
   let run = Boolean(args.run);

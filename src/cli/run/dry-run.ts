@@ -9,6 +9,7 @@ import { findDescriptor } from "../../runtime/descriptors.ts";
 import { selectRuntime, type RuntimeChoice } from "../../runtime/selection.ts";
 import { formatProblem } from "../../util/problems.ts";
 import { log, out, outJson, table } from "../output.ts";
+import { plural } from "../../util/plural.ts";
 
 /** Whether the chosen runtime's CLI is installed, where, and which version. */
 interface RuntimeProbe {
@@ -88,7 +89,7 @@ export function printHuman(r: DryRunReport): void {
   if (plan.depth) out(`depth    max decomposition depth ${plan.depth.value} (from ${plan.depth.source})`);
   out(`phases   ${plannedPhases().map((p) => p.phase).join(" → ")}  (planned)`);
   if (plan.acs.length)
-    out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description])));
+    out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description]), { drop: ["score", "level", "verify"], whole: ["#", "AC id"] }));
   if (plan.principles.length) out(table(["principle", "weight", "normalised"], plan.principles.map((p) => [p.name, p.weight, p.normalized])));
   if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, `${JSON.stringify(e.predicate)}${e.mapped_from_words ? " (from words, no model call)" : ""}`])));
   const b = plan.budgets;
@@ -97,6 +98,6 @@ export function printHuman(r: DryRunReport): void {
   for (const e of plan.setupErrors) process.stderr.write(`error: ${e}\n`);
   if (r.runtimeError) process.stderr.write(`error: ${r.runtimeError}\n`);
   if (r.exit === 0) log.success("dry-run: the run could start");
-  else process.stderr.write(`error: dry-run found ${plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0)} problem(s); the run could not start\n`);
+  else process.stderr.write(`error: dry-run found ${plural(plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0), "problem")}; the run could not start\n`);
 }
 

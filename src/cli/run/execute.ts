@@ -22,6 +22,7 @@ import { agentWithModel } from "../../llm/role-model.ts";
 
 type Args = Record<string, unknown>;
 import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
+import { plural } from "../../util/plural.ts";
 
 /** For callers that run a seed as one step of a bigger job (`init --run`, `auto`). */
 export interface RunHooks {
@@ -68,7 +69,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   } else {
     if (!args.seed) return unwrap(fail("badArgs", "a seed file is needed (or --resume <session>)"));
     const plan = buildPlan({ seedFile: String(args.seed), config: loaded, env: process.env, projectDirFlag: args["project-dir"] as string | undefined, depthFlag: args["max-decomposition-depth"] as string | undefined, strict: Boolean(args.strict) });
-    if (plan.errors.length) return unwrap(fail("invalidData", `${plan.errors.length} problem(s) in ${args.seed}`, { details: plan.errors.map(formatProblem) }));
+    if (plan.errors.length) return unwrap(fail("invalidData", `${plural(plan.errors.length, "problem")} in ${args.seed}`, { details: plan.errors.map(formatProblem) }));
     if (plan.setupErrors.length) return unwrap(fail("badArgs", plan.setupErrors[0]!, { details: plan.setupErrors.slice(1) }));
     for (const w of plan.warnings) log.warn(formatProblem(w));
     seed = plan.seed!;
