@@ -11,11 +11,13 @@
  *   npm/ouroboros/      launcher package (bin/ouroboros.js) with one optional dependency per platform
  *   npm/<platform>/     @ouroboros/<platform>: the binary, limited by `os`/`cpu` so npm installs only the host's
  *   npm/*.tgz           `npm pack` of each (--no-pack: none; --pack P,…: the launcher and those platforms)
+ * darwin binaries leave with a verified ad-hoc code signature (scripts/macho-resign.ts fixes darwin-x64's).
  * Cross-platform Bun runtimes come from the npm registry (see scripts/build.ts); nothing else is downloaded.
  */
 import { copyFileSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TARGETS, artifactName, compileTarget, gitCommit, pkg, root } from "./build.ts";
+import { resignMachoAdhoc } from "./macho-resign.ts";
 import { checkMachoSignature } from "./macho-signature.ts";
 
 const args = process.argv.slice(2);
@@ -35,11 +37,22 @@ for (const t of TARGETS) {
     process.stderr.write(`${t.platform}: build failed: ${r.stderr.split("\n").slice(-3).join(" ")}\n`);
     process.exit(1);
   }
-  // Bun signs darwin binaries itself (ad-hoc); Apple silicon refuses to run one whose signature is wrong.
+  // Bun signs darwin binaries itself, but a cross-compiled darwin-x64 keeps a signature that covers only
+  // Bun's template (oven-sh/bun#39837): re-sign it ad hoc here, then verify; never publish a broken one.
   if (t.platform.startsWith("darwin")) {
-    const sig = checkMachoSignature(join(out, name));
-    if (!sig.ok) process.stderr.write(`${t.platform}: WARNING: invalid code signature (${sig.reason}); re-sign on macOS with \`codesign --force --sign - ${name}\` before publishing\n`);
+    const file = join(out, name);
+    let sig = checkMachoSignature(file);
+    if (!sig.ok) {
+      const resigned = resignMachoAdhoc(file);
+      process.stderr.write(`${t.platform}: invalid code signature (${sig.reason}); ${resigned.ok ? "re-signed ad hoc" : `re-signing failed: ${resigned.reason}`}\n`);
+      sig = checkMachoSignature(file);
+    }
+    if (!sig.ok) {
+      process.stderr.write(`${t.platform}: invalid code signature after re-signing: ${sig.reason}\n`);
+      process.exit(1);
+    }
   }
+  // Hashed after any re-signing: SHA256SUMS must match the bytes we publish.
   const hash = new Bun.CryptoHasher("sha256").update(readFileSync(join(out, name))).digest("hex");
   sums.push(`${hash}  ${name}`);
   process.stderr.write(`${t.platform}: ${name} in ${r.ms} ms\n`);

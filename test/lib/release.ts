@@ -32,9 +32,13 @@ export function releaseDir(): Promise<string> {
   return built;
 }
 
-/** Hash of everything the release binaries are built from (tracked and untracked files, contents included); tests run the repository's install.sh, not the copy in the release. */
+/**
+ * Hash of everything the release binaries are built from (tracked and untracked files, contents included):
+ * src/, every top-level scripts/*.ts (build, release, the Mach-O re-signing and its verifier) and the npm
+ * templates. Tests run the repository's install.sh, not the copy in the release.
+ */
 function sourceHash(): string {
-  const files = Bun.spawnSync(["git", "ls-files", "-co", "--exclude-standard", "src", "scripts/build.ts", "scripts/release.ts", "scripts/npm", "package.json", "package-lock.json"], { cwd: ROOT })
+  const files = Bun.spawnSync(["git", "ls-files", "-co", "--exclude-standard", "src", ":(glob)scripts/*.ts", "scripts/npm", "package.json", "package-lock.json"], { cwd: ROOT })
     .stdout.toString().split("\n").filter(Boolean).sort();
   const h = new Bun.CryptoHasher("sha256");
   for (const f of files) if (existsSync(join(ROOT, f))) h.update(f).update(readFileSync(join(ROOT, f)));
