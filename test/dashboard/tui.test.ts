@@ -9,7 +9,9 @@ import { recordSession } from "../lib/session-fixture.ts";
 import { Tmux } from "../lib/tmux.ts";
 
 const tmuxes: Tmux[] = [];
-afterAll(() => tmuxes.forEach((t) => t.kill()));
+afterAll(() => {
+  for (const t of tmuxes) t.kill();
+});
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const tui = (db: string, ...extra: string[]) => [...cliArgv(), "tui", "--db", db, ...extra].map(q).join(" ");
 const appendEvents = (db: string, events: unknown[]) =>

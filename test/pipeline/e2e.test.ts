@@ -70,7 +70,10 @@ describe("crash safety", () => {
   test.skipIf(!installed("codex"))("kill -9 at 20 random points, each followed by --resume → same final state, integrity ok, no passed AC re-run", async () => {
     const rng = (() => {
       let x = 0x2545f491;
-      return () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      return () => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        return x / 0x7fffffff;
+      };
     })();
     let resumed = 0;
     for (let round = 0; round < 20; round++) {
