@@ -92,7 +92,7 @@ function acRow(a: AcView, label: string, width: number): string {
   const tool = a.tool ? `  ▶ ${a.tool.name}` : "";
   const left = `${indent}${GLYPH[a.status] ?? "?"} ${label} ${a.description}`;
   const leftW = Math.max(8, width - right.length - 3);
-  if (width < 60) return fit(`${left}`, width - 12) + ` ${fit(a.status, 10)}`;
+  if (width < 60) return `${fit(`${left}`, width - 12)} ${fit(a.status, 10)}`;
   return `${fit(left + tool, leftW)} ${right}`;
 }
 
