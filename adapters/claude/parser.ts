@@ -75,7 +75,7 @@ export class ClaudeParser extends JsonLinesParser {
     const r = this.result;
     const usage = r ? this.usage(r) : null;
     const pre: RuntimeMessage[] = usage ? [{ type: "usage", usage }] : [];
-    const exitErr = this.exitError(exit, r && r.result && (r.is_error || r.subtype !== "success") ? `claude failed (exit ${exit.exitCode}): ${r.result}` : undefined);
+    const exitErr = this.exitError(exit, r?.result && (r.is_error || r.subtype !== "success") ? `claude failed (exit ${exit.exitCode}): ${r.result}` : undefined);
     if (exitErr) return [...pre, this.failed(exitErr, { usage, exit_code: exit.exitCode })];
     if (!r) return [...pre, this.failed(runtimeError("no_result", "claude ended without a result event"), { exit_code: exit.exitCode })];
     if (r.is_error || r.subtype !== "success") {

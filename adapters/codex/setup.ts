@@ -6,7 +6,7 @@
  * (one left by an older setup is removed).
  */
 import type { SetupPlan } from "../../src/runtime/adapter.ts";
-import { managedFile, MANAGED_MARK, tomlServerBlock } from "../../src/setup/edits.ts";
+import { managedFile, tomlServerBlock } from "../../src/setup/edits.ts";
 import { runtimeConfig, skillFolders, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
 import { managedGuideFile } from "../../src/skills/render.ts";

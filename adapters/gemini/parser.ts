@@ -33,7 +33,7 @@ export class GeminiParser extends JsonLinesParser {
       }
       case "message": {
         const m = this.shape(Message, ev, line);
-        if (!m || m.role !== "assistant" || !m.content) return [];
+        if (m?.role !== "assistant" || !m.content) return [];
         this.answer += m.content;
         return [{ type: "text", text: m.content }];
       }

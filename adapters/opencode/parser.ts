@@ -36,7 +36,7 @@ export class OpenCodeParser extends JsonLinesParser {
         return out;
       case "text": {
         const t = this.shape(TextEv, ev, line);
-        if (!t || !t.part.text) return out;
+        if (!t?.part.text) return out;
         this.stepTexts.push(t.part.text);
         this.answer = this.stepTexts;
         out.push({ type: "text", text: t.part.text });

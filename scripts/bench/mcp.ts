@@ -63,7 +63,7 @@ const list = median(lists);
 const p90 = [...inits].sort((a, b) => a - b)[Math.floor(inits.length * 0.9)]!;
 
 const body = `
-Spawn of \`${bin.replace(ROOT + "/", "")} mcp serve\` → JSON-RPC answer on stdout; median of ${runs} runs after ${WARMUP} warm-up
+Spawn of \`${bin.replace(`${ROOT}/`, "")} mcp serve\` → JSON-RPC answer on stdout; median of ${runs} runs after ${WARMUP} warm-up
 starts, temp OUROBOROS_HOME, measured ${new Date().toISOString().slice(0, 10)} (\`bun scripts/bench/mcp.ts\`).
 \`--help\` (spawn → exit) is timed in the same run as the baseline.
 

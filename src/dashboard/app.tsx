@@ -107,6 +107,7 @@ export function App({ source, initialSession, onFrame }: AppProps) {
   // minute), and only while the session can still change: an idle dashboard stays idle.
   const live = screen.kind === "session" && view !== null && (view.status === "running" || view.status === "paused");
   const selTool = view?.acs[view.order[acSel] ?? ""]?.tool?.at;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `now` re-arms the timer after each tick.
   useEffect(() => {
     if (!live || !view?.startedAt) return;
     const t = Date.now();

@@ -92,7 +92,7 @@ function acRow(a: AcView, label: string, width: number): string {
   const tool = a.tool ? `  ▶ ${a.tool.name}` : "";
   const left = `${indent}${GLYPH[a.status] ?? "?"} ${label} ${a.description}`;
   const leftW = Math.max(8, width - right.length - 3);
-  if (width < 60) return fit(`${left}`, width - 12) + ` ${fit(a.status, 10)}`;
+  if (width < 60) return `${fit(`${left}`, width - 12)} ${fit(a.status, 10)}`;
   return `${fit(left + tool, leftW)} ${right}`;
 }
 
@@ -143,6 +143,7 @@ const Detail = memo(function Detail({ lines, rows, width }: { lines: { text: str
     <Box flexDirection="column" height={rows + 1}>
       <Line bold>{cut("selected AC", width)}</Line>
       {lines.slice(0, rows).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: detail lines have no identity; the pane is redrawn whole.
         <Line key={i} color={col(l.color)}>
           {cut(l.text, width)}
         </Line>
@@ -180,6 +181,7 @@ export function SessionScreen(props: {
 }) {
   const { v, width, height, now } = props;
   // Labels change only with the tree, whose order array is replaced exactly then.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the order array on purpose (see above).
   const labels = useMemo(() => treeLabels(v), [v.order]);
   // Every section is sized so the frame is exactly `height` rows: an overflowing frame would
   // scroll the alternate screen. Short windows keep only the status line and the AC list.
@@ -187,6 +189,7 @@ export function SessionScreen(props: {
   const body = Math.max(2, height - (compact ? 1 : 3) - 1);
   const acRows = compact ? body - 1 : Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
   const sel = v.acs[v.order[props.selected] ?? ""];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `now` matters only while a tool runs, so it is keyed that way.
   const detail = useMemo(() => (sel ? detailLines(sel, labels[sel.id] ?? "?", sel.tool ? now : 0) : []), [sel, labels, sel?.tool ? now : 0]);
   // The event tail keeps at least 3 rows; the detail pane takes what the AC list leaves.
   const detailRows = Math.min(detail.length, Math.max(2, body - (acRows + 1) - 1 - 4));

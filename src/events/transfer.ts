@@ -64,30 +64,39 @@ function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; l
   const rows: PreparedRow[] = [];
   const lineOf: number[] = [];
   const bad: string[] = [];
-  text.split("\n").forEach((line, i) => {
-    if (!line.trim()) return;
+  for (const [i, line] of text.split("\n").entries()) {
+    if (!line.trim()) continue;
     const at = `${file}:${i + 1}`;
-    if (jsonTooDeep(line) >= 0) return bad.push(`${at}: refused: nesting deeper than ${MAX_NESTING} levels`);
+    if (jsonTooDeep(line) >= 0) {
+      bad.push(`${at}: refused: nesting deeper than ${MAX_NESTING} levels`);
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch {
-      return bad.push(`${at}: not valid JSON`);
+      bad.push(`${at}: not valid JSON`);
+      continue;
     }
     const parsed = v.safeParse(ImportLine, json);
     if (!parsed.success) {
       const issue = parsed.issues[0];
-      return bad.push(`${at}: ${issue.path?.map((p) => String(p.key)).join(".") || "event"}: ${issue.message}`);
+      bad.push(`${at}: ${issue.path?.map((p) => String(p.key)).join(".") || "event"}: ${issue.message}`);
+      continue;
     }
     const { session_id: sid } = parsed.output.data;
     if (parsed.output.aggregate_type === "session" && sid !== undefined && sid !== parsed.output.aggregate_id) {
-      return bad.push(`${at}: data.session_id ${JSON.stringify(sid)} contradicts its aggregate (session ${parsed.output.aggregate_id})`);
+      bad.push(`${at}: data.session_id ${JSON.stringify(sid)} contradicts its aggregate (session ${parsed.output.aggregate_id})`);
+      continue;
     }
     const row = prepareEvent(parsed.output);
-    if (!row.ok) return bad.push(`${at}: ${row.error.message}`);
+    if (!row.ok) {
+      bad.push(`${at}: ${row.error.message}`);
+      continue;
+    }
     rows.push(row.value);
     lineOf.push(i + 1);
-  });
+  }
   if (bad.length === 1) return fail("invalidData", `${bad[0]}; nothing imported`);
   if (bad.length) return fail("invalidData", `${bad.length} bad lines in ${file}; nothing imported`, { details: bad.slice(0, 50) });
   return ok({ rows, lineOf });

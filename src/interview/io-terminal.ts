@@ -24,7 +24,7 @@ export function terminalIO(onInterrupt: () => never): InterviewIO {
       const r = await p.text({
         message: `Round ${round} · ${question}`,
         placeholder: `your answer, or ${COMMANDS_HINT}`,
-        validate: (v) => (!v || !v.trim() ? `An answer is required (or ${COMMANDS_HINT})` : undefined),
+        validate: (v) => (!v?.trim() ? `An answer is required (or ${COMMANDS_HINT})` : undefined),
         output,
       });
       return p.isCancel(r) ? { kind: "cancel" } : parseReply(r);

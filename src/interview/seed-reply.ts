@@ -37,7 +37,10 @@ export function parseSeedReply(text: string): Result<Partial<Record<Key, unknown
     }
     const key = m[1] as Key;
     const value = m[2]!.trim();
-    if (!JSON_KEYS.has(key)) return void (out[key] = value);
+    if (!JSON_KEYS.has(key)) {
+      out[key] = value;
+      return;
+    }
     try {
       out[key] = JSON.parse(value);
     } catch (e) {

@@ -14,7 +14,7 @@ import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
-import { workLeaf, type LeafSpec, type WorkerContext } from "../pipeline/ac-worker.ts";
+import type { LeafSpec, WorkerContext } from "../pipeline/ac-worker.ts";
 import { acquireLock, lockHolder } from "../util/lock.ts";
 import { routeAc } from "../pipeline/router.ts";
 import { TierTracker } from "../pipeline/routing.ts";

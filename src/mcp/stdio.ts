@@ -146,7 +146,10 @@ export class LineTransport implements Transport {
     this.size = 0;
     const v = checkLine(line);
     if (!v) return;
-    if (!v.ok) return this.reply(v.id, v.code, v.message);
+    if (!v.ok) {
+      this.reply(v.id, v.code, v.message);
+      return;
+    }
     const m = v.message as { id?: string | number; method?: string };
     if (m.method !== undefined && m.id !== undefined) this.pending.add(m.id);
     try {

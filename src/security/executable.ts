@@ -51,7 +51,7 @@ const isPathLike = (head: string) => head.includes("/") || head.includes("\\");
 export function staticCommandProblem(command: string, allow: readonly string[] = []): string | null {
   if (SHELL_OPERATORS.test(command)) return SHELL_OPERATORS_MESSAGE;
   const argv = splitArgv(command);
-  if (!argv || !argv.length || argv[0] === "") return "empty command or unbalanced quotes";
+  if (!argv?.length || argv[0] === "") return "empty command or unbalanced quotes";
   const head = argv[0]!;
   if (head.includes("\0")) return "the executable name contains a NUL byte";
   if (head.startsWith("/") || head.startsWith("~") || isAbsolute(head) || /^[A-Za-z]:/.test(head)) return `'${head}': absolute executables are not allowed; name a tool on the allowlist or a path inside the project`;

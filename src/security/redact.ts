@@ -106,7 +106,10 @@ const forEnv = new WeakMap<object, Redactor>();
 export function redactorFor(env: Readonly<Record<string, string | undefined>>): Redactor {
   if (env === process.env) return redactor();
   let r = forEnv.get(env);
-  if (!r) forEnv.set(env, (r = createRedactor({ ...process.env, ...env })));
+  if (!r) {
+    r = createRedactor({ ...process.env, ...env });
+    forEnv.set(env, r);
+  }
   return r;
 }
 

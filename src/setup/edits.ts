@@ -52,7 +52,7 @@ export const markdownSection = {
 export const managedFile = {
   install: (text: string | null, content: string, path: string): Edit =>
     text === null || text.includes(MANAGED_MARK) ? okText(content) : bad(`${path} exists and is not managed by ouroboros; move it away first`),
-  uninstall: (text: string | null): Edit => okText(text !== null && text.includes(MANAGED_MARK) ? null : text),
+  uninstall: (text: string | null): Edit => okText(text?.includes(MANAGED_MARK) ? null : text),
 };
 
 // ---- TOML (codex config.toml) --------------------------------------------------------------

@@ -34,7 +34,7 @@ export function renderSkill(s: Skill, self: string): string {
     "",
     `# ${cmd(s)}`,
     "",
-    s.description + ".",
+    `${s.description}.`,
     "",
     toolLine(s),
     "",

@@ -9,7 +9,9 @@ import { Tmux } from "../lib/tmux.ts";
 
 const DRIVER = join(ROOT, "test/dashboard/progress-driver.ts");
 const tmuxes: Tmux[] = [];
-afterAll(() => tmuxes.forEach((t) => t.kill()));
+afterAll(() => {
+  for (const t of tmuxes) t.kill();
+});
 
 function stored(finished = true): StoredEvent[] {
   const f = sessionEvents({ sessionId: "orch_0123456789ab", finished, acs: 4 });
@@ -61,6 +63,7 @@ describe("progress reporter", () => {
       expect(out).toContain("✔ AC 1 passed");
       expect(out).toContain("✖ AC 3 failed");
       expect(out).toContain("\x1b[J"); // redraws in place
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI colour codes is the point.
       expect(out).not.toMatch(/\x1b\[\d+m/);
       // The live AC sits in the block while running; stop() erases the block.
       expect(out).toMatch(/⠋ 4 develop · Bash · \d+m\d+s — Mark a todo as done/);

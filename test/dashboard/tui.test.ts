@@ -10,7 +10,9 @@ import { Tmux } from "../lib/tmux.ts";
 import { within } from "../lib/timing.ts";
 
 const tmuxes: Tmux[] = [];
-afterAll(() => tmuxes.forEach((t) => t.kill()));
+afterAll(() => {
+  for (const t of tmuxes) t.kill();
+});
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const tui = (db: string, ...extra: string[]) => [...cliArgv(), "tui", "--db", db, ...extra].map(q).join(" ");
 const appendEvents = (db: string, events: unknown[]) =>

@@ -50,7 +50,7 @@ describe("stdout carries JSON-RPC only", () => {
       { jsonrpc: "2.0", id: 7, method: "no/such/method" },
       { jsonrpc: "2.0", id: 8, method: "resources/read", params: { uri: "ouroboros://sessions/current" } },
     ];
-    p.stdin.write(requests.map(line).join("") + "this is not json\n");
+    p.stdin.write(`${requests.map(line).join("")}this is not json\n`);
     p.stdin.flush();
     const out = new Response(p.stdout).text();
     await Bun.sleep(800);

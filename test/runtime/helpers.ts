@@ -49,7 +49,11 @@ export async function drain(runtime: string, task: TaskInput, opts: RunOptions =
   const t0 = performance.now();
   let pid: number | null = null;
   const messages: RuntimeMessage[] = [];
-  for await (const m of runTask(runtime, task, { ...opts, onSpawn: (p) => ((pid = p), opts.onSpawn?.(p)) })) {
+  const onSpawn = (p: number) => {
+    pid = p;
+    opts.onSpawn?.(p);
+  };
+  for await (const m of runTask(runtime, task, { ...opts, onSpawn })) {
     messages.push(m);
     onMessage?.(m, pid);
   }

@@ -105,11 +105,11 @@ describe("executables resolved canonically", () => {
 
   test("`../` escapes are refused statically, with the same message for verify and exit conditions", () => {
     const depth = "../".repeat(12);
-    const escape = `${depth}${outside.slice(1)}/x/python3 arg`;
-    const msg = staticCommandProblem(escape);
+    const escaping = `${depth}${outside.slice(1)}/x/python3 arg`;
+    const msg = staticCommandProblem(escaping);
     expect(msg).toContain("resolves outside the project directory");
     expect(staticCommandProblem("../../../../tmp/x/python3 arg")).toBe("'../../../../tmp/x/python3' resolves outside the project directory");
-    expect(parseExitCriteria(`command: ${escape}`).error).toBe(msg!);
+    expect(parseExitCriteria(`command: ${escaping}`).error).toBe(msg!);
     expect(staticCommandProblem("/usr/bin/touch x")).toContain("absolute executables are not allowed");
     expect(staticCommandProblem("rm -rf .")).toContain("'rm' is not on the allowlist");
     expect(staticCommandProblem("./run.sh")).toBeNull();
@@ -127,8 +127,8 @@ describe("executables resolved canonically", () => {
   });
 
   test("the runner refuses the same commands (unverifiable, same message) and never runs them", async () => {
-    const escape = await runCheck("verify", "../../../../tmp/x/python3 arg", project, 5000);
-    expect(escape).toMatchObject({ outcome: "unverifiable", exit_code: null, reason: staticCommandProblem("../../../../tmp/x/python3 arg")! });
+    const escaping = await runCheck("verify", "../../../../tmp/x/python3 arg", project, 5000);
+    expect(escaping).toMatchObject({ outcome: "unverifiable", exit_code: null, reason: staticCommandProblem("../../../../tmp/x/python3 arg")! });
     const link = await runCheck("verify", "./py", project, 5000);
     expect(link.outcome).toBe("unverifiable");
     expect(link.output_tail).not.toContain("pwned");

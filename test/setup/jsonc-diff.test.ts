@@ -74,7 +74,10 @@ describe("jsonc", () => {
 describe("unifiedDiff", () => {
   // A deterministic pseudo-random generator: the same edits on every run.
   let seed = 42;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
 
   test("applying the diff with patch(1) turns before into after", () => {
     const dir = mkdtempSync(join(tmpdir(), "ouro-diff-"));
