@@ -91,6 +91,9 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     once: (event: "drain", cb: () => void) => void process.stdout.once(event, cb),
   };
   const transport = new LineTransport(process.stdin, stdout, inputCap("mcp_line"));
+  // The parent the orphan watchdog follows, taken before the instance record is written: once the
+  // record exists, a parent that dies is noticed (a launcher may wait for the record, then exit).
+  const parent = process.ppid;
   const unregister = (await import("./instances.ts")).register(VERSION, options.db);
 
   return new Promise<number>((resolve) => {
@@ -114,7 +117,6 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     process.stdout.on("error", () => shutdown("stdout closed"));
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
     // Orphan watchdog: re-parented (the client died without closing our stdin) → leave.
-    const parent = process.ppid;
     const client = Number(process.env.OUROBOROS_CLIENT_PID) || 0;
     // Idle servers fold the WAL back (spec: after 600 s without a request or a running job).
     const idleMs = (Number(process.env.OUROBOROS_MCP_IDLE_CHECKPOINT_SECONDS) || 600) * 1000;

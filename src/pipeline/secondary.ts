@@ -89,6 +89,8 @@ export async function evolve(ctx: WorkerContext, maxGenerations: number, thresho
       if (description !== base.description) log.emit("execution.ac.refined", { ac_id: a.ac_id, generation: gen, description });
       results[a.ac_id] = await workLeaf(ctx, { ...base, description, attemptsSoFar: a.attempts, resume: null });
     }
+    // An abort while the last leaf worked: `stop()` re-arms Ralph's per-generation signal, so decide now.
+    if (ctx.signal.aborted) return { outcome: "cancelled", generation: gen };
     const similarity = previous === null ? 0 : Math.round(jaccard(previous, fingerprint) * 10000) / 10000;
     previous = fingerprint;
     similarRun = similarity >= threshold ? similarRun + 1 : 0;

@@ -131,8 +131,11 @@ describe("lifetime", () => {
     const [cmd, ...pre] = cliArgv();
     const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
     // The shell starts the server with a stdin that stays open (sleep's pipe), prints its pid and exits
-    // once the server is up.
-    const sh = Bun.spawn(["sh", "-c", `sleep 30 | ${[cmd!, ...pre].map(q).join(" ")} mcp serve >/dev/null 2>&1 & echo $!; sleep 0.5`], { env: { ...process.env, OUROBOROS_HOME: tempHome() }, stdout: "pipe" });
+    // once the server is up: its instance record exists (written after it noted its parent; a fixed
+    // sleep lost that race on a loaded machine and left a server that never saw its parent change).
+    const home = tempHome();
+    const wait = `i=0; while [ ! -e ${q(join(home, "mcp-servers"))}/$!.json ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done`;
+    const sh = Bun.spawn(["sh", "-c", `sleep 30 | ${[cmd!, ...pre].map(q).join(" ")} mcp serve >/dev/null 2>&1 & echo $!; ${wait}`], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe" });
     const pid = Number((await new Response(sh.stdout).text()).trim());
     await sh.exited;
     const t0 = performance.now();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EventStore } from "../../src/events/store.ts";
-import { ROOT, tempHome } from "../lib/cli.ts";
+import { ROOT, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
 import { connect, type Connected } from "./client.ts";
 import { within } from "../lib/timing.ts";
@@ -55,9 +55,13 @@ beforeAll(async () => {
 afterAll(async () => c?.close());
 
 describe("handshake and tool list", () => {
-  test("initialize names the server and its version", () => {
+  test("initialize names the server and its version", async () => {
+    // The version the same executable's --version prints; a built binary carries package.json's
+    // (embedded by scripts/build.ts), a run from source says 0.0.0-dev.
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect(c.client.getServerVersion()).toEqual({ name: "ouroboros-mcp", version: pkg.version });
+    const printed = (await runCli(["--version"])).stdout.split(" ")[1]!;
+    expect(printed).toBe(process.env.OUROBOROS_TEST_BIN ? pkg.version : "0.0.0-dev");
+    expect(c.client.getServerVersion()).toEqual({ name: "ouroboros-mcp", version: printed });
     expect(c.client.getServerCapabilities()).toMatchObject({ tools: {}, resources: {} });
   });
 

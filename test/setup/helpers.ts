@@ -20,7 +20,8 @@ const SCRUB = ["CODEX_HOME", "OPENCODE_CONFIG_DIR", "OPENCODE_CONFIG", "CLAUDE_C
 export function sandbox(): Sandbox {
   const home = mkdtempSync(join(tmpdir(), "ouro-setup-"));
   const ouroHome = join(home, ".ouroboros");
-  const env: Record<string, string | undefined> = { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), PATH: "/usr/bin:/bin" };
+  // Run from source, bun itself would cache transpiled files under $HOME/.bun (not ours; snapshots compare HOME).
+  const env: Record<string, string | undefined> = { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), PATH: "/usr/bin:/bin", BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" };
   for (const k of SCRUB) env[k] = undefined;
   return { home, ouroHome, env };
 }

@@ -4,7 +4,7 @@
  * writes nothing, uninstall restores the user's files byte for byte.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, realpathSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
@@ -31,8 +31,8 @@ const jsonc = (text: string) => {
   return p.value as Record<string, any>;
 };
 
-// The launcher must be this binary by absolute path — never uvx/pipx.
-const BIN = cliArgv()[0]!;
+// The launcher must be this binary by absolute, canonical path (symlinks resolved) — never uvx/pipx.
+const BIN = realpathSync(cliArgv()[0]!);
 const serveArgs = (rt: string, llm: string) => [...cliArgv().slice(1), "mcp", "serve", "--runtime", rt, "--llm-backend", llm];
 
 /** What each runtime's install must have produced, beyond "other entries survive". */
