@@ -21,6 +21,52 @@ export const endingOf = (type: string, data: Record<string, unknown>): string | 
 const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : 0);
 const str = (x: unknown) => (typeof x === "string" ? x : null);
 
+/** Named projection statements; each backend has its own SQL text for every name. */
+export type StepName = "start" | "terminal" | "status" | "phase" | "phaseRow" | "cost" | "acInsert" | "acStatus" | "acPhase" | "acTier" | "acCost" | "acCounts";
+export type Step = [StepName, ...(string | number | null)[]];
+
+/**
+ * What one event changes in the projections, as a list of (statement, positional args), so the
+ * SQLite and PostgreSQL backends share this logic and differ only in their SQL dialect.
+ */
+export function projectionSteps(e: StoredEvent): Step[] {
+  const s = e.session_id;
+  if (!s) return [];
+  const d = e.data;
+  if (e.type === "orchestrator.session.started") {
+    return [["start", s, str(d.execution_id), str(d.seed_id), str(d.seed_goal), str(d.runtime), e.timestamp, e.id, num(d.ac_count)]];
+  }
+  const terminal = endingOf(e.type, d);
+  if (terminal) return [["terminal", s, terminal, e.id, e.type]];
+  switch (e.type) {
+    case "orchestrator.session.paused":
+      return [["status", s, "paused"]];
+    case "orchestrator.session.resumed":
+      return [["status", s, "running"]];
+    case "pipeline.phase.started":
+      return d.ac_id ? [["phase", s, str(d.phase)]] : [["phase", s, str(d.phase)], ["phaseRow", s, str(d.phase), "running", e.timestamp, null]];
+    case "pipeline.phase.completed":
+      return d.ac_id ? [] : [["phaseRow", s, str(d.phase), str(d.outcome) ?? "completed", e.timestamp, e.timestamp]];
+    case "ac.tree.built":
+    case "ac.decomposed": {
+      if (!Array.isArray(d.nodes)) return [];
+      const nodes = d.nodes as Record<string, unknown>[];
+      const steps: Step[] = nodes.map((n) => ["acInsert", s, str(n.ac_id), num(n.position), str(n.parent), num(n.depth), str(n.description) ?? "", e.rowid]);
+      return [...steps, ["acCounts", s]];
+    }
+    case "execution.ac.status_changed":
+      return [["acStatus", s, str(d.ac_id), str(d.status), num(d.attempt), e.rowid], ["acCounts", s]];
+    case "execution.ac.phase.started":
+      return [["acPhase", s, str(d.ac_id), str(d.phase), num(d.attempt), e.rowid]];
+    case "routing.decision.made":
+      return [["acTier", s, str(d.ac_id), str(d.tier)]];
+    case "execution.ac.token_attribution.reported":
+      return d.ac_id ? [["cost", s, num(d.cost_usd), num(d.tokens)], ["acCost", s, str(d.ac_id), num(d.cost_usd), num(d.tokens)]] : [["cost", s, num(d.cost_usd), num(d.tokens)]];
+    default:
+      return [];
+  }
+}
+
 export class Projector {
   private readonly st: Record<string, Statement>;
   constructor(db: Database) {
@@ -52,35 +98,7 @@ export class Projector {
 
   /** Apply type-specific changes for one event. Counters are applied per batch by `touch`. */
   apply(e: StoredEvent): void {
-    const s = e.session_id;
-    if (!s) return;
-    const d = e.data;
-    const st = this.st;
-    if (e.type === "orchestrator.session.started") {
-      st.start!.run(s, str(d.execution_id), str(d.seed_id), str(d.seed_goal), str(d.runtime), e.timestamp, e.id, num(d.ac_count));
-      return;
-    }
-    const terminal = endingOf(e.type, d);
-    if (terminal) st.terminal!.run(s, terminal, e.id, e.type);
-    else if (e.type === "orchestrator.session.paused") st.status!.run(s, "paused");
-    else if (e.type === "orchestrator.session.resumed") st.status!.run(s, "running");
-    else if (e.type === "pipeline.phase.started") {
-      st.phase!.run(s, str(d.phase));
-      if (!d.ac_id) st.phaseRow!.run(s, str(d.phase), "running", e.timestamp, null);
-    } else if (e.type === "pipeline.phase.completed") {
-      if (!d.ac_id) st.phaseRow!.run(s, str(d.phase), str(d.outcome) ?? "completed", e.timestamp, e.timestamp);
-    } else if ((e.type === "ac.tree.built" || e.type === "ac.decomposed") && Array.isArray(d.nodes)) {
-      for (const n of d.nodes as Record<string, unknown>[]) st.acInsert!.run(s, str(n.ac_id), num(n.position), str(n.parent), num(n.depth), str(n.description) ?? "", e.rowid);
-      st.acCounts!.run(s);
-    } else if (e.type === "execution.ac.status_changed") {
-      st.acStatus!.run(s, str(d.ac_id), str(d.status), num(d.attempt), e.rowid);
-      st.acCounts!.run(s);
-    } else if (e.type === "execution.ac.phase.started") st.acPhase!.run(s, str(d.ac_id), str(d.phase), num(d.attempt), e.rowid);
-    else if (e.type === "routing.decision.made") st.acTier!.run(s, str(d.ac_id), str(d.tier));
-    else if (e.type === "execution.ac.token_attribution.reported") {
-      st.cost!.run(s, num(d.cost_usd), num(d.tokens));
-      if (d.ac_id) st.acCost!.run(s, str(d.ac_id), num(d.cost_usd), num(d.tokens));
-    }
+    for (const [name, ...args] of projectionSteps(e)) this.st[name]!.run(...(args as never[]));
   }
 
   /** Make sure the session row exists (once per session per batch, before apply). */

@@ -48,7 +48,7 @@ export interface ImportReport {
 }
 
 /** The whole file, bounded (devices, FIFOs and oversize files refused before reading). */
-function readImport(file: string): Result<string> {
+export function readImport(file: string): Result<string> {
   const bytes = readBoundedBytes(file, inputCap("import"));
   if (!bytes.ok) {
     const hint = bytes.error.code === "file.too_large" ? `${capEnvName("import")} raises the limit` : undefined;
@@ -60,7 +60,7 @@ function readImport(file: string): Result<string> {
 }
 
 /** Validate every line; rows carry their 1-based line number for messages. */
-function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; lineOf: number[] }> {
+export function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; lineOf: number[] }> {
   const rows: PreparedRow[] = [];
   const lineOf: number[] = [];
   const bad: string[] = [];
@@ -106,25 +106,40 @@ function parseLines(file: string, text: string): Result<{ rows: PreparedRow[]; l
  * Inside the import transaction: events already present (by id) are skipped; any other event
  * that would add to a session which has ended (in the database or earlier in the file) refuses
  * the whole import. There is no override: a finished session's history is final.
+ * The look-ups are passed in so both backends share this rule.
  */
+export function endedSessionProblem(
+  file: string,
+  rows: readonly PreparedRow[],
+  lineOf: readonly number[],
+  present: (id: string) => boolean,
+  endedAs: (sessionId: string) => string | undefined,
+): OuroError | null {
+  const endedInFile = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const [i, row] of rows.entries()) {
+    if (seen.has(row.id) || present(row.id)) continue;
+    seen.add(row.id);
+    const sid = row.session_id;
+    if (!sid) continue;
+    const end = endedAs(sid) ?? endedInFile.get(sid);
+    if (end) {
+      return ouroError("invalidData", `${file}:${lineOf[i]}: event ${row.id} (${row.event_type}) would add to session ${sid}, which has ended (${end}); nothing imported`);
+    }
+    if (TERMINAL_TYPES.includes(row.event_type as (typeof TERMINAL_TYPES)[number])) endedInFile.set(sid, row.event_type);
+  }
+  return null;
+}
+
 function endedSessionGuard(file: string, rows: readonly PreparedRow[], lineOf: readonly number[]): (db: Database) => OuroError | null {
   return (db) => {
     const exists = db.prepare(`SELECT 1 FROM events WHERE id = ?`);
     const ended = db.prepare(`SELECT terminal_type FROM sessions WHERE session_id = ? AND terminal_event_id IS NOT NULL`);
-    const endedInFile = new Map<string, string>();
-    const seen = new Set<string>();
-    for (const [i, row] of rows.entries()) {
-      if (seen.has(row.id) || exists.get(row.id)) continue;
-      seen.add(row.id);
-      const sid = row.session_id;
-      if (!sid) continue;
-      const end = (ended.get(sid) as { terminal_type: string } | null)?.terminal_type ?? endedInFile.get(sid);
-      if (end) {
-        return ouroError("invalidData", `${file}:${lineOf[i]}: event ${row.id} (${row.event_type}) would add to session ${sid}, which has ended (${end}); nothing imported`);
-      }
-      if (TERMINAL_TYPES.includes(row.event_type as (typeof TERMINAL_TYPES)[number])) endedInFile.set(sid, row.event_type);
-    }
-    return null;
+    return endedSessionProblem(
+      file, rows, lineOf,
+      (id) => Boolean(exists.get(id)),
+      (sid) => (ended.get(sid) as { terminal_type: string } | null)?.terminal_type,
+    );
   };
 }
 

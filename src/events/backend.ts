@@ -1,0 +1,30 @@
+/**
+ * One asynchronous event-store interface for both backends: SQLite (bun:sqlite, synchronous,
+ * wrapped in resolved promises) and PostgreSQL (Bun.SQL, asynchronous). Readers written against
+ * this interface work unchanged on either; `OUROBOROS_DATABASE_URL` will choose which one.
+ */
+import type { Result } from "../errors.ts";
+import type { EventRow, NewEvent } from "./envelope.ts";
+import type { EventFilter, SessionRow } from "./read.ts";
+import type { AppendResult, PreparedRow } from "./store.ts";
+
+export interface FollowControl {
+  signal?: AbortSignal;
+}
+
+export interface EventBackend {
+  readonly kind: "sqlite" | "postgres";
+  append(event: NewEvent): Promise<Result<AppendResult>>;
+  appendBatch(events: readonly NewEvent[]): Promise<Result<AppendResult>>;
+  /** Rows already validated by prepareEvent; import uses this after validating a whole file. */
+  appendRows(rows: readonly PreparedRow[]): Promise<Result<AppendResult>>;
+  queryEvents(filter: EventFilter): Promise<EventRow[]>;
+  /** Resolve `--since ID|TIME|SEQ` into a filter, as resolveSince does for SQLite. */
+  resolveSince(since: string | undefined): Promise<Result<Pick<EventFilter, "afterSeq" | "sinceTime">>>;
+  tailSeq(): Promise<number>;
+  listSessions(limit?: number): Promise<SessionRow[]>;
+  findSession(idOrPrefix: string): Promise<SessionRow | null>;
+  /** Deliver rows past filter.afterSeq as they are committed; stops when onRow returns false or the signal aborts. */
+  follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl?: FollowControl): Promise<void>;
+  close(): Promise<void>;
+}

