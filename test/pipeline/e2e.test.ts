@@ -38,6 +38,11 @@ async function cli(args: string[], env: Record<string, string>) {
 
 function events(home: string, session?: string) {
   const db = new Database(join(home, "ouroboros.db"), { readonly: true });
+  // The file exists a moment before its tables do (a run killed or polled while it migrates): no events yet.
+  if (!db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get()) {
+    db.close();
+    return [];
+  }
   const rows = db.query(`SELECT seq, event_type, payload FROM events ${session ? "WHERE session_id = ?" : ""} ORDER BY seq`).all(...(session ? [session] : [])) as { seq: number; event_type: string; payload: string }[];
   db.close();
   return rows.map((r) => ({ seq: r.seq, type: r.event_type, data: JSON.parse(r.payload) }));
