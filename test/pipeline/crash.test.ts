@@ -29,6 +29,8 @@ function events(db: string, session?: string): Ev[] {
   if (!existsSync(db)) return [];
   const d = new Database(db, { readonly: true });
   try {
+    // Killed while the database was being created: the file can exist before its tables do.
+    if (!d.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get()) return [];
     const rows = d.query(`SELECT seq, event_type, payload FROM events ${session ? "WHERE session_id = ?" : ""} ORDER BY seq`).all(...(session ? [session] : [])) as { seq: number; event_type: string; payload: string }[];
     return rows.map((r) => ({ seq: r.seq, type: r.event_type, data: JSON.parse(r.payload) }));
   } finally {
