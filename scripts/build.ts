@@ -12,7 +12,10 @@ import { hostPlatform } from "../src/version.ts";
 
 export const root = resolve(import.meta.dir, "..");
 const bun = join(root, "node_modules/.bin/bun");
-export const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string> };
+export const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
 
 /** Every release platform: our name, Bun's --target, the npm package carrying that Bun runtime, its executable. */
 export const TARGETS = [
@@ -28,7 +31,9 @@ export const artifactName = (t: Target) => `ouroboros-${t.platform}${t.platform.
 export function gitCommit(): string {
   const r = Bun.spawnSync(["git", "rev-parse", "--short=12", "HEAD"], { cwd: root, stderr: "ignore" });
   const sha = r.exitCode === 0 ? r.stdout.toString().trim() : "unknown";
-  const dirty = Bun.spawnSync(["git", "status", "--porcelain", "--untracked-files=no"], { cwd: root, stderr: "ignore" }).stdout.toString().trim();
+  const dirty = Bun.spawnSync(["git", "status", "--porcelain", "--untracked-files=no"], { cwd: root, stderr: "ignore" })
+    .stdout.toString()
+    .trim();
   return dirty ? `${sha}-dirty` : sha;
 }
 
@@ -39,14 +44,24 @@ function compile(out: string, platform: string, extra: string[] = [], commit = g
   const r = Bun.spawnSync(
     [
       // ESM + bytecode + splitting: start-up neither parses the bundle nor loads modules a command does not use.
-      bun, "build", "--compile", "--minify", "--sourcemap=none", "--format=esm", "--bytecode", "--splitting",
+      bun,
+      "build",
+      "--compile",
+      "--minify",
+      "--sourcemap=none",
+      "--format=esm",
+      "--bytecode",
+      "--splitting",
       // We load .env files ourselves (with the untrusted-directory denylist); never let the runtime do it.
-      "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+      "--no-compile-autoload-dotenv",
+      "--no-compile-autoload-bunfig",
       `--define=__OURO_VERSION__=${JSON.stringify(pkg.version)}`,
       `--define=__OURO_COMMIT__=${JSON.stringify(commit)}`,
       `--define=__OURO_PLATFORM__=${JSON.stringify(platform)}`,
       ...extra,
-      join(root, "src/cli/main.ts"), "--outfile", out,
+      join(root, "src/cli/main.ts"),
+      "--outfile",
+      out,
     ],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
@@ -60,7 +75,11 @@ function crossRuntime(npmName: string, exe: string): string | null {
   const bin = join(dir, "package/bin", exe);
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
-  const pack = Bun.spawnSync(["npm", "pack", `${npmName}@${version}`, "--silent"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const pack = Bun.spawnSync(["npm", "pack", `${npmName}@${version}`, "--silent"], {
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
   if (pack.exitCode !== 0 || !tgz) return null;
   Bun.spawnSync(["tar", "xzf", tgz], { cwd: dir });
@@ -93,7 +112,11 @@ if (import.meta.main) {
     for (const t of TARGETS.filter((x) => x.platform !== hostPlatform())) {
       const name = artifactName(t);
       const r = compileTarget(t, join(root, "dist", name));
-      process.stderr.write(r.ok ? `${t.target}: built dist/${name} in ${r.ms} ms\n` : `${t.target}: failed: ${r.stderr.split("\n").slice(-3).join(" ")}\n`);
+      process.stderr.write(
+        r.ok
+          ? `${t.target}: built dist/${name} in ${r.ms} ms\n`
+          : `${t.target}: failed: ${r.stderr.split("\n").slice(-3).join(" ")}\n`,
+      );
     }
   }
 }

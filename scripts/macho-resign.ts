@@ -48,7 +48,7 @@ type Blob = { type: number; bytes: Buffer };
 
 const u32be = (...words: number[]) => {
   const b = Buffer.alloc(words.length * 4);
-  words.forEach((w, i) => b.writeUInt32BE(w >>> 0, i * 4));
+  for (const [i, w] of words.entries()) b.writeUInt32BE(w >>> 0, i * 4);
   return b;
 };
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;
@@ -82,18 +82,21 @@ export function resignMachoAdhoc(file: string): Resigned {
     return { ok: false, reason: "the signature or __LINKEDIT does not end at the end of the file" };
   }
   // __LINKEDIT may grow in memory only if no other segment is mapped after it.
-  if (b.readBigUInt64LE(linkedit + 24) < maxOtherVmEnd) return { ok: false, reason: "__LINKEDIT is not the last segment" };
+  if (b.readBigUInt64LE(linkedit + 24) < maxOtherVmEnd)
+    return { ok: false, reason: "__LINKEDIT is not the last segment" };
   if (sigOff % 16 !== 0) return { ok: false, reason: `signature offset ${sigOff} is not 16-byte aligned` };
 
   // The old signature: its CodeDirectory (identifier, hashing, special slots) and the blobs worth keeping.
-  if (b.readUInt32BE(sigOff) !== CSMAGIC_EMBEDDED_SIGNATURE) return { ok: false, reason: "signature is not an embedded SuperBlob" };
+  if (b.readUInt32BE(sigOff) !== CSMAGIC_EMBEDDED_SIGNATURE)
+    return { ok: false, reason: "signature is not an embedded SuperBlob" };
   let cd = -1;
   const kept: Blob[] = [];
   for (let i = 0; i < b.readUInt32BE(sigOff + 8); i++) {
     const type = b.readUInt32BE(sigOff + 12 + i * 8);
     const at = sigOff + b.readUInt32BE(sigOff + 16 + i * 8);
     if (type === CSSLOT_CODEDIRECTORY && b.readUInt32BE(at) === CSMAGIC_CODEDIRECTORY) cd = at;
-    if (type === CSSLOT_ENTITLEMENTS || type === CSSLOT_DER_ENTITLEMENTS) kept.push({ type, bytes: Buffer.from(b.subarray(at, at + b.readUInt32BE(at + 4))) });
+    if (type === CSSLOT_ENTITLEMENTS || type === CSSLOT_DER_ENTITLEMENTS)
+      kept.push({ type, bytes: Buffer.from(b.subarray(at, at + b.readUInt32BE(at + 4))) });
   }
   if (cd < 0) return { ok: false, reason: "no CodeDirectory" };
   const oldHashOffset = b.readUInt32BE(cd + 16);
@@ -153,13 +156,17 @@ export function resignMachoAdhoc(file: string): Resigned {
     blobAt += x.bytes.length;
   });
   at = sigOff + index;
-  u32be(CSMAGIC_CODEDIRECTORY, cdLength, CD_VERSION, CS_ADHOC, hashOffset, identOffset, nSpecial, nCode, sigOff).copy(out, at);
+  u32be(CSMAGIC_CODEDIRECTORY, cdLength, CD_VERSION, CS_ADHOC, hashOffset, identOffset, nSpecial, nCode, sigOff).copy(
+    out,
+    at,
+  );
   out.set([hashSize, hashType, platform, pageShift], at + 36);
   // spare2, scatterOffset, teamOffset, spare3, codeLimit64: all zero (no scatter, no team, < 4 GB).
   execSeg.copy(out, at + 64);
   identifier.copy(out, at + identOffset);
   special.copy(out, at + hashOffset - special.length);
-  for (let i = 0; i < nCode; i++) hash(out.subarray(i * page, Math.min((i + 1) * page, sigOff))).copy(out, at + hashOffset + i * hashSize);
+  for (let i = 0; i < nCode; i++)
+    hash(out.subarray(i * page, Math.min((i + 1) * page, sigOff))).copy(out, at + hashOffset + i * hashSize);
 
   writeFileSync(file, out);
   return { ok: true, pages: nCode, size: out.length };

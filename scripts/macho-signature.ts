@@ -29,7 +29,8 @@ export function checkMachoSignature(file: string): SignatureCheck {
   }
   if (!sig) return { ok: false, reason: "not signed (no LC_CODE_SIGNATURE)" };
   const sb = sig.dataoff;
-  if (b.readUInt32BE(sb) !== CSMAGIC_EMBEDDED_SIGNATURE) return { ok: false, reason: "signature is not an embedded SuperBlob" };
+  if (b.readUInt32BE(sb) !== CSMAGIC_EMBEDDED_SIGNATURE)
+    return { ok: false, reason: "signature is not an embedded SuperBlob" };
   const count = b.readUInt32BE(sb + 8);
   let cd = -1;
   const blobs = new Map<number, Buffer>();
@@ -46,7 +47,11 @@ export function checkMachoSignature(file: string): SignatureCheck {
   const [hashSize, hashType, pageShift] = [b[cd + 36]!, b[cd + 37]!, b[cd + 39]!];
   const algo = HASH[hashType];
   if (!algo) return { ok: false, reason: `unknown hash type ${hashType}` };
-  if (codeLimit !== sig.dataoff) return { ok: false, reason: `codeLimit ${codeLimit} ≠ signature offset ${sig.dataoff}: part of the file is unsigned` };
+  if (codeLimit !== sig.dataoff)
+    return {
+      ok: false,
+      reason: `codeLimit ${codeLimit} ≠ signature offset ${sig.dataoff}: part of the file is unsigned`,
+    };
   const digest = (data: Uint8Array) => {
     const d = new Bun.CryptoHasher(algo).update(data).digest();
     return Buffer.from(d.buffer, d.byteOffset, hashSize);
@@ -55,13 +60,16 @@ export function checkMachoSignature(file: string): SignatureCheck {
   for (const [type, blob] of blobs) {
     if (type > nSpecialSlots) continue;
     const at = cd + hashOffset - type * hashSize;
-    if (!digest(blob).equals(b.subarray(at, at + hashSize))) return { ok: false, reason: `special slot -${type} does not match its blob` };
+    if (!digest(blob).equals(b.subarray(at, at + hashSize)))
+      return { ok: false, reason: `special slot -${type} does not match its blob` };
   }
   const page = 1 << pageShift;
-  if (nCodeSlots !== Math.ceil(codeLimit / page)) return { ok: false, reason: `${nCodeSlots} code slots for ${codeLimit} bytes` };
+  if (nCodeSlots !== Math.ceil(codeLimit / page))
+    return { ok: false, reason: `${nCodeSlots} code slots for ${codeLimit} bytes` };
   for (let i = 0; i < nCodeSlots; i++) {
     const want = b.subarray(cd + hashOffset + i * hashSize, cd + hashOffset + (i + 1) * hashSize);
-    if (!digest(b.subarray(i * page, Math.min((i + 1) * page, codeLimit))).equals(want)) return { ok: false, reason: `page ${i} hash mismatch` };
+    if (!digest(b.subarray(i * page, Math.min((i + 1) * page, codeLimit))).equals(want))
+      return { ok: false, reason: `page ${i} hash mismatch` };
   }
   return { ok: true, pages: nCodeSlots };
 }

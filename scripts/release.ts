@@ -44,7 +44,9 @@ for (const t of TARGETS) {
     let sig = checkMachoSignature(file);
     if (!sig.ok) {
       const resigned = resignMachoAdhoc(file);
-      process.stderr.write(`${t.platform}: invalid code signature (${sig.reason}); ${resigned.ok ? "re-signed ad hoc" : `re-signing failed: ${resigned.reason}`}\n`);
+      process.stderr.write(
+        `${t.platform}: invalid code signature (${sig.reason}); ${resigned.ok ? "re-signed ad hoc" : `re-signing failed: ${resigned.reason}`}\n`,
+      );
       sig = checkMachoSignature(file);
     }
     if (!sig.ok) {
@@ -58,11 +60,17 @@ for (const t of TARGETS) {
   process.stderr.write(`${t.platform}: ${name} in ${r.ms} ms\n`);
 }
 writeFileSync(join(out, "SHA256SUMS"), `${sums.join("\n")}\n`);
-writeFileSync(join(out, "release.json"), `${JSON.stringify({ version: pkg.version, commit, platforms: TARGETS.map((t) => t.platform) }, null, 2)}\n`);
+writeFileSync(
+  join(out, "release.json"),
+  `${JSON.stringify({ version: pkg.version, commit, platforms: TARGETS.map((t) => t.platform) }, null, 2)}\n`,
+);
 copyFileSync(join(root, "install.sh"), join(out, "install.sh"));
 
 // npm: one package per platform carrying its binary, and the launcher that picks the host's one.
-const [osOf, cpuOf] = [(p: string) => (p.startsWith("windows") ? "win32" : p.split("-")[0]!), (p: string) => p.split("-")[1]!];
+const [osOf, cpuOf] = [
+  (p: string) => (p.startsWith("windows") ? "win32" : p.split("-")[0]!),
+  (p: string) => p.split("-")[1]!,
+];
 const packIdx = args.indexOf("--pack");
 const packOnly = packIdx >= 0 ? new Set(args[packIdx + 1]!.split(",")) : null;
 const dirs: string[] = [];
@@ -77,8 +85,14 @@ for (const t of TARGETS) {
     copyFileSync(join(out, artifactName(t)), join(dir, "bin", exe));
   }
   const manifest = {
-    name: `${NPM_SCOPE}/${t.platform}`, version: pkg.version, description: `The ouroboros binary for ${t.platform}`,
-    os: [osOf(t.platform)], cpu: [cpuOf(t.platform)], files: [`bin/${exe}`], preferUnplugged: true, license: "MIT",
+    name: `${NPM_SCOPE}/${t.platform}`,
+    version: pkg.version,
+    description: `The ouroboros binary for ${t.platform}`,
+    os: [osOf(t.platform)],
+    cpu: [cpuOf(t.platform)],
+    files: [`bin/${exe}`],
+    preferUnplugged: true,
+    license: "MIT",
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   if (!packOnly || packOnly.has(t.platform)) dirs.push(dir);
@@ -88,8 +102,13 @@ for (const t of TARGETS) {
   mkdirSync(join(dir, "bin"), { recursive: true });
   copyFileSync(join(root, "scripts/npm/launcher.cjs"), join(dir, "bin/ouroboros.js"));
   const manifest = {
-    name: "ouroboros", version: pkg.version, description: "Spec-first workflow engine for AI coding agents (launcher for the platform binary)",
-    bin: { ouroboros: "bin/ouroboros.js" }, files: ["bin/ouroboros.js"], engines: { node: ">=18" }, license: "MIT",
+    name: "ouroboros",
+    version: pkg.version,
+    description: "Spec-first workflow engine for AI coding agents (launcher for the platform binary)",
+    bin: { ouroboros: "bin/ouroboros.js" },
+    files: ["bin/ouroboros.js"],
+    engines: { node: ">=18" },
+    license: "MIT",
     optionalDependencies: Object.fromEntries(TARGETS.map((t) => [`${NPM_SCOPE}/${t.platform}`, pkg.version])),
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -97,7 +116,10 @@ for (const t of TARGETS) {
 }
 if (!args.includes("--no-pack")) {
   for (const dir of dirs) {
-    const r = Bun.spawnSync(["npm", "pack", "--silent", "--pack-destination", join(out, "npm"), dir], { stdout: "pipe", stderr: "pipe" });
+    const r = Bun.spawnSync(["npm", "pack", "--silent", "--pack-destination", join(out, "npm"), dir], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     if (r.exitCode !== 0) {
       process.stderr.write(`npm pack ${dir} failed: ${r.stderr.toString().trim()}\n`);
       process.exit(1);

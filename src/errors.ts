@@ -35,11 +35,19 @@ export type Result<T, E = OuroError> = { ok: true; value: T } | { ok: false; err
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const err = <E = OuroError>(error: E): Result<never, E> => ({ ok: false, error });
 
-export function fail(kind: ExitKind, message: string, extra: Omit<Partial<OuroError>, "kind" | "message"> = {}): Result<never> {
+export function fail(
+  kind: ExitKind,
+  message: string,
+  extra: Omit<Partial<OuroError>, "kind" | "message"> = {},
+): Result<never> {
   return err({ kind, message, ...extra });
 }
 
-export function ouroError(kind: ExitKind, message: string, extra: Omit<Partial<OuroError>, "kind" | "message"> = {}): OuroError {
+export function ouroError(
+  kind: ExitKind,
+  message: string,
+  extra: Omit<Partial<OuroError>, "kind" | "message"> = {},
+): OuroError {
   return { kind, message, ...extra };
 }
 

@@ -48,7 +48,13 @@ export class ClaudeParser extends JsonLinesParser {
           } else if (block.type === "tool_use") {
             const input = isObj(block.input) ? block.input : {};
             const name = typeof block.name === "string" ? block.name : "tool";
-            out.push({ type: "tool_call", id: typeof block.id === "string" ? block.id : null, name, input, detail: toolDetail(name, input) });
+            out.push({
+              type: "tool_call",
+              id: typeof block.id === "string" ? block.id : null,
+              name,
+              input,
+              detail: toolDetail(name, input),
+            });
           }
         }
         return out;
@@ -58,7 +64,12 @@ export class ClaudeParser extends JsonLinesParser {
         if (!u || typeof u.message.content === "string") return out;
         for (const block of u.message.content) {
           if (block.type !== "tool_result") continue;
-          out.push({ type: "tool_result", id: typeof block.tool_use_id === "string" ? block.tool_use_id : null, output: resultText(block.content), is_error: block.is_error === true });
+          out.push({
+            type: "tool_result",
+            id: typeof block.tool_use_id === "string" ? block.tool_use_id : null,
+            output: resultText(block.content),
+            is_error: block.is_error === true,
+          });
         }
         return out;
       }
@@ -75,11 +86,26 @@ export class ClaudeParser extends JsonLinesParser {
     const r = this.result;
     const usage = r ? this.usage(r) : null;
     const pre: RuntimeMessage[] = usage ? [{ type: "usage", usage }] : [];
-    const exitErr = this.exitError(exit, r?.result && (r.is_error || r.subtype !== "success") ? `claude failed (exit ${exit.exitCode}): ${r.result}` : undefined);
+    const exitErr = this.exitError(
+      exit,
+      r?.result && (r.is_error || r.subtype !== "success")
+        ? `claude failed (exit ${exit.exitCode}): ${r.result}`
+        : undefined,
+    );
     if (exitErr) return [...pre, this.failed(exitErr, { usage, exit_code: exit.exitCode })];
-    if (!r) return [...pre, this.failed(runtimeError("no_result", "claude ended without a result event"), { exit_code: exit.exitCode })];
+    if (!r)
+      return [
+        ...pre,
+        this.failed(runtimeError("no_result", "claude ended without a result event"), { exit_code: exit.exitCode }),
+      ];
     if (r.is_error || r.subtype !== "success") {
-      return [...pre, this.failed(runtimeError("cli_error", `claude reported ${r.subtype}${r.result ? `: ${r.result}` : ""}`), { usage, exit_code: exit.exitCode })];
+      return [
+        ...pre,
+        this.failed(runtimeError("cli_error", `claude reported ${r.subtype}${r.result ? `: ${r.result}` : ""}`), {
+          usage,
+          exit_code: exit.exitCode,
+        }),
+      ];
     }
     return [...pre, this.ok(r.result ?? this.texts.at(-1) ?? "", usage, exit.exitCode)];
   }
@@ -88,7 +114,12 @@ export class ClaudeParser extends JsonLinesParser {
     if (!r.usage) return null;
     const u = r.usage;
     const cached = int0(u.cache_read_input_tokens) + int0(u.cache_creation_input_tokens);
-    return usageOf(int0(u.input_tokens), int0(u.output_tokens), cached, typeof r.total_cost_usd === "number" ? r.total_cost_usd : null);
+    return usageOf(
+      int0(u.input_tokens),
+      int0(u.output_tokens),
+      cached,
+      typeof r.total_cost_usd === "number" ? r.total_cost_usd : null,
+    );
   }
 }
 

@@ -10,10 +10,24 @@ import { HostPlan } from "../../src/setup/planner.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.claude.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros (user scope) launching this binary's `mcp serve`" },
-    { path: "~/.claude/skills/ouroboros-<skill>/SKILL.md", format: "markdown", change: "managed-file", purpose: "one skill per `ooo` command; stale managed skills pruned" },
+    {
+      path: "~/.claude.json",
+      format: "json",
+      change: "mcp-entry",
+      purpose: "mcpServers.ouroboros (user scope) launching this binary's `mcp serve`",
+    },
+    {
+      path: "~/.claude/skills/ouroboros-<skill>/SKILL.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "one skill per `ooo` command; stale managed skills pruned",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "claude", "orchestrator.cli_path": "<resolved claude path>", "llm.backend": "claude" },
+  config: {
+    "orchestrator.runtime_backend": "claude",
+    "orchestrator.cli_path": "<resolved claude path>",
+    "llm.backend": "claude",
+  },
   notes: ["CLAUDE_CONFIG_DIR relocates both files, as it does for claude itself."],
   write(input, action) {
     const plan = new HostPlan(input);

@@ -16,9 +16,18 @@ export const PERMISSION_FLAGS: Record<PermissionMode, string[]> = {
 };
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
-  const argv = [binary, "exec", "--json", "--skip-git-repo-check", "-C", task.cwd, ...(task.read_only ? PERMISSION_FLAGS.default : PERMISSION_FLAGS[task.permission_mode])];
+  const argv = [
+    binary,
+    "exec",
+    "--json",
+    "--skip-git-repo-check",
+    "-C",
+    task.cwd,
+    ...(task.read_only ? PERMISSION_FLAGS.default : PERMISSION_FLAGS[task.permission_mode]),
+  ];
   const efforts = descriptor.capabilities.enforceable_reasoning_efforts ?? [];
-  if (task.reasoning_effort && efforts.includes(task.reasoning_effort)) argv.push("-c", `model_reasoning_effort=${task.reasoning_effort}`);
+  if (task.reasoning_effort && efforts.includes(task.reasoning_effort))
+    argv.push("-c", `model_reasoning_effort=${task.reasoning_effort}`);
   if (task.model) argv.push("--model", task.model);
   if (task.resume) argv.push("resume", task.resume.session_id);
   argv.push("-");

@@ -11,7 +11,11 @@ export const descriptor: RuntimeDescriptor = {
   npmPackage: "@openai/codex",
   versionArgs: ["--version"],
   installHint: "npm install -g @openai/codex  (then `codex login`, or set OPENAI_API_KEY)",
-  auth: { method: "codex login (ChatGPT) or OPENAI_API_KEY", env_vars: ["OPENAI_API_KEY", "CODEX_API_KEY"], files: ["$CODEX_HOME/auth.json"] },
+  auth: {
+    method: "codex login (ChatGPT) or OPENAI_API_KEY",
+    env_vars: ["OPENAI_API_KEY", "CODEX_API_KEY"],
+    files: ["$CODEX_HOME/auth.json"],
+  },
   capabilities: {
     skill_dispatch: true,
     targeted_resume: true,
@@ -26,6 +30,11 @@ export const descriptor: RuntimeDescriptor = {
     model_discovery: false,
     partial_resume: false,
   },
-  env: { pass: [], passPrefixes: ["CODEX_", "OPENAI_", "AZURE_OPENAI_"], strip: ["CODEX_THREAD_ID", "CLAUDECODE"], set: {} },
+  env: {
+    pass: [],
+    passPrefixes: ["CODEX_", "OPENAI_", "AZURE_OPENAI_"],
+    strip: ["CODEX_THREAD_ID", "CLAUDECODE"],
+    set: {},
+  },
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -16,19 +16,49 @@ const STALE_WORKER_PROFILE = "ouroboros-worker.config.toml";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "$CODEX_HOME/config.toml", format: "toml", change: "config-block", purpose: "[mcp_servers.ouroboros] stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=codex" },
-    { path: "$CODEX_HOME/rules/ouroboros.md", format: "markdown", change: "managed-file", purpose: "rules telling Codex how to use the Ouroboros tools" },
-    { path: "$CODEX_HOME/skills/ouroboros-<skill>/SKILL.md", format: "markdown", change: "managed-file", purpose: "one skill per `ooo` command; stale managed skills pruned" },
+    {
+      path: "$CODEX_HOME/config.toml",
+      format: "toml",
+      change: "config-block",
+      purpose: "[mcp_servers.ouroboros] stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=codex",
+    },
+    {
+      path: "$CODEX_HOME/rules/ouroboros.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "rules telling Codex how to use the Ouroboros tools",
+    },
+    {
+      path: "$CODEX_HOME/skills/ouroboros-<skill>/SKILL.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "one skill per `ooo` command; stale managed skills pruned",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "codex", "orchestrator.codex_cli_path": "<resolved codex path>", "llm.backend": "codex" },
+  config: {
+    "orchestrator.runtime_backend": "codex",
+    "orchestrator.codex_cli_path": "<resolved codex path>",
+    "llm.backend": "codex",
+  },
   notes: ["$CODEX_HOME defaults to ~/.codex."],
   write(input, action) {
     const plan = new HostPlan(input);
     const home = input.paths.codexHome;
     const server = { command: input.server.command, args: input.server.args, env: input.server.env };
-    plan.edit(under(home, "config.toml"), (t) => (action === "install" ? tomlServerBlock.install(t, "mcp_servers.ouroboros", server, input.mcpMode) : tomlServerBlock.uninstall(t)));
+    plan.edit(under(home, "config.toml"), (t) =>
+      action === "install"
+        ? tomlServerBlock.install(t, "mcp_servers.ouroboros", server, input.mcpMode)
+        : tomlServerBlock.uninstall(t),
+    );
     const rules = under(home, "rules", "ouroboros.md");
-    plan.edit(rules, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), rules) : managedFile.uninstall(t)), home);
+    plan.edit(
+      rules,
+      (t) =>
+        action === "install"
+          ? managedFile.install(t, managedGuideFile(input.selfCommand), rules)
+          : managedFile.uninstall(t),
+      home,
+    );
     plan.edit(under(home, STALE_WORKER_PROFILE), (t) => managedFile.uninstall(t), home);
     skillFolders(plan, action, under(home, "skills"), input.selfCommand);
     return plan.result();

@@ -11,7 +11,11 @@ export const descriptor: RuntimeDescriptor = {
   npmPackage: "@github/copilot",
   versionArgs: ["--version"],
   installHint: "npm install -g @github/copilot  (then `copilot` → /login, or set GH_TOKEN)",
-  auth: { method: "GitHub login (copilot /login, gh auth) or GH_TOKEN / GITHUB_TOKEN", env_vars: ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN"], files: ["~/.copilot/config.json"] },
+  auth: {
+    method: "GitHub login (copilot /login, gh auth) or GH_TOKEN / GITHUB_TOKEN",
+    env_vars: ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN"],
+    files: ["~/.copilot/config.json"],
+  },
   capabilities: {
     skill_dispatch: true,
     // Upstream has none; Target §7.3: `result.sessionId` + `--resume=<id>` continue the session

@@ -9,11 +9,31 @@ import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../..
 import { JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
 
 const AssistantMessage = v.looseObject({ data: v.looseObject({ content: v.optional(v.string()) }) });
-const ToolStart = v.looseObject({ data: v.looseObject({ toolCallId: v.optional(v.string()), toolName: v.string(), arguments: v.optional(v.unknown()) }) });
-const ToolDone = v.looseObject({ data: v.looseObject({ toolCallId: v.optional(v.string()), success: v.optional(v.boolean()), result: v.optional(v.unknown()), error: v.optional(v.unknown()) }) });
-const Result = v.looseObject({ sessionId: v.optional(v.string()), exitCode: v.optional(v.number()), usage: v.optional(v.looseObject({ premiumRequests: v.optional(v.number()) })) });
+const ToolStart = v.looseObject({
+  data: v.looseObject({ toolCallId: v.optional(v.string()), toolName: v.string(), arguments: v.optional(v.unknown()) }),
+});
+const ToolDone = v.looseObject({
+  data: v.looseObject({
+    toolCallId: v.optional(v.string()),
+    success: v.optional(v.boolean()),
+    result: v.optional(v.unknown()),
+    error: v.optional(v.unknown()),
+  }),
+});
+const Result = v.looseObject({
+  sessionId: v.optional(v.string()),
+  exitCode: v.optional(v.number()),
+  usage: v.optional(v.looseObject({ premiumRequests: v.optional(v.number()) })),
+});
 
-const TOOL_NAMES: Record<string, string> = { bash: "Bash", view: "Read", create: "Write", edit: "Edit", grep: "Grep", glob: "Glob" };
+const TOOL_NAMES: Record<string, string> = {
+  bash: "Bash",
+  view: "Read",
+  create: "Write",
+  edit: "Edit",
+  grep: "Grep",
+  glob: "Glob",
+};
 
 export class CopilotParser extends JsonLinesParser {
   private answer = "";
@@ -36,7 +56,8 @@ export class CopilotParser extends JsonLinesParser {
         const t = this.shape(ToolStart, ev, line);
         if (!t) return [];
         const name = TOOL_NAMES[t.data.toolName] ?? t.data.toolName;
-        const input = typeof t.data.arguments === "object" && t.data.arguments !== null ? (t.data.arguments as Obj) : {};
+        const input =
+          typeof t.data.arguments === "object" && t.data.arguments !== null ? (t.data.arguments as Obj) : {};
         return [{ type: "tool_call", id: t.data.toolCallId ?? null, name, input, detail: toolDetail(name, input) }];
       }
       case "tool.execution_complete": {
@@ -49,7 +70,12 @@ export class CopilotParser extends JsonLinesParser {
       case "session.error":
       case "error": {
         const d = ev.data as Obj | undefined;
-        this.errorText ??= typeof d?.message === "string" ? d.message : typeof ev.message === "string" ? ev.message : "copilot reported an error";
+        this.errorText ??=
+          typeof d?.message === "string"
+            ? d.message
+            : typeof ev.message === "string"
+              ? ev.message
+              : "copilot reported an error";
         return [];
       }
       case "result": {
@@ -64,13 +90,28 @@ export class CopilotParser extends JsonLinesParser {
   finish(exit: ExitInfo): RuntimeMessage[] {
     const r = this.result;
     const premium = r?.usage?.premiumRequests;
-    const usage: Usage | null = r?.usage ? usageOf(0, 0, 0, null, premium === undefined ? {} : { premium_requests: premium }) : null;
+    const usage: Usage | null = r?.usage
+      ? usageOf(0, 0, 0, null, premium === undefined ? {} : { premium_requests: premium })
+      : null;
     const pre: RuntimeMessage[] = usage ? [{ type: "usage", usage }] : [];
     const partial = { usage, exit_code: exit.exitCode, text: this.answer };
-    const exitErr = this.exitError(exit, this.errorText ? `copilot failed (exit ${exit.exitCode}): ${this.errorText}` : undefined);
+    const exitErr = this.exitError(
+      exit,
+      this.errorText ? `copilot failed (exit ${exit.exitCode}): ${this.errorText}` : undefined,
+    );
     if (exitErr) return [...pre, this.failed(exitErr, partial)];
     if (!r) return [...pre, this.failed(runtimeError("no_result", "copilot ended without a result event"), partial)];
-    if ((r.exitCode ?? 0) !== 0 || this.errorText) return [...pre, this.failed(runtimeError("cli_error", `copilot reported exit ${r.exitCode ?? 0}${this.errorText ? `: ${this.errorText}` : ""}`), partial)];
+    if ((r.exitCode ?? 0) !== 0 || this.errorText)
+      return [
+        ...pre,
+        this.failed(
+          runtimeError(
+            "cli_error",
+            `copilot reported exit ${r.exitCode ?? 0}${this.errorText ? `: ${this.errorText}` : ""}`,
+          ),
+          partial,
+        ),
+      ];
     return [...pre, this.ok(this.answer, usage, exit.exitCode)];
   }
 }

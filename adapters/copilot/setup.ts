@@ -14,18 +14,46 @@ import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.copilot/mcp-config.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=copilot" },
-    { path: "~/.copilot/ouroboros-instructions/ouroboros.instructions.md", format: "markdown", change: "managed-file", purpose: "instructions read through COPILOT_CUSTOM_INSTRUCTIONS_DIRS by child sessions" },
+    {
+      path: "~/.copilot/mcp-config.json",
+      format: "json",
+      change: "mcp-entry",
+      purpose: "mcpServers.ouroboros stdio launcher with OUROBOROS_AGENT_RUNTIME/LLM_BACKEND=copilot",
+    },
+    {
+      path: "~/.copilot/ouroboros-instructions/ouroboros.instructions.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "instructions read through COPILOT_CUSTOM_INSTRUCTIONS_DIRS by child sessions",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "copilot", "orchestrator.copilot_cli_path": "<resolved copilot path>", "llm.backend": "copilot", "orchestrator.copilot_model": "<model chosen from live discovery (spec §5)>" },
+  config: {
+    "orchestrator.runtime_backend": "copilot",
+    "orchestrator.copilot_cli_path": "<resolved copilot path>",
+    "llm.backend": "copilot",
+    "orchestrator.copilot_model": "<model chosen from live discovery (spec §5)>",
+  },
   notes: ["Restart Copilot after the first registration."],
   write(input, action) {
     const plan = new HostPlan(input);
     const dir = input.paths.copilotDir;
     // Copilot's own entries carry `type` and a `tools` allow-list; "*" exposes every tool.
-    jsonServer(plan, action, under(dir, "mcp-config.json"), ["mcpServers", "ouroboros"], stdioEntry(input, { type: "local", tools: ["*"] }));
+    jsonServer(
+      plan,
+      action,
+      under(dir, "mcp-config.json"),
+      ["mcpServers", "ouroboros"],
+      stdioEntry(input, { type: "local", tools: ["*"] }),
+    );
     const guide = under(dir, "ouroboros-instructions", "ouroboros.instructions.md");
-    plan.edit(guide, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), guide) : managedFile.uninstall(t)), dir);
+    plan.edit(
+      guide,
+      (t) =>
+        action === "install"
+          ? managedFile.install(t, managedGuideFile(input.selfCommand), guide)
+          : managedFile.uninstall(t),
+      dir,
+    );
     plan.edit(under(dir, "ouroboros-instructions", "AGENTS.md"), managedFile.uninstall, dir);
     return plan.result();
   },

@@ -8,13 +8,26 @@ import type { PermissionMode, Task } from "../../src/runtime/contract.ts";
 import type { Invocation } from "../../src/runtime/adapter.ts";
 import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 
-export const APPROVAL: Record<PermissionMode, string> = { default: "auto_edit", acceptEdits: "auto_edit", bypassPermissions: "yolo" };
+export const APPROVAL: Record<PermissionMode, string> = {
+  default: "auto_edit",
+  acceptEdits: "auto_edit",
+  bypassPermissions: "yolo",
+};
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
   const prompt = composeSections(task.prompt, task.system_prompt, task.tools);
   // A long prompt travels on stdin; gemini appends the -p text (a blank) to it.
   const viaStdin = prompt.length > MAX_ARG_PROMPT;
-  const argv = [binary, "-p", viaStdin ? " " : prompt, "-o", "stream-json", "--approval-mode", task.read_only ? "plan" : APPROVAL[task.permission_mode], "--skip-trust"];
+  const argv = [
+    binary,
+    "-p",
+    viaStdin ? " " : prompt,
+    "-o",
+    "stream-json",
+    "--approval-mode",
+    task.read_only ? "plan" : APPROVAL[task.permission_mode],
+    "--skip-trust",
+  ];
   if (task.model) argv.push("-m", task.model);
   if (task.resume) argv.push("--resume", task.resume.session_id);
   return ok({ argv, env: {}, stdin: viaStdin ? prompt : null });

@@ -10,12 +10,35 @@ import { int0, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/pars
 
 const Init = v.looseObject({ session_id: v.string() });
 const Message = v.looseObject({ role: v.string(), content: v.string() });
-const ToolUse = v.looseObject({ tool_name: v.string(), tool_id: v.optional(v.string()), parameters: v.optional(v.record(v.string(), v.unknown())) });
-const ToolResult = v.looseObject({ tool_id: v.optional(v.string()), status: v.string(), output: v.optional(v.unknown()), error: v.optional(v.unknown()) });
-const Result = v.looseObject({ status: v.string(), stats: v.optional(v.record(v.string(), v.unknown())), error: v.optional(v.unknown()) });
+const ToolUse = v.looseObject({
+  tool_name: v.string(),
+  tool_id: v.optional(v.string()),
+  parameters: v.optional(v.record(v.string(), v.unknown())),
+});
+const ToolResult = v.looseObject({
+  tool_id: v.optional(v.string()),
+  status: v.string(),
+  output: v.optional(v.unknown()),
+  error: v.optional(v.unknown()),
+});
+const Result = v.looseObject({
+  status: v.string(),
+  stats: v.optional(v.record(v.string(), v.unknown())),
+  error: v.optional(v.unknown()),
+});
 
 /** Gemini tool names → the contract's names. */
-const TOOL_NAMES: Record<string, string> = { run_shell_command: "Bash", read_file: "Read", write_file: "Write", replace: "Edit", glob: "Glob", search_file_content: "Grep", list_directory: "LS", web_fetch: "WebFetch", google_web_search: "WebSearch" };
+const TOOL_NAMES: Record<string, string> = {
+  run_shell_command: "Bash",
+  read_file: "Read",
+  write_file: "Write",
+  replace: "Edit",
+  glob: "Glob",
+  search_file_content: "Grep",
+  list_directory: "LS",
+  web_fetch: "WebFetch",
+  google_web_search: "WebSearch",
+};
 
 export class GeminiParser extends JsonLinesParser {
   private answer = "";
@@ -49,7 +72,14 @@ export class GeminiParser extends JsonLinesParser {
         if (!t) return [];
         const isError = t.status !== "success";
         const raw = isError ? (t.error ?? t.output) : t.output;
-        return [{ type: "tool_result", id: t.tool_id ?? null, output: typeof raw === "string" ? raw : JSON.stringify(raw ?? ""), is_error: isError }];
+        return [
+          {
+            type: "tool_result",
+            id: t.tool_id ?? null,
+            output: typeof raw === "string" ? raw : JSON.stringify(raw ?? ""),
+            is_error: isError,
+          },
+        ];
       }
       case "error":
         return [{ type: "error", error: runtimeError("cli_error", `gemini notice: ${String(ev.message ?? "")}`) }];
@@ -63,14 +93,19 @@ export class GeminiParser extends JsonLinesParser {
 
   finish(exit: ExitInfo): RuntimeMessage[] {
     const r = this.result;
-    const usage: Usage | null = r?.stats ? usageOf(int0(r.stats.input_tokens), int0(r.stats.output_tokens), int0(r.stats.cached), null) : null;
+    const usage: Usage | null = r?.stats
+      ? usageOf(int0(r.stats.input_tokens), int0(r.stats.output_tokens), int0(r.stats.cached), null)
+      : null;
     const pre: RuntimeMessage[] = usage ? [{ type: "usage", usage }] : [];
     const partial = { usage, exit_code: exit.exitCode, text: this.answer };
     const exitErr = this.exitError(exit);
     if (exitErr) return [...pre, this.failed(exitErr, partial)];
     if (!r) return [...pre, this.failed(runtimeError("no_result", "gemini ended without a result event"), partial)];
     if (r.status !== "success") {
-      const detail = typeof r.error === "object" && r.error !== null && "message" in r.error ? String((r.error as { message: unknown }).message) : r.status;
+      const detail =
+        typeof r.error === "object" && r.error !== null && "message" in r.error
+          ? String((r.error as { message: unknown }).message)
+          : r.status;
       return [...pre, this.failed(runtimeError("cli_error", `gemini reported ${detail}`), partial)];
     }
     return [...pre, this.ok(this.answer, usage, exit.exitCode)];

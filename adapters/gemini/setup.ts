@@ -10,15 +10,36 @@ import { capabilityGuide } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.gemini/GEMINI.md", format: "markdown", change: "managed-section", purpose: "skill capability guide between ouroboros markers" },
-    { path: "~/.gemini/settings.json", format: "jsonc", change: "mcp-entry", purpose: "mcpServers.ouroboros stdio launcher (Target §7.9)" },
+    {
+      path: "~/.gemini/GEMINI.md",
+      format: "markdown",
+      change: "managed-section",
+      purpose: "skill capability guide between ouroboros markers",
+    },
+    {
+      path: "~/.gemini/settings.json",
+      format: "jsonc",
+      change: "mcp-entry",
+      purpose: "mcpServers.ouroboros stdio launcher (Target §7.9)",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "gemini", "orchestrator.gemini_cli_path": "<resolved gemini path>", "llm.backend": "gemini" },
+  config: {
+    "orchestrator.runtime_backend": "gemini",
+    "orchestrator.gemini_cli_path": "<resolved gemini path>",
+    "llm.backend": "gemini",
+  },
   notes: [],
   write(input, action) {
     const plan = new HostPlan(input);
     guideSection(plan, action, under(input.paths.geminiDir, "GEMINI.md"), capabilityGuide(input.selfCommand));
-    jsonServer(plan, action, under(input.paths.geminiDir, "settings.json"), ["mcpServers", "ouroboros"], stdioEntry(input), { jsonc: true });
+    jsonServer(
+      plan,
+      action,
+      under(input.paths.geminiDir, "settings.json"),
+      ["mcpServers", "ouroboros"],
+      stdioEntry(input),
+      { jsonc: true },
+    );
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input),

@@ -6,7 +6,11 @@ import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
   const prompt = composeSections(task.prompt, task.system_prompt, task.tools);
-  if (prompt.length > MAX_ARG_PROMPT) return fail("badArgs", `prompt of ${prompt.length} characters is too long for hermes' -q argument (max ${MAX_ARG_PROMPT})`);
+  if (prompt.length > MAX_ARG_PROMPT)
+    return fail(
+      "badArgs",
+      `prompt of ${prompt.length} characters is too long for hermes' -q argument (max ${MAX_ARG_PROMPT})`,
+    );
   const argv = [binary, "chat"];
   if (task.resume) argv.push("--resume", task.resume.session_id);
   if (task.permission_mode === "bypassPermissions") argv.push("--yolo", "--accept-hooks");

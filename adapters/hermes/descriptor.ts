@@ -9,7 +9,11 @@ export const descriptor: RuntimeDescriptor = {
   pathConfigKey: "hermes_cli_path",
   versionArgs: ["--version"],
   installHint: "install Hermes Agent ≥ 0.8 (see its install docs) and configure a provider in ~/.hermes/config.yaml",
-  auth: { method: "Hermes provider configuration (~/.hermes) or provider API keys", env_vars: ["OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"], files: ["~/.hermes/config.yaml", "~/.hermes/.env"] },
+  auth: {
+    method: "Hermes provider configuration (~/.hermes) or provider API keys",
+    env_vars: ["OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
+    files: ["~/.hermes/config.yaml", "~/.hermes/.env"],
+  },
   capabilities: {
     skill_dispatch: true,
     targeted_resume: true,
@@ -24,6 +28,11 @@ export const descriptor: RuntimeDescriptor = {
     model_discovery: false,
     partial_resume: false,
   },
-  env: { pass: [], passPrefixes: ["HERMES_", "OPENROUTER_", "ANTHROPIC_", "OPENAI_", "NOUS_"], strip: ["CLAUDECODE"], set: {} },
+  env: {
+    pass: [],
+    passPrefixes: ["HERMES_", "OPENROUTER_", "ANTHROPIC_", "OPENAI_", "NOUS_"],
+    strip: ["CLAUDECODE"],
+    set: {},
+  },
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -41,7 +41,10 @@ export class HermesParser extends BaseParser {
 
   finish(exit: ExitInfo): RuntimeMessage[] {
     const text = this.lines.join("\n").trim();
-    const stderr = exit.stderrTail.filter((l) => !SESSION_LINE.test(l)).join("\n").trim();
+    const stderr = exit.stderrTail
+      .filter((l) => !SESSION_LINE.test(l))
+      .join("\n")
+      .trim();
     const e = this.exitError(exit, `Hermes execution failed:\n${stderr || text}`);
     return [e ? this.failed(e, { text, exit_code: exit.exitCode }) : this.ok(text, null, exit.exitCode)];
   }

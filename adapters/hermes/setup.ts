@@ -12,8 +12,18 @@ import { hermesSkill } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.hermes/config.yaml", format: "yaml", change: "mcp-entry", purpose: "mcp_servers.ouroboros {command, args, env, enabled: true}; our entry rewritten wholesale" },
-    { path: "~/.hermes/skills/autonomous-ai-agents/ouroboros/SKILL.md", format: "markdown", change: "managed-file", purpose: "Ouroboros skill (all `ooo` commands)" },
+    {
+      path: "~/.hermes/config.yaml",
+      format: "yaml",
+      change: "mcp-entry",
+      purpose: "mcp_servers.ouroboros {command, args, env, enabled: true}; our entry rewritten wholesale",
+    },
+    {
+      path: "~/.hermes/skills/autonomous-ai-agents/ouroboros/SKILL.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "Ouroboros skill (all `ooo` commands)",
+    },
   ],
   config: { "orchestrator.runtime_backend": "hermes", "orchestrator.hermes_cli_path": "<resolved hermes path>" },
   notes: ["llm.backend is left unchanged for Hermes."],
@@ -21,10 +31,22 @@ export const setup: SetupPlan = {
     const plan = new HostPlan(input);
     const home = input.paths.hermesHome;
     const path = ["mcp_servers", "ouroboros"] as const;
-    const entry = { command: input.server.command, args: [...input.server.args], env: { ...input.server.env }, enabled: true };
-    plan.edit(under(home, "config.yaml"), (t) => (action === "install" ? yamlEntry.install(t, path, entry) : yamlEntry.uninstall(t, path)));
+    const entry = {
+      command: input.server.command,
+      args: [...input.server.args],
+      env: { ...input.server.env },
+      enabled: true,
+    };
+    plan.edit(under(home, "config.yaml"), (t) =>
+      action === "install" ? yamlEntry.install(t, path, entry) : yamlEntry.uninstall(t, path),
+    );
     const skill = under(home, "skills", "autonomous-ai-agents", "ouroboros", "SKILL.md");
-    plan.edit(skill, (t) => (action === "install" ? managedFile.install(t, hermesSkill(input.selfCommand), skill) : managedFile.uninstall(t)), under(home, "skills"));
+    plan.edit(
+      skill,
+      (t) =>
+        action === "install" ? managedFile.install(t, hermesSkill(input.selfCommand), skill) : managedFile.uninstall(t),
+      under(home, "skills"),
+    );
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input, { llm: false }),

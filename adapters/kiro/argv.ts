@@ -8,7 +8,17 @@ import type { Invocation } from "../../src/runtime/adapter.ts";
 import { composeKiro, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
 
 /** Contract tool names → Kiro trust categories (MCP tools stay in the prompt only). */
-const TRUST: Record<string, string> = { bash: "shell", shell: "shell", edit: "write", write: "write", multiedit: "write", read: "read", glob: "read", ls: "read", grep: "grep" };
+const TRUST: Record<string, string> = {
+  bash: "shell",
+  shell: "shell",
+  edit: "write",
+  write: "write",
+  multiedit: "write",
+  read: "read",
+  glob: "read",
+  ls: "read",
+  grep: "grep",
+};
 
 export function trustCategories(tools: readonly string[]): string[] {
   return [...new Set(tools.map((t) => TRUST[t.toLowerCase()]).filter((c): c is string => c !== undefined))];

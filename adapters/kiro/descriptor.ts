@@ -8,7 +8,8 @@ export const descriptor: RuntimeDescriptor = {
   pathEnv: "OUROBOROS_KIRO_CLI_PATH",
   pathConfigKey: "kiro_cli_path",
   versionArgs: ["--version"],
-  installHint: "install Kiro CLI from https://kiro.dev/cli (then `kiro-cli login`, or set KIRO_API_KEY for headless use)",
+  installHint:
+    "install Kiro CLI from https://kiro.dev/cli (then `kiro-cli login`, or set KIRO_API_KEY for headless use)",
   auth: { method: "Kiro sign-in (kiro-cli login) or KIRO_API_KEY", env_vars: ["KIRO_API_KEY"], files: ["~/.kiro/"] },
   capabilities: {
     skill_dispatch: true,
@@ -26,6 +27,11 @@ export const descriptor: RuntimeDescriptor = {
     // newer ones print it and the parser takes it, so later turns resume it.
     partial_resume: true,
   },
-  env: { pass: [], passPrefixes: ["KIRO_", "AWS_"], strip: ["OUROBOROS_RUNTIME", "CLAUDECODE"], set: { OUROBOROS_SUBAGENT: "1" } },
+  env: {
+    pass: [],
+    passPrefixes: ["KIRO_", "AWS_"],
+    strip: ["OUROBOROS_RUNTIME", "CLAUDECODE"],
+    set: { OUROBOROS_SUBAGENT: "1" },
+  },
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -19,7 +19,9 @@ export function announcedSession(clean: string): string | null {
   try {
     const o = JSON.parse(clean) as Record<string, unknown>;
     const id = o.session_id ?? o.sessionId;
-    return typeof id === "string" && Object.keys(o).every((k) => ["type", "session_id", "sessionId"].includes(k)) ? id : null;
+    return typeof id === "string" && Object.keys(o).every((k) => ["type", "session_id", "sessionId"].includes(k))
+      ? id
+      : null;
   } catch {
     return null;
   }

@@ -11,18 +11,43 @@ import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
   files: [
-    { path: "~/.kiro/settings/mcp.json", format: "json", change: "mcp-entry", purpose: "mcpServers.ouroboros (disabled: false) with OUROBOROS_RUNTIME and OUROBOROS_AGENT_RUNTIME=kiro" },
-    { path: "~/.kiro/steering/ouroboros-skill-capability-guide.md", format: "markdown", change: "managed-file", purpose: "skill capability guide" },
+    {
+      path: "~/.kiro/settings/mcp.json",
+      format: "json",
+      change: "mcp-entry",
+      purpose: "mcpServers.ouroboros (disabled: false) with OUROBOROS_RUNTIME and OUROBOROS_AGENT_RUNTIME=kiro",
+    },
+    {
+      path: "~/.kiro/steering/ouroboros-skill-capability-guide.md",
+      format: "markdown",
+      change: "managed-file",
+      purpose: "skill capability guide",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "kiro", "orchestrator.kiro_cli_path": "<resolved kiro-cli path>", "llm.backend": "kiro" },
+  config: {
+    "orchestrator.runtime_backend": "kiro",
+    "orchestrator.kiro_cli_path": "<resolved kiro-cli path>",
+    "llm.backend": "kiro",
+  },
   notes: ["Restart Kiro after the first registration."],
   write(input, action) {
     const plan = new HostPlan(input);
     const dir = input.paths.kiroDir;
     const entry = stdioEntry(input);
-    jsonServer(plan, action, under(dir, "settings", "mcp.json"), ["mcpServers", "ouroboros"], { ...entry, env: { ...(entry.env as object), OUROBOROS_RUNTIME: "kiro" }, disabled: false });
+    jsonServer(plan, action, under(dir, "settings", "mcp.json"), ["mcpServers", "ouroboros"], {
+      ...entry,
+      env: { ...(entry.env as object), OUROBOROS_RUNTIME: "kiro" },
+      disabled: false,
+    });
     const guide = under(dir, "steering", "ouroboros-skill-capability-guide.md");
-    plan.edit(guide, (t) => (action === "install" ? managedFile.install(t, managedGuideFile(input.selfCommand), guide) : managedFile.uninstall(t)), dir);
+    plan.edit(
+      guide,
+      (t) =>
+        action === "install"
+          ? managedFile.install(t, managedGuideFile(input.selfCommand), guide)
+          : managedFile.uninstall(t),
+      dir,
+    );
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input),

@@ -33,7 +33,20 @@ export const descriptor: RuntimeDescriptor = {
   env: {
     pass: [],
     // Multi-provider: forward provider keys and base URLs, never our own OUROBOROS_* values.
-    passPrefixes: ["OPENCODE_", "ANTHROPIC_", "OPENAI_", "OPENROUTER_", "GEMINI_", "GOOGLE_", "GROQ_", "MISTRAL_", "DEEPSEEK_", "XAI_", "AWS_", "AZURE_"],
+    passPrefixes: [
+      "OPENCODE_",
+      "ANTHROPIC_",
+      "OPENAI_",
+      "OPENROUTER_",
+      "GEMINI_",
+      "GOOGLE_",
+      "GROQ_",
+      "MISTRAL_",
+      "DEEPSEEK_",
+      "XAI_",
+      "AWS_",
+      "AZURE_",
+    ],
     strip: ["CLAUDECODE"],
     set: {},
   },

@@ -5,18 +5,55 @@
  */
 import * as v from "valibot";
 import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import { runtimeError, toolDetail, type RuntimeError, type RuntimeMessage, type Usage } from "../../src/runtime/messages.ts";
+import {
+  runtimeError,
+  toolDetail,
+  type RuntimeError,
+  type RuntimeMessage,
+  type Usage,
+} from "../../src/runtime/messages.ts";
 import { addUsage, int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
 
 const TextEv = v.looseObject({ part: v.looseObject({ text: v.string() }) });
 const ToolEv = v.looseObject({
-  part: v.looseObject({ tool: v.string(), callID: v.optional(v.string()), state: v.looseObject({ status: v.string(), input: v.optional(v.record(v.string(), v.unknown())), output: v.optional(v.unknown()), error: v.optional(v.unknown()) }) }),
+  part: v.looseObject({
+    tool: v.string(),
+    callID: v.optional(v.string()),
+    state: v.looseObject({
+      status: v.string(),
+      input: v.optional(v.record(v.string(), v.unknown())),
+      output: v.optional(v.unknown()),
+      error: v.optional(v.unknown()),
+    }),
+  }),
 });
-const StepFinish = v.looseObject({ part: v.looseObject({ tokens: v.optional(v.looseObject({ input: v.optional(v.number()), output: v.optional(v.number()), cache: v.optional(v.record(v.string(), v.unknown())) })), cost: v.optional(v.number()) }) });
+const StepFinish = v.looseObject({
+  part: v.looseObject({
+    tokens: v.optional(
+      v.looseObject({
+        input: v.optional(v.number()),
+        output: v.optional(v.number()),
+        cache: v.optional(v.record(v.string(), v.unknown())),
+      }),
+    ),
+    cost: v.optional(v.number()),
+  }),
+});
 const ErrorEv = v.looseObject({ error: v.optional(v.unknown()) });
 
 /** OpenCode tool names → the contract's names (spec §2.3). */
-const TOOL_NAMES: Record<string, string> = { bash: "Bash", read: "Read", edit: "Edit", write: "Write", glob: "Glob", grep: "Grep", list: "LS", webfetch: "WebFetch", todowrite: "TodoWrite", task: "Task" };
+const TOOL_NAMES: Record<string, string> = {
+  bash: "Bash",
+  read: "Read",
+  edit: "Edit",
+  write: "Write",
+  glob: "Glob",
+  grep: "Grep",
+  list: "LS",
+  webfetch: "WebFetch",
+  todowrite: "TodoWrite",
+  task: "Task",
+};
 
 export class OpenCodeParser extends JsonLinesParser {
   private usage: Usage | null = null;
@@ -50,7 +87,12 @@ export class OpenCodeParser extends JsonLinesParser {
         const input = state.input ?? {};
         out.push({ type: "tool_call", id: callID ?? null, name, input, detail: toolDetail(name, input) });
         if (state.status === "completed" || state.status === "error") {
-          const output = state.status === "error" ? String(state.error ?? "") : typeof state.output === "string" ? state.output : JSON.stringify(state.output ?? "");
+          const output =
+            state.status === "error"
+              ? String(state.error ?? "")
+              : typeof state.output === "string"
+                ? state.output
+                : JSON.stringify(state.output ?? "");
           out.push({ type: "tool_result", id: callID ?? null, output, is_error: state.status === "error" });
         }
         return out;
@@ -60,7 +102,12 @@ export class OpenCodeParser extends JsonLinesParser {
         if (!s) return out;
         const tk = s.part.tokens ?? {};
         const cache = isObj(tk.cache) ? tk.cache : {};
-        const step = usageOf(int0(tk.input), int0(tk.output), int0(cache.read) + int0(cache.write), typeof s.part.cost === "number" ? s.part.cost : null);
+        const step = usageOf(
+          int0(tk.input),
+          int0(tk.output),
+          int0(cache.read) + int0(cache.write),
+          typeof s.part.cost === "number" ? s.part.cost : null,
+        );
         this.usage = addUsage(this.usage, step);
         out.push({ type: "usage", usage: step });
         return out;
@@ -69,7 +116,8 @@ export class OpenCodeParser extends JsonLinesParser {
         const e = this.shape(ErrorEv, ev, line);
         const err = isObj(e?.error) ? e.error : {};
         const data = isObj(err.data) ? err.data : {};
-        const msg = typeof data.message === "string" ? data.message : typeof err.name === "string" ? err.name : "unknown error";
+        const msg =
+          typeof data.message === "string" ? data.message : typeof err.name === "string" ? err.name : "unknown error";
         this.fatal ??= runtimeError("cli_error", `opencode: ${msg}`);
         return out;
       }
@@ -84,7 +132,8 @@ export class OpenCodeParser extends JsonLinesParser {
     const partial = { usage: this.usage, exit_code: exit.exitCode, text };
     const failure = this.fatal ?? this.exitError(exit);
     if (failure) return [this.failed(failure, partial)];
-    if (!this.sessionId) return [this.failed(runtimeError("no_result", "opencode ended without any session event"), partial)];
+    if (!this.sessionId)
+      return [this.failed(runtimeError("no_result", "opencode ended without any session event"), partial)];
     return [this.ok(text, this.usage, exit.exitCode)];
   }
 }

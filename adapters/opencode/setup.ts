@@ -15,22 +15,56 @@ const isBridge = (s: string) => s.replace(/\\/g, "/").endsWith(PLUGIN_TAIL);
 
 export const setup: SetupPlan = {
   files: [
-    { path: "<opencode config dir>/opencode.jsonc", format: "jsonc", change: "mcp-entry", purpose: "mcp.ouroboros local server and (plugin mode) the plugin[] entry; comments preserved" },
-    { path: "<opencode config dir>/plugins/ouroboros-bridge/ouroboros-bridge.ts", format: "typescript", change: "managed-file", purpose: "bridge plugin spawning native child sessions (plugin mode only; removed in subprocess mode)" },
-    { path: "<opencode config dir>/AGENTS.md", format: "markdown", change: "managed-section", purpose: "skill capability guide between ouroboros markers" },
+    {
+      path: "<opencode config dir>/opencode.jsonc",
+      format: "jsonc",
+      change: "mcp-entry",
+      purpose: "mcp.ouroboros local server and (plugin mode) the plugin[] entry; comments preserved",
+    },
+    {
+      path: "<opencode config dir>/plugins/ouroboros-bridge/ouroboros-bridge.ts",
+      format: "typescript",
+      change: "managed-file",
+      purpose: "bridge plugin spawning native child sessions (plugin mode only; removed in subprocess mode)",
+    },
+    {
+      path: "<opencode config dir>/AGENTS.md",
+      format: "markdown",
+      change: "managed-section",
+      purpose: "skill capability guide between ouroboros markers",
+    },
   ],
-  config: { "orchestrator.runtime_backend": "opencode", "orchestrator.opencode_cli_path": "<resolved opencode path>", "orchestrator.opencode_mode": "plugin | subprocess", "llm.backend": "opencode" },
-  notes: ["Config dir: OPENCODE_CONFIG_DIR > $XDG_CONFIG_HOME/opencode > ~/.config/opencode; file: OPENCODE_CONFIG > opencode.jsonc > opencode.json."],
+  config: {
+    "orchestrator.runtime_backend": "opencode",
+    "orchestrator.opencode_cli_path": "<resolved opencode path>",
+    "orchestrator.opencode_mode": "plugin | subprocess",
+    "llm.backend": "opencode",
+  },
+  notes: [
+    "Config dir: OPENCODE_CONFIG_DIR > $XDG_CONFIG_HOME/opencode > ~/.config/opencode; file: OPENCODE_CONFIG > opencode.jsonc > opencode.json.",
+  ],
   write(input, action) {
     const plan = new HostPlan(input);
     const file = input.paths.opencodeFile;
-    const entry = { type: "local", command: [input.server.command, ...input.server.args], environment: { ...input.server.env }, enabled: true, timeout: 300000 };
+    const entry = {
+      type: "local",
+      command: [input.server.command, ...input.server.args],
+      environment: { ...input.server.env },
+      enabled: true,
+      timeout: 300000,
+    };
     jsonServer(plan, action, file, ["mcp", "ouroboros"], entry, { jsonc: true, envKey: "environment" });
     const pluginFile = under(input.paths.opencodeDir, ...PLUGIN_TAIL.split("/"));
     const withPlugin = action === "install" && input.opencodeMode === "plugin";
-    plan.edit(pluginFile, (t) => (withPlugin ? managedFile.install(t, BRIDGE_PLUGIN, pluginFile) : managedFile.uninstall(t)), input.paths.opencodeDir);
+    plan.edit(
+      pluginFile,
+      (t) => (withPlugin ? managedFile.install(t, BRIDGE_PLUGIN, pluginFile) : managedFile.uninstall(t)),
+      input.paths.opencodeDir,
+    );
     plan.edit(file, (t) =>
-      withPlugin ? jsonEntry.addToArray(t ?? "", ["plugin"], `file://${pluginFile}`, isBridge, true) : jsonEntry.removeFromArray(t, ["plugin"], isBridge, true),
+      withPlugin
+        ? jsonEntry.addToArray(t ?? "", ["plugin"], `file://${pluginFile}`, isBridge, true)
+        : jsonEntry.removeFromArray(t, ["plugin"], isBridge, true),
     );
     guideSection(plan, action, under(input.paths.opencodeDir, "AGENTS.md"), capabilityGuide(input.selfCommand));
     return plan.result();

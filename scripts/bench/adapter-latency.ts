@@ -38,7 +38,14 @@ async function bare(c: Case, input: TaskInput): Promise<number> {
   const env = childEnv(c.env, a.descriptor.env, inv.ok ? inv.value.env : {}, c.pass);
   if (!inv.ok || !env.ok) throw new Error("cannot build invocation");
   const t0 = performance.now();
-  const p = Bun.spawn(inv.value.argv, { cwd: task.cwd, env: env.value, stdin: inv.value.stdin === null ? "ignore" : new TextEncoder().encode(inv.value.stdin), stdout: "pipe", stderr: "ignore", detached: true });
+  const p = Bun.spawn(inv.value.argv, {
+    cwd: task.cwd,
+    env: env.value,
+    stdin: inv.value.stdin === null ? "ignore" : new TextEncoder().encode(inv.value.stdin),
+    stdout: "pipe",
+    stderr: "ignore",
+    detached: true,
+  });
   const reader = p.stdout.getReader();
   let dt = Number.NaN;
   while (true) {
@@ -65,7 +72,13 @@ async function adapter(c: Case, input: TaskInput): Promise<number> {
   const t0 = performance.now();
   let dt = Number.NaN;
   let pid = 0;
-  for await (const _m of runTask(c.rt, input, { env: c.env, binary: c.binary, passEnv: c.pass, killGraceMs: 5000, onSpawn: (p) => (pid = p) })) {
+  for await (const _m of runTask(c.rt, input, {
+    env: c.env,
+    binary: c.binary,
+    passEnv: c.pass,
+    killGraceMs: 5000,
+    onSpawn: (p) => (pid = p),
+  })) {
     dt = performance.now() - t0;
     break; // leaving the loop stops the CLI (generator cleanup SIGTERMs its group)
   }
@@ -90,11 +103,26 @@ async function measure(c: Case, ws: string) {
 const mock = await startMockModel({ scenario: "plain" });
 const ws = mkdtempSync(join(tmpdir(), "ouro-bench-ws-"));
 const cases: Case[] = [
-  { label: "fake CLI (bash, claude stream-json)", rt: "claude", binary: join(ROOT, "test/fakes/misbehave"), env: { ...process.env, FAKE_MODE: "ok" } as Record<string, string>, pass: ["FAKE_MODE"], runs: Number(process.env.FAKE_RUNS ?? 200) },
+  {
+    label: "fake CLI (bash, claude stream-json)",
+    rt: "claude",
+    binary: join(ROOT, "test/fakes/misbehave"),
+    env: { ...process.env, FAKE_MODE: "ok" } as Record<string, string>,
+    pass: ["FAKE_MODE"],
+    runs: Number(process.env.FAKE_RUNS ?? 200),
+  },
 ];
 for (const rt of ["claude", "codex"] as const) {
   const bin = join(ROOT, "node_modules/.bin", rt);
-  if (existsSync(bin)) cases.push({ label: `${rt} (real CLI, mock model)`, rt, binary: bin, env: cliEnv(rt, mock.url).env, pass: ["MOCK_API_KEY"], runs: 30 });
+  if (existsSync(bin))
+    cases.push({
+      label: `${rt} (real CLI, mock model)`,
+      rt,
+      binary: bin,
+      env: cliEnv(rt, mock.url).env,
+      pass: ["MOCK_API_KEY"],
+      runs: 30,
+    });
 }
 const rows: string[] = [];
 for (const c of cases) {
@@ -103,7 +131,9 @@ for (const c of cases) {
   process.stderr.write(`(${c.label}: ${fmt((performance.now() - tc) / 1000)} s)\n`);
   const added = r.adapter - r.bare;
   const verdict = added <= 5 ? "yes" : Math.abs(added) < r.iqr / 2 ? "within noise" : "no";
-  rows.push(`| ${c.label} | ${c.runs} | ${fmt(r.bare, 2)} ms | ${fmt(r.iqr, 1)} ms | ${fmt(r.adapter, 2)} ms | ${fmt(added, 2)} ms | ${verdict} |`);
+  rows.push(
+    `| ${c.label} | ${c.runs} | ${fmt(r.bare, 2)} ms | ${fmt(r.iqr, 1)} ms | ${fmt(r.adapter, 2)} ms | ${fmt(added, 2)} ms | ${verdict} |`,
+  );
   process.stderr.write(`${c.label}: bare ${fmt(r.bare, 2)} ms, adapter ${fmt(r.adapter, 2)} ms\n`);
 }
 await mock.stop();

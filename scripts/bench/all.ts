@@ -8,7 +8,9 @@ import { BUN, ROOT } from "./lib.ts";
 
 const BINARY_AWARE = new Set(["interview", "tui"]);
 const wanted = process.argv.slice(2);
-const all = readdirSync(join(ROOT, "scripts/bench")).filter((f) => f.endsWith(".ts") && !["all.ts", "lib.ts"].includes(f)).map((f) => f.slice(0, -3));
+const all = readdirSync(join(ROOT, "scripts/bench"))
+  .filter((f) => f.endsWith(".ts") && !["all.ts", "lib.ts"].includes(f))
+  .map((f) => f.slice(0, -3));
 const names = wanted.length ? wanted : all;
 const build = Bun.spawnSync([BUN, join(ROOT, "scripts/build.ts")], { stdout: "inherit", stderr: "inherit" });
 if (build.exitCode !== 0) process.exit(build.exitCode ?? 1);

@@ -36,13 +36,34 @@ metadata: {seed_id: seed_bench_converge}
 `;
 const CLAUDE = join(ROOT, "node_modules/.bin/claude");
 if (!existsSync(CLAUDE)) throw new Error("the pinned claude CLI is not installed (npm install)");
-const ENTRY = existsSync(join(ROOT, "dist/ouroboros")) ? [join(ROOT, "dist/ouroboros")] : [BUN, join(ROOT, "src/cli/main.ts")];
+const ENTRY = existsSync(join(ROOT, "dist/ouroboros"))
+  ? [join(ROOT, "dist/ouroboros")]
+  : [BUN, join(ROOT, "src/cli/main.ts")];
 
 const mock = await startMockModel({ script: pipelinePersona("competent") });
 const seed = parseSeedText("bench.yaml", SEED).seed!;
 const ac = seed.acceptance_criteria[0]!;
 // The exact prompt the frugal turn sends: the bare run gets the same work to do.
-const prompt = turnPrompt(TURNS.frugal[0]!, 0, 1, { seed, acId: "ac_bench", description: ac.description, expectedArtifacts: ac.expected_artifacts, attempt: 1, tier: "frugal", cwd: "", model: null, directive: null, feedback: null, resume: null }, {}, false);
+const prompt = turnPrompt(
+  TURNS.frugal[0]!,
+  0,
+  1,
+  {
+    seed,
+    acId: "ac_bench",
+    description: ac.description,
+    expectedArtifacts: ac.expected_artifacts,
+    attempt: 1,
+    tier: "frugal",
+    cwd: "",
+    model: null,
+    directive: null,
+    feedback: null,
+    resume: null,
+  },
+  {},
+  false,
+);
 
 async function bare(): Promise<{ ms: number; requests: number }> {
   const ce = cliEnv("claude", mock.url);
@@ -53,7 +74,13 @@ async function bare(): Promise<{ ms: number; requests: number }> {
   if (!inv.ok || !env.ok) throw new Error("cannot build the claude invocation");
   const before = mock.modelRequests().length;
   const t0 = performance.now();
-  const p = Bun.spawn(inv.value.argv, { cwd, env: env.value, stdin: new TextEncoder().encode(inv.value.stdin ?? ""), stdout: "ignore", stderr: "ignore" });
+  const p = Bun.spawn(inv.value.argv, {
+    cwd,
+    env: env.value,
+    stdin: new TextEncoder().encode(inv.value.stdin ?? ""),
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   const code = await p.exited;
   const ms = performance.now() - t0;
   if (code !== 0 || !existsSync(join(cwd, "hello.txt"))) throw new Error(`bare claude failed (exit ${code})`);
@@ -71,7 +98,10 @@ async function workflow(entry = ENTRY): Promise<{ ms: number; requests: number; 
   const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home };
   const before = mock.modelRequests().length;
   const t0 = performance.now();
-  const p = Bun.spawn([...entry, "run", "workflow", seedFile, "--runtime", "claude", "--project-dir", project, "--json"], { env, stdout: "pipe", stderr: "ignore" });
+  const p = Bun.spawn(
+    [...entry, "run", "workflow", seedFile, "--runtime", "claude", "--project-dir", project, "--json"],
+    { env, stdout: "pipe", stderr: "ignore" },
+  );
   const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
   const ms = performance.now() - t0;
   if (code !== 0) throw new Error(`run workflow exited ${code}: ${out}`);
@@ -82,13 +112,22 @@ async function workflow(entry = ENTRY): Promise<{ ms: number; requests: number; 
 }
 
 await bare(); // warm-up (first start of the CLI reads more from disk)
-const rows: { bare: number; wf: number; bareReq: number; wfReq: number; summary: string; base?: { ms: number; requests: number } }[] = [];
+const rows: {
+  bare: number;
+  wf: number;
+  bareReq: number;
+  wfReq: number;
+  summary: string;
+  base?: { ms: number; requests: number };
+}[] = [];
 for (let i = 0; i < RUNS; i++) {
   const b = await bare();
   const w = await workflow();
   const base = BASELINE ? await workflow([BASELINE]) : undefined;
   rows.push({ bare: b.ms, wf: w.ms, bareReq: b.requests, wfReq: w.requests, summary: w.summary, base });
-  process.stderr.write(`run ${i + 1}: bare ${fmt(b.ms / 1000, 2)} s / ${b.requests} requests; workflow ${fmt(w.ms / 1000, 2)} s / ${w.requests} requests (${w.summary})${base ? `; baseline ${fmt(base.ms / 1000, 2)} s / ${base.requests} requests` : ""}\n`);
+  process.stderr.write(
+    `run ${i + 1}: bare ${fmt(b.ms / 1000, 2)} s / ${b.requests} requests; workflow ${fmt(w.ms / 1000, 2)} s / ${w.requests} requests (${w.summary})${base ? `; baseline ${fmt(base.ms / 1000, 2)} s / ${base.requests} requests` : ""}\n`,
+  );
 }
 await mock.stop();
 const bareMs = median(rows.map((r) => r.bare));

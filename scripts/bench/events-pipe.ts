@@ -29,7 +29,11 @@ function time(cmd: string): { wall: number; cpu: number } {
   const cpus: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const t = performance.now();
-    const r = Bun.spawnSync(["bash", "-c", cmd], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "ignore", stderr: "pipe" });
+    const r = Bun.spawnSync(["bash", "-c", cmd], {
+      env: { ...process.env, OUROBOROS_HOME: home },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
     const dt = performance.now() - t;
     if (r.exitCode !== 0) throw new Error(`${cmd}: exit ${r.exitCode} ${r.stderr}`);
     if (i > 0) {
@@ -41,12 +45,22 @@ function time(cmd: string): { wall: number; cpu: number } {
 }
 
 // The reference bytes: exactly what the command prints.
-Bun.spawnSync(["bash", "-c", `${q(bin)} events --json > ${q(bytes)}`], { env: { ...process.env, OUROBOROS_HOME: home } });
+Bun.spawnSync(["bash", "-c", `${q(bin)} events --json > ${q(bytes)}`], {
+  env: { ...process.env, OUROBOROS_HOME: home },
+});
 const size = statSync(bytes).size;
 const shell = time("true").wall;
 const rows = [
-  { what: "into a pipe read by `cat > /dev/null`", ours: time(`${q(bin)} events --json | cat > /dev/null`), base: time(`cat ${q(bytes)} | cat > /dev/null`) },
-  { what: "into a file (stdout redirected)", ours: time(`${q(bin)} events --json > ${q(join(home, "a.jsonl"))}`), base: time(`cat ${q(bytes)} > ${q(join(home, "b.jsonl"))}`) },
+  {
+    what: "into a pipe read by `cat > /dev/null`",
+    ours: time(`${q(bin)} events --json | cat > /dev/null`),
+    base: time(`cat ${q(bytes)} | cat > /dev/null`),
+  },
+  {
+    what: "into a file (stdout redirected)",
+    ours: time(`${q(bin)} events --json > ${q(join(home, "a.jsonl"))}`),
+    base: time(`cat ${q(bytes)} > ${q(join(home, "b.jsonl"))}`),
+  },
 ];
 const perSec = (ms: number) => Math.round(N / ((ms - shell) / 1000));
 const pct = (base: number, ours: number) => `${Math.round((base / ours) * 100)} %`;

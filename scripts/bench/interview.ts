@@ -35,25 +35,37 @@ async function inProcess(): Promise<{ perRound: number; modelPerRound: number }>
   const store = opened.value;
   const http = createHttpBackend({ name: "openai", apiKey: "k", baseUrl: `${mock.url}/v1`, model: "m" });
   let modelMs = 0;
-  const timed: Llm = { name: http.name, target: http.target, complete: async (m, o) => {
-    const t = performance.now();
-    const r = await http.complete(m, o);
-    modelMs += performance.now() - t;
-    return r;
-  } };
+  const timed: Llm = {
+    name: http.name,
+    target: http.target,
+    complete: async (m, o) => {
+      const t = performance.now();
+      const r = await http.complete(m, o);
+      modelMs += performance.now() - t;
+      return r;
+    },
+  };
   const samples: { total: number; model: number }[] = [];
   for (let i = 0; i < 7; i++) {
     const log = InterviewLog.create(store, newInterviewId(), { initial_context: "greet people" });
     if (!log.ok) throw new Error(log.error.message);
     modelMs = 0;
     const t = performance.now();
-    const r = await runInterviewLoop(log.value, timed, answersIO({ answers: Array.from({ length: ROUNDS }, (_, k) => `answer ${k + 1}`) }, () => {}, true), { threshold: 0.2 });
+    const r = await runInterviewLoop(
+      log.value,
+      timed,
+      answersIO({ answers: Array.from({ length: ROUNDS }, (_, k) => `answer ${k + 1}`) }, () => {}, true),
+      { threshold: 0.2 },
+    );
     if (!r.ok) throw new Error(r.error.message);
     samples.push({ total: performance.now() - t, model: modelMs });
   }
   store.close();
   const s = samples.slice(2); // warm-up
-  return { perRound: median(s.map((x) => (x.total - x.model) / ROUNDS)), modelPerRound: median(s.map((x) => x.model / ROUNDS)) };
+  return {
+    perRound: median(s.map((x) => (x.total - x.model) / ROUNDS)),
+    modelPerRound: median(s.map((x) => x.model / ROUNDS)),
+  };
 }
 
 async function cliRun(answers: number): Promise<number> {
@@ -64,8 +76,16 @@ async function cliRun(answers: number): Promise<number> {
     const t = performance.now();
     // Async spawn: the mock answers from this process's event loop.
     const p = Bun.spawn([...argv, "init", "start", "greet people", "--answers", "-", "--force", "--greenfield"], {
-      env: { ...process.env, OUROBOROS_HOME: mkdtempSync(join(tmpdir(), "ouro-bench-cli-")), OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai" },
-      stdin: new Blob([list]), stdout: "ignore", stderr: "pipe",
+      env: {
+        ...process.env,
+        OUROBOROS_HOME: mkdtempSync(join(tmpdir(), "ouro-bench-cli-")),
+        OPENAI_API_KEY: "k",
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        OUROBOROS_LLM_BACKEND: "openai",
+      },
+      stdin: new Blob([list]),
+      stdout: "ignore",
+      stderr: "pipe",
     });
     const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
     if (code !== 0) throw new Error(`init exited ${code}: ${err}`);
@@ -75,11 +95,22 @@ async function cliRun(answers: number): Promise<number> {
 }
 
 async function fetchBaseline(): Promise<number> {
-  const body = JSON.stringify({ model: "m", messages: [{ role: "system", content: "[ouroboros:interview:question] Round 5. x".repeat(20) }, { role: "user", content: "Ask." }], stream: false });
+  const body = JSON.stringify({
+    model: "m",
+    messages: [
+      { role: "system", content: "[ouroboros:interview:question] Round 5. x".repeat(20) },
+      { role: "user", content: "Ask." },
+    ],
+    stream: false,
+  });
   const times: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t = performance.now();
-    const r = await fetch(`${mock.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer k" }, body });
+    const r = await fetch(`${mock.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer k" },
+      body,
+    });
     await r.text();
     if (i >= 20) times.push(performance.now() - t);
   }

@@ -11,7 +11,12 @@ export const median = (xs: number[]) => {
 };
 
 /** Median wall time (ms) of running argv `runs` times after `warmup` runs. */
-export function timeCommand(argv: string[], runs = 30, warmup = 3, env: Record<string, string | undefined> = process.env): number {
+export function timeCommand(
+  argv: string[],
+  runs = 30,
+  warmup = 3,
+  env: Record<string, string | undefined> = process.env,
+): number {
   const times: number[] = [];
   for (let i = 0; i < runs + warmup; i++) {
     const t = performance.now();
@@ -26,7 +31,9 @@ export function timeCommand(argv: string[], runs = 30, warmup = 3, env: Record<s
 /** Replace (or append) the `## <title>` section of BENCHMARKS.md. */
 export function writeSection(title: string, body: string): void {
   const file = join(ROOT, "BENCHMARKS.md");
-  let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nRatios are measured against a baseline taken in the same run on the same machine.\n";
+  let text = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nRatios are measured against a baseline taken in the same run on the same machine.\n";
   const heading = `## ${title}`;
   const start = text.indexOf(`${heading}\n`);
   const section = `${heading}\n\n${body.trim()}\n`;

@@ -19,7 +19,12 @@ const TARGET_MS = 150;
 const home = mkdtempSync(join(tmpdir(), "ouro-bench-mcp-"));
 const env = { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1" };
 
-const INIT = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } });
+const INIT = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
+});
 const LIST = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" });
 
 /** One start: ms from spawn to the initialize reply, and to the tools/list reply. */

@@ -17,9 +17,15 @@ const RUNS = 5;
 const HAS_TERMINAL = new Set(["claude", "gemini", "copilot"]);
 
 function stream(rt: keyof typeof ADAPTERS): string[] {
-  if (rt === "kiro") return Array.from({ length: LINES }, (_, i) => `\u001b[32m> \u001b[0mline ${i} of the answer with some \u001b[1mbold\u001b[0m text`);
+  if (rt === "kiro")
+    return Array.from(
+      { length: LINES },
+      (_, i) => `\u001b[32m> \u001b[0mline ${i} of the answer with some \u001b[1mbold\u001b[0m text`,
+    );
   if (rt === "hermes") return Array.from({ length: LINES }, (_, i) => `line ${i} of the hermes answer, plain text`);
-  const rec = readFileSync(join(ROOT, "adapters", rt, "fixtures", "tool_write.jsonl"), "utf8").split("\n").filter((l) => l.trim());
+  const rec = readFileSync(join(ROOT, "adapters", rt, "fixtures", "tool_write.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim());
   const head = rec.slice(0, 1);
   const tail = HAS_TERMINAL.has(rt) ? rec.slice(-1) : [];
   const body = rec.slice(1, HAS_TERMINAL.has(rt) ? -1 : undefined);
@@ -48,7 +54,10 @@ export function measure(): Row[] {
       for (const l of lines) p.feed(l);
       const res = p.finish({ exitCode: 0, signal: null, stderrTail: [] }).at(-1);
       const dt = performance.now() - t0;
-      if (p.failure || res?.type !== "result" || !res.ok) throw new Error(`${rt}: generated stream did not parse cleanly: ${p.failure?.message ?? JSON.stringify(res).slice(0, 200)}`);
+      if (p.failure || res?.type !== "result" || !res.ok)
+        throw new Error(
+          `${rt}: generated stream did not parse cleanly: ${p.failure?.message ?? JSON.stringify(res).slice(0, 200)}`,
+        );
       if (r > 0) times.push(dt);
     }
     const ms = median(times);
@@ -91,7 +100,10 @@ if (import.meta.main) {
     "",
     "| runtime | lines/s | MB/s | avg line | target met |",
     "|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.rt} | ${Math.round(r.linesPerSec).toLocaleString("en-US")} | ${fmt(r.mbPerSec)} | ${Math.round(r.avgBytes)} B | ${r.linesPerSec >= 500_000 ? "yes" : "no"} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.rt} | ${Math.round(r.linesPerSec).toLocaleString("en-US")} | ${fmt(r.mbPerSec)} | ${Math.round(r.avgBytes)} B | ${r.linesPerSec >= 500_000 ? "yes" : "no"} |`,
+    ),
   ].join("\n");
   process.stdout.write(`### Parser throughput\n\n${body}\n`);
   writeRuntimeSubsection("Parser throughput", body);

@@ -21,9 +21,16 @@ const BATCHED = Number(process.env.BENCH_BATCHED ?? 50000);
 const BATCH = 500;
 const FOLLOW_RUNS = 50;
 
-const ev = (sid: string, n: number) => ({ type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, n, note: "x".repeat(80) } });
+const ev = (sid: string, n: number) => ({
+  type: "orchestrator.progress.updated",
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: { session_id: sid, n, note: "x".repeat(80) },
+});
 const batches = (sid: string, total: number) =>
-  Array.from({ length: Math.ceil(total / BATCH) }, (_, b) => Array.from({ length: Math.min(BATCH, total - b * BATCH) }, (_, i) => ev(sid, b * BATCH + i)));
+  Array.from({ length: Math.ceil(total / BATCH) }, (_, b) =>
+    Array.from({ length: Math.min(BATCH, total - b * BATCH) }, (_, i) => ev(sid, b * BATCH + i)),
+  );
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);
@@ -37,7 +44,10 @@ async function rate(n: number, fn: () => Promise<void> | void): Promise<number> 
 }
 
 /** Median and p95 of append → delivered, `runs` times, follower and writer on separate connections. */
-async function latency(start: (onRow: (r: EventRow) => void, signal: AbortSignal) => Promise<void>, append: (n: number) => Promise<void>) {
+async function latency(
+  start: (onRow: (r: EventRow) => void, signal: AbortSignal) => Promise<void>,
+  append: (n: number) => Promise<void>,
+) {
   let delivered = 0;
   const ctl = new AbortController();
   const running = start(() => void delivered++, ctl.signal);
@@ -75,7 +85,13 @@ const pgBatched = await rate(BATCHED, async () => {
 });
 
 const liteFollow = await latency(
-  (onRow, signal) => follow(must(openReadonly(join(dir, "e.db"))), { session: "s_follow", afterSeq: (lite.db.query("SELECT max(seq) AS s FROM events").get() as { s: number }).s }, onRow, { signal }),
+  (onRow, signal) =>
+    follow(
+      must(openReadonly(join(dir, "e.db"))),
+      { session: "s_follow", afterSeq: (lite.db.query("SELECT max(seq) AS s FROM events").get() as { s: number }).s },
+      onRow,
+      { signal },
+    ),
   async (n) => void must(lite.append(ev("s_follow", n))),
 );
 const writer = must(await PgEventStore.open(pg.url, { max: 1 }));

@@ -37,8 +37,15 @@ class Timed implements Agent {
 }
 
 const N = 100;
-const acs = Array.from({ length: N }, (_, i) => `  - description: Criterion ${i + 1} creates file f${i}.txt with its own content\n    expected_artifacts: [f${i}.txt]`).join("\n");
-const seed = parseSeedText("bench.yaml", `goal: bench\nacceptance_criteria:\n${acs}\nontology_schema: {name: n, description: d}\nevaluation_principles:\n  - {name: p, description: d, weight: 1}\nexit_conditions:\n  - {name: done, description: d, criteria: all_acs_passed}\nmetadata: {}\n`).seed!;
+const acs = Array.from(
+  { length: N },
+  (_, i) =>
+    `  - description: Criterion ${i + 1} creates file f${i}.txt with its own content\n    expected_artifacts: [f${i}.txt]`,
+).join("\n");
+const seed = parseSeedText(
+  "bench.yaml",
+  `goal: bench\nacceptance_criteria:\n${acs}\nontology_schema: {name: n, description: d}\nevaluation_principles:\n  - {name: p, description: d, weight: 1}\nexit_conditions:\n  - {name: done, description: d, criteria: all_acs_passed}\nmetadata: {}\n`,
+).seed!;
 
 const rows: number[] = [];
 let events = 0;
@@ -51,7 +58,16 @@ for (let k = 0; k < 5; k++) {
   const t = performance.now();
   const config = defaultConfig();
   // Default depth: Big Bang runs too (evidently atomic criteria cost no model call).
-  const r = await runPipeline({ store: store.value, agent, runtime: "bench", config, seed, projectDir: mkdtempSync(join(tmpdir(), "bench-proj-")), parallel: 3, maxDepth: config.orchestrator.max_decomposition_depth });
+  const r = await runPipeline({
+    store: store.value,
+    agent,
+    runtime: "bench",
+    config,
+    seed,
+    projectDir: mkdtempSync(join(tmpdir(), "bench-proj-")),
+    parallel: 3,
+    maxDepth: config.orchestrator.max_decomposition_depth,
+  });
   const wall = performance.now() - t;
   if (!r.ok || r.value.status !== "completed") throw new Error(`run failed: ${JSON.stringify(r)}`);
   rows.push((wall - agent.inside) / N);

@@ -19,7 +19,21 @@ const work = mkdtempSync(join(tmpdir(), "ouro-bench-startup-"));
 const hello = join(work, "hello");
 writeFileSync(`${hello}.ts`, 'console.log("hello");\n');
 const built = Bun.spawnSync(
-  [BUN, "build", "--compile", "--minify", "--sourcemap=none", "--format=esm", "--bytecode", "--splitting", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", `${hello}.ts`, "--outfile", hello],
+  [
+    BUN,
+    "build",
+    "--compile",
+    "--minify",
+    "--sourcemap=none",
+    "--format=esm",
+    "--bytecode",
+    "--splitting",
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    `${hello}.ts`,
+    "--outfile",
+    hello,
+  ],
   { stdout: "ignore", stderr: "pipe" },
 );
 if (built.exitCode !== 0) throw new Error(`hello-world build failed: ${built.stderr}`);
@@ -54,7 +68,14 @@ const rows = cases.map((c) => {
 });
 const mb = (p: string) => statSync(p).size / 1e6;
 const [ours, bare] = [mb(bin), mb(hello)];
-const load = (await Bun.file("/proc/loadavg").text().catch(() => "?")).split(" ").slice(0, 3).join(" ");
+const load = (
+  await Bun.file("/proc/loadavg")
+    .text()
+    .catch(() => "?")
+)
+  .split(" ")
+  .slice(0, 3)
+  .join(" ");
 
 writeSection(
   "Start-up and size",

@@ -31,7 +31,12 @@ if (process.argv[2] === "--writer") {
   for await (const line of console) {
     const marker = line.trim();
     if (!marker) continue;
-    const r = store.value.append({ type: "execution.tool.started", aggregate_type: "execution", aggregate_id: executionId!, data: { session_id: sessionId!, ac_id: acId!, tool_name: "Bash", tool_detail: marker } });
+    const r = store.value.append({
+      type: "execution.tool.started",
+      aggregate_type: "execution",
+      aggregate_id: executionId!,
+      data: { session_id: sessionId!, ac_id: acId!, tool_name: "Bash", tool_detail: marker },
+    });
     if (!r.ok) throw new Error(r.error.message);
     process.stdout.write(`${performance.timeOrigin + performance.now()}\n`);
   }
@@ -44,10 +49,17 @@ const db = join(dir, "ouroboros.db");
 // --build compiles the product binary exactly as scripts/build.ts does, next to the store.
 const built = join(tmpdir(), "ouro-bench-tui-bin");
 if (args.includes("--build")) {
-  const r = Bun.spawnSync([BUN, join(ROOT, "scripts/build.ts"), "--outfile", built], { stdout: "inherit", stderr: "inherit" });
+  const r = Bun.spawnSync([BUN, join(ROOT, "scripts/build.ts"), "--outfile", built], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if (r.exitCode !== 0) throw new Error("build failed");
 }
-const binArg = args.includes("--bin") ? resolve(args[args.indexOf("--bin") + 1]!) : args.includes("--build") ? built : null;
+const binArg = args.includes("--bin")
+  ? resolve(args[args.indexOf("--bin") + 1]!)
+  : args.includes("--build")
+    ? built
+    : null;
 
 function buildStore(): { liveExec: string; liveAc: string } {
   const live = sessionEvents({ sessionId: LIVE, finished: false, acs: 6, start: new Date(Date.now() - 600_000) });
@@ -63,15 +75,33 @@ function buildStore(): { liveExec: string; liveAc: string } {
   const t0 = performance.now();
   for (let s = 0; s < SESSIONS; s++) {
     const isLive = s === SESSIONS - 1;
-    const f = isLive ? live : sessionEvents({ sessionId: `orch_${s.toString(16).padStart(12, "0")}`, finished: true, acs: 6, start: new Date(Date.UTC(2026, 9, 1) + s * 3_600_000) });
+    const f = isLive
+      ? live
+      : sessionEvents({
+          sessionId: `orch_${s.toString(16).padStart(12, "0")}`,
+          finished: true,
+          acs: 6,
+          start: new Date(Date.UTC(2026, 9, 1) + s * 3_600_000),
+        });
     // Pad each session with tool-call pairs (the bulk of a real log) before its last events.
     const head = f.events.slice(0, -4);
     const tail = f.events.slice(-4);
     const pad: NewEvent[] = [];
     const last = head[head.length - 1]!;
     for (let i = 0; pad.length < PER_SESSION - f.events.length; i++) {
-      const data = { session_id: f.sessionId, ac_id: f.acIds[i % f.acIds.length], tool_name: i % 2 ? "Read" : "Edit", tool_detail: `src/file${i}.ts` };
-      pad.push({ type: i % 2 ? "execution.tool.completed" : "execution.tool.started", aggregate_type: "execution", aggregate_id: f.executionId, timestamp: last.timestamp, data });
+      const data = {
+        session_id: f.sessionId,
+        ac_id: f.acIds[i % f.acIds.length],
+        tool_name: i % 2 ? "Read" : "Edit",
+        tool_detail: `src/file${i}.ts`,
+      };
+      pad.push({
+        type: i % 2 ? "execution.tool.completed" : "execution.tool.started",
+        aggregate_type: "execution",
+        aggregate_id: f.executionId,
+        timestamp: last.timestamp,
+        data,
+      });
     }
     const all = [...head, ...pad, ...tail];
     for (let i = 0; i < all.length; i += 5000) {
@@ -144,10 +174,26 @@ async function measure(cli: string[], meta: { liveExec: string; liveAc: string }
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   // Session view of the live session first: open time and latency.
   const launched = performance.timeOrigin + performance.now();
-  tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40", `${cli.map(q).join(" ")} tui --db ${q(db)} ${LIVE}`);
+  tmux(
+    "-f",
+    "/dev/null",
+    "new-session",
+    "-d",
+    "-s",
+    "b",
+    "-x",
+    "120",
+    "-y",
+    "40",
+    `${cli.map(q).join(" ")} tui --db ${q(db)} ${LIVE}`,
+  );
   const openMs = (await waitFor("acceptance criteria", 30_000)) - launched;
 
-  const writer = Bun.spawn([BUN, import.meta.path, "--writer", db, LIVE, meta.liveExec, meta.liveAc], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+  const writer = Bun.spawn([BUN, import.meta.path, "--writer", db, LIVE, meta.liveExec, meta.liveAc], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const lines = writer.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buf = "";
   const nextLine = async () => {
@@ -184,8 +230,25 @@ async function measure(cli: string[], meta: { liveExec: string; liveAc: string }
 
   // Worst idle case: a session started minutes ago with a tool running on the selected AC, so
   // two clocks show seconds and the screen is redrawn every second.
-  const young = recordSession(db, { sessionId: `orch_${Date.now().toString(16).padStart(12, "0").slice(-12)}`, finished: false, acs: 6, start: new Date(Date.now() - 150_000) });
-  tmux("-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40", `${cli.map(q).join(" ")} tui --db ${q(db)} ${young.sessionId}`);
+  const young = recordSession(db, {
+    sessionId: `orch_${Date.now().toString(16).padStart(12, "0").slice(-12)}`,
+    finished: false,
+    acs: 6,
+    start: new Date(Date.now() - 150_000),
+  });
+  tmux(
+    "-f",
+    "/dev/null",
+    "new-session",
+    "-d",
+    "-s",
+    "b",
+    "-x",
+    "120",
+    "-y",
+    "40",
+    `${cli.map(q).join(" ")} tui --db ${q(db)} ${young.sessionId}`,
+  );
   await waitFor("acceptance criteria", 30_000);
   tmux("send-keys", "-t", "b", "G");
   await waitFor("tool in progress", 5000);
@@ -203,7 +266,8 @@ try {
   const results: [string, Result][] = [];
   for (const [name, cli] of targets) results.push([name, await measure(cli, meta)]);
   const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
-  const row = (what: string, f: (r: Result) => string, target: string) => `| ${what} | ${results.map(([, r]) => f(r)).join(" | ")} | ${target} |`;
+  const row = (what: string, f: (r: Result) => string, target: string) =>
+    `| ${what} | ${results.map(([, r]) => f(r)).join(" | ")} | ${target} |`;
   const cores = Bun.spawnSync(["nproc"]).stdout.toString().trim();
   const body = `
 Command: \`node_modules/.bin/bun scripts/bench/tui.ts${args.includes("--build") ? " --build" : binArg ? ` --bin ${binArg.replace(`${ROOT}/`, "")}` : ""}\`, ${new Date().toISOString().slice(0, 10)}, ${cores} cores.

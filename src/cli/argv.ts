@@ -20,7 +20,8 @@ export const GLOBAL_FLAGS: Record<string, ArgDef> = {
  */
 export type DispatchingCommand = CommandDef & { dispatch?: Record<string, CommandDef<any>> };
 
-const resolve = async <T>(v: T | Promise<T> | (() => T | Promise<T>)): Promise<T> => (typeof v === "function" ? (v as () => T | Promise<T>)() : v);
+const resolve = async <T>(v: T | Promise<T> | (() => T | Promise<T>)): Promise<T> =>
+  typeof v === "function" ? (v as () => T | Promise<T>)() : v;
 
 export interface CommandPath {
   /** The command names from the root, e.g. ["events", "export"]. */
@@ -110,16 +111,23 @@ const takesValue = (def: ArgDef) => def.type === "string" || def.type === "enum"
 function checkValue(flag: string, def: ArgDef, value: string, cmd: string): Result<void> {
   if (def.type === "enum" && def.options?.length && !def.options.includes(value)) {
     const near = closest(value, def.options);
-    return fail("badArgs", `${flag} of \`${cmd}\` must be one of ${def.options.join(", ")}, got '${value}'`, near ? { hint: `did you mean ${near}?` } : {});
+    return fail(
+      "badArgs",
+      `${flag} of \`${cmd}\` must be one of ${def.options.join(", ")}, got '${value}'`,
+      near ? { hint: `did you mean ${near}?` } : {},
+    );
   }
-  if (def.type === "string" && def.valueHint === "N" && !/^\d+$/.test(value)) return fail("badArgs", `${flag} of \`${cmd}\` must be a whole number, got '${value}'`);
+  if (def.type === "string" && def.valueHint === "N" && !/^\d+$/.test(value))
+    return fail("badArgs", `${flag} of \`${cmd}\` must be a whole number, got '${value}'`);
   return ok(undefined);
 }
 
 function unknownCommand({ names, subs }: CommandPath, typed: string): Result<void> {
   const where = usage(names);
   const near = closest(typed, Object.keys(subs ?? {}));
-  return fail("badArgs", `unknown command '${typed}'${names.length ? ` for \`${where}\`` : ""}`, { hint: near ? `did you mean \`${usage([...names, near])}\`?` : `see \`${where} --help\`` });
+  return fail("badArgs", `unknown command '${typed}'${names.length ? ` for \`${where}\`` : ""}`, {
+    hint: near ? `did you mean \`${usage([...names, near])}\`?` : `see \`${where} --help\``,
+  });
 }
 
 /**
@@ -134,7 +142,9 @@ export function checkArgs(path: CommandPath): Result<void> {
   const longNames = [...flags.keys()].filter((k) => k.length > 1);
   const unknown = (typed: string): Result<void> => {
     const near = closest(typed.replace(/^-+/, ""), longNames);
-    return fail("badArgs", `unknown option '${typed}' for \`${where}\``, { hint: near ? `did you mean --${near}?` : `see \`${where} --help\`` });
+    return fail("badArgs", `unknown option '${typed}' for \`${where}\``, {
+      hint: near ? `did you mean --${near}?` : `see \`${where} --help\``,
+    });
   };
   // A group's first word is a command name: a wrong one is reported before its flags.
   if (subs && !cmd.run && rest[0] && !rest[0].startsWith("-")) return unknownCommand(path, rest[0]);
@@ -152,18 +162,20 @@ export function checkArgs(path: CommandPath): Result<void> {
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       const name = a.slice(2, eq < 0 ? undefined : eq);
-      let info = flags.get(name);
+      const info = flags.get(name);
       if (!info && name.startsWith("no-")) {
         const neg = flags.get(name.slice(3));
         if (neg?.def.type === "boolean") continue;
       }
       if (!info) return unknown(a.slice(0, eq < 0 ? undefined : eq));
       if (!takesValue(info.def)) {
-        if (eq >= 0 && !["true", "false"].includes(a.slice(eq + 1))) return fail("badArgs", `--${name} of \`${where}\` is a switch; it takes no value`);
+        if (eq >= 0 && !["true", "false"].includes(a.slice(eq + 1)))
+          return fail("badArgs", `--${name} of \`${where}\` is a switch; it takes no value`);
         continue;
       }
       const value = eq >= 0 ? a.slice(eq + 1) : rest[i + 1];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) return fail("badArgs", `--${name} of \`${where}\` needs a value`);
+      if (value === undefined || (eq < 0 && value.startsWith("--")))
+        return fail("badArgs", `--${name} of \`${where}\` needs a value`);
       if (eq < 0) i++;
       const v = checkValue(`--${name}`, info.def, value, where);
       if (!v.ok) return v;
@@ -183,15 +195,29 @@ export function checkArgs(path: CommandPath): Result<void> {
     }
   }
   if (subs && !cmd.run) {
-    if (!positionals.length) return fail("badArgs", `\`${where}\` needs a command: ${Object.keys(subs).join(", ")}`, { hint: `see \`${where} --help\`` });
+    if (!positionals.length)
+      return fail("badArgs", `\`${where}\` needs a command: ${Object.keys(subs).join(", ")}`, {
+        hint: `see \`${where} --help\``,
+      });
     return unknownCommand(path, positionals[0]!);
   }
   const defs = Object.values(args).filter((d) => d.type === "positional");
-  const missing = Object.entries(args).filter(([, d]) => d.type === "positional" && d.required !== false)[positionals.length];
-  if (missing) return fail("badArgs", `\`${where}\` needs <${missing[0]}>${missing[1].description ? `: ${missing[1].description}` : ""}`, { hint: `see \`${where} --help\`` });
+  const missing = Object.entries(args).filter(([, d]) => d.type === "positional" && d.required !== false)[
+    positionals.length
+  ];
+  if (missing)
+    return fail(
+      "badArgs",
+      `\`${where}\` needs <${missing[0]}>${missing[1].description ? `: ${missing[1].description}` : ""}`,
+      { hint: `see \`${where} --help\`` },
+    );
   const variadic = defs.some((d) => d.valueHint?.endsWith("..."));
   if (!variadic && positionals.length > defs.length && !(cmd as DispatchingCommand).dispatch) {
-    return fail("badArgs", `unexpected argument '${positionals[defs.length]}' for \`${where}\``, { hint: defs.length ? `it takes ${defs.length === 1 ? "one argument" : `${defs.length} arguments`}; quote text with spaces` : `see \`${where} --help\`` });
+    return fail("badArgs", `unexpected argument '${positionals[defs.length]}' for \`${where}\``, {
+      hint: defs.length
+        ? `it takes ${defs.length === 1 ? "one argument" : `${defs.length} arguments`}; quote text with spaces`
+        : `see \`${where} --help\``,
+    });
   }
   return ok(undefined);
 }

@@ -24,7 +24,13 @@ export interface Fit {
  *   dropped while the others could not all keep a readable width
  * @param whole column indices never cut (ids you copy and paste)
  */
-export function fitColumns(natural: number[], headers: number[], width: number, dropOrder: number[] = [], whole: number[] = []): Fit {
+export function fitColumns(
+  natural: number[],
+  headers: number[],
+  width: number,
+  dropOrder: number[] = [],
+  whole: number[] = [],
+): Fit {
   const min = natural.map((n, i) => (whole.includes(i) ? n : Math.min(n, Math.max(headers[i]!, MIN_CELL))));
   let columns = natural.map((_, i) => i);
   const total = (cols: number[], w: number[]) => cols.reduce((s, c) => s + w[c]!, 0) + tableOverhead(cols.length);

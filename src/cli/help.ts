@@ -44,12 +44,20 @@ export function renderHelp({ names, cmd, subs, title }: HelpInput): string {
   for (const [n, d] of positionals) usage.push(d.required === false ? `[${n}]` : `<${n}>`);
   if (subs?.length && run) usage.push(`| ${name} <command>`);
   usage.push("[options]");
-  const lines = [`${title ?? name}${meta.description ? ` — ${meta.description}` : ""}`, "", `USAGE  ${usage.join(" ")}`];
+  const lines = [
+    `${title ?? name}${meta.description ? ` — ${meta.description}` : ""}`,
+    "",
+    `USAGE  ${usage.join(" ")}`,
+  ];
   if (positionals.length) lines.push("", "ARGUMENTS", ...cols(positionals.map(([n, d]) => [n, d.description ?? ""])));
-  if (options.length) lines.push("", "OPTIONS", ...cols(options.map(([n, d]) => [flagLabel(n, d), d.description ?? ""])));
+  if (options.length)
+    lines.push("", "OPTIONS", ...cols(options.map(([n, d]) => [flagLabel(n, d), d.description ?? ""])));
   if (subs?.length) lines.push("", "COMMANDS", ...cols(subs));
   lines.push("", globalLine(names.length === 0));
-  if (subs?.length) lines.push(`Use \`${name} <command> --help\` (or \`ouroboros help ${[...names, "<command>"].join(" ")}\`) for a command's options.`);
+  if (subs?.length)
+    lines.push(
+      `Use \`${name} <command> --help\` (or \`ouroboros help ${[...names, "<command>"].join(" ")}\`) for a command's options.`,
+    );
   return lines.join("\n");
 }
 
@@ -58,7 +66,9 @@ export async function describeSubs(subs: Record<string, CommandDef<any>> | null)
   const rows: [string, string][] = [];
   for (const [n, s] of Object.entries(subs ?? {})) {
     const def = (typeof s === "function" ? await (s as () => Promise<CommandDef<any>>)() : s) as CommandDef<any>;
-    const meta = (typeof def.meta === "function" ? await def.meta() : await def.meta) as { description?: string } | undefined;
+    const meta = (typeof def.meta === "function" ? await def.meta() : await def.meta) as
+      | { description?: string }
+      | undefined;
     rows.push([n, meta?.description ?? ""]);
   }
   return rows;

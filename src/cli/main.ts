@@ -37,7 +37,8 @@ function report(e: OuroError): number {
 
 /** `init "idea"` and a bare `init` mean `init start` (upstream accepts both). */
 function shorthands(args: string[]): string[] {
-  if (args[0] === "init" && !["start", "resume", "list", "--help", "-h"].includes(args[1] ?? "--help")) return ["init", "start", ...args.slice(1)];
+  if (args[0] === "init" && !["start", "resume", "list", "--help", "-h"].includes(args[1] ?? "--help"))
+    return ["init", "start", ...args.slice(1)];
   if (args[0] === "init" && args.length === 1) return ["init", "start"];
   return args;
 }
@@ -59,14 +60,26 @@ export async function main(argv: string[]): Promise<number> {
     const unknown = path.subs && !path.cmd.run && named ? checkArgs(path) : null;
     if (unknown && !unknown.ok) return report(unknown.error);
     // The root lists its commands from DESCRIPTIONS so that its help loads no command module.
-    const subs = path.names.length ? await describeSubs(path.subs) : Object.keys(commands).map((n): [string, string] => [n, DESCRIPTIONS[n] ?? ""]);
-    writeStdout(renderHelp({ names: path.names, cmd: path.cmd, subs, title: path.names.length ? undefined : `ouroboros ${VERSION}` }));
+    const subs = path.names.length
+      ? await describeSubs(path.subs)
+      : Object.keys(commands).map((n): [string, string] => [n, DESCRIPTIONS[n] ?? ""]);
+    writeStdout(
+      renderHelp({
+        names: path.names,
+        cmd: path.cmd,
+        subs,
+        title: path.names.length ? undefined : `ouroboros ${VERSION}`,
+      }),
+    );
     return args.length === 0 ? EXIT.usage : EXIT.ok;
   }
   const checked = checkArgs(path);
   if (!checked.ok) return report(checked.error);
   const [output, { loadDotenvFiles }, { paths }, { join }] = await Promise.all([
-    import("./output.ts"), import("../config/dotenv.ts"), import("../config/paths.ts"), import("node:path"),
+    import("./output.ts"),
+    import("../config/dotenv.ts"),
+    import("../config/paths.ts"),
+    import("node:path"),
   ]);
   const { exitCode, log } = output;
   flushStdout = output.flushStdout;

@@ -125,16 +125,31 @@ export function outJson(kind: string, value: Record<string, unknown>): void {
  * the `whole` columns: ids). Into a pipe
  * or a file every value is printed in full.
  */
-export function table(head: string[], rows: (string | number)[][], opts: { drop?: string[]; whole?: string[] } = {}): string {
+export function table(
+  head: string[],
+  rows: (string | number)[][],
+  opts: { drop?: string[]; whole?: string[] } = {},
+): string {
   const TableCtor = require("cli-table3") as typeof Table;
   const cells = rows.map((r) => r.map(String));
   const tty = Boolean(process.stdout.isTTY);
   let keep = head.map((_, i) => i);
   let widths: number[] | null = null;
   if (tty) {
-    const natural = head.map((h, i) => Math.max(Bun.stringWidth(h), ...cells.map((r) => Math.max(...(r[i] ?? "").split("\n").map((l) => Bun.stringWidth(l))))));
+    const natural = head.map((h, i) =>
+      Math.max(
+        Bun.stringWidth(h),
+        ...cells.map((r) => Math.max(...(r[i] ?? "").split("\n").map((l) => Bun.stringWidth(l)))),
+      ),
+    );
     const index = (names: string[] = []) => names.map((d) => head.indexOf(d)).filter((i) => i >= 0);
-    const fit = fitColumns(natural, head.map((h) => Bun.stringWidth(h)), process.stdout.columns || 80, index(opts.drop), index(opts.whole));
+    const fit = fitColumns(
+      natural,
+      head.map((h) => Bun.stringWidth(h)),
+      process.stdout.columns || 80,
+      index(opts.drop),
+      index(opts.whole),
+    );
     keep = fit.columns;
     widths = fit.widths;
   }
@@ -144,7 +159,16 @@ export function table(head: string[], rows: (string | number)[][], opts: { drop?
     style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
-  for (const r of cells) t.push(keep.map((c, k) => (widths ? r[c]!.split("\n").map((l) => cut(l, widths![k]!)).join("\n") : r[c]!)));
+  for (const r of cells)
+    t.push(
+      keep.map((c, k) =>
+        widths
+          ? r[c]!.split("\n")
+              .map((l) => cut(l, widths![k]!))
+              .join("\n")
+          : r[c]!,
+      ),
+    );
   return t.toString();
 }
 

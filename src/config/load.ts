@@ -39,7 +39,13 @@ export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
 ];
 
 export function flatten(obj: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (obj && typeof obj === "object" && !Array.isArray(obj) && Object.keys(obj).length && prefix.split(".").length < 2) {
+  if (
+    obj &&
+    typeof obj === "object" &&
+    !Array.isArray(obj) &&
+    Object.keys(obj).length &&
+    prefix.split(".").length < 2
+  ) {
     for (const [k, val] of Object.entries(obj)) flatten(val, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) out[prefix] = obj;
   return out;
@@ -86,16 +92,29 @@ export function coerceLike(example: unknown, raw: string): unknown {
 
 /** A malformed config file: one line `file:line:col  field  message`, exit 78. */
 export const configProblem = (p: Problem, extra: Omit<Partial<OuroError>, "kind" | "message"> = {}): Result<never> =>
-  fail("config", `invalid config: ${formatProblem(p)}`, { hint: "fix the file or run `ouroboros config set`", ...extra });
+  fail("config", `invalid config: ${formatProblem(p)}`, {
+    hint: "fix the file or run `ouroboros config set`",
+    ...extra,
+  });
 
 /** Parse config text: one YAML mapping (or nothing). `file` is the name shown in messages. */
-export function parseConfigText(file: string, text: string): Result<{ source: YamlSource | null; raw: Record<string, unknown> }> {
+export function parseConfigText(
+  file: string,
+  text: string,
+): Result<{ source: YamlSource | null; raw: Record<string, unknown> }> {
   if (text.trim() === "") return ok({ source: null, raw: {} });
   const { source, problems } = parseYaml(file, text);
   if (!source) return configProblem(problems[0]!);
   const data = source.data ?? {};
   if (typeof data !== "object" || Array.isArray(data)) {
-    return configProblem({ file, line: 1, col: 1, path: "", code: "config.not_mapping", message: `config must be a mapping of sections, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}` });
+    return configProblem({
+      file,
+      line: 1,
+      col: 1,
+      path: "",
+      code: "config.not_mapping",
+      message: `config must be a mapping of sections, found ${Array.isArray(data) ? "a list" : `a ${typeof data}`}`,
+    });
   }
   return ok({ source, raw: data as Record<string, unknown> });
 }
@@ -104,7 +123,8 @@ export function parseConfigText(file: string, text: string): Result<{ source: Ya
 export function configSchemaProblems(source: YamlSource | null, raw: unknown): Problem[] {
   const parsed = v.safeParse(ConfigSchema, raw);
   if (parsed.success) return [];
-  if (!source) return [{ file: "", line: 1, col: 1, path: "", code: "config.schema", message: parsed.issues[0].message }];
+  if (!source)
+    return [{ file: "", line: 1, col: 1, path: "", code: "config.schema", message: parsed.issues[0].message }];
   return issuesToProblems(source, parsed.issues, "config");
 }
 
@@ -115,7 +135,10 @@ export function readConfigText(file: string): Result<{ text: string; exists: boo
   if (text.ok) return ok({ text: text.value, exists: true });
   if (text.error.code === "file.empty") return ok({ text: "", exists: true });
   const hint = text.error.code === "file.too_large" ? `${capEnvName("config")} raises the limit` : undefined;
-  return configProblem({ file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message }, hint ? { hint } : {});
+  return configProblem(
+    { file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message },
+    hint ? { hint } : {},
+  );
 }
 
 /** Read the raw YAML object of the config file (no defaults applied). */
@@ -129,12 +152,16 @@ export function readConfigFile(file: string): Result<{ raw: Record<string, unkno
   return ok({ raw: parsed.value.raw, exists: read.value.exists });
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, file = env.OUROBOROS_CONFIG || paths.config()): Result<LoadedConfig> {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  file = env.OUROBOROS_CONFIG || paths.config(),
+): Result<LoadedConfig> {
   const read = readConfigFile(file);
   if (!read.ok) return read;
   const merged = structuredClone(read.value.raw);
   const sources: Record<string, Source> = {};
-  for (const key of Object.keys(flatten(defaultConfig()))) sources[key] = getPath(read.value.raw, key) === undefined ? "default" : "config";
+  for (const key of Object.keys(flatten(defaultConfig())))
+    sources[key] = getPath(read.value.raw, key) === undefined ? "default" : "config";
   for (const [name, key] of ENV_OVERRIDES) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === "") continue;

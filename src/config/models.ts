@@ -13,5 +13,9 @@ const PICKED_MODEL: Readonly<Record<string, keyof Config["orchestrator"]>> = { c
 export function executionModel(config: Config, runtime: string, tier: Tier): string | null {
   const picked = PICKED_MODEL[runtime];
   const fromPicker = picked ? config.orchestrator[picked] : null;
-  return config.execution.default_model ?? config.economics.models[runtime]?.[tier] ?? (typeof fromPicker === "string" ? fromPicker : null);
+  return (
+    config.execution.default_model ??
+    config.economics.models[runtime]?.[tier] ??
+    (typeof fromPicker === "string" ? fromPicker : null)
+  );
 }

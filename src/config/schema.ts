@@ -21,20 +21,25 @@ const isHttpUrl = (s: string) => {
     return false;
   }
 };
-const urlOrNull = () => v.optional(v.nullable(v.pipe(v.string(), v.check(isHttpUrl, "must be an http:// or https:// URL"))), null);
+const urlOrNull = () =>
+  v.optional(v.nullable(v.pipe(v.string(), v.check(isHttpUrl, "must be an http:// or https:// URL"))), null);
 // Every entry has a default, so `{}` parses to a complete section.
-const section = <T extends v.ObjectEntries>(entries: T) => v.optional(v.strictObject(entries), {} as v.InferInput<v.StrictObjectSchema<T, undefined>>);
+const section = <T extends v.ObjectEntries>(entries: T) =>
+  v.optional(v.strictObject(entries), {} as v.InferInput<v.StrictObjectSchema<T, undefined>>);
 
 export const TIERS = ["frugal", "standard", "frontier"] as const;
 export const TierSchema = v.picklist(TIERS);
 export type Tier = v.InferOutput<typeof TierSchema>;
 
 /** Model per tier per runtime: economics.models.<runtime>.<tier>. */
-const tierModels = v.optional(v.record(v.string(), v.partial(v.object({ frugal: v.string(), standard: v.string(), frontier: v.string() }))), {
-  claude: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
-  codex: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
-  gemini: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
-});
+const tierModels = v.optional(
+  v.record(v.string(), v.partial(v.object({ frugal: v.string(), standard: v.string(), frontier: v.string() }))),
+  {
+    claude: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
+    codex: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
+    gemini: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
+  },
+);
 
 export const ConfigSchema = v.strictObject({
   orchestrator: section({
@@ -42,7 +47,10 @@ export const ConfigSchema = v.strictObject({
     runtime_backend: v.optional(
       v.pipe(
         v.string(),
-        v.check((n) => canonicalRuntime(n) !== null, (i) => `unknown runtime '${String(i.input)}' (\`ouroboros runtimes\` lists them)`),
+        v.check(
+          (n) => canonicalRuntime(n) !== null,
+          (i) => `unknown runtime '${String(i.input)}' (\`ouroboros runtimes\` lists them)`,
+        ),
         v.transform((n) => canonicalRuntime(n)!),
       ),
       "claude",

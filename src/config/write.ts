@@ -28,7 +28,11 @@ export function linkTarget(file: string): Result<string> {
   return fail("config", `${file}: too many levels of symbolic links`);
 }
 
-export function setConfigValue(key: string, raw: string, file = process.env.OUROBOROS_CONFIG || paths.config()): Result<{ key: string; value: unknown; file: string }> {
+export function setConfigValue(
+  key: string,
+  raw: string,
+  file = process.env.OUROBOROS_CONFIG || paths.config(),
+): Result<{ key: string; value: unknown; file: string }> {
   const example = getPath(defaultConfig(), key);
   if (example === undefined || key.split(".").length !== 2) {
     return fail("badArgs", `unknown config key '${key}'`, { hint: "`ouroboros config show` lists keys" });
@@ -41,7 +45,9 @@ export function setConfigValue(key: string, raw: string, file = process.env.OURO
   const parsed = parseConfigText(file, read.value.text);
   if (!parsed.ok) return parsed;
   // Problems elsewhere in the file are the file's, not this key's: refuse without blaming the value.
-  const before = configSchemaProblems(parsed.value.source, parsed.value.raw).filter((p) => p.path !== key && !p.path.startsWith(`${key}.`));
+  const before = configSchemaProblems(parsed.value.source, parsed.value.raw).filter(
+    (p) => p.path !== key && !p.path.startsWith(`${key}.`),
+  );
   if (before.length) return configProblem(before[0]!, { hint: "fix that line by hand first; nothing was changed" });
   // Edited as YAML 1.2 (already checked above as 1.1): 1.2 writes new sections as plain maps, not !!omap.
   const edited = parseDocument(read.value.text);
@@ -54,7 +60,9 @@ export function setConfigValue(key: string, raw: string, file = process.env.OURO
     if (existsSync(target.value)) copyFileSync(target.value, `${target.value}.bak`);
     writeFileAtomic(target.value, edited.toString(), mode);
   } catch (e) {
-    return fail("config", `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: "nothing was changed" });
+    return fail("config", `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: "nothing was changed",
+    });
   }
   return ok({ key, value, file });
 }

@@ -34,7 +34,9 @@ type Screen = { kind: "list" } | { kind: "session"; id: string };
 export function App({ source, initialSession, onFrame }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useWindowSize();
-  const [screen, setScreen] = useState<Screen>(initialSession ? { kind: "session", id: initialSession } : { kind: "list" });
+  const [screen, setScreen] = useState<Screen>(
+    initialSession ? { kind: "session", id: initialSession } : { kind: "list" },
+  );
   const [sessions, setSessions] = useState<SessionRow[]>([]);
   const [listSel, setListSel] = useState(0);
   const [view, setView] = useState<SessionView | null>(null);
@@ -74,11 +76,14 @@ export function App({ source, initialSession, onFrame }: AppProps) {
     let pending: ReturnType<typeof setTimeout> | null = null;
     let last = 0;
     const wake = () => {
-      pending ??= setTimeout(() => {
-        pending = null;
-        last = performance.now();
-        refresh();
-      }, Math.max(0, last + MIN_REFRESH_MS - performance.now()));
+      pending ??= setTimeout(
+        () => {
+          pending = null;
+          last = performance.now();
+          refresh();
+        },
+        Math.max(0, last + MIN_REFRESH_MS - performance.now()),
+      );
     };
     let timer: ReturnType<typeof setInterval> | null = null;
     let watched = false;
@@ -111,7 +116,9 @@ export function App({ source, initialSession, onFrame }: AppProps) {
   useEffect(() => {
     if (!live || !view?.startedAt) return;
     const t = Date.now();
-    const ages = [t - Date.parse(view.startedAt), ...(selTool ? [t - Date.parse(selTool)] : [])].filter(Number.isFinite);
+    const ages = [t - Date.parse(view.startedAt), ...(selTool ? [t - Date.parse(selTool)] : [])].filter(
+      Number.isFinite,
+    );
     const timer = setTimeout(() => setNow(Date.now()), nextElapsedChange(ages));
     return () => clearTimeout(timer);
   }, [live, now, view?.startedAt, selTool]);
@@ -146,7 +153,8 @@ export function App({ source, initialSession, onFrame }: AppProps) {
     else if (key.downArrow || input === "j") setAcSel((i) => Math.min(Math.max(0, n - 1), i + 1));
     else if (input === "g") setAcSel(0);
     else if (input === "G") setAcSel(Math.max(0, n - 1));
-    else if (key.pageUp || input === "[") setTailOffset((o) => Math.min(Math.max(0, (view?.tail.length ?? 1) - 1), o + 5));
+    else if (key.pageUp || input === "[")
+      setTailOffset((o) => Math.min(Math.max(0, (view?.tail.length ?? 1) - 1), o + 5));
     else if (key.pageDown || input === "]") setTailOffset((o) => Math.max(0, o - 5));
     else if (key.escape || input === "s" || key.leftArrow) {
       setView(null);
@@ -157,7 +165,17 @@ export function App({ source, initialSession, onFrame }: AppProps) {
   const width = Math.max(20, columns);
   const height = Math.max(6, rows - 1);
   if (screen.kind === "list") {
-    return <SessionList sessions={sessions} selected={listSel} width={width} height={height} dbPath={source.path} message={source.error} help={LIST_HELP} />;
+    return (
+      <SessionList
+        sessions={sessions}
+        selected={listSel}
+        width={width}
+        height={height}
+        dbPath={source.path}
+        message={source.error}
+        help={LIST_HELP}
+      />
+    );
   }
   if (!view) {
     return (
@@ -167,5 +185,15 @@ export function App({ source, initialSession, onFrame }: AppProps) {
       </>
     );
   }
-  return <SessionScreen v={view} selected={Math.min(acSel, Math.max(0, view.order.length - 1))} tailOffset={tailOffset} width={width} height={height} now={now} help={SESSION_HELP} />;
+  return (
+    <SessionScreen
+      v={view}
+      selected={Math.min(acSel, Math.max(0, view.order.length - 1))}
+      tailOffset={tailOffset}
+      width={width}
+      height={height}
+      now={now}
+      help={SESSION_HELP}
+    />
+  );
 }

@@ -54,20 +54,30 @@ export function summarizeEvidence(evidence: unknown): string[] {
     const passed = checks.filter((c) => c.outcome === "passed").length;
     lines.push(`${passed}/${checks.length} checks passed`);
     for (const c of checks.filter((c) => c.outcome !== "passed").slice(0, 3)) {
-      const why = str(c.reason) || (c.exit_code !== undefined && c.exit_code !== null ? `exit ${str(c.exit_code)}` : "");
-      lines.push(`${str(c.check) || "check"} ${str(c.outcome)}: ${one(str(c.command), 60)}${why ? ` (${one(why, 60)})` : ""}`);
+      const why =
+        str(c.reason) || (c.exit_code !== undefined && c.exit_code !== null ? `exit ${str(c.exit_code)}` : "");
+      lines.push(
+        `${str(c.check) || "check"} ${str(c.outcome)}: ${one(str(c.command), 60)}${why ? ` (${one(why, 60)})` : ""}`,
+      );
     }
   }
   if (Array.isArray(ev.artifacts) && ev.artifacts.length) {
     const arts = ev.artifacts as Record<string, unknown>[];
     const missing = arts.filter((a) => a && a.exists === false).map((a) => str(a.path));
-    lines.push(missing.length ? `missing artifacts: ${one(missing.join(", "), 100)}` : `${plural(arts.length, "artifact")} present`);
+    lines.push(
+      missing.length
+        ? `missing artifacts: ${one(missing.join(", "), 100)}`
+        : `${plural(arts.length, "artifact")} present`,
+    );
   }
-  if (typeof ev.score === "number") lines.push(`score ${ev.score}${typeof ev.weighted === "number" ? ` (weighted ${ev.weighted.toFixed(2)})` : ""}`);
+  if (typeof ev.score === "number")
+    lines.push(`score ${ev.score}${typeof ev.weighted === "number" ? ` (weighted ${ev.weighted.toFixed(2)})` : ""}`);
   if (Array.isArray(ev.votes)) {
     const votes = ev.votes as Record<string, unknown>[];
     const yes = votes.filter((x) => x && x.approved === true).length;
-    lines.push(`votes ${yes}/${votes.length} approve${typeof ev.majority_ratio === "number" ? ` (ratio ${ev.majority_ratio})` : ""}`);
+    lines.push(
+      `votes ${yes}/${votes.length} approve${typeof ev.majority_ratio === "number" ? ` (ratio ${ev.majority_ratio})` : ""}`,
+    );
   }
   if (Array.isArray(ev.reasons)) for (const r of ev.reasons.slice(0, 3)) lines.push(one(str(r), 120));
   if (typeof ev.reasoning === "string" && ev.reasoning) lines.push(one(ev.reasoning, 200));
@@ -80,9 +90,11 @@ type Describer = (d: Record<string, unknown>) => string;
 const ac = (d: Record<string, unknown>) => (d.ac_id ? `${str(d.ac_id)} ` : "");
 
 const DESCRIBE: Record<string, Describer> = {
-  "orchestrator.session.started": (d) => `session started${d.runtime ? ` on ${str(d.runtime)}` : ""}: ${one(str(d.seed_goal), 80)}`,
+  "orchestrator.session.started": (d) =>
+    `session started${d.runtime ? ` on ${str(d.runtime)}` : ""}: ${one(str(d.seed_goal), 80)}`,
   "orchestrator.session.completed": (d) => `session completed${d.summary ? `: ${one(str(d.summary), 80)}` : ""}`,
-  "orchestrator.session.failed": (d) => `session ${typeof d.ending === "string" ? d.ending : "failed"}: ${one(str(d.error), 100)}`,
+  "orchestrator.session.failed": (d) =>
+    `session ${typeof d.ending === "string" ? d.ending : "failed"}: ${one(str(d.error), 100)}`,
   "orchestrator.session.cancelled": (d) => `session cancelled: ${one(str(d.reason), 80)}`,
   "orchestrator.session.paused": (d) => `session paused: ${one(str(d.reason), 80)}`,
   "orchestrator.session.resumed": () => "session resumed",
@@ -95,19 +107,24 @@ const DESCRIBE: Record<string, Describer> = {
   "execution.ac.status_changed": (d) => `${ac(d)}${str(d.status)}${d.attempt ? ` (attempt ${str(d.attempt)})` : ""}`,
   "execution.ac.phase.started": (d) => `${ac(d)}${str(d.phase)}`,
   "execution.ac.phase.completed": (d) => `${ac(d)}${str(d.phase)} done`,
-  "execution.ac.attempt.dispatched": (d) => `${ac(d)}attempt ${str(d.attempt)} on ${str(d.runtime)}${d.tier ? ` (${str(d.tier)})` : ""}`,
+  "execution.ac.attempt.dispatched": (d) =>
+    `${ac(d)}attempt ${str(d.attempt)} on ${str(d.runtime)}${d.tier ? ` (${str(d.tier)})` : ""}`,
   "routing.decision.made": (d) => `${ac(d)}routed to ${str(d.tier)} (score ${str(d.score)})`,
   "routing.tier.escalated": (d) => `${ac(d)}escalated ${str(d.from)} → ${str(d.to)}`,
   "routing.tier.downgraded": (d) => `${ac(d)}downgraded ${str(d.from)} → ${str(d.to)}`,
-  "execution.tool.started": (d) => `${ac(d)}tool ${str(d.tool_name)}${d.tool_detail ? ` ${one(str(d.tool_detail), 80)}` : ""}`,
+  "execution.tool.started": (d) =>
+    `${ac(d)}tool ${str(d.tool_name)}${d.tool_detail ? ` ${one(str(d.tool_detail), 80)}` : ""}`,
   "execution.tool.completed": (d) => `${ac(d)}tool ${str(d.tool_name)} ${d.is_error ? "failed" : "done"}`,
-  "execution.ac.token_attribution.reported": (d) => `${ac(d)}${str(d.tokens)} tokens, ${formatCost(Number(d.cost_usd) || 0)}`,
+  "execution.ac.token_attribution.reported": (d) =>
+    `${ac(d)}${str(d.tokens)} tokens, ${formatCost(Number(d.cost_usd) || 0)}`,
   "execution.ac.stall_detected": (d) => `${ac(d)}stalled ${str(d.silent_seconds)}s → ${str(d.action)}`,
   "evaluation.stage.completed": (d) => `${ac(d)}stage ${str(d.stage)} ${str(d.outcome)}`,
-  "evaluation.pipeline.completed": (d) => `${ac(d)}evaluation ${d.approved ? "approved" : d.outcome === "unverifiable" ? "unverifiable" : "rejected"}${d.score !== undefined ? ` (score ${str(d.score)})` : ""}`,
+  "evaluation.pipeline.completed": (d) =>
+    `${ac(d)}evaluation ${d.approved ? "approved" : d.outcome === "unverifiable" ? "unverifiable" : "rejected"}${d.score !== undefined ? ` (score ${str(d.score)})` : ""}`,
   "resilience.stagnation.detected": (d) => `${ac(d)}stagnation: ${str(d.pattern)}`,
   "resilience.lateral.activated": (d) => `${ac(d)}lateral thinking: ${str(d.persona)}`,
-  "execution.ac.workspace.changed": (d) => `${ac(d)}observed change: +${(d.added as unknown[] | undefined)?.length ?? 0} ~${(d.modified as unknown[] | undefined)?.length ?? 0} -${(d.deleted as unknown[] | undefined)?.length ?? 0}${d.empty ? " (empty diff)" : ""}`,
+  "execution.ac.workspace.changed": (d) =>
+    `${ac(d)}observed change: +${(d.added as unknown[] | undefined)?.length ?? 0} ~${(d.modified as unknown[] | undefined)?.length ?? 0} -${(d.deleted as unknown[] | undefined)?.length ?? 0}${d.empty ? " (empty diff)" : ""}`,
   "execution.ac.read_only.violated": (d) => `${ac(d)}read-only turn wrote files (violation)`,
   "pipeline.budget.exceeded": (d) => `budget ${str(d.name)} reached (${str(d.value)} ≥ ${str(d.limit)})`,
   "resilience.lateral.exhausted": (d) => `${ac(d)}lateral personas exhausted`,

@@ -42,18 +42,44 @@ export interface ProgressReporter {
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const FINAL: Record<string, string> = { passed: "✔", failed: "✖", unverifiable: "?", stagnated: "◌", blocked: "⊘" };
 const SGR: Record<string, string> = { green: "32", red: "31", yellow: "33", magenta: "35", dim: "2", bold: "1" };
-const TONE: Record<string, string> = { passed: "green", failed: "red", unverifiable: "yellow", stagnated: "magenta", blocked: "magenta", completed: "green", stopped: "yellow", cancelled: "dim" };
+const TONE: Record<string, string> = {
+  passed: "green",
+  failed: "red",
+  unverifiable: "yellow",
+  stagnated: "magenta",
+  blocked: "magenta",
+  completed: "green",
+  stopped: "yellow",
+  cancelled: "dim",
+};
 
 /** Events worth a plain line without --verbose. */
 const PLAIN = new Set([
-  "orchestrator.session.started", "orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled",
-  "orchestrator.session.paused", "orchestrator.session.resumed", "pipeline.exit_condition.met", "ac.tree.built",
-  "execution.ac.attempt.dispatched", "evaluation.pipeline.completed", "execution.ac.stall_detected", "resilience.lateral.activated",
-  "pipeline.budget.exceeded", "execution.ac.read_only.violated",
+  "orchestrator.session.started",
+  "orchestrator.session.completed",
+  "orchestrator.session.failed",
+  "orchestrator.session.cancelled",
+  "orchestrator.session.paused",
+  "orchestrator.session.resumed",
+  "pipeline.exit_condition.met",
+  "ac.tree.built",
+  "execution.ac.attempt.dispatched",
+  "evaluation.pipeline.completed",
+  "execution.ac.stall_detected",
+  "resilience.lateral.activated",
+  "pipeline.budget.exceeded",
+  "execution.ac.read_only.violated",
 ]);
 const VERBOSE = new Set([
-  "execution.ac.phase.started", "execution.tool.started", "routing.decision.made", "routing.tier.escalated", "routing.tier.downgraded",
-  "execution.ac.token_attribution.reported", "evaluation.stage.completed", "ac.decomposed", "resilience.stagnation.detected",
+  "execution.ac.phase.started",
+  "execution.tool.started",
+  "routing.decision.made",
+  "routing.tier.escalated",
+  "routing.tier.downgraded",
+  "execution.ac.token_attribution.reported",
+  "evaluation.stage.completed",
+  "ac.decomposed",
+  "resilience.stagnation.detected",
 ]);
 
 export function resolveMode(mode: ProgressMode, stream: { isTTY?: boolean }): Exclude<ProgressMode, "auto"> {
@@ -72,7 +98,8 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
   const mode = resolveMode(opts.mode ?? "auto", stream);
   const now = opts.now ?? Date.now;
   const colour = colourOn(stream);
-  const paint = (tone: string | undefined, s: string) => (colour && tone && SGR[tone] ? `\x1b[${SGR[tone]}m${s}\x1b[0m` : s);
+  const paint = (tone: string | undefined, s: string) =>
+    colour && tone && SGR[tone] ? `\x1b[${SGR[tone]}m${s}\x1b[0m` : s;
   const started = now();
   const views = new Map<string, SessionView>();
   let liveLines = 0;
@@ -105,7 +132,8 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
     const ac = typeof e.data.ac_id === "string" ? v.acs[e.data.ac_id] : undefined;
     const status = e.type === "execution.ac.status_changed" ? String(e.data.status) : "";
     const isPhase = e.type === "pipeline.phase.started" && !e.data.ac_id;
-    if (!(PLAIN.has(e.type) || isPhase || (status && status !== "executing") || (verbose && VERBOSE.has(e.type)))) return null;
+    if (!(PLAIN.has(e.type) || isPhase || (status && status !== "executing") || (verbose && VERBOSE.has(e.type))))
+      return null;
     if (status) return `${label(v, ac)} ${status} (${doneCount(v)} done)${ac ? ` — ${ac.description}` : ""}`;
     const text = describeEvent(e, false);
     let line = ac ? `${label(v, ac)} ${text}` : text;
@@ -123,7 +151,11 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
     for (const v of views.values()) {
       if (v.status !== "running" && v.status !== "paused") continue;
       const t = now();
-      out.push(cut(`${paint("yellow", spin)} ${v.phase ?? "starting"} · ACs ${doneCount(v)} · ${formatElapsed(t - started)} · ${formatCost(v.costUsd)}${v.status === "paused" ? " · paused" : ""}`));
+      out.push(
+        cut(
+          `${paint("yellow", spin)} ${v.phase ?? "starting"} · ACs ${doneCount(v)} · ${formatElapsed(t - started)} · ${formatCost(v.costUsd)}${v.status === "paused" ? " · paused" : ""}`,
+        ),
+      );
       const labels = treeLabels(v);
       for (const id of v.order) {
         const a = v.acs[id]!;
@@ -131,7 +163,11 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
         const since = a.startedAt ? Date.parse(a.startedAt) : t;
         const tool = a.tool ? ` · ${a.tool.name}${opts.verbose && a.tool.detail ? ` ${a.tool.detail}` : ""}` : "";
         const attempt = a.attempts > 1 ? ` · attempt ${a.attempts}` : "";
-        out.push(cut(`  ${paint("yellow", spin)} ${labels[id]} ${a.phase ?? "…"}${tool}${attempt} · ${formatElapsed(t - since)} — ${a.description}`));
+        out.push(
+          cut(
+            `  ${paint("yellow", spin)} ${labels[id]} ${a.phase ?? "…"}${tool}${attempt} · ${formatElapsed(t - since)} — ${a.description}`,
+          ),
+        );
       }
     }
     return out;
@@ -156,13 +192,21 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
     const a = acId ? v.acs[acId] : undefined;
     if (e.type === "execution.ac.status_changed" && a && FINAL[a.status] && before.acs[a.id]?.status !== a.status) {
       const since = a.startedAt ? ` in ${formatElapsed(Date.parse(e.timestamp) - Date.parse(a.startedAt))}` : "";
-      return [`${paint(TONE[a.status], FINAL[a.status]!)} ${label(v, a)} ${a.status}${a.attempts > 1 ? ` after ${a.attempts} attempts` : ""}${since} — ${a.description}`];
+      return [
+        `${paint(TONE[a.status], FINAL[a.status]!)} ${label(v, a)} ${a.status}${a.attempts > 1 ? ` after ${a.attempts} attempts` : ""}${since} — ${a.description}`,
+      ];
     }
     if (e.type === "pipeline.phase.started" && !acId) return [paint("bold", `▸ ${String(e.data.phase)}`)];
-    if ((e.type.startsWith("orchestrator.session.") && v.status !== before.status) || e.type === "orchestrator.session.started") {
-      return [paint(TONE[v.status], `${describeEvent(e)} (${formatElapsed(now() - started)}, ${formatCost(v.costUsd)})`)];
+    if (
+      (e.type.startsWith("orchestrator.session.") && v.status !== before.status) ||
+      e.type === "orchestrator.session.started"
+    ) {
+      return [
+        paint(TONE[v.status], `${describeEvent(e)} (${formatElapsed(now() - started)}, ${formatCost(v.costUsd)})`),
+      ];
     }
-    if (opts.verbose && (e.type === "resilience.lateral.activated" || e.type === "execution.ac.stall_detected") && a) return [`${label(v, a)} ${describeEvent(e, false)}`];
+    if (opts.verbose && (e.type === "resilience.lateral.activated" || e.type === "execution.ac.stall_detected") && a)
+      return [`${label(v, a)} ${describeEvent(e, false)}`];
     return [];
   }
 
@@ -198,14 +242,22 @@ export function createProgress(opts: ProgressOptions = {}): ProgressReporter {
 }
 
 /** Follow a session written by another process; `stop()` resolves once the follower has ended. */
-export function watchProgress(dbPath: string, sessionId: string, opts: ProgressOptions = {}): { reporter: ProgressReporter; stop(): Promise<void> } {
+export function watchProgress(
+  dbPath: string,
+  sessionId: string,
+  opts: ProgressOptions = {},
+): { reporter: ProgressReporter; stop(): Promise<void> } {
   const reporter = createProgress(opts);
   const abort = new AbortController();
   const open = () => {
     const r = openReadonly(dbPath);
     return r.ok ? r.value : null;
   };
-  const done = follow(open(), { session: sessionId }, (row) => reporter.onEvent(rowToEvent(row)), { signal: abort.signal, open, pollMs: 50 });
+  const done = follow(open(), { session: sessionId }, (row) => reporter.onEvent(rowToEvent(row)), {
+    signal: abort.signal,
+    open,
+    pollMs: 50,
+  });
   return {
     reporter,
     async stop() {

@@ -11,11 +11,17 @@ import { rowToEvent, type EventRow, type StoredEvent } from "../events/envelope.
 import { findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
 import { fromProjection, reduceAll, type SessionView } from "./state.ts";
 
-const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const COLS =
+  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 /** Recent events re-applied on open for what the projections do not hold (tool in progress, tail). */
 export const HYDRATE_EVENTS = 2000;
 /** Verdict events are re-read in full (they are few) so old attempts' evidence is not lost. */
-const VERDICT_TYPES = ["evaluation.stage.completed", "evaluation.pipeline.completed", "execution.ac.stall_detected", "resilience.lateral.activated"];
+const VERDICT_TYPES = [
+  "evaluation.stage.completed",
+  "evaluation.pipeline.completed",
+  "execution.ac.stall_detected",
+  "resilience.lateral.activated",
+];
 
 export class DashboardSource {
   private db: Database | null = null;
@@ -80,7 +86,9 @@ export class DashboardSource {
         .all(row.session_id, upto) as EventRow[];
       const oldest = recent.length ? recent[recent.length - 1]!.seq : upto + 1;
       const verdicts = db
-        .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq < ? AND event_type IN (${VERDICT_TYPES.map(() => "?").join(",")}) ORDER BY seq`)
+        .query(
+          `SELECT ${COLS} FROM events WHERE session_id = ? AND seq < ? AND event_type IN (${VERDICT_TYPES.map(() => "?").join(",")}) ORDER BY seq`,
+        )
         .all(row.session_id, oldest, ...VERDICT_TYPES) as EventRow[];
       const events = [...verdicts, ...recent.reverse()].map(rowToEvent);
       return { ...reduceAll(base, events, { cumulative: false }), lastSeq: upto };
@@ -91,7 +99,9 @@ export class DashboardSource {
   eventsAfter(sessionId: string, afterSeq: number, limit = 5000): StoredEvent[] {
     const db = this.ready();
     if (!db) return [];
-    const rows = db.query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`).all(sessionId, afterSeq, limit) as EventRow[];
+    const rows = db
+      .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+      .all(sessionId, afterSeq, limit) as EventRow[];
     return rows.map(rowToEvent);
   }
 

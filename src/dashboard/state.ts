@@ -78,15 +78,46 @@ const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x)
 
 export function emptySession(sessionId: string): SessionView {
   return {
-    sessionId, goal: "", runtime: null, status: "running", phase: null, phases: {}, startedAt: null, endedAt: null, note: null,
-    tokens: 0, costUsd: 0, acs: {}, order: [], tail: [], lastSeq: 0, events: 0,
+    sessionId,
+    goal: "",
+    runtime: null,
+    status: "running",
+    phase: null,
+    phases: {},
+    startedAt: null,
+    endedAt: null,
+    note: null,
+    tokens: 0,
+    costUsd: 0,
+    acs: {},
+    order: [],
+    tail: [],
+    lastSeq: 0,
+    events: 0,
   };
 }
 
 export function newAc(id: string, parent: string | null = null, depth = 0, position = 0, description = ""): AcView {
   return {
-    id, parent, depth, position, description, status: "pending", phase: null, tier: null, attempts: 0, tokens: 0, costUsd: 0,
-    tool: null, lastTool: null, evaluations: [], verdict: null, stall: null, persona: null, startedAt: null, updatedAt: null,
+    id,
+    parent,
+    depth,
+    position,
+    description,
+    status: "pending",
+    phase: null,
+    tier: null,
+    attempts: 0,
+    tokens: 0,
+    costUsd: 0,
+    tool: null,
+    lastTool: null,
+    evaluations: [],
+    verdict: null,
+    stall: null,
+    persona: null,
+    startedAt: null,
+    updatedAt: null,
   };
 }
 
@@ -110,20 +141,38 @@ export function treeOrder(acs: Record<string, AcView>): string[] {
   return out;
 }
 
-export function fromProjection(s: SessionRow, acRows: AcRow[], phases: { phase: string; status: string }[]): SessionView {
+export function fromProjection(
+  s: SessionRow,
+  acRows: AcRow[],
+  phases: { phase: string; status: string }[],
+): SessionView {
   const acs: Record<string, AcView> = {};
   for (const r of acRows) {
     acs[r.ac_id] = {
       ...newAc(r.ac_id, r.parent_id, r.depth, r.position, r.description),
-      status: r.status, phase: r.phase, tier: r.tier, attempts: r.attempts, tokens: r.tokens, costUsd: r.cost_usd,
+      status: r.status,
+      phase: r.phase,
+      tier: r.tier,
+      attempts: r.attempts,
+      tokens: r.tokens,
+      costUsd: r.cost_usd,
     };
   }
   return {
     ...emptySession(s.session_id),
-    goal: s.goal ?? "", runtime: s.runtime, status: s.status, phase: s.current_phase,
+    goal: s.goal ?? "",
+    runtime: s.runtime,
+    status: s.status,
+    phase: s.current_phase,
     phases: Object.fromEntries(phases.map((p) => [p.phase, p.status])),
-    startedAt: s.started_at, endedAt: s.terminal_type ? s.updated_at : null,
-    tokens: s.tokens, costUsd: s.cost_usd, acs, order: treeOrder(acs), lastSeq: s.last_seq ?? 0, events: s.event_count,
+    startedAt: s.started_at,
+    endedAt: s.terminal_type ? s.updated_at : null,
+    tokens: s.tokens,
+    costUsd: s.cost_usd,
+    acs,
+    order: treeOrder(acs),
+    lastSeq: s.last_seq ?? 0,
+    events: s.event_count,
   };
 }
 
@@ -146,7 +195,13 @@ function addNodes(s: SessionView, nodes: unknown): SessionView {
     const id = str(n?.ac_id);
     if (!id) continue;
     const prev = acs[id] ?? newAc(id);
-    acs[id] = { ...prev, parent: str(n.parent), depth: num(n.depth), position: num(n.position), description: str(n.description) ?? prev.description };
+    acs[id] = {
+      ...prev,
+      parent: str(n.parent),
+      depth: num(n.depth),
+      position: num(n.position),
+      description: str(n.description) ?? prev.description,
+    };
   }
   return { ...s, acs, order: treeOrder(acs) };
 }
@@ -158,12 +213,23 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
   const d = e.data;
   const acId = str(d.ac_id);
   const line: TailLine = { seq: e.rowid, ac: acId, at: e.timestamp, type: e.type, text: describeEvent(e, false) };
-  const tail = s.tail.length && s.tail[s.tail.length - 1]!.seq >= e.rowid ? s.tail : [...s.tail.slice(-(TAIL_MAX - 1)), line];
-  let n: SessionView = { ...s, tail, lastSeq: Math.max(s.lastSeq, e.rowid), events: cumulative ? s.events + 1 : s.events };
+  const tail =
+    s.tail.length && s.tail[s.tail.length - 1]!.seq >= e.rowid ? s.tail : [...s.tail.slice(-(TAIL_MAX - 1)), line];
+  let n: SessionView = {
+    ...s,
+    tail,
+    lastSeq: Math.max(s.lastSeq, e.rowid),
+    events: cumulative ? s.events + 1 : s.events,
+  };
 
   switch (e.type) {
     case "orchestrator.session.started":
-      return { ...n, goal: str(d.seed_goal) ?? n.goal, runtime: str(d.runtime) ?? n.runtime, startedAt: n.startedAt ?? e.timestamp };
+      return {
+        ...n,
+        goal: str(d.seed_goal) ?? n.goal,
+        runtime: str(d.runtime) ?? n.runtime,
+        startedAt: n.startedAt ?? e.timestamp,
+      };
     case "orchestrator.session.paused":
       return isTerminal(n.status) ? n : { ...n, status: "paused", note: str(d.reason) };
     case "orchestrator.session.resumed":
@@ -173,7 +239,12 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
     case "orchestrator.session.cancelled":
       // Terminal events are absorbing: the first one wins.
       if (isTerminal(n.status) && n.status !== endingOf(e.type, d)) return n;
-      return { ...n, status: endingOf(e.type, d)!, endedAt: n.endedAt ?? e.timestamp, note: str(d.summary) ?? str(d.error) ?? str(d.reason) };
+      return {
+        ...n,
+        status: endingOf(e.type, d)!,
+        endedAt: n.endedAt ?? e.timestamp,
+        note: str(d.summary) ?? str(d.error) ?? str(d.reason),
+      };
     case "pipeline.phase.started":
       if (acId) return withAc(n, acId, e.timestamp, () => ({}));
       return { ...n, phase: str(d.phase), phases: { ...n.phases, [str(d.phase) ?? "?"]: "running" } };
@@ -200,7 +271,9 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
         status,
         attempts: Math.max(a.attempts, num(d.attempt)),
         // A new attempt starts with a clean slate of verdicts; a finished AC has no tool running.
-        ...(status === "executing" && num(d.attempt) > a.attempts ? { evaluations: [], verdict: null, stall: null } : {}),
+        ...(status === "executing" && num(d.attempt) > a.attempts
+          ? { evaluations: [], verdict: null, stall: null }
+          : {}),
         ...(status === "executing" ? { startedAt: a.startedAt ?? at } : { tool: null }),
       }));
     }
@@ -212,7 +285,10 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
         startedAt: a.startedAt ?? at,
       }));
     case "execution.ac.attempt.dispatched":
-      return withAc(n, acId, at, (a) => ({ attempts: Math.max(a.attempts, num(d.attempt)), tier: str(d.tier) ?? a.tier }));
+      return withAc(n, acId, at, (a) => ({
+        attempts: Math.max(a.attempts, num(d.attempt)),
+        tier: str(d.tier) ?? a.tier,
+      }));
     case "routing.decision.made":
       return withAc(n, acId, at, () => ({ tier: str(d.tier) }));
     case "routing.tier.escalated":
@@ -223,15 +299,26 @@ export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {})
       return withAc(n, acId, at, () => ({ tool, lastTool: tool, stall: null }));
     }
     case "execution.tool.completed":
-      return withAc(n, acId, at, (a) => ({ tool: null, lastTool: a.lastTool ? { ...a.lastTool, error: d.is_error === true } : null }));
+      return withAc(n, acId, at, (a) => ({
+        tool: null,
+        lastTool: a.lastTool ? { ...a.lastTool, error: d.is_error === true } : null,
+      }));
     case "execution.ac.stall_detected":
       return withAc(n, acId, at, () => ({ stall: `silent ${num(d.silent_seconds)}s → ${str(d.action) ?? "?"}` }));
     case "evaluation.stage.completed": {
-      const ev: EvalView = { stage: num(d.stage), outcome: str(d.outcome) ?? "?", lines: summarizeEvidence(d.evidence) };
-      return withAc(n, acId, at, (a) => ({ evaluations: [...a.evaluations.filter((x) => x.stage !== ev.stage), ev].sort((x, y) => x.stage - y.stage) }));
+      const ev: EvalView = {
+        stage: num(d.stage),
+        outcome: str(d.outcome) ?? "?",
+        lines: summarizeEvidence(d.evidence),
+      };
+      return withAc(n, acId, at, (a) => ({
+        evaluations: [...a.evaluations.filter((x) => x.stage !== ev.stage), ev].sort((x, y) => x.stage - y.stage),
+      }));
     }
     case "evaluation.pipeline.completed":
-      return withAc(n, acId, at, () => ({ verdict: { approved: d.approved === true, score: typeof d.score === "number" ? d.score : null } }));
+      return withAc(n, acId, at, () => ({
+        verdict: { approved: d.approved === true, score: typeof d.score === "number" ? d.score : null },
+      }));
     case "resilience.lateral.activated":
       return withAc(n, acId, at, () => ({ persona: str(d.persona) }));
   }
@@ -246,7 +333,11 @@ export function reduceAll(s: SessionView, events: readonly StoredEvent[], opts?:
 
 /** Counts by status over leaf ACs (parents roll up their children). */
 export function statusCounts(s: SessionView): Record<string, number> {
-  const parents = new Set(Object.values(s.acs).map((a) => a.parent).filter(Boolean));
+  const parents = new Set(
+    Object.values(s.acs)
+      .map((a) => a.parent)
+      .filter(Boolean),
+  );
   const counts: Record<string, number> = {};
   for (const a of Object.values(s.acs)) if (!parents.has(a.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
   return counts;

@@ -9,17 +9,43 @@ import { clock, formatCost, formatElapsed, formatTokens } from "./describe.ts";
 import { statusCounts, treeLabels, type AcView, type SessionView } from "./state.ts";
 
 export const GLYPH: Record<string, string> = {
-  pending: "○", executing: "◐", passed: "●", failed: "✖", blocked: "⊘", stagnated: "◌", unverifiable: "?",
-  running: "◐", paused: "‖", completed: "●", cancelled: "⊘", stopped: "■",
+  pending: "○",
+  executing: "◐",
+  passed: "●",
+  failed: "✖",
+  blocked: "⊘",
+  stagnated: "◌",
+  unverifiable: "?",
+  running: "◐",
+  paused: "‖",
+  completed: "●",
+  cancelled: "⊘",
+  stopped: "■",
 };
 const COLOUR: Record<string, string> = {
-  executing: "yellow", running: "yellow", passed: "green", completed: "green", failed: "red", blocked: "magenta",
-  stagnated: "magenta", unverifiable: "yellow", stopped: "yellow", cancelled: "gray", paused: "cyan", approved: "green", rejected: "red",
+  executing: "yellow",
+  running: "yellow",
+  passed: "green",
+  completed: "green",
+  failed: "red",
+  blocked: "magenta",
+  stagnated: "magenta",
+  unverifiable: "yellow",
+  stopped: "yellow",
+  cancelled: "gray",
+  paused: "cyan",
+  approved: "green",
+  rejected: "red",
 };
 const noColour = () => Boolean(process.env.NO_COLOR);
 const col = (key: string | null | undefined): string | undefined => (noColour() || !key ? undefined : COLOUR[key]);
 const PHASE_SHORT: Record<string, string> = {
-  big_bang: "BigBang", pal_router: "PAL", double_diamond: "Diamond", resilience: "Resil", evaluation: "Eval", secondary_loop: "2nd",
+  big_bang: "BigBang",
+  pal_router: "PAL",
+  double_diamond: "Diamond",
+  resilience: "Resil",
+  evaluation: "Eval",
+  secondary_loop: "2nd",
 };
 const PHASE_MARK: Record<string, string> = { running: "◐", completed: "✓", failed: "✖", skipped: "-" };
 
@@ -28,7 +54,19 @@ const cut = (s: string, w: number): string => (w <= 0 ? "" : s.length > w ? `${s
 const fit = (s: string, w: number): string => cut(s, w).padEnd(Math.max(0, w));
 const ms = (iso: string | null): number => (iso ? Date.parse(iso) : NaN);
 
-function Line({ children, color, bold, dim, inverse }: { children: string; color?: string; bold?: boolean; dim?: boolean; inverse?: boolean }) {
+function Line({
+  children,
+  color,
+  bold,
+  dim,
+  inverse,
+}: {
+  children: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+  inverse?: boolean;
+}) {
   return (
     <Text wrap="truncate-end" color={noColour() ? undefined : color} bold={bold} dimColor={dim} inverse={inverse}>
       {children}
@@ -40,7 +78,15 @@ export function KeyHelp({ text, width }: { text: string; width: number }) {
   return <Line dim>{cut(text, width)}</Line>;
 }
 
-export function SessionList(props: { sessions: SessionRow[]; selected: number; width: number; height: number; dbPath: string; message: string | null; help: string }) {
+export function SessionList(props: {
+  sessions: SessionRow[];
+  selected: number;
+  width: number;
+  height: number;
+  dbPath: string;
+  message: string | null;
+  help: string;
+}) {
   const { sessions, selected, width, height } = props;
   const rows = Math.max(1, height - 4);
   const start = Math.min(Math.max(0, selected - rows + 1), Math.max(0, sessions.length - rows));
@@ -48,8 +94,15 @@ export function SessionList(props: { sessions: SessionRow[]; selected: number; w
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Line bold>{cut(`ouroboros sessions (${sessions.length})  ${props.dbPath}`, width)}</Line>
-      <Line dim>{cut(`  ${"session".padEnd(18)} ${"status".padEnd(10)} ${"goal".padEnd(goalW)} ${"ACs".padEnd(7)} ${"cost".padEnd(8)} started`, width)}</Line>
-      {sessions.length === 0 ? <Line dim>{props.message ?? "  no sessions recorded yet (waiting for a run to start)"}</Line> : null}
+      <Line dim>
+        {cut(
+          `  ${"session".padEnd(18)} ${"status".padEnd(10)} ${"goal".padEnd(goalW)} ${"ACs".padEnd(7)} ${"cost".padEnd(8)} started`,
+          width,
+        )}
+      </Line>
+      {sessions.length === 0 ? (
+        <Line dim>{props.message ?? "  no sessions recorded yet (waiting for a run to start)"}</Line>
+      ) : null}
       {sessions.slice(start, start + rows).map((s, i) => {
         const at = start + i;
         const acs = `${s.acs_passed}/${s.acs_total}`;
@@ -78,7 +131,10 @@ function Header({ v, width, now, compact }: { v: SessionView; width: number; now
   return (
     <Box flexDirection="column">
       <Line bold color={col(v.status)}>
-        {cut(`${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`, width)}
+        {cut(
+          `${GLYPH[v.status] ?? "?"} ${v.sessionId}  ${v.status}  ${elapsed}  ${formatCost(v.costUsd)}  ${formatTokens(v.tokens)} tok  ${counts}`,
+          width,
+        )}
       </Line>
       {compact ? null : <Line>{cut(`goal: ${v.goal}${v.note ? `  — ${v.note}` : ""}`, width)}</Line>}
       {compact ? null : <Line dim>{cut(`phases: ${phases}${v.runtime ? `  runtime ${v.runtime}` : ""}`, width)}</Line>}
@@ -97,13 +153,21 @@ function acRow(a: AcView, label: string, width: number): string {
 }
 
 // Memoised sections: the once-a-second clock re-renders only the header and the detail pane.
-const AcList = memo(function AcList(props: { v: SessionView; labels: Record<string, string>; selected: number; width: number; rows: number }) {
+const AcList = memo(function AcList(props: {
+  v: SessionView;
+  labels: Record<string, string>;
+  selected: number;
+  width: number;
+  rows: number;
+}) {
   const { v, selected, rows } = props;
   const start = Math.min(Math.max(0, selected - Math.floor(rows / 2)), Math.max(0, v.order.length - rows));
   return (
     <Box flexDirection="column" height={rows + 1}>
-      <Line bold>{cut(`acceptance criteria${v.order.length > rows ? ` (${selected + 1}/${v.order.length})` : ""}`, props.width)}</Line>
-      {v.order.length === 0 ? <Line dim>  no AC tree yet</Line> : null}
+      <Line bold>
+        {cut(`acceptance criteria${v.order.length > rows ? ` (${selected + 1}/${v.order.length})` : ""}`, props.width)}
+      </Line>
+      {v.order.length === 0 ? <Line dim> no AC tree yet</Line> : null}
       {v.order.slice(start, start + rows).map((id, i) => {
         const a = v.acs[id]!;
         const row = acRow(a, props.labels[id] ?? "?", props.width - 1);
@@ -125,20 +189,45 @@ export function detailLines(a: AcView, label: string, now: number): { text: stri
     text: `status ${a.status} · phase ${a.phase ?? "-"} · tier ${a.tier ?? "-"} · attempts ${a.attempts} · ${formatTokens(a.tokens)} tok · ${formatCost(a.costUsd)}`,
     color: a.status,
   });
-  if (a.tool) out.push({ text: `▶ tool in progress: ${a.tool.name} ${a.tool.detail} (${formatElapsed(now - ms(a.tool.at))})`, color: "executing" });
-  else if (a.lastTool) out.push({ text: `last tool: ${a.lastTool.name} ${a.lastTool.detail}${a.lastTool.error ? " (error)" : ""}` });
+  if (a.tool)
+    out.push({
+      text: `▶ tool in progress: ${a.tool.name} ${a.tool.detail} (${formatElapsed(now - ms(a.tool.at))})`,
+      color: "executing",
+    });
+  else if (a.lastTool)
+    out.push({ text: `last tool: ${a.lastTool.name} ${a.lastTool.detail}${a.lastTool.error ? " (error)" : ""}` });
   // The verdict first: evidence lines below it are the first to be cut on a short screen.
-  if (a.verdict) out.push({ text: `verdict: ${a.verdict.approved ? "approved" : "rejected"}${a.verdict.score !== null ? ` (score ${a.verdict.score})` : ""}`, color: a.verdict.approved ? "approved" : "rejected" });
+  if (a.verdict)
+    out.push({
+      text: `verdict: ${a.verdict.approved ? "approved" : "rejected"}${a.verdict.score !== null ? ` (score ${a.verdict.score})` : ""}`,
+      color: a.verdict.approved ? "approved" : "rejected",
+    });
   if (a.stall) out.push({ text: `stall: ${a.stall}`, color: "failed" });
   if (a.persona) out.push({ text: `lateral persona: ${a.persona}` });
   for (const e of a.evaluations) {
-    out.push({ text: `stage ${e.stage} ${e.outcome}${e.lines[0] ? `: ${e.lines[0]}` : ""}`, color: e.outcome === "passed" || e.outcome === "approved" ? "passed" : e.outcome === "failed" || e.outcome === "rejected" ? "failed" : undefined });
+    out.push({
+      text: `stage ${e.stage} ${e.outcome}${e.lines[0] ? `: ${e.lines[0]}` : ""}`,
+      color:
+        e.outcome === "passed" || e.outcome === "approved"
+          ? "passed"
+          : e.outcome === "failed" || e.outcome === "rejected"
+            ? "failed"
+            : undefined,
+    });
     for (const l of e.lines.slice(1)) out.push({ text: `   ${l}` });
   }
   return out;
 }
 
-const Detail = memo(function Detail({ lines, rows, width }: { lines: { text: string; color?: string }[]; rows: number; width: number }) {
+const Detail = memo(function Detail({
+  lines,
+  rows,
+  width,
+}: {
+  lines: { text: string; color?: string }[];
+  rows: number;
+  width: number;
+}) {
   return (
     <Box flexDirection="column" height={rows + 1}>
       <Line bold>{cut("selected AC", width)}</Line>
@@ -152,7 +241,13 @@ const Detail = memo(function Detail({ lines, rows, width }: { lines: { text: str
   );
 });
 
-const Tail = memo(function Tail(props: { v: SessionView; labels: Record<string, string>; rows: number; offset: number; width: number }) {
+const Tail = memo(function Tail(props: {
+  v: SessionView;
+  labels: Record<string, string>;
+  rows: number;
+  offset: number;
+  width: number;
+}) {
   const { v, labels, rows, offset, width } = props;
   const end = Math.max(0, v.tail.length - offset);
   return (
@@ -190,7 +285,10 @@ export function SessionScreen(props: {
   const acRows = compact ? body - 1 : Math.max(2, Math.min(v.order.length || 1, Math.floor(body * 0.35)));
   const sel = v.acs[v.order[props.selected] ?? ""];
   // biome-ignore lint/correctness/useExhaustiveDependencies: `now` matters only while a tool runs, so it is keyed that way.
-  const detail = useMemo(() => (sel ? detailLines(sel, labels[sel.id] ?? "?", sel.tool ? now : 0) : []), [sel, labels, sel?.tool ? now : 0]);
+  const detail = useMemo(
+    () => (sel ? detailLines(sel, labels[sel.id] ?? "?", sel.tool ? now : 0) : []),
+    [sel, labels, sel?.tool ? now : 0],
+  );
   // The event tail keeps at least 3 rows; the detail pane takes what the AC list leaves.
   const detailRows = Math.min(detail.length, Math.max(2, body - (acRows + 1) - 1 - 4));
   const tailRows = Math.max(1, body - (acRows + 1) - (detailRows + 1) - 1);

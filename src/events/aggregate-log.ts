@@ -17,9 +17,16 @@ export interface AggregateEvent {
 /** One aggregate's events in log order. */
 export function aggregateEvents(db: Database, aggregateType: string, id: string): AggregateEvent[] {
   const rows = db
-    .query("SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY seq")
+    .query(
+      "SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY seq",
+    )
     .all(aggregateType, id) as { seq: number; event_type: string; payload: string; timestamp: string }[];
-  return rows.map((r) => ({ seq: r.seq, type: r.event_type, timestamp: r.timestamp, data: JSON.parse(r.payload) as Record<string, unknown> }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.event_type,
+    timestamp: r.timestamp,
+    data: JSON.parse(r.payload) as Record<string, unknown>,
+  }));
 }
 
 export interface AggregateSpec<S> {
@@ -43,7 +50,12 @@ export class AggregateLog<S> {
   }
 
   /** The state after every stored event of `id`, folded over `initial`; `events` = how many. */
-  protected static replayState<S>(store: EventStore, spec: AggregateSpec<S>, id: string, initial: S): { state: S; events: number } {
+  protected static replayState<S>(
+    store: EventStore,
+    spec: AggregateSpec<S>,
+    id: string,
+    initial: S,
+  ): { state: S; events: number } {
     const events = aggregateEvents(store.db, spec.aggregateType, id);
     return { state: events.reduce(spec.apply, initial), events: events.length };
   }
@@ -52,7 +64,11 @@ export class AggregateLog<S> {
     const full = { [this.spec.idKey]: this.id, ...data };
     const r = this.store.append({ type, aggregate_type: this.spec.aggregateType, aggregate_id: this.id, data: full });
     if (!r.ok) return r;
-    this.current = this.spec.apply(this.current, { type, timestamp: r.value.stored[0]?.timestamp ?? new Date().toISOString(), data: full });
+    this.current = this.spec.apply(this.current, {
+      type,
+      timestamp: r.value.stored[0]?.timestamp ?? new Date().toISOString(),
+      data: full,
+    });
     this.spec.mirror(this.current);
     return ok(this.current);
   }

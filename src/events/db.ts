@@ -59,9 +59,13 @@ export function openReadonly(path: string): Result<Database | null> {
     }
     if (v > LATEST_VERSION) {
       db.close();
-      return fail("failure", `event database ${path} has schema ${v}, newer than this binary understands (${LATEST_VERSION})`, {
-        hint: "upgrade ouroboros",
-      });
+      return fail(
+        "failure",
+        `event database ${path} has schema ${v}, newer than this binary understands (${LATEST_VERSION})`,
+        {
+          hint: "upgrade ouroboros",
+        },
+      );
     }
     return ok(db);
   } catch (e) {

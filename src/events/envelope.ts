@@ -28,7 +28,11 @@ export const StoredEventSchema = v.object({
 export type StoredEvent = v.InferOutput<typeof StoredEventSchema>;
 
 /** The session an event belongs to: the session aggregate itself, or payload.session_id. */
-export function sessionOf(e: { aggregate_type: string; aggregate_id: string; data: Record<string, unknown> }): string | null {
+export function sessionOf(e: {
+  aggregate_type: string;
+  aggregate_id: string;
+  data: Record<string, unknown>;
+}): string | null {
   if (e.aggregate_type === "session") return e.aggregate_id;
   const s = e.data.session_id;
   return typeof s === "string" && s ? s : null;

@@ -13,7 +13,12 @@ export interface FollowOptions {
   open?: () => Database | null;
 }
 
-export async function follow(db: Database | null, filter: EventFilter, onRow: (row: EventRow) => boolean | void | Promise<void>, opts: FollowOptions = {}): Promise<void> {
+export async function follow(
+  db: Database | null,
+  filter: EventFilter,
+  onRow: (row: EventRow) => boolean | void | Promise<void>,
+  opts: FollowOptions = {},
+): Promise<void> {
   const pollMs = opts.pollMs ?? 25;
   let cursor = filter.afterSeq ?? 0;
   let version = -1;

@@ -14,10 +14,14 @@ export interface EventFilter {
   limit?: number;
 }
 
-const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const COLS =
+  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 
 /** Resolve `--since ID|TIME` into a filter: a rowid, an event id, or a time. */
-export function resolveSince(db: Database | null, since: string | undefined): Result<Pick<EventFilter, "afterSeq" | "sinceTime">> {
+export function resolveSince(
+  db: Database | null,
+  since: string | undefined,
+): Result<Pick<EventFilter, "afterSeq" | "sinceTime">> {
   if (!since) return ok({});
   if (/^\d+$/.test(since)) return ok({ afterSeq: Number(since) });
   if (db) {
@@ -62,7 +66,9 @@ export function forEachEvent(db: Database, f: EventFilter, fn: (row: EventRow) =
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
   let n = 0;
-  for (const row of db.query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`).iterate(...w.params) as IterableIterator<EventRow>) {
+  for (const row of db
+    .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
+    .iterate(...w.params) as IterableIterator<EventRow>) {
     n++;
     if (fn(row) === false) break;
   }
@@ -73,11 +79,17 @@ export function forEachEvent(db: Database, f: EventFilter, fn: (row: EventRow) =
  * The same stream for writers that may have to wait (a full stdout pipe): the callback's
  * promise is awaited before the next row, so nothing runs ahead of the reader.
  */
-export async function forEachEventAsync(db: Database, f: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
+export async function forEachEventAsync(
+  db: Database,
+  f: EventFilter,
+  fn: (row: EventRow) => void | Promise<void>,
+): Promise<number> {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
   let n = 0;
-  for (const row of db.query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`).iterate(...w.params) as IterableIterator<EventRow>) {
+  for (const row of db
+    .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
+    .iterate(...w.params) as IterableIterator<EventRow>) {
     n++;
     const wait = fn(row);
     if (wait) await wait;
@@ -85,8 +97,10 @@ export async function forEachEventAsync(db: Database, f: EventFilter, fn: (row: 
   return n;
 }
 
-export const tailSeq = (db: Database): number => (db.query("SELECT coalesce(max(seq), 0) AS s FROM events").get() as { s: number }).s;
-export const dataVersion = (db: Database): number => (db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+export const tailSeq = (db: Database): number =>
+  (db.query("SELECT coalesce(max(seq), 0) AS s FROM events").get() as { s: number }).s;
+export const dataVersion = (db: Database): number =>
+  (db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
 
 export interface SessionRow {
   session_id: string;
@@ -109,7 +123,9 @@ export interface SessionRow {
 }
 
 export function listSessions(db: Database, limit = 50): SessionRow[] {
-  return db.query(`SELECT * FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT ?`).all(limit) as SessionRow[];
+  return db
+    .query(`SELECT * FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT ?`)
+    .all(limit) as SessionRow[];
 }
 
 /** Exact id, or a unique prefix of one. */
@@ -121,7 +137,9 @@ export function hasEventsFor(db: Database, id: string): boolean {
 export function findSession(db: Database, idOrPrefix: string): SessionRow | null {
   const exact = db.query(`SELECT * FROM sessions WHERE session_id = ?`).get(idOrPrefix) as SessionRow | null;
   if (exact) return exact;
-  const many = db.query(`SELECT * FROM sessions WHERE session_id GLOB ? LIMIT 2`).all(`${idOrPrefix.replace(/[*?[]/g, "")}*`) as SessionRow[];
+  const many = db
+    .query(`SELECT * FROM sessions WHERE session_id GLOB ? LIMIT 2`)
+    .all(`${idOrPrefix.replace(/[*?[]/g, "")}*`) as SessionRow[];
   return many.length === 1 ? many[0]! : null;
 }
 
@@ -140,11 +158,15 @@ export interface AcRow {
 }
 
 export const sessionAcs = (db: Database, sessionId: string): AcRow[] =>
-  db.query(`SELECT ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens FROM session_acs
-            WHERE session_id = ? ORDER BY depth, position`).all(sessionId) as AcRow[];
+  db
+    .query(`SELECT ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens FROM session_acs
+            WHERE session_id = ? ORDER BY depth, position`)
+    .all(sessionId) as AcRow[];
 
 export const sessionPhases = (db: Database, sessionId: string) =>
-  db.query(`SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = ? ORDER BY started_at`).all(sessionId) as {
+  db
+    .query(`SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = ? ORDER BY started_at`)
+    .all(sessionId) as {
     phase: string;
     status: string;
     started_at: string | null;

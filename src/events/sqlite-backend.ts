@@ -6,7 +6,15 @@ import type { Result } from "../errors.ts";
 import type { EventBackend, FollowControl } from "./backend.ts";
 import type { EventRow, NewEvent } from "./envelope.ts";
 import { follow } from "./follow.ts";
-import { findSession, listSessions, queryEvents, resolveSince, tailSeq, type EventFilter, type SessionRow } from "./read.ts";
+import {
+  findSession,
+  listSessions,
+  queryEvents,
+  resolveSince,
+  tailSeq,
+  type EventFilter,
+  type SessionRow,
+} from "./read.ts";
 import { EventStore, openReadonly, type AppendResult, type PreparedRow } from "./store.ts";
 
 export class SqliteBackend implements EventBackend {

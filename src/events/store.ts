@@ -64,7 +64,10 @@ export class EventStore {
   private readonly projector: Projector;
   private closed = false;
 
-  private constructor(readonly db: Database, readonly path: string) {
+  private constructor(
+    readonly db: Database,
+    readonly path: string,
+  ) {
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
@@ -116,7 +119,9 @@ export class EventStore {
       return ok(result);
     } catch (e) {
       if (e instanceof Refused) return { ok: false, error: e.reason };
-      return fail("failure", `event append failed: ${describeUnknown(e)}`, { hint: "nothing from this batch was recorded" });
+      return fail("failure", `event append failed: ${describeUnknown(e)}`, {
+        hint: "nothing from this batch was recorded",
+      });
     }
   }
 
@@ -127,7 +132,10 @@ export class EventStore {
     const state = (sid: string) => {
       let s = seen.get(sid);
       if (!s) {
-        const r = this.sessionState.get(sid) as { start_event_id: string | null; terminal_event_id: string | null } | null;
+        const r = this.sessionState.get(sid) as {
+          start_event_id: string | null;
+          terminal_event_id: string | null;
+        } | null;
         s = { started: Boolean(r?.start_event_id), terminal: Boolean(r?.terminal_event_id) };
         seen.set(sid, s);
       }
@@ -147,7 +155,15 @@ export class EventStore {
         }
       }
       const inserted = this.insert.get(
-        row.id, row.aggregate_type, row.aggregate_id, row.event_type, row.payload, row.timestamp, row.event_version, row.consensus_id, row.session_id,
+        row.id,
+        row.aggregate_type,
+        row.aggregate_id,
+        row.event_type,
+        row.payload,
+        row.timestamp,
+        row.event_version,
+        row.consensus_id,
+        row.session_id,
       ) as { seq: number } | null;
       if (!inserted) {
         out.skipped.push({ id: row.id, type: row.event_type, reason: "duplicate_id" });

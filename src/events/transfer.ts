@@ -26,7 +26,12 @@ const ImportLine = v.object({
 });
 
 /** Export to `file`, or line by line through `write` (awaited: a slow reader gets every line). */
-export async function exportSession(dbPath: string, session: string, file: string | null, write: (line: string) => void | Promise<void>): Promise<Result<number>> {
+export async function exportSession(
+  dbPath: string,
+  session: string,
+  file: string | null,
+  write: (line: string) => void | Promise<void>,
+): Promise<Result<number>> {
   const db = openReadonly(dbPath);
   if (!db.ok) return db;
   if (!db.value) return fail("unknownId", `no session ${session}: the event database does not exist yet`);
@@ -52,7 +57,11 @@ export function readImport(file: string): Result<string> {
   const bytes = readBoundedBytes(file, inputCap("import"));
   if (!bytes.ok) {
     const hint = bytes.error.code === "file.too_large" ? `${capEnvName("import")} raises the limit` : undefined;
-    return fail(bytes.error.code === "file.missing" ? "badArgs" : "invalidData", `cannot import ${file}: ${bytes.error.message}; nothing imported`, hint ? { hint } : {});
+    return fail(
+      bytes.error.code === "file.missing" ? "badArgs" : "invalidData",
+      `cannot import ${file}: ${bytes.error.message}; nothing imported`,
+      hint ? { hint } : {},
+    );
   }
   const text = decodeText(bytes.value);
   if (!text.ok) return fail("invalidData", `cannot import ${file}: ${text.error.message}; nothing imported`);
@@ -86,7 +95,9 @@ export function parseLines(file: string, text: string): Result<{ rows: PreparedR
     }
     const { session_id: sid } = parsed.output.data;
     if (parsed.output.aggregate_type === "session" && sid !== undefined && sid !== parsed.output.aggregate_id) {
-      bad.push(`${at}: data.session_id ${JSON.stringify(sid)} contradicts its aggregate (session ${parsed.output.aggregate_id})`);
+      bad.push(
+        `${at}: data.session_id ${JSON.stringify(sid)} contradicts its aggregate (session ${parsed.output.aggregate_id})`,
+      );
       continue;
     }
     const row = prepareEvent(parsed.output);
@@ -98,7 +109,8 @@ export function parseLines(file: string, text: string): Result<{ rows: PreparedR
     lineOf.push(i + 1);
   }
   if (bad.length === 1) return fail("invalidData", `${bad[0]}; nothing imported`);
-  if (bad.length) return fail("invalidData", `${bad.length} bad lines in ${file}; nothing imported`, { details: bad.slice(0, 50) });
+  if (bad.length)
+    return fail("invalidData", `${bad.length} bad lines in ${file}; nothing imported`, { details: bad.slice(0, 50) });
   return ok({ rows, lineOf });
 }
 
@@ -124,19 +136,31 @@ export function endedSessionProblem(
     if (!sid) continue;
     const end = endedAs(sid) ?? endedInFile.get(sid);
     if (end) {
-      return ouroError("invalidData", `${file}:${lineOf[i]}: event ${row.id} (${row.event_type}) would add to session ${sid}, which has ended (${end}); nothing imported`);
+      return ouroError(
+        "invalidData",
+        `${file}:${lineOf[i]}: event ${row.id} (${row.event_type}) would add to session ${sid}, which has ended (${end}); nothing imported`,
+      );
     }
-    if (TERMINAL_TYPES.includes(row.event_type as (typeof TERMINAL_TYPES)[number])) endedInFile.set(sid, row.event_type);
+    if (TERMINAL_TYPES.includes(row.event_type as (typeof TERMINAL_TYPES)[number]))
+      endedInFile.set(sid, row.event_type);
   }
   return null;
 }
 
-function endedSessionGuard(file: string, rows: readonly PreparedRow[], lineOf: readonly number[]): (db: Database) => OuroError | null {
+function endedSessionGuard(
+  file: string,
+  rows: readonly PreparedRow[],
+  lineOf: readonly number[],
+): (db: Database) => OuroError | null {
   return (db) => {
     const exists = db.prepare(`SELECT 1 FROM events WHERE id = ?`);
-    const ended = db.prepare(`SELECT terminal_type FROM sessions WHERE session_id = ? AND terminal_event_id IS NOT NULL`);
+    const ended = db.prepare(
+      `SELECT terminal_type FROM sessions WHERE session_id = ? AND terminal_event_id IS NOT NULL`,
+    );
     return endedSessionProblem(
-      file, rows, lineOf,
+      file,
+      rows,
+      lineOf,
       (id) => Boolean(exists.get(id)),
       (sid) => (ended.get(sid) as { terminal_type: string } | null)?.terminal_type,
     );

@@ -13,14 +13,28 @@ export const WEIGHTS = {
   brownfield: { goal: 0.35, constraints: 0.25, success_criteria: 0.25, context: 0.15 },
 } as const;
 
-export const FLOORS: Readonly<Record<Dimension, number>> = { goal: 0.75, constraints: 0.65, success_criteria: 0.7, context: 0.6 };
-export const LABELS: Readonly<Record<Dimension, string>> = { goal: "Goal Clarity", constraints: "Constraint Clarity", success_criteria: "Success Criteria Clarity", context: "Context Clarity" };
+export const FLOORS: Readonly<Record<Dimension, number>> = {
+  goal: 0.75,
+  constraints: 0.65,
+  success_criteria: 0.7,
+  context: 0.6,
+};
+export const LABELS: Readonly<Record<Dimension, string>> = {
+  goal: "Goal Clarity",
+  constraints: "Constraint Clarity",
+  success_criteria: "Success Criteria Clarity",
+  context: "Context Clarity",
+};
 /** Scoring (and so early exit) starts with this round (spec §3.2 step 4). */
 export const FIRST_SCORED_ROUND = 3;
 export const DEFAULT_THRESHOLD = 0.2;
 
 /** A finite number, clamped into [0, 1]; NaN/Infinity/strings are malformed. */
-const clarity = v.pipe(v.number(), v.finite("clarity must be a finite number"), v.transform((n) => Math.min(1, Math.max(0, n))));
+const clarity = v.pipe(
+  v.number(),
+  v.finite("clarity must be a finite number"),
+  v.transform((n) => Math.min(1, Math.max(0, n))),
+);
 
 /** The model's JSON reply. */
 export const ScoreReplySchema = v.looseObject({
@@ -68,9 +82,13 @@ export function computeAmbiguity(reply: ScoreReply, brownfield: boolean, thresho
   const values: Partial<Record<Dimension, { score: number; why: string }>> = {
     goal: { score: reply.goal_clarity_score, why: reply.goal_clarity_justification },
     constraints: { score: reply.constraint_clarity_score, why: reply.constraint_clarity_justification },
-    success_criteria: { score: reply.success_criteria_clarity_score, why: reply.success_criteria_clarity_justification },
+    success_criteria: {
+      score: reply.success_criteria_clarity_score,
+      why: reply.success_criteria_clarity_justification,
+    },
   };
-  if (brownfield && reply.context_clarity_score !== undefined) values.context = { score: reply.context_clarity_score, why: reply.context_clarity_justification };
+  if (brownfield && reply.context_clarity_score !== undefined)
+    values.context = { score: reply.context_clarity_score, why: reply.context_clarity_justification };
   const breakdown: Ambiguity["breakdown"] = [];
   const unmet: string[] = [];
   let sum = 0;
@@ -87,21 +105,34 @@ export function computeAmbiguity(reply: ScoreReply, brownfield: boolean, thresho
     if (val.score < FLOORS[name]) unmet.push(`${LABELS[name]} ${fmt2(val.score)} < ${fmt2(FLOORS[name])}`);
   }
   const score = round4(1 - sum);
-  return { ambiguity_score: score, breakdown, ready: score <= threshold && unmet.length === 0, unmet, threshold, milestone: milestone(score) };
+  return {
+    ambiguity_score: score,
+    breakdown,
+    ready: score <= threshold && unmet.length === 0,
+    unmet,
+    threshold,
+    milestone: milestone(score),
+  };
 }
 
 /** "Ambiguity 0.34 ████████░░ · Goal 0.80 · Constraints 0.60 < 0.65 …" for progress lines. */
 export function describeAmbiguity(a: Ambiguity, width = 20): string {
   const filled = Math.round((1 - Math.min(1, a.ambiguity_score)) * width);
   const bar = "█".repeat(filled) + "░".repeat(width - filled);
-  const dims = a.breakdown.map((c) => `${LABELS[c.name].replace(" Clarity", "")} ${fmt2(c.clarity_score)}${c.clarity_score < FLOORS[c.name] ? "✗" : "✓"}`);
+  const dims = a.breakdown.map(
+    (c) =>
+      `${LABELS[c.name].replace(" Clarity", "")} ${fmt2(c.clarity_score)}${c.clarity_score < FLOORS[c.name] ? "✗" : "✓"}`,
+  );
   return `Ambiguity ${fmt2(a.ambiguity_score)} ${bar} (seed threshold ≤ ${fmt2(a.threshold)}) · ${dims.join(" · ")}${a.ready ? " · ready" : ""}`;
 }
 
 /** Why an interview is not ready yet, in one line ("ambiguity 0.18 ≤ 0.20, but Goal Clarity 0.70 < 0.75"). */
 export function notReadyReason(a: Ambiguity | null): string {
   if (!a) return `no ambiguity score yet (scoring starts at round ${FIRST_SCORED_ROUND})`;
-  const head = a.ambiguity_score > a.threshold ? `ambiguity ${fmt2(a.ambiguity_score)} is above the seed threshold ${fmt2(a.threshold)}` : `ambiguity ${fmt2(a.ambiguity_score)} meets the threshold ${fmt2(a.threshold)}`;
+  const head =
+    a.ambiguity_score > a.threshold
+      ? `ambiguity ${fmt2(a.ambiguity_score)} is above the seed threshold ${fmt2(a.threshold)}`
+      : `ambiguity ${fmt2(a.ambiguity_score)} meets the threshold ${fmt2(a.threshold)}`;
   if (!a.unmet.length) return head;
   return `${head}${a.ambiguity_score > a.threshold ? "; " : ", but "}${a.unmet.join("; ")}`;
 }

@@ -37,11 +37,24 @@ export type AutoOutcome = { status: "completed" } | { status: "failed"; kind: Ex
 class Deadline extends Error {}
 function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new Deadline());
-  return Promise.race([work, new Promise<T>((_, reject) => signal.addEventListener("abort", () => reject(new Deadline()), { once: true }))]);
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) => signal.addEventListener("abort", () => reject(new Deadline()), { once: true })),
+  ]);
 }
 
-export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: AutoOptions): Promise<Result<AutoOutcome>> {
-  const failed = (phase: string, error: string, kind: ExitKind, extra: Record<string, unknown> = {}): Result<AutoOutcome> => {
+export async function runAuto(
+  store: EventStore,
+  alog: AutoLog,
+  llm: Llm,
+  o: AutoOptions,
+): Promise<Result<AutoOutcome>> {
+  const failed = (
+    phase: string,
+    error: string,
+    kind: ExitKind,
+    extra: Record<string, unknown> = {},
+  ): Result<AutoOutcome> => {
     const r = alog.record("auto.failed", { phase, error, ...extra });
     if (!r.ok) return r;
     o.say(`[auto] ${phase} failed: ${error}`);
@@ -68,16 +81,34 @@ export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: Aut
       ilog = r.value;
     } else {
       const codebase = detectBrownfield(s0.project_dir);
-      const r = InterviewLog.create(store, newInterviewId(), { initial_context: s0.goal, is_brownfield: codebase.length > 0, codebase_paths: codebase, mode: "auto", auto_id: s0.auto_id });
+      const r = InterviewLog.create(store, newInterviewId(), {
+        initial_context: s0.goal,
+        is_brownfield: codebase.length > 0,
+        codebase_paths: codebase,
+        mode: "auto",
+        auto_id: s0.auto_id,
+      });
       if (!r.ok) return r;
       ilog = r.value;
       const ev = alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id });
       if (!ev.ok) return ev;
     }
     o.say(`[auto] interview — ${ilog.state.interview_id}`);
-    const r = await step(() => runInterviewLoop(ilog, llm, modelIO(s0.goal, llm, () => ilog, o.say), { threshold: o.threshold, maxRounds: s0.max_interview_rounds, provenance: "model" }));
+    const r = await step(() =>
+      runInterviewLoop(
+        ilog,
+        llm,
+        modelIO(s0.goal, llm, () => ilog, o.say),
+        { threshold: o.threshold, maxRounds: s0.max_interview_rounds, provenance: "model" },
+      ),
+    );
     if (!r) return late("interview");
-    if (!r.ok) return failed("interview", r.error.message, r.error.kind === "runtimeUnavailable" || r.error.kind === "config" ? r.error.kind : "failure");
+    if (!r.ok)
+      return failed(
+        "interview",
+        r.error.message,
+        r.error.kind === "runtimeUnavailable" || r.error.kind === "config" ? r.error.kind : "failure",
+      );
     const ev = alog.record("auto.phase.changed", { phase: "seed_generation" });
     if (!ev.ok) return ev;
   }
@@ -85,9 +116,16 @@ export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: Aut
     const il = InterviewLog.open(store, alog.state.interview_id!);
     if (!il.ok) return il;
     o.say(`[auto] seed generation — ambiguity ${il.value.state.ambiguity_score?.toFixed(2) ?? "unscored"}`);
-    const r = await step(() => generateSeed(il.value, llm, { force: true, maxRepairRounds: alog.state.max_repair_rounds }));
+    const r = await step(() =>
+      generateSeed(il.value, llm, { force: true, maxRepairRounds: alog.state.max_repair_rounds }),
+    );
     if (!r) return late("seed_generation");
-    if (!r.ok) return failed("seed_generation", [r.error.message, ...(r.error.details ?? [])].join("; "), r.error.kind === "invalidData" ? "invalidData" : "failure");
+    if (!r.ok)
+      return failed(
+        "seed_generation",
+        [r.error.message, ...(r.error.details ?? [])].join("; "),
+        r.error.kind === "invalidData" ? "invalidData" : "failure",
+      );
     const seed = r.value;
     if (seed.repairs) o.say(`[auto] repair — seed valid after ${plural(seed.repairs, "round")}`);
     const ev = alog.record("auto.phase.changed", { phase: "run", seed_id: seed.seed_id, seed_path: seed.path });
@@ -99,12 +137,23 @@ export async function runAuto(store: EventStore, alog: AutoLog, llm: Llm, o: Aut
     return ev.ok ? ok({ status: "completed" }) : ev;
   }
   o.say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
-  const prior = store.db.query("SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1").get(s.seed_id) as { session_id: string } | null;
+  const prior = store.db
+    .query(
+      "SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1",
+    )
+    .get(s.seed_id) as { session_id: string } | null;
   const run = await o.runSeed(s, prior?.session_id ?? null);
   if (!run.ok) return failed("run", run.error.message, run.error.kind);
   // "started": the run continues as a background job (MCP); auto is done once the run has a handle.
-  if (run.value.status !== "completed" && run.value.status !== "started") return failed("run", `run ${run.value.sessionId} ended ${run.value.status}`, run.value.kind ?? "failure", { session_id: run.value.sessionId, run_status: run.value.status });
-  const ev = alog.record("auto.completed", { seed_id: s.seed_id, session_id: run.value.sessionId, run_status: run.value.status });
+  if (run.value.status !== "completed" && run.value.status !== "started")
+    return failed("run", `run ${run.value.sessionId} ended ${run.value.status}`, run.value.kind ?? "failure", {
+      session_id: run.value.sessionId,
+      run_status: run.value.status,
+    });
+  const ev = alog.record("auto.completed", {
+    seed_id: s.seed_id,
+    session_id: run.value.sessionId,
+    run_status: run.value.status,
+  });
   return ev.ok ? ok({ status: "completed" }) : ev;
 }
-

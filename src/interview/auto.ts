@@ -40,13 +40,31 @@ export const AutoStateSchema = v.object({
 });
 export type AutoState = v.InferOutput<typeof AutoStateSchema>;
 
-type Started = Omit<AutoState, "phase" | "status" | "interview_id" | "seed_id" | "seed_path" | "session_id" | "run_status" | "error" | "updated_at">;
+type Started = Omit<
+  AutoState,
+  "phase" | "status" | "interview_id" | "seed_id" | "seed_path" | "session_id" | "run_status" | "error" | "updated_at"
+>;
 
 /** Before `auto.started` is applied: nothing but the id. */
 function emptyAuto(id: string): AutoState {
   return {
-    auto_id: id, goal: "", runtime: "", project_dir: "", deadline: "", max_interview_rounds: 50, max_repair_rounds: 5, skip_run: false,
-    phase: "interview", status: "running", interview_id: null, seed_id: null, seed_path: null, session_id: null, run_status: null, error: null, updated_at: "",
+    auto_id: id,
+    goal: "",
+    runtime: "",
+    project_dir: "",
+    deadline: "",
+    max_interview_rounds: 50,
+    max_repair_rounds: 5,
+    skip_run: false,
+    phase: "interview",
+    status: "running",
+    interview_id: null,
+    seed_id: null,
+    seed_path: null,
+    session_id: null,
+    run_status: null,
+    error: null,
+    updated_at: "",
   };
 }
 
@@ -57,17 +75,43 @@ function applyAuto(s: AutoState, e: InterviewEvent): AutoState {
   switch (e.type) {
     case "auto.started":
       return {
-        ...next, goal: String(d.goal), runtime: String(d.runtime), project_dir: String(d.project_dir ?? process.cwd()), deadline: String(d.deadline),
-        max_interview_rounds: Number(d.max_interview_rounds ?? 50), max_repair_rounds: Number(d.max_repair_rounds ?? 5), skip_run: d.skip_run === true,
+        ...next,
+        goal: String(d.goal),
+        runtime: String(d.runtime),
+        project_dir: String(d.project_dir ?? process.cwd()),
+        deadline: String(d.deadline),
+        max_interview_rounds: Number(d.max_interview_rounds ?? 50),
+        max_repair_rounds: Number(d.max_repair_rounds ?? 5),
+        skip_run: d.skip_run === true,
       };
     case "auto.phase.changed":
-      return { ...next, phase: v.is(v.picklist(AUTO_PHASES), d.phase) ? d.phase : s.phase, status: "running", error: null, interview_id: str("interview_id") ?? s.interview_id, seed_id: str("seed_id") ?? s.seed_id, seed_path: str("seed_path") ?? s.seed_path };
+      return {
+        ...next,
+        phase: v.is(v.picklist(AUTO_PHASES), d.phase) ? d.phase : s.phase,
+        status: "running",
+        error: null,
+        interview_id: str("interview_id") ?? s.interview_id,
+        seed_id: str("seed_id") ?? s.seed_id,
+        seed_path: str("seed_path") ?? s.seed_path,
+      };
     case "auto.deadline.extended":
       return { ...next, deadline: str("deadline") ?? s.deadline };
     case "auto.completed":
-      return { ...next, phase: "done", status: "completed", session_id: str("session_id"), run_status: str("run_status") };
+      return {
+        ...next,
+        phase: "done",
+        status: "completed",
+        session_id: str("session_id"),
+        run_status: str("run_status"),
+      };
     case "auto.failed":
-      return { ...next, status: "failed", error: str("error"), session_id: str("session_id") ?? s.session_id, run_status: str("run_status") ?? s.run_status };
+      return {
+        ...next,
+        status: "failed",
+        error: str("error"),
+        session_id: str("session_id") ?? s.session_id,
+        run_status: str("run_status") ?? s.run_status,
+      };
     default:
       return next;
   }
@@ -90,7 +134,10 @@ export class AutoLog extends AggregateLog<AutoState> {
 
   static open(store: EventStore, id: string): Result<AutoLog> {
     const replayed = AggregateLog.replayState(store, SPEC, id, emptyAuto(id));
-    if (!replayed.events) return fail("unknownId", `no auto run '${id}'`, { hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)" });
+    if (!replayed.events)
+      return fail("unknownId", `no auto run '${id}'`, {
+        hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)",
+      });
     return ok(new AutoLog(store, SPEC, id, replayed.state));
   }
 }
@@ -100,7 +147,10 @@ export function modelIO(goal: string, llm: Llm, ilog: () => InterviewLog, say: (
   return {
     async ask(round, question) {
       say(`[auto] question round ${round} — ${question}`);
-      const r = await llm.complete(autoAnswerMessages(goal, ilog().state, question), { temperature: 0.3, max_tokens: 1024 });
+      const r = await llm.complete(autoAnswerMessages(goal, ilog().state, question), {
+        temperature: 0.3,
+        max_tokens: 1024,
+      });
       if (!r.ok || !r.value.content.trim()) return { kind: "skip" };
       return { kind: "answer", text: r.value.content.trim() };
     },

@@ -9,7 +9,13 @@ import { extractJson } from "../util/extract-json.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { Llm } from "../llm/index.ts";
 import { isDelegation } from "../llm/plugin.ts";
-import { computeAmbiguity, DEFAULT_THRESHOLD, FIRST_SCORED_ROUND, type Ambiguity, ScoreReplySchema } from "./ambiguity.ts";
+import {
+  computeAmbiguity,
+  DEFAULT_THRESHOLD,
+  FIRST_SCORED_ROUND,
+  type Ambiguity,
+  ScoreReplySchema,
+} from "./ambiguity.ts";
 import type { InterviewLog } from "./log.ts";
 import { isFact, questionMessages, scoreMessages } from "./prompts.ts";
 import type { InterviewState } from "./state.ts";
@@ -18,7 +24,20 @@ export const LIMITS = { idea: 50_000, answer: 10_000 } as const;
 const QUESTION_ATTEMPTS = 3;
 const SCORE_ATTEMPTS = 3;
 
-const MANIFESTS = [".git", "package.json", "tsconfig.json", "pyproject.toml", "requirements.txt", "Cargo.toml", "go.mod", "pom.xml", "build.gradle", "Gemfile", "composer.json", "mix.exs"];
+const MANIFESTS = [
+  ".git",
+  "package.json",
+  "tsconfig.json",
+  "pyproject.toml",
+  "requirements.txt",
+  "Cargo.toml",
+  "go.mod",
+  "pom.xml",
+  "build.gradle",
+  "Gemfile",
+  "composer.json",
+  "mix.exs",
+];
 
 /** An existing project: git metadata or a known manifest in `dir` (spec seed.md §3.3). */
 export function detectBrownfield(dir: string): { path: string; role: string }[] {
@@ -36,7 +55,8 @@ export function checkIdea(idea: string): Result<string> {
 export function checkAnswer(answer: string): Result<string> {
   const t = answer.trim();
   if (!t) return fail("badArgs", "an answer must not be empty");
-  if (t.length > LIMITS.answer) return fail("badArgs", `the answer is ${t.length} characters; at most ${LIMITS.answer}`);
+  if (t.length > LIMITS.answer)
+    return fail("badArgs", `the answer is ${t.length} characters; at most ${LIMITS.answer}`);
   return ok(t);
 }
 
@@ -67,15 +87,33 @@ export async function nextQuestion(log: InterviewLog, llm: Llm): Promise<Result<
   return fail("failure", `could not get the round ${round} question: ${last}`);
 }
 
-export function recordAnswer(log: InterviewLog, question: string, answer: string, provenance?: "user" | "model"): Result<InterviewState> {
+export function recordAnswer(
+  log: InterviewLog,
+  question: string,
+  answer: string,
+  provenance?: "user" | "model",
+): Result<InterviewState> {
   const a = checkAnswer(answer);
   if (!a.ok) return a;
   const prov = isFact(a.value) ? "observation" : (provenance ?? "user");
-  return log.record("interview.response.recorded", { round_number: currentRound(log.state), question, user_response: a.value, provenance: prov, timestamp: new Date().toISOString() });
+  return log.record("interview.response.recorded", {
+    round_number: currentRound(log.state),
+    question,
+    user_response: a.value,
+    provenance: prov,
+    timestamp: new Date().toISOString(),
+  });
 }
 
 export function skipQuestion(log: InterviewLog, question: string): Result<InterviewState> {
-  return log.record("interview.response.recorded", { round_number: currentRound(log.state), question, user_response: "", provenance: "user", skipped: true, timestamp: new Date().toISOString() });
+  return log.record("interview.response.recorded", {
+    round_number: currentRound(log.state),
+    question,
+    user_response: "",
+    provenance: "user",
+    skipped: true,
+    timestamp: new Date().toISOString(),
+  });
 }
 
 /** Go back one answer; the question of that round is asked again. */
@@ -86,7 +124,11 @@ export function undoAnswer(log: InterviewLog): Result<InterviewState> {
 }
 
 /** Score the conversation; up to 3 attempts, the token budget doubled when a reply was cut off. */
-export async function scoreAmbiguity(log: InterviewLog, llm: Llm, threshold = DEFAULT_THRESHOLD): Promise<Result<Ambiguity>> {
+export async function scoreAmbiguity(
+  log: InterviewLog,
+  llm: Llm,
+  threshold = DEFAULT_THRESHOLD,
+): Promise<Result<Ambiguity>> {
   const s = log.state;
   let maxTokens = 2048;
   let last = "";
@@ -116,5 +158,9 @@ export async function scoreAmbiguity(log: InterviewLog, llm: Llm, threshold = DE
 export const isScoredRound = (s: InterviewState) => s.rounds.length >= FIRST_SCORED_ROUND;
 
 export function completeInterview(log: InterviewLog, forced = false): Result<InterviewState> {
-  return log.record("interview.completed", { total_rounds: log.state.rounds.length, ambiguity_score: log.state.ambiguity_score, forced });
+  return log.record("interview.completed", {
+    total_rounds: log.state.rounds.length,
+    ambiguity_score: log.state.ambiguity_score,
+    forced,
+  });
 }

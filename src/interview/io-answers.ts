@@ -11,7 +11,11 @@ import type { InterviewIO } from "./loop.ts";
 import { parseReply } from "./io-terminal.ts";
 
 const AnswerList = v.array(v.string("each answer must be a string"), "expected a list of answers");
-const AnswersObject = v.strictObject({ idea: v.optional(v.string("idea must be a string")), answers: AnswerList, force: v.optional(v.boolean("force must be true or false")) });
+const AnswersObject = v.strictObject({
+  idea: v.optional(v.string("idea must be a string")),
+  answers: AnswerList,
+  force: v.optional(v.boolean("force must be true or false")),
+});
 export interface AnswersFile {
   idea?: string;
   answers: string[];
@@ -32,16 +36,21 @@ export function readAnswers(source: string, readStdin: () => string): Result<Ans
     if (!read.ok) return fail("badArgs", `--answers ${name}: ${read.error.message}`);
     text = read.value;
   }
-  if (yamlTooDeep(text) >= 0) return fail("badArgs", `--answers ${name}: refused: nesting deeper than ${MAX_NESTING} levels`);
+  if (yamlTooDeep(text) >= 0)
+    return fail("badArgs", `--answers ${name}: refused: nesting deeper than ${MAX_NESTING} levels`);
   let raw: unknown;
   try {
     raw = parseYaml(text); // YAML is a superset of JSON: one parser for both.
   } catch (e) {
     const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    return fail("badArgs", `--answers ${name}${pos ? `:${pos.line}:${pos.col}` : ""}: ${(e as Error).message.split("\n")[0]}`);
+    return fail(
+      "badArgs",
+      `--answers ${name}${pos ? `:${pos.line}:${pos.col}` : ""}: ${(e as Error).message.split("\n")[0]}`,
+    );
   }
   // Two accepted shapes; pick by shape so the error names the exact entry, not "no union matched".
-  if (!raw || typeof raw !== "object") return fail("badArgs", `--answers ${name}: expected a list of answers or {idea?, answers: [...], force?}`);
+  if (!raw || typeof raw !== "object")
+    return fail("badArgs", `--answers ${name}: expected a list of answers or {idea?, answers: [...], force?}`);
   const r = Array.isArray(raw) ? v.safeParse(AnswerList, raw) : v.safeParse(AnswersObject, raw);
   if (!r.success) {
     const i = r.issues[0];

@@ -34,7 +34,11 @@ export function terminalIO(onInterrupt: () => never): InterviewIO {
       else p.log.step(`Answer ${round} recorded · ambiguity is scored from round ${FIRST_SCORED_ROUND}`, { output });
     },
     async confirmReady(a: Ambiguity) {
-      const r = await p.confirm({ message: `Ambiguity ${a.ambiguity_score.toFixed(2)} ≤ ${a.threshold.toFixed(2)}: proceed to seed generation?`, initialValue: true, output });
+      const r = await p.confirm({
+        message: `Ambiguity ${a.ambiguity_score.toFixed(2)} ≤ ${a.threshold.toFixed(2)}: proceed to seed generation?`,
+        initialValue: true,
+        output,
+      });
       return p.isCancel(r) ? "cancel" : r;
     },
     async notReady(a) {

@@ -8,7 +8,12 @@ import { AggregateLog, aggregateEvents, type AggregateSpec } from "../events/agg
 import type { EventStore } from "../events/store.ts";
 import { apply, emptyState, type InterviewEvent, type InterviewState, readStateFile, writeStateFile } from "./state.ts";
 
-const SPEC: AggregateSpec<InterviewState> = { aggregateType: "interview", idKey: "interview_id", apply, mirror: writeStateFile };
+const SPEC: AggregateSpec<InterviewState> = {
+  aggregateType: "interview",
+  idKey: "interview_id",
+  apply,
+  mirror: writeStateFile,
+};
 
 export const readInterviewEvents = (db: Database, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
 

@@ -6,10 +6,23 @@
 import { ok, type Result } from "../errors.ts";
 import type { Llm } from "../llm/index.ts";
 import type { Ambiguity } from "./ambiguity.ts";
-import { completeInterview, isScoredRound, nextQuestion, recordAnswer, scoreAmbiguity, skipQuestion, undoAnswer } from "./engine.ts";
+import {
+  completeInterview,
+  isScoredRound,
+  nextQuestion,
+  recordAnswer,
+  scoreAmbiguity,
+  skipQuestion,
+  undoAnswer,
+} from "./engine.ts";
 import type { InterviewLog } from "./log.ts";
 
-export type Reply = { kind: "answer"; text: string } | { kind: "skip" } | { kind: "back" } | { kind: "done" } | { kind: "cancel" };
+export type Reply =
+  | { kind: "answer"; text: string }
+  | { kind: "skip" }
+  | { kind: "back" }
+  | { kind: "done" }
+  | { kind: "cancel" };
 
 export interface InterviewIO {
   /** Show the question, return what the user did. */
@@ -38,7 +51,12 @@ export interface LoopOptions {
   provenance?: "user" | "model";
 }
 
-export async function runInterviewLoop(log: InterviewLog, llm: Llm, io: InterviewIO, opts: LoopOptions): Promise<Result<LoopOutcome>> {
+export async function runInterviewLoop(
+  log: InterviewLog,
+  llm: Llm,
+  io: InterviewIO,
+  opts: LoopOptions,
+): Promise<Result<LoopOutcome>> {
   const finish = async (): Promise<Result<LoopOutcome | null>> => {
     let a = log.state.ambiguity;
     if (!a && log.state.rounds.length > 0) {
@@ -79,7 +97,10 @@ export async function runInterviewLoop(log: InterviewLog, llm: Llm, io: Intervie
       if (!f.ok || f.value) return f as Result<LoopOutcome>;
       continue;
     }
-    const rec = reply.kind === "skip" ? skipQuestion(log, q.value.question) : recordAnswer(log, q.value.question, reply.text, opts.provenance);
+    const rec =
+      reply.kind === "skip"
+        ? skipQuestion(log, q.value.question)
+        : recordAnswer(log, q.value.question, reply.text, opts.provenance);
     if (!rec.ok) {
       if (rec.error.kind !== "badArgs") return rec;
       io.rejected(rec.error.message);

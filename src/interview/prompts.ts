@@ -21,9 +21,15 @@ export const FACT_PREFIXES = ["[from-code]", "[from-repo]", "[from-research]", "
 export const isFact = (answer: string) => FACT_PREFIXES.some((p) => answer.trimStart().toLowerCase().startsWith(p));
 
 function perspectives(round: number, last: Ambiguity | null): string[] {
-  if (last && last.ambiguity_score <= 0.25) return ["seed-closer: drive toward the last open gaps so the seed can be written", "breadth-keeper: make sure no major area was never discussed", "architect: structure, boundaries, data flow"];
+  if (last && last.ambiguity_score <= 0.25)
+    return [
+      "seed-closer: drive toward the last open gaps so the seed can be written",
+      "breadth-keeper: make sure no major area was never discussed",
+      "architect: structure, boundaries, data flow",
+    ];
   const panel = ["breadth-keeper: make sure no major area was never discussed"];
-  if (round <= 2) panel.push("researcher: what facts are missing", "simplifier: what is the smallest version that is still useful");
+  if (round <= 2)
+    panel.push("researcher: what facts are missing", "simplifier: what is the smallest version that is still useful");
   if (round >= 3) panel.push("architect: structure, boundaries, data flow");
   return panel;
 }
@@ -31,7 +37,9 @@ function perspectives(round: number, last: Ambiguity | null): string[] {
 function snapshot(a: Ambiguity | null): string {
   if (!a) return "";
   const weakest = [...a.breakdown].sort((x, y) => x.clarity_score - y.clarity_score).slice(0, 2);
-  const weak = weakest.map((c) => `${LABELS[c.name]} ${c.clarity_score.toFixed(2)} (floor ${FLOORS[c.name].toFixed(2)})`).join(", ");
+  const weak = weakest
+    .map((c) => `${LABELS[c.name]} ${c.clarity_score.toFixed(2)} (floor ${FLOORS[c.name].toFixed(2)})`)
+    .join(", ");
   return `Last ambiguity ${a.ambiguity_score.toFixed(2)}. Weakest: ${weak}.${a.unmet.length ? ` Unmet: ${a.unmet.join("; ")}.` : ""} Aim the question at the weakest dimension.`;
 }
 
@@ -65,29 +73,48 @@ export function questionMessages(s: InterviewState, round: number): ChatMessage[
       : "Cover: the goal, constraints (tech, time, scope, non-goals), and how success will be verified.",
     `Initial context: ${ctx.slice(0, CONTEXT_IN_SYSTEM)}${ctx.length > CONTEXT_IN_SYSTEM ? " … (continued in the first message)" : ""}`,
     "Answer prefixes: [from-code], [from-research], [from-data] mark facts observed by a tool; [from-user] or none marks the user's own decision.",
-    s.is_brownfield ? `This is an existing project (${s.codebase_paths.map((p) => p.path).join(", ")}). Ask how the change fits what exists.` : "",
+    s.is_brownfield
+      ? `This is an existing project (${s.codebase_paths.map((p) => p.path).join(", ")}). Ask how the change fits what exists.`
+      : "",
     s.codebase_context ? `Project scan: ${s.codebase_context.slice(0, CONTEXT_IN_SYSTEM)}` : "",
     snapshot(s.ambiguity),
     `Perspectives to weigh: ${perspectives(round, s.ambiguity).join("; ")}.`,
   ].filter(Boolean);
   const msgs: ChatMessage[] = [{ role: "system", content: system.join("\n") }];
-  if (ctx.length > CONTEXT_IN_SYSTEM) msgs.push({ role: "user", content: `Full initial context:\n${ctx}` }, { role: "assistant", content: "Understood." });
+  if (ctx.length > CONTEXT_IN_SYSTEM)
+    msgs.push(
+      { role: "user", content: `Full initial context:\n${ctx}` },
+      { role: "assistant", content: "Understood." },
+    );
   msgs.push(...history(s));
   msgs.push({ role: "user", content: `Ask the round ${round} question now.` });
   return msgs;
 }
 
 export function transcript(s: InterviewState, withheldFacts = false): string {
-  const lines = [`Initial context:\n${s.initial_context}`, ...(s.codebase_context ? [`Project context (scanned): ${s.codebase_context}`] : []), ""];
+  const lines = [
+    `Initial context:\n${s.initial_context}`,
+    ...(s.codebase_context ? [`Project context (scanned): ${s.codebase_context}`] : []),
+    "",
+  ];
   for (const r of s.rounds) {
     if (withheldFacts && r.provenance === "observation") continue;
-    lines.push(`Q${r.round_number}: ${r.question}`, `A${r.round_number}: ${r.skipped ? "(skipped)" : r.user_response.slice(0, ANSWER_CUT)}`, "");
+    lines.push(
+      `Q${r.round_number}: ${r.question}`,
+      `A${r.round_number}: ${r.skipped ? "(skipped)" : r.user_response.slice(0, ANSWER_CUT)}`,
+      "",
+    );
   }
   return lines.join("\n");
 }
 
 export function scoreMessages(s: InterviewState): ChatMessage[] {
-  const keys = ["goal_clarity", "constraint_clarity", "success_criteria_clarity", ...(s.is_brownfield ? ["context_clarity"] : [])];
+  const keys = [
+    "goal_clarity",
+    "constraint_clarity",
+    "success_criteria_clarity",
+    ...(s.is_brownfield ? ["context_clarity"] : []),
+  ];
   const system = [
     TAG.score,
     "Rate how clear this requirement conversation is, each dimension from 0.0 (unknown) to 1.0 (fully specified).",
@@ -104,7 +131,7 @@ export function seedMessages(s: InterviewState): ChatMessage[] {
     TAG.seed,
     "Turn the interview below into a seed specification. Reply with exactly these lines, one `KEY: value` per line, nothing else:",
     "GOAL: <one sentence>",
-    'CONSTRAINTS: <JSON array of strings>',
+    "CONSTRAINTS: <JSON array of strings>",
     'ACCEPTANCE_CRITERIA: <one-line JSON array of objects {"description", "verify", "artifacts", "expect"}; verify is a single-line shell command that proves the criterion (or "NONE" plus an "exempt" reason), artifacts a list of relative paths, expect a substring of its output or "">',
     "ONTOLOGY_NAME: <name of the main domain object>",
     "ONTOLOGY_DESCRIPTION: <one sentence>",

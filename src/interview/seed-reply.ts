@@ -5,16 +5,37 @@
 import { fail, ok, type Result } from "../errors.ts";
 
 const KEYS = [
-  "GOAL", "CONSTRAINTS", "ACCEPTANCE_CRITERIA", "ONTOLOGY_NAME", "ONTOLOGY_DESCRIPTION", "ONTOLOGY_FIELDS",
-  "EVALUATION_PRINCIPLES", "EXIT_CONDITIONS", "PROJECT_TYPE", "CONTEXT_REFERENCES", "EXISTING_PATTERNS", "EXISTING_DEPENDENCIES",
+  "GOAL",
+  "CONSTRAINTS",
+  "ACCEPTANCE_CRITERIA",
+  "ONTOLOGY_NAME",
+  "ONTOLOGY_DESCRIPTION",
+  "ONTOLOGY_FIELDS",
+  "EVALUATION_PRINCIPLES",
+  "EXIT_CONDITIONS",
+  "PROJECT_TYPE",
+  "CONTEXT_REFERENCES",
+  "EXISTING_PATTERNS",
+  "EXISTING_DEPENDENCIES",
 ] as const;
 type Key = (typeof KEYS)[number];
-const JSON_KEYS = new Set<Key>(["CONSTRAINTS", "ACCEPTANCE_CRITERIA", "ONTOLOGY_FIELDS", "EVALUATION_PRINCIPLES", "EXIT_CONDITIONS", "CONTEXT_REFERENCES", "EXISTING_PATTERNS", "EXISTING_DEPENDENCIES"]);
+const JSON_KEYS = new Set<Key>([
+  "CONSTRAINTS",
+  "ACCEPTANCE_CRITERIA",
+  "ONTOLOGY_FIELDS",
+  "EVALUATION_PRINCIPLES",
+  "EXIT_CONDITIONS",
+  "CONTEXT_REFERENCES",
+  "EXISTING_PATTERNS",
+  "EXISTING_DEPENDENCIES",
+]);
 const REQUIRED: Key[] = ["GOAL", "ONTOLOGY_NAME", "ONTOLOGY_DESCRIPTION", "ACCEPTANCE_CRITERIA"];
 
-const obj = (x: unknown): Record<string, unknown> => (x && typeof x === "object" && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+const obj = (x: unknown): Record<string, unknown> =>
+  x && typeof x === "object" && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
 const arr = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-const isNone = (x: unknown) => x === null || x === undefined || (typeof x === "string" && (x.trim() === "" || x.trim().toUpperCase() === "NONE"));
+const isNone = (x: unknown) =>
+  x === null || x === undefined || (typeof x === "string" && (x.trim() === "" || x.trim().toUpperCase() === "NONE"));
 
 /** Strip code fences and a chatty preamble before the first KEY line. */
 function body(text: string): string[] {
@@ -48,7 +69,8 @@ export function parseSeedReply(text: string): Result<Partial<Record<Key, unknown
     }
   });
   for (const k of REQUIRED) if (out[k] === undefined || out[k] === "") problems.push(`${k} is missing`);
-  if (out.ACCEPTANCE_CRITERIA !== undefined && arr(out.ACCEPTANCE_CRITERIA).length === 0) problems.push("ACCEPTANCE_CRITERIA must be a non-empty JSON array");
+  if (out.ACCEPTANCE_CRITERIA !== undefined && arr(out.ACCEPTANCE_CRITERIA).length === 0)
+    problems.push("ACCEPTANCE_CRITERIA must be a non-empty JSON array");
   return problems.length ? fail("invalidData", "the seed reply could not be parsed", { details: problems }) : ok(out);
 }
 
@@ -62,7 +84,9 @@ export function seedObject(f: Partial<Record<Key, unknown>>, meta: Record<string
     const verify = isNone(a.verify) ? null : a.verify;
     return {
       description: a.description,
-      ...(verify !== null ? { verify_command: verify } : { verify_exemption_reason: isNone(a.exempt) ? "not mechanically verifiable" : a.exempt }),
+      ...(verify !== null
+        ? { verify_command: verify }
+        : { verify_exemption_reason: isNone(a.exempt) ? "not mechanically verifiable" : a.exempt }),
       ...(arr(a.artifacts).length ? { expected_artifacts: a.artifacts } : {}),
       ...(verify !== null && !isNone(a.expect) ? { output_assertion: a.expect } : {}),
     };
@@ -73,10 +97,19 @@ export function seedObject(f: Partial<Record<Key, unknown>>, meta: Record<string
     constraints: f.CONSTRAINTS ?? [],
     acceptance_criteria: acs,
     ontology_schema: { name: f.ONTOLOGY_NAME, description: f.ONTOLOGY_DESCRIPTION, fields: f.ONTOLOGY_FIELDS ?? [] },
-    evaluation_principles: arr(f.EVALUATION_PRINCIPLES).map((p) => (typeof p === "object" && p ? { ...obj(p), weight: clamp01(obj(p).weight ?? 1) } : p)),
+    evaluation_principles: arr(f.EVALUATION_PRINCIPLES).map((p) =>
+      typeof p === "object" && p ? { ...obj(p), weight: clamp01(obj(p).weight ?? 1) } : p,
+    ),
     exit_conditions: f.EXIT_CONDITIONS ?? [],
     ...(brown
-      ? { brownfield_context: { project_type: "brownfield", context_references: f.CONTEXT_REFERENCES ?? [], existing_patterns: f.EXISTING_PATTERNS ?? [], existing_dependencies: f.EXISTING_DEPENDENCIES ?? [] } }
+      ? {
+          brownfield_context: {
+            project_type: "brownfield",
+            context_references: f.CONTEXT_REFERENCES ?? [],
+            existing_patterns: f.EXISTING_PATTERNS ?? [],
+            existing_dependencies: f.EXISTING_DEPENDENCIES ?? [],
+          },
+        }
       : {}),
     metadata: meta,
   };

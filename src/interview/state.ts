@@ -101,7 +101,9 @@ export function apply(s: InterviewState, e: InterviewEvent): InterviewState {
         initial_context: str(d.initial_context),
         created_at: e.timestamp,
         is_brownfield: d.is_brownfield === true,
-        codebase_paths: v.is(v.array(v.object({ path: v.string(), role: v.string() })), d.codebase_paths) ? d.codebase_paths : [],
+        codebase_paths: v.is(v.array(v.object({ path: v.string(), role: v.string() })), d.codebase_paths)
+          ? d.codebase_paths
+          : [],
         codebase_context: str(d.codebase_context),
         persona: d.persona === "pm" ? "pm" : "socratic",
       };
@@ -111,14 +113,37 @@ export function apply(s: InterviewState, e: InterviewEvent): InterviewState {
       const round = v.safeParse(RoundSchema, { ...d, timestamp: str(d.timestamp, e.timestamp) });
       if (!round.success) return next;
       // A new answer invalidates the stored score; an answer to a completed interview reopens it.
-      return { ...next, status: "in_progress", rounds: [...s.rounds, round.output], pending_question: null, ambiguity_score: null, ambiguity_breakdown: [], ambiguity: null };
+      return {
+        ...next,
+        status: "in_progress",
+        rounds: [...s.rounds, round.output],
+        pending_question: null,
+        ambiguity_score: null,
+        ambiguity_breakdown: [],
+        ambiguity: null,
+      };
     }
     case "interview.response.undone":
-      return { ...next, status: "in_progress", rounds: s.rounds.slice(0, -1), pending_question: null, ambiguity_score: null, ambiguity_breakdown: [], ambiguity: null, completion_candidate_streak: 0 };
+      return {
+        ...next,
+        status: "in_progress",
+        rounds: s.rounds.slice(0, -1),
+        pending_question: null,
+        ambiguity_score: null,
+        ambiguity_breakdown: [],
+        ambiguity: null,
+        completion_candidate_streak: 0,
+      };
     case "interview.ambiguity.scored": {
       const a = v.safeParse(AmbiguitySchema, d.ambiguity);
       if (!a.success) return next;
-      return { ...next, ambiguity: a.output, ambiguity_score: a.output.ambiguity_score, ambiguity_breakdown: a.output.breakdown, completion_candidate_streak: a.output.ready ? s.completion_candidate_streak + 1 : 0 };
+      return {
+        ...next,
+        ambiguity: a.output,
+        ambiguity_score: a.output.ambiguity_score,
+        ambiguity_breakdown: a.output.breakdown,
+        completion_candidate_streak: a.output.ready ? s.completion_candidate_streak + 1 : 0,
+      };
     }
     case "interview.completed":
       return { ...next, status: "completed", pending_question: null };

@@ -11,8 +11,13 @@ export function llmAgent(llm: Llm): Agent {
     name: `llm:${llm.name}`,
     canResume: false,
     async *run(task: AgentTask, signal: AbortSignal): AsyncIterable<AgentEvent> {
-      if (signal.aborted) return yield { kind: "final", ok: false, text: "", error: "cancelled", errorType: "cancelled" };
-      const r = await llm.complete([{ role: "user", content: task.prompt }], { temperature: 0.2, model: task.model ?? null, ...(task.timeoutMs ? { timeout_ms: task.timeoutMs } : {}) });
+      if (signal.aborted)
+        return yield { kind: "final", ok: false, text: "", error: "cancelled", errorType: "cancelled" };
+      const r = await llm.complete([{ role: "user", content: task.prompt }], {
+        temperature: 0.2,
+        model: task.model ?? null,
+        ...(task.timeoutMs ? { timeout_ms: task.timeoutMs } : {}),
+      });
       if (!r.ok) return yield { kind: "final", ok: false, text: "", error: r.error.message, errorType: r.error.kind };
       yield { kind: "usage", tokens: r.value.usage.total_tokens, costUsd: 0 };
       yield { kind: "text", text: r.value.content };

@@ -14,16 +14,27 @@ const AnthropicReply = v.object({
   model: v.optional(v.string(), ""),
   content: v.array(v.looseObject({ type: v.string(), text: v.optional(v.string()) })),
   stop_reason: v.optional(v.nullable(v.string()), null),
-  usage: v.optional(v.looseObject({ input_tokens: v.optional(v.number(), 0), output_tokens: v.optional(v.number(), 0) }), {}),
+  usage: v.optional(
+    v.looseObject({ input_tokens: v.optional(v.number(), 0), output_tokens: v.optional(v.number(), 0) }),
+    {},
+  ),
 });
 
 const OpenAiReply = v.object({
   model: v.optional(v.string(), ""),
   choices: v.pipe(
-    v.array(v.looseObject({ message: v.looseObject({ content: v.optional(v.nullable(v.string()), "") }), finish_reason: v.optional(v.nullable(v.string()), null) })),
+    v.array(
+      v.looseObject({
+        message: v.looseObject({ content: v.optional(v.nullable(v.string()), "") }),
+        finish_reason: v.optional(v.nullable(v.string()), null),
+      }),
+    ),
     v.minLength(1, "no choices"),
   ),
-  usage: v.optional(v.looseObject({ prompt_tokens: v.optional(v.number(), 0), completion_tokens: v.optional(v.number(), 0) }), {}),
+  usage: v.optional(
+    v.looseObject({ prompt_tokens: v.optional(v.number(), 0), completion_tokens: v.optional(v.number(), 0) }),
+    {},
+  ),
 });
 
 interface HttpSpec {
@@ -47,8 +58,18 @@ export function createHttpBackend(init: HttpBackendInit): Llm {
   const base = init.baseUrl.replace(/\/+$/, "");
   const spec: HttpSpec =
     init.name === "anthropic"
-      ? { name: "anthropic", url: `${base}/v1/messages`, headers: { "x-api-key": init.apiKey, "anthropic-version": "2023-06-01" }, model: init.model }
-      : { name: "openai", url: `${base}/chat/completions`, headers: { authorization: `Bearer ${init.apiKey}` }, model: init.model };
+      ? {
+          name: "anthropic",
+          url: `${base}/v1/messages`,
+          headers: { "x-api-key": init.apiKey, "anthropic-version": "2023-06-01" },
+          model: init.model,
+        }
+      : {
+          name: "openai",
+          url: `${base}/chat/completions`,
+          headers: { authorization: `Bearer ${init.apiKey}` },
+          model: init.model,
+        };
   const retries = init.retries ?? 3;
   return {
     name: init.name,
@@ -58,7 +79,12 @@ export function createHttpBackend(init: HttpBackendInit): Llm {
   };
 }
 
-function body(spec: HttpSpec, messages: readonly ChatMessage[], o: v.InferOutput<typeof CompleteOptionsSchema>, model: string): unknown {
+function body(
+  spec: HttpSpec,
+  messages: readonly ChatMessage[],
+  o: v.InferOutput<typeof CompleteOptionsSchema>,
+  model: string,
+): unknown {
   if (spec.name === "openai") {
     return {
       model,
@@ -74,7 +100,14 @@ function body(spec: HttpSpec, messages: readonly ChatMessage[], o: v.InferOutput
   if (o.json) system.push(JSON_DIRECTIVE);
   const turns = messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role, content: m.content }));
   if (turns.length === 0 || turns[0]?.role !== "user") turns.unshift({ role: "user", content: "Begin." });
-  return { model, max_tokens: o.max_tokens, temperature: Math.min(o.temperature, 1), stream: false, ...(system.length ? { system: system.join("\n\n") } : {}), messages: turns };
+  return {
+    model,
+    max_tokens: o.max_tokens,
+    temperature: Math.min(o.temperature, 1),
+    stream: false,
+    ...(system.length ? { system: system.join("\n\n") } : {}),
+    messages: turns,
+  };
 }
 
 function parseReply(spec: HttpSpec, json: unknown): Result<Omit<Completion, "backend">> {
@@ -83,19 +116,37 @@ function parseReply(spec: HttpSpec, json: unknown): Result<Omit<Completion, "bac
     if (!r.success) return fail("failure", `anthropic backend: unexpected reply shape (${r.issues[0]?.message})`);
     const input = r.output.usage.input_tokens;
     const output = r.output.usage.output_tokens;
-    const text = r.output.content.filter((c) => c.type === "text").map((c) => c.text ?? "").join("");
+    const text = r.output.content
+      .filter((c) => c.type === "text")
+      .map((c) => c.text ?? "")
+      .join("");
     const finish = r.output.stop_reason === "max_tokens" ? "length" : (r.output.stop_reason ?? "stop");
-    return ok({ content: text, model: r.output.model || spec.model, usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output }, finish_reason: finish });
+    return ok({
+      content: text,
+      model: r.output.model || spec.model,
+      usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
+      finish_reason: finish,
+    });
   }
   const r = v.safeParse(OpenAiReply, json);
   if (!r.success) return fail("failure", `openai backend: unexpected reply shape (${r.issues[0]?.message})`);
   const c = r.output.choices[0]!;
   const p = r.output.usage.prompt_tokens;
   const q = r.output.usage.completion_tokens;
-  return ok({ content: c.message.content ?? "", model: r.output.model || spec.model, usage: { prompt_tokens: p, completion_tokens: q, total_tokens: p + q }, finish_reason: c.finish_reason ?? "stop" });
+  return ok({
+    content: c.message.content ?? "",
+    model: r.output.model || spec.model,
+    usage: { prompt_tokens: p, completion_tokens: q, total_tokens: p + q },
+    finish_reason: c.finish_reason ?? "stop",
+  });
 }
 
-async function completeHttp(spec: HttpSpec, retries: number, messages: readonly ChatMessage[], options: CompleteOptions = {}): Promise<Result<Completion>> {
+async function completeHttp(
+  spec: HttpSpec,
+  retries: number,
+  messages: readonly ChatMessage[],
+  options: CompleteOptions = {},
+): Promise<Result<Completion>> {
   const o = v.parse(CompleteOptionsSchema, options);
   const model = o.model ?? spec.model;
   const deadline = AbortSignal.timeout(o.timeout_ms);
@@ -120,7 +171,13 @@ async function completeHttp(spec: HttpSpec, retries: number, messages: readonly 
       last = `HTTP ${res.status}${text ? `: ${text.slice(0, 200).replace(/\s+/g, " ")}` : ""}`;
       if (TRANSIENT.has(res.status)) continue;
       const kind = res.status === 401 || res.status === 403 ? "config" : "failure";
-      return fail(kind, `${spec.name} backend refused the request at ${spec.url}: ${last}`, res.status === 401 ? { hint: `check ${spec.name === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"}` } : {});
+      return fail(
+        kind,
+        `${spec.name} backend refused the request at ${spec.url}: ${last}`,
+        res.status === 401
+          ? { hint: `check ${spec.name === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY"}` }
+          : {},
+      );
     }
     let json: unknown;
     try {
@@ -131,7 +188,11 @@ async function completeHttp(spec: HttpSpec, retries: number, messages: readonly 
     const parsed = parseReply(spec, json);
     return parsed.ok ? { ok: true, value: { ...parsed.value, backend: spec.name } } : parsed;
   }
-  return fail("runtimeUnavailable", `${spec.name} backend unreachable: tried POST ${spec.url} ${retries + 1}× (${last})`, {
-    hint: "check the network or set llm.base_url / --llm-backend to another backend",
-  });
+  return fail(
+    "runtimeUnavailable",
+    `${spec.name} backend unreachable: tried POST ${spec.url} ${retries + 1}× (${last})`,
+    {
+      hint: "check the network or set llm.base_url / --llm-backend to another backend",
+    },
+  );
 }

@@ -23,16 +23,30 @@ export function createLlm(config: Config, env: NodeJS.ProcessEnv, override?: str
   const name = normaliseBackend(requested);
   if (name === "anthropic") {
     const key = env.ANTHROPIC_API_KEY;
-    if (!key) return fail("config", "LLM backend 'anthropic' needs ANTHROPIC_API_KEY", { hint: "export ANTHROPIC_API_KEY=… or choose a CLI backend (--llm-backend claude)" });
+    if (!key)
+      return fail("config", "LLM backend 'anthropic' needs ANTHROPIC_API_KEY", {
+        hint: "export ANTHROPIC_API_KEY=… or choose a CLI backend (--llm-backend claude)",
+      });
     const baseUrl = config.llm.base_url ?? env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com";
-    return { ok: true, value: createHttpBackend({ name, apiKey: key, baseUrl, model: config.llm.model ?? "claude-opus-5" }) };
+    return {
+      ok: true,
+      value: createHttpBackend({ name, apiKey: key, baseUrl, model: config.llm.model ?? "claude-opus-5" }),
+    };
   }
   if (name === "openai") {
     const key = env.OPENAI_API_KEY ?? env.OPENROUTER_API_KEY;
-    if (!key) return fail("config", "LLM backend 'openai' needs OPENAI_API_KEY (or OPENROUTER_API_KEY)", { hint: "export OPENAI_API_KEY=… ; set llm.base_url for any OpenAI-compatible server" });
-    const baseUrl = config.llm.base_url ?? env.OPENAI_BASE_URL ?? (env.OPENAI_API_KEY ? "https://api.openai.com/v1" : "https://openrouter.ai/api/v1");
+    if (!key)
+      return fail("config", "LLM backend 'openai' needs OPENAI_API_KEY (or OPENROUTER_API_KEY)", {
+        hint: "export OPENAI_API_KEY=… ; set llm.base_url for any OpenAI-compatible server",
+      });
+    const baseUrl =
+      config.llm.base_url ??
+      env.OPENAI_BASE_URL ??
+      (env.OPENAI_API_KEY ? "https://api.openai.com/v1" : "https://openrouter.ai/api/v1");
     return { ok: true, value: createHttpBackend({ name, apiKey: key, baseUrl, model: config.llm.model ?? "gpt-5.2" }) };
   }
   if ((RUNTIME_NAMES as readonly string[]).includes(name)) return createCliBackend(name as RuntimeName, env, config);
-  return fail("badArgs", `unknown LLM backend '${requested}'`, { hint: `choose one of: anthropic, openai, ${RUNTIME_NAMES.join(", ")} (aliases: ${Object.keys(BACKEND_ALIASES).join(", ")})` });
+  return fail("badArgs", `unknown LLM backend '${requested}'`, {
+    hint: `choose one of: anthropic, openai, ${RUNTIME_NAMES.join(", ")} (aliases: ${Object.keys(BACKEND_ALIASES).join(", ")})`,
+  });
 }

@@ -32,11 +32,15 @@ export function shouldDispatchViaPlugin(backend: string | null | undefined, mode
   return (b === "opencode" || b === "opencode_cli") && mode === "plugin";
 }
 
-export const isDelegation = (e: OuroError): boolean => (e.data as { delegated?: unknown } | undefined)?.delegated === true;
-export const subagentOf = (e: OuroError): Subagent | null => (isDelegation(e) ? ((e.data as { subagent: Subagent }).subagent ?? null) : null);
+export const isDelegation = (e: OuroError): boolean =>
+  (e.data as { delegated?: unknown } | undefined)?.delegated === true;
+export const subagentOf = (e: OuroError): Subagent | null =>
+  isDelegation(e) ? ((e.data as { subagent: Subagent }).subagent ?? null) : null;
 
 function flatten(messages: readonly ChatMessage[], json: boolean): string {
-  const parts = messages.map((m) => (m.role === "system" ? m.content : `${m.role === "user" ? "USER" : "ASSISTANT"}: ${m.content}`));
+  const parts = messages.map((m) =>
+    m.role === "system" ? m.content : `${m.role === "user" ? "USER" : "ASSISTANT"}: ${m.content}`,
+  );
   if (json) parts.push("Reply with one JSON object only.");
   return parts.join("\n\n");
 }
@@ -49,7 +53,13 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
       const json = options.json === true;
       const requestId = createHash("sha256").update(JSON.stringify({ messages, json })).digest("hex").slice(0, 24);
       const replyFile = join(dir, `${requestId}.json`);
-      const record = (type: string, data: Record<string, unknown>) => store.append({ type, aggregate_type: "subagent", aggregate_id: requestId, data: { request_id: requestId, tool_name: toolName, ...data } });
+      const record = (type: string, data: Record<string, unknown>) =>
+        store.append({
+          type,
+          aggregate_type: "subagent",
+          aggregate_id: requestId,
+          data: { request_id: requestId, tool_name: toolName, ...data },
+        });
       if (existsSync(replyFile)) {
         let reply: unknown;
         try {
@@ -58,19 +68,38 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
           reply = null;
         }
         const r = v.safeParse(ReplySchema, reply);
-        if (!r.success || r.output.request_id !== requestId) return fail("invalidData", `${replyFile}: not a subagent answer for request ${requestId}`);
-        const seen = store.db.query("SELECT 1 FROM events WHERE aggregate_type = 'subagent' AND aggregate_id = ? AND event_type = 'subagent.completed'").get(requestId);
+        if (!r.success || r.output.request_id !== requestId)
+          return fail("invalidData", `${replyFile}: not a subagent answer for request ${requestId}`);
+        const seen = store.db
+          .query(
+            "SELECT 1 FROM events WHERE aggregate_type = 'subagent' AND aggregate_id = ? AND event_type = 'subagent.completed'",
+          )
+          .get(requestId);
         if (!seen) {
           const ev = record("subagent.completed", { chars: r.output.text.length });
           if (!ev.ok) return ev;
         }
-        return ok({ content: r.output.text, model: "opencode-subagent", usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, finish_reason: "stop", backend: "opencode-plugin" });
+        return ok({
+          content: r.output.text,
+          model: "opencode-subagent",
+          usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+          finish_reason: "stop",
+          backend: "opencode-plugin",
+        });
       }
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const subagent: Subagent = { tool_name: toolName, title: `ouroboros: ${toolName.replace(/^ouroboros_/, "")}`, agent: "general", prompt: flatten(messages, json), context: { request_id: requestId, reply_file: replyFile } };
+      const subagent: Subagent = {
+        tool_name: toolName,
+        title: `ouroboros: ${toolName.replace(/^ouroboros_/, "")}`,
+        agent: "general",
+        prompt: flatten(messages, json),
+        context: { request_id: requestId, reply_file: replyFile },
+      };
       const ev = record("subagent.dispatched", { reply_file: replyFile });
       if (!ev.ok) return ev;
-      return fail("failure", `${toolName}: handed to the OpenCode bridge plugin (request ${requestId})`, { data: { delegated: true, subagent } });
+      return fail("failure", `${toolName}: handed to the OpenCode bridge plugin (request ${requestId})`, {
+        data: { delegated: true, subagent },
+      });
     },
   };
 }

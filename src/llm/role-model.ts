@@ -10,10 +10,18 @@ import type { Llm } from "./types.ts";
 
 export function llmWithModel(llm: Llm, model: string | null): Llm {
   if (!model) return llm;
-  return { name: llm.name, target: llm.target, complete: (messages, options = {}) => llm.complete(messages, { ...options, model: options.model ?? model }) };
+  return {
+    name: llm.name,
+    target: llm.target,
+    complete: (messages, options = {}) => llm.complete(messages, { ...options, model: options.model ?? model }),
+  };
 }
 
 export function agentWithModel(agent: Agent, model: string | null): Agent {
   if (!model) return agent;
-  return { name: agent.name, canResume: agent.canResume, run: (task, signal) => agent.run({ ...task, model: task.model ?? model }, signal) };
+  return {
+    name: agent.name,
+    canResume: agent.canResume,
+    run: (task, signal) => agent.run({ ...task, model: task.model ?? model }, signal),
+  };
 }

@@ -15,10 +15,18 @@ export interface Artifact {
   truncated: boolean;
 }
 
-const cut = (text: string) => ({ text: text.length > ARTIFACT_LIMIT ? text.slice(0, ARTIFACT_LIMIT) : text, truncated: text.length > ARTIFACT_LIMIT });
+const cut = (text: string) => ({
+  text: text.length > ARTIFACT_LIMIT ? text.slice(0, ARTIFACT_LIMIT) : text,
+  truncated: text.length > ARTIFACT_LIMIT,
+});
 
 function git(dir: string, args: string[]): string | null {
-  const r = Bun.spawnSync(["git", "-C", dir, ...args], { stdout: "pipe", stderr: "ignore", stdin: "ignore", timeout: 10_000 });
+  const r = Bun.spawnSync(["git", "-C", dir, ...args], {
+    stdout: "pipe",
+    stderr: "ignore",
+    stdin: "ignore",
+    timeout: 10_000,
+  });
   return r.exitCode === 0 ? r.stdout.toString() : null;
 }
 
@@ -55,7 +63,12 @@ export function describeDir(dir: string): Artifact {
 
 /** `artifact` is a path (relative to cwd) when one exists there, else the text itself. */
 export function readArtifact(artifact: string, cwd: string): Artifact {
-  const candidate = artifact.length < 4096 && !artifact.includes("\n") ? (isAbsolute(artifact) ? artifact : resolve(cwd, artifact)) : null;
+  const candidate =
+    artifact.length < 4096 && !artifact.includes("\n")
+      ? isAbsolute(artifact)
+        ? artifact
+        : resolve(cwd, artifact)
+      : null;
   if (candidate && existsSync(candidate)) {
     if (statSync(candidate).isDirectory()) return describeDir(candidate);
     return { kind: "file", path: candidate, ...cut(readFileSync(candidate, "utf8")) };

@@ -30,21 +30,39 @@ const live = new Map<string, Promise<unknown>>();
 export function autoView(s: AutoState, running: boolean) {
   const status = s.status === "running" && !running ? "interrupted" : s.status;
   return {
-    auto_id: s.auto_id, status, phase: s.phase, goal: s.goal, runtime: s.runtime, deadline: s.deadline,
-    interview_id: s.interview_id, seed_id: s.seed_id, seed_path: s.seed_path, session_id: s.session_id,
-    run_job_id: s.session_id ? jobIdOf(s.session_id) : null, run_status: s.run_status, error: s.error,
-    ...(status === "interrupted" || status === "failed" ? { resume_hint: `ouroboros_start_auto {resume: "${s.auto_id}"}` } : {}),
+    auto_id: s.auto_id,
+    status,
+    phase: s.phase,
+    goal: s.goal,
+    runtime: s.runtime,
+    deadline: s.deadline,
+    interview_id: s.interview_id,
+    seed_id: s.seed_id,
+    seed_path: s.seed_path,
+    session_id: s.session_id,
+    run_job_id: s.session_id ? jobIdOf(s.session_id) : null,
+    run_status: s.run_status,
+    error: s.error,
+    ...(status === "interrupted" || status === "failed"
+      ? { resume_hint: `ouroboros_start_auto {resume: "${s.auto_id}"}` }
+      : {}),
   };
 }
 
 /** Create or reopen the auto run and start working on it; `done` resolves when auto finishes. */
-export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ view: ReturnType<typeof autoView>; done: Promise<unknown> }>> {
+export async function startAuto(
+  ctx: McpContext,
+  a: AutoArgs,
+): Promise<Result<{ view: ReturnType<typeof autoView>; done: Promise<unknown> }>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   const { store, llm, config: cfg } = d.value;
   let alog: AutoLog;
   if (a.resume) {
-    if (live.has(a.resume)) return fail("usage", `auto ${a.resume} is already running in this server`, { hint: "follow it with ouroboros_auto_status" });
+    if (live.has(a.resume))
+      return fail("usage", `auto ${a.resume} is already running in this server`, {
+        hint: "follow it with ouroboros_auto_status",
+      });
     const r = AutoLog.open(store, a.resume);
     if (!r.ok) return r;
     alog = r.value;
@@ -57,9 +75,14 @@ export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ 
     const rt = selectRuntime(a.runtime ?? ctx.options.runtime, process.env, cfg);
     if (!rt.ok) return rt;
     const r = AutoLog.create(store, {
-      auto_id: newId.auto(), goal: goal.value, runtime: rt.value.name, project_dir: dir.value,
+      auto_id: newId.auto(),
+      goal: goal.value,
+      runtime: rt.value.name,
+      project_dir: dir.value,
       deadline: new Date(Date.now() + (a.pipeline_timeout_seconds ?? 7200) * 1000).toISOString(),
-      max_interview_rounds: a.max_interview_rounds ?? 50, max_repair_rounds: a.max_repair_rounds ?? 5, skip_run: a.skip_run === true,
+      max_interview_rounds: a.max_interview_rounds ?? 50,
+      max_repair_rounds: a.max_repair_rounds ?? 5,
+      skip_run: a.skip_run === true,
     });
     if (!r.ok) return r;
     alog = r.value;
@@ -73,15 +96,22 @@ export async function startAuto(ctx: McpContext, a: AutoArgs): Promise<Result<{ 
     signal: deadline.signal,
     say: (line) => ctx.log(line),
     async runSeed(s, prior) {
-      const started = await startExecution(ctx, prior ? { session_id: prior, runtime: s.runtime } : { seed_path: s.seed_path!, cwd: s.project_dir, runtime: s.runtime });
+      const started = await startExecution(
+        ctx,
+        prior
+          ? { session_id: prior, runtime: s.runtime }
+          : { seed_path: s.seed_path!, cwd: s.project_dir, runtime: s.runtime },
+      );
       return started.ok ? ok({ sessionId: started.value.session_id, status: "started" }) : started;
     },
-  }).then((r) => {
-    if (!r.ok) ctx.log(`auto ${id}: ${r.error.message}`);
-  }).finally(() => {
-    clearTimeout(timer);
-    live.delete(id);
-  });
+  })
+    .then((r) => {
+      if (!r.ok) ctx.log(`auto ${id}: ${r.error.message}`);
+    })
+    .finally(() => {
+      clearTimeout(timer);
+      live.delete(id);
+    });
   live.set(id, done);
   return ok({ view: autoView(alog.state, true), done });
 }

@@ -24,10 +24,38 @@ export interface Scan {
 }
 
 const LANG: Record<string, string> = {
-  ".ts": "TypeScript", ".tsx": "TypeScript", ".js": "JavaScript", ".jsx": "JavaScript", ".mjs": "JavaScript", ".py": "Python", ".go": "Go", ".rs": "Rust",
-  ".java": "Java", ".kt": "Kotlin", ".rb": "Ruby", ".php": "PHP", ".cs": "C#", ".c": "C", ".h": "C", ".cpp": "C++", ".swift": "Swift", ".ex": "Elixir", ".sh": "Shell",
+  ".ts": "TypeScript",
+  ".tsx": "TypeScript",
+  ".js": "JavaScript",
+  ".jsx": "JavaScript",
+  ".mjs": "JavaScript",
+  ".py": "Python",
+  ".go": "Go",
+  ".rs": "Rust",
+  ".java": "Java",
+  ".kt": "Kotlin",
+  ".rb": "Ruby",
+  ".php": "PHP",
+  ".cs": "C#",
+  ".c": "C",
+  ".h": "C",
+  ".cpp": "C++",
+  ".swift": "Swift",
+  ".ex": "Elixir",
+  ".sh": "Shell",
 };
-const SKIP = new Set([".git", "node_modules", "dist", "build", "target", ".venv", "venv", "__pycache__", ".next", "vendor"]);
+const SKIP = new Set([
+  ".git",
+  "node_modules",
+  "dist",
+  "build",
+  "target",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".next",
+  "vendor",
+]);
 const MAX_FILES = 5000;
 
 function walk(root: string): Map<string, number> {
@@ -77,7 +105,14 @@ function commands(dir: string, manifests: string[]): { build: string[]; test: st
   const has = (m: string) => manifests.includes(m);
   if (has("package.json")) {
     const scripts = (readJson(join(dir, "package.json"))?.scripts ?? {}) as Record<string, unknown>;
-    const runner = existsSync(join(dir, "bun.lock")) || existsSync(join(dir, "bun.lockb")) ? "bun run" : existsSync(join(dir, "pnpm-lock.yaml")) ? "pnpm run" : existsSync(join(dir, "yarn.lock")) ? "yarn" : "npm run";
+    const runner =
+      existsSync(join(dir, "bun.lock")) || existsSync(join(dir, "bun.lockb"))
+        ? "bun run"
+        : existsSync(join(dir, "pnpm-lock.yaml"))
+          ? "pnpm run"
+          : existsSync(join(dir, "yarn.lock"))
+            ? "yarn"
+            : "npm run";
     for (const k of Object.keys(scripts)) {
       if (/^(build|compile|typecheck)/.test(k)) build.push(`${runner} ${k}`);
       if (/^test/.test(k)) test.push(`${runner} ${k}`);
@@ -85,7 +120,8 @@ function commands(dir: string, manifests: string[]): { build: string[]; test: st
   }
   if (has("Cargo.toml")) build.push("cargo build"), test.push("cargo test");
   if (has("go.mod")) build.push("go build ./..."), test.push("go test ./...");
-  if (has("pyproject.toml") || has("requirements.txt") || has("setup.py")) test.push(existsSync(join(dir, "tests")) || existsSync(join(dir, "pytest.ini")) ? "pytest" : "python3 -m unittest");
+  if (has("pyproject.toml") || has("requirements.txt") || has("setup.py"))
+    test.push(existsSync(join(dir, "tests")) || existsSync(join(dir, "pytest.ini")) ? "pytest" : "python3 -m unittest");
   if (has("Makefile")) {
     const targets = [...readFileSync(join(dir, "Makefile"), "utf8").matchAll(/^([A-Za-z][\w-]*):/gm)].map((m) => m[1]!);
     if (targets.includes("build")) build.push("make build");
@@ -96,14 +132,31 @@ function commands(dir: string, manifests: string[]): { build: string[]; test: st
   return { build, test };
 }
 
-const MANIFESTS = ["package.json", "tsconfig.json", "pyproject.toml", "requirements.txt", "setup.py", "Cargo.toml", "go.mod", "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "mix.exs", "Makefile"];
+const MANIFESTS = [
+  "package.json",
+  "tsconfig.json",
+  "pyproject.toml",
+  "requirements.txt",
+  "setup.py",
+  "Cargo.toml",
+  "go.mod",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "Gemfile",
+  "composer.json",
+  "mix.exs",
+  "Makefile",
+];
 
 export function scanProject(dir: string): Scan {
   const root = resolve(dir);
   const counts = walk(root);
   const files = counts.get("__files") ?? 0;
   counts.delete("__files");
-  const languages = [...counts.entries()].map(([language, n]) => ({ language, files: n })).sort((a, b) => b.files - a.files);
+  const languages = [...counts.entries()]
+    .map(([language, n]) => ({ language, files: n }))
+    .sort((a, b) => b.files - a.files);
   const manifests = MANIFESTS.filter((m) => existsSync(join(root, m)));
   const { build, test } = commands(root, manifests);
   const layout = readdirSync(root)
@@ -118,12 +171,23 @@ export function scanProject(dir: string): Scan {
     `Build: ${build.join("; ") || "none declared"}. Test: ${test.join("; ") || "none declared"}.`,
     `Top level: ${layout.join(", ")}.`,
   ].join(" ");
-  return { path: root, languages, manifests, build_commands: build, test_commands: test, layout, files_scanned: files, context };
+  return {
+    path: root,
+    languages,
+    manifests,
+    build_commands: build,
+    test_commands: test,
+    layout,
+    files_scanned: files,
+    context,
+  };
 }
 
 /** Repositories scanned so far (latest scan each) and the default one, from the events. */
 export function registry(store: EventStore): { repos: (Scan & { scanned_at: string })[]; default: string | null } {
-  const rows = store.db.query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'brownfield' ORDER BY seq").all() as { event_type: string; payload: string; timestamp: string }[];
+  const rows = store.db
+    .query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'brownfield' ORDER BY seq")
+    .all() as { event_type: string; payload: string; timestamp: string }[];
   const repos = new Map<string, Scan & { scanned_at: string }>();
   let def: string | null = null;
   for (const r of rows) {
@@ -136,21 +200,31 @@ export function registry(store: EventStore): { repos: (Scan & { scanned_at: stri
 
 export type BrownfieldAction = "scan" | "register" | "query";
 
-export async function brownfieldTool(ctx: McpContext, a: { action?: BrownfieldAction; scan_root?: string }): Promise<Result<Record<string, unknown>>> {
+export async function brownfieldTool(
+  ctx: McpContext,
+  a: { action?: BrownfieldAction; scan_root?: string },
+): Promise<Result<Record<string, unknown>>> {
   const store = await ctx.store();
   if (!store.ok) return store;
   const action = a.action ?? "scan";
   if (action === "query") return ok(registry(store.value));
   const dir = checkWorkspace(ctx.options, a.scan_root ?? process.cwd());
   if (!dir.ok) return dir;
-  if (!existsSync(dir.value) || !statSync(dir.value).isDirectory()) return fail("badArgs", `ouroboros_brownfield: scan_root ${dir.value} is not a directory`);
+  if (!existsSync(dir.value) || !statSync(dir.value).isDirectory())
+    return fail("badArgs", `ouroboros_brownfield: scan_root ${dir.value} is not a directory`);
   const scan = scanProject(dir.value);
-  const rec = (type: string, data: Record<string, unknown>) => store.value.append({ type, aggregate_type: "brownfield", aggregate_id: scan.path, data });
+  const rec = (type: string, data: Record<string, unknown>) =>
+    store.value.append({ type, aggregate_type: "brownfield", aggregate_id: scan.path, data });
   const r = rec("brownfield.scanned", { ...scan });
   if (!r.ok) return r;
   if (action === "register") {
     const d = rec("brownfield.default.set", { path: scan.path });
     if (!d.ok) return d;
   }
-  return ok({ action, ...scan, default: action === "register" ? scan.path : registry(store.value).default, next: "ouroboros_interview {initial_context, cwd} uses this scan as the project context" });
+  return ok({
+    action,
+    ...scan,
+    default: action === "register" ? scan.path : registry(store.value).default,
+    next: "ouroboros_interview {initial_context, cwd} uses this scan as the project context",
+  });
 }

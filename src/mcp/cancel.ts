@@ -8,7 +8,11 @@ import type { SessionRow } from "../events/read.ts";
 import { lockHolder } from "../util/lock.ts";
 import type { McpContext } from "./context.ts";
 
-export async function cancelSession(ctx: McpContext, s: SessionRow, reason: string): Promise<Result<Record<string, unknown>>> {
+export async function cancelSession(
+  ctx: McpContext,
+  s: SessionRow,
+  reason: string,
+): Promise<Result<Record<string, unknown>>> {
   const store = await ctx.store();
   if (!store.ok) return store;
   if (s.terminal_type) return ok({ session_id: s.session_id, action: "already_ended", status: s.status });
@@ -17,10 +21,27 @@ export async function cancelSession(ctx: McpContext, s: SessionRow, reason: stri
   const owner = jobs.running(s.session_id) ? process.pid : lockHolder(s.session_id);
   const requested_by = `mcp server pid ${process.pid}`;
   const r = owner
-    ? store.value.append({ type: "orchestrator.session.cancel_requested", aggregate_type: "session", aggregate_id: s.session_id, data: { session_id: s.session_id, reason, requested_by } })
-    : store.value.append({ type: "orchestrator.session.cancelled", aggregate_type: "session", aggregate_id: s.session_id, data: { session_id: s.session_id, reason, cancelled_by: "user" } });
+    ? store.value.append({
+        type: "orchestrator.session.cancel_requested",
+        aggregate_type: "session",
+        aggregate_id: s.session_id,
+        data: { session_id: s.session_id, reason, requested_by },
+      })
+    : store.value.append({
+        type: "orchestrator.session.cancelled",
+        aggregate_type: "session",
+        aggregate_id: s.session_id,
+        data: { session_id: s.session_id, reason, cancelled_by: "user" },
+      });
   if (!r.ok) return r;
-  return ok(owner
-    ? { session_id: s.session_id, action: "requested", status: s.status, note: `process ${owner} stops its agents and records the cancellation` }
-    : { session_id: s.session_id, action: "cancelled", status: "cancelled" });
+  return ok(
+    owner
+      ? {
+          session_id: s.session_id,
+          action: "requested",
+          status: s.status,
+          note: `process ${owner} stops its agents and records the cancellation`,
+        }
+      : { session_id: s.session_id, action: "cancelled", status: "cancelled" },
+  );
 }

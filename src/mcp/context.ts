@@ -26,7 +26,9 @@ export interface McpContext {
   log(message: string): void;
 }
 
-export function createContext(options: ServeOptions): McpContext & { close(): Promise<void>; touch(): void; checkpointIfIdle(idleMs: number): boolean } {
+export function createContext(
+  options: ServeOptions,
+): McpContext & { close(): Promise<void>; touch(): void; checkpointIfIdle(idleMs: number): boolean } {
   let store: Result<EventStore> | undefined;
   let config: Result<LoadedConfig> | undefined;
   let jobs: JobTable | undefined;
@@ -84,5 +86,9 @@ export function checkWorkspace(options: ServeOptions, dir: string): Result<strin
     const rel = relative(resolve(root), abs);
     if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return ok(abs);
   }
-  return fail("badArgs", `directory ${abs} is outside the allowed workspace roots (${options.workspaceRoots.join(", ")})`, { hint: "start the server with another --workspace-root" });
+  return fail(
+    "badArgs",
+    `directory ${abs} is outside the allowed workspace roots (${options.workspaceRoots.join(", ")})`,
+    { hint: "start the server with another --workspace-root" },
+  );
 }

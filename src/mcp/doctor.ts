@@ -22,7 +22,10 @@ interface Check {
 }
 
 export default defineCommand({
-  meta: { name: "doctor", description: "Check binary, config, event store, MCP SDK and agent runtimes (exit 1 on failure)" },
+  meta: {
+    name: "doctor",
+    description: "Check binary, config, event store, MCP SDK and agent runtimes (exit 1 on failure)",
+  },
   args: {
     json: { type: "boolean" },
     runtime: { type: "string", description: "runtime the server will use (default: config)" },
@@ -30,11 +33,20 @@ export default defineCommand({
   },
   async run({ args }) {
     const checks: Check[] = [];
-    const add = (name: string, ok: boolean, detail: string, required = true) => checks.push({ name, ok, required, detail });
-    add("binary", true, `ouroboros ${VERSION} (${COMMIT}) at ${process.execPath} on ${process.platform}-${process.arch}`);
+    const add = (name: string, ok: boolean, detail: string, required = true) =>
+      checks.push({ name, ok, required, detail });
+    add(
+      "binary",
+      true,
+      `ouroboros ${VERSION} (${COMMIT}) at ${process.execPath} on ${process.platform}-${process.arch}`,
+    );
 
     const loaded = loadConfig();
-    add("config", loaded.ok, loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message);
+    add(
+      "config",
+      loaded.ok,
+      loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message,
+    );
 
     const db = args.db ? resolve(String(args.db)) : paths.database();
     // Read-only: a doctor never creates or migrates the database (the first write does).
@@ -43,9 +55,12 @@ export default defineCommand({
     if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
     else if (!store.value) {
       const creatable = writableDirOf(db);
-      add("event store", creatable, `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`);
-    }
-    else {
+      add(
+        "event store",
+        creatable,
+        `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`,
+      );
+    } else {
       const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
       const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
       store.value.close();
@@ -64,7 +79,11 @@ export default defineCommand({
 
     const { inspectRuntimes } = await import("../runtime/inspect.ts");
     const { selectRuntime } = await import("../runtime/selection.ts");
-    const choice = selectRuntime(args.runtime ? String(args.runtime) : undefined, process.env, loaded.ok ? loaded.value : null);
+    const choice = selectRuntime(
+      args.runtime ? String(args.runtime) : undefined,
+      process.env,
+      loaded.ok ? loaded.value : null,
+    );
     const inspected = inspectRuntimes(process.env, loaded.ok ? loaded.value.config : null);
     if (!choice.ok) add("runtime", false, choice.error.message);
     if (!inspected.ok) add("declared runtimes", false, inspected.error.message);

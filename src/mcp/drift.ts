@@ -20,10 +20,21 @@ import { authoringDeps } from "./interview.ts";
 
 export const DRIFT_TAG = "[ouroboros:drift]";
 export const DRIFT_WEIGHTS = { goal: 0.5, constraints: 0.3, ontology: 0.2 } as const;
-const unit = v.pipe(v.number(), v.transform((x) => Math.min(1, Math.max(0, x))));
-const DriftReplySchema = v.object({ goal_drift: unit, constraint_drift: unit, ontology_drift: unit, reasons: v.optional(v.array(v.string()), []) });
+const unit = v.pipe(
+  v.number(),
+  v.transform((x) => Math.min(1, Math.max(0, x))),
+);
+const DriftReplySchema = v.object({
+  goal_drift: unit,
+  constraint_drift: unit,
+  ontology_drift: unit,
+  reasons: v.optional(v.array(v.string()), []),
+});
 
-export async function measureDrift(ctx: McpContext, a: { session_id: string; cwd?: string }): Promise<Result<Record<string, unknown>>> {
+export async function measureDrift(
+  ctx: McpContext,
+  a: { session_id: string; cwd?: string },
+): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   const { llm, store } = d.value;
@@ -33,16 +44,24 @@ export async function measureDrift(ctx: McpContext, a: { session_id: string; cwd
   const sessionId = s.value.session_id;
   const state = replay(sessionId, queryEvents(store.db, { session: sessionId }).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string };
-  if (!started.seed) return { ok: false, error: { kind: "invalidData", message: `session ${sessionId} has no recorded seed` } };
+  if (!started.seed)
+    return { ok: false, error: { kind: "invalidData", message: `session ${sessionId} has no recorded seed` } };
   const seed = started.seed;
   const dir = checkWorkspace(ctx.options, a.cwd ?? started.project_dir ?? process.cwd());
   if (!dir.ok) return dir;
 
   // Observed: what the log and the file system say, independent of any model.
   const acs = leaves(state).map((x) => ({ ac_id: x.ac_id, description: x.description, status: x.status }));
-  const missing = checkArtifacts(dir.value, seed.acceptance_criteria.flatMap((c) => c.expected_artifacts ?? [])).filter((x) => !x.exists).map((x) => x.path);
+  const missing = checkArtifacts(
+    dir.value,
+    seed.acceptance_criteria.flatMap((c) => c.expected_artifacts ?? []),
+  )
+    .filter((x) => !x.exists)
+    .map((x) => x.path);
   const observed = [
-    ...acs.filter((x) => x.status !== "passed").map((x) => `criterion ${x.ac_id} is ${x.status}: ${x.description.slice(0, 120)}`),
+    ...acs
+      .filter((x) => x.status !== "passed")
+      .map((x) => `criterion ${x.ac_id} is ${x.status}: ${x.description.slice(0, 120)}`),
     ...missing.map((p) => `expected artifact missing: ${p}`),
   ];
   const workspace = describeDir(dir.value);
@@ -74,9 +93,24 @@ export async function measureDrift(ctx: McpContext, a: { session_id: string; cwd
     { temperature: 0.1, max_tokens: 1024, json: true },
   );
   const parsed = r.ok ? v.safeParse(DriftReplySchema, extractJson(r.value.content)) : null;
-  const components = parsed?.success ? { goal: parsed.output.goal_drift, constraints: parsed.output.constraint_drift, ontology: parsed.output.ontology_drift } : null;
-  const score = components ? Math.round((DRIFT_WEIGHTS.goal * components.goal + DRIFT_WEIGHTS.constraints * components.constraints + DRIFT_WEIGHTS.ontology * components.ontology) * 10000) / 10000 : null;
-  const judged = parsed?.success ? parsed.output.reasons : [r.ok ? "drift judge reply is not the JSON asked for" : `drift judge could not run: ${r.error.message}`];
+  const components = parsed?.success
+    ? {
+        goal: parsed.output.goal_drift,
+        constraints: parsed.output.constraint_drift,
+        ontology: parsed.output.ontology_drift,
+      }
+    : null;
+  const score = components
+    ? Math.round(
+        (DRIFT_WEIGHTS.goal * components.goal +
+          DRIFT_WEIGHTS.constraints * components.constraints +
+          DRIFT_WEIGHTS.ontology * components.ontology) *
+          10000,
+      ) / 10000
+    : null;
+  const judged = parsed?.success
+    ? parsed.output.reasons
+    : [r.ok ? "drift judge reply is not the JSON asked for" : `drift judge could not run: ${r.error.message}`];
   const result = {
     session_id: sessionId,
     status: score === null ? "unverifiable" : "measured",
@@ -84,8 +118,18 @@ export async function measureDrift(ctx: McpContext, a: { session_id: string; cwd
     components,
     weights: DRIFT_WEIGHTS,
     reasons: [...observed, ...judged],
-    observed: { acs_total: acs.length, acs_passed: acs.filter((x) => x.status === "passed").length, missing_artifacts: missing, workspace: workspace.kind },
+    observed: {
+      acs_total: acs.length,
+      acs_passed: acs.filter((x) => x.status === "passed").length,
+      missing_artifacts: missing,
+      workspace: workspace.kind,
+    },
   };
-  const ev = store.append({ type: "drift.measured", aggregate_type: "session", aggregate_id: sessionId, data: { ...result } });
+  const ev = store.append({
+    type: "drift.measured",
+    aggregate_type: "session",
+    aggregate_id: sessionId,
+    data: { ...result },
+  });
   return ev.ok ? ok(result) : ev;
 }

@@ -42,7 +42,10 @@ function pickCriteria(seed: Seed, wanted: string | undefined): { text: string; a
   const all = seed.acceptance_criteria;
   if (!wanted) return { text: all.map((a, i) => `${i + 1}) ${a.description}`).join("; "), acs: all };
   const n = Number(wanted);
-  const hit = Number.isInteger(n) && n >= 1 && n <= all.length ? all[n - 1] : all.find((a) => a.description.trim() === wanted.trim());
+  const hit =
+    Number.isInteger(n) && n >= 1 && n <= all.length
+      ? all[n - 1]
+      : all.find((a) => a.description.trim() === wanted.trim());
   return hit ? { text: hit.description, acs: [hit] } : { text: wanted, acs: [] };
 }
 
@@ -55,12 +58,18 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   const s = requireSession(store.value.db, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const started = store.value.db.query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'").get(sessionId) as { payload: string } | null;
+  const started = store.value.db
+    .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
+    .get(sessionId) as { payload: string } | null;
   const data = started ? (JSON.parse(started.payload) as { seed?: Seed; project_dir?: string; runtime?: string }) : {};
   let seed = data.seed;
   if (a.seed_content !== undefined) {
     const parsed = parseSeedText("seed_content", a.seed_content);
-    if (!parsed.seed) return fail("invalidData", `seed_content is not a valid seed: ${parsed.errors[0] ? formatProblem(parsed.errors[0]) : "unknown problem"}`);
+    if (!parsed.seed)
+      return fail(
+        "invalidData",
+        `seed_content is not a valid seed: ${parsed.errors[0] ? formatProblem(parsed.errors[0]) : "unknown problem"}`,
+      );
     seed = parsed.seed;
   }
   if (!seed) return fail("invalidData", `session ${sessionId} has no recorded seed; pass seed_content`);
@@ -82,17 +91,37 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   const evaluationId = `eval_${randomBytes(6).toString("hex")}`;
   const picked = pickCriteria(seed, a.acceptance_criterion);
   const emit = (type: string, payload: Record<string, unknown>) => {
-    const r = (store.value as EventStore).append({ type, aggregate_type: "evaluation", aggregate_id: evaluationId, data: { session_id: sessionId, evaluation_id: evaluationId, ...payload } });
+    const r = (store.value as EventStore).append({
+      type,
+      aggregate_type: "evaluation",
+      aggregate_id: evaluationId,
+      data: { session_id: sessionId, evaluation_id: evaluationId, ...payload },
+    });
     if (!r.ok) throw new Error(r.error.message);
   };
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
     try {
-      emit("evaluation.stage1.started", { acceptance_criterion: picked.text, artifact_type: a.artifact_type ?? null, working_dir: dir.value, judge: judge.name });
+      emit("evaluation.stage1.started", {
+        acceptance_criterion: picked.text,
+        artifact_type: a.artifact_type ?? null,
+        working_dir: dir.value,
+        judge: judge.name,
+      });
       // The same function, with the same approval rules, as every pipeline attempt.
       const v = await evaluateCriterion({
-        judge, cwd: dir.value, goal: seed!.goal, ac: picked.text, criteria: picked.acs, principles: seed!.evaluation_principles, change: null, commands: [],
-        claim: a.artifact, claimLabel: `The artefact under evaluation (${a.artifact_type ?? "unspecified type"}), as handed in by the caller:`,
-        config, triggerConsensus: a.trigger_consensus ?? false, signal,
+        judge,
+        cwd: dir.value,
+        goal: seed!.goal,
+        ac: picked.text,
+        criteria: picked.acs,
+        principles: seed!.evaluation_principles,
+        change: null,
+        commands: [],
+        claim: a.artifact,
+        claimLabel: `The artefact under evaluation (${a.artifact_type ?? "unspecified type"}), as handed in by the caller:`,
+        config,
+        triggerConsensus: a.trigger_consensus ?? false,
+        signal,
         onStage: (stage, outcome, evidence) => {
           if (stage === 1) emit("evaluation.stage1.completed", { outcome, ...evidence });
           if (signal.aborted) throw new Error("cancelled");
@@ -106,8 +135,19 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
       });
       const approved = v.outcome === "approved";
       const result = {
-        evaluation_id: evaluationId, session_id: sessionId, approved, final_approved: approved, outcome: v.outcome, rejected_by: v.rejectedBy, highest_stage: v.stage3 ? 3 : v.stage2 ? 2 : 1,
-        score: v.score ?? 0, weighted: v.weighted, stage1: v.stage1.outcome, stage2: v.stage2?.outcome ?? null, stage3: v.stage3?.outcome ?? null, reasons: v.reasons,
+        evaluation_id: evaluationId,
+        session_id: sessionId,
+        approved,
+        final_approved: approved,
+        outcome: v.outcome,
+        rejected_by: v.rejectedBy,
+        highest_stage: v.stage3 ? 3 : v.stage2 ? 2 : 1,
+        score: v.score ?? 0,
+        weighted: v.weighted,
+        stage1: v.stage1.outcome,
+        stage2: v.stage2?.outcome ?? null,
+        stage3: v.stage3?.outcome ?? null,
+        reasons: v.reasons,
       };
       emit("evaluation.pipeline.completed", result);
       return ok(result);

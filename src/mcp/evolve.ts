@@ -49,7 +49,11 @@ export interface EvolutionPlan {
 /** Sessions an evolution job of this process is driving (the file lock only sees other processes). */
 const evolving = new Set<string>();
 
-export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolve_step" | "ralph"): Promise<Result<EvolutionPlan>> {
+export async function planEvolution(
+  ctx: McpContext,
+  a: EvolveArgs,
+  kind: "evolve_step" | "ralph",
+): Promise<Result<EvolutionPlan>> {
   const [store, loaded] = [await ctx.store(), await ctx.config()];
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
@@ -58,17 +62,29 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
   const holder = lockHolder(sessionId);
-  if (holder || evolving.has(sessionId) || (await ctx.jobs()).running(sessionId)) return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, { hint: "wait for it (ouroboros_job_wait) or cancel it first" });
+  if (holder || evolving.has(sessionId) || (await ctx.jobs()).running(sessionId))
+    return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, {
+      hint: "wait for it (ouroboros_job_wait) or cancel it first",
+    });
   const state = replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string; runtime?: string };
-  if (!started.seed || !started.project_dir) return fail("invalidData", `session ${sessionId} has no recorded seed or project directory`);
-  if (!state.phasesCompleted.has("double_diamond")) return fail("usage", `session ${sessionId} has not finished its first pass over the criteria`, { hint: "resume it with ouroboros_start_execute_seed {session_id}" });
+  if (!started.seed || !started.project_dir)
+    return fail("invalidData", `session ${sessionId} has no recorded seed or project directory`);
+  if (!state.phasesCompleted.has("double_diamond"))
+    return fail("usage", `session ${sessionId} has not finished its first pass over the criteria`, {
+      hint: "resume it with ouroboros_start_execute_seed {session_id}",
+    });
   const failing = leaves(state).filter((x) => x.status !== "passed");
   if (!failing.length) return fail("usage", `every criterion of session ${sessionId} passed: nothing to evolve`);
   const cap = Math.min(HARD_CAP, kind === "evolve_step" ? config.evolution.max_generations : HARD_CAP);
   const next = state.generation + 1;
-  if (next > cap) return fail("usage", `lineage ${sessionId} already ran ${state.generation} generation(s), its cap is ${cap} (evolution.max_generations)`);
-  const last = kind === "evolve_step" ? next : Math.min(cap, state.generation + (a.max_generations ?? RALPH_DEFAULT_GENERATIONS));
+  if (next > cap)
+    return fail(
+      "usage",
+      `lineage ${sessionId} already ran ${state.generation} generation(s), its cap is ${cap} (evolution.max_generations)`,
+    );
+  const last =
+    kind === "evolve_step" ? next : Math.min(cap, state.generation + (a.max_generations ?? RALPH_DEFAULT_GENERATIONS));
 
   const choice = selectRuntime(ctx.options.runtime ?? started.runtime, process.env, loaded.value);
   if (!choice.ok) return choice;
@@ -84,12 +100,24 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
 
   const evolutionId = `evo_${randomBytes(6).toString("hex")}`;
   const record = (type: string, data: Record<string, unknown>) => {
-    const r = store.value.append({ type, aggregate_type: "evolution", aggregate_id: evolutionId, data: { session_id: sessionId, evolution_id: evolutionId, kind, ...data } });
+    const r = store.value.append({
+      type,
+      aggregate_type: "evolution",
+      aggregate_id: evolutionId,
+      data: { session_id: sessionId, evolution_id: evolutionId, kind, ...data },
+    });
     if (!r.ok) throw new Error(r.error.message);
     return r.value.stored[0]?.rowid ?? 0;
   };
   const budget = a.max_total_seconds ?? null;
-  const startSeq = record("evolution.job.started", { from_generation: next, last_generation: last, failing: failing.map((x) => x.ac_id), max_total_seconds: budget, per_iteration_timeout_seconds: a.per_iteration_timeout_seconds ?? null, runtime: choice.value.name });
+  const startSeq = record("evolution.job.started", {
+    from_generation: next,
+    last_generation: last,
+    failing: failing.map((x) => x.ac_id),
+    max_total_seconds: budget,
+    per_iteration_timeout_seconds: a.per_iteration_timeout_seconds ?? null,
+    runtime: choice.value.name,
+  });
   evolving.add(sessionId);
 
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
@@ -111,17 +139,32 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
         return AbortSignal.any([signal, wall.signal, c.signal]);
       };
       const both = arm();
-      const log = new SessionLog(store.value as EventStore, replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)));
+      const log = new SessionLog(
+        store.value as EventStore,
+        replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)),
+      );
       const seed = started.seed!;
-      const wctx: WorkerContext = { log, agent: agent.value, judge, seed, config, runtime: choice.value.name, cwd: started.project_dir!, tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak), signal: both,
+      const wctx: WorkerContext = {
+        log,
+        agent: agent.value,
+        judge,
+        seed,
+        config,
+        runtime: choice.value.name,
+        cwd: started.project_dir!,
+        tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak),
+        signal: both,
         // The job's own limits (max_generations, max_total_seconds, per-iteration) stop it through its signals.
-        budget: () => null };
+        budget: () => null,
+      };
       const spec = (acId: string): LeafSpec => {
         const x = log.state.acs.get(acId)!;
         let root = x;
         while (root.parent) root = log.state.acs.get(root.parent)!;
         const source = root.ac_id === acId ? (seed.acceptance_criteria[root.position] ?? null) : null;
-        const tier = (x.tier as LeafSpec["initialTier"] | null) ?? routeAc({ description: x.description, verify_command: source?.verify_command ?? null, depth: x.depth }).tier;
+        const tier =
+          (x.tier as LeafSpec["initialTier"] | null) ??
+          routeAc({ description: x.description, verify_command: source?.verify_command ?? null, depth: x.depth }).tier;
         return { acId, description: x.description, source, initialTier: tier, attemptsSoFar: x.attempts, resume: null };
       };
       // evolve_step stops after its one generation (unless that generation is the cap: then the lineage is exhausted);
@@ -131,7 +174,14 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
         wctx.signal = arm();
         return deadline !== null && Date.now() >= deadline;
       };
-      const r = await evolve(wctx, last, config.evolution.convergence_threshold, config.evolution.stagnation_window, spec, stop).finally(() => {
+      const r = await evolve(
+        wctx,
+        last,
+        config.evolution.convergence_threshold,
+        config.evolution.stagnation_window,
+        spec,
+        stop,
+      ).finally(() => {
         if (timer) clearTimeout(timer);
         if (iterTimer) clearTimeout(iterTimer);
       });
@@ -140,12 +190,28 @@ export async function planEvolution(ctx: McpContext, a: EvolveArgs, kind: "evolv
       const outcome = r.outcome === "cancelled" && (byWall || byIteration) ? "stopped" : r.outcome;
       const all = leaves(log.state);
       const stopReason =
-        outcome === "stopped" ? (byWall ? "max_total_seconds" : byIteration ? "per_iteration_timeout_seconds" : "one generation (evolve_step)")
-        : outcome === "exhausted" ? (last >= cap ? `generation cap ${cap}` : `max_generations ${a.max_generations ?? RALPH_DEFAULT_GENERATIONS}`)
-        : outcome;
+        outcome === "stopped"
+          ? byWall
+            ? "max_total_seconds"
+            : byIteration
+              ? "per_iteration_timeout_seconds"
+              : "one generation (evolve_step)"
+          : outcome === "exhausted"
+            ? last >= cap
+              ? `generation cap ${cap}`
+              : `max_generations ${a.max_generations ?? RALPH_DEFAULT_GENERATIONS}`
+            : outcome;
       const result = {
-        evolution_id: evolutionId, lineage_id: sessionId, kind, outcome, stop_reason: stopReason, generation: log.state.generation, generations_run: Math.max(0, log.state.generation - next + 1),
-        acs_passed: all.filter((x) => x.status === "passed").length, acs_total: all.length, all_passed: all.every((x) => x.status === "passed"),
+        evolution_id: evolutionId,
+        lineage_id: sessionId,
+        kind,
+        outcome,
+        stop_reason: stopReason,
+        generation: log.state.generation,
+        generations_run: Math.max(0, log.state.generation - next + 1),
+        acs_passed: all.filter((x) => x.status === "passed").length,
+        acs_total: all.length,
+        all_passed: all.every((x) => x.status === "passed"),
       };
       record("evolution.job.completed", result);
       return ok(result);

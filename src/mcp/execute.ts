@@ -41,9 +41,21 @@ function storeSeedText(text: string): string {
   return file;
 }
 
-export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<Result<{ job_id: string; session_id: string; runtime: string; project_dir: string; wait: () => Promise<Result<RunOutcome>> }>> {
+export async function startExecution(
+  ctx: McpContext,
+  a: ExecuteArgs,
+): Promise<
+  Result<{
+    job_id: string;
+    session_id: string;
+    runtime: string;
+    project_dir: string;
+    wait: () => Promise<Result<RunOutcome>>;
+  }>
+> {
   const sources = [a.seed_content, a.seed_path, a.session_id].filter((x) => x !== undefined).length;
-  if (sources !== 1) return fail("badArgs", "give exactly one of 'seed_content', 'seed_path' or 'session_id' (to resume)");
+  if (sources !== 1)
+    return fail("badArgs", "give exactly one of 'seed_content', 'seed_path' or 'session_id' (to resume)");
   const loaded = await ctx.config();
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
@@ -57,24 +69,42 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
   if (a.session_id) {
     const s = requireSession(store.value.db, a.session_id);
     if (!s.ok) return s;
-    if (s.value.terminal_type) return fail("usage", `session ${s.value.session_id} already ended (${s.value.status})`, { hint: "start a new run with seed_content or seed_path" });
-    const started = store.value.db.query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'").get(s.value.session_id) as { payload: string } | null;
+    if (s.value.terminal_type)
+      return fail("usage", `session ${s.value.session_id} already ended (${s.value.status})`, {
+        hint: "start a new run with seed_content or seed_path",
+      });
+    const started = store.value.db
+      .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
+      .get(s.value.session_id) as { payload: string } | null;
     const data = started ? (JSON.parse(started.payload) as Record<string, unknown>) : {};
     projectDir = String(data.project_dir ?? process.cwd());
     depth = Number(data.max_decomposition_depth ?? depth);
     const stored = canonicalRuntime(String(data.runtime ?? ""));
-    if (a.runtime && stored && canonicalRuntime(a.runtime) !== stored) return fail("badArgs", `session ${s.value.session_id} runs on ${stored}; runtime '${a.runtime}' does not match`);
+    if (a.runtime && stored && canonicalRuntime(a.runtime) !== stored)
+      return fail("badArgs", `session ${s.value.session_id} runs on ${stored}; runtime '${a.runtime}' does not match`);
     runtimeFlag = stored ?? runtimeFlag;
     a = { ...a, session_id: s.value.session_id };
   } else {
     const cwd = a.cwd ? resolve(a.cwd) : undefined;
-    const file = a.seed_content !== undefined ? storeSeedText(a.seed_content) : resolve(cwd ?? process.cwd(), a.seed_path!);
+    const file =
+      a.seed_content !== undefined ? storeSeedText(a.seed_content) : resolve(cwd ?? process.cwd(), a.seed_path!);
     // Inline seeds have no folder of their own: they run in cwd (default: the server's directory).
     const projectFlag = cwd ?? (a.seed_content !== undefined ? process.cwd() : undefined);
-    const plan = buildPlan({ seedFile: file, config: loaded.value, env: process.env, projectDirFlag: projectFlag, depthFlag: a.max_decomposition_depth?.toString() });
+    const plan = buildPlan({
+      seedFile: file,
+      config: loaded.value,
+      env: process.env,
+      projectDirFlag: projectFlag,
+      depthFlag: a.max_decomposition_depth?.toString(),
+    });
     const label = a.seed_content !== undefined ? "seed_content" : file;
     const fix = (s: string) => (a.seed_content !== undefined ? s.replace(file, "seed_content") : s);
-    if (plan.errors.length) return fail("invalidData", `${plan.errors.length} problem(s) in ${label}: ${fix(formatProblem(plan.errors[0]!))}`, { details: plan.errors.slice(1).map((p) => fix(formatProblem(p))) });
+    if (plan.errors.length)
+      return fail(
+        "invalidData",
+        `${plan.errors.length} problem(s) in ${label}: ${fix(formatProblem(plan.errors[0]!))}`,
+        { details: plan.errors.slice(1).map((p) => fix(formatProblem(p))) },
+      );
     if (plan.setupErrors.length) return fail("badArgs", plan.setupErrors[0]!, { details: plan.setupErrors.slice(1) });
     seed = plan.seed!;
     seedPath = a.seed_content !== undefined ? undefined : file;
@@ -97,11 +127,21 @@ export async function startExecution(ctx: McpContext, a: ExecuteArgs): Promise<R
   }
   const { agentWithModel } = await import("../llm/role-model.ts");
   judge = agentWithModel(judge ?? agent.value, config.evaluation.semantic_model);
-  const parallel = a.sequential ? 1 : a.parallel ?? config.orchestrator.max_parallel_workers;
+  const parallel = a.sequential ? 1 : (a.parallel ?? config.orchestrator.max_parallel_workers);
   const jobs = await ctx.jobs();
   const job = await jobs.launch({
-    store: store.value, agent: agent.value, judge, runtime: choice.value.name, config, seed, seedPath, resumeSessionId: a.session_id,
-    projectDir, parallel, maxDepth: depth, skipSecondary: Boolean(a.skip_secondary),
+    store: store.value,
+    agent: agent.value,
+    judge,
+    runtime: choice.value.name,
+    config,
+    seed,
+    seedPath,
+    resumeSessionId: a.session_id,
+    projectDir,
+    parallel,
+    maxDepth: depth,
+    skipSecondary: Boolean(a.skip_secondary),
   });
   if (!job.ok) return job;
   return ok({ ...job.value, runtime: choice.value.name, project_dir: projectDir });

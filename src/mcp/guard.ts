@@ -22,7 +22,8 @@ function isOuroboros(pid: number, self: string): string[] | null {
   }
 }
 
-const parentOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1] ?? 0);
+const parentOf = (pid: number): number =>
+  Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[1] ?? 0);
 
 /** The driving Ouroboros ancestor (pid and command), or null. */
 export function drivingAncestor(): { pid: number; command: string } | null {
@@ -38,7 +39,8 @@ export function drivingAncestor(): { pid: number; command: string } | null {
     const args = isOuroboros(pid, self);
     if (args) {
       const words = args.filter((a) => !a.startsWith("-"));
-      if (DRIVING.has(words[0] ?? "") || (words[0] === "mcp" && words[1] === "serve")) return { pid, command: words.slice(0, 2).join(" ") };
+      if (DRIVING.has(words[0] ?? "") || (words[0] === "mcp" && words[1] === "serve"))
+        return { pid, command: words.slice(0, 2).join(" ") };
     }
     try {
       pid = parentOf(pid);

@@ -17,13 +17,21 @@ export interface Instance {
 
 const dir = () => join(ouroHome(), "mcp-servers");
 
-
 /** Write this server's record; the returned function removes it. Failure to write is not fatal. */
 export function register(version: string, db: string): () => void {
   const file = join(dir(), `${process.pid}.json`);
   try {
     mkdirSync(dir(), { recursive: true, mode: 0o700 });
-    writeFileSync(file, JSON.stringify({ pid: process.pid, ppid: process.ppid, started_at: new Date().toISOString(), version, db } satisfies Instance));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pid: process.pid,
+        ppid: process.ppid,
+        started_at: new Date().toISOString(),
+        version,
+        db,
+      } satisfies Instance),
+    );
   } catch {
     return () => {};
   }

@@ -23,7 +23,8 @@ interface Job {
   outcome?: Result<unknown>;
 }
 
-const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const COLS =
+  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 const isEval = (key: string) => key.startsWith("eval_");
 export const isEvo = (key: string) => key.startsWith("evo_");
 
@@ -34,10 +35,14 @@ export class JobTable {
   constructor(private readonly ctx: McpContext) {}
 
   /** Start a run; resolves once its session exists (the first event is written synchronously). */
-  async launch(o: Omit<RunOptions, "interrupt" | "onSessionId">): Promise<Result<{ job_id: string; session_id: string; wait: () => Promise<Result<RunOutcome>> }>> {
+  async launch(
+    o: Omit<RunOptions, "interrupt" | "onSessionId">,
+  ): Promise<Result<{ job_id: string; session_id: string; wait: () => Promise<Result<RunOutcome>> }>> {
     const interrupt = new AbortController();
     let sessionId: string | undefined;
-    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) }).catch((e: unknown) => fail("failure", `run stopped: ${e instanceof Error ? e.message : String(e)}`));
+    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) }).catch(
+      (e: unknown) => fail("failure", `run stopped: ${e instanceof Error ? e.message : String(e)}`),
+    );
     if (!sessionId) {
       const r = await promise;
       return r.ok ? fail("failure", "the run ended before its session started") : r;
@@ -62,15 +67,37 @@ export class JobTable {
   }
 
   /** Run an evaluation in the background (see evaluate.ts). */
-  launchEvaluation(plan: EvaluationPlan): { job_id: string; evaluation_id: string; session_id: string; wait: () => Promise<Result<unknown>> } {
+  launchEvaluation(plan: EvaluationPlan): {
+    job_id: string;
+    evaluation_id: string;
+    session_id: string;
+    wait: () => Promise<Result<unknown>>;
+  } {
     const promise = this.background(plan.evaluationId, plan.run);
-    return { job_id: jobIdOf(plan.evaluationId), evaluation_id: plan.evaluationId, session_id: plan.sessionId, wait: () => promise };
+    return {
+      job_id: jobIdOf(plan.evaluationId),
+      evaluation_id: plan.evaluationId,
+      session_id: plan.sessionId,
+      wait: () => promise,
+    };
   }
 
   /** Run evolution generations in the background (see evolve.ts). */
-  launchEvolution(plan: EvolutionPlan): { job_id: string; evolution_id: string; lineage_id: string; cursor: number; wait: () => Promise<Result<unknown>> } {
+  launchEvolution(plan: EvolutionPlan): {
+    job_id: string;
+    evolution_id: string;
+    lineage_id: string;
+    cursor: number;
+    wait: () => Promise<Result<unknown>>;
+  } {
     const promise = this.background(plan.evolutionId, plan.run);
-    return { job_id: jobIdOf(plan.evolutionId), evolution_id: plan.evolutionId, lineage_id: plan.sessionId, cursor: Math.max(0, plan.startSeq - 1), wait: () => promise };
+    return {
+      job_id: jobIdOf(plan.evolutionId),
+      evolution_id: plan.evolutionId,
+      lineage_id: plan.sessionId,
+      cursor: Math.max(0, plan.startSeq - 1),
+      wait: () => promise,
+    };
   }
 
   /** Stop an evolution job: this server's own is aborted (it records the end); an orphan is closed here. */
@@ -85,10 +112,19 @@ export class JobTable {
       job.interrupt.abort();
       await job.promise;
     } else {
-      const r = store.value.append({ type: "evolution.job.failed", aggregate_type: "evolution", aggregate_id: evolutionId, data: { session_id: st.session_id, evolution_id: evolutionId, error: "cancelled" } });
+      const r = store.value.append({
+        type: "evolution.job.failed",
+        aggregate_type: "evolution",
+        aggregate_id: evolutionId,
+        data: { session_id: st.session_id, evolution_id: evolutionId, error: "cancelled" },
+      });
       if (!r.ok) return r;
     }
-    return ok({ evolution_id: evolutionId, action: "cancelled", status: evolutionState(store.value, evolutionId)?.status ?? "failed" });
+    return ok({
+      evolution_id: evolutionId,
+      action: "cancelled",
+      status: evolutionState(store.value, evolutionId)?.status ?? "failed",
+    });
   }
 
   private async evoStatus(jobId: string, evolutionId: string): Promise<Result<Record<string, unknown>>> {
@@ -98,7 +134,17 @@ export class JobTable {
     if (!st) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from the ouroboros_start_* tools" });
     const here = this.running(evolutionId);
     const status = st.status === "running" && !here ? "interrupted" : st.status;
-    return ok({ job_id: jobId, kind: "evolution", evolution: st.kind, evolution_id: evolutionId, session_id: st.session_id, lineage_id: st.session_id, status, done: status !== "running", owner: here ? "this server" : null });
+    return ok({
+      job_id: jobId,
+      kind: "evolution",
+      evolution: st.kind,
+      evolution_id: evolutionId,
+      session_id: st.session_id,
+      lineage_id: st.session_id,
+      status,
+      done: status !== "running",
+      owner: here ? "this server" : null,
+    });
   }
 
   /** Stop an evaluation: this server's own is aborted (it records the failure); an orphan is closed here. */
@@ -113,7 +159,12 @@ export class JobTable {
       job.interrupt.abort();
       await job.promise;
     } else {
-      const r = store.value.append({ type: "evaluation.pipeline.failed", aggregate_type: "evaluation", aggregate_id: evaluationId, data: { session_id: st.session_id, evaluation_id: evaluationId, error: "cancelled" } });
+      const r = store.value.append({
+        type: "evaluation.pipeline.failed",
+        aggregate_type: "evaluation",
+        aggregate_id: evaluationId,
+        data: { session_id: st.session_id, evaluation_id: evaluationId, error: "cancelled" },
+      });
       if (!r.ok) return r;
     }
     return ok({ evaluation_id: evaluationId, action: "cancelled", status: "failed" });
@@ -127,7 +178,17 @@ export class JobTable {
     const here = this.running(evaluationId);
     // An evaluation nobody runs any more (its server is gone) will not finish.
     const status = st.status === "running" && !here ? "interrupted" : st.status;
-    return ok({ job_id: jobId, kind: "evaluation", evaluation_id: evaluationId, session_id: st.session_id, status, done: status !== "running", stage: st.stage, last_seq: st.last_seq, owner: here ? "this server" : null });
+    return ok({
+      job_id: jobId,
+      kind: "evaluation",
+      evaluation_id: evaluationId,
+      session_id: st.session_id,
+      status,
+      done: status !== "running",
+      stage: st.stage,
+      last_seq: st.last_seq,
+      owner: here ? "this server" : null,
+    });
   }
 
   /** Pause one running job of this server (resumable); false when it is not running here. */
@@ -151,8 +212,15 @@ export class JobTable {
     const tick = async () => {
       const st = await this.status(jobIdOf(key));
       if (!st.ok) return;
-      const v = st.value as { progress?: { acs_passed: number; acs_total: number }; phase?: string | null; stage?: string; last_seq?: number | null };
-      const note = v.progress ? `${v.progress.acs_passed}/${v.progress.acs_total} ACs passed${v.phase ? `, phase ${v.phase}` : ""}` : `stage ${v.stage}`;
+      const v = st.value as {
+        progress?: { acs_passed: number; acs_total: number };
+        phase?: string | null;
+        stage?: string;
+        last_seq?: number | null;
+      };
+      const note = v.progress
+        ? `${v.progress.acs_passed}/${v.progress.acs_total} ACs passed${v.phase ? `, phase ${v.phase}` : ""}`
+        : `stage ${v.stage}`;
       if (note === last) return;
       last = note;
       // MCP wants progress to grow with every notification: the log position does.
@@ -185,7 +253,8 @@ export class JobTable {
     const store = await this.ctx.store();
     if (!store.ok) return store;
     const s = requireSession(store.value.db, sid.value);
-    if (!s.ok) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
+    if (!s.ok)
+      return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
     const summary = sessionSummary(s.value);
     const here = this.running(s.value.session_id);
     const job = this.live.get(s.value.session_id);
@@ -194,7 +263,15 @@ export class JobTable {
     if (status === "running" && !here && !lockHolder(s.value.session_id)) status = "interrupted";
     const done = summary.done || (!here && status !== "running");
     const error = job?.outcome && !job.outcome.ok ? job.outcome.error.message : undefined;
-    return ok({ job_id: jobIdOf(s.value.session_id), kind: "execution", ...summary, status, done, owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null, ...(error ? { error } : {}) });
+    return ok({
+      job_id: jobIdOf(s.value.session_id),
+      kind: "execution",
+      ...summary,
+      status,
+      done,
+      owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null,
+      ...(error ? { error } : {}),
+    });
   }
 
   /** Wait up to `timeoutMs` for new events (after `cursor`) or the end of the job. */
@@ -204,15 +281,29 @@ export class JobTable {
       const st = await this.status(jobId);
       if (!st.ok) return st;
       const store = (await this.ctx.store()) as { ok: true; value: EventStore };
-      const rows = (st.value.kind === "evaluation"
-        ? store.value.db.query(`SELECT ${COLS} FROM events WHERE aggregate_type = 'evaluation' AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT 100`).all(String(st.value.evaluation_id), cursor)
-        : store.value.db.query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`).all(String(st.value.session_id), cursor)) as EventRow[];
+      const rows = (
+        st.value.kind === "evaluation"
+          ? store.value.db
+              .query(
+                `SELECT ${COLS} FROM events WHERE aggregate_type = 'evaluation' AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT 100`,
+              )
+              .all(String(st.value.evaluation_id), cursor)
+          : store.value.db
+              .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`)
+              .all(String(st.value.session_id), cursor)
+      ) as EventRow[];
       if (rows.length || st.value.done || Date.now() >= deadline) {
         const next = rows.length ? rows[rows.length - 1]!.seq : cursor;
         const events = rows.map((r) => {
           const e = eventJson(r);
           const d = e.data as Record<string, unknown>;
-          return { seq: e.seq, type: e.type, ac_id: d.ac_id ?? undefined, status: d.status ?? undefined, phase: d.phase ?? undefined };
+          return {
+            seq: e.seq,
+            type: e.type,
+            ac_id: d.ac_id ?? undefined,
+            status: d.status ?? undefined,
+            phase: d.phase ?? undefined,
+          };
         });
         return ok({ ...st.value, cursor: next, more: rows.length === 100, events });
       }
@@ -223,7 +314,10 @@ export class JobTable {
   async result(jobId: string): Promise<Result<Record<string, unknown>>> {
     const st = await this.status(jobId);
     if (!st.ok) return st;
-    if (!st.value.done) return fail("usage", `job ${jobId} is still ${st.value.status}`, { hint: "ouroboros_job_wait follows it until done" });
+    if (!st.value.done)
+      return fail("usage", `job ${jobId} is still ${st.value.status}`, {
+        hint: "ouroboros_job_wait follows it until done",
+      });
     const store = (await this.ctx.store()) as { ok: true; value: EventStore };
     if (st.value.kind === "evaluation") {
       const ev = evaluationState(store.value, String(st.value.evaluation_id))!;
@@ -246,7 +340,9 @@ export class JobTable {
       score: term?.data.score ?? null,
       progress: st.value.progress,
       cost_usd: st.value.cost_usd,
-      ...(st.value.status === "interrupted" || st.value.status === "paused" ? { resume_hint: `ouroboros_start_execute_seed with session_id=${sid}` } : {}),
+      ...(st.value.status === "interrupted" || st.value.status === "paused"
+        ? { resume_hint: `ouroboros_start_execute_seed with session_id=${sid}` }
+        : {}),
       ...(st.value.error ? { error: st.value.error } : {}),
     });
   }
@@ -260,6 +356,7 @@ export class JobTable {
 }
 
 export function sessionOfJob(jobId: string): Result<string> {
-  if (!/^job_[A-Za-z0-9_-]+$/.test(jobId)) return fail("badArgs", `'${jobId}' is not a job id (expected job_<session id>)`);
+  if (!/^job_[A-Za-z0-9_-]+$/.test(jobId))
+    return fail("badArgs", `'${jobId}' is not a job id (expected job_<session id>)`);
   return ok(jobId.slice(4));
 }

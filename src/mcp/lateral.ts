@@ -42,8 +42,19 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
   const lateralId = `lateral_${randomBytes(6).toString("hex")}`;
   const pattern = a.stagnation_pattern ?? "spinning";
   const personas = pickPersonas(a);
-  const record = (type: string, data: Record<string, unknown>) => store.append({ type, aggregate_type: "lateral", aggregate_id: lateralId, data: { lateral_id: lateralId, ...(sessionId ? { session_id: sessionId } : {}), ...data } });
-  const started = record("lateral.think.started", { personas, pattern, problem_context: a.problem_context.slice(0, 2000), current_approach: (a.current_approach ?? "").slice(0, 2000) });
+  const record = (type: string, data: Record<string, unknown>) =>
+    store.append({
+      type,
+      aggregate_type: "lateral",
+      aggregate_id: lateralId,
+      data: { lateral_id: lateralId, ...(sessionId ? { session_id: sessionId } : {}), ...data },
+    });
+  const started = record("lateral.think.started", {
+    personas,
+    pattern,
+    problem_context: a.problem_context.slice(0, 2000),
+    current_approach: (a.current_approach ?? "").slice(0, 2000),
+  });
   if (!started.ok) return started;
   const alternatives: { persona: Persona; directive: string; alternative: string }[] = [];
   const failures: string[] = [];
@@ -51,8 +62,21 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
     const directive = lateralDirective(persona, pattern);
     const r = await llm.complete(
       [
-        { role: "system", content: [LATERAL_TAG, `You think as the ${persona} persona. ${directive}`, "Propose ONE concrete alternative approach in at most 8 sentences: what to do differently and the first step. A thinking prompt, not code."].join("\n") },
-        { role: "user", content: [`Problem: ${a.problem_context}`, `Current approach: ${a.current_approach ?? "(not described)"}`].join("\n") },
+        {
+          role: "system",
+          content: [
+            LATERAL_TAG,
+            `You think as the ${persona} persona. ${directive}`,
+            "Propose ONE concrete alternative approach in at most 8 sentences: what to do differently and the first step. A thinking prompt, not code.",
+          ].join("\n"),
+        },
+        {
+          role: "user",
+          content: [
+            `Problem: ${a.problem_context}`,
+            `Current approach: ${a.current_approach ?? "(not described)"}`,
+          ].join("\n"),
+        },
       ],
       { temperature: 0.8, max_tokens: 1024 },
     );
@@ -62,8 +86,18 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
     }
     alternatives.push({ persona, directive, alternative: r.value.content.trim() });
   }
-  const done = record(alternatives.length ? "lateral.think.completed" : "lateral.think.failed", { alternatives, failures });
+  const done = record(alternatives.length ? "lateral.think.completed" : "lateral.think.failed", {
+    alternatives,
+    failures,
+  });
   if (!done.ok) return done;
   if (!alternatives.length) return fail("failure", `no persona produced an alternative: ${failures.join("; ")}`);
-  return ok({ lateral_id: lateralId, session_id: sessionId, pattern, personas, alternatives, ...(failures.length ? { failures } : {}) });
+  return ok({
+    lateral_id: lateralId,
+    session_id: sessionId,
+    pattern,
+    personas,
+    alternatives,
+    ...(failures.length ? { failures } : {}),
+  });
 }

@@ -2,7 +2,14 @@
 import type { Database } from "bun:sqlite";
 import { sessionAcs, type AcRow, type SessionRow } from "../events/read.ts";
 
-const MARK: Record<string, string> = { passed: "✅", failed: "❌", executing: "🔄", pending: "⏳", skipped: "⏭️", blocked: "⛔" };
+const MARK: Record<string, string> = {
+  passed: "✅",
+  failed: "❌",
+  executing: "🔄",
+  pending: "⏳",
+  skipped: "⏭️",
+  blocked: "⛔",
+};
 const mark = (status: string) => MARK[status] ?? "•";
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
 
@@ -17,8 +24,17 @@ export function acTree(db: Database, s: SessionRow): string {
   const lines: string[] = [];
   const walk = (parent: string | null, indent: number) => {
     for (const ac of (kids.get(parent) ?? []).sort((x, y) => x.position - y.position)) {
-      const extra = [ac.status, ac.phase, ac.tier, ac.attempts ? `${ac.attempts} attempt${ac.attempts > 1 ? "s" : ""}` : null].filter(Boolean).join(", ");
-      lines.push(`${"  ".repeat(indent)}- ${mark(ac.status)} **${ac.ac_id}** ${ac.description.split("\n")[0]} _(${extra})_`);
+      const extra = [
+        ac.status,
+        ac.phase,
+        ac.tier,
+        ac.attempts ? `${ac.attempts} attempt${ac.attempts > 1 ? "s" : ""}` : null,
+      ]
+        .filter(Boolean)
+        .join(", ");
+      lines.push(
+        `${"  ".repeat(indent)}- ${mark(ac.status)} **${ac.ac_id}** ${ac.description.split("\n")[0]} _(${extra})_`,
+      );
       walk(ac.ac_id, indent + 1);
     }
   };
@@ -28,12 +44,22 @@ export function acTree(db: Database, s: SessionRow): string {
 
 export function acDashboard(db: Database, s: SessionRow): string {
   const acs = sessionAcs(db, s.session_id);
-  const judged = db.query(`SELECT payload FROM events WHERE session_id = ? AND event_type = 'execution.ac.attempt_judged' ORDER BY seq`).all(s.session_id) as { payload: string }[];
+  const judged = db
+    .query(
+      `SELECT payload FROM events WHERE session_id = ? AND event_type = 'execution.ac.attempt_judged' ORDER BY seq`,
+    )
+    .all(s.session_id) as { payload: string }[];
   const history = new Map<string, string[]>();
   for (const j of judged) {
     const d = JSON.parse(j.payload) as { ac_id: string; outcome: string };
-    history.set(d.ac_id, [...(history.get(d.ac_id) ?? []), d.outcome === "approved" || d.outcome === "passed" ? "pass" : d.outcome]);
+    history.set(d.ac_id, [
+      ...(history.get(d.ac_id) ?? []),
+      d.outcome === "approved" || d.outcome === "passed" ? "pass" : d.outcome,
+    ]);
   }
-  const rows = acs.map((ac) => `| ${"· ".repeat(ac.depth)}${ac.ac_id} | ${cell(ac.description.slice(0, 80))} | ${mark(ac.status)} ${ac.status} | ${(history.get(ac.ac_id) ?? []).join(" → ") || "–"} | ${ac.tier ?? "–"} | ${ac.attempts} | $${ac.cost_usd.toFixed(4)} |`);
+  const rows = acs.map(
+    (ac) =>
+      `| ${"· ".repeat(ac.depth)}${ac.ac_id} | ${cell(ac.description.slice(0, 80))} | ${mark(ac.status)} ${ac.status} | ${(history.get(ac.ac_id) ?? []).join(" → ") || "–"} | ${ac.tier ?? "–"} | ${ac.attempts} | $${ac.cost_usd.toFixed(4)} |`,
+  );
   return `${header(s)}\n\n| AC | description | status | judged attempts | tier | attempts | cost |\n|---|---|---|---|---|---|---|\n${rows.join("\n")}\n`;
 }

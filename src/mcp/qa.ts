@@ -21,7 +21,11 @@ export interface QaArgs {
   cwd?: string;
 }
 
-export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): Promise<Result<Record<string, unknown>>> {
+export async function qaTool(
+  ctx: McpContext,
+  a: QaArgs,
+  signal: AbortSignal,
+): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
   const { llm, store, config } = d.value;
@@ -33,27 +37,54 @@ export async function qaTool(ctx: McpContext, a: QaArgs, signal: AbortSignal): P
     const s = requireSession(store.db, a.session_id);
     if (!s.ok) return s;
     sessionId = s.value.session_id;
-    const row = store.db.query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'").get(sessionId) as { payload: string } | null;
+    const row = store.db
+      .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
+      .get(sessionId) as { payload: string } | null;
     const data = row ? (JSON.parse(row.payload) as { seed?: Seed; project_dir?: string }) : {};
     seed = data.seed ?? null;
     projectDir = data.project_dir;
   }
-  if (!seed && !a.quality_bar) return fail("badArgs", "ouroboros_qa: give 'quality_bar' (what good looks like) or a 'session_id' whose seed sets the bar");
+  if (!seed && !a.quality_bar)
+    return fail(
+      "badArgs",
+      "ouroboros_qa: give 'quality_bar' (what good looks like) or a 'session_id' whose seed sets the bar",
+    );
   const dir = checkWorkspace(ctx.options, a.cwd ?? projectDir ?? process.cwd());
   if (!dir.ok) return dir;
   const artifact = readArtifact(a.artifact, dir.value);
   const threshold = a.pass_threshold ?? 0.8;
-  const criteria = [a.quality_bar, ...(seed?.acceptance_criteria.map((c, i) => `${i + 1}) ${c.description}`) ?? [])].filter(Boolean).join("; ");
+  const criteria = [a.quality_bar, ...(seed?.acceptance_criteria.map((c, i) => `${i + 1}) ${c.description}`) ?? [])]
+    .filter(Boolean)
+    .join("; ");
   const qaId = `qa_${randomBytes(6).toString("hex")}`;
-  const record = (type: string, data: Record<string, unknown>) => store.append({ type, aggregate_type: "qa", aggregate_id: qaId, data: { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}), ...data } });
-  const started = record("qa.started", { artifact_kind: artifact.kind, artifact_path: artifact.path, quality_bar: criteria.slice(0, 2000), pass_threshold: threshold });
+  const record = (type: string, data: Record<string, unknown>) =>
+    store.append({
+      type,
+      aggregate_type: "qa",
+      aggregate_id: qaId,
+      data: { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}), ...data },
+    });
+  const started = record("qa.started", {
+    artifact_kind: artifact.kind,
+    artifact_path: artifact.path,
+    quality_bar: criteria.slice(0, 2000),
+    pass_threshold: threshold,
+  });
   if (!started.ok) return started;
-  const [{ llmAgent }, { llmWithModel }] = await Promise.all([import("../llm/agent.ts"), import("../llm/role-model.ts")]);
+  const [{ llmAgent }, { llmWithModel }] = await Promise.all([
+    import("../llm/agent.ts"),
+    import("../llm/role-model.ts"),
+  ]);
   const input = {
     goal: seed?.goal ?? a.quality_bar!,
     ac: criteria,
     principles: seed?.evaluation_principles ?? [],
-    stage1: { artifact_kind: artifact.kind, artifact_path: artifact.path, truncated: artifact.truncated, note: "judge-only QA: no checks were run" },
+    stage1: {
+      artifact_kind: artifact.kind,
+      artifact_path: artifact.path,
+      truncated: artifact.truncated,
+      note: "judge-only QA: no checks were run",
+    },
     change: null,
     commands: [],
     claim: artifact.text,

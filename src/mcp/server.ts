@@ -31,7 +31,8 @@ export function claimStdout(): Write {
   const real = process.stdout.write.bind(process.stdout) as Write;
   const toStderr = process.stderr.write.bind(process.stderr) as Write;
   (process.stdout as { write: Write }).write = (chunk, cb) => toStderr(chunk, cb);
-  for (const m of ["log", "info", "debug", "dir", "table"] as const) (console as unknown as Record<string, unknown>)[m] = console.error.bind(console);
+  for (const m of ["log", "info", "debug", "dir", "table"] as const)
+    (console as unknown as Record<string, unknown>)[m] = console.error.bind(console);
   return real;
 }
 
@@ -44,20 +45,37 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   ]);
   const ctx = createContext(options);
   // A stray rejection in a background job must not take the server (and every other job) down.
-  process.on("unhandledRejection", (e) => ctx.log(`unhandled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  process.on("unhandledRejection", (e) =>
+    ctx.log(`unhandled: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  );
   const server = new Server(
     { name: SERVER_NAME, version: VERSION },
-    { capabilities: { tools: {}, resources: {} }, instructions: "Ouroboros: validate and run seeds (start_* tools return a job_id; follow with ouroboros_job_wait). Resources: ouroboros://seeds, ouroboros://sessions, ouroboros://events." },
+    {
+      capabilities: { tools: {}, resources: {} },
+      instructions:
+        "Ouroboros: validate and run seeds (start_* tools return a job_id; follow with ouroboros_job_wait). Resources: ouroboros://seeds, ouroboros://sessions, ouroboros://events.",
+    },
   );
-  const listed = TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toJsonSchema(t.schema) as { type: "object" } }));
+  const listed = TOOLS.map((t) => ({
+    name: t.name,
+    description: t.description,
+    inputSchema: toJsonSchema(t.schema) as { type: "object" },
+  }));
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
 
   server.setRequestHandler(types.ListToolsRequestSchema, async () => ({ tools: listed }));
   server.setRequestHandler(types.CallToolRequestSchema, async (req, extra) => {
     ctx.touch();
-    const text = (t: string, isError = false) => ({ content: [{ type: "text" as const, text: t }], ...(isError ? { isError: true } : {}) });
+    const text = (t: string, isError = false) => ({
+      content: [{ type: "text" as const, text: t }],
+      ...(isError ? { isError: true } : {}),
+    });
     const tool = byName.get(req.params.name);
-    if (!tool) return text(`unknown tool '${req.params.name}' (this server has ${TOOLS.length} tools; tools/list shows them, \`ouroboros mcp doctor\` checks the install)`, true);
+    if (!tool)
+      return text(
+        `unknown tool '${req.params.name}' (this server has ${TOOLS.length} tools; tools/list shows them, \`ouroboros mcp doctor\` checks the install)`,
+        true,
+      );
     const args = parseArgs(tool.name, tool.schema, req.params.arguments);
     if (!args.ok) return text(errorText(args.error), true);
     try {
@@ -66,7 +84,17 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
         signal: extra.signal,
         progress(progress: number, total?: number, message?: string) {
           if (token === undefined || extra.signal.aborted) return;
-          extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {});
+          extra
+            .sendNotification({
+              method: "notifications/progress",
+              params: {
+                progressToken: token,
+                progress,
+                ...(total !== undefined ? { total } : {}),
+                ...(message ? { message } : {}),
+              },
+            })
+            .catch(() => {});
         },
       };
       const r = await tool.handler(args.value, ctx, call);
@@ -78,12 +106,16 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     }
   });
   server.setRequestHandler(types.ListResourcesRequestSchema, async () => ({ resources: RESOURCES }));
-  server.setRequestHandler(types.ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
+  server.setRequestHandler(types.ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: RESOURCE_TEMPLATES,
+  }));
   server.setRequestHandler(types.ReadResourceRequestSchema, async (req) => {
     ctx.touch();
     const r = await (await import("./resources.ts")).readResource(ctx, req.params.uri);
     if (!r.ok) throw new types.McpError(types.ErrorCode.InvalidParams, errorText(r.error));
-    return { contents: [{ uri: req.params.uri, mimeType: "application/json", text: JSON.stringify(r.value, null, 2) }] };
+    return {
+      contents: [{ uri: req.params.uri, mimeType: "application/json", text: JSON.stringify(r.value, null, 2) }],
+    };
   });
 
   const stdout = {
@@ -107,7 +139,8 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
       setTimeout(() => resolve(0), 1800).unref();
       unregister();
       // At end of input, requests already read still get their answers (bounded by the hard stop).
-      const answered = why === "stdin closed" ? Promise.race([transport.answered(), Bun.sleep(1200)]) : Promise.resolve();
+      const answered =
+        why === "stdin closed" ? Promise.race([transport.answered(), Bun.sleep(1200)]) : Promise.resolve();
       answered.then(() => ctx.close()).finally(() => resolve(0));
     };
     // The transport reports end of input itself: it listens from the moment it starts reading,

@@ -25,7 +25,10 @@ interface Sink {
 }
 
 /** Request methods the server handles, with the SDK schema their params must satisfy. */
-const REQUEST_SCHEMAS: Record<string, { safeParse(x: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }> = {
+const REQUEST_SCHEMAS: Record<
+  string,
+  { safeParse(x: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }
+> = {
   initialize: types.InitializeRequestSchema,
   ping: types.PingRequestSchema,
   "tools/list": types.ListToolsRequestSchema,
@@ -35,27 +38,40 @@ const REQUEST_SCHEMAS: Record<string, { safeParse(x: unknown): { success: boolea
   "resources/read": types.ReadResourceRequestSchema,
 };
 
-const isId = (x: unknown): x is string | number => typeof x === "string" || (typeof x === "number" && Number.isInteger(x));
-const kindOf = (x: unknown) => (x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `a ${typeof x}`);
+const isId = (x: unknown): x is string | number =>
+  typeof x === "string" || (typeof x === "number" && Number.isInteger(x));
+const kindOf = (x: unknown) =>
+  x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `a ${typeof x}`;
 
 type Verdict = { ok: true; message: JSONRPCMessage } | { ok: false; id: Id; code: number; message: string };
 
 /** Classify one parsed line: a message for the server, the error to answer with, or null (ignore). */
 export function checkMessage(m: unknown): Verdict | null {
   const bad = (code: number, message: string, id: Id = null): Verdict => ({ ok: false, id, code, message });
-  if (Array.isArray(m)) return bad(INVALID_REQUEST, m.length ? "Invalid Request: batches are not supported; send one message per line" : "Invalid Request: empty batch");
-  if (m === null || typeof m !== "object") return bad(INVALID_REQUEST, `Invalid Request: a message must be a JSON object, got ${kindOf(m)}`);
+  if (Array.isArray(m))
+    return bad(
+      INVALID_REQUEST,
+      m.length
+        ? "Invalid Request: batches are not supported; send one message per line"
+        : "Invalid Request: empty batch",
+    );
+  if (m === null || typeof m !== "object")
+    return bad(INVALID_REQUEST, `Invalid Request: a message must be a JSON object, got ${kindOf(m)}`);
   const o = m as Record<string, unknown>;
   const hasId = "id" in o;
-  if (hasId && !isId(o.id)) return bad(INVALID_REQUEST, `Invalid Request: id must be a string or an integer, got ${kindOf(o.id)}`);
+  if (hasId && !isId(o.id))
+    return bad(INVALID_REQUEST, `Invalid Request: id must be a string or an integer, got ${kindOf(o.id)}`);
   const id = hasId ? (o.id as string | number) : null;
   if (o.jsonrpc !== "2.0") return bad(INVALID_REQUEST, `Invalid Request: jsonrpc must be "2.0"`, id);
   if ("method" in o) {
-    if (typeof o.method !== "string" || o.method === "") return bad(INVALID_REQUEST, "Invalid Request: method must be a non-empty string", id);
-    if ("params" in o && (o.params === null || typeof o.params !== "object")) return bad(INVALID_REQUEST, `Invalid Request: params must be an object, got ${kindOf(o.params)}`, id);
+    if (typeof o.method !== "string" || o.method === "")
+      return bad(INVALID_REQUEST, "Invalid Request: method must be a non-empty string", id);
+    if ("params" in o && (o.params === null || typeof o.params !== "object"))
+      return bad(INVALID_REQUEST, `Invalid Request: params must be an object, got ${kindOf(o.params)}`, id);
     // A well-formed notification is never answered (JSON-RPC), even when its params are wrong.
     if (!hasId && Array.isArray(o.params)) return null;
-    if (Array.isArray(o.params)) return bad(INVALID_PARAMS, `Invalid params: ${o.method} takes named params (an object), not an array`, id);
+    if (Array.isArray(o.params))
+      return bad(INVALID_PARAMS, `Invalid params: ${o.method} takes named params (an object), not an array`, id);
     const schema = REQUEST_SCHEMAS[o.method];
     if (hasId && schema) {
       const r = schema.safeParse(o);
@@ -66,7 +82,8 @@ export function checkMessage(m: unknown): Verdict | null {
       }
     }
   } else if (!hasId) return bad(INVALID_REQUEST, "Invalid Request: neither a method nor an id");
-  else if (("result" in o) === ("error" in o)) return bad(INVALID_REQUEST, "Invalid Request: a response needs exactly one of result or error", id);
+  else if ("result" in o === "error" in o)
+    return bad(INVALID_REQUEST, "Invalid Request: a response needs exactly one of result or error", id);
   const whole = types.JSONRPCMessageSchema.safeParse(m);
   if (!whole.success && !hasId && "method" in o) return null;
   if (!whole.success) {
@@ -86,7 +103,13 @@ export function checkLine(bytes: Uint8Array): Verdict | null {
   }
   if (text.endsWith("\r")) text = text.slice(0, -1);
   if (text.trim() === "") return null;
-  if (jsonTooDeep(text) >= 0) return { ok: false, id: null, code: INVALID_REQUEST, message: `Invalid Request: nesting deeper than ${MAX_NESTING} levels` };
+  if (jsonTooDeep(text) >= 0)
+    return {
+      ok: false,
+      id: null,
+      code: INVALID_REQUEST,
+      message: `Invalid Request: nesting deeper than ${MAX_NESTING} levels`,
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -127,7 +150,11 @@ export class LineTransport implements Transport {
         this.skipping = true;
         this.parts = [];
         this.size = 0;
-        this.reply(null, INVALID_REQUEST, `Invalid Request: message is over the ${this.maxLineBytes}-byte line limit (OUROBOROS_MAX_MCP_LINE_BYTES); it was skipped`);
+        this.reply(
+          null,
+          INVALID_REQUEST,
+          `Invalid Request: message is over the ${this.maxLineBytes}-byte line limit (OUROBOROS_MAX_MCP_LINE_BYTES); it was skipped`,
+        );
       }
       if (!this.skipping && piece.length) {
         this.parts.push(piece);

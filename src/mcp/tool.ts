@@ -57,10 +57,15 @@ export function parseArgs<S extends ArgsSchema>(tool: string, schema: S, input: 
   }
   if (i.input === undefined && field) return fail("badArgs", `${tool}: missing required parameter '${field}'`);
   const msg = i.message.replace(/^Invalid (type|value|length): /, "");
-  return fail("badArgs", field ? `${tool}: parameter '${field}': ${msg}` : `${tool}: arguments must be an object (${msg})`);
+  return fail(
+    "badArgs",
+    field ? `${tool}: parameter '${field}': ${msg}` : `${tool}: arguments must be an object (${msg})`,
+  );
 }
 
 /** Common parameter pieces. */
-export const str = (description: string) => v.pipe(v.string(), v.minLength(1, "must not be empty"), v.description(description));
+export const str = (description: string) =>
+  v.pipe(v.string(), v.minLength(1, "must not be empty"), v.description(description));
 export const optStr = (description: string) => v.optional(str(description));
-export const int = (description: string, min: number, max: number) => v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max), v.description(description));
+export const int = (description: string, min: number, max: number) =>
+  v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max), v.description(description));

@@ -4,32 +4,57 @@ import { fail, ok, type Result } from "../errors.ts";
 import type { EventRow } from "../events/envelope.ts";
 import { findSession, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
 
-export const eventJson = (r: EventRow) => ({ seq: r.seq, id: r.id, type: r.event_type, timestamp: r.timestamp, session_id: r.session_id, aggregate: `${r.aggregate_type}/${r.aggregate_id}`, data: JSON.parse(r.payload) as unknown });
+export const eventJson = (r: EventRow) => ({
+  seq: r.seq,
+  id: r.id,
+  type: r.event_type,
+  timestamp: r.timestamp,
+  session_id: r.session_id,
+  aggregate: `${r.aggregate_type}/${r.aggregate_id}`,
+  data: JSON.parse(r.payload) as unknown,
+});
 
-const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const COLS =
+  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 
 /** Events in log order, filtered; `total` counts all matches so a client can page. */
-export function pageEvents(db: Database, f: { session?: string; type?: string; limit: number; offset: number; latest?: boolean }) {
+export function pageEvents(
+  db: Database,
+  f: { session?: string; type?: string; limit: number; offset: number; latest?: boolean },
+) {
   const where: string[] = [];
   const params: string[] = [];
-  if (f.session) (where.push("session_id = ?"), params.push(f.session));
+  if (f.session) where.push("session_id = ?"), params.push(f.session);
   // A pattern with * or ? is a glob (`execution.ac.*`); anything else is an exact type.
-  if (f.type) (where.push(/[*?[]/.test(f.type) ? "event_type GLOB ?" : "event_type = ?"), params.push(f.type));
+  if (f.type) where.push(/[*?[]/.test(f.type) ? "event_type GLOB ?" : "event_type = ?"), params.push(f.type);
   const w = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const total = (db.query(`SELECT count(*) AS n FROM events ${w}`).get(...params) as { n: number }).n;
   const rows = f.latest
-    ? (db.query(`SELECT ${COLS} FROM events ${w} ORDER BY seq DESC LIMIT ${f.limit} OFFSET ${f.offset}`).all(...params) as EventRow[]).reverse()
-    : (db.query(`SELECT ${COLS} FROM events ${w} ORDER BY seq LIMIT ${f.limit} OFFSET ${f.offset}`).all(...params) as EventRow[]);
+    ? (
+        db
+          .query(`SELECT ${COLS} FROM events ${w} ORDER BY seq DESC LIMIT ${f.limit} OFFSET ${f.offset}`)
+          .all(...params) as EventRow[]
+      ).reverse()
+    : (db
+        .query(`SELECT ${COLS} FROM events ${w} ORDER BY seq LIMIT ${f.limit} OFFSET ${f.offset}`)
+        .all(...params) as EventRow[]);
   return { total, offset: f.offset, count: rows.length, events: rows.map(eventJson) };
 }
 
 export function requireSession(db: Database, id: string): Result<SessionRow> {
   const s = findSession(db, id);
-  return s ? ok(s) : fail("unknownId", `no session '${id}'`, { hint: "ouroboros_query_events or the ouroboros://sessions resource lists sessions" });
+  return s
+    ? ok(s)
+    : fail("unknownId", `no session '${id}'`, {
+        hint: "ouroboros_query_events or the ouroboros://sessions resource lists sessions",
+      });
 }
 
 /** The shared store and one session by id or prefix: the first step of most session tools. */
-export async function openSession(ctx: { store(): Promise<Result<{ db: Database }>> }, id: string): Promise<Result<{ db: Database; session: SessionRow }>> {
+export async function openSession(
+  ctx: { store(): Promise<Result<{ db: Database }>> },
+  id: string,
+): Promise<Result<{ db: Database; session: SessionRow }>> {
   const store = await ctx.store();
   if (!store.ok) return store;
   const s = requireSession(store.value.db, id);
@@ -38,8 +63,13 @@ export async function openSession(ctx: { store(): Promise<Result<{ db: Database 
 
 /** A session by execution id (or, for convenience, by session id or prefix). */
 export function sessionByExecution(db: Database, id: string): Result<SessionRow> {
-  const s = (db.query("SELECT * FROM sessions WHERE execution_id = ?").get(id) as SessionRow | null) ?? findSession(db, id);
-  return s ? ok(s) : fail("unknownId", `no execution or session '${id}'`, { hint: "ouroboros://sessions lists them with their execution_id" });
+  const s =
+    (db.query("SELECT * FROM sessions WHERE execution_id = ?").get(id) as SessionRow | null) ?? findSession(db, id);
+  return s
+    ? ok(s)
+    : fail("unknownId", `no execution or session '${id}'`, {
+        hint: "ouroboros://sessions lists them with their execution_id",
+      });
 }
 
 const isTerminal = (s: SessionRow) => Boolean(s.terminal_type);
@@ -76,7 +106,17 @@ export function sessionDetail(db: Database, s: SessionRow) {
     acs: sessionAcs(db, s.session_id),
     errors: errors.reverse().map((e) => {
       const d = JSON.parse(e.payload) as Record<string, unknown>;
-      return { type: e.event_type, ac_id: d.ac_id ?? null, message: String(d.error ?? d.reason ?? d.message ?? d.summary ?? (d.status ? `${d.ac_id} ${d.status}${d.attempt ? ` (attempt ${d.attempt})` : ""}` : "")) };
+      return {
+        type: e.event_type,
+        ac_id: d.ac_id ?? null,
+        message: String(
+          d.error ??
+            d.reason ??
+            d.message ??
+            d.summary ??
+            (d.status ? `${d.ac_id} ${d.status}${d.attempt ? ` (attempt ${d.attempt})` : ""}` : ""),
+        ),
+      };
     }),
   };
 }
@@ -84,7 +124,9 @@ export function sessionDetail(db: Database, s: SessionRow) {
 /** The session's terminal (or pause) event payload, if any. */
 export function terminalEvent(db: Database, sessionId: string): { type: string; data: Record<string, unknown> } | null {
   const r = db
-    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`)
+    .query(
+      `SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`,
+    )
     .get(sessionId) as { event_type: string; payload: string } | null;
   return r ? { type: r.event_type, data: JSON.parse(r.payload) as Record<string, unknown> } : null;
 }

@@ -41,9 +41,14 @@ export interface LeafSpec {
   resume: Record<string, unknown> | null;
 }
 
-
 /** End the AC with a status and the reason that decided it. */
-function settle(ctx: WorkerContext, acId: string, attempt: number, status: Exclude<AcVerdict, "cancelled" | "stopped">, reason?: string): AcVerdict {
+function settle(
+  ctx: WorkerContext,
+  acId: string,
+  attempt: number,
+  status: Exclude<AcVerdict, "cancelled" | "stopped">,
+  reason?: string,
+): AcVerdict {
   ctx.log.emit("execution.ac.status_changed", { ac_id: acId, status, attempt, ...(reason ? { reason } : {}) });
   return status;
 }
@@ -68,70 +73,186 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     const tier = ctx.tracker.tierFor(leaf.description, leaf.initialTier);
     const spent = log.state.acs.get(leaf.acId)?.turns ?? 0;
     if (spent + TURNS[tier].length > config.execution.max_turns_per_ac) {
-      emit("execution.ac.budget.exhausted", { ac_id: leaf.acId, budget: "max_turns_per_ac", limit: config.execution.max_turns_per_ac, turns: spent });
-      return settle(ctx, leaf.acId, attempt, "failed", `turn cap reached (execution.max_turns_per_ac = ${config.execution.max_turns_per_ac})`);
+      emit("execution.ac.budget.exhausted", {
+        ac_id: leaf.acId,
+        budget: "max_turns_per_ac",
+        limit: config.execution.max_turns_per_ac,
+        turns: spent,
+      });
+      return settle(
+        ctx,
+        leaf.acId,
+        attempt,
+        "failed",
+        `turn cap reached (execution.max_turns_per_ac = ${config.execution.max_turns_per_ac})`,
+      );
     }
     attempt++;
     const model = executionModel(config, ctx.runtime, tier);
     emit("execution.ac.status_changed", { ac_id: leaf.acId, status: "executing", attempt });
-    emit("execution.ac.attempt.dispatched", { ac_id: leaf.acId, attempt, runtime: ctx.runtime, tier, turns: TURNS[tier].length, model, resumed: resume !== null });
+    emit("execution.ac.attempt.dispatched", {
+      ac_id: leaf.acId,
+      attempt,
+      runtime: ctx.runtime,
+      tier,
+      turns: TURNS[tier].length,
+      model,
+      resumed: resume !== null,
+    });
     const onEvent = (e: AgentEvent) => {
-      if (e.kind === "tool") emit("execution.tool.started", { ac_id: leaf.acId, tool_name: e.name, tool_detail: (e.detail ?? "").slice(0, 100) });
-      else if (e.kind === "tool_result") emit("execution.tool.completed", { ac_id: leaf.acId, tool_name: e.name ?? "", is_error: e.isError ?? false, ...(typeof e.exitCode === "number" ? { exit_code: e.exitCode } : {}) });
+      if (e.kind === "tool")
+        emit("execution.tool.started", {
+          ac_id: leaf.acId,
+          tool_name: e.name,
+          tool_detail: (e.detail ?? "").slice(0, 100),
+        });
+      else if (e.kind === "tool_result")
+        emit("execution.tool.completed", {
+          ac_id: leaf.acId,
+          tool_name: e.name ?? "",
+          is_error: e.isError ?? false,
+          ...(typeof e.exitCode === "number" ? { exit_code: e.exitCode } : {}),
+        });
       else if (e.kind === "handle") emit("execution.runtime.handle", { ac_id: leaf.acId, handle: e.handle });
     };
     // Timer-driven heartbeat: a silent runtime still shows up as alive (or not) in the log.
     const t0 = Date.now();
-    const heartbeat = setInterval(() => emit("execution.ac.heartbeat", { ac_id: leaf.acId, attempt, elapsed_seconds: Math.round((Date.now() - t0) / 1000) }), config.execution.heartbeat_seconds * 1000);
+    const heartbeat = setInterval(
+      () =>
+        emit("execution.ac.heartbeat", {
+          ac_id: leaf.acId,
+          attempt,
+          elapsed_seconds: Math.round((Date.now() - t0) / 1000),
+        }),
+      config.execution.heartbeat_seconds * 1000,
+    );
     const idleMs = config.execution.stall_timeout_seconds * 1000;
     const before = snapshot(ctx.cwd);
-    const diamond = await log.phase("double_diamond", leaf.acId, async () => {
-      const r = await runDiamond(ctx.agent, { seed: ctx.seed, acId: leaf.acId, description: leaf.description, expectedArtifacts: leaf.source?.expected_artifacts ?? [], attempt, tier, cwd: ctx.cwd, model, directive, feedback, resume, idleMs }, emit, ctx.signal, onEvent);
-      return { outcome: r.ok ? "delivered" : (r.errorType ?? "error"), value: r };
-    }).finally(() => clearInterval(heartbeat));
+    const diamond = await log
+      .phase("double_diamond", leaf.acId, async () => {
+        const r = await runDiamond(
+          ctx.agent,
+          {
+            seed: ctx.seed,
+            acId: leaf.acId,
+            description: leaf.description,
+            expectedArtifacts: leaf.source?.expected_artifacts ?? [],
+            attempt,
+            tier,
+            cwd: ctx.cwd,
+            model,
+            directive,
+            feedback,
+            resume,
+            idleMs,
+          },
+          emit,
+          ctx.signal,
+          onEvent,
+        );
+        return { outcome: r.ok ? "delivered" : (r.errorType ?? "error"), value: r };
+      })
+      .finally(() => clearInterval(heartbeat));
     resume = null;
     // Observed evidence: what changed, what ran; the agent's report is only a claim.
     const change = compare(ctx.cwd, before, snapshot(ctx.cwd));
     emit("execution.ac.workspace.changed", { ac_id: leaf.acId, attempt, empty: isEmptyChange(change), ...change });
     emit("execution.ac.commands.observed", { ac_id: leaf.acId, attempt, commands: diamond.commands });
-    emit("execution.ac.claim.recorded", { ac_id: leaf.acId, attempt, label: "claim (the agent's own report, not evidence)", present: diamond.claim.trim().length > 0, text: diamond.claim.slice(0, 2000) });
-    emit("execution.ac.token_attribution.reported", { ac_id: leaf.acId, tokens: diamond.tokens, cost_usd: diamond.costUsd, model_calls: diamond.turns });
+    emit("execution.ac.claim.recorded", {
+      ac_id: leaf.acId,
+      attempt,
+      label: "claim (the agent's own report, not evidence)",
+      present: diamond.claim.trim().length > 0,
+      text: diamond.claim.slice(0, 2000),
+    });
+    emit("execution.ac.token_attribution.reported", {
+      ac_id: leaf.acId,
+      tokens: diamond.tokens,
+      cost_usd: diamond.costUsd,
+      model_calls: diamond.turns,
+    });
     if (diamond.claim) recordTodos(ctx, diamond.claim, leaf.acId);
     if (ctx.signal.aborted) return ctx.budget() ? "stopped" : "cancelled";
 
     if (!diamond.ok) {
       const stalled = diamond.errorType === "idle_timeout" || diamond.errorType === "startup_timeout";
       if (stalled) {
-        emit("execution.ac.stall_detected", { ac_id: leaf.acId, silent_seconds: Math.round(idleMs / 1000), attempt, action: stalls < maxRetries ? "restart" : "abandon" });
+        emit("execution.ac.stall_detected", {
+          ac_id: leaf.acId,
+          silent_seconds: Math.round(idleMs / 1000),
+          attempt,
+          action: stalls < maxRetries ? "restart" : "abandon",
+        });
         if (stalls++ < maxRetries) continue;
       }
       // The runtime could not do the turn and nothing changed: not the coder's verdict, never retried or escalated.
       if (stalled || isEmptyChange(change)) {
-        emit("execution.ac.attempt_judged", { ac_id: leaf.acId, attempt, outcome: "unverifiable", rejected_by: null, reasons: [`runtime: ${diamond.error}`] });
+        emit("execution.ac.attempt_judged", {
+          ac_id: leaf.acId,
+          attempt,
+          outcome: "unverifiable",
+          rejected_by: null,
+          reasons: [`runtime: ${diamond.error}`],
+        });
         return settle(ctx, leaf.acId, attempt, "unverifiable", `runtime: ${diamond.error}`);
       }
     }
 
     const verdict: Verdict = await log.phase("evaluation", leaf.acId, async () => {
       const v = await evaluateCriterion({
-        judge: ctx.judge, cwd: ctx.cwd, goal: ctx.seed.goal, ac: leaf.description, criteria: leaf.source ? [leaf.source] : [], principles: ctx.seed.evaluation_principles,
-        change, commands: diamond.commands, claim: diamond.claim, config, lateralAdopted: used.length > 0, signal: ctx.signal,
+        judge: ctx.judge,
+        cwd: ctx.cwd,
+        goal: ctx.seed.goal,
+        ac: leaf.description,
+        criteria: leaf.source ? [leaf.source] : [],
+        principles: ctx.seed.evaluation_principles,
+        change,
+        commands: diamond.commands,
+        claim: diamond.claim,
+        config,
+        lateralAdopted: used.length > 0,
+        signal: ctx.signal,
         onStage: (stage, outcome, evidence) => {
           if (stage === 3) emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger: evidence.trigger });
           emit("evaluation.stage.completed", { ac_id: leaf.acId, stage, outcome, evidence });
         },
       });
-      if (v.modelCalls) emit("execution.ac.token_attribution.reported", { ac_id: leaf.acId, tokens: v.tokens, cost_usd: v.costUsd, model_calls: v.modelCalls });
-      emit("evaluation.pipeline.completed", { ac_id: leaf.acId, approved: v.outcome === "approved", outcome: v.outcome, rejected_by: v.rejectedBy, score: v.score ?? 0, weighted: v.weighted, stage1: v.stage1.outcome, reasons: v.reasons });
+      if (v.modelCalls)
+        emit("execution.ac.token_attribution.reported", {
+          ac_id: leaf.acId,
+          tokens: v.tokens,
+          cost_usd: v.costUsd,
+          model_calls: v.modelCalls,
+        });
+      emit("evaluation.pipeline.completed", {
+        ac_id: leaf.acId,
+        approved: v.outcome === "approved",
+        outcome: v.outcome,
+        rejected_by: v.rejectedBy,
+        score: v.score ?? 0,
+        weighted: v.weighted,
+        stage1: v.stage1.outcome,
+        reasons: v.reasons,
+      });
       return { outcome: v.outcome, value: v };
     });
-    emit("execution.ac.attempt_judged", { ac_id: leaf.acId, attempt, outcome: verdict.outcome === "approved" ? "succeeded" : verdict.outcome === "rejected" ? "failed" : "unverifiable", rejected_by: verdict.rejectedBy, reasons: verdict.reasons });
-    if (verdict.outcome === "unverifiable") return settle(ctx, leaf.acId, attempt, "unverifiable", verdict.reasons.join("; "));
+    emit("execution.ac.attempt_judged", {
+      ac_id: leaf.acId,
+      attempt,
+      outcome:
+        verdict.outcome === "approved" ? "succeeded" : verdict.outcome === "rejected" ? "failed" : "unverifiable",
+      rejected_by: verdict.rejectedBy,
+      reasons: verdict.reasons,
+    });
+    if (verdict.outcome === "unverifiable")
+      return settle(ctx, leaf.acId, attempt, "unverifiable", verdict.reasons.join("; "));
 
     // Only a rejection of the coder's work feeds tier escalation, retries and stagnation.
     const change2 = ctx.tracker.record(leaf.description, leaf.initialTier, verdict.outcome === "approved");
-    if (change2?.kind === "escalated") emit("routing.tier.escalated", { ac_id: leaf.acId, from: change2.from, to: change2.to });
-    else if (change2?.kind === "downgraded") emit("routing.tier.downgraded", { ac_id: leaf.acId, from: change2.from, to: change2.to });
+    if (change2?.kind === "escalated")
+      emit("routing.tier.escalated", { ac_id: leaf.acId, from: change2.from, to: change2.to });
+    else if (change2?.kind === "downgraded")
+      emit("routing.tier.downgraded", { ac_id: leaf.acId, from: change2.from, to: change2.to });
     else if (change2?.kind === "stagnation") emit("routing.stagnation.detected", { ac_id: leaf.acId });
     if (verdict.outcome === "approved") return settle(ctx, leaf.acId, attempt, "passed");
 
@@ -141,9 +262,18 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     const repeatedEmpty = isEmptyChange(change) && previousRejection === rejection;
     previousRejection = rejection;
     history.push({ outputHash: sha256(change.diff), errorSignature: rejection, drift: verdict.drift });
-    const pattern = repeatedEmpty ? "spinning" : config.resilience.stagnation_enabled ? detectStagnation(history) : null;
+    const pattern = repeatedEmpty
+      ? "spinning"
+      : config.resilience.stagnation_enabled
+        ? detectStagnation(history)
+        : null;
     if (pattern) {
-      emit("resilience.stagnation.detected", { ac_id: leaf.acId, pattern, attempts: history.length, ...(repeatedEmpty ? { reason: "empty diff and the same rejection as the previous attempt" } : {}) });
+      emit("resilience.stagnation.detected", {
+        ac_id: leaf.acId,
+        pattern,
+        attempts: history.length,
+        ...(repeatedEmpty ? { reason: "empty diff and the same rejection as the previous attempt" } : {}),
+      });
       const persona = used.length < lateralBudget ? choosePersona(pattern, used) : null;
       if (!persona) {
         emit("resilience.lateral.exhausted", { ac_id: leaf.acId, used });

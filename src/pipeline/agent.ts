@@ -44,7 +44,12 @@ export interface AgentOutcome {
 }
 
 /** Drain a task, forwarding each event; always returns an outcome (errors are values). */
-export async function runAgent(agent: Agent, task: AgentTask, signal: AbortSignal, onEvent?: (e: AgentEvent) => void): Promise<AgentOutcome> {
+export async function runAgent(
+  agent: Agent,
+  task: AgentTask,
+  signal: AbortSignal,
+  onEvent?: (e: AgentEvent) => void,
+): Promise<AgentOutcome> {
   const out: AgentOutcome = { ok: false, text: "", handle: null, tokens: 0, costUsd: 0, tools: [] };
   let sawFinal = false;
   try {

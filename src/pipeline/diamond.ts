@@ -78,7 +78,9 @@ function context(i: DiamondInput): string[] {
     `Acceptance criterion (${i.acId}): ${i.description}`,
     ...(i.expectedArtifacts.length ? [`Files that must exist afterwards: ${i.expectedArtifacts.join(", ")}`] : []),
     `Ontology: ${s.ontology_schema.name} — ${s.ontology_schema.description}`,
-    ...(s.evaluation_principles.length ? ["Principles:", ...s.evaluation_principles.map((p) => `- ${p.name}: ${p.description}`)] : []),
+    ...(s.evaluation_principles.length
+      ? ["Principles:", ...s.evaluation_principles.map((p) => `- ${p.name}: ${p.description}`)]
+      : []),
     ...(i.feedback ? [`Why the previous attempt was rejected: ${i.feedback}`] : []),
     ...(i.directive ? [i.directive] : []),
   ];
@@ -88,28 +90,67 @@ const INSTRUCTIONS: Record<Step, string> = {
   discover: "discover: do not modify anything. Find the relevant files, unknowns and risks for this criterion.",
   define: "define: decide the plan: files to change, approach, how it will be verified.",
   develop: "develop: make the change in the working directory now.",
-  deliver: "deliver: run the checks that prove the criterion, then say briefly what you did. To record follow-up work that is out of scope, add lines \"TODO(ouroboros): <text>\".",
+  deliver:
+    'deliver: run the checks that prove the criterion, then say briefly what you did. To record follow-up work that is out of scope, add lines "TODO(ouroboros): <text>".',
 };
 
-export function turnPrompt(turn: Turn, index: number, total: number, i: DiamondInput, previous: Partial<Record<Step, string>>, resumed: boolean): string {
-  const inline = resumed ? [] : STEPS.filter((s) => previous[s]).map((s) => `Output of ${s}:\n${previous[s]!.slice(0, 3000)}`);
+export function turnPrompt(
+  turn: Turn,
+  index: number,
+  total: number,
+  i: DiamondInput,
+  previous: Partial<Record<Step, string>>,
+  resumed: boolean,
+): string {
+  const inline = resumed
+    ? []
+    : STEPS.filter((s) => previous[s]).map((s) => `Output of ${s}:\n${previous[s]!.slice(0, 3000)}`);
   const steps = turn.steps.map((s) => `- ${INSTRUCTIONS[s]}`);
-  const head = total === 1 ? "Do all of this in this one turn:" : `Turn ${index + 1}/${total}${turn.readOnly ? " (read-only: do not write files)" : ""}:`;
-  return [MARK[turn.steps.includes("develop") ? "develop" : turn.steps[0]!], ...context(i), ...inline, head, ...steps].join("\n");
+  const head =
+    total === 1
+      ? "Do all of this in this one turn:"
+      : `Turn ${index + 1}/${total}${turn.readOnly ? " (read-only: do not write files)" : ""}:`;
+  return [
+    MARK[turn.steps.includes("develop") ? "develop" : turn.steps[0]!],
+    ...context(i),
+    ...inline,
+    head,
+    ...steps,
+  ].join("\n");
 }
 
 export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 const SHELL = /^(bash|shell|run_shell_command|shell_command|local_shell|exec_command)$/i;
 
-export async function runDiamond(agent: Agent, i: DiamondInput, emit: Emit, signal: AbortSignal, onEvent: (e: AgentEvent) => void): Promise<DiamondResult> {
-  const res: DiamondResult = { ok: false, outputs: {}, claim: "", handle: i.resume, commands: [], turns: 0, tokens: 0, costUsd: 0 };
+export async function runDiamond(
+  agent: Agent,
+  i: DiamondInput,
+  emit: Emit,
+  signal: AbortSignal,
+  onEvent: (e: AgentEvent) => void,
+): Promise<DiamondResult> {
+  const res: DiamondResult = {
+    ok: false,
+    outputs: {},
+    claim: "",
+    handle: i.resume,
+    commands: [],
+    turns: 0,
+    tokens: 0,
+    costUsd: 0,
+  };
   const turns = TURNS[i.tier];
   // Shell commands with their exit codes, from the runtime's own tool events.
   const pending = new Map<string, ObservedCommand>();
   const observe = (e: AgentEvent) => {
     if (e.kind === "tool" && SHELL.test(e.name)) {
-      const cmd: ObservedCommand = { tool: e.name, command: (e.detail ?? "").replace(/^[^:]*:\s*/, "").slice(0, 300), exit_code: null, is_error: null };
+      const cmd: ObservedCommand = {
+        tool: e.name,
+        command: (e.detail ?? "").replace(/^[^:]*:\s*/, "").slice(0, 300),
+        exit_code: null,
+        is_error: null,
+      };
       res.commands.push(cmd);
       pending.set(e.id ?? String(res.commands.length), cmd);
     } else if (e.kind === "tool_result") {
@@ -123,11 +164,25 @@ export async function runDiamond(agent: Agent, i: DiamondInput, emit: Emit, sign
   };
   for (const [k, turn] of turns.entries()) {
     const started = performance.now();
-    for (const step of turn.steps) emit("execution.ac.phase.started", { ac_id: i.acId, phase: step, attempt: i.attempt, turn: k + 1 });
+    for (const step of turn.steps)
+      emit("execution.ac.phase.started", { ac_id: i.acId, phase: step, attempt: i.attempt, turn: k + 1 });
     const resumed = agent.canResume && res.handle !== null;
     const prompt = turnPrompt(turn, k, turns.length, i, res.outputs, resumed);
     const before = turn.readOnly ? snapshot(i.cwd) : null;
-    const out: AgentOutcome = await runAgent(agent, { prompt, cwd: i.cwd, tools: turn.tools, readOnly: turn.readOnly, model: i.model, resume: resumed ? res.handle : null, idleMs: i.idleMs }, signal, observe);
+    const out: AgentOutcome = await runAgent(
+      agent,
+      {
+        prompt,
+        cwd: i.cwd,
+        tools: turn.tools,
+        readOnly: turn.readOnly,
+        model: i.model,
+        resume: resumed ? res.handle : null,
+        idleMs: i.idleMs,
+      },
+      signal,
+      observe,
+    );
     res.turns++;
     res.tokens += out.tokens;
     res.costUsd += out.costUsd;
@@ -136,12 +191,35 @@ export async function runDiamond(agent: Agent, i: DiamondInput, emit: Emit, sign
     res.claim = out.text;
     if (before) {
       const change = compare(i.cwd, before, snapshot(i.cwd));
-      if (!isEmptyChange(change)) emit("execution.ac.read_only.violated", { ac_id: i.acId, attempt: i.attempt, turn: k + 1, steps: turn.steps, added: change.added, modified: change.modified, deleted: change.deleted });
+      if (!isEmptyChange(change))
+        emit("execution.ac.read_only.violated", {
+          ac_id: i.acId,
+          attempt: i.attempt,
+          turn: k + 1,
+          steps: turn.steps,
+          added: change.added,
+          modified: change.modified,
+          deleted: change.deleted,
+        });
     }
-    emit("execution.ac.turn.completed", { ac_id: i.acId, attempt: i.attempt, turn: k + 1, steps: turn.steps, read_only: turn.readOnly, ok: out.ok, duration_ms: Math.round(performance.now() - started) });
+    emit("execution.ac.turn.completed", {
+      ac_id: i.acId,
+      attempt: i.attempt,
+      turn: k + 1,
+      steps: turn.steps,
+      read_only: turn.readOnly,
+      ok: out.ok,
+      duration_ms: Math.round(performance.now() - started),
+    });
     for (const step of turn.steps)
       emit("execution.ac.phase.completed", {
-        ac_id: i.acId, phase: step, attempt: i.attempt, turn: k + 1, output_sha256: sha256(out.text), duration_ms: Math.round(performance.now() - started), ok: out.ok,
+        ac_id: i.acId,
+        phase: step,
+        attempt: i.attempt,
+        turn: k + 1,
+        output_sha256: sha256(out.text),
+        duration_ms: Math.round(performance.now() - started),
+        ok: out.ok,
         ...(out.ok ? {} : { error: out.error, error_type: out.errorType }),
       });
     if (!out.ok) return { ...res, error: `${turn.steps.join("+")}: ${out.error}`, errorType: out.errorType };

@@ -28,22 +28,49 @@ export interface Stage1 {
 }
 
 /** Stage 1: verify_command (+ output_assertion) and expected_artifacts of each criterion. */
-export async function stage1(acs: readonly AcceptanceCriterion[], cwd: string, timeoutMs: number, signal: AbortSignal): Promise<Stage1> {
+export async function stage1(
+  acs: readonly AcceptanceCriterion[],
+  cwd: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Stage1> {
   const checks: CommandEvidence[] = [];
   const reasons: string[] = [];
   for (const ac of acs) {
     if (!ac.verify_command) continue;
     const ev = await runCheck("verify", ac.verify_command, cwd, timeoutMs, [], signal);
-    if (ac.output_assertion && ev.outcome === "passed" && !(ev.output ?? "").includes(ac.output_assertion)) Object.assign(ev, { outcome: "failed", reason: `output does not contain ${JSON.stringify(ac.output_assertion)}` });
+    if (ac.output_assertion && ev.outcome === "passed" && !(ev.output ?? "").includes(ac.output_assertion))
+      Object.assign(ev, {
+        outcome: "failed",
+        reason: `output does not contain ${JSON.stringify(ac.output_assertion)}`,
+      });
     delete ev.output;
     checks.push(ev);
-    if (ev.outcome === "failed") reasons.push(`verify_command '${ac.verify_command}' failed (exit ${ev.exit_code})${ev.reason ? `: ${ev.reason}` : ""}: ${ev.output_tail.slice(-300)}`);
+    if (ev.outcome === "failed")
+      reasons.push(
+        `verify_command '${ac.verify_command}' failed (exit ${ev.exit_code})${ev.reason ? `: ${ev.reason}` : ""}: ${ev.output_tail.slice(-300)}`,
+      );
   }
-  const artifacts = checkArtifacts(cwd, acs.flatMap((a) => a.expected_artifacts ?? []));
-  for (const a of artifacts) if (!a.exists) reasons.push(`expected artifact missing: ${a.path}${a.reason ? ` (${a.reason})` : ""}`);
+  const artifacts = checkArtifacts(
+    cwd,
+    acs.flatMap((a) => a.expected_artifacts ?? []),
+  );
+  for (const a of artifacts)
+    if (!a.exists) reasons.push(`expected artifact missing: ${a.path}${a.reason ? ` (${a.reason})` : ""}`);
   const unverifiable = checks.some((c) => c.outcome === "unverifiable");
-  const outcome = reasons.length ? "failed" : unverifiable ? "unverifiable" : checks.length || artifacts.length ? "passed" : "skipped";
-  const reason = outcome === "skipped" ? "no verify_command or expected_artifacts" : unverifiable ? checks.find((c) => c.reason)?.reason : undefined;
+  const outcome = reasons.length
+    ? "failed"
+    : unverifiable
+      ? "unverifiable"
+      : checks.length || artifacts.length
+        ? "passed"
+        : "skipped";
+  const reason =
+    outcome === "skipped"
+      ? "no verify_command or expected_artifacts"
+      : unverifiable
+        ? checks.find((c) => c.reason)?.reason
+        : undefined;
   return { outcome, reasons, checks, artifacts, ...(reason ? { reason } : {}) };
 }
 
@@ -88,19 +115,77 @@ export interface Verdict {
 
 export async function evaluateCriterion(r: EvaluationRequest): Promise<Verdict> {
   const s1 = await stage1(r.criteria, r.cwd, r.config.execution.verify_command_timeout_seconds * 1000, r.signal);
-  r.onStage?.(1, s1.outcome, { checks: s1.checks, artifacts: s1.artifacts, reasons: s1.reasons, ...(s1.reason ? { reason: s1.reason } : {}) });
-  const base = { score: null, weighted: null, drift: null, stage1: s1, stage2: null, stage3: null, tokens: 0, costUsd: 0, modelCalls: 0 };
+  r.onStage?.(1, s1.outcome, {
+    checks: s1.checks,
+    artifacts: s1.artifacts,
+    reasons: s1.reasons,
+    ...(s1.reason ? { reason: s1.reason } : {}),
+  });
+  const base = {
+    score: null,
+    weighted: null,
+    drift: null,
+    stage1: s1,
+    stage2: null,
+    stage3: null,
+    tokens: 0,
+    costUsd: 0,
+    modelCalls: 0,
+  };
   if (s1.outcome === "failed") return { ...base, outcome: "rejected", rejectedBy: "stage1", reasons: s1.reasons };
   // Every check could not run: the judge alone may not pass it unless the seed says why (verify_exemption_reason).
-  const allUnverifiable = s1.checks.length > 0 && s1.checks.every((c) => c.outcome === "unverifiable") && s1.artifacts.length === 0;
+  const allUnverifiable =
+    s1.checks.length > 0 && s1.checks.every((c) => c.outcome === "unverifiable") && s1.artifacts.length === 0;
   const exempt = r.criteria.some((c) => c.verify_exemption_reason);
-  if (allUnverifiable && !exempt) return { ...base, outcome: "unverifiable", rejectedBy: null, reasons: [`every check is unverifiable (${s1.reason ?? "could not run"}); the judge alone may not pass it without verify_exemption_reason`] };
+  if (allUnverifiable && !exempt)
+    return {
+      ...base,
+      outcome: "unverifiable",
+      rejectedBy: null,
+      reasons: [
+        `every check is unverifiable (${s1.reason ?? "could not run"}); the judge alone may not pass it without verify_exemption_reason`,
+      ],
+    };
 
-  const input = { goal: r.goal, ac: r.ac, principles: r.principles, stage1: s1, change: r.change, commands: r.commands, claim: r.claim, claimLabel: r.claimLabel };
-  const s2 = await stage2(r.judge, r.cwd, input, r.config.evaluation.satisfaction_threshold, r.config.evaluation.reward_hacking_veto, r.signal);
-  r.onStage?.(2, s2.outcome, { score: s2.reply?.score ?? null, weighted: s2.weighted, principles: s2.principles, reward_hacking_risk: s2.reply?.reward_hacking_risk ?? null, reasons: s2.reasons, reasoning: s2.reply?.reasoning ?? s2.raw_excerpt, repair_turns: s2.repairs });
-  const after2 = { ...base, score: s2.reply?.score ?? null, weighted: s2.weighted, drift: s2.reply?.drift_score ?? null, stage2: s2, tokens: s2.tokens, costUsd: s2.costUsd, modelCalls: s2.calls };
-  if (s2.outcome === "unverifiable") return { ...after2, outcome: "unverifiable", rejectedBy: null, reasons: s2.reasons };
+  const input = {
+    goal: r.goal,
+    ac: r.ac,
+    principles: r.principles,
+    stage1: s1,
+    change: r.change,
+    commands: r.commands,
+    claim: r.claim,
+    claimLabel: r.claimLabel,
+  };
+  const s2 = await stage2(
+    r.judge,
+    r.cwd,
+    input,
+    r.config.evaluation.satisfaction_threshold,
+    r.config.evaluation.reward_hacking_veto,
+    r.signal,
+  );
+  r.onStage?.(2, s2.outcome, {
+    score: s2.reply?.score ?? null,
+    weighted: s2.weighted,
+    principles: s2.principles,
+    reward_hacking_risk: s2.reply?.reward_hacking_risk ?? null,
+    reasons: s2.reasons,
+    reasoning: s2.reply?.reasoning ?? s2.raw_excerpt,
+    repair_turns: s2.repairs,
+  });
+  const after2 = {
+    ...base,
+    score: s2.reply?.score ?? null,
+    weighted: s2.weighted,
+    drift: s2.reply?.drift_score ?? null,
+    stage2: s2,
+    tokens: s2.tokens,
+    costUsd: s2.costUsd,
+    modelCalls: s2.calls,
+  };
+  if (s2.outcome === "unverifiable")
+    return { ...after2, outcome: "unverifiable", rejectedBy: null, reasons: s2.reasons };
   if (s2.outcome === "rejected") return { ...after2, outcome: "rejected", rejectedBy: "judge", reasons: s2.reasons };
 
   // Consensus only ever confirms an approval, so it runs only after one.
@@ -110,6 +195,17 @@ export async function evaluateCriterion(r: EvaluationRequest): Promise<Verdict> 
   r.onStage?.(3, s3.outcome, { trigger, votes: s3.votes, majority_ratio: s3.ratio });
   const done = { ...after2, stage3: s3, modelCalls: after2.modelCalls + s3.votes.length };
   if (s3.outcome === "approved") return { ...done, outcome: "approved", rejectedBy: null, reasons: [] };
-  if (s3.outcome === "unverifiable") return { ...done, outcome: "unverifiable", rejectedBy: null, reasons: ["consensus could not be reached (fewer than 2 usable votes)"] };
-  return { ...done, outcome: "rejected", rejectedBy: "consensus", reasons: [`consensus rejected (majority ${s3.ratio})`] };
+  if (s3.outcome === "unverifiable")
+    return {
+      ...done,
+      outcome: "unverifiable",
+      rejectedBy: null,
+      reasons: ["consensus could not be reached (fewer than 2 usable votes)"],
+    };
+  return {
+    ...done,
+    outcome: "rejected",
+    rejectedBy: "consensus",
+    reasons: [`consensus rejected (majority ${s3.ratio})`],
+  };
 }

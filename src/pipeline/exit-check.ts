@@ -18,7 +18,8 @@ export function overallScore(s: SessionState): number {
   return scores.length ? Math.round((scores.reduce((x, y) => x + y, 0) / scores.length) * 10000) / 10000 : 0;
 }
 
-export const allPassed = (s: SessionState) => roots(s).length > 0 && roots(s).every((r) => rollUp(s, r.ac_id) === "passed");
+export const allPassed = (s: SessionState) =>
+  roots(s).length > 0 && roots(s).every((r) => rollUp(s, r.ac_id) === "passed");
 
 interface CheckContext {
   cwd: string;
@@ -28,7 +29,11 @@ interface CheckContext {
   onModelCall?: (tokens: number, costUsd: number) => void;
 }
 
-async function check(p: ExitPredicate, s: SessionState, ctx: CheckContext & { goal: string }): Promise<Record<string, unknown> | null> {
+async function check(
+  p: ExitPredicate,
+  s: SessionState,
+  ctx: CheckContext & { goal: string },
+): Promise<Record<string, unknown> | null> {
   switch (p.kind) {
     case "all_acs_passed":
       return allPassed(s) ? { passed: roots(s).length } : null;
@@ -45,14 +50,29 @@ async function check(p: ExitPredicate, s: SessionState, ctx: CheckContext & { go
     case "cost_usd":
       return s.costUsd >= p.min ? { cost_usd: Math.round(s.costUsd * 1e6) / 1e6 } : null;
     case "command": {
-      const ev = await runCheck("exit_condition", p.argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(" "), ctx.cwd, 60_000, [], ctx.signal);
+      const ev = await runCheck(
+        "exit_condition",
+        p.argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(" "),
+        ctx.cwd,
+        60_000,
+        [],
+        ctx.signal,
+      );
       delete ev.output;
       return ev.outcome === "passed" ? { ...ev } : null;
     }
     case "judged": {
       if (!ctx.agent) return null;
       const status = [...s.acs.values()].map((a) => `${a.ac_id}: ${a.status}`).join("\n");
-      const r = await runAgent(ctx.agent, { prompt: `${MARK.exitJudge}\nGoal: ${ctx.goal}\nCondition: ${p.text}\nAC status:\n${status}\nAnswer YES or NO first, then one line of evidence.`, cwd: ctx.cwd, tools: [] }, ctx.signal);
+      const r = await runAgent(
+        ctx.agent,
+        {
+          prompt: `${MARK.exitJudge}\nGoal: ${ctx.goal}\nCondition: ${p.text}\nAC status:\n${status}\nAnswer YES or NO first, then one line of evidence.`,
+          cwd: ctx.cwd,
+          tools: [],
+        },
+        ctx.signal,
+      );
       ctx.onModelCall?.(r.tokens, r.costUsd);
       return r.ok && /^\s*YES\b/i.test(r.text) ? { judge: r.text.slice(0, 300) } : null;
     }
@@ -63,7 +83,11 @@ async function check(p: ExitPredicate, s: SessionState, ctx: CheckContext & { go
  * The first met condition, or null. `judged` conditions are asked only when `allowJudged`
  * (at generation boundaries), because each costs a model call.
  */
-export async function firstMet(seed: Seed, s: SessionState, ctx: CheckContext & { allowJudged: boolean }): Promise<ExitHit | null> {
+export async function firstMet(
+  seed: Seed,
+  s: SessionState,
+  ctx: CheckContext & { allowJudged: boolean },
+): Promise<ExitHit | null> {
   for (const e of seed.exit_conditions) {
     const parsed = parseExitCriteria(e.criteria).predicate;
     if (!parsed || (parsed.kind === "judged" && !ctx.allowJudged)) continue;

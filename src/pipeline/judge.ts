@@ -9,7 +9,10 @@ import { extractJson } from "../util/extract-json.ts";
 import { MARK, runAgent, type Agent } from "./agent.ts";
 import type { WorkspaceChange } from "./workspace.ts";
 
-const unit = v.pipe(v.number(), v.transform((x) => Math.min(1, Math.max(0, x))));
+const unit = v.pipe(
+  v.number(),
+  v.transform((x) => Math.min(1, Math.max(0, x))),
+);
 export const JudgeReplySchema = v.object({
   ac_compliance: v.boolean(),
   score: unit,
@@ -20,7 +23,11 @@ export const JudgeReplySchema = v.object({
   reasoning: v.optional(v.string(), ""),
 });
 export type JudgeReply = v.InferOutput<typeof JudgeReplySchema>;
-const VoteSchema = v.object({ approved: v.boolean(), confidence: v.optional(unit, 0.5), reasoning: v.optional(v.string(), "") });
+const VoteSchema = v.object({
+  approved: v.boolean(),
+  confidence: v.optional(unit, 0.5),
+  reasoning: v.optional(v.string(), ""),
+});
 
 export interface Stage2 {
   outcome: "approved" | "rejected" | "unverifiable";
@@ -31,20 +38,30 @@ export interface Stage2 {
   raw_excerpt: string;
 }
 
-export function weightedScore(principles: readonly EvaluationPrinciple[], scores: Record<string, number>, fallback: number): { weighted: number; rows: Stage2["principles"] } {
+export function weightedScore(
+  principles: readonly EvaluationPrinciple[],
+  scores: Record<string, number>,
+  fallback: number,
+): { weighted: number; rows: Stage2["principles"] } {
   const rows = principles.map((p) => ({ name: p.name, weight: p.weight, score: scores[p.name] ?? fallback }));
   const total = rows.reduce((s, r) => s + r.weight, 0);
   const weighted = total > 0 ? rows.reduce((s, r) => s + r.weight * r.score, 0) / total : fallback;
   return { weighted: Math.round(weighted * 10000) / 10000, rows };
 }
 
-export function decide(reply: JudgeReply, principles: readonly EvaluationPrinciple[], threshold: number, veto: number): Omit<Stage2, "raw_excerpt"> {
+export function decide(
+  reply: JudgeReply,
+  principles: readonly EvaluationPrinciple[],
+  threshold: number,
+  veto: number,
+): Omit<Stage2, "raw_excerpt"> {
   const { weighted, rows } = weightedScore(principles, reply.principles, reply.score);
   const reasons: string[] = [];
   if (!reply.ac_compliance) reasons.push("judge: not compliant with the acceptance criterion");
   if (reply.score < threshold) reasons.push(`score ${reply.score} < ${threshold}`);
   if (principles.length && weighted < threshold) reasons.push(`weighted principle score ${weighted} < ${threshold}`);
-  if (reply.reward_hacking_risk >= veto) reasons.push(`reward-hacking risk ${reply.reward_hacking_risk} ≥ ${veto} (veto)`);
+  if (reply.reward_hacking_risk >= veto)
+    reasons.push(`reward-hacking risk ${reply.reward_hacking_risk} ≥ ${veto} (veto)`);
   return { outcome: reasons.length ? "rejected" : "approved", reply, weighted, principles: rows, reasons };
 }
 
@@ -69,10 +86,14 @@ export function evidenceText(i: JudgeInput): string[] {
     ...(c
       ? [
           `Files changed (observed by the orchestrator, ${c.snapshot} snapshot): added ${JSON.stringify(c.added)}, modified ${JSON.stringify(c.modified)}, deleted ${JSON.stringify(c.deleted)}`,
-          c.added.length + c.modified.length + c.deleted.length === 0 ? "Diff: EMPTY — nothing in the workspace changed." : `Diff${c.diff_truncated ? " (cut to a bound; the rest is not shown)" : ""}:\n${c.diff}`,
+          c.added.length + c.modified.length + c.deleted.length === 0
+            ? "Diff: EMPTY — nothing in the workspace changed."
+            : `Diff${c.diff_truncated ? " (cut to a bound; the rest is not shown)" : ""}:\n${c.diff}`,
         ]
       : []),
-    ...(i.commands.length ? ["Commands the agent ran (from the runtime's tool events):", JSON.stringify(i.commands).slice(0, 3000)] : []),
+    ...(i.commands.length
+      ? ["Commands the agent ran (from the runtime's tool events):", JSON.stringify(i.commands).slice(0, 3000)]
+      : []),
     i.claimLabel ?? "The implementer's claim (unverified; do not trust it over the evidence above):",
     i.claim.slice(0, 3000) || "(no report)",
   ];
@@ -91,7 +112,14 @@ function judgePrompt(i: JudgeInput): string {
   ].join("\n");
 }
 
-export async function stage2(agent: Agent, cwd: string, input: JudgeInput, threshold: number, veto: number, signal: AbortSignal): Promise<Stage2 & { tokens: number; costUsd: number; calls: number; repairs: number }> {
+export async function stage2(
+  agent: Agent,
+  cwd: string,
+  input: JudgeInput,
+  threshold: number,
+  veto: number,
+  signal: AbortSignal,
+): Promise<Stage2 & { tokens: number; costUsd: number; calls: number; repairs: number }> {
   const prompt = judgePrompt(input);
   let tokens = 0;
   let costUsd = 0;
@@ -100,20 +128,50 @@ export async function stage2(agent: Agent, cwd: string, input: JudgeInput, thres
   let text = "";
   // One repair turn quoting the parse error; after that the verdict is unverifiable.
   for (let round = 0; round < 2; round++) {
-    const repair = problem ? `\nYour previous reply could not be used: ${problem}. Reply with only the JSON object, nothing else.` : "";
+    const repair = problem
+      ? `\nYour previous reply could not be used: ${problem}. Reply with only the JSON object, nothing else.`
+      : "";
     const r = await runAgent(agent, { prompt: prompt + repair, cwd, tools: [] }, signal);
     tokens += r.tokens;
     costUsd += r.costUsd;
     calls++;
     text = r.text;
     const acct = { tokens, costUsd, calls, repairs: round };
-    if (!r.ok) return { outcome: "unverifiable", reply: null, weighted: null, principles: [], reasons: [`judge could not run: ${r.error}`], raw_excerpt: r.text.slice(0, 500), ...acct };
+    if (!r.ok)
+      return {
+        outcome: "unverifiable",
+        reply: null,
+        weighted: null,
+        principles: [],
+        reasons: [`judge could not run: ${r.error}`],
+        raw_excerpt: r.text.slice(0, 500),
+        ...acct,
+      };
     const json = extractJson(r.text);
     const parsed = json === null ? null : v.safeParse(JudgeReplySchema, json);
-    if (parsed?.success) return { ...decide(parsed.output, input.principles, threshold, veto), raw_excerpt: r.text.slice(0, 500), ...acct };
-    problem = json === null ? "no JSON object found in the reply" : `${parsed!.issues[0].path?.map((p) => String(p.key)).join(".") ?? "reply"}: ${parsed!.issues[0].message}`;
+    if (parsed?.success)
+      return {
+        ...decide(parsed.output, input.principles, threshold, veto),
+        raw_excerpt: r.text.slice(0, 500),
+        ...acct,
+      };
+    problem =
+      json === null
+        ? "no JSON object found in the reply"
+        : `${parsed!.issues[0].path?.map((p) => String(p.key)).join(".") ?? "reply"}: ${parsed!.issues[0].message}`;
   }
-  return { outcome: "unverifiable", reply: null, weighted: null, principles: [], reasons: [`judge reply is not the JSON asked for after one repair turn (${problem})`], raw_excerpt: text.slice(0, 500), tokens, costUsd, calls, repairs: 1 };
+  return {
+    outcome: "unverifiable",
+    reply: null,
+    weighted: null,
+    principles: [],
+    reasons: [`judge reply is not the JSON asked for after one repair turn (${problem})`],
+    raw_excerpt: text.slice(0, 500),
+    tokens,
+    costUsd,
+    calls,
+    repairs: 1,
+  };
 }
 
 /** First matching trigger (strict >), or null (spec pipeline.md §5). */
@@ -135,10 +193,20 @@ export async function stage3(agent: Agent, cwd: string, input: JudgeInput, signa
   const roles = ["advocate", "devil", "judge"];
   const votes: Stage3["votes"] = [];
   for (const role of roles) {
-    const prompt = [MARK.vote, `Role: ${role}.`, `Acceptance criterion: ${input.ac}`, ...evidenceText(input), 'Reply {"approved": bool, "confidence": 0..1, "reasoning": "..."}'].join("\n");
+    const prompt = [
+      MARK.vote,
+      `Role: ${role}.`,
+      `Acceptance criterion: ${input.ac}`,
+      ...evidenceText(input),
+      'Reply {"approved": bool, "confidence": 0..1, "reasoning": "..."}',
+    ].join("\n");
     const r = await runAgent(agent, { prompt, cwd, tools: [] }, signal);
     const p = r.ok ? v.safeParse(VoteSchema, extractJson(r.text)) : null;
-    votes.push(p?.success ? { role, ...p.output } : { role, approved: null, confidence: null, reasoning: r.error ?? "unparseable vote" });
+    votes.push(
+      p?.success
+        ? { role, ...p.output }
+        : { role, approved: null, confidence: null, reasoning: r.error ?? "unparseable vote" },
+    );
   }
   const ok = votes.filter((x) => x.approved !== null);
   if (ok.length < 2) return { outcome: "unverifiable", votes, ratio: null };

@@ -11,15 +11,31 @@ import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
 import { commandEnv } from "../security/child-env.ts";
 import { redactText } from "../security/redact.ts";
-import { argumentProblem, resolveExecutable, SHELL_OPERATORS, splitArgv, staticCommandProblem, staysInside } from "../security/executable.ts";
+import {
+  argumentProblem,
+  resolveExecutable,
+  SHELL_OPERATORS,
+  splitArgv,
+  staticCommandProblem,
+  staysInside,
+} from "../security/executable.ts";
 
 export { SHELL_OPERATORS };
 
 /** Toolchains that only make sense when the repository declares them. */
 const DECLARED_BY: Record<string, string[]> = {
-  cargo: ["Cargo.toml"], go: ["go.mod"], npm: ["package.json"], pnpm: ["package.json"], yarn: ["package.json"], npx: ["package.json"],
-  gradle: ["build.gradle", "build.gradle.kts"], mvn: ["pom.xml"], make: ["Makefile", "makefile", "GNUmakefile"], just: ["justfile", "Justfile"],
-  bundle: ["Gemfile"], composer: ["composer.json"],
+  cargo: ["Cargo.toml"],
+  go: ["go.mod"],
+  npm: ["package.json"],
+  pnpm: ["package.json"],
+  yarn: ["package.json"],
+  npx: ["package.json"],
+  gradle: ["build.gradle", "build.gradle.kts"],
+  mvn: ["pom.xml"],
+  make: ["Makefile", "makefile", "GNUmakefile"],
+  just: ["justfile", "Justfile"],
+  bundle: ["Gemfile"],
+  composer: ["composer.json"],
 };
 
 export const MechanicalSchema = v.strictObject({
@@ -54,11 +70,19 @@ export function commandProblem(command: string, cwd: string, allow: readonly str
   if (problem) return problem;
   const name = splitArgv(command)![0]!;
   const needs = DECLARED_BY[name];
-  if (needs && !needs.some((f) => existsSync(join(cwd, f)))) return `'${name}' needs ${needs.join(" or ")} in the project`;
+  if (needs && !needs.some((f) => existsSync(join(cwd, f))))
+    return `'${name}' needs ${needs.join(" or ")} in the project`;
   return null;
 }
 
-export async function runCheck(check: string, command: string, cwd: string, timeoutMs: number, allow: readonly string[] = [], signal?: AbortSignal): Promise<CommandEvidence> {
+export async function runCheck(
+  check: string,
+  command: string,
+  cwd: string,
+  timeoutMs: number,
+  allow: readonly string[] = [],
+  signal?: AbortSignal,
+): Promise<CommandEvidence> {
   const started = performance.now();
   const base = { check, command, argv: splitArgv(command) ?? [], exit_code: null, duration_ms: 0, output_tail: "" };
   const problem = commandProblem(command, cwd, allow);
@@ -69,8 +93,21 @@ export async function runCheck(check: string, command: string, cwd: string, time
   if (argProblem) return { ...base, outcome: "unverifiable", reason: argProblem };
   try {
     // No credentials: a command that prints its environment must find nothing worth stealing.
-    const proc = Bun.spawn([resolved.exe, ...base.argv.slice(1)], { cwd, env: commandEnv(), stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: timeoutMs, killSignal: "SIGKILL", signal });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    const proc = Bun.spawn([resolved.exe, ...base.argv.slice(1)], {
+      cwd,
+      env: commandEnv(),
+      stdout: "pipe",
+      stderr: "pipe",
+      stdin: "ignore",
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+      signal,
+    });
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
     const combined = `${out}${err}`;
     const timedOut = proc.signalCode === "SIGKILL" && performance.now() - started >= timeoutMs - 50;
     return {
@@ -100,7 +137,13 @@ export function checkArtifacts(cwd: string, paths: readonly string[]): ArtifactE
   return paths.map((p) => {
     const full = join(cwd, p);
     const where = staysInside(cwd, p);
-    if (!where.inside) return { path: p, exists: false, sha256: null, reason: where.real ? `symlink resolves outside the project directory (${where.real})` : "dangling symlink" };
+    if (!where.inside)
+      return {
+        path: p,
+        exists: false,
+        sha256: null,
+        reason: where.real ? `symlink resolves outside the project directory (${where.real})` : "dangling symlink",
+      };
     try {
       const st = statSync(full);
       const sha256 = st.isFile() ? createHash("sha256").update(readFileSync(full)).digest("hex") : null;
@@ -112,7 +155,11 @@ export function checkArtifacts(cwd: string, paths: readonly string[]): ArtifactE
 }
 
 /** Read .ouroboros/mechanical.toml; problems carry the file's line numbers. */
-export function loadMechanical(projectDir: string): { config?: MechanicalConfig; file: string; problems: { line: number; col: number; message: string }[] } {
+export function loadMechanical(projectDir: string): {
+  config?: MechanicalConfig;
+  file: string;
+  problems: { line: number; col: number; message: string }[];
+} {
   const file = join(projectDir, ".ouroboros", "mechanical.toml");
   if (!existsSync(file)) return { file, problems: [] };
   const text = readFileSync(file, "utf8");
@@ -132,7 +179,14 @@ export function loadMechanical(projectDir: string): { config?: MechanicalConfig;
     const op = SHELL_OPERATORS.exec(lines[i]!);
     return { line: i + 1, col: (op ? op.index : lines[i]!.indexOf("=") + 1) + 1 };
   };
-  if (!parsed.success) return { file, problems: parsed.issues.map((i) => ({ ...lineOf(String(i.path?.[0]?.key ?? "")), message: `${i.path?.map((p) => String(p.key)).join(".") ?? ""}: ${i.message}` })) };
+  if (!parsed.success)
+    return {
+      file,
+      problems: parsed.issues.map((i) => ({
+        ...lineOf(String(i.path?.[0]?.key ?? "")),
+        message: `${i.path?.map((p) => String(p.key)).join(".") ?? ""}: ${i.message}`,
+      })),
+    };
   const problems = CHECKS.flatMap((k) => {
     const cmd = parsed.output[k];
     const p = cmd ? commandProblem(cmd, projectDir, parsed.output.allow) : null;

@@ -60,23 +60,48 @@ export interface Plan {
   depth?: DepthChoice;
 }
 
-function resolveDepth(flag: string | undefined, env: NodeJS.ProcessEnv, seed: Seed, cfg: LoadedConfig): { depth?: DepthChoice; error?: string } {
+function resolveDepth(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  seed: Seed,
+  cfg: LoadedConfig,
+): { depth?: DepthChoice; error?: string } {
   const parse = (raw: string, source: DepthChoice["source"]) => {
     const n = Number(raw);
-    return Number.isInteger(n) && n >= 0 && n <= 4 ? { depth: { value: n, source } } : { error: `max decomposition depth '${raw}' (from ${source}) must be a whole number 0..4` };
+    return Number.isInteger(n) && n >= 0 && n <= 4
+      ? { depth: { value: n, source } }
+      : { error: `max decomposition depth '${raw}' (from ${source}) must be a whole number 0..4` };
   };
   if (flag !== undefined) return parse(flag, "flag");
-  if (env.OUROBOROS_MAX_DECOMPOSITION_DEPTH) return parse(env.OUROBOROS_MAX_DECOMPOSITION_DEPTH, "env:OUROBOROS_MAX_DECOMPOSITION_DEPTH");
-  if (seed.orchestrator.max_decomposition_depth !== undefined) return parse(String(seed.orchestrator.max_decomposition_depth), "seed");
+  if (env.OUROBOROS_MAX_DECOMPOSITION_DEPTH)
+    return parse(env.OUROBOROS_MAX_DECOMPOSITION_DEPTH, "env:OUROBOROS_MAX_DECOMPOSITION_DEPTH");
+  if (seed.orchestrator.max_decomposition_depth !== undefined)
+    return parse(String(seed.orchestrator.max_decomposition_depth), "seed");
   const fromConfig = cfg.sources["orchestrator.max_decomposition_depth"] !== "default";
-  return { depth: { value: cfg.config.orchestrator.max_decomposition_depth, source: fromConfig ? "config" : "default" } };
+  return {
+    depth: { value: cfg.config.orchestrator.max_decomposition_depth, source: fromConfig ? "config" : "default" },
+  };
 }
 
 export function buildPlan(o: PlanOptions): Plan {
   const load = loadSeedFile(o.seedFile);
   const x = o.config.config.execution;
-  const budgets = { max_cost_usd: o.maxCostUsd ?? x.max_cost_usd, timeout_seconds: o.timeoutSeconds ?? x.timeout_seconds, max_turns_per_ac: x.max_turns_per_ac, max_turns_per_session: x.max_turns_per_session };
-  const plan: Plan = { load, errors: [...load.errors], warnings: [...load.warnings], setupErrors: [], acs: [], principles: [], exitConditions: [], budgets };
+  const budgets = {
+    max_cost_usd: o.maxCostUsd ?? x.max_cost_usd,
+    timeout_seconds: o.timeoutSeconds ?? x.timeout_seconds,
+    max_turns_per_ac: x.max_turns_per_ac,
+    max_turns_per_session: x.max_turns_per_session,
+  };
+  const plan: Plan = {
+    load,
+    errors: [...load.errors],
+    warnings: [...load.warnings],
+    setupErrors: [],
+    acs: [],
+    principles: [],
+    exitConditions: [],
+    budgets,
+  };
   const seed = load.seed;
   const src = load.source;
   if (!seed || !src) return finish(plan, o.strict);
@@ -117,9 +142,24 @@ export function buildPlan(o: PlanOptions): Plan {
     plan.errors.push(...runnable.errors);
     plan.warnings.push(...runnable.warnings);
     const mech = loadMechanical(dir.value.path);
-    for (const p of mech.problems) plan.errors.push({ file: mech.file, line: p.line, col: p.col, path: "mechanical", code: "mechanical.command", message: p.message });
-  }
-  else if (dir.error.kind === "invalidData") plan.errors.push({ file: o.seedFile, line: 1, col: 1, path: "metadata", code: "seed.project_dir", message: dir.error.message });
+    for (const p of mech.problems)
+      plan.errors.push({
+        file: mech.file,
+        line: p.line,
+        col: p.col,
+        path: "mechanical",
+        code: "mechanical.command",
+        message: p.message,
+      });
+  } else if (dir.error.kind === "invalidData")
+    plan.errors.push({
+      file: o.seedFile,
+      line: 1,
+      col: 1,
+      path: "metadata",
+      code: "seed.project_dir",
+      message: dir.error.message,
+    });
   else plan.setupErrors.push(dir.error.message);
   return finish(plan, o.strict);
 }

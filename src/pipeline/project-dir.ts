@@ -11,7 +11,13 @@ import type { Seed } from "../seed/schema.ts";
 
 export interface ProjectDir {
   path: string;
-  source: "flag" | "seed.metadata.project_dir" | "seed.metadata.working_directory" | "seed.brownfield_context.target_dir" | "seed_store_root" | "seed_folder";
+  source:
+    | "flag"
+    | "seed.metadata.project_dir"
+    | "seed.metadata.working_directory"
+    | "seed.brownfield_context.target_dir"
+    | "seed_store_root"
+    | "seed_folder";
 }
 
 const inside = (base: string, p: string) => {
@@ -37,14 +43,21 @@ export function resolveProjectDir(seedFile: string, seed: Seed, flag: string | u
     const marker = `${sep}.ouroboros${sep}seeds`;
     const idx = seedDir.lastIndexOf(marker);
     const root = idx > 0 && seedDir.endsWith(marker) ? seedDir.slice(0, idx) : null;
-    choice = root && resolve(root) !== resolve(homedir()) ? { path: root, source: "seed_store_root" } : { path: seedDir, source: "seed_folder" };
+    choice =
+      root && resolve(root) !== resolve(homedir())
+        ? { path: root, source: "seed_store_root" }
+        : { path: seedDir, source: "seed_folder" };
   }
   try {
-    if (!statSync(choice.path).isDirectory()) return fail("badArgs", `project directory ${choice.path} is not a directory`);
+    if (!statSync(choice.path).isDirectory())
+      return fail("badArgs", `project directory ${choice.path} is not a directory`);
     accessSync(choice.path, constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return fail("badArgs", `project directory ${choice.path} ${code === "ENOENT" ? "does not exist" : "is not writable"} (from ${choice.source})`);
+    return fail(
+      "badArgs",
+      `project directory ${choice.path} ${code === "ENOENT" ? "does not exist" : "is not writable"} (from ${choice.source})`,
+    );
   }
   return ok(choice);
 }

@@ -52,11 +52,17 @@ export function choosePersona(pattern: Pattern, used: readonly Persona[]): Perso
 }
 
 const DIRECTIVES: Record<Persona, string> = {
-  hacker: "Stop repeating the same approach. Find the smallest unconventional change that makes the check pass for real; question an assumption you have not questioned.",
-  researcher: "Gather facts before changing code: read the failing output, the relevant files and the exact requirement, then change only what the evidence points to.",
-  simplifier: "Remove complexity. Aim for the simplest implementation that satisfies the criterion; delete what is not needed.",
-  architect: "Step back and restructure: the current shape keeps flipping between two states. Choose one design and make it consistent.",
-  contrarian: "Assume the current interpretation of the criterion is wrong. Re-read it literally and test the opposite assumption.",
+  hacker:
+    "Stop repeating the same approach. Find the smallest unconventional change that makes the check pass for real; question an assumption you have not questioned.",
+  researcher:
+    "Gather facts before changing code: read the failing output, the relevant files and the exact requirement, then change only what the evidence points to.",
+  simplifier:
+    "Remove complexity. Aim for the simplest implementation that satisfies the criterion; delete what is not needed.",
+  architect:
+    "Step back and restructure: the current shape keeps flipping between two states. Choose one design and make it consistent.",
+  contrarian:
+    "Assume the current interpretation of the criterion is wrong. Re-read it literally and test the opposite assumption.",
 };
 
-export const lateralDirective = (p: Persona, pattern: Pattern) => `Lateral-thinking directive (${p}, pattern: ${pattern}): ${DIRECTIVES[p]}`;
+export const lateralDirective = (p: Persona, pattern: Pattern) =>
+  `Lateral-thinking directive (${p}, pattern: ${pattern}): ${DIRECTIVES[p]}`;

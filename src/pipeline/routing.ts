@@ -5,7 +5,14 @@
 import type { Tier } from "../config/schema.ts";
 
 const TIERS: Tier[] = ["frugal", "standard", "frontier"];
-const words = (s: string) => new Set(s.toLowerCase().replace(/[^a-z0-9 ]+/g, " ").split(/\s+/).filter(Boolean));
+const words = (s: string) =>
+  new Set(
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, " ")
+      .split(/\s+/)
+      .filter(Boolean),
+  );
 export function jaccard(a: string, b: string): number {
   const x = words(a);
   const y = words(b);

@@ -81,8 +81,12 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   let seed: Seed;
   if (o.resumeSessionId) {
     log = loadSession(o.store, o.resumeSessionId);
-    if (!log.state.started) return fail("unknownId", `no session ${o.resumeSessionId}`, { hint: "`ouroboros status` lists sessions" });
-    if (log.state.terminal) return fail("usage", `session ${o.resumeSessionId} already ended (${log.state.terminal.type.split(".").pop()})`, { hint: "start a new run" });
+    if (!log.state.started)
+      return fail("unknownId", `no session ${o.resumeSessionId}`, { hint: "`ouroboros status` lists sessions" });
+    if (log.state.terminal)
+      return fail("usage", `session ${o.resumeSessionId} already ended (${log.state.terminal.type.split(".").pop()})`, {
+        hint: "start a new run",
+      });
     seed = log.state.started.data.seed as Seed;
   } else {
     if (!o.seed) return fail("usage", "a seed is needed to start a session");
@@ -91,14 +95,21 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
     log.state.executionId = newId.execution();
   }
   const lock = acquireLock(log.sessionId);
-  if (!lock.ok) return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, { hint: `\`ouroboros cancel ${log.sessionId}\` stops it` });
+  if (!lock.ok)
+    return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, {
+      hint: `\`ouroboros cancel ${log.sessionId}\` stops it`,
+    });
   if (o.onEvent) log.listeners.push(o.onEvent);
   o.onSessionId?.(log.sessionId);
   const stop = new AbortController();
   const budget = sessionBudget(o, log, () => stop.abort());
   const cancelWatch = setInterval(() => {
     budget();
-    const rows = queryEvents(o.store.db, { session: log.sessionId, afterSeq: log.state.lastSeq, typeGlob: "orchestrator.session.cancel_requested" });
+    const rows = queryEvents(o.store.db, {
+      session: log.sessionId,
+      afterSeq: log.state.lastSeq,
+      typeGlob: "orchestrator.session.cancel_requested",
+    });
     if (rows.length) {
       log.state.cancelRequested = JSON.parse(rows[0]!.payload).reason ?? "cancelled";
       stop.abort();
@@ -110,7 +121,9 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
     return ok(await drive(o, log, seed, stop.signal, budget));
   } catch (e) {
     // The log is intact up to the failing write; the session stays resumable.
-    return fail("failure", `pipeline stopped: ${e instanceof Error ? e.message : String(e)}`, { hint: `resume with --resume ${log.sessionId}` });
+    return fail("failure", `pipeline stopped: ${e instanceof Error ? e.message : String(e)}`, {
+      hint: `resume with --resume ${log.sessionId}`,
+    });
   } finally {
     clearInterval(cancelWatch);
     o.interrupt?.removeEventListener("abort", onInterrupt);
@@ -134,7 +147,9 @@ function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () =
       ["timeout", o.timeoutSeconds ?? x.timeout_seconds, Math.round((Date.now() - t0) / 1000)],
       ["max_turns_per_session", x.max_turns_per_session, s.turns],
     ];
-    const hit = limits.find(([name, limit, value]) => (name === "max_turns_per_session" ? value >= limit : value >= limit && limit > 0));
+    const hit = limits.find(([name, limit, value]) =>
+      name === "max_turns_per_session" ? value >= limit : value >= limit && limit > 0,
+    );
     if (!hit) return null;
     fired = hit[0];
     log.emit("pipeline.budget.exceeded", { name: hit[0], limit: hit[1], value: hit[2] }, "session");
@@ -143,40 +158,139 @@ function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () =
   };
 }
 
-async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSignal, budget: () => string | null): Promise<RunOutcome> {
+async function drive(
+  o: RunOptions,
+  log: SessionLog,
+  seed: Seed,
+  signal: AbortSignal,
+  budget: () => string | null,
+): Promise<RunOutcome> {
   const emit = log.emit;
   const s = log.state;
   if (!s.started) {
-    emit("orchestrator.session.started", {
-      execution_id: s.executionId, seed_id: seed.metadata.seed_id, seed_goal: seed.goal, runtime: o.runtime, ac_count: seed.acceptance_criteria.length,
-      start_time: new Date().toISOString(), seed, seed_path: o.seedPath ?? null, project_dir: o.projectDir, parallel: o.parallel, max_decomposition_depth: o.maxDepth,
-    }, "session");
-  } else emit("orchestrator.session.resumed", { reason: "resume requested", last_seq: s.lastSeq, passed: leaves(s).filter((a) => a.status === "passed").map((a) => a.ac_id) }, "session");
+    emit(
+      "orchestrator.session.started",
+      {
+        execution_id: s.executionId,
+        seed_id: seed.metadata.seed_id,
+        seed_goal: seed.goal,
+        runtime: o.runtime,
+        ac_count: seed.acceptance_criteria.length,
+        start_time: new Date().toISOString(),
+        seed,
+        seed_path: o.seedPath ?? null,
+        project_dir: o.projectDir,
+        parallel: o.parallel,
+        max_decomposition_depth: o.maxDepth,
+      },
+      "session",
+    );
+  } else
+    emit(
+      "orchestrator.session.resumed",
+      {
+        reason: "resume requested",
+        last_seq: s.lastSeq,
+        passed: leaves(s)
+          .filter((a) => a.status === "passed")
+          .map((a) => a.ac_id),
+      },
+      "session",
+    );
 
   const tree = buildAcTree(seed.acceptance_criteria).tree!;
-  const ctx: WorkerContext = { log, agent: o.agent, judge: o.judge ?? o.agent, seed, config: o.config, runtime: o.runtime, cwd: o.projectDir, tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak), signal, budget };
-  const finish = (status: RunOutcome["status"], summary: string, exit: ExitHit | null, stopCondition: string | null = null): RunOutcome => {
-    const totals = { turns: s.turns, model_calls: s.modelCalls, tokens: s.tokens, cost_usd: Math.round(s.costUsd * 1e6) / 1e6 };
-    const line = status === "interrupted" || status === "cancelled" ? summary : `${summary}; turns ${totals.turns}, model calls ${totals.model_calls}, tokens ${totals.tokens}, cost $${totals.cost_usd.toFixed(4)}`;
+  const ctx: WorkerContext = {
+    log,
+    agent: o.agent,
+    judge: o.judge ?? o.agent,
+    seed,
+    config: o.config,
+    runtime: o.runtime,
+    cwd: o.projectDir,
+    tracker: new TierTracker(o.config.economics.escalation_threshold, o.config.economics.downgrade_success_streak),
+    signal,
+    budget,
+  };
+  const finish = (
+    status: RunOutcome["status"],
+    summary: string,
+    exit: ExitHit | null,
+    stopCondition: string | null = null,
+  ): RunOutcome => {
+    const totals = {
+      turns: s.turns,
+      model_calls: s.modelCalls,
+      tokens: s.tokens,
+      cost_usd: Math.round(s.costUsd * 1e6) / 1e6,
+    };
+    const line =
+      status === "interrupted" || status === "cancelled"
+        ? summary
+        : `${summary}; turns ${totals.turns}, model calls ${totals.model_calls}, tokens ${totals.tokens}, cost $${totals.cost_usd.toFixed(4)}`;
     if (status === "interrupted") {
-      emit("orchestrator.session.paused", { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` }, "session");
-    } else if (status === "cancelled") emit("orchestrator.session.cancelled", { reason: s.cancelRequested ?? "cancelled", cancelled_by: "user" }, "session");
-    else if (status === "completed") emit("orchestrator.session.completed", { summary: line, ending: status, exit_condition: exit?.name ?? null, score: overallScore(s), ...totals }, "session");
-    else emit("orchestrator.session.failed", { error: line, ending: status, error_type: status === "failed" ? "acceptance_failed" : status, exit_condition: exit?.name ?? null, stop_condition: stopCondition, ...totals }, "session");
-    return { sessionId: log.sessionId, status, exitCondition: exit?.name ?? null, stopCondition, summary: line, turns: totals.turns, modelCalls: totals.model_calls, tokens: totals.tokens, costUsd: totals.cost_usd };
+      emit(
+        "orchestrator.session.paused",
+        { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` },
+        "session",
+      );
+    } else if (status === "cancelled")
+      emit(
+        "orchestrator.session.cancelled",
+        { reason: s.cancelRequested ?? "cancelled", cancelled_by: "user" },
+        "session",
+      );
+    else if (status === "completed")
+      emit(
+        "orchestrator.session.completed",
+        { summary: line, ending: status, exit_condition: exit?.name ?? null, score: overallScore(s), ...totals },
+        "session",
+      );
+    else
+      emit(
+        "orchestrator.session.failed",
+        {
+          error: line,
+          ending: status,
+          error_type: status === "failed" ? "acceptance_failed" : status,
+          exit_condition: exit?.name ?? null,
+          stop_condition: stopCondition,
+          ...totals,
+        },
+        "session",
+      );
+    return {
+      sessionId: log.sessionId,
+      status,
+      exitCondition: exit?.name ?? null,
+      stopCondition,
+      summary: line,
+      turns: totals.turns,
+      modelCalls: totals.model_calls,
+      tokens: totals.tokens,
+      costUsd: totals.cost_usd,
+    };
   };
   const halted = () => {
     if (s.cancelRequested) return finish("cancelled", s.cancelRequested, null);
     const fired = budget();
-    return fired ? finish("stopped", `stopped: budget '${fired}' reached; ${counts()}`, null, fired) : finish("interrupted", "interrupted", null);
+    return fired
+      ? finish("stopped", `stopped: budget '${fired}' reached; ${counts()}`, null, fired)
+      : finish("interrupted", "interrupted", null);
   };
   const counts = () => {
     const by = (st: string) => roots(s).filter((r) => rollUp(s, r.ac_id) === st).length;
     return `${by("passed")}/${roots(s).length} acceptance criteria passed${by("unverifiable") ? `, ${by("unverifiable")} unverifiable` : ""}`;
   };
   const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
-    const onModelCall = (tokens: number, cost_usd: number) => void emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
-    const hit = await firstMet(seed, s, { cwd: o.projectDir, agent: o.judge ?? o.agent, signal, allowJudged, onModelCall });
+    const onModelCall = (tokens: number, cost_usd: number) =>
+      void emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
+    const hit = await firstMet(seed, s, {
+      cwd: o.projectDir,
+      agent: o.judge ?? o.agent,
+      signal,
+      allowJudged,
+      onModelCall,
+    });
     if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
     return hit;
   };
@@ -196,24 +310,50 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     const root = tree.nodes.find((n) => n.ac_id === node.ac_id);
     return { root: node.ac_id, ac: acId === node.ac_id && root ? seed.acceptance_criteria[root.index]! : null };
   };
-  const initialTier = (acId: string): Tier => (s.acs.get(acId)?.tier as Tier | null) ?? routeAc({ description: s.acs.get(acId)!.description, verify_command: sourceOf(acId).ac?.verify_command ?? null, depth: s.acs.get(acId)!.depth }).tier;
+  const initialTier = (acId: string): Tier =>
+    (s.acs.get(acId)?.tier as Tier | null) ??
+    routeAc({
+      description: s.acs.get(acId)!.description,
+      verify_command: sourceOf(acId).ac?.verify_command ?? null,
+      depth: s.acs.get(acId)!.depth,
+    }).tier;
   if (!done("pal_router"))
     await log.phase("pal_router", undefined, async () => {
       for (const leaf of leaves(s)) {
         if (leaf.tier) continue;
         const src = sourceOf(leaf.ac_id).ac;
-        const routed = routeAc({ description: leaf.description, verify_command: src?.verify_command ?? null, depth: leaf.depth });
+        const routed = routeAc({
+          description: leaf.description,
+          verify_command: src?.verify_command ?? null,
+          depth: leaf.depth,
+        });
         const r = o.tier ? { ...routed, tier: o.tier } : routed;
         const pinned = o.config.execution.default_model;
         const model = executionModel(o.config, o.runtime, r.tier);
-        emit("routing.decision.made", { ac_id: leaf.ac_id, score: r.score, tier: r.tier, breakdown: r.breakdown, model, enforced: model !== null, pinned: pinned !== null, ...(o.tier ? { tier_flag: o.tier } : {}) });
+        emit("routing.decision.made", {
+          ac_id: leaf.ac_id,
+          score: r.score,
+          tier: r.tier,
+          breakdown: r.breakdown,
+          model,
+          enforced: model !== null,
+          pinned: pinned !== null,
+          ...(o.tier ? { tier_flag: o.tier } : {}),
+        });
       }
       return { outcome: "routed", value: undefined };
     });
 
   const spec = (acId: string): LeafSpec => {
     const a = s.acs.get(acId)!;
-    return { acId, description: a.description, source: sourceOf(acId).ac, initialTier: initialTier(acId), attemptsSoFar: a.attempts, resume: a.status === "executing" ? a.handle : null };
+    return {
+      acId,
+      description: a.description,
+      source: sourceOf(acId).ac,
+      initialTier: initialTier(acId),
+      attemptsSoFar: a.attempts,
+      resume: a.status === "executing" ? a.handle : null,
+    };
   };
   let exit: ExitHit | null = null;
   if (!done("double_diamond")) {
@@ -228,7 +368,9 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
         const blockedBy = root.depends_on.map((d) => tree.nodes[d]!.ac_id).filter((dep) => rollUp(s, dep) !== "passed");
         const rootLeaves = leaves(s).filter((l) => sourceOf(l.ac_id).root === root.ac_id && l.status !== "passed");
         if (blockedBy.length) {
-          for (const l of rootLeaves) if (l.status !== "blocked") emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
+          for (const l of rootLeaves)
+            if (l.status !== "blocked")
+              emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
         } else queue.push(...rootLeaves.map((l) => l.ac_id));
       }
       const workers = Array.from({ length: Math.max(1, Math.min(o.parallel, queue.length)) }, async () => {
@@ -242,8 +384,16 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
     if (signal.aborted) return halted();
     const summary = (st: string) => leaves(s).filter((a) => a.status === st).length;
     const outcome = `passed ${summary("passed")}, failed ${summary("failed")}, unverifiable ${summary("unverifiable")}, stagnated ${summary("stagnated")}, blocked ${summary("blocked")}`;
-    emit("pipeline.phase.completed", { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
-    emit("pipeline.phase.completed", { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome }, "session");
+    emit(
+      "pipeline.phase.completed",
+      { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome },
+      "session",
+    );
+    emit(
+      "pipeline.phase.completed",
+      { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome },
+      "session",
+    );
   }
   if (!done("evaluation"))
     await log.phase("evaluation", undefined, async () => {
@@ -251,13 +401,37 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       const checks = [];
       for (const k of CHECKS) {
         const cmd = mech.config?.[k];
-        if (cmd) checks.push(await runCheck(k, cmd, o.projectDir, (mech.config?.timeout ?? 300) * 1000, mech.config?.allow ?? [], signal));
+        if (cmd)
+          checks.push(
+            await runCheck(
+              k,
+              cmd,
+              o.projectDir,
+              (mech.config?.timeout ?? 300) * 1000,
+              mech.config?.allow ?? [],
+              signal,
+            ),
+          );
       }
       for (const c of checks) delete c.output;
-      const stage1 = !mech.config ? "skipped" : checks.some((c) => c.outcome === "failed") ? "failed" : checks.some((c) => c.outcome === "unverifiable") ? "unverifiable" : "passed";
-      emit("evaluation.stage.completed", { stage: 1, outcome: stage1, evidence: { checks, ...(mech.config ? {} : { reason: `no ${mech.file}` }), problems: mech.problems } });
+      const stage1 = !mech.config
+        ? "skipped"
+        : checks.some((c) => c.outcome === "failed")
+          ? "failed"
+          : checks.some((c) => c.outcome === "unverifiable")
+            ? "unverifiable"
+            : "passed";
+      emit("evaluation.stage.completed", {
+        stage: 1,
+        outcome: stage1,
+        evidence: { checks, ...(mech.config ? {} : { reason: `no ${mech.file}` }), problems: mech.problems },
+      });
       const approved = allPassed(s) && stage1 !== "failed";
-      emit("evaluation.pipeline.completed", { approved, score: overallScore(s), roots: roots(s).map((r) => ({ ac_id: r.ac_id, status: rollUp(s, r.ac_id) })) });
+      emit("evaluation.pipeline.completed", {
+        approved,
+        score: overallScore(s),
+        roots: roots(s).map((r) => ({ ac_id: r.ac_id, status: rollUp(s, r.ac_id) })),
+      });
       return { outcome: approved ? "approved" : "rejected", value: undefined };
     });
   // Assigned inside the workers, so TypeScript cannot narrow it here.
@@ -274,18 +448,32 @@ async function drive(o: RunOptions, log: SessionLog, seed: Seed, signal: AbortSi
       }
       if (!o.config.execution.auto_evolve) return { outcome: "evolution disabled", value: undefined };
       const ev = o.config.evolution;
-      const r = await evolve(ctx, ev.max_generations, ev.convergence_threshold, ev.stagnation_window, spec, async () => Boolean((exit = await exitHit(true))));
+      const r = await evolve(
+        ctx,
+        ev.max_generations,
+        ev.convergence_threshold,
+        ev.stagnation_window,
+        spec,
+        async () => {
+          exit = await exitHit(true);
+          return Boolean(exit);
+        },
+      );
       worked = r.generation > 0;
       return { outcome: `evolution ${r.outcome} at generation ${r.generation}`, value: undefined };
     });
   if (signal.aborted) return halted();
   if (worked) exit ??= await exitHit(true);
-  if (exit && BUDGET_KINDS.has(String(exit.evidence.kind))) return finish("stopped", `stopped: exit condition '${exit.name}' met; ${counts()}`, exit, exit.name);
+  if (exit && BUDGET_KINDS.has(String(exit.evidence.kind)))
+    return finish("stopped", `stopped: exit condition '${exit.name}' met; ${counts()}`, exit, exit.name);
   if (exit) return finish("completed", `exit condition '${exit.name}' met; ${counts()}`, exit);
   if (allPassed(s)) return finish("completed", counts(), null);
   const statuses = roots(s).map((r) => rollUp(s, r.ac_id));
   if (statuses.every((st) => st === "passed" || st === "unverifiable")) {
-    const why = leaves(s).filter((a) => a.status === "unverifiable").map((a) => `${a.ac_id}: ${a.reason ?? "could not be judged"}`).join("; ");
+    const why = leaves(s)
+      .filter((a) => a.status === "unverifiable")
+      .map((a) => `${a.ac_id}: ${a.reason ?? "could not be judged"}`)
+      .join("; ");
     return finish("unverifiable", `${counts()}; not judged: ${why}`.slice(0, 1500), null);
   }
   return finish("failed", counts(), null);

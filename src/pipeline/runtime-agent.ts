@@ -27,7 +27,12 @@ export interface RuntimeAgentOptions {
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
-export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config: Config, opts: RuntimeAgentOptions = {}): Result<Agent> {
+export function createRuntimeAgent(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  opts: RuntimeAgentOptions = {},
+): Result<Agent> {
   const found = findDescriptor(name, env);
   if (!found.ok) return found;
   const d = found.value;
@@ -35,11 +40,18 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
   const canResume = d.capabilities.targeted_resume || d.capabilities.partial_resume;
   let pendingResume = opts.resumeId ?? null;
   if (pendingResume !== null) {
-    if (!canResume) return fail("badArgs", `${name} cannot resume a native session, so --resume-id does not apply`, { hint: "`ouroboros runtimes` shows which runtimes resume" });
-    if (!SESSION_ID.test(pendingResume)) return fail("badArgs", `--resume-id '${pendingResume}' is not a session id (letters, digits, '_' and '-')`);
+    if (!canResume)
+      return fail("badArgs", `${name} cannot resume a native session, so --resume-id does not apply`, {
+        hint: "`ouroboros runtimes` shows which runtimes resume",
+      });
+    if (!SESSION_ID.test(pendingResume))
+      return fail("badArgs", `--resume-id '${pendingResume}' is not a session id (letters, digits, '_' and '-')`);
   }
   const bin = resolveBinary(d, env, config);
-  if (!bin) return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint });
+  if (!bin)
+    return fail("runtimeUnavailable", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, {
+      hint: d.installHint,
+    });
   return ok({
     name,
     canResume,
@@ -56,7 +68,10 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
           tools: task.tools,
           read_only: task.readOnly ?? false,
           resume: canResume && sessionId ? { session_id: sessionId } : null,
-          timeouts: { ...(task.timeoutMs ? { total_ms: task.timeoutMs } : {}), ...(task.idleMs ? { idle_ms: task.idleMs } : {}) },
+          timeouts: {
+            ...(task.timeoutMs ? { total_ms: task.timeoutMs } : {}),
+            ...(task.idleMs ? { idle_ms: task.idleMs } : {}),
+          },
         },
         { env, config, binary: bin.path, signal },
       );
@@ -71,7 +86,13 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
             yield { kind: "tool", name: m.name, detail: m.detail, ...(m.id ? { id: m.id } : {}) };
             break;
           case "tool_result":
-            yield { kind: "tool_result", name: (m.id && tools.get(m.id)) || undefined, isError: m.is_error, ...(m.id ? { id: m.id } : {}), exitCode: m.exit_code ?? exitCodeIn(m.output) };
+            yield {
+              kind: "tool_result",
+              name: (m.id && tools.get(m.id)) || undefined,
+              isError: m.is_error,
+              ...(m.id ? { id: m.id } : {}),
+              exitCode: m.exit_code ?? exitCodeIn(m.output),
+            };
             break;
           case "session":
             yield { kind: "handle", handle: { runtime: name, session_id: m.session_id, cwd: m.handle.cwd } };
@@ -80,7 +101,13 @@ export function createRuntimeAgent(name: string, env: NodeJS.ProcessEnv, config:
             if (m.usage) yield { kind: "usage", tokens: m.usage.total_tokens, costUsd: m.usage.cost_usd ?? 0 };
             yield m.ok
               ? { kind: "final", ok: true, text: m.text }
-              : { kind: "final", ok: false, text: m.text, error: `${m.error?.message ?? "runtime failed"}${m.error?.hint ? ` (${m.error.hint})` : ""}`, errorType: m.error?.code ?? "cli_error" };
+              : {
+                  kind: "final",
+                  ok: false,
+                  text: m.text,
+                  error: `${m.error?.message ?? "runtime failed"}${m.error?.hint ? ` (${m.error.hint})` : ""}`,
+                  errorType: m.error?.code ?? "cli_error",
+                };
             break;
         }
       }

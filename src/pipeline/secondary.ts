@@ -18,7 +18,13 @@ export function recordTodos(ctx: WorkerContext, text: string, acId: string): voi
   for (const m of text.matchAll(TODO_LINE)) {
     const description = m[1]!.trim().slice(0, 500);
     const todo_id = `todo_${sha256(description).slice(0, 10)}`;
-    if (!ctx.log.state.todos.has(todo_id)) ctx.log.emit("todo.created", { todo_id, description, priority: /\b(urgent|critical|security)\b/i.test(description) ? "high" : "medium", source_ac: acId });
+    if (!ctx.log.state.todos.has(todo_id))
+      ctx.log.emit("todo.created", {
+        todo_id,
+        description,
+        priority: /\b(urgent|critical|security)\b/i.test(description) ? "high" : "medium",
+        source_ac: acId,
+      });
   }
 }
 
@@ -26,9 +32,17 @@ const PRIORITY: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
 /** Runs the pending TODOs (≤ 50); returns how many ran. */
 export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<number> {
-  const pending = [...ctx.log.state.todos.values()].filter((t) => t.status === "pending").sort((a, b) => (PRIORITY[a.priority] ?? 1) - (PRIORITY[b.priority] ?? 1) || a.created_seq - b.created_seq);
+  const pending = [...ctx.log.state.todos.values()]
+    .filter((t) => t.status === "pending")
+    .sort((a, b) => (PRIORITY[a.priority] ?? 1) - (PRIORITY[b.priority] ?? 1) || a.created_seq - b.created_seq);
   if (skip || !pending.length) {
-    ctx.log.emit("secondary.batch.completed", { status: skip ? "skipped" : "no_todos", total: pending.length, ok: 0, failed: 0, skipped: skip ? pending.length : 0 });
+    ctx.log.emit("secondary.batch.completed", {
+      status: skip ? "skipped" : "no_todos",
+      total: pending.length,
+      ok: 0,
+      failed: 0,
+      skipped: skip ? pending.length : 0,
+    });
     return 0;
   }
   const batch = pending.slice(0, 50);
@@ -38,13 +52,26 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<n
     if (ctx.signal.aborted) break;
     ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: "in_progress" });
     // A TODO failure never fails the primary session: it is recorded and the batch goes on.
-    const verdict = await workLeaf(ctx, { acId: t.todo_id, description: t.description, source: null, initialTier: ctx.config.economics.default_tier, attemptsSoFar: 0, resume: null });
+    const verdict = await workLeaf(ctx, {
+      acId: t.todo_id,
+      description: t.description,
+      source: null,
+      initialTier: ctx.config.economics.default_tier,
+      attemptsSoFar: 0,
+      resume: null,
+    });
     const done = verdict === "passed";
     done ? ok++ : failed++;
     ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: done ? "done" : "failed" });
   }
   const skipped = pending.length - ok - failed;
-  ctx.log.emit("secondary.batch.completed", { status: failed || skipped ? "partial" : "completed", total: pending.length, ok, failed, skipped });
+  ctx.log.emit("secondary.batch.completed", {
+    status: failed || skipped ? "partial" : "completed",
+    total: pending.length,
+    ok,
+    failed,
+    skipped,
+  });
   return ok + failed;
 }
 
@@ -59,7 +86,14 @@ export interface EvolutionResult {
 }
 
 /** Evolve the failing leaves generation by generation; `stop` is checked after each (exit conditions). */
-export async function evolve(ctx: WorkerContext, maxGenerations: number, threshold: number, window: number, spec: (acId: string) => LeafSpec, stop: () => Promise<boolean>): Promise<EvolutionResult> {
+export async function evolve(
+  ctx: WorkerContext,
+  maxGenerations: number,
+  threshold: number,
+  window: number,
+  spec: (acId: string) => LeafSpec,
+  stop: () => Promise<boolean>,
+): Promise<EvolutionResult> {
   const log = ctx.log;
   let previous: string | null = null;
   let similarRun = 0;
@@ -80,13 +114,15 @@ export async function evolve(ctx: WorkerContext, maxGenerations: number, thresho
     log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd, model_calls: 1 });
     const parsed = r.ok ? v.safeParse(ReflectSchema, extractJson(r.text)) : null;
     const refined = new Map((parsed?.success ? parsed.output.refined : []).map((x) => [x.ac_id, x.description]));
-    const fingerprint = JSON.stringify(parsed?.success ? parsed.output.ontology ?? null : null) + [...refined.values()].join("|");
+    const fingerprint =
+      JSON.stringify(parsed?.success ? (parsed.output.ontology ?? null) : null) + [...refined.values()].join("|");
     const results: Record<string, AcVerdict> = {};
     for (const a of failing) {
       if (ctx.signal.aborted) return { outcome: "cancelled", generation: gen };
       const base = spec(a.ac_id);
       const description = refined.get(a.ac_id) ?? base.description;
-      if (description !== base.description) log.emit("execution.ac.refined", { ac_id: a.ac_id, generation: gen, description });
+      if (description !== base.description)
+        log.emit("execution.ac.refined", { ac_id: a.ac_id, generation: gen, description });
       results[a.ac_id] = await workLeaf(ctx, { ...base, description, attemptsSoFar: a.attempts, resume: null });
     }
     // An abort while the last leaf worked: `stop()` re-arms Ralph's per-generation signal, so decide now.

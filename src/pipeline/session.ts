@@ -7,7 +7,11 @@ import type { StoredEvent } from "../events/envelope.ts";
 import { describeUnknown } from "../errors.ts";
 import { applyEvent, type SessionState } from "./state.ts";
 
-export type Emit = (type: string, data: Record<string, unknown>, aggregate?: "session" | "execution") => StoredEvent | null;
+export type Emit = (
+  type: string,
+  data: Record<string, unknown>,
+  aggregate?: "session" | "execution",
+) => StoredEvent | null;
 
 export class SessionLog {
   readonly listeners: ((e: StoredEvent) => void)[] = [];
@@ -43,11 +47,19 @@ export class SessionLog {
   };
 
   /** Time a phase (session-level when acId is absent) with started/completed events. */
-  async phase<T>(phase: string, acId: string | undefined, body: () => Promise<{ outcome: string; value: T }>): Promise<T> {
+  async phase<T>(
+    phase: string,
+    acId: string | undefined,
+    body: () => Promise<{ outcome: string; value: T }>,
+  ): Promise<T> {
     const t = performance.now();
     this.emit("pipeline.phase.started", { phase, ...(acId ? { ac_id: acId } : {}) }, "session");
     const r = await body();
-    this.emit("pipeline.phase.completed", { phase, ...(acId ? { ac_id: acId } : {}), duration_ms: Math.round(performance.now() - t), outcome: r.outcome }, "session");
+    this.emit(
+      "pipeline.phase.completed",
+      { phase, ...(acId ? { ac_id: acId } : {}), duration_ms: Math.round(performance.now() - t), outcome: r.outcome },
+      "session",
+    );
     return r.value;
   }
 }

@@ -58,8 +58,24 @@ export interface SessionState {
 
 export function emptyState(sessionId: string): SessionState {
   return {
-    sessionId, executionId: null, started: null, terminal: null, startedAt: null, acs: new Map(), treeBuilt: false,
-    phasesCompleted: new Set(), generation: 0, costUsd: 0, tokens: 0, turns: 0, modelCalls: 0, cancelRequested: null, todos: new Map(), exitConditionMet: null, decided: new Set(), lastSeq: 0,
+    sessionId,
+    executionId: null,
+    started: null,
+    terminal: null,
+    startedAt: null,
+    acs: new Map(),
+    treeBuilt: false,
+    phasesCompleted: new Set(),
+    generation: 0,
+    costUsd: 0,
+    tokens: 0,
+    turns: 0,
+    modelCalls: 0,
+    cancelRequested: null,
+    todos: new Map(),
+    exitConditionMet: null,
+    decided: new Set(),
+    lastSeq: 0,
   };
 }
 
@@ -72,7 +88,21 @@ function addNodes(s: SessionState, nodes: unknown): void {
     const id = str(n.ac_id);
     if (!id || s.acs.has(id)) continue;
     const parent = typeof n.parent === "string" ? n.parent : null;
-    s.acs.set(id, { ac_id: id, parent, depth: num(n.depth), position: num(n.position), description: str(n.description), status: "pending", attempts: 0, children: [], handle: null, tier: null, lastScore: null, turns: 0, reason: null });
+    s.acs.set(id, {
+      ac_id: id,
+      parent,
+      depth: num(n.depth),
+      position: num(n.position),
+      description: str(n.description),
+      status: "pending",
+      attempts: 0,
+      children: [],
+      handle: null,
+      tier: null,
+      lastScore: null,
+      turns: 0,
+      reason: null,
+    });
     if (parent) s.acs.get(parent)?.children.push(id);
   }
 }
@@ -136,7 +166,13 @@ export function applyEvent(s: SessionState, e: StoredEvent): SessionState {
       s.generation = Math.max(s.generation, num(d.generation));
       break;
     case "todo.created":
-      s.todos.set(str(d.todo_id), { todo_id: str(d.todo_id), description: str(d.description), priority: str(d.priority), status: "pending", created_seq: e.rowid });
+      s.todos.set(str(d.todo_id), {
+        todo_id: str(d.todo_id),
+        description: str(d.description),
+        priority: str(d.priority),
+        status: "pending",
+        created_seq: e.rowid,
+      });
       break;
     case "todo.status.changed": {
       const t = s.todos.get(str(d.todo_id));
@@ -158,7 +194,8 @@ export function replay(sessionId: string, events: Iterable<StoredEvent>): Sessio
 
 /** Leaves are the units that run; a composite passes when all its children pass. */
 export const leaves = (s: SessionState) => [...s.acs.values()].filter((a) => a.children.length === 0);
-export const roots = (s: SessionState) => [...s.acs.values()].filter((a) => a.parent === null).sort((a, b) => a.position - b.position);
+export const roots = (s: SessionState) =>
+  [...s.acs.values()].filter((a) => a.parent === null).sort((a, b) => a.position - b.position);
 
 export function rollUp(s: SessionState, id: string): AcStatus {
   const a = s.acs.get(id)!;
@@ -166,6 +203,7 @@ export function rollUp(s: SessionState, id: string): AcStatus {
   const kids = a.children.map((c) => rollUp(s, c));
   if (kids.every((k) => k === "passed")) return "passed";
   if (kids.some((k) => k === "failed" || k === "stagnated" || k === "blocked")) return "failed";
-  if (kids.some((k) => k === "unverifiable") && kids.every((k) => k === "passed" || k === "unverifiable")) return "unverifiable";
+  if (kids.some((k) => k === "unverifiable") && kids.every((k) => k === "passed" || k === "unverifiable"))
+    return "unverifiable";
   return kids.some((k) => k !== "pending") ? "executing" : "pending";
 }

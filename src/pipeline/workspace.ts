@@ -37,7 +37,12 @@ export interface WorkspaceChange {
 export const isEmptyChange = (c: WorkspaceChange) => c.added.length + c.modified.length + c.deleted.length === 0;
 
 function git(args: string[], cwd: string, env: Record<string, string> = {}): { ok: boolean; out: string } {
-  const p = Bun.spawnSync(["git", ...args], { cwd, env: { ...process.env, ...env, GIT_OPTIONAL_LOCKS: "0" }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawnSync(["git", ...args], {
+    cwd,
+    env: { ...process.env, ...env, GIT_OPTIONAL_LOCKS: "0" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   return { ok: p.exitCode === 0, out: p.stdout.toString() };
 }
 
@@ -123,35 +128,65 @@ export function snapshot(cwd: string): Snapshot {
 }
 
 function bound(diff: string): { diff: string; diff_truncated: boolean } {
-  return diff.length > DIFF_MAX_CHARS ? { diff: `${diff.slice(0, DIFF_MAX_CHARS)}\n… diff cut at ${DIFF_MAX_CHARS} of ${diff.length} characters`, diff_truncated: true } : { diff, diff_truncated: false };
+  return diff.length > DIFF_MAX_CHARS
+    ? {
+        diff: `${diff.slice(0, DIFF_MAX_CHARS)}\n… diff cut at ${DIFF_MAX_CHARS} of ${diff.length} characters`,
+        diff_truncated: true,
+      }
+    : { diff, diff_truncated: false };
 }
 
 /** What changed between two snapshots of the same workspace. */
 export function compare(cwd: string, before: Snapshot, after: Snapshot): WorkspaceChange {
   if (before.kind === "git" && after.kind === "git") {
-    const c: WorkspaceChange = { added: [], modified: [], deleted: [], diff: "", diff_truncated: false, snapshot: "git" };
+    const c: WorkspaceChange = {
+      added: [],
+      modified: [],
+      deleted: [],
+      diff: "",
+      diff_truncated: false,
+      snapshot: "git",
+    };
     if (before.tree === after.tree) return c;
     const names = git(["diff", "--relative", "--no-renames", "--name-status", before.tree, after.tree], cwd).out;
     for (const line of names.split("\n").filter(Boolean)) {
       const [status, path] = [line[0], line.slice(1).trim()];
       (status === "A" ? c.added : status === "D" ? c.deleted : c.modified).push(path);
     }
-    return { ...c, ...bound(git(["diff", "--relative", "--no-renames", "--no-color", before.tree, after.tree], cwd).out) };
+    return {
+      ...c,
+      ...bound(git(["diff", "--relative", "--no-renames", "--no-color", before.tree, after.tree], cwd).out),
+    };
   }
   const a = before.kind === "manifest" ? before : (manifest(cwd) as Extract<Snapshot, { kind: "manifest" }>);
   const b = after.kind === "manifest" ? after : (manifest(cwd) as Extract<Snapshot, { kind: "manifest" }>);
-  const c: WorkspaceChange = { added: [], modified: [], deleted: [], diff: "", diff_truncated: false, snapshot: "manifest" };
+  const c: WorkspaceChange = {
+    added: [],
+    modified: [],
+    deleted: [],
+    diff: "",
+    diff_truncated: false,
+    snapshot: "manifest",
+  };
   const parts: string[] = [];
   for (const [path, e] of b.files) {
     const old = a.files.get(path);
     if (old && old.sha256 === e.sha256) continue;
     (old ? c.modified : c.added).push(path);
-    parts.push(e.text !== null && (!old || old.text !== null) ? createTwoFilesPatch(old ? `a/${path}` : "/dev/null", `b/${path}`, old?.text ?? "", e.text) : `Binary or large file ${path} (${old?.size ?? 0} → ${e.size} bytes)\n`);
+    parts.push(
+      e.text !== null && (!old || old.text !== null)
+        ? createTwoFilesPatch(old ? `a/${path}` : "/dev/null", `b/${path}`, old?.text ?? "", e.text)
+        : `Binary or large file ${path} (${old?.size ?? 0} → ${e.size} bytes)\n`,
+    );
   }
   for (const [path, old] of a.files) {
     if (b.files.has(path)) continue;
     c.deleted.push(path);
-    parts.push(old.text !== null ? createTwoFilesPatch(`a/${path}`, "/dev/null", old.text, "") : `Deleted ${path} (${old.size} bytes)\n`);
+    parts.push(
+      old.text !== null
+        ? createTwoFilesPatch(`a/${path}`, "/dev/null", old.text, "")
+        : `Deleted ${path} (${old.size} bytes)\n`,
+    );
   }
   const note = a.truncated || b.truncated ? `manifest capped at ${MANIFEST_MAX_FILES} files` : undefined;
   return { ...c, ...bound(parts.join("")), ...(note ? { note } : {}) };

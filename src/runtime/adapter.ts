@@ -69,7 +69,11 @@ export interface SetupPlan {
 export interface RuntimeAdapter {
   readonly descriptor: RuntimeDescriptor;
   /** Pure: `parentEnv` is only read (copilot appends to one of its variables). */
-  buildInvocation(task: Task, binary: string, parentEnv?: Readonly<Record<string, string | undefined>>): Result<Invocation>;
+  buildInvocation(
+    task: Task,
+    binary: string,
+    parentEnv?: Readonly<Record<string, string | undefined>>,
+  ): Result<Invocation>;
   createParser(task: Task): LineParser;
   readonly setup: SetupPlan;
 }

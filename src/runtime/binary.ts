@@ -27,14 +27,19 @@ function isExecutableFile(p: string): boolean {
 }
 
 /** Non-executable overrides are skipped (spec: copilot/kiro ignore them; we do so for all). */
-export function resolveBinary(runtime: string | RuntimeDescriptor, env: Readonly<Record<string, string | undefined>>, config: Config | null): ResolvedBinary | null {
+export function resolveBinary(
+  runtime: string | RuntimeDescriptor,
+  env: Readonly<Record<string, string | undefined>>,
+  config: Config | null,
+): ResolvedBinary | null {
   const found = typeof runtime === "string" ? findDescriptor(runtime, env as NodeJS.ProcessEnv) : ok(runtime);
   if (!found.ok) return null;
   const d = found.value;
   const fromEnv = env[d.pathEnv]?.trim();
   if (fromEnv && isExecutableFile(fromEnv)) return { path: fromEnv, source: "env" };
   const fromConfig = d.pathConfigKey ? config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]] : null;
-  if (typeof fromConfig === "string" && fromConfig.trim() && isExecutableFile(fromConfig.trim())) return { path: fromConfig.trim(), source: "config" };
+  if (typeof fromConfig === "string" && fromConfig.trim() && isExecutableFile(fromConfig.trim()))
+    return { path: fromConfig.trim(), source: "config" };
   if (d.binary.includes("/")) return isExecutableFile(d.binary) ? { path: d.binary, source: "declared" } : null;
   const onPath = Bun.which(d.binary, { PATH: env.PATH ?? "" });
   return onPath ? { path: onPath, source: "PATH" } : null;
@@ -52,7 +57,12 @@ function npmVersion(binaryPath: string): string | null {
   for (let i = 0; i < 6; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version?: unknown; bin?: unknown };
-      const bins = typeof pkg.bin === "string" ? [pkg.bin] : pkg.bin && typeof pkg.bin === "object" ? Object.values(pkg.bin as Record<string, unknown>) : [];
+      const bins =
+        typeof pkg.bin === "string"
+          ? [pkg.bin]
+          : pkg.bin && typeof pkg.bin === "object"
+            ? Object.values(pkg.bin as Record<string, unknown>)
+            : [];
       // Only the package that owns this binary counts, not an unrelated enclosing project.
       const owns = bins.some((b) => typeof b === "string" && safeReal(resolve(dir, b)) === real);
       if (owns && typeof pkg.version === "string") return pkg.version;
@@ -80,7 +90,13 @@ export function runtimeVersion(binaryPath: string, versionArgs: readonly string[
   const fromPkg = npmVersion(binaryPath);
   if (fromPkg) return fromPkg;
   try {
-    const r = Bun.spawnSync([binaryPath, ...versionArgs], { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 5000, env: probeEnv() });
+    const r = Bun.spawnSync([binaryPath, ...versionArgs], {
+      stdout: "pipe",
+      stderr: "pipe",
+      stdin: "ignore",
+      timeout: 5000,
+      env: probeEnv(),
+    });
     const m = /(\d+\.\d+\.\d+[\w.+-]*)/.exec(`${r.stdout.toString()}\n${r.stderr.toString()}`);
     return r.exitCode === 0 && m ? m[1]! : null;
   } catch {
@@ -107,22 +123,30 @@ export interface RuntimeDescription {
 export function describeRuntimes(env: NodeJS.ProcessEnv = process.env): Result<RuntimeDescription[]> {
   const all = allDescriptors(env);
   if (!all.ok) return all;
-  return ok(all.value.map((d: RuntimeDescriptor) => ({
-    name: d.name,
-    display_name: d.displayName,
-    binary: d.binary,
-    path_env: d.pathEnv,
-    config_key: d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null,
-    npm_package: d.npmPackage ?? null,
-    declared_in: d.declaredIn ?? null,
-    version_args: d.versionArgs,
-    install_hint: d.installHint,
-    auth: d.auth,
-    capabilities: d.capabilities,
-  })));
+  return ok(
+    all.value.map((d: RuntimeDescriptor) => ({
+      name: d.name,
+      display_name: d.displayName,
+      binary: d.binary,
+      path_env: d.pathEnv,
+      config_key: d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null,
+      npm_package: d.npmPackage ?? null,
+      declared_in: d.declaredIn ?? null,
+      version_args: d.versionArgs,
+      install_hint: d.installHint,
+      auth: d.auth,
+      capabilities: d.capabilities,
+    })),
+  );
 }
 
 /** Where a runtime's binary was looked for, for "not found" messages. */
 export function searchedPlaces(d: RuntimeDescriptor): string {
-  return [d.pathEnv, d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null, d.binary.includes("/") ? d.binary : "PATH"].filter(Boolean).join(", ");
+  return [
+    d.pathEnv,
+    d.pathConfigKey ? `orchestrator.${d.pathConfigKey}` : null,
+    d.binary.includes("/") ? d.binary : "PATH",
+  ]
+    .filter(Boolean)
+    .join(", ");
 }

@@ -43,7 +43,14 @@ export type AuthInfo = v.InferOutput<typeof AuthInfoSchema>;
  * The stream parsers a runtime declared in a file may name (`output:`): the shipped per-CLI
  * parsers (a built-in descriptor names its own in `output`) plus a generic plain-text one.
  */
-export const OUTPUT_FORMATS = ["claude-stream-json", "codex-jsonl", "opencode-json", "gemini-stream-json", "copilot-json", "plain-text"] as const;
+export const OUTPUT_FORMATS = [
+  "claude-stream-json",
+  "codex-jsonl",
+  "opencode-json",
+  "gemini-stream-json",
+  "copilot-json",
+  "plain-text",
+] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Static facts about a runtime; enough for dry-run, `runtimes` and selection. */

@@ -16,7 +16,10 @@ import type { RuntimeDescriptor, RuntimeName } from "./contract.ts";
 import { loadDeclarations } from "./declared/load.ts";
 import { allRuntimeNames, isReservedRuntimeName } from "./selection.ts";
 
-export const DESCRIPTORS = { claude, codex, opencode, gemini, copilot, kiro, hermes } as const satisfies Record<RuntimeName, RuntimeDescriptor>;
+export const DESCRIPTORS = { claude, codex, opencode, gemini, copilot, kiro, hermes } as const satisfies Record<
+  RuntimeName,
+  RuntimeDescriptor
+>;
 
 /** A built-in or declared runtime's descriptor; a malformed declaration file is a config error. */
 export function findDescriptor(name: string, env: NodeJS.ProcessEnv = process.env): Result<RuntimeDescriptor> {
@@ -24,7 +27,9 @@ export function findDescriptor(name: string, env: NodeJS.ProcessEnv = process.en
   const decl = loadDeclarations(env, isReservedRuntimeName);
   if (!decl.ok) return decl;
   const d = decl.value.find((x) => x.name === name);
-  return d ? ok(d.descriptor) : fail("badArgs", `unknown runtime '${name}'`, { hint: `valid runtimes: ${allRuntimeNames(env).join(", ")}` });
+  return d
+    ? ok(d.descriptor)
+    : fail("badArgs", `unknown runtime '${name}'`, { hint: `valid runtimes: ${allRuntimeNames(env).join(", ")}` });
 }
 
 /** Built-in descriptors in registry order, then the declared ones. */

@@ -27,7 +27,11 @@ export function childEnv(
 ): Result<Record<string, string>, RuntimeError> {
   const depth = nextDepth(parent);
   if (depth > MAX_DEPTH) {
-    return err(runtimeError("depth_exceeded", `Maximum Ouroboros nesting depth (${MAX_DEPTH}) exceeded`, { hint: `${DEPTH_VAR}=${depth - 1} in the environment: an agent is calling Ouroboros recursively` }));
+    return err(
+      runtimeError("depth_exceeded", `Maximum Ouroboros nesting depth (${MAX_DEPTH}) exceeded`, {
+        hint: `${DEPTH_VAR}=${depth - 1} in the environment: an agent is calling Ouroboros recursively`,
+      }),
+    );
   }
   const env = policyEnv(parent, { kind: "agent", rules, passEnv });
   Object.assign(env, extra);

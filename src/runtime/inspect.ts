@@ -32,29 +32,34 @@ function expand(p: string, env: Readonly<Record<string, string | undefined>>): s
   return p.replace(/^\$CODEX_HOME/, codexHome).replace(/^~(?=\/|$)/, home);
 }
 
-export function inspectRuntimes(env: Readonly<Record<string, string | undefined>>, config: Config | null): Result<RuntimeReport[]> {
+export function inspectRuntimes(
+  env: Readonly<Record<string, string | undefined>>,
+  config: Config | null,
+): Result<RuntimeReport[]> {
   const all = describeRuntimes(env as NodeJS.ProcessEnv);
   if (!all.ok) return all;
-  return ok(all.value.map((d) => {
-    const bin = resolveBinary(d.name, env, config);
-    const visible = [
-      ...d.auth.env_vars.filter((k) => (env[k] ?? "").trim() !== ""),
-      ...d.auth.files.filter((f) => env.HOME && existsSync(expand(f, env))),
-    ];
-    return {
-      name: d.name,
-      display_name: d.display_name,
-      found: bin !== null,
-      path: bin?.path ?? null,
-      path_source: bin?.source ?? null,
-      version: bin ? runtimeVersion(bin.path, d.version_args) : null,
-      auth_method: d.auth.method,
-      credentials_visible: visible,
-      capabilities: d.capabilities,
-      install_hint: d.install_hint,
-      declared_in: d.declared_in,
-    };
-  }));
+  return ok(
+    all.value.map((d) => {
+      const bin = resolveBinary(d.name, env, config);
+      const visible = [
+        ...d.auth.env_vars.filter((k) => (env[k] ?? "").trim() !== ""),
+        ...d.auth.files.filter((f) => env.HOME && existsSync(expand(f, env))),
+      ];
+      return {
+        name: d.name,
+        display_name: d.display_name,
+        found: bin !== null,
+        path: bin?.path ?? null,
+        path_source: bin?.source ?? null,
+        version: bin ? runtimeVersion(bin.path, d.version_args) : null,
+        auth_method: d.auth.method,
+        credentials_visible: visible,
+        capabilities: d.capabilities,
+        install_hint: d.install_hint,
+        declared_in: d.declared_in,
+      };
+    }),
+  );
 }
 
 /** Compact capability summary for tables: the true flags and the non-native support levels. */
@@ -66,7 +71,11 @@ export function capabilitySummary(c: Capabilities): string {
     c.structured_output && "structured",
     c.model_discovery && "model-discovery",
   ].filter(Boolean);
-  const levels = [`system-prompt:${c.system_prompt_support}`, `tools:${c.tool_restriction_support}`, `effort:${c.reasoning_effort_support}`];
+  const levels = [
+    `system-prompt:${c.system_prompt_support}`,
+    `tools:${c.tool_restriction_support}`,
+    `effort:${c.reasoning_effort_support}`,
+  ];
   if (c.subagent_orchestration !== "none") levels.push(`subagents:${c.subagent_orchestration}`);
   return [...flags, ...levels].join(", ");
 }

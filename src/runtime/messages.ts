@@ -56,7 +56,10 @@ export const UsageSchema = v.object({
 export type Usage = v.InferOutput<typeof UsageSchema>;
 
 /** Session ids go into argv, so only a safe alphabet is accepted. */
-export const SessionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,200}$/, "session id must match [A-Za-z0-9_-]+"));
+export const SessionIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{1,200}$/, "session id must match [A-Za-z0-9_-]+"),
+);
 
 export const ResumeHandleSchema = v.object({
   runtime: v.string(),
@@ -65,7 +68,11 @@ export const ResumeHandleSchema = v.object({
 });
 export type ResumeHandle = v.InferOutput<typeof ResumeHandleSchema>;
 
-export const SessionMessageSchema = v.object({ type: v.literal("session"), session_id: SessionIdSchema, handle: ResumeHandleSchema });
+export const SessionMessageSchema = v.object({
+  type: v.literal("session"),
+  session_id: SessionIdSchema,
+  handle: ResumeHandleSchema,
+});
 export const TextMessageSchema = v.object({ type: v.literal("text"), text: v.string() });
 export const ToolCallMessageSchema = v.object({
   type: v.literal("tool_call"),
@@ -110,19 +117,35 @@ export type RuntimeMessage = v.InferOutput<typeof RuntimeMessageSchema>;
 export type ResultMessage = v.InferOutput<typeof ResultMessageSchema>;
 export type ToolCallMessage = v.InferOutput<typeof ToolCallMessageSchema>;
 
-export function runtimeError(code: RuntimeErrorCode, message: string, extra: Partial<Omit<RuntimeError, "code" | "message">> = {}): RuntimeError {
+export function runtimeError(
+  code: RuntimeErrorCode,
+  message: string,
+  extra: Partial<Omit<RuntimeError, "code" | "message">> = {},
+): RuntimeError {
   return { code, message, ...extra };
 }
 
-export function failedResult(error: RuntimeError, partial: { text?: string; session_id?: string | null; usage?: Usage | null; exit_code?: number | null } = {}): ResultMessage {
-  return { type: "result", ok: false, text: partial.text ?? "", session_id: partial.session_id ?? null, usage: partial.usage ?? null, error, exit_code: partial.exit_code ?? null };
+export function failedResult(
+  error: RuntimeError,
+  partial: { text?: string; session_id?: string | null; usage?: Usage | null; exit_code?: number | null } = {},
+): ResultMessage {
+  return {
+    type: "result",
+    ok: false,
+    text: partial.text ?? "",
+    session_id: partial.session_id ?? null,
+    usage: partial.usage ?? null,
+    error,
+    exit_code: partial.exit_code ?? null,
+  };
 }
 
 /** "Calling tool"-style detail: the most telling input field, cut to 80 chars. */
 export function toolDetail(name: string, input: Record<string, unknown>): string {
   const keys = ["file_path", "filePath", "path", "pattern", "command", "cmd", "url", "query", "description"];
   const k = keys.find((key) => input[key] !== undefined);
-  let d = k === undefined ? "" : Array.isArray(input[k]) ? (input[k] as unknown[]).map(String).join(" ") : String(input[k]);
+  let d =
+    k === undefined ? "" : Array.isArray(input[k]) ? (input[k] as unknown[]).map(String).join(" ") : String(input[k]);
   d = d.replace(/\s+/g, " ").trim();
   if (d.length > 80) d = `${d.slice(0, 77)}...`;
   return d ? `${name}: ${d}` : name;

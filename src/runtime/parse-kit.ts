@@ -4,15 +4,35 @@
  */
 import * as v from "valibot";
 import type { ExitInfo, LineParser } from "./adapter.ts";
-import { failedResult, runtimeError, type ResultMessage, type RuntimeError, type RuntimeMessage, type Usage } from "./messages.ts";
+import {
+  failedResult,
+  runtimeError,
+  type ResultMessage,
+  type RuntimeError,
+  type RuntimeMessage,
+  type Usage,
+} from "./messages.ts";
 
 export type Obj = Record<string, unknown>;
 const SAFE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 export const int0 = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? Math.floor(x) : 0);
 
-export function usageOf(input: number, output: number, cached: number, cost: number | null, extra: Partial<Usage> = {}): Usage {
-  return { input_tokens: input, output_tokens: output, cached_input_tokens: cached, total_tokens: input + output, cost_usd: cost, ...extra };
+export function usageOf(
+  input: number,
+  output: number,
+  cached: number,
+  cost: number | null,
+  extra: Partial<Usage> = {},
+): Usage {
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    cached_input_tokens: cached,
+    total_tokens: input + output,
+    cost_usd: cost,
+    ...extra,
+  };
 }
 
 export function addUsage(a: Usage | null, b: Usage): Usage {
@@ -24,7 +44,9 @@ export function addUsage(a: Usage | null, b: Usage): Usage {
     cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
     total_tokens: a.total_tokens + b.total_tokens,
     cost_usd: cost,
-    ...(a.premium_requests !== undefined || b.premium_requests !== undefined ? { premium_requests: (a.premium_requests ?? 0) + (b.premium_requests ?? 0) } : {}),
+    ...(a.premium_requests !== undefined || b.premium_requests !== undefined
+      ? { premium_requests: (a.premium_requests ?? 0) + (b.premium_requests ?? 0) }
+      : {}),
   };
 }
 
@@ -48,7 +70,11 @@ export abstract class BaseParser implements LineParser {
   }
 
   protected fail(message: string, line?: string): RuntimeMessage[] {
-    this.failure ??= runtimeError("protocol_error", message, line === undefined ? {} : { stdout_tail: [line.length > 500 ? `${line.slice(0, 500)}…` : line] });
+    this.failure ??= runtimeError(
+      "protocol_error",
+      message,
+      line === undefined ? {} : { stdout_tail: [line.length > 500 ? `${line.slice(0, 500)}…` : line] },
+    );
     return [];
   }
 
@@ -56,13 +82,17 @@ export abstract class BaseParser implements LineParser {
   protected session(id: unknown): RuntimeMessage[] {
     if (typeof id !== "string" || id === "") return [];
     if (this.sessionId === id) return [];
-    if (this.sessionId !== null) return this.fail(`${this.runtime} reported two session ids (${this.sessionId}, ${id})`);
+    if (this.sessionId !== null)
+      return this.fail(`${this.runtime} reported two session ids (${this.sessionId}, ${id})`);
     if (!SAFE_ID.test(id)) return this.fail(`${this.runtime} reported an unsafe session id`);
     this.sessionId = id;
     return [{ type: "session", session_id: id, handle: { runtime: this.runtime, session_id: id, cwd: this.cwd } }];
   }
 
-  protected failed(error: RuntimeError, partial: { text?: string; usage?: Usage | null; exit_code?: number | null } = {}): ResultMessage {
+  protected failed(
+    error: RuntimeError,
+    partial: { text?: string; usage?: Usage | null; exit_code?: number | null } = {},
+  ): ResultMessage {
     return failedResult(error, { session_id: this.sessionId, ...partial });
   }
 
@@ -72,9 +102,22 @@ export abstract class BaseParser implements LineParser {
 
   /** Non-zero exit or death by signal, as a typed error. */
   protected exitError(exit: ExitInfo, message?: string): RuntimeError | null {
-    const tail = exit.stderrTail.filter((l) => l.trim() !== "").slice(-5).join("\n");
-    if (exit.signal) return runtimeError("killed_by_signal", message ?? `${this.runtime} was killed by ${exit.signal}${tail ? `: ${tail}` : ""}`, { signal: exit.signal, exit_code: exit.exitCode });
-    if (exit.exitCode !== 0) return runtimeError("exit_nonzero", message ?? `${this.runtime} exited with status ${exit.exitCode}${tail ? `: ${tail}` : ""}`, { exit_code: exit.exitCode });
+    const tail = exit.stderrTail
+      .filter((l) => l.trim() !== "")
+      .slice(-5)
+      .join("\n");
+    if (exit.signal)
+      return runtimeError(
+        "killed_by_signal",
+        message ?? `${this.runtime} was killed by ${exit.signal}${tail ? `: ${tail}` : ""}`,
+        { signal: exit.signal, exit_code: exit.exitCode },
+      );
+    if (exit.exitCode !== 0)
+      return runtimeError(
+        "exit_nonzero",
+        message ?? `${this.runtime} exited with status ${exit.exitCode}${tail ? `: ${tail}` : ""}`,
+        { exit_code: exit.exitCode },
+      );
     return null;
   }
 }
@@ -89,7 +132,8 @@ export abstract class JsonLinesParser extends BaseParser {
     } catch {
       return this.fail(`${this.runtime} wrote a line that is not JSON`, line);
     }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj) || typeof (obj as Obj).type !== "string") return this.fail(`${this.runtime} wrote a JSON line without a "type"`, line);
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj) || typeof (obj as Obj).type !== "string")
+      return this.fail(`${this.runtime} wrote a JSON line without a "type"`, line);
     this.sawEvent = true;
     return this.onEvent(obj as Obj & { type: string }, line);
   }
@@ -104,7 +148,10 @@ export abstract class JsonLinesParser extends BaseParser {
     if (r.success) return r.output;
     const issue = r.issues[0];
     const path = issue?.path?.map((p) => String(p.key)).join(".") ?? "";
-    this.fail(`${this.runtime} event has an unexpected shape${path ? ` at ${path}` : ""}: ${issue?.message ?? "invalid"}`, line);
+    this.fail(
+      `${this.runtime} event has an unexpected shape${path ? ` at ${path}` : ""}: ${issue?.message ?? "invalid"}`,
+      line,
+    );
     return null;
   }
 }

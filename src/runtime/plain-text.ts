@@ -20,7 +20,10 @@ class PlainTextParser extends BaseParser {
   finish(exit: ExitInfo): RuntimeMessage[] {
     const text = this.lines.join("\n");
     const stderr = exit.stderrTail.join("\n").trim();
-    const e = this.exitError(exit, `${this.runtime} failed (exit ${exit.exitCode ?? exit.signal})${stderr || text ? `: ${stderr || text}` : ""}`);
+    const e = this.exitError(
+      exit,
+      `${this.runtime} failed (exit ${exit.exitCode ?? exit.signal})${stderr || text ? `: ${stderr || text}` : ""}`,
+    );
     return [e ? this.failed(e, { text, exit_code: exit.exitCode }) : this.ok(text, null, exit.exitCode)];
   }
 }

@@ -26,12 +26,15 @@ export function composeSections(prompt: string, systemPrompt: string | null, too
 export function composeKiro(prompt: string, systemPrompt: string | null, tools: string[] | null): string {
   const parts: string[] = [];
   if (systemPrompt) parts.push(`<system>\n${systemPrompt}\n</system>`);
-  if (tools !== null) parts.push(tools.length ? `You may use ONLY these tools: ${tools.join(", ")}.` : "You MUST NOT use any tools.");
+  if (tools !== null)
+    parts.push(tools.length ? `You may use ONLY these tools: ${tools.join(", ")}.` : "You MUST NOT use any tools.");
   return parts.length ? `${parts.join("\n\n")}\n\n${prompt}` : prompt;
 }
 
 function toolLine(tools: string[]): string {
-  return tools.length ? `Use only these tools: ${tools.join(", ")}.` : "Do not use any tools; answer from the conversation alone.";
+  return tools.length
+    ? `Use only these tools: ${tools.join(", ")}.`
+    : "Do not use any tools; answer from the conversation alone.";
 }
 
 /** Linux caps one argv string at 128 KiB; prompts above this go through stdin where possible. */

@@ -44,7 +44,11 @@ function isDir(p: string): boolean {
   }
 }
 
-export async function* runTask(runtime: string, input: TaskInput, opts: RunOptions = {}): AsyncGenerator<RuntimeMessage> {
+export async function* runTask(
+  runtime: string,
+  input: TaskInput,
+  opts: RunOptions = {},
+): AsyncGenerator<RuntimeMessage> {
   const env = opts.env ?? process.env;
   const adapter = getAdapter(runtime, env as NodeJS.ProcessEnv);
   if (!adapter.ok) return yield failedResult(adapter.error);
@@ -52,36 +56,59 @@ export async function* runTask(runtime: string, input: TaskInput, opts: RunOptio
   const parsed = v.safeParse(TaskSchema, input);
   if (!parsed.success) {
     const i = parsed.issues[0];
-    return yield failedResult(runtimeError("invalid_task", `invalid task${i?.path ? ` at ${i.path.map((p) => String(p.key)).join(".")}` : ""}: ${i?.message ?? "invalid"}`));
+    return yield failedResult(
+      runtimeError(
+        "invalid_task",
+        `invalid task${i?.path ? ` at ${i.path.map((p) => String(p.key)).join(".")}` : ""}: ${i?.message ?? "invalid"}`,
+      ),
+    );
   }
   // Model-prompt boundary: whatever reaches an agent CLI's model is redacted first (keys of the
   // environment the child is started from count, whether or not it is process.env).
   const r = redactorFor(env);
-  const task = { ...parsed.output, prompt: r.text(parsed.output.prompt), ...(parsed.output.system_prompt ? { system_prompt: r.text(parsed.output.system_prompt) } : {}) };
-  if (!isDir(task.cwd)) return yield failedResult(runtimeError("cwd_unavailable", `working directory ${task.cwd} does not exist`));
+  const task = {
+    ...parsed.output,
+    prompt: r.text(parsed.output.prompt),
+    ...(parsed.output.system_prompt ? { system_prompt: r.text(parsed.output.system_prompt) } : {}),
+  };
+  if (!isDir(task.cwd))
+    return yield failedResult(runtimeError("cwd_unavailable", `working directory ${task.cwd} does not exist`));
   if (task.resume && !d.capabilities.targeted_resume && !d.capabilities.partial_resume) {
-    return yield failedResult(runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }));
+    return yield failedResult(
+      runtimeError("invalid_task", `${d.name} cannot resume a session`, { hint: "start a fresh session instead" }),
+    );
   }
   // Skill dispatch: `ooo <skill> …` goes to the skill's MCP tool; the CLI is never spawned.
   const call = dispatchFor(d.capabilities, task.prompt, task.cwd);
   if (call) return yield* dispatchSkill(call, opts.signal);
   const binary = opts.binary ?? resolveBinary(d, env, opts.config ?? null)?.path;
   if (!binary) {
-    return yield failedResult(runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, { hint: d.installHint }));
+    return yield failedResult(
+      runtimeError("binary_missing", `${d.displayName} CLI '${d.binary}' not found (checked ${searchedPlaces(d)})`, {
+        hint: d.installHint,
+      }),
+    );
   }
   const inv = adapter.value.buildInvocation(task, binary, env);
-  if (!inv.ok) return yield failedResult(runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}));
+  if (!inv.ok)
+    return yield failedResult(
+      runtimeError("invalid_task", inv.error.message, inv.error.hint ? { hint: inv.error.hint } : {}),
+    );
   // OUROBOROS_PASS_ENV (custom provider key names, e.g. a codex env_key) applies to every agent CLI spawn.
   const childEnvR = childEnv(env, d.env, inv.value.env, [...passEnvNames(env), ...(opts.passEnv ?? [])]);
   if (!childEnvR.ok) return yield failedResult(childEnvR.error);
-  yield* supervise({ argv: inv.value.argv, cwd: task.cwd, env: childEnvR.value, stdin: inv.value.stdin }, adapter.value.createParser(task), {
-    name: d.name,
-    timeouts: { ...d.defaultTimeouts, ...task.timeouts },
-    signal: opts.signal,
-    maxLineBytes: opts.maxLineBytes,
-    killGraceMs: opts.killGraceMs,
-    onSpawn: opts.onSpawn,
-  });
+  yield* supervise(
+    { argv: inv.value.argv, cwd: task.cwd, env: childEnvR.value, stdin: inv.value.stdin },
+    adapter.value.createParser(task),
+    {
+      name: d.name,
+      timeouts: { ...d.defaultTimeouts, ...task.timeouts },
+      signal: opts.signal,
+      maxLineBytes: opts.maxLineBytes,
+      killGraceMs: opts.killGraceMs,
+      onSpawn: opts.onSpawn,
+    },
+  );
 }
 
 async function* dispatchSkill(call: SkillCall, signal: AbortSignal | undefined): AsyncGenerator<RuntimeMessage> {
@@ -96,7 +123,11 @@ async function* dispatchSkill(call: SkillCall, signal: AbortSignal | undefined):
 }
 
 /** Drain a task: every message plus the final result. */
-export async function runTaskToResult(runtime: string, input: TaskInput, opts: RunOptions = {}): Promise<{ result: ResultMessage; messages: RuntimeMessage[] }> {
+export async function runTaskToResult(
+  runtime: string,
+  input: TaskInput,
+  opts: RunOptions = {},
+): Promise<{ result: ResultMessage; messages: RuntimeMessage[] }> {
   const messages: RuntimeMessage[] = [];
   let result: ResultMessage | null = null;
   for await (const m of runTask(runtime, input, opts)) {

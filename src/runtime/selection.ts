@@ -49,12 +49,19 @@ export interface RuntimeChoice {
   source: "flag" | "env:OUROBOROS_AGENT_RUNTIME" | "env:OUROBOROS_RUNTIME" | "config" | "default";
 }
 
-export function selectRuntime(flag: string | undefined, env: NodeJS.ProcessEnv, cfg: LoadedConfig | null): Result<RuntimeChoice> {
+export function selectRuntime(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cfg: LoadedConfig | null,
+): Result<RuntimeChoice> {
   const candidates: [string | undefined, RuntimeChoice["source"]][] = [
     [flag, "flag"],
     [env.OUROBOROS_AGENT_RUNTIME, "env:OUROBOROS_AGENT_RUNTIME"],
     [env.OUROBOROS_RUNTIME, "env:OUROBOROS_RUNTIME"],
-    [cfg?.sources["orchestrator.runtime_backend"] === "config" ? cfg.config.orchestrator.runtime_backend : undefined, "config"],
+    [
+      cfg?.sources["orchestrator.runtime_backend"] === "config" ? cfg.config.orchestrator.runtime_backend : undefined,
+      "config",
+    ],
   ];
   for (const [value, source] of candidates) {
     if (value === undefined || value.trim() === "") continue;

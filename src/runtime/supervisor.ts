@@ -8,7 +8,13 @@
 import * as v from "valibot";
 import type { Timeouts } from "./contract.ts";
 import type { LineParser } from "./adapter.ts";
-import { failedResult, runtimeError, RuntimeMessageSchema, type RuntimeError, type RuntimeMessage } from "./messages.ts";
+import {
+  failedResult,
+  runtimeError,
+  RuntimeMessageSchema,
+  type RuntimeError,
+  type RuntimeMessage,
+} from "./messages.ts";
 import { LineFramer, Ring } from "./lines.ts";
 
 export interface SpawnSpec {
@@ -72,7 +78,11 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: SuperviseOptions): AsyncGenerator<RuntimeMessage> {
+export async function* supervise(
+  spec: SpawnSpec,
+  parser: LineParser,
+  opts: SuperviseOptions,
+): AsyncGenerator<RuntimeMessage> {
   const killGrace = opts.killGraceMs ?? 5000;
   const queue: RuntimeMessage[] = [];
   let wake: (() => void) | null = null;
@@ -100,7 +110,9 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
       detached: true,
     });
   } catch (e) {
-    yield failedResult(runtimeError("spawn_failed", `cannot start ${spec.argv[0]}: ${e instanceof Error ? e.message : String(e)}`));
+    yield failedResult(
+      runtimeError("spawn_failed", `cannot start ${spec.argv[0]}: ${e instanceof Error ? e.message : String(e)}`),
+    );
     return;
   }
   const pid = proc.pid;
@@ -120,11 +132,42 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
   const armIdle = () => {
     if (t.idle_ms <= 0) return;
     if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => terminate(runtimeError("idle_timeout", `${opts.name} became unresponsive (no output for ${t.idle_ms} ms) and was terminated`)), t.idle_ms);
+    idleTimer = setTimeout(
+      () =>
+        terminate(
+          runtimeError(
+            "idle_timeout",
+            `${opts.name} became unresponsive (no output for ${t.idle_ms} ms) and was terminated`,
+          ),
+        ),
+      t.idle_ms,
+    );
   };
-  if (t.startup_ms > 0) startupTimer = setTimeout(() => terminate(runtimeError("startup_timeout", `${opts.name} produced no output within ${t.startup_ms} ms and was terminated`)), t.startup_ms);
+  if (t.startup_ms > 0)
+    startupTimer = setTimeout(
+      () =>
+        terminate(
+          runtimeError(
+            "startup_timeout",
+            `${opts.name} produced no output within ${t.startup_ms} ms and was terminated`,
+          ),
+        ),
+      t.startup_ms,
+    );
   else armIdle();
-  const totalTimer = t.total_ms > 0 ? setTimeout(() => terminate(runtimeError("total_timeout", `${opts.name} exceeded the total time limit of ${t.total_ms} ms and was terminated`)), t.total_ms) : null;
+  const totalTimer =
+    t.total_ms > 0
+      ? setTimeout(
+          () =>
+            terminate(
+              runtimeError(
+                "total_timeout",
+                `${opts.name} exceeded the total time limit of ${t.total_ms} ms and was terminated`,
+              ),
+            ),
+          t.total_ms,
+        )
+      : null;
   const onAbort = () => terminate(runtimeError("cancelled", `${opts.name} task cancelled`));
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -135,7 +178,10 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
     for (const m of msgs) {
       if (m.type === "result") continue;
       if (!v.is(RuntimeMessageSchema, m)) {
-        invalid ??= runtimeError("protocol_error", `${opts.name} adapter produced an invalid ${String((m as { type?: unknown }).type)} message`);
+        invalid ??= runtimeError(
+          "protocol_error",
+          `${opts.name} adapter produced an invalid ${String((m as { type?: unknown }).type)} message`,
+        );
         continue;
       }
       queue.push(m);
@@ -163,7 +209,12 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
         if (failure) break;
       }
       if (framer.overflow) {
-        terminate(runtimeError("line_too_long", `${opts.name} wrote a stdout line longer than ${maxLine} bytes; output rejected`));
+        terminate(
+          runtimeError(
+            "line_too_long",
+            `${opts.name} wrote a stdout line longer than ${maxLine} bytes; output rejected`,
+          ),
+        );
         break;
       }
     }
@@ -211,11 +262,18 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
     // Output still in the pipes is read; a writer outside the group cannot hold us forever.
     await Promise.race([Promise.all([pumpStdout, pumpStderr]), sleep(1000)]);
     while (queue.length) yield queue.shift()!;
-    const exit = { exitCode: proc.exitCode, signal: proc.signalCode == null ? null : String(proc.signalCode), stderrTail: stderrTail.toArray() };
+    const exit = {
+      exitCode: proc.exitCode,
+      signal: proc.signalCode == null ? null : String(proc.signalCode),
+      stderrTail: stderrTail.toArray(),
+    };
     const fail = failure as RuntimeError | null;
     if (fail) {
       const tails = { stderr_tail: exit.stderrTail, stdout_tail: stdoutTail.toArray() };
-      yield failedResult({ ...tails, ...fail, exit_code: exit.exitCode, signal: exit.signal }, { session_id: parser.sessionId, exit_code: exit.exitCode });
+      yield failedResult(
+        { ...tails, ...fail, exit_code: exit.exitCode, signal: exit.signal },
+        { session_id: parser.sessionId, exit_code: exit.exitCode },
+      );
     } else {
       let result: RuntimeMessage | null = null;
       for (const m of parser.finish(exit)) {
@@ -225,7 +283,13 @@ export async function* supervise(spec: SpawnSpec, parser: LineParser, opts: Supe
       if (result && v.is(RuntimeMessageSchema, result)) {
         if (!result.ok && result.error && !result.error.stderr_tail) result.error.stderr_tail = exit.stderrTail;
         yield result;
-      } else yield failedResult(runtimeError("protocol_error", `${opts.name} adapter produced no valid final result`, { stdout_tail: stdoutTail.toArray() }), { session_id: parser.sessionId, exit_code: exit.exitCode });
+      } else
+        yield failedResult(
+          runtimeError("protocol_error", `${opts.name} adapter produced no valid final result`, {
+            stdout_tail: stdoutTail.toArray(),
+          }),
+          { session_id: parser.sessionId, exit_code: exit.exitCode },
+        );
     }
     finished = true;
   } finally {

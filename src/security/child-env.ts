@@ -15,17 +15,65 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Everything any child may need regardless of vendor. */
 const BASE = new Set([
-  "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "TZ", "TMPDIR", "TMP", "TEMP", "LANG", "LANGUAGE",
-  "NO_COLOR", "CI", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY",
-  "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR", "SYSTEMROOT", "COMSPEC", "APPDATA", "LOCALAPPDATA", "USERPROFILE",
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "TZ",
+  "TMPDIR",
+  "TMP",
+  "TEMP",
+  "LANG",
+  "LANGUAGE",
+  "NO_COLOR",
+  "CI",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "ALL_PROXY",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "SYSTEMROOT",
+  "COMSPEC",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "USERPROFILE",
 ]);
 const BASE_PREFIXES = ["LC_", "XDG_"];
 
 /** What build and test tools read (virtualenvs, toolchain homes); none of these carry credentials. */
 const TOOLCHAIN = new Set([
-  "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "PYTHONHOME", "PYTHONDONTWRITEBYTECODE", "PYTHONUTF8", "PYTHONIOENCODING",
-  "JAVA_HOME", "GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN",
-  "NODE_PATH", "BUN_INSTALL", "DENO_DIR", "PNPM_HOME", "GRADLE_USER_HOME", "GEM_HOME", "GEM_PATH", "DOTNET_ROOT",
+  "VIRTUAL_ENV",
+  "CONDA_PREFIX",
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "PYTHONDONTWRITEBYTECODE",
+  "PYTHONUTF8",
+  "PYTHONIOENCODING",
+  "JAVA_HOME",
+  "GOPATH",
+  "GOROOT",
+  "GOCACHE",
+  "GOMODCACHE",
+  "GOFLAGS",
+  "GOTOOLCHAIN",
+  "CARGO_HOME",
+  "RUSTUP_HOME",
+  "RUSTUP_TOOLCHAIN",
+  "NODE_PATH",
+  "BUN_INSTALL",
+  "DENO_DIR",
+  "PNPM_HOME",
+  "GRADLE_USER_HOME",
+  "GEM_HOME",
+  "GEM_PATH",
+  "DOTNET_ROOT",
 ]);
 
 export interface AgentEnvRules {
@@ -83,5 +131,8 @@ export const probeEnv = (parent: Env = process.env) => policyEnv(parent, { kind:
 
 /** OUROBOROS_PASS_ENV=NAME[,NAME]: extra variables the user forwards to agent CLIs (custom provider keys). */
 export function passEnvNames(env: Env): string[] {
-  return (env.OUROBOROS_PASS_ENV ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (env.OUROBOROS_PASS_ENV ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

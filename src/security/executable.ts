@@ -9,13 +9,54 @@ import { lstatSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, normalize, relative, resolve, sep } from "node:path";
 
 export const SHELL_OPERATORS = /(&&|\|\||[|;<>`]|\$\()/;
-export const SHELL_OPERATORS_MESSAGE = "shell operators (&&, ||, |, ;, >, <, backtick, $() are not allowed; commands run as argv without a shell";
+export const SHELL_OPERATORS_MESSAGE =
+  "shell operators (&&, ||, |, ;, >, <, backtick, $() are not allowed; commands run as argv without a shell";
 
 /** Executables a seed command may name bare (more per project in .ouroboros/mechanical.toml `allow`). */
 export const DEFAULT_ALLOW = [
-  "python", "python3", "pytest", "node", "bun", "npm", "npx", "pnpm", "yarn", "deno", "tsc", "eslint", "jest", "vitest", "ruff", "mypy",
-  "go", "gofmt", "cargo", "rustc", "make", "just", "task", "bazel", "gradle", "mvn", "dotnet", "ruby", "bundle", "rake", "php", "composer",
-  "test", "ls", "cat", "grep", "diff", "wc", "true", "false", "echo", "cmp", "sha256sum",
+  "python",
+  "python3",
+  "pytest",
+  "node",
+  "bun",
+  "npm",
+  "npx",
+  "pnpm",
+  "yarn",
+  "deno",
+  "tsc",
+  "eslint",
+  "jest",
+  "vitest",
+  "ruff",
+  "mypy",
+  "go",
+  "gofmt",
+  "cargo",
+  "rustc",
+  "make",
+  "just",
+  "task",
+  "bazel",
+  "gradle",
+  "mvn",
+  "dotnet",
+  "ruby",
+  "bundle",
+  "rake",
+  "php",
+  "composer",
+  "test",
+  "ls",
+  "cat",
+  "grep",
+  "diff",
+  "wc",
+  "true",
+  "false",
+  "echo",
+  "cmp",
+  "sha256sum",
 ];
 
 /** Split a command into argv without a shell: whitespace and simple quotes only; null when a quote is open. */
@@ -54,13 +95,16 @@ export function staticCommandProblem(command: string, allow: readonly string[] =
   if (!argv?.length || argv[0] === "") return "empty command or unbalanced quotes";
   const head = argv[0]!;
   if (head.includes("\0")) return "the executable name contains a NUL byte";
-  if (head.startsWith("/") || head.startsWith("~") || isAbsolute(head) || /^[A-Za-z]:/.test(head)) return `'${head}': absolute executables are not allowed; name a tool on the allowlist or a path inside the project`;
+  if (head.startsWith("/") || head.startsWith("~") || isAbsolute(head) || /^[A-Za-z]:/.test(head))
+    return `'${head}': absolute executables are not allowed; name a tool on the allowlist or a path inside the project`;
   if (isPathLike(head)) {
     const rel = normalize(head.replaceAll("\\", "/"));
-    if (rel === ".." || rel.startsWith(`..${sep}`) || rel.startsWith("../")) return `'${head}' resolves outside the project directory`;
+    if (rel === ".." || rel.startsWith(`..${sep}`) || rel.startsWith("../"))
+      return `'${head}' resolves outside the project directory`;
     return null;
   }
-  if (!DEFAULT_ALLOW.includes(head) && !allow.includes(head)) return `'${head}' is not on the allowlist (add it to .ouroboros/mechanical.toml allow = [...])`;
+  if (!DEFAULT_ALLOW.includes(head) && !allow.includes(head))
+    return `'${head}' is not on the allowlist (add it to .ouroboros/mechanical.toml allow = [...])`;
   return null;
 }
 
@@ -83,11 +127,20 @@ export type Resolution = { ok: true; exe: string } | { ok: false; problem: strin
  * Where the (statically valid) executable really is. A bare name: PATH (absolute entries only, so
  * a `.` entry cannot pick a file from the project). A path: inside the project after realpath.
  */
-export function resolveExecutable(head: string, projectDir: string, pathVar: string = process.env.PATH ?? ""): Resolution {
+export function resolveExecutable(
+  head: string,
+  projectDir: string,
+  pathVar: string = process.env.PATH ?? "",
+): Resolution {
   if (!isPathLike(head)) {
-    const PATH = pathVar.split(":").filter((d) => isAbsolute(d)).join(":");
+    const PATH = pathVar
+      .split(":")
+      .filter((d) => isAbsolute(d))
+      .join(":");
     const exe = Bun.which(head, { PATH });
-    return exe ? { ok: true, exe } : { ok: false, problem: `'${head}' is not installed (not found on PATH)`, missing: true };
+    return exe
+      ? { ok: true, exe }
+      : { ok: false, problem: `'${head}' is not installed (not found on PATH)`, missing: true };
   }
   const root = realOrNull(projectDir) ?? resolve(projectDir);
   const full = resolve(projectDir, head);
@@ -95,10 +148,12 @@ export function resolveExecutable(head: string, projectDir: string, pathVar: str
   if (!real) {
     // Not there yet (the agent may create it); its nearest existing parent must still be inside.
     const parent = realOrNull(resolve(full, ".."));
-    if (parent && !inside(root, parent)) return { ok: false, problem: `'${head}' resolves outside the project directory (${parent})`, missing: false };
+    if (parent && !inside(root, parent))
+      return { ok: false, problem: `'${head}' resolves outside the project directory (${parent})`, missing: false };
     return { ok: false, problem: `'${head}' does not exist in the project directory`, missing: true };
   }
-  if (!inside(root, real)) return { ok: false, problem: `'${head}' resolves outside the project directory (${real})`, missing: false };
+  if (!inside(root, real))
+    return { ok: false, problem: `'${head}' resolves outside the project directory (${real})`, missing: false };
   if (!statSync(real).isFile()) return { ok: false, problem: `'${head}' is not a file`, missing: false };
   return { ok: true, exe: real };
 }
@@ -121,7 +176,8 @@ export function argumentProblem(args: readonly string[], projectDir: string): st
     }
     if (!exists) continue;
     const real = realOrNull(full);
-    if (real === null || !inside(root, real)) return `argument '${a}' resolves outside the project directory${real ? ` (${real})` : " (dangling symlink)"}`;
+    if (real === null || !inside(root, real))
+      return `argument '${a}' resolves outside the project directory${real ? ` (${real})` : " (dangling symlink)"}`;
   }
   return null;
 }

@@ -7,12 +7,28 @@
 
 /** Credential variables we know by name (their values are redacted wherever they appear). */
 export const KNOWN_CREDENTIALS = [
-  "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN",
-  "OPENAI_API_KEY", "CODEX_API_KEY", "AZURE_OPENAI_API_KEY", "OPENROUTER_API_KEY",
-  "GEMINI_API_KEY", "GOOGLE_API_KEY",
-  "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN", "COPILOT_GITHUB_TOKEN", "COPILOT_PROVIDER_API_KEY",
-  "KIRO_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-  "OUROBOROS_MCP_AUTH_TOKEN", "OUROBOROS_POSTHOG_API_KEY", "NPM_TOKEN", "SLACK_TOKEN",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  "AZURE_OPENAI_API_KEY",
+  "OPENROUTER_API_KEY",
+  "GEMINI_API_KEY",
+  "GOOGLE_API_KEY",
+  "GH_TOKEN",
+  "GITHUB_TOKEN",
+  "COPILOT_TOKEN",
+  "COPILOT_GITHUB_TOKEN",
+  "COPILOT_PROVIDER_API_KEY",
+  "KIRO_API_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "OUROBOROS_MCP_AUTH_TOKEN",
+  "OUROBOROS_POSTHOG_API_KEY",
+  "NPM_TOKEN",
+  "SLACK_TOKEN",
 ] as const;
 const KNOWN = new Set<string>(KNOWN_CREDENTIALS);
 
@@ -26,7 +42,10 @@ export function isCredentialName(name: string): boolean {
 /** Token shapes redacted even when no variable holds them; the label becomes NAME. */
 const SHAPES: { name: string; source: string }[] = [
   { name: "sk_key", source: String.raw`(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}` },
-  { name: "github_token", source: String.raw`(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})` },
+  {
+    name: "github_token",
+    source: String.raw`(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})`,
+  },
   { name: "slack_token", source: String.raw`(?<![A-Za-z0-9_-])xox[abposre]-[A-Za-z0-9-]{10,}` },
   { name: "aws_access_key", source: String.raw`(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])` },
   { name: "google_api_key", source: String.raw`(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}` },
@@ -54,7 +73,10 @@ export function createRedactor(env: Readonly<Record<string, string | undefined>>
   }
   // Longest value first, so a key that contains another is replaced whole.
   const values = [...byValue.keys()].sort((a, b) => b.length - a.length);
-  const groups = [...(values.length ? [`(${values.map(escapeRe).join("|")})`] : []), ...SHAPES.map((s) => `(${s.source})`)];
+  const groups = [
+    ...(values.length ? [`(${values.map(escapeRe).join("|")})`] : []),
+    ...SHAPES.map((s) => `(${s.source})`),
+  ];
   const re = new RegExp(groups.join("|"), "g");
   const shapeOffset = values.length ? 1 : 0;
   const text = (s: string): string => {
@@ -89,7 +111,8 @@ export function redactor(): Redactor {
   const now = Date.now();
   if (cached && now - cached.checkedAt < RECHECK_MS) return cached.redactor;
   const snapshot = credentialSnapshot(process.env);
-  if (!cached || cached.snapshot !== snapshot) cached = { snapshot, checkedAt: now, redactor: createRedactor(process.env) };
+  if (!cached || cached.snapshot !== snapshot)
+    cached = { snapshot, checkedAt: now, redactor: createRedactor(process.env) };
   else cached.checkedAt = now;
   return cached.redactor;
 }

@@ -15,7 +15,8 @@ export function artifactPathProblem(raw: string): string | null {
   if (utf8Len(raw) > 255) return "path is longer than 255 bytes";
   const explicitDot = raw.startsWith("./");
   const parts = raw.split("/").filter((p, i) => !(i === 0 && p === "."));
-  if (parts.length === 0 || parts.every((p) => p === "" || p === ".")) return "the workspace root itself is not an artifact";
+  if (parts.length === 0 || parts.every((p) => p === "" || p === "."))
+    return "the workspace root itself is not an artifact";
   for (const part of parts) {
     if (part === "..") return "'..' escapes the workspace";
     if (part === "") return "empty path component";
@@ -32,7 +33,10 @@ export function splitArtifacts(value: string | readonly string[] | null | undefi
   if (value === null || value === undefined) return [];
   if (typeof value === "string") {
     if (value.trim().toUpperCase() === "NONE" || value.trim() === "") return [];
-    return value.split(", ").map((s) => s.trim()).filter(Boolean);
+    return value
+      .split(", ")
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return value.filter((s) => s.trim().toUpperCase() !== "NONE");
 }

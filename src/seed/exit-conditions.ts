@@ -20,14 +20,53 @@ const KEYWORD = /^\s*(all_acs_passed|score|generations|elapsed_seconds|cost_usd|
 const NUM_PRED = /^\s*(score|generations|elapsed_seconds|cost_usd)\s*>=\s*(\d+(?:\.\d+)?)\s*$/;
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
-const UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, second: 1, seconds: 1, m: 60, min: 60, minute: 60, minutes: 60, h: 3600, hour: 3600, hours: 3600 };
+const UNIT_SECONDS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  second: 1,
+  seconds: 1,
+  m: 60,
+  min: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hour: 3600,
+  hours: 3600,
+};
 /** Word forms that mean a machine predicate: mapped when the seed loads, so they never cost a model call. */
 const WORDED: [RegExp, (m: RegExpExecArray) => ExitPredicate][] = [
-  [/^(?:when\s+)?(?:all|every|each)\s+(?:of\s+the\s+)?(?:the\s+)?(?:acceptance\s+criteri(?:a|on)|acs?|criteri(?:a|on))\s+(?:(?:is|are|have)\s+)?(?:pass(?:es|ed)?|met|satisfied|succeed(?:s|ed)?|green|done)\.?$/i, () => ({ kind: "all_acs_passed" })],
-  [new RegExp(String.raw`^(?:the\s+)?(?:overall\s+|evaluation\s+)?score\s+(?:is\s+)?(?:at\s+least|of\s+at\s+least|>=|≥|reaches|of)\s+${NUMBER}\.?$`, "i"), (m) => ({ kind: "score", min: Number(m[1]) })],
-  [new RegExp(String.raw`^(?:after|at\s+most|no\s+more\s+than|max(?:imum)?(?:\s+of)?)\s+${NUMBER}\s+generations?\.?$`, "i"), (m) => ({ kind: "generations", min: Number(m[1]) })],
-  [new RegExp(String.raw`^(?:after|at\s+most|within|no\s+more\s+than)\s+${NUMBER}\s*(s|sec|seconds?|m|min|minutes?|h|hours?)\.?$`, "i"), (m) => ({ kind: "elapsed_seconds", min: Math.round(Number(m[1]) * UNIT_SECONDS[m[2]!.toLowerCase()]!) })],
-  [new RegExp(String.raw`^(?:the\s+)?(?:run\s+)?(?:cost|spend(?:ing)?)\s+(?:is\s+)?(?:at\s+least|exceeds|reaches|over|above|>=)\s+\$?${NUMBER}(?:\s*(?:usd|dollars))?\.?$`, "i"), (m) => ({ kind: "cost_usd", min: Number(m[1]) })],
+  [
+    /^(?:when\s+)?(?:all|every|each)\s+(?:of\s+the\s+)?(?:the\s+)?(?:acceptance\s+criteri(?:a|on)|acs?|criteri(?:a|on))\s+(?:(?:is|are|have)\s+)?(?:pass(?:es|ed)?|met|satisfied|succeed(?:s|ed)?|green|done)\.?$/i,
+    () => ({ kind: "all_acs_passed" }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:the\s+)?(?:overall\s+|evaluation\s+)?score\s+(?:is\s+)?(?:at\s+least|of\s+at\s+least|>=|≥|reaches|of)\s+${NUMBER}\.?$`,
+      "i",
+    ),
+    (m) => ({ kind: "score", min: Number(m[1]) }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:after|at\s+most|no\s+more\s+than|max(?:imum)?(?:\s+of)?)\s+${NUMBER}\s+generations?\.?$`,
+      "i",
+    ),
+    (m) => ({ kind: "generations", min: Number(m[1]) }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:after|at\s+most|within|no\s+more\s+than)\s+${NUMBER}\s*(s|sec|seconds?|m|min|minutes?|h|hours?)\.?$`,
+      "i",
+    ),
+    (m) => ({ kind: "elapsed_seconds", min: Math.round(Number(m[1]) * UNIT_SECONDS[m[2]!.toLowerCase()]!) }),
+  ],
+  [
+    new RegExp(
+      String.raw`^(?:the\s+)?(?:run\s+)?(?:cost|spend(?:ing)?)\s+(?:is\s+)?(?:at\s+least|exceeds|reaches|over|above|>=)\s+\$?${NUMBER}(?:\s*(?:usd|dollars))?\.?$`,
+      "i",
+    ),
+    (m) => ({ kind: "cost_usd", min: Number(m[1]) }),
+  ],
 ];
 
 /** The machine predicate a worded condition means, or null when only a judge can answer it. */
@@ -52,7 +91,8 @@ export function parseExitCriteria(criteria: string): { predicate?: ExitPredicate
     const value = Number(m[2]);
     const kind = m[1] as "score" | "generations" | "elapsed_seconds" | "cost_usd";
     if (kind === "score" && value > 1) return { error: `score threshold ${value} is outside 0..1` };
-    if ((kind === "generations" || kind === "elapsed_seconds") && !Number.isInteger(value)) return { error: `${kind} needs a whole number` };
+    if ((kind === "generations" || kind === "elapsed_seconds") && !Number.isInteger(value))
+      return { error: `${kind} needs a whole number` };
     return { predicate: { kind, min: value } };
   }
   if (/^command\s*:/.test(text)) {
@@ -71,8 +111,13 @@ export function parseExitCriteria(criteria: string): { predicate?: ExitPredicate
 }
 
 /** Weighted principle normalisation: wᵢ/Σw; all-zero weights are an error. */
-export function normalizeWeights<T extends { weight: number }>(ps: readonly T[]): { items: (T & { normalized: number })[]; error?: string } {
+export function normalizeWeights<T extends { weight: number }>(
+  ps: readonly T[],
+): { items: (T & { normalized: number })[]; error?: string } {
   const total = ps.reduce((s, p) => s + p.weight, 0);
-  if (ps.length && total === 0) return { items: ps.map((p) => ({ ...p, normalized: 0 })), error: "all evaluation principle weights are zero" };
-  return { items: ps.map((p) => ({ ...p, normalized: ps.length ? Math.round((p.weight / total) * 10000) / 10000 : 0 })) };
+  if (ps.length && total === 0)
+    return { items: ps.map((p) => ({ ...p, normalized: 0 })), error: "all evaluation principle weights are zero" };
+  return {
+    items: ps.map((p) => ({ ...p, normalized: ps.length ? Math.round((p.weight / total) * 10000) / 10000 : 0 })),
+  };
 }

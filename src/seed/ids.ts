@@ -56,7 +56,10 @@ export function executionNodeId(executionId: string, path: readonly number[]): s
 
 export const displayPath = (path: readonly number[]) => path.map((i) => i + 1).join(".");
 
-const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+const hex = (n: number) =>
+  randomBytes(Math.ceil(n / 2))
+    .toString("hex")
+    .slice(0, n);
 export const newId = {
   seed: () => `seed_${hex(12)}`,
   session: () => `orch_${hex(12)}`,

@@ -24,24 +24,68 @@ export interface SeedLoad {
 
 export function loadSeedFile(file: string): SeedLoad {
   const text = readTextFile(file, maxSeedBytes());
-  if (!text.ok) return { file, errors: [{ file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message }], warnings: [] };
+  if (!text.ok)
+    return {
+      file,
+      errors: [{ file, line: 1, col: 1, path: "", code: text.error.code, message: text.error.message }],
+      warnings: [],
+    };
   return parseSeedText(file, text.value);
 }
 
 export function parseSeedText(file: string, text: string): SeedLoad {
   // Inline seed text (MCP seed_content) gets the same cap as a seed file.
   const size = Buffer.byteLength(text);
-  if (size > maxSeedBytes()) return { file, errors: [{ file, line: 1, col: 1, path: "", code: "file.too_large", message: `seed is ${size} bytes, the limit is ${maxSeedBytes()} bytes` }], warnings: [] };
+  if (size > maxSeedBytes())
+    return {
+      file,
+      errors: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "",
+          code: "file.too_large",
+          message: `seed is ${size} bytes, the limit is ${maxSeedBytes()} bytes`,
+        },
+      ],
+      warnings: [],
+    };
   const { source, problems } = parseYaml(file, text);
   if (!source) return { file, errors: problems, warnings: [] };
   if (!isMap(source.doc.contents)) {
-    const what = source.data === null || source.data === undefined ? "no content (only comments?)" : Array.isArray(source.data) ? "a list" : "a scalar";
-    return { file, source, errors: [{ file, line: 1, col: 1, path: "", code: "seed.not_mapping", message: `a seed must be a mapping, found ${what}` }], warnings: [] };
+    const what =
+      source.data === null || source.data === undefined
+        ? "no content (only comments?)"
+        : Array.isArray(source.data)
+          ? "a list"
+          : "a scalar";
+    return {
+      file,
+      source,
+      errors: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: "",
+          code: "seed.not_mapping",
+          message: `a seed must be a mapping, found ${what}`,
+        },
+      ],
+      warnings: [],
+    };
   }
   const parsed = v.safeParse(SeedSchema, source.data);
   const errors = parsed.success ? [] : issuesToProblems(source, parsed.issues, "seed");
   const warnings = semanticWarnings(source, parsed.success ? parsed.output : undefined);
-  return { file, source, seed: parsed.success ? parsed.output : undefined, errors: sortProblems(errors), warnings: sortProblems(warnings) };
+  return {
+    file,
+    source,
+    seed: parsed.success ? parsed.output : undefined,
+    errors: sortProblems(errors),
+    warnings: sortProblems(warnings),
+  };
 }
 
 function editDistance(a: string, b: string): number {
@@ -82,18 +126,36 @@ function semanticWarnings(src: YamlSource, seed: Seed | undefined): Problem[] {
   }
   if (!seed) return out;
   if (seed.goal.trim() === "") warn(["goal"], "blank_goal", "goal is only whitespace");
-  if (!KNOWN_TASK_TYPES.includes(seed.task_type)) warn(["task_type"], "task_type", `unknown task_type '${seed.task_type}'; valid: ${KNOWN_TASK_TYPES.join(", ")}`);
+  if (!KNOWN_TASK_TYPES.includes(seed.task_type))
+    warn(["task_type"], "task_type", `unknown task_type '${seed.task_type}'; valid: ${KNOWN_TASK_TYPES.join(", ")}`);
   const pt = seed.brownfield_context.project_type;
-  if (pt !== "greenfield" && pt !== "brownfield") warn(["brownfield_context", "project_type"], "project_type", `project_type should be greenfield or brownfield, not '${pt}'`);
+  if (pt !== "greenfield" && pt !== "brownfield")
+    warn(
+      ["brownfield_context", "project_type"],
+      "project_type",
+      `project_type should be greenfield or brownfield, not '${pt}'`,
+    );
   seed.brownfield_context.context_references.forEach((r, i) => {
-    if (r.role !== "primary" && r.role !== "reference") warn(["brownfield_context", "context_references", i, "role"], "role", `role should be primary or reference, not '${r.role}'`);
+    if (r.role !== "primary" && r.role !== "reference")
+      warn(
+        ["brownfield_context", "context_references", i, "role"],
+        "role",
+        `role should be primary or reference, not '${r.role}'`,
+      );
   });
-  if (seed.acceptance_criteria.length === 0) warn(["acceptance_criteria"], "no_acs", "no acceptance criteria: the run will do nothing");
+  if (seed.acceptance_criteria.length === 0)
+    warn(["acceptance_criteria"], "no_acs", "no acceptance criteria: the run will do nothing");
   const firstAt = new Map<string, number>();
   seed.acceptance_criteria.forEach((ac, i) => {
-    if (ac.description === "") warn(["acceptance_criteria", i], "empty_ac", "acceptance criterion has an empty description");
+    if (ac.description === "")
+      warn(["acceptance_criteria", i], "empty_ac", "acceptance criterion has an empty description");
     const prev = firstAt.get(ac.semantic_ac_key);
-    if (prev !== undefined) warn(["acceptance_criteria", i], "duplicate_ac", `duplicates acceptance criterion ${prev + 1} (same semantic key ${ac.semantic_ac_key})`);
+    if (prev !== undefined)
+      warn(
+        ["acceptance_criteria", i],
+        "duplicate_ac",
+        `duplicates acceptance criterion ${prev + 1} (same semantic key ${ac.semantic_ac_key})`,
+      );
     else firstAt.set(ac.semantic_ac_key, i);
   });
   return out;

@@ -11,13 +11,17 @@ const strList = () => v.optional(v.array(v.string()), []);
 /** Lax number: 0.3 or "0.3" (upstream coerces numeric strings). */
 const laxNumber = (min: number, max: number) =>
   v.pipe(
-    v.union([v.number(), v.pipe(v.string(), v.regex(/^\s*-?\d+(\.\d+)?\s*$/, "expected a number"), v.transform(Number))], "expected a number"),
+    v.union(
+      [v.number(), v.pipe(v.string(), v.regex(/^\s*-?\d+(\.\d+)?\s*$/, "expected a number"), v.transform(Number))],
+      "expected a number",
+    ),
     v.number(),
     v.minValue(min, `must be between ${min} and ${max}`),
     v.maxValue(max, `must be between ${min} and ${max}`),
   );
 const level = v.picklist(["low", "medium", "high"]);
-const isNone = (s: unknown) => s === null || s === undefined || (typeof s === "string" && (s.trim() === "" || s.trim().toUpperCase() === "NONE"));
+const isNone = (s: unknown) =>
+  s === null || s === undefined || (typeof s === "string" && (s.trim() === "" || s.trim().toUpperCase() === "NONE"));
 const TRIVIAL_ASSERTION = /^\s*(exit\s*(code)?\s*0|success(ful)?|passes|pass(ed)?|no errors?|ok)\s*\.?\s*$/i;
 
 const AcObject = v.pipe(
@@ -26,7 +30,14 @@ const AcObject = v.pipe(
     criterion: v.optional(v.string()),
     content: v.optional(v.string()),
     semantic_ac_key: v.optional(v.pipe(v.string(), v.regex(/^ac_[a-f0-9]{16}$/, "must match ac_<16 hex>"))),
-    verify_command: v.optional(v.nullable(v.pipe(v.string(), v.check((s) => !s.includes("\n"), "must be a single line")))),
+    verify_command: v.optional(
+      v.nullable(
+        v.pipe(
+          v.string(),
+          v.check((s) => !s.includes("\n"), "must be a single line"),
+        ),
+      ),
+    ),
     expected_artifacts: v.optional(v.nullable(v.union([v.string(), v.array(v.string())], "expected a list of paths"))),
     output_assertion: v.optional(v.nullable(v.string())),
     verify_exemption_reason: v.optional(v.nullable(v.string())),
@@ -38,7 +49,13 @@ const AcObject = v.pipe(
         confidence: v.optional(level, "low"),
       }),
     ),
-    depends_on: v.optional(v.array(v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.string()]), "expected a list of AC numbers or keys"), []),
+    depends_on: v.optional(
+      v.array(
+        v.union([v.pipe(v.number(), v.integer(), v.minValue(1)), v.string()]),
+        "expected a list of AC numbers or keys",
+      ),
+      [],
+    ),
   }),
   v.forward(
     v.check((o) => typeof (o.description ?? o.criterion ?? o.content) === "string", "required field is missing"),
@@ -49,7 +66,10 @@ const AcObject = v.pipe(
     ["output_assertion"],
   ),
   v.forward(
-    v.check((o) => isNone(o.verify_exemption_reason) || isNone(o.verify_command), "verify_exemption_reason is mutually exclusive with verify_command"),
+    v.check(
+      (o) => isNone(o.verify_exemption_reason) || isNone(o.verify_command),
+      "verify_exemption_reason is mutually exclusive with verify_command",
+    ),
     ["verify_exemption_reason"],
   ),
   v.forward(
@@ -63,7 +83,10 @@ const AcObject = v.pipe(
     ),
     ["expected_artifacts"],
   ),
-  v.forward(v.check((o) => splitArtifacts(o.expected_artifacts).length <= 253, "at most 253 expected_artifacts"), ["expected_artifacts"]),
+  v.forward(
+    v.check((o) => splitArtifacts(o.expected_artifacts).length <= 253, "at most 253 expected_artifacts"),
+    ["expected_artifacts"],
+  ),
 );
 
 export const AcSchema = v.pipe(
@@ -73,13 +96,17 @@ export const AcSchema = v.pipe(
     const o: Partial<RawAc> = typeof raw === "string" ? { description: raw } : raw;
     const description = String(o.description ?? o.criterion ?? o.content ?? "").trim();
     const verify_command = isNone(o.verify_command) ? null : (o.verify_command as string).trim();
-    const assertion = isNone(o.output_assertion) || TRIVIAL_ASSERTION.test(String(o.output_assertion)) ? null : (o.output_assertion as string);
+    const assertion =
+      isNone(o.output_assertion) || TRIVIAL_ASSERTION.test(String(o.output_assertion))
+        ? null
+        : (o.output_assertion as string);
     const expected_artifacts = splitArtifacts(typeof raw === "string" ? null : raw.expected_artifacts);
     const base = { description, expected_artifacts, output_assertion: assertion, verify_command };
     return {
       ...base,
       semantic_ac_key: (typeof raw === "string" ? undefined : raw.semantic_ac_key) ?? acSemanticKey(base),
-      verify_exemption_reason: typeof raw === "string" || isNone(raw.verify_exemption_reason) ? null : (raw.verify_exemption_reason as string),
+      verify_exemption_reason:
+        typeof raw === "string" || isNone(raw.verify_exemption_reason) ? null : (raw.verify_exemption_reason as string),
       investment: typeof raw === "string" ? null : (raw.investment ?? null),
       depends_on: typeof raw === "string" ? [] : (raw.depends_on ?? []),
     };
@@ -95,15 +122,20 @@ const FieldSchema = v.pipe(
     description: text(),
     required: v.optional(v.boolean(), true),
   }),
-  v.forward(v.check((f) => f.type !== undefined || f.field_type !== undefined, "required field is missing"), ["type"]),
-  v.transform((f) => ({ name: f.name, type: (f.type ?? f.field_type)!, description: f.description, required: f.required })),
+  v.forward(
+    v.check((f) => f.type !== undefined || f.field_type !== undefined, "required field is missing"),
+    ["type"],
+  ),
+  v.transform((f) => ({
+    name: f.name,
+    type: (f.type ?? f.field_type)!,
+    description: f.description,
+    required: f.required,
+  })),
 );
 
 const PrincipleSchema = v.union(
-  [
-    v.string(),
-    v.object({ name: text(), description: text(), weight: v.optional(laxNumber(0, 1), 1) }),
-  ],
+  [v.string(), v.object({ name: text(), description: text(), weight: v.optional(laxNumber(0, 1), 1) })],
   "expected a string or {name, description, weight}",
 );
 
@@ -114,12 +146,19 @@ const ExitObject = v.pipe(
     criteria: v.optional(text()),
     evaluation_criteria: v.optional(text()),
   }),
-  v.forward(v.check((e) => e.criteria !== undefined || e.evaluation_criteria !== undefined, "required field is missing"), ["criteria"]),
+  v.forward(
+    v.check((e) => e.criteria !== undefined || e.evaluation_criteria !== undefined, "required field is missing"),
+    ["criteria"],
+  ),
 );
 const ExitSchema = v.union([v.string(), ExitObject], "expected a string or {name, description, criteria}");
 
 /** valibot's object() also accepts a list; a seed section must be a mapping. */
-const mapping = <T extends v.GenericSchema>(schema: T) => v.pipe(v.custom<unknown>((x) => typeof x === "object" && x !== null && !Array.isArray(x), "expected a mapping"), schema);
+const mapping = <T extends v.GenericSchema>(schema: T) =>
+  v.pipe(
+    v.custom<unknown>((x) => typeof x === "object" && x !== null && !Array.isArray(x), "expected a mapping"),
+    schema,
+  );
 
 const dateLike = v.union([v.string(), v.date()], "expected an ISO-8601 date-time");
 
@@ -128,43 +167,54 @@ export const SeedSchema = v.pipe(
     goal: v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty")),
     task_type: v.optional(v.string(), "code"),
     brownfield_context: v.optional(
-      mapping(v.object({
-        project_type: v.optional(v.string(), "greenfield"),
-        context_references: v.optional(v.array(v.object({ path: text(), role: text(), summary: v.optional(v.string(), "") })), []),
-        existing_patterns: strList(),
-        existing_dependencies: strList(),
-        target_dir: v.optional(v.string()),
-      })),
+      mapping(
+        v.object({
+          project_type: v.optional(v.string(), "greenfield"),
+          context_references: v.optional(
+            v.array(v.object({ path: text(), role: text(), summary: v.optional(v.string(), "") })),
+            [],
+          ),
+          existing_patterns: strList(),
+          existing_dependencies: strList(),
+          target_dir: v.optional(v.string()),
+        }),
+      ),
       {},
     ),
     constraints: v.optional(v.array(v.string(), "expected a list of strings"), []),
     acceptance_criteria: v.optional(v.nullable(v.array(AcSchema, "expected a list")), []),
-    ontology_schema: mapping(v.object({
-      name: text(),
-      description: text(),
-      fields: v.optional(v.nullable(v.array(FieldSchema)), []),
-    })),
+    ontology_schema: mapping(
+      v.object({
+        name: text(),
+        description: text(),
+        fields: v.optional(v.nullable(v.array(FieldSchema)), []),
+      }),
+    ),
     evaluation_principles: v.optional(v.nullable(v.array(PrincipleSchema, "expected a list")), []),
     exit_conditions: v.optional(v.nullable(v.array(ExitSchema, "expected a list")), []),
-    metadata: mapping(v.object({
-      seed_id: v.optional(v.string()),
-      version: v.optional(v.string(), "1.0.0"),
-      created_at: v.optional(dateLike),
-      ambiguity_score: v.optional(laxNumber(0, 1), 0.15),
-      interview_id: v.optional(v.nullable(v.string())),
-      parent_seed_id: v.optional(v.nullable(v.string())),
-      recovery_reason: v.optional(v.nullable(v.string()), null),
-      generation_mode: v.optional(v.string(), "normal"),
-      degraded: v.optional(v.boolean(), false),
-      unresolved_slots: v.optional(v.array(v.string()), []),
-      project_dir: v.optional(v.string()),
-      working_directory: v.optional(v.string()),
-    })),
+    metadata: mapping(
+      v.object({
+        seed_id: v.optional(v.string()),
+        version: v.optional(v.string(), "1.0.0"),
+        created_at: v.optional(dateLike),
+        ambiguity_score: v.optional(laxNumber(0, 1), 0.15),
+        interview_id: v.optional(v.nullable(v.string())),
+        parent_seed_id: v.optional(v.nullable(v.string())),
+        recovery_reason: v.optional(v.nullable(v.string()), null),
+        generation_mode: v.optional(v.string(), "normal"),
+        degraded: v.optional(v.boolean(), false),
+        unresolved_slots: v.optional(v.array(v.string()), []),
+        project_dir: v.optional(v.string()),
+        working_directory: v.optional(v.string()),
+      }),
+    ),
     orchestrator: v.optional(
-      mapping(v.object({
-        max_decomposition_depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-        execution_mode: v.optional(v.picklist(["fat_harness", "legacy"]), "fat_harness"),
-      })),
+      mapping(
+        v.object({
+          max_decomposition_depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+          execution_mode: v.optional(v.picklist(["fat_harness", "legacy"]), "fat_harness"),
+        }),
+      ),
       {},
     ),
     conductor_directive: v.optional(v.record(v.string(), v.unknown(), "must be an object")),
@@ -179,9 +229,14 @@ export const SeedSchema = v.pipe(
         ? { name: `condition_${i + 1}`, description: e, criteria: e }
         : { name: e.name, description: e.description, criteria: (e.criteria ?? e.evaluation_criteria)! },
     );
-    const created = metadata.created_at instanceof Date ? metadata.created_at.toISOString() : (metadata.created_at ?? new Date().toISOString());
+    const created =
+      metadata.created_at instanceof Date
+        ? metadata.created_at.toISOString()
+        : (metadata.created_at ?? new Date().toISOString());
     const extra = Object.fromEntries(
-      Object.entries(rest).filter(([k]) => !["acceptance_criteria", "evaluation_principles", "exit_conditions"].includes(k)),
+      Object.entries(rest).filter(
+        ([k]) => !["acceptance_criteria", "evaluation_principles", "exit_conditions"].includes(k),
+      ),
     );
     return {
       goal,
@@ -207,8 +262,25 @@ export type Seed = v.InferOutput<typeof SeedSchema>;
 export type EvaluationPrinciple = Seed["evaluation_principles"][number];
 export type ExitCondition = Seed["exit_conditions"][number];
 
-export const KNOWN_TASK_TYPES = ["code", "research", "analysis", "artifact", "document", "documentation", "presentation"];
+export const KNOWN_TASK_TYPES = [
+  "code",
+  "research",
+  "analysis",
+  "artifact",
+  "document",
+  "documentation",
+  "presentation",
+];
 export const TOP_LEVEL_KEYS = [
-  "goal", "task_type", "brownfield_context", "constraints", "acceptance_criteria", "ontology_schema",
-  "evaluation_principles", "exit_conditions", "metadata", "orchestrator", "conductor_directive",
+  "goal",
+  "task_type",
+  "brownfield_context",
+  "constraints",
+  "acceptance_criteria",
+  "ontology_schema",
+  "evaluation_principles",
+  "exit_conditions",
+  "metadata",
+  "orchestrator",
+  "conductor_directive",
 ];

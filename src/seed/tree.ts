@@ -28,7 +28,10 @@ export interface AcTree {
 }
 
 /** Build roots, resolve depends_on (1-based numbers or keys) and group into Kahn levels. */
-export function buildAcTree(acs: readonly AcceptanceCriterion[]): { tree?: AcTree; problems: { index: number; message: string }[] } {
+export function buildAcTree(acs: readonly AcceptanceCriterion[]): {
+  tree?: AcTree;
+  problems: { index: number; message: string }[];
+} {
   const problems: { index: number; message: string }[] = [];
   const seen = new Map<string, number>();
   const nodes: AcNode[] = acs.map((ac, i) => {
@@ -53,7 +56,8 @@ export function buildAcTree(acs: readonly AcceptanceCriterion[]): { tree?: AcTre
   acs.forEach((ac, i) => {
     for (const dep of ac.depends_on) {
       const target = typeof dep === "number" ? dep - 1 : byKey.get(dep);
-      if (target === undefined || target < 0 || target >= acs.length) problems.push({ index: i, message: `depends_on '${dep}' names no acceptance criterion` });
+      if (target === undefined || target < 0 || target >= acs.length)
+        problems.push({ index: i, message: `depends_on '${dep}' names no acceptance criterion` });
       else if (target === i) problems.push({ index: i, message: "an acceptance criterion cannot depend on itself" });
       else nodes[i]!.depends_on.push(target);
     }
@@ -66,7 +70,11 @@ export function buildAcTree(acs: readonly AcceptanceCriterion[]): { tree?: AcTre
     const ready = [...remaining].filter((i) => nodes[i]!.depends_on.every((d) => !remaining.has(d)));
     if (!ready.length) {
       const cycle = [...remaining].map((i) => i + 1).join(", ");
-      return { problems: [...remaining].map((i) => ({ index: i, message: `dependency cycle among acceptance criteria ${cycle}` })).slice(0, 1) };
+      return {
+        problems: [...remaining]
+          .map((i) => ({ index: i, message: `dependency cycle among acceptance criteria ${cycle}` }))
+          .slice(0, 1),
+      };
     }
     for (const i of ready) {
       nodes[i]!.level = levels.length;
@@ -77,6 +85,16 @@ export function buildAcTree(acs: readonly AcceptanceCriterion[]): { tree?: AcTre
   return { tree: { nodes, levels }, problems: [] };
 }
 
-export function treeProblems(file: string, locateAc: (i: number) => { line: number; col: number }, ps: { index: number; message: string }[]): Problem[] {
-  return ps.map((p) => ({ file, ...locateAc(p.index), path: `acceptance_criteria.${p.index}.depends_on`, code: "seed.dependency", message: p.message }));
+export function treeProblems(
+  file: string,
+  locateAc: (i: number) => { line: number; col: number },
+  ps: { index: number; message: string }[],
+): Problem[] {
+  return ps.map((p) => ({
+    file,
+    ...locateAc(p.index),
+    path: `acceptance_criteria.${p.index}.depends_on`,
+    code: "seed.dependency",
+    message: p.message,
+  }));
 }

@@ -26,10 +26,21 @@ export interface ValidateOptions {
 }
 
 export function validateSeed(load: SeedLoad, o: ValidateOptions = {}): SeedValidation {
-  const out: SeedValidation = { errors: [...load.errors], warnings: [...load.warnings], principles: [], exitConditions: [] };
+  const out: SeedValidation = {
+    errors: [...load.errors],
+    warnings: [...load.warnings],
+    principles: [],
+    exitConditions: [],
+  };
   const { seed, source: src, file } = load;
   if (!seed || !src) return out;
-  const problem = (path: (string | number)[], code: string, message: string): Problem => ({ file, ...locate(src, path), path: path.join("."), code, message });
+  const problem = (path: (string | number)[], code: string, message: string): Problem => ({
+    file,
+    ...locate(src, path),
+    path: path.join("."),
+    code,
+    message,
+  });
 
   const tree = buildAcTree(seed.acceptance_criteria);
   out.errors.push(...treeProblems(file, (i) => locate(src, ["acceptance_criteria", i]), tree.problems));
@@ -40,7 +51,11 @@ export function validateSeed(load: SeedLoad, o: ValidateOptions = {}): SeedValid
       const p = staticCommandProblem(ac.verify_command);
       if (p) out.errors.push(problem(["acceptance_criteria", i, "verify_command"], "seed.verify_command", p));
     } else if (!ac.verify_exemption_reason) {
-      const p = problem(["acceptance_criteria", i], "seed.verify_gate", "no verify_command and no verify_exemption_reason: only the semantic judge can decide it");
+      const p = problem(
+        ["acceptance_criteria", i],
+        "seed.verify_gate",
+        "no verify_command and no verify_exemption_reason: only the semantic judge can decide it",
+      );
       (o.gate === "block" ? out.errors : out.warnings).push(p);
     }
   });
@@ -52,7 +67,13 @@ export function validateSeed(load: SeedLoad, o: ValidateOptions = {}): SeedValid
   seed.exit_conditions.forEach((e, i) => {
     const parsed = parseExitCriteria(e.criteria);
     if (parsed.error) out.errors.push(problem(["exit_conditions", i, "criteria"], "seed.exit_condition", parsed.error));
-    else out.exitConditions.push({ name: e.name, kind: parsed.predicate!.kind, predicate: parsed.predicate!, mapped_from_words: parsed.worded ?? false });
+    else
+      out.exitConditions.push({
+        name: e.name,
+        kind: parsed.predicate!.kind,
+        predicate: parsed.predicate!,
+        mapped_from_words: parsed.worded ?? false,
+      });
   });
   return out;
 }
@@ -62,7 +83,12 @@ export function validateSeed(load: SeedLoad, o: ValidateOptions = {}): SeedValid
  * or a project path that leaves the project through a symlink. A project path that does not exist
  * yet is a warning: the agent may create it.
  */
-export function commandsRunnable(load: SeedLoad, seed: Seed, projectDir: string, pathVar?: string): { errors: Problem[]; warnings: Problem[] } {
+export function commandsRunnable(
+  load: SeedLoad,
+  seed: Seed,
+  projectDir: string,
+  pathVar?: string,
+): { errors: Problem[]; warnings: Problem[] } {
   const res = { errors: [] as Problem[], warnings: [] as Problem[] };
   const src = load.source;
   if (!src) return res;
@@ -72,7 +98,13 @@ export function commandsRunnable(load: SeedLoad, seed: Seed, projectDir: string,
     if (r.ok) return;
     // The runner reports the very same message as the reason the check is unverifiable.
     const notYet = r.missing && /[/\\]/.test(splitArgv(command)![0]!);
-    const p: Problem = { file: load.file, ...locate(src, path), path: path.join("."), code: notYet ? "warning.command_not_yet" : "seed.command_unrunnable", message: r.problem };
+    const p: Problem = {
+      file: load.file,
+      ...locate(src, path),
+      path: path.join("."),
+      code: notYet ? "warning.command_not_yet" : "seed.command_unrunnable",
+      message: r.problem,
+    };
     (notYet ? res.warnings : res.errors).push(p);
   };
   seed.acceptance_criteria.forEach((ac, i) => {
@@ -80,7 +112,8 @@ export function commandsRunnable(load: SeedLoad, seed: Seed, projectDir: string,
   });
   seed.exit_conditions.forEach((e, i) => {
     const p = parseExitCriteria(e.criteria).predicate;
-    if (p?.kind === "command") check(e.criteria.trim().replace(/^command\s*:\s*/, ""), ["exit_conditions", i, "criteria"]);
+    if (p?.kind === "command")
+      check(e.criteria.trim().replace(/^command\s*:\s*/, ""), ["exit_conditions", i, "criteria"]);
   });
   return res;
 }

@@ -3,7 +3,18 @@
  * file beside its target, then all are renamed into place; any failure rolls back what was already
  * replaced. The previous content of a changed user file is kept in `<file>.ouroboros.bak`.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { describeUnknown, fail, ok, type Result } from "../errors.ts";
 
@@ -60,7 +71,8 @@ export function commitAll(changes: readonly FileChange[]): Result<void> {
       staged.push({ c, file, tmp });
     }
     for (const s of staged) {
-      if (s.c.before !== null && !s.c.pruneUpTo) writeFileSync(`${s.file}${BACKUP_SUFFIX}`, s.c.before, { mode: 0o600 });
+      if (s.c.before !== null && !s.c.pruneUpTo)
+        writeFileSync(`${s.file}${BACKUP_SUFFIX}`, s.c.before, { mode: 0o600 });
       if (s.tmp) renameSync(s.tmp, s.file);
       else if (existsSync(s.file)) unlinkSync(s.file);
       done.push({ file: s.file, before: s.c.before });

@@ -19,7 +19,11 @@ export function planConfig(file: string, text: string | null, edit: ConfigEdit):
   const doc = parseDocument(text ?? "");
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    return fail("config", `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split("\n")[0]}`, { hint: "fix the file by hand first; nothing was written" });
+    return fail(
+      "config",
+      `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1}: ${e.message.split("\n")[0]}`,
+      { hint: "fix the file by hand first; nothing was written" },
+    );
   }
   if (!doc.contents) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   const defaults = defaultConfig();
@@ -39,7 +43,9 @@ export function planConfig(file: string, text: string | null, edit: ConfigEdit):
   const checked = v.safeParse(ConfigSchema, doc.toJS() ?? {});
   if (!checked.success) {
     const i = checked.issues[0];
-    return fail("config", `${file}: ${i.path?.map((p) => String(p.key)).join(".") ?? ""}: ${i.message}`, { hint: "fix the file by hand first; nothing was written" });
+    return fail("config", `${file}: ${i.path?.map((p) => String(p.key)).join(".") ?? ""}: ${i.message}`, {
+      hint: "fix the file by hand first; nothing was written",
+    });
   }
   return ok(doc.toString());
 }

@@ -37,13 +37,19 @@ export function hostPaths(env: Env): HostPaths {
 /** This binary by absolute path; from a source checkout, Bun plus the entry script. */
 export function selfLaunch(): { command: string; prefix: string[] } {
   const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
-  return compiled ? { command: process.execPath, prefix: [] } : { command: process.execPath, prefix: [resolve(Bun.main)] };
+  return compiled
+    ? { command: process.execPath, prefix: [] }
+    : { command: process.execPath, prefix: [resolve(Bun.main)] };
 }
 
 export function serverLaunch(runtime: RuntimeName, llmBackend: string): ServerLaunch {
   const self = selfLaunch();
   const env: Record<string, string> = { OUROBOROS_AGENT_RUNTIME: runtime, OUROBOROS_LLM_BACKEND: llmBackend };
-  return { command: self.command, args: [...self.prefix, "mcp", "serve", "--runtime", runtime, "--llm-backend", llmBackend], env };
+  return {
+    command: self.command,
+    args: [...self.prefix, "mcp", "serve", "--runtime", runtime, "--llm-backend", llmBackend],
+    env,
+  };
 }
 
 /** Reads through to the disk once per path (the plan is computed against one snapshot). */

@@ -10,9 +10,20 @@ export const COPILOT_API_DEFAULT = "https://api.githubcopilot.com";
 const TIMEOUT_MS = 5000;
 
 export const FALLBACK_MODELS: readonly string[] = [
-  "claude-opus-5", "claude-opus-4.8", "claude-opus-4.7", "claude-opus-4.6", "claude-opus-4.5",
-  "claude-sonnet-4.6", "claude-sonnet-4.5", "claude-sonnet-4", "claude-haiku-4.5",
-  "gpt-5.4", "gpt-5.3-codex", "gpt-5.2", "gpt-5-mini", "gpt-4.1",
+  "claude-opus-5",
+  "claude-opus-4.8",
+  "claude-opus-4.7",
+  "claude-opus-4.6",
+  "claude-opus-4.5",
+  "claude-sonnet-4.6",
+  "claude-sonnet-4.5",
+  "claude-sonnet-4",
+  "claude-haiku-4.5",
+  "gpt-5.4",
+  "gpt-5.3-codex",
+  "gpt-5.2",
+  "gpt-5-mini",
+  "gpt-4.1",
 ];
 
 export interface CopilotModel {
@@ -36,7 +47,11 @@ const ModelsSchema = v.object({
       name: v.optional(v.nullable(v.string())),
       vendor: v.optional(v.nullable(v.string())),
       model_picker_enabled: v.optional(v.nullable(v.boolean())),
-      capabilities: v.optional(v.nullable(v.looseObject({ type: v.optional(v.nullable(v.string())), family: v.optional(v.nullable(v.string())) }))),
+      capabilities: v.optional(
+        v.nullable(
+          v.looseObject({ type: v.optional(v.nullable(v.string())), family: v.optional(v.nullable(v.string())) }),
+        ),
+      ),
       policy: v.optional(v.nullable(v.looseObject({ state: v.optional(v.nullable(v.string())) }))),
     }),
   ),
@@ -45,11 +60,18 @@ const ModelsSchema = v.object({
 type Env = Readonly<Record<string, string | undefined>>;
 
 async function token(env: Env): Promise<{ token: string | null; from: string }> {
-  for (const k of ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN"]) if (env[k]?.trim()) return { token: env[k]!.trim(), from: k };
+  for (const k of ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN"])
+    if (env[k]?.trim()) return { token: env[k]!.trim(), from: k };
   const gh = Bun.which("gh", { PATH: env.PATH ?? "" });
   if (!gh) return { token: null, from: "none" };
   try {
-    const p = Bun.spawn([gh, "auth", "token"], { stdout: "pipe", stderr: "ignore", stdin: "ignore", timeout: TIMEOUT_MS, env: policyEnv(env, { kind: "gh" }) });
+    const p = Bun.spawn([gh, "auth", "token"], {
+      stdout: "pipe",
+      stderr: "ignore",
+      stdin: "ignore",
+      timeout: TIMEOUT_MS,
+      env: policyEnv(env, { kind: "gh" }),
+    });
     const [out, code] = await Promise.all([new Response(p.stdout).text(), p.exited]);
     return { token: code === 0 && out.trim() ? out.trim() : null, from: "gh auth token" };
   } catch {
@@ -70,10 +92,16 @@ export async function discoverCopilotModels(env: Env): Promise<Discovery> {
   let body: unknown;
   try {
     const res = await fetch(`${base}/models`, {
-      headers: { Authorization: `Bearer ${t.token}`, Accept: "application/json", "Editor-Version": "ouroboros-discovery/1.0", "Copilot-Integration-Id": "copilot-cli" },
+      headers: {
+        Authorization: `Bearer ${t.token}`,
+        Accept: "application/json",
+        "Editor-Version": "ouroboros-discovery/1.0",
+        "Copilot-Integration-Id": "copilot-cli",
+      },
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    if (!res.ok) return fallback(`${base}/models answered HTTP ${res.status}${res.status === 401 ? " (token rejected)" : ""}`);
+    if (!res.ok)
+      return fallback(`${base}/models answered HTTP ${res.status}${res.status === 401 ? " (token rejected)" : ""}`);
     const text = await res.text();
     try {
       body = JSON.parse(text);
@@ -82,7 +110,11 @@ export async function discoverCopilotModels(env: Env): Promise<Discovery> {
     }
   } catch (e) {
     const name = (e as Error).name;
-    return fallback(name === "TimeoutError" || name === "AbortError" ? `${base}/models did not answer within ${TIMEOUT_MS / 1000} s` : `cannot reach ${base} (${(e as Error).message})`);
+    return fallback(
+      name === "TimeoutError" || name === "AbortError"
+        ? `${base}/models did not answer within ${TIMEOUT_MS / 1000} s`
+        : `cannot reach ${base} (${(e as Error).message})`,
+    );
   }
   const parsed = v.safeParse(ModelsSchema, body);
   if (!parsed.success) return fallback(`${base}/models returned an unexpected shape`);
@@ -99,7 +131,8 @@ export async function discoverCopilotModels(env: Env): Promise<Discovery> {
 }
 
 /** First id starting `claude-opus-4.6`, else the first (spec §5). */
-export const defaultPick = (models: readonly CopilotModel[]): string => (models.find((m) => m.id.startsWith("claude-opus-4.6")) ?? models[0]!).id;
+export const defaultPick = (models: readonly CopilotModel[]): string =>
+  (models.find((m) => m.id.startsWith("claude-opus-4.6")) ?? models[0]!).id;
 
 /** The config fields the chosen model fills (those our schema has), spec §5. */
 export function modelConfig(model: string): { set: Record<string, string>; fill: Record<string, string> } {

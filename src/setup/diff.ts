@@ -6,5 +6,10 @@ export function unifiedDiff(path: string, before: string | null, after: string |
   if (before === after) return "";
   const from = before === null ? "/dev/null" : `a${path}`;
   const to = after === null ? "/dev/null" : `b${path}`;
-  return createTwoFilesPatch(from, to, before ?? "", after ?? "", undefined, undefined, { context, headerOptions: FILE_HEADERS_ONLY }) ?? "";
+  return (
+    createTwoFilesPatch(from, to, before ?? "", after ?? "", undefined, undefined, {
+      context,
+      headerOptions: FILE_HEADERS_ONLY,
+    }) ?? ""
+  );
 }

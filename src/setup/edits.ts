@@ -16,7 +16,8 @@ export const bad = (error: string): Edit => ({ ok: false, error });
 export const MANAGED_MARK = "ouroboros:managed";
 export const MD_START = "<!-- ouroboros:skill-capability-guide:start -->";
 export const MD_END = "<!-- ouroboros:skill-capability-guide:end -->";
-export const TOML_START = "# >>> ouroboros:managed mcp server (written by `ouroboros setup`; edits here are replaced) >>>";
+export const TOML_START =
+  "# >>> ouroboros:managed mcp server (written by `ouroboros setup`; edits here are replaced) >>>";
 export const TOML_END = "# <<< ouroboros:managed mcp server <<<";
 
 /** Replace the text between markers, or append the block after a blank line. */
@@ -44,14 +45,17 @@ function removeBlock(text: string | null, start: string, end: string): string | 
 }
 
 export const markdownSection = {
-  install: (text: string | null, body: string): Edit => okText(upsertBlock(text, MD_START, MD_END, `${MD_START}\n${body.trimEnd()}\n${MD_END}`)),
+  install: (text: string | null, body: string): Edit =>
+    okText(upsertBlock(text, MD_START, MD_END, `${MD_START}\n${body.trimEnd()}\n${MD_END}`)),
   uninstall: (text: string | null): Edit => okText(removeBlock(text, MD_START, MD_END)),
 };
 
 /** A whole file we own: written when absent or ours; a user's file of the same name is refused. */
 export const managedFile = {
   install: (text: string | null, content: string, path: string): Edit =>
-    text === null || text.includes(MANAGED_MARK) ? okText(content) : bad(`${path} exists and is not managed by ouroboros; move it away first`),
+    text === null || text.includes(MANAGED_MARK)
+      ? okText(content)
+      : bad(`${path} exists and is not managed by ouroboros; move it away first`),
   uninstall: (text: string | null): Edit => okText(text?.includes(MANAGED_MARK) ? null : text),
 };
 
@@ -69,7 +73,11 @@ export function tomlError(text: string): string | null {
 }
 
 const TABLE_HEADER = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/;
-const normKey = (k: string) => k.split(".").map((p) => p.trim().replace(/^["']|["']$/g, "")).join(".");
+const normKey = (k: string) =>
+  k
+    .split(".")
+    .map((p) => p.trim().replace(/^["']|["']$/g, ""))
+    .join(".");
 
 /** Remove `[mcp_servers.ouroboros]` and its sub-tables written outside our markers (an upstream entry). */
 function dropUnmanagedTables(text: string, key: string): string {
@@ -134,10 +142,15 @@ export const tomlServerBlock = {
     let base = t;
     if (existing && !marked) {
       if (mode !== "stdio" && !isKnownLauncher(existing.command, server.command)) {
-        return { ok: true, text: text, note: `[${key}] is user-managed (command ${JSON.stringify(existing.command ?? existing.url)}); left alone (use --mcp-mode stdio to replace it)` };
+        return {
+          ok: true,
+          text: text,
+          note: `[${key}] is user-managed (command ${JSON.stringify(existing.command ?? existing.url)}); left alone (use --mcp-mode stdio to replace it)`,
+        };
       }
       base = dropUnmanagedTables(t, key);
-      if (getPath(parseToml(base), key.split(".")) !== undefined) return bad(`[${key}] is defined inline; edit it by hand or remove it`);
+      if (getPath(parseToml(base), key.split(".")) !== undefined)
+        return bad(`[${key}] is defined inline; edit it by hand or remove it`);
     }
     const next = upsertBlock(base, TOML_START, TOML_END, renderTomlServer(key, server));
     const after = tomlError(next);
@@ -170,10 +183,15 @@ function commandOf(entry: Record<string, unknown>, key: string): unknown {
 const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === "object" && !Array.isArray(x);
 
 /** Our entry merged into an existing one: user keys and env kept, ours set; foreign command kept. */
-export function mergeEntry(existing: unknown, o: Pick<JsonEntryOptions, "desired" | "commandKey" | "envKey">): { entry: Record<string, unknown>; userCommand: boolean } {
+export function mergeEntry(
+  existing: unknown,
+  o: Pick<JsonEntryOptions, "desired" | "commandKey" | "envKey">,
+): { entry: Record<string, unknown>; userCommand: boolean } {
   if (!isObj(existing)) return { entry: o.desired, userCommand: false };
   const ours = commandOf(o.desired, o.commandKey) as string;
-  const userCommand = !isKnownLauncher(commandOf(existing, o.commandKey), ours) && (existing[o.commandKey] !== undefined || existing.url !== undefined);
+  const userCommand =
+    !isKnownLauncher(commandOf(existing, o.commandKey), ours) &&
+    (existing[o.commandKey] !== undefined || existing.url !== undefined);
   const entry: Record<string, unknown> = { ...existing, ...o.desired };
   if (userCommand) {
     for (const k of [o.commandKey, "args", "url"]) {
@@ -181,7 +199,10 @@ export function mergeEntry(existing: unknown, o: Pick<JsonEntryOptions, "desired
       else delete entry[k];
     }
   }
-  entry[o.envKey] = { ...(isObj(existing[o.envKey]) ? existing[o.envKey] as object : {}), ...(o.desired[o.envKey] as object) };
+  entry[o.envKey] = {
+    ...(isObj(existing[o.envKey]) ? (existing[o.envKey] as object) : {}),
+    ...(o.desired[o.envKey] as object),
+  };
   return { entry, userCommand };
 }
 
@@ -210,11 +231,18 @@ export const jsonEntry = {
     return okText(left.ok && isObj(left.value) && Object.keys(left.value).length === 0 ? null : next);
   },
   /** Add `item` to the array at `path` unless present, dropping stale matches (OpenCode `plugin[]`). */
-  addToArray(text: string, path: readonly string[], item: string, matches: (s: string) => boolean, jsonc: boolean): Edit {
+  addToArray(
+    text: string,
+    path: readonly string[],
+    item: string,
+    matches: (s: string) => boolean,
+    jsonc: boolean,
+  ): Edit {
     const parsed = parseJsonc(text, jsonc);
     if (!parsed.ok) return bad(`${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
     const cur = getPath(parsed.value, path);
-    if (Array.isArray(cur) && cur.filter((x) => typeof x === "string" && matches(x)).length === 1 && cur.includes(item)) return okText(text);
+    if (Array.isArray(cur) && cur.filter((x) => typeof x === "string" && matches(x)).length === 1 && cur.includes(item))
+      return okText(text);
     const set = appendToArray(removeFromArray(text, path, matches), path, item);
     return set.ok ? okText(set.text) : bad(`1:1: ${set.reason}`);
   },
@@ -228,4 +256,3 @@ export const jsonEntry = {
     return okText(left.ok && isObj(left.value) && Object.keys(left.value).length === 0 ? null : next);
   },
 };
-

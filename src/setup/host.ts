@@ -20,7 +20,14 @@ export const stdioEntry = (input: SetupInput, extra: Record<string, unknown> = {
 });
 
 /** Install or remove our entry at `path` in a JSON/JSONC file. */
-export function jsonServer(plan: HostPlan, action: "install" | "uninstall", file: string, path: readonly string[], desired: Record<string, unknown>, o: { jsonc?: boolean; commandKey?: string; envKey?: string } = {}): void {
+export function jsonServer(
+  plan: HostPlan,
+  action: "install" | "uninstall",
+  file: string,
+  path: readonly string[],
+  desired: Record<string, unknown>,
+  o: { jsonc?: boolean; commandKey?: string; envKey?: string } = {},
+): void {
   const jsonc = o.jsonc ?? false;
   plan.edit(file, (t) =>
     action === "install"

@@ -58,7 +58,8 @@ function describe(text: string, e: ParseError, root: JNode | undefined): string 
   const at = text[e.offset];
   if ((at === "}" || at === "]") && /,\s*$/.test(text.slice(0, e.offset))) return "trailing comma";
   if (e.offset >= text.length && e.error !== 11 && e.error !== 12) return "unexpected end of file";
-  if (root && e.offset >= root.offset + root.length && e.error !== 10) return "unexpected text after the end of the document";
+  if (root && e.offset >= root.offset + root.length && e.error !== 10)
+    return "unexpected text after the end of the document";
   return MESSAGES[e.error] ?? "invalid JSON";
 }
 
@@ -68,7 +69,11 @@ const unBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? ` ${text.slice(
 /** The tree, or the first syntax error as a one-line message. */
 function tree(text: string, jsonc: boolean): { root: JNode | undefined; error?: ParseError; message?: string } {
   const errors: ParseError[] = [];
-  const root = parseTree(unBom(text), errors, { allowTrailingComma: jsonc, disallowComments: !jsonc, allowEmptyContent: true });
+  const root = parseTree(unBom(text), errors, {
+    allowTrailingComma: jsonc,
+    disallowComments: !jsonc,
+    allowEmptyContent: true,
+  });
   const error = errors[0];
   return error ? { root, error, message: describe(text, error, root) } : { root };
 }
@@ -88,7 +93,9 @@ const props = (obj: JNode) => obj.children ?? [];
 /** The value at `path`; with a duplicate key the last one counts, as in JSON.parse. */
 function nodeAt(root: JNode | undefined, path: readonly string[]): JNode | undefined {
   let node = root;
-  for (const k of path) node = node?.type === "object" ? props(node).findLast((p) => p.children?.[0]?.value === k)?.children?.[1] : undefined;
+  for (const k of path)
+    node =
+      node?.type === "object" ? props(node).findLast((p) => p.children?.[0]?.value === k)?.children?.[1] : undefined;
   return node;
 }
 
@@ -101,26 +108,37 @@ function render(value: unknown, unit: string, base: string): string {
   return JSON.stringify(value, null, unit).replace(/\n/g, `\n${base}`);
 }
 
-const nest = (path: readonly string[], value: unknown): unknown => path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
+const nest = (path: readonly string[], value: unknown): unknown =>
+  path.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
 
 /**
  * Set `path` to `value`, creating missing objects on the way. Only the text of that one value
  * (or one inserted property) changes. Fails when something on the path is not an object.
  */
-export function setPath(text: string, path: readonly string[], value: unknown): { ok: true; text: string } | { ok: false; reason: string } {
+export function setPath(
+  text: string,
+  path: readonly string[],
+  value: unknown,
+): { ok: true; text: string } | { ok: false; reason: string } {
   const unit = indentUnit(text);
   const { root, error, message } = tree(text, true);
   if (error) return { ok: false, reason: message! };
   if (!root) return { ok: true, text: `${render(nest(path, value), unit, "")}\n` };
   let node = root;
   for (let d = 0; d < path.length; d++) {
-    if (node.type !== "object") return { ok: false, reason: `'${path.slice(0, d).join(".") || "(root)"}' is not an object` };
+    if (node.type !== "object")
+      return { ok: false, reason: `'${path.slice(0, d).join(".") || "(root)"}' is not an object` };
     const next = nodeAt(node, [path[d]!]);
     if (!next) return { ok: true, text: insertProp(text, node, path[d]!, nest(path.slice(d + 1), value), unit) };
     node = next;
   }
   // An existing value is replaced in place, laid out like the line it sits on.
-  return { ok: true, text: applyEdits(text, [{ offset: node.offset, length: node.length, content: render(value, unit, indentAt(text, node.offset)) }]) };
+  return {
+    ok: true,
+    text: applyEdits(text, [
+      { offset: node.offset, length: node.length, content: render(value, unit, indentAt(text, node.offset)) },
+    ]),
+  };
 }
 
 /** One new property after the last one: on the same line for a one-line object, else on its own line. */
@@ -133,9 +151,12 @@ function insertProp(text: string, obj: JNode, key: string, value: unknown, unit:
     return `${text.slice(0, obj.offset + 1)}\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}\n${base}${text.slice(objEnd - 1)}`;
   }
   const at = end(last);
-  if (lineStart(text, last.offset) <= obj.offset) return applyEdits(text, [{ offset: at, length: 0, content: `, ${JSON.stringify(key)}: ${JSON.stringify(value)}` }]);
+  if (lineStart(text, last.offset) <= obj.offset)
+    return applyEdits(text, [{ offset: at, length: 0, content: `, ${JSON.stringify(key)}: ${JSON.stringify(value)}` }]);
   const inner = indentAt(text, last.offset);
-  return applyEdits(text, [{ offset: at, length: 0, content: `,\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}` }]);
+  return applyEdits(text, [
+    { offset: at, length: 0, content: `,\n${inner}${JSON.stringify(key)}: ${render(value, unit, inner)}` },
+  ]);
 }
 
 /**
@@ -163,7 +184,8 @@ export function removePath(text: string, path: readonly string[]): string {
  * separator before it goes too); the only child empties the container back to `{}` / `[]`.
  */
 function cut(text: string, parent: JNode, kids: JNode[], idx: number): string {
-  if (kids.length === 1) return applyEdits(text, [{ offset: parent.offset + 1, length: parent.length - 2, content: "" }]);
+  if (kids.length === 1)
+    return applyEdits(text, [{ offset: parent.offset + 1, length: parent.length - 2, content: "" }]);
   const from = idx > 0 ? end(kids[idx - 1]!) : kids[0]!.offset;
   const to = idx > 0 ? end(kids[idx]!) : kids[1]!.offset;
   return applyEdits(text, [{ offset: from, length: to - from, content: "" }]);
@@ -180,7 +202,11 @@ export function getPath(value: unknown, path: readonly string[]): unknown {
 }
 
 /** Append a string to the array at `path` (created when absent), touching only that spot. */
-export function appendToArray(text: string, path: readonly string[], item: string): { ok: true; text: string } | { ok: false; reason: string } {
+export function appendToArray(
+  text: string,
+  path: readonly string[],
+  item: string,
+): { ok: true; text: string } | { ok: false; reason: string } {
   const { root, error, message } = tree(text, true);
   if (error) return { ok: false, reason: message! };
   const arr = nodeAt(root, path);

@@ -35,7 +35,12 @@ export class HostPlan {
    * managed ones no longer wanted (stale skills are pruned), never touch the user's own.
    */
   managedDir(dir: string, prefix: string, file: string, wanted: ReadonlyMap<string, string>): void {
-    for (const [name, content] of wanted) this.edit(join(dir, `${prefix}${name}`, file), (t) => managedFile.install(t, content, join(dir, `${prefix}${name}`, file)), dir);
+    for (const [name, content] of wanted)
+      this.edit(
+        join(dir, `${prefix}${name}`, file),
+        (t) => managedFile.install(t, content, join(dir, `${prefix}${name}`, file)),
+        dir,
+      );
     for (const entry of this.input.list(dir)) {
       if (!entry.startsWith(prefix) || wanted.has(entry.slice(prefix.length))) continue;
       const path = join(dir, entry, file);

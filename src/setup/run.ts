@@ -45,7 +45,10 @@ function llmBackendFor(runtime: RuntimeName, current: string): string {
   return runtime === "hermes" ? current : runtime;
 }
 
-export function planSetup(o: SetupOptions, env: Readonly<Record<string, string | undefined>>): Result<{ summary: SetupSummary; changes: FileChange[] }> {
+export function planSetup(
+  o: SetupOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Result<{ summary: SetupSummary; changes: FileChange[] }> {
   const configFile = env.OUROBOROS_CONFIG || paths.config();
   const loaded = loadConfig(env as NodeJS.ProcessEnv, configFile);
   if (!loaded.ok) return loaded;
@@ -91,8 +94,15 @@ export function planSetup(o: SetupOptions, env: Readonly<Record<string, string |
     runtime: o.runtime,
     action: o.uninstall ? "uninstall" : "install",
     dry_run: o.dryRun,
-    files: changes.map((c) => ({ path: c.path, action: actionOf(c.before, c.after), ...(o.dryRun ? { diff: unifiedDiff(c.path, c.before, c.after) } : {}) })),
-    notes: [...host.value.notes, ...(!o.uninstall && changes.some((c) => c.before === null && c.after !== null) ? setup.notes : [])],
+    files: changes.map((c) => ({
+      path: c.path,
+      action: actionOf(c.before, c.after),
+      ...(o.dryRun ? { diff: unifiedDiff(c.path, c.before, c.after) } : {}),
+    })),
+    notes: [
+      ...host.value.notes,
+      ...(!o.uninstall && changes.some((c) => c.before === null && c.after !== null) ? setup.notes : []),
+    ],
     server: { command: server.command, args: [...server.args] },
   };
   return ok({ summary, changes });

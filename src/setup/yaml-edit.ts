@@ -7,7 +7,6 @@
 import { Document, isMap, parseDocument } from "yaml";
 import { bad, type Edit, okText, sameJson } from "./edits.ts";
 
-
 type Ranged = { range?: [number, number, number] | null };
 type YPair = { key: Ranged & { value?: unknown }; value: (Ranged & { items?: YPair[]; flow?: boolean }) | null };
 
@@ -33,7 +32,10 @@ function pairSpan(text: string, p: YPair): [number, number] | null {
 }
 function renderPair(key: string, value: unknown, indent: string): string {
   const body = new Document({ [key]: value }).toString();
-  return body.split("\n").map((l) => (l ? indent + l : l)).join("\n");
+  return body
+    .split("\n")
+    .map((l) => (l ? indent + l : l))
+    .join("\n");
 }
 
 export const yamlEntry = {
@@ -49,7 +51,10 @@ export const yamlEntry = {
     const parent = parentPair?.value;
     const ours = pairOf(parent, key);
     const span = ours && pairSpan(t, ours);
-    if (span) return okText(t.slice(0, span[0]) + renderPair(key, entry, t.slice(span[0], ours.key.range![0])) + t.slice(span[1]));
+    if (span)
+      return okText(
+        t.slice(0, span[0]) + renderPair(key, entry, t.slice(span[0], ours.key.range![0])) + t.slice(span[1]),
+      );
     if (!parentPair) {
       const base = t === "" || t.endsWith("\n") ? t : `${t}\n`;
       return okText(base + renderPair(parentKey, { [key]: entry }, ""));

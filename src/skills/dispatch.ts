@@ -34,7 +34,11 @@ export function skillCall(prompt: string, cwd: string): SkillCall | null {
 }
 
 /** The gate: code branches on the declared capability, never on the runtime's name. */
-export const dispatchFor = (caps: Pick<Capabilities, "skill_dispatch">, prompt: string, cwd: string): SkillCall | null => (caps.skill_dispatch ? skillCall(prompt, cwd) : null);
+export const dispatchFor = (
+  caps: Pick<Capabilities, "skill_dispatch">,
+  prompt: string,
+  cwd: string,
+): SkillCall | null => (caps.skill_dispatch ? skillCall(prompt, cwd) : null);
 
 let shared: import("../mcp/context.ts").McpContext | undefined;
 

@@ -13,8 +13,22 @@ const fill = (text: string, self: string) => text.replaceAll("$OURO", self);
 
 function toolLine(s: Skill): string {
   if (!s.mcp_tools.length) return "No MCP tool: answer in chat or run the shell command below.";
-  const args = s.mcp_args ? ` with ${Object.entries(s.mcp_args).map(([k, v]) => `\`${k}\` = ${v === "$1" ? "the text after the command" : v === "$CWD" ? "the current directory" : v}`).join(", ")}` : "";
-  return `Call the \`ouroboros\` MCP server's \`${s.mcp_tools[0]}\`${args}${s.mcp_tools.length > 1 ? `; then ${s.mcp_tools.slice(1).map((t) => `\`${t}\``).join(", ")}` : ""}.`;
+  const args = s.mcp_args
+    ? ` with ${Object.entries(s.mcp_args)
+        .map(
+          ([k, v]) =>
+            `\`${k}\` = ${v === "$1" ? "the text after the command" : v === "$CWD" ? "the current directory" : v}`,
+        )
+        .join(", ")}`
+    : "";
+  return `Call the \`ouroboros\` MCP server's \`${s.mcp_tools[0]}\`${args}${
+    s.mcp_tools.length > 1
+      ? `; then ${s.mcp_tools
+          .slice(1)
+          .map((t) => `\`${t}\``)
+          .join(", ")}`
+      : ""
+  }.`;
 }
 
 /** One SKILL.md with the frontmatter of spec mcp.md (name, description, aliases, mcp_tool, mcp_args). */
@@ -50,7 +64,10 @@ const missingToolsLine = (self: string) =>
 
 /** The capability guide: every command on one page, for hosts without skill folders. */
 export function capabilityGuide(self: string): string {
-  const rows = SKILLS.map((s) => `| \`${cmd(s)}\` | ${s.aliases.map((a) => `\`${a}\``).join(", ")} | ${s.description} | ${s.mcp_tools.map((t) => `\`${t}\``).join(", ") || fill(s.steps[0]!, self).replaceAll("|", "\\|")} |`);
+  const rows = SKILLS.map(
+    (s) =>
+      `| \`${cmd(s)}\` | ${s.aliases.map((a) => `\`${a}\``).join(", ")} | ${s.description} | ${s.mcp_tools.map((t) => `\`${t}\``).join(", ") || fill(s.steps[0]!, self).replaceAll("|", "\\|")} |`,
+  );
   return [
     "# Ouroboros `ooo` commands",
     "",

@@ -56,7 +56,8 @@ export function readBoundedBytes(path: string, maxBytes: number): Result<Buffer,
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) return err({ code: "file.directory", message: "is a directory, expected a file" });
-    if (st.isCharacterDevice() || st.isBlockDevice()) return err({ code: "file.device", message: "is a device, not a regular file" });
+    if (st.isCharacterDevice() || st.isBlockDevice())
+      return err({ code: "file.device", message: "is a device, not a regular file" });
     if (st.isFIFO()) return err({ code: "file.fifo", message: "is a named pipe (FIFO), not a regular file" });
     if (!st.isFile()) return err({ code: "file.not_regular", message: "is not a regular file" });
     if (st.size > maxBytes) return err(tooLarge(st.size, maxBytes));
@@ -77,7 +78,10 @@ export function readBoundedBytes(path: string, maxBytes: number): Result<Buffer,
 }
 
 function tooLarge(size: number, max: number, exact = true): FileProblem {
-  return { code: "file.too_large", message: `file is ${exact ? size : `over ${max}`} bytes, the limit is ${max} bytes` };
+  return {
+    code: "file.too_large",
+    message: `file is ${exact ? size : `over ${max}`} bytes, the limit is ${max} bytes`,
+  };
 }
 
 /** Decode UTF-8 strictly (NUL bytes and invalid sequences refused), dropping a leading BOM. */
@@ -111,7 +115,8 @@ export function jsonTooDeep(text: string, limit = MAX_NESTING): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped char
+      if (c === 92)
+        i++; // backslash: skip the escaped char
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -137,7 +142,8 @@ export function yamlTooDeep(text: string, limit = MAX_NESTING): number {
       continue;
     }
     const prev = i === 0 ? 10 : text.charCodeAt(i - 1);
-    const boundary = prev === 10 || prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58;
+    const boundary =
+      prev === 10 || prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58;
     if ((c === 34 || c === 39) && boundary) quote = c;
     else if (c === 35 && (prev === 32 || prev === 9 || prev === 10)) {
       const nl = text.indexOf("\n", i);

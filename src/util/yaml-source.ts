@@ -2,8 +2,18 @@
  * YAML with positions: parse one document (YAML 1.1 semantics like upstream's safe loader),
  * refuse multi-document files and alias bombs, and map data paths back to line:col.
  */
-import * as v from "valibot";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Tags } from "yaml";
+import type * as v from "valibot";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type Tags,
+} from "yaml";
 import { MAX_NESTING, valueTooDeep, yamlTooDeep } from "./bounded-read.ts";
 import type { Problem } from "./problems.ts";
 
@@ -20,7 +30,9 @@ export interface YamlSource {
  */
 const withoutLetters = (test: RegExp) => new RegExp(test.source.replace("Y|y|", "").replace("N|n|", ""));
 const customTags = (tags: Tags): Tags =>
-  tags.map((t) => (typeof t === "object" && t.tag === "tag:yaml.org,2002:bool" && t.test ? { ...t, test: withoutLetters(t.test) } : t));
+  tags.map((t) =>
+    typeof t === "object" && t.tag === "tag:yaml.org,2002:bool" && t.test ? { ...t, test: withoutLetters(t.test) } : t,
+  );
 
 /** Upper bound on alias expansions; a legitimate seed uses a handful. */
 const MAX_ALIAS_COUNT = 100;
@@ -31,7 +43,9 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     const pos = lines.linePos(offset);
     return { file, line: pos.line, col: pos.col, path: "", code, message };
   };
-  const tooDeep = (offset: number) => ({ problems: [problem(offset, "yaml.too_deep", `refused: nesting deeper than ${MAX_NESTING} levels`)] });
+  const tooDeep = (offset: number) => ({
+    problems: [problem(offset, "yaml.too_deep", `refused: nesting deeper than ${MAX_NESTING} levels`)],
+  });
   // Checked before parsing: the parser and everything after it recurse per level.
   const deepAt = yamlTooDeep(text);
   if (deepAt >= 0) {
@@ -41,14 +55,22 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   }
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { version: "1.1", customTags, lineCounter: lines, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, {
+      version: "1.1",
+      customTags,
+      lineCounter: lines,
+      uniqueKeys: true,
+      prettyErrors: false,
+    }) as Document.Parsed[];
   } catch (e) {
     if (e instanceof RangeError) return tooDeep(0);
     return { problems: [problem(0, "yaml.syntax", `YAML parse failed: ${(e as Error).message}`)] };
   }
   if (!Array.isArray(docs)) docs = [docs];
   if (docs.length > 1) {
-    return { problems: [problem(docs[1]!.range[0], "yaml.multi_document", `expected one YAML document, found ${docs.length}`)] };
+    return {
+      problems: [problem(docs[1]!.range[0], "yaml.multi_document", `expected one YAML document, found ${docs.length}`)],
+    };
   }
   const doc = docs[0];
   if (!doc) return { problems: [problem(0, "yaml.empty", "file holds no YAML document")] };
@@ -62,7 +84,13 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
     const msg = (e as Error).message;
     const bomb = /alias/i.test(msg);
     return {
-      problems: [problem(0, bomb ? "yaml.alias_bomb" : "yaml.invalid", bomb ? `refused: YAML aliases expand too much (limit ${MAX_ALIAS_COUNT})` : msg)],
+      problems: [
+        problem(
+          0,
+          bomb ? "yaml.alias_bomb" : "yaml.invalid",
+          bomb ? `refused: YAML aliases expand too much (limit ${MAX_ALIAS_COUNT})` : msg,
+        ),
+      ],
     };
   }
   if (valueTooDeep(data)) return tooDeep(0);
@@ -70,7 +98,11 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
 }
 
 /** Position of the node at `path` (or the nearest existing ancestor). `atKey` points at the key itself. */
-export function locate(src: YamlSource, path: readonly (string | number)[], atKey = false): { line: number; col: number } {
+export function locate(
+  src: YamlSource,
+  path: readonly (string | number)[],
+  atKey = false,
+): { line: number; col: number } {
   let node: unknown = src.doc.contents;
   let offset = (node as Node | null)?.range?.[0] ?? 0;
   for (const seg of path) {
@@ -105,10 +137,16 @@ export function dottedPath(path: readonly (string | number)[]): string {
 function expandUnion(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
   // Sub-issues carry paths relative to the union's input; those with a path come from inside the object branch.
   const nested = issue.type === "union" ? (issue.issues ?? []).filter((s) => s.path?.length) : [];
-  return nested.length ? nested.flatMap((s) => expandUnion({ ...s, path: [...(issue.path ?? []), ...s.path!] as typeof s.path })) : [issue];
+  return nested.length
+    ? nested.flatMap((s) => expandUnion({ ...s, path: [...(issue.path ?? []), ...s.path!] as typeof s.path }))
+    : [issue];
 }
 
-export function issuesToProblems(src: YamlSource, issues: readonly v.BaseIssue<unknown>[], prefix = "schema"): Problem[] {
+export function issuesToProblems(
+  src: YamlSource,
+  issues: readonly v.BaseIssue<unknown>[],
+  prefix = "schema",
+): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues.flatMap(expandUnion)) {
     const keys = (issue.path ?? []).map((p) => p.key as string | number);
@@ -120,7 +158,14 @@ export function issuesToProblems(src: YamlSource, issues: readonly v.BaseIssue<u
     if (unknownKey) message = "unknown key";
     else if (message.startsWith("Invalid type:")) message = `expected ${issue.expected}, found ${issue.received}`;
     else if (missing) message = `required field is missing`;
-    out.push({ file: src.file, line: pos.line, col: pos.col, path: dottedPath(keys), code: `${prefix}.${issue.type}`, message });
+    out.push({
+      file: src.file,
+      line: pos.line,
+      col: pos.col,
+      path: dottedPath(keys),
+      code: `${prefix}.${issue.type}`,
+      message,
+    });
   }
   return out;
 }

@@ -9,10 +9,17 @@ import { BUN, cliArgv, tempHome } from "../lib/cli.ts";
 
 const N = 100_000;
 let home = "";
-const cli = () => cliArgv().map((a) => `'${a}'`).join(" ");
+const cli = () =>
+  cliArgv()
+    .map((a) => `'${a}'`)
+    .join(" ");
 
 async function sh(cmd: string): Promise<{ out: string; err: string; code: number }> {
-  const p = Bun.spawn(["bash", "-c", cmd], { env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bash", "-c", cmd], {
+    env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { out, err, code };
 }
@@ -54,7 +61,11 @@ describe("stdout into pipes", () => {
   });
 
   test("events --follow --json into a reader that starts late: all 100,000 lines, in order", async () => {
-    const p = Bun.spawn([...cliArgv(), "events", "--follow", "--json"], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn([...cliArgv(), "events", "--follow", "--json"], {
+      env: { ...process.env, OUROBOROS_HOME: home },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     await Bun.sleep(1000); // the pipe fills while nobody reads
     const reader = p.stdout.getReader();
     const decoder = new TextDecoder();

@@ -9,7 +9,13 @@ import { join } from "node:path";
 import { ROOT } from "../lib/cli.ts";
 
 test("the CLI entry's static imports load neither node:fs nor process.stdout", async () => {
-  const built = await Bun.build({ entrypoints: [join(ROOT, "src/cli/main.ts")], target: "bun", format: "esm", splitting: true, minify: true });
+  const built = await Bun.build({
+    entrypoints: [join(ROOT, "src/cli/main.ts")],
+    target: "bun",
+    format: "esm",
+    splitting: true,
+    minify: true,
+  });
   expect(built.success).toBe(true);
   const chunks = new Map<string, string>();
   for (const o of built.outputs) chunks.set(o.path.replace(/^.*\//, ""), await o.text());

@@ -12,11 +12,15 @@ import { closest } from "../../src/cli/argv.ts";
 import { root } from "../../src/cli/main.ts";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
 
-const resolveDef = async (d: unknown): Promise<CommandDef<any>> => (typeof d === "function" ? (d as () => Promise<CommandDef<any>>)() : (d as CommandDef<any>));
+const resolveDef = async (d: unknown): Promise<CommandDef<any>> =>
+  typeof d === "function" ? (d as () => Promise<CommandDef<any>>)() : (d as CommandDef<any>);
 
 /** Every runnable command as its name path, with its args definition. */
 async function leaves(cmd: CommandDef<any>, names: string[] = []): Promise<{ names: string[]; args: ArgsDef }[]> {
-  const subs = { ...((await resolveDef(cmd.subCommands ?? {})) as object), ...((cmd as { dispatch?: object }).dispatch ?? {}) } as Record<string, unknown>;
+  const subs = {
+    ...((await resolveDef(cmd.subCommands ?? {})) as object),
+    ...((cmd as { dispatch?: object }).dispatch ?? {}),
+  } as Record<string, unknown>;
   const found: { names: string[]; args: ArgsDef }[] = cmd.run ? [{ names, args: (cmd.args ?? {}) as ArgsDef }] : [];
   for (const [n, s] of Object.entries(subs)) found.push(...(await leaves(await resolveDef(s), [...names, n])));
   return found;
@@ -36,13 +40,26 @@ describe("strict arguments", async () => {
 
   test("the command tree is walked (a new command is covered automatically)", () => {
     const names = all.map((l) => l.names.join(" "));
-    for (const expected of ["status", "events", "events export", "runtimes", "run workflow", "config show", "init resume", "mcp doctor", "seed validate"]) expect(names).toContain(expected);
+    for (const expected of [
+      "status",
+      "events",
+      "events export",
+      "runtimes",
+      "run workflow",
+      "config show",
+      "init resume",
+      "mcp doctor",
+      "seed validate",
+    ])
+      expect(names).toContain(expected);
   });
 
   test("a typo of one of its flags: exit 64, the flag named, the right one suggested (every command)", async () => {
     const home = tempHome();
     const results = await inBatches(all, 4, async ({ names, args }) => {
-      const flags = Object.entries(args).filter(([, d]) => d.type !== "positional").map(([n]) => n);
+      const flags = Object.entries(args)
+        .filter(([, d]) => d.type !== "positional")
+        .map(([n]) => n);
       const flag = flags.find((f) => f.length > 3) ?? "quiet";
       const bad = `--${typo(flag)}`;
       // The typo must not itself be a valid flag, and must point back at the flag it came from.
@@ -93,7 +110,11 @@ describe("one help style", async () => {
     expect(top.stdout).toMatch(/^ouroboros \S+ — /);
     expect(top.stdout).toContain("\nUSAGE  ouroboros <command> [options]\n");
     const globalLine = (s: string) => s.split("\n").find((l) => l.startsWith("GLOBAL  "))!;
-    const results = await inBatches(all, 4, async ({ names }) => ({ names, help: await runCli([...names, "--help"]), viaHelp: await runCli(["help", ...names]) }));
+    const results = await inBatches(all, 4, async ({ names }) => ({
+      names,
+      help: await runCli([...names, "--help"]),
+      viaHelp: await runCli(["help", ...names]),
+    }));
     for (const { names, help, viaHelp } of results) {
       const name = `ouroboros ${names.join(" ")}`;
       expect(help.code).toBe(0);
@@ -135,9 +156,25 @@ describe("unknown ids: exit 4, before any backend or runtime is resolved", () =>
 describe("read-only commands on a fresh home", () => {
   test("create and migrate nothing", async () => {
     const home = tempHome();
-    const cases = [["status"], ["status", "--json"], ["events", "--json"], ["mcp", "doctor", "--json"], ["mcp", "info"], ["runtimes", "--json"], ["config", "show"], ["config", "get", "llm.backend"], ["init", "list"], ["seed", "validate", join(ROOT, "examples/hello-cli.yaml")]];
+    const cases = [
+      ["status"],
+      ["status", "--json"],
+      ["events", "--json"],
+      ["mcp", "doctor", "--json"],
+      ["mcp", "info"],
+      ["runtimes", "--json"],
+      ["config", "show"],
+      ["config", "get", "llm.backend"],
+      ["init", "list"],
+      ["seed", "validate", join(ROOT, "examples/hello-cli.yaml")],
+    ];
     const results = await inBatches(cases, 4, (argv) => runCli(argv, { home }));
-    results.forEach((r, i) => expect({ argv: cases[i], stderr: r.code === 0 || cases[i]![0] === "mcp" ? "" : r.stderr }).toEqual({ argv: cases[i], stderr: "" }));
+    for (const [i, r] of results.entries()) {
+      expect({ argv: cases[i], stderr: r.code === 0 || cases[i]![0] === "mcp" ? "" : r.stderr }).toEqual({
+        argv: cases[i],
+        stderr: "",
+      });
+    }
     expect(readdirSync(home)).toEqual([]);
   }, 120_000);
 });

@@ -9,7 +9,8 @@ import { cliArgv, ROOT, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
 import { Tmux } from "../lib/tmux.ts";
 
-const LONG_GOAL = "Build a command-line todo app with persistent storage, due dates, priorities, tags and a colourful terminal report of everything overdue";
+const LONG_GOAL =
+  "Build a command-line todo app with persistent storage, due dates, priorities, tags and a colourful terminal report of everything overdue";
 let home = "";
 let path = "";
 let sessionId = "";
@@ -36,8 +37,12 @@ const commands = () => [
 /** Run the commands one after the other in a pane `width` wide; the joined screen lines. */
 async function inPane(width: number): Promise<string[]> {
   const tmux = new Tmux(`width${width}`);
-  const cli = cliArgv().map((a) => `'${a}'`).join(" ");
-  const script = commands().map((c) => `${cli} ${c.map((a) => `'${a}'`).join(" ")} 2>/dev/null`).join("; ");
+  const cli = cliArgv()
+    .map((a) => `'${a}'`)
+    .join(" ");
+  const script = commands()
+    .map((c) => `${cli} ${c.map((a) => `'${a}'`).join(" ")} 2>/dev/null`)
+    .join("; ");
   try {
     tmux.start(`${script}; echo __DONE__`, width, 60, { OUROBOROS_HOME: home, NO_COLOR: "1", PATH: path });
     await tmux.waitFor("__DONE__", 60_000, true);

@@ -14,9 +14,19 @@ describe("config precedence: default < config.yaml < env", () => {
     const none = loadConfig({}, join(home, "missing.yaml"));
     expect(none.ok && none.value.config.orchestrator.max_parallel_workers).toBe(3);
     const fromFile = loadConfig({}, file);
-    expect(fromFile.ok && [fromFile.value.config.orchestrator.max_parallel_workers, fromFile.value.sources["orchestrator.max_parallel_workers"]]).toEqual([4, "config"]);
+    expect(
+      fromFile.ok && [
+        fromFile.value.config.orchestrator.max_parallel_workers,
+        fromFile.value.sources["orchestrator.max_parallel_workers"],
+      ],
+    ).toEqual([4, "config"]);
     const fromEnv = loadConfig({ OUROBOROS_MAX_PARALLEL_WORKERS: "6" }, file);
-    expect(fromEnv.ok && [fromEnv.value.config.orchestrator.max_parallel_workers, fromEnv.value.sources["orchestrator.max_parallel_workers"]]).toEqual([6, "env:OUROBOROS_MAX_PARALLEL_WORKERS"]);
+    expect(
+      fromEnv.ok && [
+        fromEnv.value.config.orchestrator.max_parallel_workers,
+        fromEnv.value.sources["orchestrator.max_parallel_workers"],
+      ],
+    ).toEqual([6, "env:OUROBOROS_MAX_PARALLEL_WORKERS"]);
     const badEnv = loadConfig({ OUROBOROS_MAX_PARALLEL_WORKERS: "lots" }, file);
     expect(!badEnv.ok && badEnv.error.kind).toBe("config");
   });
@@ -32,7 +42,9 @@ describe("config precedence: default < config.yaml < env", () => {
       return r.ok ? `${r.value.name}<${r.value.source}` : `error:${r.error.message}`;
     };
     expect(pick("gemini", { OUROBOROS_AGENT_RUNTIME: "kiro", OUROBOROS_RUNTIME: "hermes" })).toBe("gemini<flag");
-    expect(pick(undefined, { OUROBOROS_AGENT_RUNTIME: "Kiro ", OUROBOROS_RUNTIME: "hermes" })).toBe("kiro<env:OUROBOROS_AGENT_RUNTIME");
+    expect(pick(undefined, { OUROBOROS_AGENT_RUNTIME: "Kiro ", OUROBOROS_RUNTIME: "hermes" })).toBe(
+      "kiro<env:OUROBOROS_AGENT_RUNTIME",
+    );
     expect(pick(undefined, { OUROBOROS_RUNTIME: "copilot_cli" })).toBe("copilot<env:OUROBOROS_RUNTIME");
     expect(pick(undefined, {})).toBe("codex<config");
     const noCfg = selectRuntime(undefined, {}, null);
@@ -63,8 +75,14 @@ describe("config precedence: default < config.yaml < env", () => {
     expect(bad.code).toBe(64);
     expect(readFileSync(file, "utf8")).toBe(text);
     expect((await runCli(["config", "get", "nope.key"], { home })).code).toBe(64);
-    const env = await runCli(["config", "show", "orchestrator", "--json"], { home, env: { OUROBOROS_MAX_PARALLEL_WORKERS: "9" } });
-    expect(JSON.parse(env.stdout).values["orchestrator.max_parallel_workers"]).toEqual({ value: 9, source: "env:OUROBOROS_MAX_PARALLEL_WORKERS" });
+    const env = await runCli(["config", "show", "orchestrator", "--json"], {
+      home,
+      env: { OUROBOROS_MAX_PARALLEL_WORKERS: "9" },
+    });
+    expect(JSON.parse(env.stdout).values["orchestrator.max_parallel_workers"]).toEqual({
+      value: 9,
+      source: "env:OUROBOROS_MAX_PARALLEL_WORKERS",
+    });
   });
 });
 
@@ -73,7 +91,10 @@ describe(".env handling (spec cli.md §5 denylist)", () => {
     const dir = tempHome();
     const untrusted = join(dir, "project.env");
     const trusted = join(dir, "home.env");
-    writeFileSync(untrusted, "PATH=/evil\nLD_PRELOAD=x.so\nOUROBOROS_AGENT_RUNTIME=codex\nOUROBOROS_CODEX_CLI_PATH=/tmp/x\nANTHROPIC_API_KEY=sk-project\nOPENAI_API_KEY=YOUR_OPENAI_API_KEY\nEMPTY=\n");
+    writeFileSync(
+      untrusted,
+      "PATH=/evil\nLD_PRELOAD=x.so\nOUROBOROS_AGENT_RUNTIME=codex\nOUROBOROS_CODEX_CLI_PATH=/tmp/x\nANTHROPIC_API_KEY=sk-project\nOPENAI_API_KEY=YOUR_OPENAI_API_KEY\nEMPTY=\n",
+    );
     writeFileSync(trusted, "OUROBOROS_AGENT_RUNTIME=gemini\nGOOGLE_API_KEY=g\n");
     const env: NodeJS.ProcessEnv = { PATH: "/usr/bin", GOOGLE_API_KEY: "already" };
     const r = loadDotenvFiles(env, untrusted, trusted);
@@ -88,13 +109,30 @@ describe(".env handling (spec cli.md §5 denylist)", () => {
     expect(r.refused.sort()).toEqual(["LD_PRELOAD", "OUROBOROS_AGENT_RUNTIME", "OUROBOROS_CODEX_CLI_PATH", "PATH"]);
   });
   test("the denylist is case-insensitive and covers prefixes", () => {
-    for (const k of ["path", "Home", "NODE_OPTIONS", "DYLD_INSERT_LIBRARIES", "BASH_FUNC_x%%", "PIP_INDEX_URL", "UV_INDEX", "OUROBOROS_GEMINI_CLI_PATH", "ouroboros_runtime", "OUROBOROS_HOME"]) {
+    for (const k of [
+      "path",
+      "Home",
+      "NODE_OPTIONS",
+      "DYLD_INSERT_LIBRARIES",
+      "BASH_FUNC_x%%",
+      "PIP_INDEX_URL",
+      "UV_INDEX",
+      "OUROBOROS_GEMINI_CLI_PATH",
+      "ouroboros_runtime",
+      "OUROBOROS_HOME",
+    ]) {
       expect(deniedForUntrusted(k)).toBe(true);
     }
     for (const k of ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "MY_VAR"]) expect(deniedForUntrusted(k)).toBe(false);
   });
   test("a malformed file loads nothing", () => {
     expect(parseDotenv("A=1\nthis is not a line\n")).toBeNull();
-    expect(parseDotenv("# c\nexport A='x y'\nB=\"q\" \nC=plain # comment\n")).toEqual(new Map([["A", "x y"], ["B", "q"], ["C", "plain"]]));
+    expect(parseDotenv("# c\nexport A='x y'\nB=\"q\" \nC=plain # comment\n")).toEqual(
+      new Map([
+        ["A", "x y"],
+        ["B", "q"],
+        ["C", "plain"],
+      ]),
+    );
   });
 });

@@ -16,13 +16,27 @@ afterAll(() => {
 function stored(finished = true): StoredEvent[] {
   const f = sessionEvents({ sessionId: "orch_0123456789ab", finished, acs: 4 });
   return f.events.map((e, i) => ({
-    rowid: i + 1, id: `e${i}`, type: e.type, aggregate_type: e.aggregate_type, aggregate_id: e.aggregate_id, session_id: f.sessionId,
-    timestamp: e.timestamp!, event_version: 1, consensus_id: null, data: e.data,
+    rowid: i + 1,
+    id: `e${i}`,
+    type: e.type,
+    aggregate_type: e.aggregate_type,
+    aggregate_id: e.aggregate_id,
+    session_id: f.sessionId,
+    timestamp: e.timestamp!,
+    event_version: 1,
+    consensus_id: null,
+    data: e.data,
   }));
 }
 function capture(mode: "plain" | "tty" | "quiet", verbose = false, finished = true) {
   let text = "";
-  const p = createProgress({ mode, verbose, stream: { write: (s: string) => (text += s), isTTY: mode === "tty" }, columns: 100, now: () => Date.UTC(2026, 10, 24, 10, 5) });
+  const p = createProgress({
+    mode,
+    verbose,
+    stream: { write: (s: string) => (text += s), isTTY: mode === "tty" },
+    columns: 100,
+    now: () => Date.UTC(2026, 10, 24, 10, 5),
+  });
   for (const e of stored(finished)) p.onEvent(e);
   p.stop();
   return text;

@@ -36,7 +36,16 @@ describe("DashboardSource", () => {
     expect(v.order).toEqual(full.order);
     for (const id of full.order) {
       const [a, b] = [v.acs[id]!, full.acs[id]!];
-      expect([a.status, a.phase, a.tier, a.attempts, a.tokens, a.verdict, a.evaluations, a.tool]).toEqual([b.status, b.phase, b.tier, b.attempts, b.tokens, b.verdict, b.evaluations, b.tool]);
+      expect([a.status, a.phase, a.tier, a.attempts, a.tokens, a.verdict, a.evaluations, a.tool]).toEqual([
+        b.status,
+        b.phase,
+        b.tier,
+        b.attempts,
+        b.tokens,
+        b.verdict,
+        b.evaluations,
+        b.tool,
+      ]);
     }
     expect([v.tokens, v.events, v.lastSeq, v.status]).toEqual([full.tokens, full.events, full.lastSeq, "running"]);
     expect(v.tail.map((t) => t.seq)).toEqual(full.tail.map((t) => t.seq));
@@ -46,7 +55,12 @@ describe("DashboardSource", () => {
     expect(src.changed()).toBe(false);
     const w = EventStore.open(db);
     if (!w.ok) throw new Error(w.error.message);
-    w.value.append({ type: "execution.tool.started", aggregate_type: "execution", aggregate_id: f.executionId, data: { session_id: f.sessionId, ac_id: f.acIds[5], tool_name: "Grep" } });
+    w.value.append({
+      type: "execution.tool.started",
+      aggregate_type: "execution",
+      aggregate_id: f.executionId,
+      data: { session_id: f.sessionId, ac_id: f.acIds[5], tool_name: "Grep" },
+    });
     w.value.close();
     expect(src.changed()).toBe(true);
     const fresh = src.eventsAfter(f.sessionId, v.lastSeq);

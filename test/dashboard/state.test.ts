@@ -1,7 +1,16 @@
 /** The dashboard reducer: display state is a pure fold of events. */
 import { describe, expect, test } from "bun:test";
 import type { StoredEvent } from "../../src/events/envelope.ts";
-import { emptySession, fromProjection, reduce, reduceAll, statusCounts, TAIL_MAX, treeLabels, type SessionView } from "../../src/dashboard/state.ts";
+import {
+  emptySession,
+  fromProjection,
+  reduce,
+  reduceAll,
+  statusCounts,
+  TAIL_MAX,
+  treeLabels,
+  type SessionView,
+} from "../../src/dashboard/state.ts";
 import { sessionEvents } from "../lib/session-fixture.ts";
 
 const SID = "orch_000000000001";
@@ -9,8 +18,16 @@ let seq = 0;
 function ev(type: string, data: Record<string, unknown> = {}, session = SID): StoredEvent {
   seq++;
   return {
-    rowid: seq, id: `e${seq}`, type, aggregate_type: "execution", aggregate_id: "exec_1", session_id: session,
-    timestamp: new Date(Date.UTC(2026, 10, 24, 10, 0, seq)).toISOString(), event_version: 1, consensus_id: null, data: { session_id: session, ...data },
+    rowid: seq,
+    id: `e${seq}`,
+    type,
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    session_id: session,
+    timestamp: new Date(Date.UTC(2026, 10, 24, 10, 0, seq)).toISOString(),
+    event_version: 1,
+    consensus_id: null,
+    data: { session_id: session, ...data },
   };
 }
 const tree = ev("ac.tree.built", {
@@ -48,7 +65,14 @@ describe("dashboard state reducer", () => {
       ev("execution.ac.token_attribution.reported", { ac_id: "ac_b", tokens: 1500, cost_usd: 0.02 }),
     ]);
     const b = s.acs.ac_b!;
-    expect([b.status, b.phase, b.tier, b.attempts, b.tokens, b.costUsd]).toEqual(["executing", "develop", "frontier", 1, 1500, 0.02]);
+    expect([b.status, b.phase, b.tier, b.attempts, b.tokens, b.costUsd]).toEqual([
+      "executing",
+      "develop",
+      "frontier",
+      1,
+      1500,
+      0.02,
+    ]);
     expect(b.tool).toMatchObject({ name: "Bash", detail: "npm test" });
     expect([s.tokens, s.costUsd]).toEqual([1500, 0.02]);
     s = reduce(s, ev("execution.tool.completed", { ac_id: "ac_b", tool_name: "Bash", is_error: true }));
@@ -61,18 +85,28 @@ describe("dashboard state reducer", () => {
   test("verdicts keep their evidence; a new attempt clears the previous one", () => {
     let s = reduceAll(base(), [
       ev("execution.ac.status_changed", { ac_id: "ac_b", status: "executing", attempt: 1 }),
-      ev("evaluation.stage.completed", { ac_id: "ac_b", stage: 1, outcome: "failed", evidence: { checks: [{ check: "test", command: "npm test", outcome: "failed", exit_code: 2 }] } }),
+      ev("evaluation.stage.completed", {
+        ac_id: "ac_b",
+        stage: 1,
+        outcome: "failed",
+        evidence: { checks: [{ check: "test", command: "npm test", outcome: "failed", exit_code: 2 }] },
+      }),
       ev("evaluation.pipeline.completed", { ac_id: "ac_b", approved: false, score: 0 }),
     ]);
-    expect(s.acs.ac_b!.evaluations).toEqual([{ stage: 1, outcome: "failed", lines: ["0/1 checks passed", "test failed: npm test (exit 2)"] }]);
-    expect(s.acs.ac_b!.verdict).toEqual({ approved: false, score: 0 });
-    s = reduceAll(s, [
-      ev("execution.ac.status_changed", { ac_id: "ac_b", status: "executing", attempt: 2 }),
+    expect(s.acs.ac_b!.evaluations).toEqual([
+      { stage: 1, outcome: "failed", lines: ["0/1 checks passed", "test failed: npm test (exit 2)"] },
     ]);
+    expect(s.acs.ac_b!.verdict).toEqual({ approved: false, score: 0 });
+    s = reduceAll(s, [ev("execution.ac.status_changed", { ac_id: "ac_b", status: "executing", attempt: 2 })]);
     expect(s.acs.ac_b!.evaluations).toEqual([]);
     expect(s.acs.ac_b!.verdict).toBeNull();
     s = reduceAll(s, [
-      ev("evaluation.stage.completed", { ac_id: "ac_b", stage: 2, outcome: "approved", evidence: { score: 0.9, reasons: ["covers the AC"], reasoning: "fine" } }),
+      ev("evaluation.stage.completed", {
+        ac_id: "ac_b",
+        stage: 2,
+        outcome: "approved",
+        evidence: { score: 0.9, reasons: ["covers the AC"], reasoning: "fine" },
+      }),
       ev("evaluation.pipeline.completed", { ac_id: "ac_b", approved: true, score: 0.9 }),
       ev("execution.ac.status_changed", { ac_id: "ac_b", status: "passed", attempt: 2 }),
     ]);
@@ -85,7 +119,10 @@ describe("dashboard state reducer", () => {
     let s = reduceAll(base(), [
       ev("execution.ac.stall_detected", { ac_id: "ac_b", silent_seconds: 900, action: "restart" }),
       ev("resilience.lateral.activated", { ac_id: "ac_b", persona: "contrarian" }),
-      ev("ac.decomposed", { ac_id: "ac_b", nodes: [{ ac_id: "ac_b1", parent: "ac_b", depth: 1, position: 0, description: "b child" }] }),
+      ev("ac.decomposed", {
+        ac_id: "ac_b",
+        nodes: [{ ac_id: "ac_b1", parent: "ac_b", depth: 1, position: 0, description: "b child" }],
+      }),
     ]);
     expect(s.acs.ac_b!.stall).toBe("silent 900s → restart");
     expect(s.acs.ac_b!.persona).toBe("contrarian");
@@ -102,15 +139,27 @@ describe("dashboard state reducer", () => {
       ev("pipeline.phase.started", { phase: "double_diamond" }),
       ev("orchestrator.session.paused", { reason: "usage limit" }),
     ]);
-    expect([s.goal, s.runtime, s.phase, s.status, s.note]).toEqual(["Goal", "codex", "double_diamond", "paused", "usage limit"]);
+    expect([s.goal, s.runtime, s.phase, s.status, s.note]).toEqual([
+      "Goal",
+      "codex",
+      "double_diamond",
+      "paused",
+      "usage limit",
+    ]);
     expect(s.phases).toEqual({ big_bang: "completed", double_diamond: "running" });
-    s = reduceAll(s, [ev("orchestrator.session.resumed", {}), ev("orchestrator.session.failed", { error: "boom" }), ev("orchestrator.session.completed", {}), ev("orchestrator.session.resumed", {})]);
+    s = reduceAll(s, [
+      ev("orchestrator.session.resumed", {}),
+      ev("orchestrator.session.failed", { error: "boom" }),
+      ev("orchestrator.session.completed", {}),
+      ev("orchestrator.session.resumed", {}),
+    ]);
     expect([s.status, s.note]).toEqual(["failed", "boom"]);
   });
 
   test("tail is bounded and keeps seq order; replays are idempotent for the tail", () => {
     let s = base();
-    for (let i = 0; i < TAIL_MAX + 50; i++) s = reduce(s, ev("execution.tool.started", { ac_id: "ac_a", tool_name: `T${i}` }));
+    for (let i = 0; i < TAIL_MAX + 50; i++)
+      s = reduce(s, ev("execution.tool.started", { ac_id: "ac_a", tool_name: `T${i}` }));
     expect(s.tail.length).toBe(TAIL_MAX);
     expect(s.tail.at(-1)!.text).toBe(`tool T${TAIL_MAX + 49}`);
     expect(s.tail.at(-1)!.ac).toBe("ac_a");
@@ -121,22 +170,65 @@ describe("dashboard state reducer", () => {
   test("projection snapshot + non-cumulative replay equals a full replay", () => {
     const f = sessionEvents({ sessionId: SID, acs: 5, finished: false });
     let n = 0;
-    const stored = f.events.map((e) => ({ ...ev(e.type, e.data), aggregate_type: e.aggregate_type, rowid: ++n, timestamp: e.timestamp! }));
+    const stored = f.events.map((e) => ({
+      ...ev(e.type, e.data),
+      aggregate_type: e.aggregate_type,
+      rowid: ++n,
+      timestamp: e.timestamp!,
+    }));
     const full = reduceAll(emptySession(SID), stored);
     // A projection row reflecting everything (as the store would have written it).
     const acRows = full.order.map((id) => {
       const a = full.acs[id]!;
-      return { ac_id: id, position: a.position, parent_id: a.parent, depth: a.depth, description: a.description, status: a.status, phase: a.phase, tier: a.tier, attempts: a.attempts, cost_usd: a.costUsd, tokens: a.tokens };
+      return {
+        ac_id: id,
+        position: a.position,
+        parent_id: a.parent,
+        depth: a.depth,
+        description: a.description,
+        status: a.status,
+        phase: a.phase,
+        tier: a.tier,
+        attempts: a.attempts,
+        cost_usd: a.costUsd,
+        tokens: a.tokens,
+      };
     });
     const row = {
-      session_id: SID, execution_id: f.executionId, seed_id: "seed_todo", goal: full.goal, runtime: full.runtime, status: full.status, current_phase: full.phase,
-      started_at: full.startedAt, updated_at: null, terminal_type: null, event_count: stored.length, last_seq: n, cost_usd: full.costUsd, tokens: full.tokens, acs_total: 5, acs_passed: 0, acs_failed: 0,
+      session_id: SID,
+      execution_id: f.executionId,
+      seed_id: "seed_todo",
+      goal: full.goal,
+      runtime: full.runtime,
+      status: full.status,
+      current_phase: full.phase,
+      started_at: full.startedAt,
+      updated_at: null,
+      terminal_type: null,
+      event_count: stored.length,
+      last_seq: n,
+      cost_usd: full.costUsd,
+      tokens: full.tokens,
+      acs_total: 5,
+      acs_passed: 0,
+      acs_failed: 0,
     };
     const phases = Object.entries(full.phases).map(([phase, status]) => ({ phase, status }));
-    const hydrated: SessionView = reduceAll(fromProjection(row, acRows, phases), stored.slice(-40), { cumulative: false });
+    const hydrated: SessionView = reduceAll(fromProjection(row, acRows, phases), stored.slice(-40), {
+      cumulative: false,
+    });
     expect(hydrated.tokens).toBe(full.tokens);
     expect(hydrated.costUsd).toBeCloseTo(full.costUsd, 10);
-    const keep = (a: SessionView["acs"][string]) => [a.status, a.phase, a.tier, a.attempts, a.tokens, a.costUsd, a.description, a.parent];
+    const keep = (a: SessionView["acs"][string]) => [
+      a.status,
+      a.phase,
+      a.tier,
+      a.attempts,
+      a.tokens,
+      a.costUsd,
+      a.description,
+      a.parent,
+    ];
     for (const id of full.order) expect(keep(hydrated.acs[id]!)).toEqual(keep(full.acs[id]!));
     expect(hydrated.acs[f.acIds[4]!]!.tool?.name).toBe("Bash");
     expect(statusCounts(hydrated)).toEqual(statusCounts(full));

@@ -16,7 +16,10 @@ afterAll(() => {
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 const tui = (db: string, ...extra: string[]) => [...cliArgv(), "tui", "--db", db, ...extra].map(q).join(" ");
 const appendEvents = (db: string, events: unknown[]) =>
-  Bun.spawn([BUN, join(ROOT, "test/dashboard/append-events.ts"), db, JSON.stringify(events)], { stdout: "ignore", stderr: "inherit" }).exited;
+  Bun.spawn([BUN, join(ROOT, "test/dashboard/append-events.ts"), db, JSON.stringify(events)], {
+    stdout: "ignore",
+    stderr: "inherit",
+  }).exited;
 
 function lines(screen: string): string[] {
   return screen.replace(/\n+$/, "").split("\n");
@@ -26,8 +29,19 @@ describe("ouroboros tui", () => {
   test("list → session → live append → resize → back → q restores the terminal", async () => {
     const dir = tempHome("ouro-tui-");
     const db = join(dir, "ouroboros.db");
-    const done = recordSession(db, { sessionId: "orch_aaaaaaaaaaaa", finished: true, acs: 4, start: new Date(Date.now() - 3_600_000) });
-    const live = recordSession(db, { sessionId: "orch_bbbbbbbbbbbb", finished: false, acs: 5, goal: "Live session goal", start: new Date(Date.now() - 400_000) });
+    const done = recordSession(db, {
+      sessionId: "orch_aaaaaaaaaaaa",
+      finished: true,
+      acs: 4,
+      start: new Date(Date.now() - 3_600_000),
+    });
+    const live = recordSession(db, {
+      sessionId: "orch_bbbbbbbbbbbb",
+      finished: false,
+      acs: 5,
+      goal: "Live session goal",
+      start: new Date(Date.now() - 400_000),
+    });
     const t = new Tmux("tui");
     tmuxes.push(t);
     t.start(`cd ${q(ROOT)}; echo BEFORE-TUI; ${tui(db)}; echo "EXITED $?"`, 80, 24, { NO_COLOR: "1" });
@@ -66,14 +80,26 @@ describe("ouroboros tui", () => {
 
     // Another process appends; the new event shows up without any key press.
     const liveAc = live.acIds[4]!;
-    const ev = (type: string, data: Record<string, unknown>) => ({ type, aggregate_type: "execution", aggregate_id: live.executionId, data: { session_id: live.sessionId, ac_id: liveAc, ...data } });
-    await appendEvents(db, [ev("execution.tool.completed", { tool_name: "Bash", is_error: false }), ev("execution.tool.started", { tool_name: "Read", tool_detail: "marker-7f3a.ts" })]);
+    const ev = (type: string, data: Record<string, unknown>) => ({
+      type,
+      aggregate_type: "execution",
+      aggregate_id: live.executionId,
+      data: { session_id: live.sessionId, ac_id: liveAc, ...data },
+    });
+    await appendEvents(db, [
+      ev("execution.tool.completed", { tool_name: "Bash", is_error: false }),
+      ev("execution.tool.started", { tool_name: "Read", tool_detail: "marker-7f3a.ts" }),
+    ]);
     const seen = await t.waitFor("marker-7f3a.ts", 3000);
     expect(seen.ms).toBeLessThan(within(1000));
     expect(seen.screen).toContain("▶ tool in progress: Read marker-7f3a.ts");
     await appendEvents(db, [
       ev("execution.tool.completed", { tool_name: "Read", is_error: false }),
-      ev("evaluation.stage.completed", { stage: 1, outcome: "failed", evidence: { checks: [{ check: "test", command: "bun test", outcome: "failed", exit_code: 1 }] } }),
+      ev("evaluation.stage.completed", {
+        stage: 1,
+        outcome: "failed",
+        evidence: { checks: [{ check: "test", command: "bun test", outcome: "failed", exit_code: 1 }] },
+      }),
       ev("execution.ac.status_changed", { status: "failed", attempt: 1 }),
     ]);
     s = (await t.waitFor(/✖ 5 Delete a todo by id/)).screen;
@@ -81,7 +107,8 @@ describe("ouroboros tui", () => {
 
     // Narrower and shorter: still one screen, header on top and key help at the bottom.
     t.resize(60, 20);
-    const settled = (max: number) => (x: string) => lines(x).length <= max && lines(x)[0]!.includes("orch_bbbbbbbbbbbb") && lines(x).at(-1)!.startsWith("↑/↓");
+    const settled = (max: number) => (x: string) =>
+      lines(x).length <= max && lines(x)[0]!.includes("orch_bbbbbbbbbbbb") && lines(x).at(-1)!.startsWith("↑/↓");
     s = (await t.waitFor((x) => settled(20)(x) && x.includes("selected AC"))).screen;
     const rows = lines(s);
     expect(rows[0]).toContain("orch_bbbbbbbbbbbb");

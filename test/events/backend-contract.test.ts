@@ -8,8 +8,19 @@ import { tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
 
 const ev = (sid: string, type: string, extra: Record<string, unknown> = {}, id?: string) => ({
-  ...(id ? { id } : {}), type, aggregate_type: "session", aggregate_id: sid,
-  data: { session_id: sid, execution_id: "e", seed_id: "s", seed_goal: "g", runtime: "claude", summary: "ok", ...extra },
+  ...(id ? { id } : {}),
+  type,
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: {
+    session_id: sid,
+    execution_id: "e",
+    seed_id: "s",
+    seed_goal: "g",
+    runtime: "claude",
+    summary: "ok",
+    ...extra,
+  },
 });
 
 const open: Record<string, () => Promise<EventBackend>> = {
@@ -47,11 +58,14 @@ describe.each(Object.keys(open))("EventBackend contract: %s", (kind) => {
       ev("orch_c", "orchestrator.session.cancelled", { reason: "late" }),
     ]);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.stored.map((e) => e.type)).toEqual(["orchestrator.progress.updated", "orchestrator.session.completed"]);
-    expect(r.value.skipped.map((s) => s.reason)).toEqual(["already_started", "duplicate_id", "terminal_exists"]);
-    expect((await b.queryEvents({ session: "orch_c", typeGlob: "orchestrator.session.*" })).map((e) => e.event_type)).toEqual([
-      "orchestrator.session.started", "orchestrator.session.completed",
+    expect(r.value.stored.map((e) => e.type)).toEqual([
+      "orchestrator.progress.updated",
+      "orchestrator.session.completed",
     ]);
+    expect(r.value.skipped.map((s) => s.reason)).toEqual(["already_started", "duplicate_id", "terminal_exists"]);
+    expect(
+      (await b.queryEvents({ session: "orch_c", typeGlob: "orchestrator.session.*" })).map((e) => e.event_type),
+    ).toEqual(["orchestrator.session.started", "orchestrator.session.completed"]);
     const since = await b.resolveSince("ev_start");
     expect(since.ok && (await b.queryEvents({ session: "orch_c", ...since.value })).length).toBe(2);
     const s = await b.findSession("orch_");

@@ -10,8 +10,19 @@ function seedDb(home: string, sessions = ["orch_one"], extra = 3): string {
   const s = EventStore.open(path);
   if (!s.ok) throw new Error(s.error.message);
   for (const sid of sessions) {
-    s.value.append({ type: "orchestrator.session.started", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, execution_id: `exec_${sid}`, seed_id: "seed_x", seed_goal: `goal of ${sid}` } });
-    for (let i = 0; i < extra; i++) s.value.append({ type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, i } });
+    s.value.append({
+      type: "orchestrator.session.started",
+      aggregate_type: "session",
+      aggregate_id: sid,
+      data: { session_id: sid, execution_id: `exec_${sid}`, seed_id: "seed_x", seed_goal: `goal of ${sid}` },
+    });
+    for (let i = 0; i < extra; i++)
+      s.value.append({
+        type: "orchestrator.progress.updated",
+        aggregate_type: "session",
+        aggregate_id: sid,
+        data: { session_id: sid, i },
+      });
   }
   s.value.close();
   return path;
@@ -23,9 +34,23 @@ describe("ouroboros events", () => {
     seedDb(home);
     const r = await runCli(["events", "--json"], { home });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
-    expect(Object.keys(lines[0])).toEqual(["rowid", "id", "type", "aggregate_type", "aggregate_id", "session_id", "timestamp", "event_version", "consensus_id", "data"]);
+    expect(Object.keys(lines[0])).toEqual([
+      "rowid",
+      "id",
+      "type",
+      "aggregate_type",
+      "aggregate_id",
+      "session_id",
+      "timestamp",
+      "event_version",
+      "consensus_id",
+      "data",
+    ]);
     expect(lines[0].timestamp).toMatch(/Z$/);
     expect(r.stderr).toBe("");
   });
@@ -34,11 +59,21 @@ describe("ouroboros events", () => {
     const home = tempHome();
     seedDb(home, ["orch_a", "orch_b"]);
     const bySession = await runCli(["events", "orch_b", "--json"], { home });
-    expect(bySession.stdout.trim().split("\n").every((l) => JSON.parse(l).session_id === "orch_b")).toBe(true);
+    expect(
+      bySession.stdout
+        .trim()
+        .split("\n")
+        .every((l) => JSON.parse(l).session_id === "orch_b"),
+    ).toBe(true);
     const byType = await runCli(["events", "--type", "orchestrator.session.*", "--json"], { home });
     expect(byType.stdout.trim().split("\n")).toHaveLength(2);
     const since = await runCli(["events", "--since", "6", "--json"], { home });
-    expect(since.stdout.trim().split("\n").map((l) => JSON.parse(l).rowid)).toEqual([7, 8]);
+    expect(
+      since.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).rowid),
+    ).toEqual([7, 8]);
     const bad = await runCli(["events", "--since", "yesterday-ish"], { home });
     expect(bad.code).toBe(64);
   });
@@ -55,7 +90,11 @@ describe("ouroboros events", () => {
   test("--follow sees an event appended by another process within a short time", async () => {
     const home = tempHome();
     const path = seedDb(home, ["orch_f"], 0);
-    const proc = Bun.spawn([...cliArgv(), "events", "--follow", "--json"], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn([...cliArgv(), "events", "--follow", "--json"], {
+      env: { ...process.env, OUROBOROS_HOME: home },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const reader = proc.stdout.getReader();
     const decoder = new TextDecoder();
     let buf = "";
@@ -71,11 +110,15 @@ describe("ouroboros events", () => {
       return JSON.parse(line);
     };
     expect((await readLine()).type).toBe("orchestrator.session.started");
-    const writer = Bun.spawn([process.execPath, "-e", `
+    const writer = Bun.spawn([
+      process.execPath,
+      "-e",
+      `
       const { EventStore } = await import(${JSON.stringify(join(import.meta.dir, "../../src/events/store.ts"))});
       const s = EventStore.open(${JSON.stringify(path)}).value;
       s.append({ type: "orchestrator.session.completed", aggregate_type: "session", aggregate_id: "orch_f", data: { session_id: "orch_f", summary: "from another process" } });
-      s.close();`]);
+      s.close();`,
+    ]);
     await writer.exited;
     const appendedAt = performance.now();
     const next = await readLine();

@@ -18,27 +18,79 @@ const started = (sid: string) => ({
   type: "orchestrator.session.started",
   aggregate_type: "session",
   aggregate_id: sid,
-  data: { session_id: sid, execution_id: "exec_1", seed_id: "seed_1", seed_goal: "goal", runtime: "claude", ac_count: 2 },
+  data: {
+    session_id: sid,
+    execution_id: "exec_1",
+    seed_id: "seed_1",
+    seed_goal: "goal",
+    runtime: "claude",
+    ac_count: 2,
+  },
 });
 const terminal = (sid: string, type = "orchestrator.session.completed") => ({
-  type, aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, summary: "done", error: "x", reason: "r" },
+  type,
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: { session_id: sid, summary: "done", error: "x", reason: "r" },
 });
 const progress = (sid: string, n: number, id?: string) => ({
-  ...(id ? { id } : {}), type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, n },
+  ...(id ? { id } : {}),
+  type: "orchestrator.progress.updated",
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: { session_id: sid, n },
 });
 /** A small run: tree, phases, AC status and cost, so every projection statement is exercised. */
 const run = (sid: string) => [
   started(sid),
-  { type: "pipeline.phase.started", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, phase: "big_bang" } },
-  { type: "ac.tree.built", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, nodes: [
-    { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
-    { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
-  ] } },
-  { type: "routing.decision.made", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", score: 0.2, tier: "frugal" } },
-  { type: "execution.ac.phase.started", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", phase: "discover", attempt: 1 } },
-  { type: "execution.ac.status_changed", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", status: "passed", attempt: 1 } },
-  { type: "execution.ac.token_attribution.reported", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: sid, ac_id: "ac_1", tokens: 100, cost_usd: 0.25 } },
-  { type: "pipeline.phase.completed", aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, phase: "big_bang", outcome: "completed" } },
+  {
+    type: "pipeline.phase.started",
+    aggregate_type: "session",
+    aggregate_id: sid,
+    data: { session_id: sid, phase: "big_bang" },
+  },
+  {
+    type: "ac.tree.built",
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    data: {
+      session_id: sid,
+      nodes: [
+        { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
+        { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
+      ],
+    },
+  },
+  {
+    type: "routing.decision.made",
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    data: { session_id: sid, ac_id: "ac_1", score: 0.2, tier: "frugal" },
+  },
+  {
+    type: "execution.ac.phase.started",
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    data: { session_id: sid, ac_id: "ac_1", phase: "discover", attempt: 1 },
+  },
+  {
+    type: "execution.ac.status_changed",
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    data: { session_id: sid, ac_id: "ac_1", status: "passed", attempt: 1 },
+  },
+  {
+    type: "execution.ac.token_attribution.reported",
+    aggregate_type: "execution",
+    aggregate_id: "exec_1",
+    data: { session_id: sid, ac_id: "ac_1", tokens: 100, cost_usd: 0.25 },
+  },
+  {
+    type: "pipeline.phase.completed",
+    aggregate_type: "session",
+    aggregate_id: sid,
+    data: { session_id: sid, phase: "big_bang", outcome: "completed" },
+  },
   terminal(sid),
 ];
 
@@ -67,14 +119,33 @@ describe("PostgreSQL event store", () => {
       expect(lite.append(e).ok).toBe(true);
     }
     const strip = (r: { seq: number }) => ({ ...r, seq: 0 });
-    expect((await pg.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(queryEvents(lite.db, { session: "orch_p1" }).map(strip));
+    expect((await pg.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(
+      queryEvents(lite.db, { session: "orch_p1" }).map(strip),
+    );
     const [ps] = (await pg.listSessions()).filter((s) => s.session_id === "orch_p1");
     const [ls] = listSessions(lite.db);
     expect({ ...ps, last_seq: 0 }).toEqual({ ...(ls as object), last_seq: 0 } as never);
-    expect(ps).toMatchObject({ status: "completed", event_count: 9, acs_total: 2, acs_passed: 1, cost_usd: 0.25, tokens: 100, current_phase: "big_bang" });
-    const acs = await pg.sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
+    expect(ps).toMatchObject({
+      status: "completed",
+      event_count: 9,
+      acs_total: 2,
+      acs_passed: 1,
+      cost_usd: 0.25,
+      tokens: 100,
+      current_phase: "big_bang",
+    });
+    const acs =
+      await pg.sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
     expect(acs.map((a: Record<string, unknown>) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(
-      sessionAcs(lite.db, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({ ac_id, status, phase, tier, attempts, cost_usd, tokens })),
+      sessionAcs(lite.db, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({
+        ac_id,
+        status,
+        phase,
+        tier,
+        attempts,
+        cost_usd,
+        tokens,
+      })),
     );
     lite.close();
   });
@@ -96,7 +167,10 @@ describe("PostgreSQL event store", () => {
     expect(first.ok && [first.value.stored.length, first.value.skipped[0]?.reason]).toEqual([1, "duplicate_id"]);
     const again = await pg.append(progress("orch_p3", 1, "ev_fixed"));
     expect(again.ok && again.value.skipped[0]?.reason).toBe("duplicate_id");
-    const bad = await pg.appendBatch([progress("orch_p3", 3), { type: "x", aggregate_type: "session", aggregate_id: "orch_p3", data: {} }]);
+    const bad = await pg.appendBatch([
+      progress("orch_p3", 3),
+      { type: "x", aggregate_type: "session", aggregate_id: "orch_p3", data: {} },
+    ]);
     expect(bad.ok).toBe(false);
     expect((await pg.queryEvents({ session: "orch_p3" })).length).toBe(1);
     expect((await pg.findSession("orch_p3"))?.event_count).toBe(1);
@@ -105,9 +179,14 @@ describe("PostgreSQL event store", () => {
   test("eight writers in separate processes on one session: exact counts, strictly ordered", async () => {
     const sid = "orch_p8";
     const procs = Array.from({ length: 8 }, (_, i) =>
-      Bun.spawn([BUN, join(ROOT, "test/lib/pg-append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], { stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn([BUN, join(ROOT, "test/lib/pg-append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }),
     );
-    const outs = await Promise.all(procs.map(async (p) => JSON.parse(await new Response(p.stdout).text()) as { stored: number; errors: number }));
+    const outs = await Promise.all(
+      procs.map(async (p) => JSON.parse(await new Response(p.stdout).text()) as { stored: number; errors: number }),
+    );
     expect(outs).toEqual(Array.from({ length: 8 }, () => ({ stored: 150, errors: 0 })));
     const rows = await pg.queryEvents({ session: sid });
     expect(rows.length).toBe(1200);
@@ -129,10 +208,14 @@ describe("PostgreSQL event store", () => {
     const seen: { at: number; n: number }[] = [];
     const ctl = new AbortController();
     const from = await pg.tailSeq();
-    const following = pg.follow({ session: sid, afterSeq: from }, (r) => {
-      seen.push({ at: performance.now(), n: (JSON.parse(r.payload) as { n: number }).n });
-      if (seen.length === 5) return false;
-    }, { signal: ctl.signal });
+    const following = pg.follow(
+      { session: sid, afterSeq: from },
+      (r) => {
+        seen.push({ at: performance.now(), n: (JSON.parse(r.payload) as { n: number }).n });
+        if (seen.length === 5) return false;
+      },
+      { signal: ctl.signal },
+    );
     await Bun.sleep(200);
     const other = await PgEventStore.open(url, { max: 1 });
     if (!other.ok) throw new Error(other.error.message);

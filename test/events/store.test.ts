@@ -14,10 +14,20 @@ const started = (sid: string) => ({
   type: "orchestrator.session.started",
   aggregate_type: "session",
   aggregate_id: sid,
-  data: { session_id: sid, execution_id: "exec_1", seed_id: "seed_1", seed_goal: "goal", runtime: "claude", ac_count: 2 },
+  data: {
+    session_id: sid,
+    execution_id: "exec_1",
+    seed_id: "seed_1",
+    seed_goal: "goal",
+    runtime: "claude",
+    ac_count: 2,
+  },
 });
 const terminal = (sid: string, type = "orchestrator.session.completed") => ({
-  type, aggregate_type: "session", aggregate_id: sid, data: { session_id: sid, summary: "done", error: "x", reason: "r" },
+  type,
+  aggregate_type: "session",
+  aggregate_id: sid,
+  data: { session_id: sid, summary: "done", error: "x", reason: "r" },
 });
 
 describe("event store", () => {
@@ -25,24 +35,54 @@ describe("event store", () => {
     const s = open();
     expect(s.append(started("orch_a")).ok).toBe(true);
     const tree = s.append({
-      type: "ac.tree.built", aggregate_type: "execution", aggregate_id: "exec_1",
-      data: { session_id: "orch_a", nodes: [
-        { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
-        { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
-      ] },
+      type: "ac.tree.built",
+      aggregate_type: "execution",
+      aggregate_id: "exec_1",
+      data: {
+        session_id: "orch_a",
+        nodes: [
+          { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
+          { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
+        ],
+      },
     });
     expect(tree.ok).toBe(true);
-    s.append({ type: "execution.ac.status_changed", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: "orch_a", ac_id: "ac_1", status: "passed", attempt: 1 } });
-    s.append({ type: "execution.ac.token_attribution.reported", aggregate_type: "execution", aggregate_id: "exec_1", data: { session_id: "orch_a", ac_id: "ac_1", tokens: 100, cost_usd: 0.25 } });
+    s.append({
+      type: "execution.ac.status_changed",
+      aggregate_type: "execution",
+      aggregate_id: "exec_1",
+      data: { session_id: "orch_a", ac_id: "ac_1", status: "passed", attempt: 1 },
+    });
+    s.append({
+      type: "execution.ac.token_attribution.reported",
+      aggregate_type: "execution",
+      aggregate_id: "exec_1",
+      data: { session_id: "orch_a", ac_id: "ac_1", tokens: 100, cost_usd: 0.25 },
+    });
     s.append(terminal("orch_a"));
     const rows = queryEvents(s.db, { session: "orch_a" });
     expect(rows.map((r) => r.event_type)).toEqual([
-      "orchestrator.session.started", "ac.tree.built", "execution.ac.status_changed", "execution.ac.token_attribution.reported", "orchestrator.session.completed",
+      "orchestrator.session.started",
+      "ac.tree.built",
+      "execution.ac.status_changed",
+      "execution.ac.token_attribution.reported",
+      "orchestrator.session.completed",
     ]);
     expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => a - b));
     const [sess] = listSessions(s.db);
-    expect(sess).toMatchObject({ session_id: "orch_a", status: "completed", event_count: 5, acs_total: 2, acs_passed: 1, cost_usd: 0.25, tokens: 100 });
-    expect(sessionAcs(s.db, "orch_a").map((a) => [a.ac_id, a.status])).toEqual([["ac_1", "passed"], ["ac_2", "pending"]]);
+    expect(sess).toMatchObject({
+      session_id: "orch_a",
+      status: "completed",
+      event_count: 5,
+      acs_total: 2,
+      acs_passed: 1,
+      cost_usd: 0.25,
+      tokens: 100,
+    });
+    expect(sessionAcs(s.db, "orch_a").map((a) => [a.ac_id, a.status])).toEqual([
+      ["ac_1", "passed"],
+      ["ac_2", "pending"],
+    ]);
     s.close();
   });
 
@@ -61,7 +101,15 @@ describe("event store", () => {
 
   test("a bad event in a batch records nothing from that batch", () => {
     const s = open();
-    const r = s.appendBatch([started("orch_c"), { type: "orchestrator.session.failed", aggregate_type: "session", aggregate_id: "orch_c", data: { session_id: "orch_c" } }]);
+    const r = s.appendBatch([
+      started("orch_c"),
+      {
+        type: "orchestrator.session.failed",
+        aggregate_type: "session",
+        aggregate_id: "orch_c",
+        data: { session_id: "orch_c" },
+      },
+    ]);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain("event #2");
     expect(queryEvents(s.db, {}).length).toBe(0);
@@ -70,7 +118,12 @@ describe("event store", () => {
 
   test("forbidden raw keys are stripped at any depth", () => {
     const s = open();
-    s.append({ type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: "orch_d", data: { session_id: "orch_d", raw_stream: "x", nested: { event_payload: 1, ok: 2 } } });
+    s.append({
+      type: "orchestrator.progress.updated",
+      aggregate_type: "session",
+      aggregate_id: "orch_d",
+      data: { session_id: "orch_d", raw_stream: "x", nested: { event_payload: 1, ok: 2 } },
+    });
     expect(JSON.parse(queryEvents(s.db, {})[0]!.payload)).toEqual({ session_id: "orch_d", nested: { ok: 2 } });
     s.close();
   });
@@ -79,9 +132,18 @@ describe("event store", () => {
     const path = join(tempHome(), "concurrent.db");
     open(path).close();
     const procs = [0, 1, 2, 3].map((i) =>
-      Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), path, `orch_w${i}`, "10000"], { stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), path, `orch_w${i}`, "10000"], {
+        stdout: "pipe",
+        stderr: "pipe",
+      }),
     );
-    const results = await Promise.all(procs.map(async (p) => ({ out: await new Response(p.stdout).text(), err: await new Response(p.stderr).text(), code: await p.exited })));
+    const results = await Promise.all(
+      procs.map(async (p) => ({
+        out: await new Response(p.stdout).text(),
+        err: await new Response(p.stderr).text(),
+        code: await p.exited,
+      })),
+    );
     for (const r of results) {
       expect(r.err).toBe("");
       expect(r.code).toBe(0);

@@ -1,9 +1,20 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { computeAmbiguity, describeAmbiguity, milestone, notReadyReason, ScoreReplySchema } from "../../src/interview/ambiguity.ts";
+import {
+  computeAmbiguity,
+  describeAmbiguity,
+  milestone,
+  notReadyReason,
+  ScoreReplySchema,
+} from "../../src/interview/ambiguity.ts";
 
 const reply = (g: number, c: number, s: number, x?: number) =>
-  v.parse(ScoreReplySchema, { goal_clarity_score: g, constraint_clarity_score: c, success_criteria_clarity_score: s, ...(x !== undefined ? { context_clarity_score: x } : {}) });
+  v.parse(ScoreReplySchema, {
+    goal_clarity_score: g,
+    constraint_clarity_score: c,
+    success_criteria_clarity_score: s,
+    ...(x !== undefined ? { context_clarity_score: x } : {}),
+  });
 
 describe("ambiguity = round(1 − Σ wᵢ·clarityᵢ, 4)", () => {
   test("greenfield (0.9, 0.8, 0.8) → 1 − (0.36 + 0.24 + 0.24) = 0.16, ready", () => {
@@ -52,7 +63,13 @@ describe("ambiguity = round(1 − Σ wᵢ·clarityᵢ, 4)", () => {
   test("clarity is clamped to [0, 1]; NaN, Infinity and strings are malformed", () => {
     expect(computeAmbiguity(reply(1.4, -0.2, 1), false).ambiguity_score).toBe(0.3);
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, "0.5"]) {
-      expect(v.safeParse(ScoreReplySchema, { goal_clarity_score: bad, constraint_clarity_score: 0.5, success_criteria_clarity_score: 0.5 }).success).toBe(false);
+      expect(
+        v.safeParse(ScoreReplySchema, {
+          goal_clarity_score: bad,
+          constraint_clarity_score: 0.5,
+          success_criteria_clarity_score: 0.5,
+        }).success,
+      ).toBe(false);
     }
   });
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => mock.stop());
 
-const llmEnv = () => ({ OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai", CI: undefined });
+const llmEnv = () => ({
+  OPENAI_API_KEY: "k",
+  OPENAI_BASE_URL: `${mock.url}/v1`,
+  OUROBOROS_LLM_BACKEND: "openai",
+  CI: undefined,
+});
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>;
 
 describe("init without a terminal", () => {
@@ -37,7 +42,12 @@ describe("init without a terminal", () => {
 
   test("answers from stdin → ready at round 4 → a valid seed; stdout is the JSON only", async () => {
     const home = tempHome();
-    const r = await runCli(["init", "start", "greet people", "--answers", "-", "--json"], { env: llmEnv(), cwd, home, stdin: '["a1", "a2", "a3", "a4", "a5", "a6"]' });
+    const r = await runCli(["init", "start", "greet people", "--answers", "-", "--json"], {
+      env: llmEnv(),
+      cwd,
+      home,
+      stdin: '["a1", "a2", "a3", "a4", "a5", "a6"]',
+    });
     expect(r.code).toBe(0);
     const out = json(r.stdout);
     expect(out).toMatchObject({ status: "completed", rounds: 4, ambiguity_score: 0.16, ready: true, repairs: 0 });
@@ -48,7 +58,10 @@ describe("init without a terminal", () => {
     expect(state).toMatchObject({ status: "completed", seed_id: out.seed_id });
     expect((state.rounds as unknown[]).length).toBe(4);
     const events = await runCli(["events", "--json"], { home });
-    const types = events.stdout.trim().split("\n").map((l) => json(l).type);
+    const types = events.stdout
+      .trim()
+      .split("\n")
+      .map((l) => json(l).type);
     expect(types).toContain("interview.started");
     expect(types.filter((t) => t === "interview.response.recorded")).toHaveLength(4);
     expect(types).toContain("interview.completed");
@@ -61,43 +74,77 @@ describe("init without a terminal", () => {
     writeFileSync(file, "idea: greet people\nanswers:\n  - a1\n  - a2\n  - a3\n");
     const r = await runCli(["init", "start", "--answers", file], { env: llmEnv(), cwd, home });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("the answers ran out before the interview was clear enough: ambiguity 0.18 meets the threshold 0.20, but Goal Clarity 0.70 < 0.75");
+    expect(r.stderr).toContain(
+      "the answers ran out before the interview was clear enough: ambiguity 0.18 meets the threshold 0.20, but Goal Clarity 0.70 < 0.75",
+    );
     const id = /init resume (interview_\w+)/.exec(r.stderr)![1]!;
     const list = await runCli(["init", "list", "--json"], { home });
     expect(json(list.stdout).interviews).toMatchObject([{ interview_id: id, status: "in_progress", rounds: 3 }]);
     const asked = mock.modelRequests().length;
-    const res = await runCli(["init", "resume", id, "--answers", "-", "--json"], { env: llmEnv(), cwd, home, stdin: "- a4\n" });
+    const res = await runCli(["init", "resume", id, "--answers", "-", "--json"], {
+      env: llmEnv(),
+      cwd,
+      home,
+      stdin: "- a4\n",
+    });
     expect(res.code).toBe(0);
     expect(json(res.stdout)).toMatchObject({ interview_id: id, rounds: 4, ready: true });
     // The pending round-4 question was asked before the first run stopped: resume reuses it.
-    const newQuestions = mock.modelRequests().slice(asked).filter((q) => q.allText.join("").includes("[ouroboros:interview:question]"));
+    const newQuestions = mock
+      .modelRequests()
+      .slice(asked)
+      .filter((q) => q.allText.join("").includes("[ouroboros:interview:question]"));
     expect(newQuestions).toHaveLength(0);
   });
 
   test("--force generates a seed that is not ready; /skip and /back work as answers", async () => {
     const home = tempHome();
-    const r = await runCli(["init", "start", "greet", "--answers", "-", "--force", "--json"], { env: llmEnv(), cwd, home, stdin: '["a1", "/skip", "a2", "/back", "a2b", "/done"]' });
+    const r = await runCli(["init", "start", "greet", "--answers", "-", "--force", "--json"], {
+      env: llmEnv(),
+      cwd,
+      home,
+      stdin: '["a1", "/skip", "a2", "/back", "a2b", "/done"]',
+    });
     expect(r.code).toBe(0);
     const out = json(r.stdout);
     expect(out).toMatchObject({ rounds: 3, ready: false });
     expect(readFileSync(String(out.seed_path), "utf8")).toContain("generation_mode: forced");
     const state = json(readFileSync(join(home, "data", `interview_${out.interview_id}.json`), "utf8"));
-    expect((state.rounds as { user_response: string; skipped: boolean }[]).map((x) => (x.skipped ? "(skip)" : x.user_response))).toEqual(["a1", "(skip)", "a2b"]);
+    expect(
+      (state.rounds as { user_response: string; skipped: boolean }[]).map((x) =>
+        x.skipped ? "(skip)" : x.user_response,
+      ),
+    ).toEqual(["a1", "(skip)", "a2b"]);
   });
 
   test("bad answers file and unknown interview: one-line errors", async () => {
     const home = tempHome();
-    const bad = await runCli(["init", "start", "x", "--answers", "-"], { env: llmEnv(), cwd, home, stdin: "answers: [1, 2]" });
+    const bad = await runCli(["init", "start", "x", "--answers", "-"], {
+      env: llmEnv(),
+      cwd,
+      home,
+      stdin: "answers: [1, 2]",
+    });
     expect(bad.code).toBe(64);
     expect(bad.stderr).toContain("--answers stdin at answers.0: each answer must be a string");
-    const unknown = await runCli(["init", "resume", "interview_19990101_000000", "--answers", "-"], { env: llmEnv(), cwd, home, stdin: "[]" });
+    const unknown = await runCli(["init", "resume", "interview_19990101_000000", "--answers", "-"], {
+      env: llmEnv(),
+      cwd,
+      home,
+      stdin: "[]",
+    });
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain("no interview 'interview_19990101_000000'");
   });
 
   test("an unreachable backend fails with exit 69 naming the URL; the interview stays resumable", async () => {
     const home = tempHome();
-    const r = await runCli(["init", "start", "x", "--answers", "-"], { env: { ...llmEnv(), OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }, cwd, home, stdin: "[a]" });
+    const r = await runCli(["init", "start", "x", "--answers", "-"], {
+      env: { ...llmEnv(), OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+      cwd,
+      home,
+      stdin: "[a]",
+    });
     expect(r.code).toBe(69);
     expect(r.stderr).toContain("openai backend unreachable: tried POST http://127.0.0.1:9/v1/chat/completions");
     const list = await runCli(["init", "list", "--json"], { home });
@@ -111,7 +158,12 @@ describe("auto", () => {
     const project = mkdtempSync(join(tmpdir(), "ouro-auto-"));
     const ce = cliEnv("codex", mock.url, { shared: true });
     try {
-      const env = { ...ce.env, ...llmEnv(), PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
+      const env = {
+        ...ce.env,
+        ...llmEnv(),
+        PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+        OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+      };
       const r = await runCli(["auto", "greet people", "--runtime", "codex", "--json"], { env, cwd: project, home });
       if (r.code !== 0) console.error(r.stderr);
       expect(r.code).toBe(0);
@@ -120,11 +172,17 @@ describe("auto", () => {
       expect(String(out.session_id)).toMatch(/^orch_/);
       expect(readFileSync(join(project, "greet.py"), "utf8")).toContain("Hello");
       const events = await runCli(["events", "--json"], { home });
-      const types = events.stdout.trim().split("\n").map((l) => json(l).type);
+      const types = events.stdout
+        .trim()
+        .split("\n")
+        .map((l) => json(l).type);
       expect(types.filter((t) => t === "auto.phase.changed").length).toBeGreaterThanOrEqual(3);
       expect(types).toContain("auto.completed");
       expect(types).toContain("orchestrator.session.completed");
-      expect(json(readFileSync(join(home, "data", `${out.auto_id}.json`), "utf8"))).toMatchObject({ status: "completed", session_id: out.session_id });
+      expect(json(readFileSync(join(home, "data", `${out.auto_id}.json`), "utf8"))).toMatchObject({
+        status: "completed",
+        session_id: out.session_id,
+      });
     } finally {
       ce.cleanup();
     }
@@ -145,13 +203,20 @@ describe("auto", () => {
     try {
       const env = { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${m.url}/v1`, OUROBOROS_LLM_BACKEND: "openai" };
       const { cliArgv } = await import("../lib/cli.ts");
-      const proc = Bun.spawn([...cliArgv(), "auto", "greet people", "--skip-run", "--runtime", "codex"], { cwd, env: { ...process.env, ...env, OUROBOROS_HOME: home, NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
+      const proc = Bun.spawn([...cliArgv(), "auto", "greet people", "--skip-run", "--runtime", "codex"], {
+        cwd,
+        env: { ...process.env, ...env, OUROBOROS_HOME: home, NO_COLOR: "1" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const deadline = Date.now() + 20_000;
       while (!stalled && Date.now() < deadline) await Bun.sleep(50);
       expect(stalled).toBe(true);
       proc.kill(9);
       await proc.exited;
-      const id = /auto_[0-9a-f]{12}/.exec(readFileSync(join(home, "data", readdir(home).find((f) => f.startsWith("auto_"))!), "utf8"))![0];
+      const id = /auto_[0-9a-f]{12}/.exec(
+        readFileSync(join(home, "data", readdir(home).find((f) => f.startsWith("auto_"))!), "utf8"),
+      )![0];
       const r = await runCli(["auto", "--resume", id, "--json"], { env, cwd, home });
       expect(r.code).toBe(0);
       const out = json(r.stdout);

@@ -21,13 +21,34 @@ test("judging goes through the LLM backend, coding through the runtime", async (
   const ce = cliEnv("codex", mock.url, { shared: true });
   const project = mkdtempSync(join(tmpdir(), "ouro-judge-"));
   try {
-    const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY", OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` };
-    const r = await runCli(["run", "workflow", join(ROOT, "examples/hello-cli.yaml"), "--runtime", "codex", "--llm-backend", "openai", "--project-dir", project, "--json"], { env, home: tempHome() });
+    const env = {
+      ...ce.env,
+      PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+      OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+      OPENAI_API_KEY: "k",
+      OPENAI_BASE_URL: `${mock.url}/v1`,
+    };
+    const r = await runCli(
+      [
+        "run",
+        "workflow",
+        join(ROOT, "examples/hello-cli.yaml"),
+        "--runtime",
+        "codex",
+        "--llm-backend",
+        "openai",
+        "--project-dir",
+        project,
+        "--json",
+      ],
+      { env, home: tempHome() },
+    );
     if (r.code !== 0) console.error(r.stderr);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).status).toBe("completed");
     const reqs = mock.modelRequests();
-    const judgeVia = (dialect: string) => reqs.filter((q) => q.dialect === dialect && q.lastUserText.includes("[ouroboros:judge]")).length;
+    const judgeVia = (dialect: string) =>
+      reqs.filter((q) => q.dialect === dialect && q.lastUserText.includes("[ouroboros:judge]")).length;
     expect(judgeVia("chat")).toBeGreaterThanOrEqual(2); // one stage-2 verdict per AC
     expect(judgeVia("responses")).toBe(0);
     expect(reqs.some((q) => q.dialect === "responses" && q.lastUserText.includes("[ouroboros:develop]"))).toBe(true);

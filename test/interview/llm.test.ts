@@ -52,12 +52,20 @@ describe("HTTP backends", () => {
   });
 
   test("unreachable: one clear error naming the URL and the attempts", async () => {
-    const llm = createHttpBackend({ name: "openai", apiKey: "k", baseUrl: "http://127.0.0.1:9/v1", model: "m", retries: 1 });
+    const llm = createHttpBackend({
+      name: "openai",
+      apiKey: "k",
+      baseUrl: "http://127.0.0.1:9/v1",
+      model: "m",
+      retries: 1,
+    });
     const r = await llm.complete(msgs);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.kind).toBe("runtimeUnavailable");
-    expect(r.error.message).toContain("openai backend unreachable: tried POST http://127.0.0.1:9/v1/chat/completions 2×");
+    expect(r.error.message).toContain(
+      "openai backend unreachable: tried POST http://127.0.0.1:9/v1/chat/completions 2×",
+    );
   });
 
   test("401 fails at once (no retry) with a hint about the key; 503 is retried", async () => {
@@ -98,10 +106,18 @@ describe("backend selection", () => {
 describe("one-shot through a real agent CLI", () => {
   for (const cli of ["codex", "claude"] as const) {
     test(`${cli}: the transcript prompt goes in, the final answer comes back`, async () => {
-      const m = await startMockModel({ script: (req) => ({ text: req.lastUserText.includes("## Conversation") ? "CLI_ANSWER_42" : "unexpected prompt" }) });
+      const m = await startMockModel({
+        script: (req) => ({
+          text: req.lastUserText.includes("## Conversation") ? "CLI_ANSWER_42" : "unexpected prompt",
+        }),
+      });
       const ce = cliEnv(cli, m.url, { shared: true });
       try {
-        const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
+        const env = {
+          ...ce.env,
+          PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+          OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+        };
         const llm = createLlm(defaultConfig(), env, cli);
         expect(llm.ok).toBe(true);
         if (!llm.ok) return;

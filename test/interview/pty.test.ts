@@ -29,7 +29,12 @@ function start(home: string, args: string[]): Tmux {
   const term = new Tmux("interview");
   const cmd = [...cliArgv(), ...args].map(q).join(" ");
   term.start(`cd ${q(cwd)}; ${cmd}; echo "EXITED $?"; sleep 60`, 110, 40, {
-    OUROBOROS_HOME: home, OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai", NO_COLOR: "1", CI: "",
+    OUROBOROS_HOME: home,
+    OPENAI_API_KEY: "k",
+    OPENAI_BASE_URL: `${mock.url}/v1`,
+    OUROBOROS_LLM_BACKEND: "openai",
+    NO_COLOR: "1",
+    CI: "",
   });
   t = term;
   return term;
@@ -39,8 +44,16 @@ const answer = async (term: Tmux, round: number, text: string) => {
   await term.waitFor(`◆  Round ${round} · Question ${round}`, 10_000);
   term.keys(text, "Enter");
 };
-const onlyInterview = (home: string) => readdirSync(join(home, "data"))[0]!.replace(/^interview_/, "").replace(/\.json$/, "");
-const stateOf = (home: string, id: string) => JSON.parse(readFileSync(join(home, "data", `interview_${id}.json`), "utf8")) as { status: string; rounds: { user_response: string }[]; seed_path: string | null };
+const onlyInterview = (home: string) =>
+  readdirSync(join(home, "data"))[0]!
+    .replace(/^interview_/, "")
+    .replace(/\.json$/, "");
+const stateOf = (home: string, id: string) =>
+  JSON.parse(readFileSync(join(home, "data", `interview_${id}.json`), "utf8")) as {
+    status: string;
+    rounds: { user_response: string }[];
+    seed_path: string | null;
+  };
 
 describe("init start in a terminal", () => {
   test("answers, /back, the score as progress, arrow keys to generate anyway, a valid seed", async () => {
@@ -84,7 +97,10 @@ describe("init start in a terminal", () => {
     const again = start(home, ["init", "resume", id]);
     await answer(again, 2, "second");
     // The round-2 question was asked before Ctrl-C: resume shows it from the log, no new call.
-    const reasked = mock.modelRequests().slice(seen).filter((r) => r.allText.join("").includes("Round 2."));
+    const reasked = mock
+      .modelRequests()
+      .slice(seen)
+      .filter((r) => r.allText.join("").includes("Round 2."));
     expect(reasked).toHaveLength(0);
     await answer(again, 3, "third");
     await answer(again, 4, "fourth");

@@ -35,15 +35,28 @@ afterAll(async () => {
 async function llmWith(seedReplies: string[]) {
   const mock = await startMockModel({ script: interviewScript({ seedReplies }) });
   mocks.push(mock);
-  return { mock, llm: createHttpBackend({ name: "openai", apiKey: "k", baseUrl: `${mock.url}/v1`, model: "mock-model" }) };
+  return {
+    mock,
+    llm: createHttpBackend({ name: "openai", apiKey: "k", baseUrl: `${mock.url}/v1`, model: "mock-model" }),
+  };
 }
 
 function readyInterview(): InterviewLog {
   const id = `interview_test_${Math.random().toString(16).slice(2, 8)}`;
   const log = InterviewLog.create(store, id, { initial_context: "greet people" });
   if (!log.ok) throw new Error(log.error.message);
-  for (let i = 1; i <= 3; i++) log.value.record("interview.response.recorded", { round_number: i, question: `Q${i}?`, user_response: `A${i}`, provenance: "user", timestamp: new Date().toISOString() });
-  log.value.record("interview.ambiguity.scored", { round_number: 3, ambiguity: { ambiguity_score: 0.16, breakdown: [], ready: true, unmet: [], threshold: 0.2, milestone: "ready" } });
+  for (let i = 1; i <= 3; i++)
+    log.value.record("interview.response.recorded", {
+      round_number: i,
+      question: `Q${i}?`,
+      user_response: `A${i}`,
+      provenance: "user",
+      timestamp: new Date().toISOString(),
+    });
+  log.value.record("interview.ambiguity.scored", {
+    round_number: 3,
+    ambiguity: { ambiguity_score: 0.16, breakdown: [], ready: true, unmet: [], threshold: 0.2, milestone: "ready" },
+  });
   return log.value;
 }
 
@@ -86,7 +99,9 @@ describe("generateSeed", () => {
     expect(r.value.repairs).toBe(1);
     const reqs = mock.modelRequests();
     expect(reqs).toHaveLength(2);
-    expect(reqs[1]!.lastUserText).toContain("acceptance_criteria.0.expected_artifacts: expected_artifacts entries must be portable workspace-relative paths: '/etc/greet.py'");
+    expect(reqs[1]!.lastUserText).toContain(
+      "acceptance_criteria.0.expected_artifacts: expected_artifacts entries must be portable workspace-relative paths: '/etc/greet.py'",
+    );
     const events = readInterviewEvents(store.db, log.state.interview_id).map((e) => e.type);
     expect(events.filter((t) => t === "seed.repair.attempted")).toHaveLength(1);
     const seed = parseSeedText(r.value.path, readFileSync(r.value.path, "utf8")).seed!;
@@ -111,7 +126,17 @@ describe("generateSeed", () => {
     const id = "interview_test_gate";
     const log = InterviewLog.create(store, id, { initial_context: "x" });
     if (!log.ok) throw new Error("create");
-    log.value.record("interview.ambiguity.scored", { round_number: 3, ambiguity: { ambiguity_score: 0.35, breakdown: [], ready: false, unmet: [], threshold: 0.2, milestone: "progress" } });
+    log.value.record("interview.ambiguity.scored", {
+      round_number: 3,
+      ambiguity: {
+        ambiguity_score: 0.35,
+        breakdown: [],
+        ready: false,
+        unmet: [],
+        threshold: 0.2,
+        milestone: "progress",
+      },
+    });
     const g = gate(log.value, false);
     expect(g.ok).toBe(false);
     if (!g.ok) expect(g.error.message).toBe("not ready for a seed: ambiguity 0.35 is above the seed threshold 0.20");

@@ -19,9 +19,24 @@ export function writeBulkEvents(dbPath: string, count: number, sessionId = "orch
     if (!r.ok) throw new Error(r.error.message);
     batch.length = 0;
   };
-  push({ type: "orchestrator.session.started", aggregate_type: "session", aggregate_id: sessionId, data: { session_id: sessionId, execution_id: `exec_${sessionId.slice(5)}`, seed_id: "seed_bulk", seed_goal: "a large log" } });
+  push({
+    type: "orchestrator.session.started",
+    aggregate_type: "session",
+    aggregate_id: sessionId,
+    data: {
+      session_id: sessionId,
+      execution_id: `exec_${sessionId.slice(5)}`,
+      seed_id: "seed_bulk",
+      seed_goal: "a large log",
+    },
+  });
   for (let i = 1; i < count; i++) {
-    push({ type: "orchestrator.progress.updated", aggregate_type: "session", aggregate_id: sessionId, data: { session_id: sessionId, i, message: `working on acceptance criterion ${i % 7}` } });
+    push({
+      type: "orchestrator.progress.updated",
+      aggregate_type: "session",
+      aggregate_id: sessionId,
+      data: { session_id: sessionId, i, message: `working on acceptance criterion ${i % 7}` },
+    });
   }
   if (batch.length) flush();
   store.close();

@@ -50,7 +50,8 @@ function baseEnv(home: string): Record<string, string> {
     NO_COLOR: "1",
     CI: "1",
   };
-  for (const d of [env.TMPDIR!, env.XDG_CONFIG_HOME!, env.XDG_DATA_HOME!, env.XDG_CACHE_HOME!, env.XDG_STATE_HOME!]) mkdirSync(d, { recursive: true });
+  for (const d of [env.TMPDIR!, env.XDG_CONFIG_HOME!, env.XDG_DATA_HOME!, env.XDG_CACHE_HOME!, env.XDG_STATE_HOME!])
+    mkdirSync(d, { recursive: true });
   return env;
 }
 
@@ -83,7 +84,10 @@ function sharedHome(cli: CliName): string {
   if (!home) {
     home = mkdtempSync(join(tmpdir(), `ouro-${cli}-shared-home-`));
     sharedHomes.set(cli, home);
-    if (sharedHomes.size === 1) process.once("exit", () => sharedHomes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+    if (sharedHomes.size === 1)
+      process.once("exit", () => {
+        for (const h of sharedHomes.values()) rmSync(h, { recursive: true, force: true });
+      });
   }
   return home;
 }
@@ -115,7 +119,14 @@ export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}):
       Object.assign(env, {
         OPENCODE_CONFIG_CONTENT: JSON.stringify({
           $schema: "https://opencode.ai/config.json",
-          provider: { mock: { npm: "@ai-sdk/openai-compatible", name: "mock", options: { baseURL: `${mockUrl}/v1`, apiKey: MOCK_API_KEY }, models: { [model ?? MOCK_MODEL]: { name: "mock" } } } },
+          provider: {
+            mock: {
+              npm: "@ai-sdk/openai-compatible",
+              name: "mock",
+              options: { baseURL: `${mockUrl}/v1`, apiKey: MOCK_API_KEY },
+              models: { [model ?? MOCK_MODEL]: { name: "mock" } },
+            },
+          },
           model: `mock/${model ?? MOCK_MODEL}`,
           autoupdate: false,
           share: "disabled",
@@ -128,7 +139,14 @@ export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}):
     case "gemini": {
       const dir = join(home, ".gemini");
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "settings.json"), JSON.stringify({ security: { auth: { selectedType: "gemini-api-key" } }, privacy: { usageStatisticsEnabled: false }, general: { disableAutoUpdate: true } }));
+      writeFileSync(
+        join(dir, "settings.json"),
+        JSON.stringify({
+          security: { auth: { selectedType: "gemini-api-key" } },
+          privacy: { usageStatisticsEnabled: false },
+          general: { disableAutoUpdate: true },
+        }),
+      );
       Object.assign(env, { GEMINI_API_KEY: MOCK_API_KEY, GOOGLE_GEMINI_BASE_URL: mockUrl });
       break;
     }

@@ -24,10 +24,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string; home?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; cwd?: string; stdin?: string; home?: string } = {},
+): Promise<CliResult> {
   const home = opts.home ?? tempHome();
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...opts.env })) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries({ ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...opts.env }))
+    if (v !== undefined) env[k] = v;
   const proc = Bun.spawn([...cliArgv(), ...args], {
     cwd: opts.cwd ?? ROOT,
     env,
@@ -35,7 +39,11 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { code, stdout, stderr };
 }
 

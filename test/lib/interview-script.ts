@@ -22,7 +22,8 @@ export const VALID_SEED_REPLY = [
 ].join("\n");
 
 /** Default: not ready at 3 answers (goal below its floor), ready from 4. */
-export const defaultClarity = (answers: number): Clarity => (answers >= 4 ? [0.9, 0.8, 0.8, 0.8] : answers === 3 ? [0.7, 0.9, 0.9, 0.7] : [0.3, 0.2, 0.2, 0.2]);
+export const defaultClarity = (answers: number): Clarity =>
+  answers >= 4 ? [0.9, 0.8, 0.8, 0.8] : answers === 3 ? [0.7, 0.9, 0.9, 0.7] : [0.3, 0.2, 0.2, 0.2];
 
 export interface InterviewScriptOptions {
   clarity?: (answers: number) => Clarity;
@@ -46,13 +47,21 @@ export function interviewScript(o: InterviewScriptOptions = {}) {
       const answers = (all.match(/^A\d+: /gm) ?? []).length;
       const [g, c, s, x] = (o.clarity ?? defaultClarity)(answers);
       const j = (k: string, v: number) => ({ [`${k}_score`]: v, [`${k}_justification`]: `${k} at ${v}` });
-      return { text: JSON.stringify({ ...j("goal_clarity", g), ...j("constraint_clarity", c), ...j("success_criteria_clarity", s), ...(x !== undefined ? j("context_clarity", x) : {}) }) };
+      return {
+        text: JSON.stringify({
+          ...j("goal_clarity", g),
+          ...j("constraint_clarity", c),
+          ...j("success_criteria_clarity", s),
+          ...(x !== undefined ? j("context_clarity", x) : {}),
+        }),
+      };
     }
     if (has(all, "seed:generate")) {
       const replies = o.seedReplies ?? [VALID_SEED_REPLY];
       return { text: replies[Math.min(seedCalls++, replies.length - 1)]! };
     }
-    if (has(all, "auto:answer")) return { text: "Python 3 only, one file greet.py; it is done when `python3 greet.py Demo` prints Hello, Demo!" };
+    if (has(all, "auto:answer"))
+      return { text: "Python 3 only, one file greet.py; it is done when `python3 greet.py Demo` prints Hello, Demo!" };
     return pipelineScript(req);
   };
 }

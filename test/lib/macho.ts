@@ -13,12 +13,22 @@ const LC_DYLD_INFO = 0x22;
 const LC_DYLD_INFO_ONLY = 0x80000022;
 /** linkedit_data_command: {cmd, cmdsize, dataoff, datasize} pointing into __LINKEDIT. */
 const LINKEDIT_DATA: Record<number, string> = {
-  0x1d: "LC_CODE_SIGNATURE", 0x1e: "LC_SEGMENT_SPLIT_INFO", 0x26: "LC_FUNCTION_STARTS", 0x29: "LC_DATA_IN_CODE",
-  0x2b: "LC_DYLIB_CODE_SIGN_DRS", 0x2e: "LC_LINKER_OPTIMIZATION_HINT", 0x80000033: "LC_DYLD_EXPORTS_TRIE", 0x80000034: "LC_DYLD_CHAINED_FIXUPS",
+  29: "LC_CODE_SIGNATURE",
+  30: "LC_SEGMENT_SPLIT_INFO",
+  38: "LC_FUNCTION_STARTS",
+  41: "LC_DATA_IN_CODE",
+  43: "LC_DYLIB_CODE_SIGN_DRS",
+  46: "LC_LINKER_OPTIMIZATION_HINT",
+  2147483699: "LC_DYLD_EXPORTS_TRIE",
+  2147483700: "LC_DYLD_CHAINED_FIXUPS",
 };
 
 export type Segment = { name: string; vmaddr: bigint; vmsize: bigint; fileoff: number; filesize: number };
-export type LoadCommands = { segments: Segment[]; signature?: { dataoff: number; datasize: number }; problems: string[] };
+export type LoadCommands = {
+  segments: Segment[];
+  signature?: { dataoff: number; datasize: number };
+  problems: string[];
+};
 
 export function readLoadCommands(file: string): LoadCommands {
   const b = readFileSync(file);
@@ -32,31 +42,43 @@ export function readLoadCommands(file: string): LoadCommands {
     const [cmd, size] = [b.readUInt32LE(off), b.readUInt32LE(off + 4)];
     if (cmd === LC_SEGMENT_64) {
       segments.push({
-        name: b.toString("latin1", off + 8, off + 24).replace(/\0+$/, ""), vmaddr: b.readBigUInt64LE(off + 24), vmsize: b.readBigUInt64LE(off + 32),
-        fileoff: Number(b.readBigUInt64LE(off + 40)), filesize: Number(b.readBigUInt64LE(off + 48)),
+        name: b.toString("latin1", off + 8, off + 24).replace(/\0+$/, ""),
+        vmaddr: b.readBigUInt64LE(off + 24),
+        vmsize: b.readBigUInt64LE(off + 32),
+        fileoff: Number(b.readBigUInt64LE(off + 40)),
+        filesize: Number(b.readBigUInt64LE(off + 48)),
       });
     } else if (LINKEDIT_DATA[cmd]) {
       const [dataoff, datasize] = [b.readUInt32LE(off + 8), b.readUInt32LE(off + 12)];
       if (cmd === LC_CODE_SIGNATURE) signature = { dataoff, datasize };
       if (datasize) ranges.push([LINKEDIT_DATA[cmd]!, dataoff, datasize]);
     } else if (cmd === LC_SYMTAB) {
-      ranges.push(["symbol table", b.readUInt32LE(off + 8), b.readUInt32LE(off + 12) * 16], ["string table", b.readUInt32LE(off + 16), b.readUInt32LE(off + 20)]);
+      ranges.push(
+        ["symbol table", b.readUInt32LE(off + 8), b.readUInt32LE(off + 12) * 16],
+        ["string table", b.readUInt32LE(off + 16), b.readUInt32LE(off + 20)],
+      );
     } else if (cmd === LC_DYSYMTAB) {
       ranges.push(["indirect symbols", b.readUInt32LE(off + 56), b.readUInt32LE(off + 60) * 4]);
     } else if (cmd === LC_DYLD_INFO || cmd === LC_DYLD_INFO_ONLY) {
-      for (const [k, what] of ["rebase", "bind", "weak bind", "lazy bind", "export"].entries()) ranges.push([`dyld ${what} info`, b.readUInt32LE(off + 8 + k * 8), b.readUInt32LE(off + 12 + k * 8)]);
+      for (const [k, what] of ["rebase", "bind", "weak bind", "lazy bind", "export"].entries())
+        ranges.push([`dyld ${what} info`, b.readUInt32LE(off + 8 + k * 8), b.readUInt32LE(off + 12 + k * 8)]);
     }
     off += size;
   }
   if (off - 32 !== sizeofcmds) problems.push(`load commands take ${off - 32} bytes, sizeofcmds says ${sizeofcmds}`);
   const le = segments.find((s) => s.name === "__LINKEDIT");
   if (!le) return { segments, signature, problems: [...problems, "no __LINKEDIT"] };
-  if (le.fileoff + le.filesize !== b.length) problems.push(`__LINKEDIT ends at ${le.fileoff + le.filesize}, the file at ${b.length}`);
+  if (le.fileoff + le.filesize !== b.length)
+    problems.push(`__LINKEDIT ends at ${le.fileoff + le.filesize}, the file at ${b.length}`);
   if (le.vmsize < BigInt(le.filesize)) problems.push(`__LINKEDIT vmsize ${le.vmsize} < filesize ${le.filesize}`);
-  for (const s of segments) if (s.name !== "__LINKEDIT" && s.vmaddr + s.vmsize > le.vmaddr && s.vmsize > 0n) problems.push(`${s.name} is mapped after __LINKEDIT`);
+  for (const s of segments)
+    if (s.name !== "__LINKEDIT" && s.vmaddr + s.vmsize > le.vmaddr && s.vmsize > 0n)
+      problems.push(`${s.name} is mapped after __LINKEDIT`);
   for (const [what, at, size] of ranges) {
-    if (size && (at < le.fileoff || at + size > le.fileoff + le.filesize)) problems.push(`${what} [${at}, ${at + size}) is outside __LINKEDIT`);
+    if (size && (at < le.fileoff || at + size > le.fileoff + le.filesize))
+      problems.push(`${what} [${at}, ${at + size}) is outside __LINKEDIT`);
   }
-  if (signature && signature.dataoff + signature.datasize !== b.length) problems.push("the code signature does not end the file");
+  if (signature && signature.dataoff + signature.datasize !== b.length)
+    problems.push("the code signature does not end the file");
   return { segments, signature, problems };
 }

@@ -73,7 +73,16 @@ async function start(): Promise<Server> {
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--no-sync"],
     // Loopback only, no unix socket (its default directory may not be writable), fast and small.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off", "-c", "max_connections=200"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "fsync=off",
+      "-c",
+      "max_connections=200",
+    ],
     onLog: (m) => void log.push(m),
     onError: (m) => void log.push(String(m)),
   });

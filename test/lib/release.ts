@@ -23,9 +23,13 @@ export function releaseDir(): Promise<string> {
     rmSync(cache, { recursive: true, force: true }); // older builds: ~600 MB each
     mkdirSync(cache, { recursive: true });
     // npm tarballs only for what npm.test.ts installs: packing 110 MB binaries is the slow part.
-    const proc = Bun.spawn([BUN, join(ROOT, "scripts/release.ts"), "--out", building, "--pack", "linux-x64,linux-arm64"], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn(
+      [BUN, join(ROOT, "scripts/release.ts"), "--out", building, "--pack", "linux-x64,linux-arm64"],
+      { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+    );
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0 || !existsSync(join(building, "SHA256SUMS"))) throw new Error(`scripts/release.ts exited ${code}:\n${stderr}`);
+    if (code !== 0 || !existsSync(join(building, "SHA256SUMS")))
+      throw new Error(`scripts/release.ts exited ${code}:\n${stderr}`);
     renameSync(building, out);
     return out;
   })();
@@ -38,8 +42,24 @@ export function releaseDir(): Promise<string> {
  * templates. Tests run the repository's install.sh, not the copy in the release.
  */
 function sourceHash(): string {
-  const files = Bun.spawnSync(["git", "ls-files", "-co", "--exclude-standard", "src", ":(glob)scripts/*.ts", "scripts/npm", "package.json", "package-lock.json"], { cwd: ROOT })
-    .stdout.toString().split("\n").filter(Boolean).sort();
+  const files = Bun.spawnSync(
+    [
+      "git",
+      "ls-files",
+      "-co",
+      "--exclude-standard",
+      "src",
+      ":(glob)scripts/*.ts",
+      "scripts/npm",
+      "package.json",
+      "package-lock.json",
+    ],
+    { cwd: ROOT },
+  )
+    .stdout.toString()
+    .split("\n")
+    .filter(Boolean)
+    .sort();
   const h = new Bun.CryptoHasher("sha256");
   for (const f of files) if (existsSync(join(ROOT, f))) h.update(f).update(readFileSync(join(ROOT, f)));
   return h.digest("hex").slice(0, 16);

@@ -49,10 +49,12 @@ export class ScriptedAgent implements Agent {
     if (first === MARK.decompose) {
       // Batched: one line "- <ac id> (depth n): <description>" per criterion.
       const items = [...task.prompt.matchAll(/^- (\S+) \(depth \d+\): (.*)$/gm)];
-      const decisions = Object.fromEntries(items.map((m) => {
-        const d = s.decompose?.(m[2]!) ?? "ATOMIC";
-        return [m[1]!, d === "ATOMIC" ? d : JSON.parse(d)];
-      }));
+      const decisions = Object.fromEntries(
+        items.map((m) => {
+          const d = s.decompose?.(m[2]!) ?? "ATOMIC";
+          return [m[1]!, d === "ATOMIC" ? d : JSON.parse(d)];
+        }),
+      );
       yield say(JSON.stringify({ decisions }));
     } else if (task.readOnly && s.writeWhenReadOnly) {
       writeFileSync(join(task.cwd, "sneaky.txt"), "written in a read-only turn\n");
@@ -62,16 +64,31 @@ export class ScriptedAgent implements Agent {
       this.attempts.set(ac, n);
       yield { kind: "tool", name: "Write", detail: files.join(",") };
       const write = s.develop?.(ac, task.cwd, n) ?? true;
-      if (write) for (const f of files) {
-        mkdirSync(dirname(join(task.cwd, f)), { recursive: true });
-        writeFileSync(join(task.cwd, f), `made for: ${ac}\n`);
-      }
+      if (write)
+        for (const f of files) {
+          mkdirSync(dirname(join(task.cwd, f)), { recursive: true });
+          writeFileSync(join(task.cwd, f), `made for: ${ac}\n`);
+        }
       yield { kind: "tool_result", name: "Write" };
       yield say(task.prompt.includes("deliver:") ? (s.deliver?.(ac) ?? "changed files") : "changed files");
-    } else if (first === MARK.deliver) yield say(s.deliver?.(ac) ?? '{"commands":[{"command":"test -f","exit_code":0}],"artifacts":[]}');
-    else if (first === MARK.judge) yield say(JSON.stringify(s.judge?.(ac, this.attempts.get(ac) ?? 1) ?? { ac_compliance: true, score: 0.9, principles: {}, reward_hacking_risk: 0, uncertainty: 0, drift_score: 0 }));
+    } else if (first === MARK.deliver)
+      yield say(s.deliver?.(ac) ?? '{"commands":[{"command":"test -f","exit_code":0}],"artifacts":[]}');
+    else if (first === MARK.judge)
+      yield say(
+        JSON.stringify(
+          s.judge?.(ac, this.attempts.get(ac) ?? 1) ?? {
+            ac_compliance: true,
+            score: 0.9,
+            principles: {},
+            reward_hacking_risk: 0,
+            uncertainty: 0,
+            drift_score: 0,
+          },
+        ),
+      );
     else if (first === MARK.vote) yield say('{"approved": true, "confidence": 0.8}');
-    else if (first === MARK.reflect) yield say(JSON.stringify(s.reflect?.(++this.generations) ?? { refined: [], ontology: { g: this.generations } }));
+    else if (first === MARK.reflect)
+      yield say(JSON.stringify(s.reflect?.(++this.generations) ?? { refined: [], ontology: { g: this.generations } }));
     else if (first === MARK.exitJudge) yield say(s.exitJudge?.() ?? "NO");
     else yield say(`notes for ${first}`);
   }

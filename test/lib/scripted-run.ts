@@ -34,7 +34,17 @@ if (import.meta.main) {
   const seed = resume ? undefined : parseSeedText("seed.yaml", SCRIPTED_SEED).seed;
   // A few ms per agent call spreads the run's events over time, as a real agent would.
   const agent = new ScriptedAgent({ delayMs: 15 });
-  const r = await runPipeline({ store: store.value, agent, runtime: "scripted", config: defaultConfig(), seed, resumeSessionId: resume, projectDir: project!, parallel: 2, maxDepth: 1 });
+  const r = await runPipeline({
+    store: store.value,
+    agent,
+    runtime: "scripted",
+    config: defaultConfig(),
+    seed,
+    resumeSessionId: resume,
+    projectDir: project!,
+    parallel: 2,
+    maxDepth: 1,
+  });
   store.value.close();
   if (!r.ok) {
     process.stderr.write(`${r.error.message}\n`);

@@ -39,29 +39,64 @@ export function sessionEvents(opts: FixtureOptions = {}): Fixture {
   const events: NewEvent[] = [];
   const emit = (type: string, data: Record<string, unknown>, aggregate: "session" | "execution" = "execution") => {
     t += 1000;
-    events.push({ type, aggregate_type: aggregate, aggregate_id: aggregate === "session" ? sessionId : executionId, timestamp: new Date(t).toISOString(), data: { session_id: sessionId, ...data } });
+    events.push({
+      type,
+      aggregate_type: aggregate,
+      aggregate_id: aggregate === "session" ? sessionId : executionId,
+      timestamp: new Date(t).toISOString(),
+      data: { session_id: sessionId, ...data },
+    });
   };
   const acId = (i: number) => `ac_${hex(0xa000 + i, 16)}`;
   const rootIds = Array.from({ length: roots }, (_, i) => acId(i));
   const kids = [acId(100), acId(101)];
-  const descriptions = ["Add a todo item from the command line", "Persist todos to a JSON file", "List todos with their status", "Mark a todo as done", "Delete a todo by id", "Show usage help"];
-  const nodes = rootIds.map((id, i) => ({ ac_id: id, parent: null, depth: 0, position: i, description: descriptions[i % descriptions.length]! + (i >= descriptions.length ? ` (${i})` : "") }));
+  const descriptions = [
+    "Add a todo item from the command line",
+    "Persist todos to a JSON file",
+    "List todos with their status",
+    "Mark a todo as done",
+    "Delete a todo by id",
+    "Show usage help",
+  ];
+  const nodes = rootIds.map((id, i) => ({
+    ac_id: id,
+    parent: null,
+    depth: 0,
+    position: i,
+    description: descriptions[i % descriptions.length]! + (i >= descriptions.length ? ` (${i})` : ""),
+  }));
 
-  emit("orchestrator.session.started", { execution_id: executionId, seed_id: "seed_todo", seed_goal: goal, runtime: "claude", ac_count: roots }, "session");
+  emit(
+    "orchestrator.session.started",
+    { execution_id: executionId, seed_id: "seed_todo", seed_goal: goal, runtime: "claude", ac_count: roots },
+    "session",
+  );
   emit("pipeline.phase.started", { phase: "big_bang" }, "session");
   emit("ac.tree.built", { nodes });
   emit("ac.decomposition.decided", { ac_id: rootIds[1], disposition: "SPLIT", reason: "two independent concerns" });
   emit("ac.decomposed", {
     ac_id: rootIds[1],
     nodes: [
-      { ac_id: kids[0], parent: rootIds[1], depth: 1, position: 0, description: "Write todos atomically to todos.json" },
+      {
+        ac_id: kids[0],
+        parent: rootIds[1],
+        depth: 1,
+        position: 0,
+        description: "Write todos atomically to todos.json",
+      },
       { ac_id: kids[1], parent: rootIds[1], depth: 1, position: 1, description: "Load todos.json at start-up" },
     ],
   });
   emit("pipeline.phase.completed", { phase: "big_bang", outcome: "completed", duration_ms: 2000 }, "session");
   emit("pipeline.phase.started", { phase: "pal_router" }, "session");
   const leaves = [rootIds[0]!, kids[0]!, kids[1]!, ...rootIds.slice(2)];
-  leaves.forEach((id, i) => emit("routing.decision.made", { ac_id: id, score: 0.2 + i * 0.1, tier: i % 3 === 0 ? "frugal" : i % 3 === 1 ? "standard" : "frontier" }));
+  for (const [i, id] of leaves.entries()) {
+    emit("routing.decision.made", {
+      ac_id: id,
+      score: 0.2 + i * 0.1,
+      tier: i % 3 === 0 ? "frugal" : i % 3 === 1 ? "standard" : "frontier",
+    });
+  }
   emit("pipeline.phase.completed", { phase: "pal_router", outcome: "completed", duration_ms: 10 }, "session");
   emit("pipeline.phase.started", { phase: "double_diamond" }, "session");
 
@@ -82,12 +117,38 @@ export function sessionEvents(opts: FixtureOptions = {}): Fixture {
     emit("execution.ac.token_attribution.reported", { ac_id: id, tokens: 1200 + n * 100, cost_usd: 0.0125 });
     const ok = result === "passed";
     emit("evaluation.stage.completed", {
-      ac_id: id, stage: 1, outcome: ok ? "passed" : "failed",
-      evidence: { checks: [{ check: "test", command: "bun test", outcome: ok ? "passed" : "failed", exit_code: ok ? 0 : 1, duration_ms: 900, output_tail: ok ? "3 pass" : "1 fail" }], artifacts: [] },
+      ac_id: id,
+      stage: 1,
+      outcome: ok ? "passed" : "failed",
+      evidence: {
+        checks: [
+          {
+            check: "test",
+            command: "bun test",
+            outcome: ok ? "passed" : "failed",
+            exit_code: ok ? 0 : 1,
+            duration_ms: 900,
+            output_tail: ok ? "3 pass" : "1 fail",
+          },
+        ],
+        artifacts: [],
+      },
     });
-    if (ok) emit("evaluation.stage.completed", { ac_id: id, stage: 2, outcome: "approved", evidence: { score: 0.86, weighted: 0.84, reasons: [], reasoning: "The command adds the item and the test covers it." } });
+    if (ok)
+      emit("evaluation.stage.completed", {
+        ac_id: id,
+        stage: 2,
+        outcome: "approved",
+        evidence: {
+          score: 0.86,
+          weighted: 0.84,
+          reasons: [],
+          reasoning: "The command adds the item and the test covers it.",
+        },
+      });
     emit("evaluation.pipeline.completed", { ac_id: id, approved: ok, score: ok ? 0.86 : 0 });
-    if (result === "passed" || result === "failed") emit("execution.ac.status_changed", { ac_id: id, status: result, attempt: n });
+    if (result === "passed" || result === "failed")
+      emit("execution.ac.status_changed", { ac_id: id, status: result, attempt: n });
   };
 
   attempt(leaves[0]!, 1, "passed");

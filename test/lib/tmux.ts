@@ -19,8 +19,22 @@ export class Tmux {
 
   /** Run `shell` (a sh command line) in a fresh session of width×height. */
   start(shell: string, width = 80, height = 24, env: Record<string, string> = {}): void {
-    const exports = Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}';`).join(" ");
-    this.run(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", String(width), "-y", String(height), `${exports} ${shell}`]);
+    const exports = Object.entries(env)
+      .map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}';`)
+      .join(" ");
+    this.run([
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-s",
+      "t",
+      "-x",
+      String(width),
+      "-y",
+      String(height),
+      `${exports} ${shell}`,
+    ]);
     this.run(["set-option", "-t", "t", "remain-on-exit", "on"]);
   }
 
@@ -43,9 +57,14 @@ export class Tmux {
   }
 
   /** Poll the screen until `want` matches; returns the screen and how long it took. */
-  async waitFor(want: string | RegExp | ((screen: string) => boolean), timeoutMs = 5000, history = false): Promise<{ screen: string; ms: number }> {
+  async waitFor(
+    want: string | RegExp | ((screen: string) => boolean),
+    timeoutMs = 5000,
+    history = false,
+  ): Promise<{ screen: string; ms: number }> {
     const t0 = performance.now();
-    const test = typeof want === "function" ? want : (s: string) => (typeof want === "string" ? s.includes(want) : want.test(s));
+    const test =
+      typeof want === "function" ? want : (s: string) => (typeof want === "string" ? s.includes(want) : want.test(s));
     let screen = "";
     while (performance.now() - t0 < timeoutMs) {
       screen = this.screen(history);

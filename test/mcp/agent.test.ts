@@ -30,9 +30,15 @@ describe.skipIf(!hasCodex)("codex calls the ouroboros MCP server", () => {
     const env = { ...ce.env, OUROBOROS_HOME: home, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}` };
     const fx = recordSession(join(home, "ouroboros.db"), { finished: true, goal: "Goal seen through MCP" });
     try {
-      const setup = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], { env, stdout: "pipe", stderr: "pipe" });
+      const setup = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], {
+        env,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       expect(setup.exitCode).toBe(0);
-      expect(readFileSync(join(ce.env.CODEX_HOME!, "config.toml"), "utf8")).toMatch(/\[mcp_servers\.ouroboros\]\ncommand = .*\nargs = \["mcp", "serve"/);
+      expect(readFileSync(join(ce.env.CODEX_HOME!, "config.toml"), "utf8")).toMatch(
+        /\[mcp_servers\.ouroboros\]\ncommand = .*\nargs = \["mcp", "serve"/,
+      );
 
       // Turn 1: session status; turn 2: a call with a missing argument; then a final answer.
       mock.setScript((req: ModelRequest) => {
@@ -42,10 +48,28 @@ describe.skipIf(!hasCodex)("codex calls the ouroboros MCP server", () => {
         return { text: "all done" };
       });
       // codex asks before running MCP tools; the test pre-approves this server's tools.
-      const p = Bun.spawn([join(ROOT, "node_modules/.bin/codex"), "exec", "--skip-git-repo-check", "-c", 'mcp_servers.ouroboros.default_tools_approval_mode="approve"', "How is my ouroboros session?"], {
-        env, cwd: ce.home, stdin: "ignore", stdout: "pipe", stderr: "pipe",
-      });
-      const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      const p = Bun.spawn(
+        [
+          join(ROOT, "node_modules/.bin/codex"),
+          "exec",
+          "--skip-git-repo-check",
+          "-c",
+          'mcp_servers.ouroboros.default_tools_approval_mode="approve"',
+          "How is my ouroboros session?",
+        ],
+        {
+          env,
+          cwd: ce.home,
+          stdin: "ignore",
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      const [out, err, code] = await Promise.all([
+        new Response(p.stdout).text(),
+        new Response(p.stderr).text(),
+        p.exited,
+      ]);
       expect(code, err).toBe(0);
       expect(out).toContain("all done");
 

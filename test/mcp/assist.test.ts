@@ -43,7 +43,15 @@ metadata:
 `;
 
 const judge = (ok: boolean) =>
-  JSON.stringify({ ac_compliance: ok, score: ok ? 0.9 : 0.2, principles: { imagery: ok ? 0.9 : 0.1 }, reward_hacking_risk: 0, uncertainty: 0.1, drift_score: 0.1, reasoning: ok ? "meets the bar" : "the poem is missing" });
+  JSON.stringify({
+    ac_compliance: ok,
+    score: ok ? 0.9 : 0.2,
+    principles: { imagery: ok ? 0.9 : 0.1 },
+    reward_hacking_risk: 0,
+    uncertainty: 0.1,
+    drift_score: 0.1,
+    reasoning: ok ? "meets the bar" : "the poem is missing",
+  });
 
 /** Judge verdicts in order (the last one repeats); drift and lateral answers by marker. */
 let verdicts: boolean[] = [false];
@@ -53,12 +61,16 @@ const script = (req: ModelRequest) => {
   const all = req.allText.join("\n");
   if (all.includes("[ouroboros:judge]")) return { text: judge(verdicts[Math.min(judged++, verdicts.length - 1)]!) };
   if (all.includes("[ouroboros:drift]") && garbledDrift) return { text: "Drift looks moderate to me." };
-  if (all.includes("[ouroboros:drift]")) return { text: '{"goal_drift": 0.4, "constraint_drift": 0.0, "ontology_drift": 1.0, "reasons": ["the workspace holds no poem yet"]}' };
+  if (all.includes("[ouroboros:drift]"))
+    return {
+      text: '{"goal_drift": 0.4, "constraint_drift": 0.0, "ontology_drift": 1.0, "reasons": ["the workspace holds no poem yet"]}',
+    };
   if (all.includes("[ouroboros:lateral]")) {
     const persona = /think as the (\w+) persona/.exec(all)?.[1];
     return { text: `As ${persona}: write the file first, polish later.` };
   }
-  if (all.includes("[ouroboros:interview:question]") && all.includes("product manager")) return { text: "PM: who reads the haiku, and what makes it a success?" };
+  if (all.includes("[ouroboros:interview:question]") && all.includes("product manager"))
+    return { text: "PM: who reads the haiku, and what makes it a success?" };
   return interviewScript()(req);
 };
 
@@ -86,11 +98,21 @@ beforeAll(async () => {
   home = tempHome("ouro-mcp-assist-");
   project = mkdtempSync(join(tmpdir(), "ouro-assist-proj-"));
   // One attempt per criterion and no evolution inside the run: the session ends failed, ready to evolve.
-  writeFileSync(join(home, "config.yaml"), "execution:\n  ac_retry_attempts: 0\n  auto_evolve: false\nresilience:\n  stagnation_enabled: false\nevolution:\n  max_generations: 5\nllm:\n  qa_model: qa-judge-model\n");
+  writeFileSync(
+    join(home, "config.yaml"),
+    "execution:\n  ac_retry_attempts: 0\n  auto_evolve: false\nresilience:\n  stagnation_enabled: false\nevolution:\n  max_generations: 5\nllm:\n  qa_model: qa-judge-model\n",
+  );
   const ce = cliEnv("codex", mock.url);
   c = await connect(home, {
     args: ["--llm-backend", "openai", "--runtime", "codex"],
-    env: { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY", OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` },
+    env: {
+      ...ce.env,
+      PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+      OUROBOROS_HOME: home,
+      OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+      OPENAI_API_KEY: "k",
+      OPENAI_BASE_URL: `${mock.url}/v1`,
+    },
   });
   const start = await c.call("ouroboros_start_execute_seed", { seed_content: SEED, cwd: project });
   expect(start.isError, start.text).toBe(false);
@@ -124,7 +146,10 @@ describe("skill tools over a recorded session", () => {
   });
 
   test("qa: the stage-2 judge decides pass or fail against the seed; path artefacts are read", async () => {
-    writeFileSync(join(project, "haiku.txt"), "waves fold into foam\nsalt wind over the grey pier\nthe tide keeps its time\n");
+    writeFileSync(
+      join(project, "haiku.txt"),
+      "waves fold into foam\nsalt wind over the grey pier\nthe tide keeps its time\n",
+    );
     verdicts = [true];
     judged = 0;
     const pass = await c.call("ouroboros_qa", { artifact: "haiku.txt", session_id: sessionId });
@@ -137,7 +162,11 @@ describe("skill tools over a recorded session", () => {
     expect(prompt).toContain("haiku.txt holds three lines about the sea");
     verdicts = [false];
     judged = 0;
-    const fail = await c.call("ouroboros_qa", { artifact: "just some text", quality_bar: "a poem about the sea", pass_threshold: 0.5 });
+    const fail = await c.call("ouroboros_qa", {
+      artifact: "just some text",
+      quality_bar: "a poem about the sea",
+      pass_threshold: 0.5,
+    });
     expect(fail.json).toMatchObject({ verdict: "fail", score: 0.2 });
     expect(fail.json.reasons).toContain("judge: not compliant with the acceptance criterion");
     const none = await c.call("ouroboros_qa", { artifact: "x" });
@@ -148,12 +177,20 @@ describe("skill tools over a recorded session", () => {
   });
 
   test("lateral_think: the persona the pattern calls for, or a named debate; each alternative recorded", async () => {
-    const one = await c.call("ouroboros_lateral_think", { problem_context: "the poem check keeps failing", current_approach: "rewording", stagnation_pattern: "oscillation" });
+    const one = await c.call("ouroboros_lateral_think", {
+      problem_context: "the poem check keeps failing",
+      current_approach: "rewording",
+      stagnation_pattern: "oscillation",
+    });
     expect(one.isError, one.text).toBe(false);
     expect(one.json.personas).toEqual(["simplifier"]);
     expect(one.json.alternatives[0].alternative).toBe("As simplifier: write the file first, polish later.");
     expect(one.json.alternatives[0].directive).toContain("Remove complexity");
-    const debate = await c.call("ouroboros_lateral_think", { problem_context: "stuck", personas: ["hacker", "contrarian"], session_id: sessionId });
+    const debate = await c.call("ouroboros_lateral_think", {
+      problem_context: "stuck",
+      personas: ["hacker", "contrarian"],
+      session_id: sessionId,
+    });
     expect(debate.json.alternatives.map((a: any) => a.persona)).toEqual(["hacker", "contrarian"]);
     const ev = await c.call("ouroboros_query_events", { session_id: sessionId, event_type: "lateral.think.completed" });
     expect(ev.json.total).toBe(1);
@@ -173,7 +210,13 @@ describe("skill tools over a recorded session", () => {
     expect(f.types).toContain("lineage.converged");
     expect(f.types.at(-1)).toBe("evolution.job.completed");
     const r = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
-    expect(r.json).toMatchObject({ status: "completed", outcome: "converged", generation: 1, generations_run: 1, all_passed: true });
+    expect(r.json).toMatchObject({
+      status: "completed",
+      outcome: "converged",
+      generation: 1,
+      generations_run: 1,
+      all_passed: true,
+    });
     const lin = await c.call("ouroboros_lineage_status", { lineage_id: sessionId });
     expect(lin.json).toMatchObject({ status: "converged", generations_run: 1 });
     const again = await c.call("ouroboros_start_evolve_step", { lineage_id: sessionId });
@@ -198,7 +241,13 @@ describe("ralph", () => {
     expect(ralph.isError, ralph.text).toBe(false);
     await follow(ralph.json.job_id, ralph.json.cursor);
     const r = await c.call("ouroboros_job_result", { job_id: ralph.json.job_id });
-    expect(r.json).toMatchObject({ kind: "ralph", outcome: "converged", generation: 3, generations_run: 3, all_passed: true });
+    expect(r.json).toMatchObject({
+      kind: "ralph",
+      outcome: "converged",
+      generation: 3,
+      generations_run: 3,
+      all_passed: true,
+    });
 
     verdicts = [false];
     const third = await c.call("ouroboros_start_execute_seed", { seed_content: SEED, cwd: project });
@@ -206,16 +255,27 @@ describe("ralph", () => {
     const capped = await c.call("ouroboros_start_ralph", { lineage_id: third.json.session_id, max_generations: 2 });
     await follow(capped.json.job_id, capped.json.cursor);
     const r2 = await c.call("ouroboros_job_result", { job_id: capped.json.job_id });
-    expect(r2.json).toMatchObject({ outcome: "exhausted", stop_reason: "max_generations 2", generation: 2, all_passed: false });
+    expect(r2.json).toMatchObject({
+      outcome: "exhausted",
+      stop_reason: "max_generations 2",
+      generation: 2,
+      all_passed: false,
+    });
 
     // Cancelled through the job tools: the job records it and the lineage stays resumable.
     const cancelled = await c.call("ouroboros_start_ralph", { lineage_id: third.json.session_id });
     const stop = await c.call("ouroboros_cancel_job", { job_id: cancelled.json.job_id });
     expect(stop.json).toMatchObject({ action: "cancelled", status: "completed" });
-    expect((await c.call("ouroboros_job_result", { job_id: cancelled.json.job_id })).json).toMatchObject({ outcome: "cancelled", all_passed: false });
+    expect((await c.call("ouroboros_job_result", { job_id: cancelled.json.job_id })).json).toMatchObject({
+      outcome: "cancelled",
+      all_passed: false,
+    });
 
     // Time budgets cut a generation short (a codex turn on the mock takes well over a second).
-    for (const [budget, reason] of [[{ per_iteration_timeout_seconds: 1 }, "per_iteration_timeout_seconds"], [{ max_total_seconds: 1 }, "max_total_seconds"]] as const) {
+    for (const [budget, reason] of [
+      [{ per_iteration_timeout_seconds: 1 }, "per_iteration_timeout_seconds"],
+      [{ max_total_seconds: 1 }, "max_total_seconds"],
+    ] as const) {
       const timed = await c.call("ouroboros_start_ralph", { lineage_id: third.json.session_id, ...budget });
       expect(timed.isError, timed.text).toBe(false);
       await follow(timed.json.job_id, timed.json.cursor);
@@ -229,7 +289,11 @@ describe("authoring tools without a session", () => {
   test("pm_interview: the product-manager persona asks; 'generate' makes the seed; the two interview kinds do not mix", async () => {
     const start = await c.call("ouroboros_pm_interview", { initial_context: "a haiku app" });
     expect(start.isError, start.text).toBe(false);
-    expect(start.json).toMatchObject({ persona: "pm", round: 1, question: "PM: who reads the haiku, and what makes it a success?" });
+    expect(start.json).toMatchObject({
+      persona: "pm",
+      round: 1,
+      question: "PM: who reads the haiku, and what makes it a success?",
+    });
     expect(start.json.next).toContain("ouroboros_pm_interview");
     const id = start.json.session_id;
     const mixed = await c.call("ouroboros_interview", { session_id: id, answer: "x" });
@@ -250,7 +314,16 @@ describe("authoring tools without a session", () => {
     writeFileSync(join(repo, "tool.py"), "print(1)\n");
     const scan = await c.call("ouroboros_brownfield", { action: "register", scan_root: repo });
     expect(scan.isError, scan.text).toBe(false);
-    expect(scan.json).toMatchObject({ languages: [{ language: "TypeScript", files: 2 }, { language: "Python", files: 1 }], build_commands: ["bun run build"], test_commands: ["bun run test"], layout: ["bun.lock", "package.json", "src/", "tool.py"], default: repo });
+    expect(scan.json).toMatchObject({
+      languages: [
+        { language: "TypeScript", files: 2 },
+        { language: "Python", files: 1 },
+      ],
+      build_commands: ["bun run build"],
+      test_commands: ["bun run test"],
+      layout: ["bun.lock", "package.json", "src/", "tool.py"],
+      default: repo,
+    });
     const q = await c.call("ouroboros_brownfield", { action: "query" });
     expect(q.json.default).toBe(repo);
     // An interview without cwd now starts in the registered project: brownfield, with the scan as context.

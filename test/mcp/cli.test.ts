@@ -44,17 +44,27 @@ describe("mcp doctor", () => {
     const d = JSON.parse(r.stdout);
     expect(d.ok).toBe(true);
     const names = d.checks.map((c: { name: string }) => c.name);
-    for (const n of ["binary", "config", "event store", "mcp sdk", "runtime codex (selected, from flag)"]) expect(names).toContain(n);
-    expect(d.checks.find((c: { name: string }) => c.name === "event store").detail).toContain(join(home, "ouroboros.db"));
+    for (const n of ["binary", "config", "event store", "mcp sdk", "runtime codex (selected, from flag)"])
+      expect(names).toContain(n);
+    expect(d.checks.find((c: { name: string }) => c.name === "event store").detail).toContain(
+      join(home, "ouroboros.db"),
+    );
   });
 
   test("exit 1 when the selected runtime is missing or the store cannot open; text output marks FAIL", async () => {
-    const missing = await runCli(["mcp", "doctor", "--runtime", "hermes"], { env: { PATH: "/usr/bin:/bin", HERMES_CLI_PATH: undefined } });
+    const missing = await runCli(["mcp", "doctor", "--runtime", "hermes"], {
+      env: { PATH: "/usr/bin:/bin", HERMES_CLI_PATH: undefined },
+    });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/^FAIL +runtime hermes \(selected, from flag\) +not found/m);
-    const badDb = await runCli(["mcp", "doctor", "--json", "--runtime", "codex", "--db", "/proc/no-such-dir/x.db"], { env: withBins });
+    const badDb = await runCli(["mcp", "doctor", "--json", "--runtime", "codex", "--db", "/proc/no-such-dir/x.db"], {
+      env: withBins,
+    });
     expect(badDb.code).toBe(1);
     const d = JSON.parse(badDb.stdout);
-    expect(d.checks.find((c: { name: string }) => c.name === "event store")).toMatchObject({ ok: false, required: true });
+    expect(d.checks.find((c: { name: string }) => c.name === "event store")).toMatchObject({
+      ok: false,
+      required: true,
+    });
   });
 });

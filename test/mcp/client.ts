@@ -14,11 +14,21 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-export async function connect(home: string, opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<Connected> {
+export async function connect(
+  home: string,
+  opts: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<Connected> {
   const [command, ...pre] = cliArgv();
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...opts.env })) if (v !== undefined) env[k] = v;
-  const transport = new StdioClientTransport({ command: command!, args: [...pre, "mcp", "serve", ...(opts.args ?? [])], env, stderr: "pipe", cwd: ROOT });
+  for (const [k, v] of Object.entries({ ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...opts.env }))
+    if (v !== undefined) env[k] = v;
+  const transport = new StdioClientTransport({
+    command: command!,
+    args: [...pre, "mcp", "serve", ...(opts.args ?? [])],
+    env,
+    stderr: "pipe",
+    cwd: ROOT,
+  });
   let err = "";
   transport.stderr?.on("data", (d: Buffer) => (err += d.toString()));
   const client = new Client({ name: "ouroboros-test", version: "1.0.0" });
@@ -28,7 +38,10 @@ export async function connect(home: string, opts: { args?: string[]; env?: Recor
     transport,
     stderr: () => err,
     async call(name, args = {}) {
-      const r = (await client.callTool({ name, arguments: args })) as { content: { type: string; text: string }[]; isError?: boolean };
+      const r = (await client.callTool({ name, arguments: args })) as {
+        content: { type: string; text: string }[];
+        isError?: boolean;
+      };
       const text = r.content.map((c) => c.text).join("\n");
       let json: unknown = null;
       try {

@@ -27,12 +27,21 @@ function setup() {
   const ce = cliEnv("codex", mock.url, { shared: true });
   const home = mkdtempSync(join(tmpdir(), "ouro-mcp-e2e-"));
   const project = mkdtempSync(join(tmpdir(), "ouro-mcp-proj-"));
-  const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
+  const env = {
+    ...ce.env,
+    PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+    OUROBOROS_HOME: home,
+    OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+  };
   return { env, home, project, cleanup: ce.cleanup };
 }
 
 /** Follow a job with job_wait until done; returns every event type seen, in order. */
-async function follow(c: Connected, jobId: string, limitMs = 90_000): Promise<{ types: string[]; cursors: number[]; last: any }> {
+async function follow(
+  c: Connected,
+  jobId: string,
+  limitMs = 90_000,
+): Promise<{ types: string[]; cursors: number[]; last: any }> {
   const types: string[] = [];
   const cursors: number[] = [];
   let cursor = 0;
@@ -47,7 +56,8 @@ async function follow(c: Connected, jobId: string, limitMs = 90_000): Promise<{ 
     cursor = w.json.cursor;
     cursors.push(cursor);
     if (w.json.done && !w.json.more) return { types, cursors, last: w.json };
-    if (Date.now() - t0 > limitMs) throw new Error(`job ${jobId} not done after ${limitMs} ms: ${JSON.stringify(w.json).slice(0, 400)}`);
+    if (Date.now() - t0 > limitMs)
+      throw new Error(`job ${jobId} not done after ${limitMs} ms: ${JSON.stringify(w.json).slice(0, 400)}`);
   }
 }
 
@@ -74,7 +84,11 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       expect(f.last.status).toBe("completed");
 
       const r = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
-      expect(r.json).toMatchObject({ status: "completed", session_id: start.json.session_id, progress: { acs_total: 2, acs_passed: 2 } });
+      expect(r.json).toMatchObject({
+        status: "completed",
+        session_id: start.json.session_id,
+        progress: { acs_total: 2, acs_passed: 2 },
+      });
       expect(readFileSync(join(s.project, "greet.py"), "utf8")).toContain("Hello, {name}!");
       const hud = await c.call("ouroboros_ac_tree_hud", { session_id: start.json.session_id });
       expect(hud.text.match(/✅/g)?.length).toBe(2);
@@ -89,7 +103,14 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     const c = await connect(s.home, { env: s.env });
     try {
       const notes: { progress: number; message?: string }[] = [];
-      const raw = (await c.client.callTool({ name: "ouroboros_execute_seed", arguments: { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true } }, undefined, { onprogress: (p) => notes.push(p), timeout: 120_000 })) as { content: { text: string }[]; isError?: boolean };
+      const raw = (await c.client.callTool(
+        {
+          name: "ouroboros_execute_seed",
+          arguments: { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true },
+        },
+        undefined,
+        { onprogress: (p) => notes.push(p), timeout: 120_000 },
+      )) as { content: { text: string }[]; isError?: boolean };
       expect(raw.isError).toBeUndefined();
       const r = { json: JSON.parse(raw.content[0]!.text) };
       expect(r.json.status).toBe("completed");
@@ -101,23 +122,59 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
 
       // Evaluate an artefact against the session's seed: criterion 1's own check runs in the project.
       const artifact = readFileSync(join(s.project, "greet.py"), "utf8");
-      const ev = await c.call("ouroboros_evaluate", { session_id: r.json.session_id, artifact, acceptance_criterion: "1", artifact_type: "code" });
+      const ev = await c.call("ouroboros_evaluate", {
+        session_id: r.json.session_id,
+        artifact,
+        acceptance_criterion: "1",
+        artifact_type: "code",
+      });
       expect(ev.isError).toBe(false);
-      expect(ev.json).toMatchObject({ approved: true, stage1: "passed", stage2: "approved", stage3: null, highest_stage: 2, session_id: r.json.session_id });
+      expect(ev.json).toMatchObject({
+        approved: true,
+        stage1: "passed",
+        stage2: "approved",
+        stage3: null,
+        highest_stage: 2,
+        session_id: r.json.session_id,
+      });
       // The same criterion where its file does not exist fails at stage 1 whatever the judge says.
       const empty = mkdtempSync(join(tmpdir(), "ouro-mcp-empty-"));
-      const bad = await c.call("ouroboros_evaluate", { session_id: r.json.session_id, artifact, acceptance_criterion: "1", working_dir: empty });
+      const bad = await c.call("ouroboros_evaluate", {
+        session_id: r.json.session_id,
+        artifact,
+        acceptance_criterion: "1",
+        working_dir: empty,
+      });
       expect(bad.json).toMatchObject({ approved: false, stage1: "failed" });
       expect(bad.json.reasons.join(" ")).toContain("expected artifact missing: greet.py");
       // The start form with consensus, followed through the job tools; events land in the session.
-      const start = await c.call("ouroboros_start_evaluate", { session_id: r.json.session_id, artifact, trigger_consensus: true });
+      const start = await c.call("ouroboros_start_evaluate", {
+        session_id: r.json.session_id,
+        artifact,
+        trigger_consensus: true,
+      });
       expect(start.json.job_id).toBe(`job_${start.json.evaluation_id}`);
       const f = await follow(c, start.json.job_id, 60_000);
-      expect(f.types).toEqual(["evaluation.stage1.started", "evaluation.stage1.completed", "evaluation.stage2.started", "evaluation.stage2.completed", "evaluation.consensus.triggered", "evaluation.stage3.completed", "evaluation.pipeline.completed"]);
+      expect(f.types).toEqual([
+        "evaluation.stage1.started",
+        "evaluation.stage1.completed",
+        "evaluation.stage2.started",
+        "evaluation.stage2.completed",
+        "evaluation.consensus.triggered",
+        "evaluation.stage3.completed",
+        "evaluation.pipeline.completed",
+      ]);
       const res = await c.call("ouroboros_job_result", { job_id: start.json.job_id });
       expect(res.json).toMatchObject({ status: "completed", approved: true, highest_stage: 3, stage3: "approved" });
-      const inSession = await c.call("ouroboros_query_events", { session_id: r.json.session_id, event_type: "evaluation.pipeline.completed" });
-      expect(inSession.json.events.filter((e: { data: { evaluation_id?: string } }) => e.data.evaluation_id?.startsWith("eval_"))).toHaveLength(3);
+      const inSession = await c.call("ouroboros_query_events", {
+        session_id: r.json.session_id,
+        event_type: "evaluation.pipeline.completed",
+      });
+      expect(
+        inSession.json.events.filter((e: { data: { evaluation_id?: string } }) =>
+          e.data.evaluation_id?.startsWith("eval_"),
+        ),
+      ).toHaveLength(3);
     } finally {
       await c.close();
       s.cleanup();
@@ -137,7 +194,10 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
         const w = await c.call("ouroboros_job_wait", { job_id: jobId, timeout_seconds: 1 });
         if (w.json.events.some((e: { type: string }) => e.type === "execution.ac.attempt.dispatched")) break;
       }
-      expect((await c.call("ouroboros_job_status", { job_id: jobId })).json).toMatchObject({ status: "running", owner: "this server" });
+      expect((await c.call("ouroboros_job_status", { job_id: jobId })).json).toMatchObject({
+        status: "running",
+        owner: "this server",
+      });
       const cancel = await c.call("ouroboros_cancel_job", { job_id: jobId, reason: "enough" });
       expect(cancel.json.action).toBe("requested");
       const f = await follow(c, jobId, 30_000);
@@ -146,18 +206,32 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       // An evaluation whose judge never answers is cancelled the same way. (A free-text criterion has no
       // stage-1 checks; a seed criterion's failing check would reject before the judge is asked.)
       mock.setScript((req) => (req.lastUserText.includes("[ouroboros:judge]") ? { stall: true } : pipelineScript(req)));
-      const ev = await c.call("ouroboros_start_evaluate", { session_id: start.json.session_id, artifact: "print('hi')", acceptance_criterion: "the artefact prints hi" });
+      const ev = await c.call("ouroboros_start_evaluate", {
+        session_id: start.json.session_id,
+        artifact: "print('hi')",
+        acceptance_criterion: "the artefact prints hi",
+      });
       let cursor = 0;
       for (let i = 0; i < 20; i++) {
         const w = await c.call("ouroboros_job_wait", { job_id: ev.json.job_id, cursor, timeout_seconds: 1 });
         cursor = w.json.cursor;
         if (w.json.stage === "stage2.started") break;
       }
-      expect((await c.call("ouroboros_job_status", { job_id: ev.json.job_id })).json).toMatchObject({ kind: "evaluation", status: "running", stage: "stage2.started" });
+      expect((await c.call("ouroboros_job_status", { job_id: ev.json.job_id })).json).toMatchObject({
+        kind: "evaluation",
+        status: "running",
+        stage: "stage2.started",
+      });
       const t0 = Date.now();
-      expect((await c.call("ouroboros_cancel_job", { job_id: ev.json.job_id })).json).toMatchObject({ action: "cancelled", status: "failed" });
+      expect((await c.call("ouroboros_cancel_job", { job_id: ev.json.job_id })).json).toMatchObject({
+        action: "cancelled",
+        status: "failed",
+      });
       expect(Date.now() - t0).toBeLessThan(5000);
-      expect((await c.call("ouroboros_job_result", { job_id: ev.json.job_id })).json).toMatchObject({ status: "failed", error: "cancelled" });
+      expect((await c.call("ouroboros_job_result", { job_id: ev.json.job_id })).json).toMatchObject({
+        status: "failed",
+        error: "cancelled",
+      });
     } finally {
       await c.close();
       mock.setScript(pipelineScript);
@@ -178,7 +252,11 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
     try {
       const abort = new AbortController();
-      const call = c.client.callTool({ name: "ouroboros_execute_seed", arguments: { seed_path: SEED, cwd: s.project } }, undefined, { signal: abort.signal, timeout: 120_000 });
+      const call = c.client.callTool(
+        { name: "ouroboros_execute_seed", arguments: { seed_path: SEED, cwd: s.project } },
+        undefined,
+        { signal: abort.signal, timeout: 120_000 },
+      );
       call.catch(() => {});
       let sessionId = "";
       for (let i = 0; i < 100 && !sessionId; i++) {
@@ -217,7 +295,12 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     }
     const t0 = Date.now();
     await c.close();
-    while (Date.now() - t0 < 5000 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z")) await Bun.sleep(20);
+    while (
+      Date.now() - t0 < 5000 &&
+      existsSync(`/proc/${pid}`) &&
+      !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z")
+    )
+      await Bun.sleep(20);
     expect(Date.now() - t0).toBeLessThan(2000);
     mock.setScript(pipelineScript);
     const again = await connect(s.home, { env: s.env });
@@ -236,7 +319,11 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
 
   test("recursion guard: the codex a job drives does not get the Ouroboros tools, though the same codex run directly does", async () => {
     const s = setup();
-    const reg = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], { env: s.env, stdout: "pipe", stderr: "pipe" });
+    const reg = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], {
+      env: s.env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(reg.exitCode).toBe(0);
     const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
     const before = mock.modelRequests().length;
@@ -251,7 +338,13 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     for (const r of inRun) expect(r.tools.filter((t) => t.name.startsWith("mcp__ouroboros__"))).toEqual([]);
     // The same CODEX_HOME outside any Ouroboros run: the server starts and its tools are offered.
     const mark = mock.modelRequests().length;
-    const p = Bun.spawn([join(ROOT, "node_modules/.bin/codex"), "exec", "--skip-git-repo-check", "hello"], { env: s.env, cwd: s.project, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn([join(ROOT, "node_modules/.bin/codex"), "exec", "--skip-git-repo-check", "hello"], {
+      env: s.env,
+      cwd: s.project,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(await p.exited).toBe(0);
     expect(mock.modelRequests()[mark]!.tools.map((t) => t.name)).toContain("mcp__ouroboros__ouroboros_session_status");
     s.cleanup();

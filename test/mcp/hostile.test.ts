@@ -35,7 +35,21 @@ export function hostileMessages(): Case[] {
   };
 
   // -32700 parse errors: not JSON, truncated JSON, invalid UTF-8.
-  for (const s of ["this is not json", "{", "}", "{\"jsonrpc\":", "{a:1}", "{'jsonrpc':'2.0'}", "{\"a\":1,}", "[1,", "NaN", "undefined", "{\"id\":1 \"method\":\"ping\"}", "\"unterminated"]) add(`not JSON: ${s}`, s, -32700);
+  for (const s of [
+    "this is not json",
+    "{",
+    "}",
+    '{"jsonrpc":',
+    "{a:1}",
+    "{'jsonrpc':'2.0'}",
+    '{"a":1,}',
+    "[1,",
+    "NaN",
+    "undefined",
+    '{"id":1 "method":"ping"}',
+    '"unterminated',
+  ])
+    add(`not JSON: ${s}`, s, -32700);
   const good = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
   for (const cut of [5, 13, 20, good.length - 1]) add(`truncated at ${cut}`, good.slice(0, cut), -32700);
   for (const [name, b] of [
@@ -44,16 +58,37 @@ export function hostileMessages(): Case[] {
     ["surrogate half", [0xed, 0xa0, 0x80]],
     ["overlong slash", [0xc0, 0xaf]],
     ["5-byte form", [0xf8, 0x88, 0x80, 0x80, 0x80]],
-  ] as const) add(`invalid UTF-8 in a string: ${name}`, cat(bytes('{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"'), Uint8Array.from(b), bytes('"}}')), -32700);
+  ] as const)
+    add(
+      `invalid UTF-8 in a string: ${name}`,
+      cat(bytes('{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"'), Uint8Array.from(b), bytes('"}}')),
+      -32700,
+    );
 
   // -32600 with id null: not an object, batches, bad ids, too deep.
-  for (const s of ["[]", "null", "1", "\"ping\"", "true", "{}"]) add(`not a request: ${s}`, s, -32600);
+  for (const s of ["[]", "null", "1", '"ping"', "true", "{}"]) add(`not a request: ${s}`, s, -32600);
   add("batch of one", j([{ jsonrpc: "2.0", id: 1, method: "ping" }]), -32600);
-  add("batch of two", j([{ jsonrpc: "2.0", id: 1, method: "ping" }, { jsonrpc: "2.0", method: "notifications/initialized" }]), -32600);
-  for (const id of [{ a: 1 }, [1], null, true, 1.5]) add(`id ${JSON.stringify(id)}`, j({ jsonrpc: "2.0", id, method: "ping" }), -32600);
+  add(
+    "batch of two",
+    j([
+      { jsonrpc: "2.0", id: 1, method: "ping" },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+    ]),
+    -32600,
+  );
+  for (const id of [{ a: 1 }, [1], null, true, 1.5])
+    add(`id ${JSON.stringify(id)}`, j({ jsonrpc: "2.0", id, method: "ping" }), -32600);
   add("no method and no id", j({ jsonrpc: "2.0" }), -32600);
-  add("nesting 200 deep", `{"jsonrpc":"2.0","id":"deep","method":"ping","params":{"x":${"[".repeat(200)}${"]".repeat(200)}}}`, -32600);
-  add("line over the cap", `{"jsonrpc":"2.0","id":"big","method":"ping","params":{"x":"${"a".repeat(LINE_CAP + 10)}"}}`, -32600);
+  add(
+    "nesting 200 deep",
+    `{"jsonrpc":"2.0","id":"deep","method":"ping","params":{"x":${"[".repeat(200)}${"]".repeat(200)}}}`,
+    -32600,
+  );
+  add(
+    "line over the cap",
+    `{"jsonrpc":"2.0","id":"big","method":"ping","params":{"x":"${"a".repeat(LINE_CAP + 10)}"}}`,
+    -32600,
+  );
   add("over the cap, not JSON", "x".repeat(LINE_CAP * 3), -32600);
 
   // -32600 echoing the id: wrong envelope.
@@ -87,7 +122,11 @@ export function hostileMessages(): Case[] {
     ["resources/read without uri", "resources/read", {}],
     ["resources/read uri a number", "resources/read", { uri: 42 }],
     ["initialize without protocolVersion", "initialize", { capabilities: {}, clientInfo: { name: "x", version: "1" } }],
-    ["initialize capabilities a string", "initialize", { protocolVersion: "2025-06-18", capabilities: "all", clientInfo: { name: "x", version: "1" } }],
+    [
+      "initialize capabilities a string",
+      "initialize",
+      { protocolVersion: "2025-06-18", capabilities: "all", clientInfo: { name: "x", version: "1" } },
+    ],
     ["initialize without clientInfo", "initialize", { protocolVersion: "2025-06-18", capabilities: {} }],
     ["tools/list cursor a number", "tools/list", { cursor: 9 }],
     ["resources/list cursor an object", "resources/list", { cursor: {} }],
@@ -101,18 +140,36 @@ export function hostileMessages(): Case[] {
   for (const [name, m] of [
     ["unknown notification", { jsonrpc: "2.0", method: "notifications/nope" }],
     ["notification with array params", { jsonrpc: "2.0", method: "notifications/cancelled", params: [1] }],
-    ["cancel for an unknown request", { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "never-sent" } }],
-  ] as const) add(name, j(m), 0);
+    [
+      "cancel for an unknown request",
+      { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: "never-sent" } },
+    ],
+  ] as const)
+    add(name, j(m), 0);
 
   // -32601 unknown methods (answered by the SDK server once the envelope is sound).
-  for (const method of ["nope", "tools/ca11", "prompts/list", "logging/setLevel", "completion/complete", "resources/subscribe", "sampling/createMessage", "TOOLS/LIST"]) {
+  for (const method of [
+    "nope",
+    "tools/ca11",
+    "prompts/list",
+    "logging/setLevel",
+    "completion/complete",
+    "resources/subscribe",
+    "sampling/createMessage",
+    "TOOLS/LIST",
+  ]) {
     const { id, msg } = req(method);
     add(`unknown method ${method}`, j(msg), -32601, id);
   }
   return cases;
 }
 
-const INIT = { jsonrpc: "2.0", id: "init", method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "hostile", version: "1" } } };
+const INIT = {
+  jsonrpc: "2.0",
+  id: "init",
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "hostile", version: "1" } },
+};
 
 interface Reply {
   jsonrpc: string;
@@ -124,7 +181,13 @@ interface Reply {
 /** Send the lines, wait for the reply to `lastId`, close stdin and time the exit. */
 async function session(lines: Uint8Array[], lastId: string, env: Record<string, string> = {}) {
   const home = tempHome("ouro-mcp-hostile-");
-  const p = Bun.spawn([...cliArgv(), "mcp", "serve"], { env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...env }, stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: ROOT });
+  const p = Bun.spawn([...cliArgv(), "mcp", "serve"], {
+    env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1", ...env },
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: ROOT,
+  });
   const err = new Response(p.stderr).text();
   let stdout = "";
   const reader = p.stdout.getReader();
@@ -149,7 +212,10 @@ async function session(lines: Uint8Array[], lastId: string, env: Record<string, 
   const code = await p.exited;
   const elapsed = performance.now() - t0;
   await pump;
-  const replies = stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Reply);
+  const replies = stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Reply);
   return { code, elapsed, replies, stderr: await err };
 }
 
@@ -162,50 +228,48 @@ describe("mcp serve answers every malformed message and keeps serving", () => {
     expect([...codes].sort()).toEqual([-32700, -32602, -32601, -32600, 0].sort());
   });
 
-  test(
-    `${cases.length} hostile lines, each followed by a ping: right error each, every ping answered, EOF exit within 2 s`,
-    async () => {
-      const lines: Uint8Array[] = [j(INIT)];
-      cases.forEach((c, i) => {
-        lines.push(c.line);
-        lines.push(j({ jsonrpc: "2.0", id: `ping${i}`, method: "ping" }));
-      });
-      const r = await session(lines, `ping${cases.length - 1}`, { OUROBOROS_MAX_MCP_LINE_BYTES: String(LINE_CAP) });
-      expect(r.code).toBe(0);
-      expect(r.elapsed).toBeLessThan(2000);
-      for (const m of r.replies) expect(m.jsonrpc).toBe("2.0");
-      const byId = new Map(r.replies.filter((m) => m.id !== null).map((m) => [m.id, m]));
-      // The server kept serving: every ping after every hostile line got its (empty) result.
-      const unanswered = cases.map((_, i) => `ping${i}`).filter((id) => !byId.get(id) || byId.get(id)!.error);
-      expect(unanswered).toEqual([]);
-      const wrong: string[] = [];
-      for (const c of cases.filter((x) => x.expect.id !== null)) {
-        const m = byId.get(c.expect.id!);
-        if (m?.error?.code !== c.expect.code) wrong.push(`${c.name}: expected ${c.expect.code}, got ${JSON.stringify(m ?? "no reply")}`);
-        else if (m.error.message.includes("\n") || /"code":|ZodError|at .*\.js/.test(m.error.message)) wrong.push(`${c.name}: raw dump in message: ${m.error.message}`);
-      }
-      // Errors without a usable id come back in the order the lines were sent.
-      const nullIdCodes = r.replies.filter((m) => m.id === null).map((m) => m.error?.code);
-      expect(nullIdCodes).toEqual(cases.filter((c) => c.expect.id === null && c.expect.code !== 0).map((c) => c.expect.code));
-      expect(wrong).toEqual([]);
-      expect(r.stderr).not.toContain("    at ");
-    },
-    120_000,
-  );
+  test(`${cases.length} hostile lines, each followed by a ping: right error each, every ping answered, EOF exit within 2 s`, async () => {
+    const lines: Uint8Array[] = [j(INIT)];
+    cases.forEach((c, i) => {
+      lines.push(c.line);
+      lines.push(j({ jsonrpc: "2.0", id: `ping${i}`, method: "ping" }));
+    });
+    const r = await session(lines, `ping${cases.length - 1}`, { OUROBOROS_MAX_MCP_LINE_BYTES: String(LINE_CAP) });
+    expect(r.code).toBe(0);
+    expect(r.elapsed).toBeLessThan(2000);
+    for (const m of r.replies) expect(m.jsonrpc).toBe("2.0");
+    const byId = new Map(r.replies.filter((m) => m.id !== null).map((m) => [m.id, m]));
+    // The server kept serving: every ping after every hostile line got its (empty) result.
+    const unanswered = cases.map((_, i) => `ping${i}`).filter((id) => !byId.get(id) || byId.get(id)!.error);
+    expect(unanswered).toEqual([]);
+    const wrong: string[] = [];
+    for (const c of cases.filter((x) => x.expect.id !== null)) {
+      const m = byId.get(c.expect.id!);
+      if (m?.error?.code !== c.expect.code)
+        wrong.push(`${c.name}: expected ${c.expect.code}, got ${JSON.stringify(m ?? "no reply")}`);
+      else if (m.error.message.includes("\n") || /"code":|ZodError|at .*\.js/.test(m.error.message))
+        wrong.push(`${c.name}: raw dump in message: ${m.error.message}`);
+    }
+    // Errors without a usable id come back in the order the lines were sent.
+    const nullIdCodes = r.replies.filter((m) => m.id === null).map((m) => m.error?.code);
+    expect(nullIdCodes).toEqual(
+      cases.filter((c) => c.expect.id === null && c.expect.code !== 0).map((c) => c.expect.code),
+    );
+    expect(wrong).toEqual([]);
+    expect(r.stderr).not.toContain("    at ");
+  }, 120_000);
 
-  test(
-    "a line over the default 10 MB cap is refused with -32600 and the next request is served",
-    async () => {
-      const big = bytes(`{"jsonrpc":"2.0","id":"huge","method":"ping","params":{"x":"${"a".repeat(10 * 1024 * 1024 + 1)}"}}`);
-      const r = await session([j(INIT), big, j({ jsonrpc: "2.0", id: "after", method: "ping" })], "after");
-      expect(r.code).toBe(0);
-      expect(r.elapsed).toBeLessThan(2000);
-      const nulls = r.replies.filter((m) => m.id === null);
-      expect(nulls).toHaveLength(1);
-      expect(nulls[0]!.error!.code).toBe(-32600);
-      expect(nulls[0]!.error!.message).toContain("line limit");
-      expect(r.replies.find((m) => m.id === "after")?.result).toEqual({});
-    },
-    120_000,
-  );
+  test("a line over the default 10 MB cap is refused with -32600 and the next request is served", async () => {
+    const big = bytes(
+      `{"jsonrpc":"2.0","id":"huge","method":"ping","params":{"x":"${"a".repeat(10 * 1024 * 1024 + 1)}"}}`,
+    );
+    const r = await session([j(INIT), big, j({ jsonrpc: "2.0", id: "after", method: "ping" })], "after");
+    expect(r.code).toBe(0);
+    expect(r.elapsed).toBeLessThan(2000);
+    const nulls = r.replies.filter((m) => m.id === null);
+    expect(nulls).toHaveLength(1);
+    expect(nulls[0]!.error!.code).toBe(-32600);
+    expect(nulls[0]!.error!.message).toContain("line limit");
+    expect(r.replies.find((m) => m.id === "after")?.result).toEqual({});
+  }, 120_000);
 });

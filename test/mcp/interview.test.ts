@@ -18,7 +18,10 @@ let c: Connected;
 beforeAll(async () => {
   mock = await startMockModel({ script: interviewScript() });
   home = tempHome("ouro-mcp-interview-");
-  c = await connect(home, { args: ["--llm-backend", "openai"], env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` } });
+  c = await connect(home, {
+    args: ["--llm-backend", "openai"],
+    env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` },
+  });
 });
 afterAll(async () => {
   await c?.close();
@@ -29,13 +32,23 @@ describe("ouroboros_interview", () => {
   test("one turn per call; 'done' is refused until ready; closes after two ready scores; then a seed", async () => {
     const start = await c.call("ouroboros_interview", { initial_context: "greet people" });
     expect(start.isError).toBe(false);
-    expect(start.json).toMatchObject({ status: "in_progress", round: 1, question: "Question 1: what exactly should happen in case 1?", ambiguity_score: null });
+    expect(start.json).toMatchObject({
+      status: "in_progress",
+      round: 1,
+      question: "Question 1: what exactly should happen in case 1?",
+      ambiguity_score: null,
+    });
     const id = start.json.session_id as string;
     const turn = (answer: string) => c.call("ouroboros_interview", { session_id: id, answer });
     expect((await turn("[from-code] there is no code yet")).json).toMatchObject({ round: 2 });
     expect((await turn("python only")).json).toMatchObject({ round: 3, ambiguity_score: null });
     const third = (await turn("prints Hello")).json;
-    expect(third).toMatchObject({ round: 4, ambiguity_score: 0.18, ready: false, not_ready: "ambiguity 0.18 meets the threshold 0.20, but Goal Clarity 0.70 < 0.75" });
+    expect(third).toMatchObject({
+      round: 4,
+      ambiguity_score: 0.18,
+      ready: false,
+      not_ready: "ambiguity 0.18 meets the threshold 0.20, but Goal Clarity 0.70 < 0.75",
+    });
     const refused = (await turn("done")).json;
     expect(refused.closing_refused).toContain("not ready for a seed");
     expect(refused.round).toBe(4);
@@ -101,7 +114,9 @@ describe("ouroboros_start_auto", () => {
     }, 20_000);
     expect(last).toMatchObject({ status: "completed", phase: "done", run_status: "skipped" });
     expect((await c.call("ouroboros_validate_seed", { seed_path: last.seed_path })).json.valid).toBe(true);
-    expect((await c.call("ouroboros_auto_status", { auto_id: "auto_000000000000" })).text).toContain("no auto run 'auto_000000000000'");
+    expect((await c.call("ouroboros_auto_status", { auto_id: "auto_000000000000" })).text).toContain(
+      "no auto run 'auto_000000000000'",
+    );
   });
 
   test("with a run: the seed runs as a job on real codex, followed with the job tools", async () => {
@@ -110,7 +125,13 @@ describe("ouroboros_start_auto", () => {
     const h = tempHome("ouro-mcp-auto-home-");
     const conn = await connect(h, {
       args: ["--llm-backend", "openai"],
-      env: { ...ce.env, OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_PASS_ENV: "MOCK_API_KEY" },
+      env: {
+        ...ce.env,
+        OPENAI_API_KEY: "k",
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+        OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+      },
     });
     try {
       const r = await conn.call("ouroboros_auto", { goal: "greet people", runtime: "codex", cwd: project });

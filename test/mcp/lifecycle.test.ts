@@ -11,11 +11,22 @@ import { recordSession } from "../lib/session-fixture.ts";
 import { connect } from "./client.ts";
 import { within } from "../lib/timing.ts";
 
-const INIT = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+const INIT = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+};
 const line = (m: unknown) => `${JSON.stringify(m)}\n`;
 
 function spawnServer(home: string, args: string[] = []) {
-  return Bun.spawn([...cliArgv(), "mcp", "serve", ...args], { env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1" }, stdin: "pipe", stdout: "pipe", stderr: "pipe", cwd: ROOT });
+  return Bun.spawn([...cliArgv(), "mcp", "serve", ...args], {
+    env: { ...process.env, OUROBOROS_HOME: home, NO_COLOR: "1" },
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: ROOT,
+  });
 }
 
 /** Every non-empty stdout line must be a JSON-RPC 2.0 message. */
@@ -43,9 +54,24 @@ describe("stdout carries JSON-RPC only", () => {
       INIT,
       { jsonrpc: "2.0", method: "notifications/initialized" },
       { jsonrpc: "2.0", id: 2, method: "tools/list" },
-      { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "ouroboros_query_events", arguments: { limit: "x" } } },
-      { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "ouroboros_validate_seed", arguments: { seed_path: join(ROOT, "examples/hello-cli.yaml") } } },
-      { jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "ouroboros_start_execute_seed", arguments: { seed_content: "goal: [unclosed" } } },
+      {
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "ouroboros_query_events", arguments: { limit: "x" } },
+      },
+      {
+        jsonrpc: "2.0",
+        id: 4,
+        method: "tools/call",
+        params: { name: "ouroboros_validate_seed", arguments: { seed_path: join(ROOT, "examples/hello-cli.yaml") } },
+      },
+      {
+        jsonrpc: "2.0",
+        id: 5,
+        method: "tools/call",
+        params: { name: "ouroboros_start_execute_seed", arguments: { seed_content: "goal: [unclosed" } },
+      },
       { jsonrpc: "2.0", id: 6, method: "resources/read", params: { uri: "ouroboros://nope" } },
       { jsonrpc: "2.0", id: 7, method: "no/such/method" },
       { jsonrpc: "2.0", id: 8, method: "resources/read", params: { uri: "ouroboros://sessions/current" } },
@@ -63,7 +89,12 @@ describe("stdout carries JSON-RPC only", () => {
     const msgs = expectOnlyJsonRpc(await out) as { id?: number | null; result?: any; error?: any }[];
     // The non-JSON line is answered too: a parse error without an id.
     expect(msgs.filter((m) => m.id === null).map((m) => m.error.code)).toEqual([-32700]);
-    expect(msgs.filter((m) => m.id !== null).map((m) => m.id).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(
+      msgs
+        .filter((m) => m.id !== null)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     const byId = new Map(msgs.map((m) => [m.id, m]));
     expect(byId.get(3)!.result.isError).toBe(true);
     expect(byId.get(4)!.result.isError).toBeUndefined();
@@ -87,7 +118,15 @@ describe("stdout carries JSON-RPC only", () => {
   test("an event store that cannot open is a tool error, not stdout noise", async () => {
     const home = tempHome("ouro-mcp-baddb-");
     const p = spawnServer(home, ["--db", "/proc/ouroboros-cannot-be-here/x.db"]);
-    p.stdin.write(line(INIT) + line({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "ouroboros_session_status", arguments: { session_id: "orch_1" } } }));
+    p.stdin.write(
+      line(INIT) +
+        line({
+          jsonrpc: "2.0",
+          id: 2,
+          method: "tools/call",
+          params: { name: "ouroboros_session_status", arguments: { session_id: "orch_1" } },
+        }),
+    );
     p.stdin.flush();
     const out = new Response(p.stdout).text();
     await Bun.sleep(800);
@@ -112,7 +151,8 @@ write("PROTOCOL\\n");`;
   const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
   expect(await p.exited).toBe(0);
   expect(out).toBe("PROTOCOL\n");
-  for (const s of ["console.log", "console.info", "console.debug", "dir", "process.stdout.write"]) expect(err).toContain(s);
+  for (const s of ["console.log", "console.info", "console.debug", "dir", "process.stdout.write"])
+    expect(err).toContain(s);
 });
 
 describe("lifetime", () => {
@@ -135,7 +175,10 @@ describe("lifetime", () => {
     // sleep lost that race on a loaded machine and left a server that never saw its parent change).
     const home = tempHome();
     const wait = `i=0; while [ ! -e ${q(join(home, "mcp-servers"))}/$!.json ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done`;
-    const sh = Bun.spawn(["sh", "-c", `sleep 30 | ${[cmd!, ...pre].map(q).join(" ")} mcp serve >/dev/null 2>&1 & echo $!; ${wait}`], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe" });
+    const sh = Bun.spawn(
+      ["sh", "-c", `sleep 30 | ${[cmd!, ...pre].map(q).join(" ")} mcp serve >/dev/null 2>&1 & echo $!; ${wait}`],
+      { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "pipe" },
+    );
     const pid = Number((await new Response(sh.stdout).text()).trim());
     await sh.exited;
     const t0 = performance.now();
@@ -146,7 +189,12 @@ describe("lifetime", () => {
 
   test("OUROBOROS_CLIENT_PID: the server follows that process instead of its parent", async () => {
     const client = Bun.spawn(["sleep", "30"]);
-    const p = Bun.spawn([...cliArgv(), "mcp", "serve"], { env: { ...process.env, OUROBOROS_HOME: tempHome(), OUROBOROS_CLIENT_PID: String(client.pid) }, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn([...cliArgv(), "mcp", "serve"], {
+      env: { ...process.env, OUROBOROS_HOME: tempHome(), OUROBOROS_CLIENT_PID: String(client.pid) },
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     p.stdin.write(line(INIT));
     p.stdin.flush();
     const reader = p.stdout.getReader();
@@ -167,7 +215,9 @@ describe("lifetime", () => {
     const fx = recordSession(db, { finished: false });
     const c = await connect(home, { env: { OUROBOROS_MCP_IDLE_CHECKPOINT_SECONDS: "1" } });
     try {
-      expect((await c.call("ouroboros_cancel_execution", { execution_id: fx.executionId })).json.action).toBe("cancelled");
+      expect((await c.call("ouroboros_cancel_execution", { execution_id: fx.executionId })).json.action).toBe(
+        "cancelled",
+      );
       const walAfterWrite = statSync(`${db}-wal`).size;
       expect(walAfterWrite).toBeGreaterThan(0);
       const t0 = Date.now();
@@ -184,7 +234,9 @@ describe("lifetime", () => {
   test("concurrent servers share the WAL database without lock errors", async () => {
     const home = tempHome("ouro-mcp-wal-");
     const db = join(home, "ouroboros.db");
-    const sessions = Array.from({ length: 12 }, (_, i) => recordSession(db, { sessionId: `orch_0000000000${i.toString(16).padStart(2, "0")}`, finished: false }));
+    const sessions = Array.from({ length: 12 }, (_, i) =>
+      recordSession(db, { sessionId: `orch_0000000000${i.toString(16).padStart(2, "0")}`, finished: false }),
+    );
     const servers = await Promise.all([connect(home), connect(home), connect(home)]);
     try {
       const calls = sessions.flatMap((s, i) => [
@@ -194,7 +246,10 @@ describe("lifetime", () => {
       ]);
       const results = await Promise.all(calls);
       for (const r of results) expect(r.isError).toBe(false);
-      for (const s of sessions) expect((await servers[0]!.call("ouroboros_session_status", { session_id: s.sessionId })).json.status).toBe("cancelled");
+      for (const s of sessions)
+        expect((await servers[0]!.call("ouroboros_session_status", { session_id: s.sessionId })).json.status).toBe(
+          "cancelled",
+        );
       for (const s of servers) expect(s.stderr()).not.toMatch(/locked|busy/i);
     } finally {
       await Promise.all(servers.map((s) => s.close()));

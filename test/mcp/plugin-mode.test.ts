@@ -30,26 +30,41 @@ afterAll(async () => mock?.stop());
 function events(db: string, glob: string): { type: string; data: any }[] {
   const s = EventStore.open(db);
   if (!s.ok) throw new Error(s.error.message);
-  const rows = s.value.db.query("SELECT event_type, payload FROM events WHERE event_type GLOB ? ORDER BY seq").all(glob) as { event_type: string; payload: string }[];
+  const rows = s.value.db
+    .query("SELECT event_type, payload FROM events WHERE event_type GLOB ? ORDER BY seq")
+    .all(glob) as { event_type: string; payload: string }[];
   s.value.close();
   return rows.map((r) => ({ type: r.event_type, data: JSON.parse(r.payload) }));
 }
 
 describe("the gate at the tool", () => {
-  for (const [runtime, mode, delegates] of [["opencode", "plugin", true], ["opencode", "subprocess", false], ["claude", "plugin", false]] as const) {
+  for (const [runtime, mode, delegates] of [
+    ["opencode", "plugin", true],
+    ["opencode", "subprocess", false],
+    ["claude", "plugin", false],
+  ] as const) {
     test(`runtime ${runtime}, opencode_mode ${mode}: ${delegates ? "envelope" : "in-process model call"}`, async () => {
       mock.setScript(interviewScript());
       const home = tempHome("ouro-plugin-gate-");
       writeFileSync(join(home, "config.yaml"), `orchestrator:\n  opencode_mode: ${mode}\n`);
-      const c = await connect(home, { args: ["--runtime", runtime, "--llm-backend", "openai"], env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` } });
+      const c = await connect(home, {
+        args: ["--runtime", runtime, "--llm-backend", "openai"],
+        env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` },
+      });
       try {
         const before = mock.modelRequests().length;
         const r = await c.call("ouroboros_interview", { initial_context: "greet people" });
         expect(r.isError, r.text).toBe(false);
         if (delegates) {
-          expect(r.json).toMatchObject({ status: "delegated_to_plugin", job_id: null, meta: { _subagent: { tool_name: "ouroboros_interview", agent: "general" } } });
+          expect(r.json).toMatchObject({
+            status: "delegated_to_plugin",
+            job_id: null,
+            meta: { _subagent: { tool_name: "ouroboros_interview", agent: "general" } },
+          });
           expect(r.json.meta._subagent.prompt).toContain("[ouroboros:interview:question]");
-          expect(r.json.meta._subagent.context.reply_file).toBe(join(home, "data/subagent", `${r.json.meta._subagent.context.request_id}.json`));
+          expect(r.json.meta._subagent.context.reply_file).toBe(
+            join(home, "data/subagent", `${r.json.meta._subagent.context.request_id}.json`),
+          );
           expect(mock.modelRequests().length).toBe(before);
           // Asked again before the plugin answered: the same request, not a new one.
           const again = await c.call("ouroboros_interview", { session_id: r.json.session_id });
@@ -69,7 +84,10 @@ test("auto keeps authoring in-process even in plugin mode (no envelope has a rec
   mock.setScript(interviewScript());
   const home = tempHome("ouro-plugin-auto-");
   writeFileSync(join(home, "config.yaml"), "orchestrator:\n  opencode_mode: plugin\n");
-  const c = await connect(home, { args: ["--runtime", "opencode", "--llm-backend", "openai"], env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` } });
+  const c = await connect(home, {
+    args: ["--runtime", "opencode", "--llm-backend", "openai"],
+    env: { OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1` },
+  });
   try {
     const r = await c.call("ouroboros_auto", { goal: "greet people", skip_run: true });
     expect(r.isError, r.text).toBe(false);
@@ -106,12 +124,23 @@ describe.skipIf(!hasOpencode)("inside a real OpenCode session", () => {
       });
       const proj = join(ce.home, "proj");
       mkdirSync(proj);
-      const p = Bun.spawn([join(ROOT, "node_modules/.bin/opencode"), "run", "--format", "json", "interview me about greeting people"], { env, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 150_000 });
-      const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      const p = Bun.spawn(
+        [join(ROOT, "node_modules/.bin/opencode"), "run", "--format", "json", "interview me about greeting people"],
+        { env, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 150_000 },
+      );
+      const [out, err, code] = await Promise.all([
+        new Response(p.stdout).text(),
+        new Response(p.stderr).text(),
+        p.exited,
+      ]);
       expect(code, err.slice(-2000)).toBe(0);
       expect(out).toContain("PARENT_DONE");
 
-      expect(envelope).toMatchObject({ status: "delegated_to_plugin", job_id: null, meta: { _subagent: { tool_name: "ouroboros_interview" } } });
+      expect(envelope).toMatchObject({
+        status: "delegated_to_plugin",
+        job_id: null,
+        meta: { _subagent: { tool_name: "ouroboros_interview" } },
+      });
       const results = mock.modelRequests().at(-1)!.toolResults;
       expect(results[0]).toContain("ouroboros bridge: child session ses_");
       expect(results[1]).toContain(CHILD_QUESTION);
@@ -125,8 +154,10 @@ describe.skipIf(!hasOpencode)("inside a real OpenCode session", () => {
       expect(results[2]).toContain("delegated_to_plugin");
       expect(results[3]).toContain("goal: Write greet.py");
       expect(events(db, "subagent.*").map((e) => `${e.type} ${e.data.tool_name}`)).toEqual([
-        "subagent.dispatched ouroboros_interview", "subagent.completed ouroboros_interview",
-        "subagent.dispatched ouroboros_generate_seed", "subagent.completed ouroboros_generate_seed",
+        "subagent.dispatched ouroboros_interview",
+        "subagent.completed ouroboros_interview",
+        "subagent.dispatched ouroboros_generate_seed",
+        "subagent.completed ouroboros_generate_seed",
       ]);
       expect(events(db, "seed.created")).toHaveLength(1);
       const asked = events(db, "interview.question.asked");

@@ -14,11 +14,26 @@ import { within } from "../lib/timing.ts";
 
 const SEED = join(ROOT, "examples/hello-cli.yaml");
 const TOOLS = [
-  "ouroboros_interview", "ouroboros_generate_seed", "ouroboros_start_auto", "ouroboros_auto", "ouroboros_auto_status",
-  "ouroboros_validate_seed", "ouroboros_execute_seed", "ouroboros_start_execute_seed", "ouroboros_cancel_execution",
-  "ouroboros_job_status", "ouroboros_job_wait", "ouroboros_job_result", "ouroboros_cancel_job",
-  "ouroboros_session_status", "ouroboros_query_events", "ouroboros_ac_tree_hud", "ouroboros_ac_dashboard",
-  "ouroboros_evaluate", "ouroboros_start_evaluate", "ouroboros_lineage_status",
+  "ouroboros_interview",
+  "ouroboros_generate_seed",
+  "ouroboros_start_auto",
+  "ouroboros_auto",
+  "ouroboros_auto_status",
+  "ouroboros_validate_seed",
+  "ouroboros_execute_seed",
+  "ouroboros_start_execute_seed",
+  "ouroboros_cancel_execution",
+  "ouroboros_job_status",
+  "ouroboros_job_wait",
+  "ouroboros_job_result",
+  "ouroboros_cancel_job",
+  "ouroboros_session_status",
+  "ouroboros_query_events",
+  "ouroboros_ac_tree_hud",
+  "ouroboros_ac_dashboard",
+  "ouroboros_evaluate",
+  "ouroboros_start_evaluate",
+  "ouroboros_lineage_status",
 ];
 
 let home: string;
@@ -37,7 +52,12 @@ beforeAll(async () => {
   const store = EventStore.open(db);
   if (!store.ok) throw new Error(store.error.message);
   const ac = live2.acIds[0]!;
-  const lin = (type: string, data: Record<string, unknown>) => ({ type, aggregate_type: "lineage", aggregate_id: live2.sessionId, data: { session_id: live2.sessionId, ...data } });
+  const lin = (type: string, data: Record<string, unknown>) => ({
+    type,
+    aggregate_type: "lineage",
+    aggregate_id: live2.sessionId,
+    data: { session_id: live2.sessionId, ...data },
+  });
   const appended = store.value.appendBatch([
     lin("lineage.generation.started", { generation: 1, failing: [ac] }),
     lin("execution.ac.refined", { ac_id: ac, generation: 1, description: "clearer wording" }),
@@ -73,7 +93,8 @@ describe("handshake and tool list", () => {
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
       expect(t.description!.length).toBeGreaterThan(20);
-      if (TOOLS.includes(t.name)) expect((t.inputSchema as { additionalProperties?: boolean }).additionalProperties).toBe(false);
+      if (TOOLS.includes(t.name))
+        expect((t.inputSchema as { additionalProperties?: boolean }).additionalProperties).toBe(false);
     }
     const wait = tools.find((t) => t.name === "ouroboros_job_wait")!.inputSchema as any;
     expect(wait.required).toEqual(["job_id"]);
@@ -94,13 +115,17 @@ describe("bad input is an isError result with one clear line", () => {
   });
 
   test("missing, mistyped and out-of-range parameters name the field", async () => {
-    expect((await c.call("ouroboros_job_status", {})).text).toBe("ouroboros_job_status: missing required parameter 'job_id'");
+    expect((await c.call("ouroboros_job_status", {})).text).toBe(
+      "ouroboros_job_status: missing required parameter 'job_id'",
+    );
     const limit = await c.call("ouroboros_query_events", { limit: "ten" });
     expect(limit.isError).toBe(true);
     expect(limit.text).toMatch(/^ouroboros_query_events: parameter 'limit': Expected number but received "ten"$/);
     const wait = await c.call("ouroboros_job_wait", { job_id: "job_orch_1", timeout_seconds: 60 });
     expect(wait.text).toMatch(/parameter 'timeout_seconds': Expected <=5 but received 60/);
-    expect((await c.call("ouroboros_session_status", { session_id: "" })).text).toContain("parameter 'session_id': must not be empty");
+    expect((await c.call("ouroboros_session_status", { session_id: "" })).text).toContain(
+      "parameter 'session_id': must not be empty",
+    );
     expect((await c.call("ouroboros_job_status", { job_id: "not a job" })).text).toContain("is not a job id");
   });
 
@@ -138,20 +163,32 @@ describe("status tools over recorded sessions", () => {
   test("session status by prefix: phase, progress, ACs, errors", async () => {
     const r = await c.call("ouroboros_session_status", { session_id: "orch_00000000d0" });
     expect(r.isError).toBe(false);
-    expect(r.json).toMatchObject({ session_id: done.sessionId, status: "completed", done: true, goal: "A finished session" });
+    expect(r.json).toMatchObject({
+      session_id: done.sessionId,
+      status: "completed",
+      done: true,
+      goal: "A finished session",
+    });
     expect(r.json.acs.length).toBe(done.acIds.length);
     expect(r.json.progress.acs_total).toBeGreaterThan(0);
     expect(r.json.errors.length).toBeGreaterThan(0); // the fixture has a failed AC attempt
-    expect((await c.call("ouroboros_session_status", { session_id: "orch_nope" })).text).toContain("no session 'orch_nope'");
+    expect((await c.call("ouroboros_session_status", { session_id: "orch_nope" })).text).toContain(
+      "no session 'orch_nope'",
+    );
   });
 
   test("query_events filters by session and type (exact or glob) and pages", async () => {
     const all = await c.call("ouroboros_query_events", { session_id: done.sessionId, limit: 500 });
     expect(all.json.total).toBe(done.count);
-    expect(all.json.events.map((e: any) => e.seq)).toEqual([...all.json.events.map((e: any) => e.seq)].sort((a: number, b: number) => a - b));
+    expect(all.json.events.map((e: any) => e.seq)).toEqual(
+      [...all.json.events.map((e: any) => e.seq)].sort((a: number, b: number) => a - b),
+    );
     const page = await c.call("ouroboros_query_events", { session_id: done.sessionId, limit: 3, offset: 2 });
     expect(page.json.events.map((e: any) => e.seq)).toEqual(all.json.events.slice(2, 5).map((e: any) => e.seq));
-    const exact = await c.call("ouroboros_query_events", { session_id: done.sessionId, event_type: "orchestrator.session.started" });
+    const exact = await c.call("ouroboros_query_events", {
+      session_id: done.sessionId,
+      event_type: "orchestrator.session.started",
+    });
     expect(exact.json.events).toHaveLength(1);
     const glob = await c.call("ouroboros_query_events", { event_type: "orchestrator.session.*", limit: 500 });
     expect(glob.json.events.every((e: any) => e.type.startsWith("orchestrator.session."))).toBe(true);
@@ -164,21 +201,38 @@ describe("status tools over recorded sessions", () => {
     expect(tree.isError).toBe(false);
     expect(tree.text).toStartWith("### A finished session");
     for (const id of done.acIds) expect(tree.text).toContain(`**${id}**`);
-    expect(tree.text).toMatch(/\n  - /); // children indented under their parent
+    expect(tree.text).toMatch(/\n {2}- /); // children indented under their parent
     const dash = await c.call("ouroboros_ac_dashboard", { session_id: done.sessionId });
     expect(dash.text).toContain("| AC | description | status | judged attempts |");
-    expect(dash.text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| AC"))).toHaveLength(done.acIds.length);
+    expect(dash.text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| AC"))).toHaveLength(
+      done.acIds.length,
+    );
   });
 });
 
 describe("lineage status", () => {
   test("generations, refined wording and how the lineage ended, from the session's events", async () => {
     const r = await c.call("ouroboros_lineage_status", { lineage_id: live2.sessionId });
-    expect(r.json).toMatchObject({ lineage_id: live2.sessionId, status: "stagnated", generations_run: 2, current_generation: 2 });
-    expect(r.json.generations[0]).toMatchObject({ generation: 1, status: "completed", failing: [live2.acIds[0]], refined: [{ ac_id: live2.acIds[0], description: "clearer wording" }] });
+    expect(r.json).toMatchObject({
+      lineage_id: live2.sessionId,
+      status: "stagnated",
+      generations_run: 2,
+      current_generation: 2,
+    });
+    expect(r.json.generations[0]).toMatchObject({
+      generation: 1,
+      status: "completed",
+      failing: [live2.acIds[0]],
+      refined: [{ ac_id: live2.acIds[0], description: "clearer wording" }],
+    });
     expect(r.json.generations[1].similarity).toBe(0.97);
-    expect((await c.call("ouroboros_lineage_status", { lineage_id: done.sessionId })).json).toMatchObject({ status: "not_started", generations_run: 0 });
-    expect((await c.call("ouroboros_lineage_status", {})).text).toBe("ouroboros_lineage_status: missing required parameter 'lineage_id'");
+    expect((await c.call("ouroboros_lineage_status", { lineage_id: done.sessionId })).json).toMatchObject({
+      status: "not_started",
+      generations_run: 0,
+    });
+    expect((await c.call("ouroboros_lineage_status", {})).text).toBe(
+      "ouroboros_lineage_status: missing required parameter 'lineage_id'",
+    );
   });
 });
 
@@ -187,10 +241,14 @@ describe("cancellation and jobs derived from the log", () => {
     const r = await c.call("ouroboros_cancel_execution", { execution_id: live.executionId, reason: "test stop" });
     expect(r.json).toMatchObject({ session_id: live.sessionId, action: "cancelled", status: "cancelled" });
     const db = new Database(join(home, "ouroboros.db"), { readonly: true });
-    const ev = db.query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.cancelled'").all(live.sessionId) as { payload: string }[];
+    const ev = db
+      .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.cancelled'")
+      .all(live.sessionId) as { payload: string }[];
     db.close();
     expect(ev.map((e) => JSON.parse(e.payload).reason)).toEqual(["test stop"]);
-    expect((await c.call("ouroboros_cancel_execution", { execution_id: live.executionId })).json.action).toBe("already_ended");
+    expect((await c.call("ouroboros_cancel_execution", { execution_id: live.executionId })).json.action).toBe(
+      "already_ended",
+    );
     expect((await c.call("ouroboros_cancel_execution", { execution_id: "exec_nope" })).isError).toBe(true);
   });
 
@@ -205,12 +263,18 @@ describe("cancellation and jobs derived from the log", () => {
     const w = await c.call("ouroboros_job_wait", { job_id: `job_${done.sessionId}`, cursor: 0, timeout_seconds: 5 });
     expect(Date.now() - t0).toBeLessThan(within(2000)); // a finished job does not wait
     expect(w.json.events.length).toBe(Math.min(100, done.count));
-    const w2 = await c.call("ouroboros_job_wait", { job_id: `job_${done.sessionId}`, cursor: w.json.cursor, timeout_seconds: 1 });
+    const w2 = await c.call("ouroboros_job_wait", {
+      job_id: `job_${done.sessionId}`,
+      cursor: w.json.cursor,
+      timeout_seconds: 1,
+    });
     expect(w2.json.cursor).toBeGreaterThan(w.json.cursor);
     const cancel = await c.call("ouroboros_cancel_job", { job_id: `job_${live2.sessionId}` });
     expect(cancel.json.action).toBe("cancelled");
     expect((await c.call("ouroboros_job_status", { job_id: `job_${live2.sessionId}` })).json.status).toBe("cancelled");
-    expect((await c.call("ouroboros_job_result", { job_id: "job_orch_missing" })).text).toContain("no job 'job_orch_missing'");
+    expect((await c.call("ouroboros_job_result", { job_id: "job_orch_missing" })).text).toContain(
+      "no job 'job_orch_missing'",
+    );
   });
 });
 
@@ -222,18 +286,32 @@ describe("execution tools refuse bad runs before starting anything", () => {
   });
 
   test("an unknown runtime, two seed sources, an ended session", async () => {
-    expect((await c.call("ouroboros_start_execute_seed", { seed_path: SEED, runtime: "nope", cwd: home })).text).toContain("unknown runtime 'nope'");
-    expect((await c.call("ouroboros_execute_seed", { seed_path: SEED, seed_content: "x" })).text).toContain("exactly one of");
-    expect((await c.call("ouroboros_start_execute_seed", { session_id: done.sessionId })).text).toContain("already ended");
+    expect(
+      (await c.call("ouroboros_start_execute_seed", { seed_path: SEED, runtime: "nope", cwd: home })).text,
+    ).toContain("unknown runtime 'nope'");
+    expect((await c.call("ouroboros_execute_seed", { seed_path: SEED, seed_content: "x" })).text).toContain(
+      "exactly one of",
+    );
+    expect((await c.call("ouroboros_start_execute_seed", { session_id: done.sessionId })).text).toContain(
+      "already ended",
+    );
   });
 
   test("evaluate: missing artefact, unknown session, a session without a recorded seed", async () => {
-    expect((await c.call("ouroboros_evaluate", { session_id: done.sessionId })).text).toBe("ouroboros_evaluate: missing required parameter 'artifact'");
-    expect((await c.call("ouroboros_start_evaluate", { session_id: "orch_nope", artifact: "x" })).text).toContain("no session 'orch_nope'");
+    expect((await c.call("ouroboros_evaluate", { session_id: done.sessionId })).text).toBe(
+      "ouroboros_evaluate: missing required parameter 'artifact'",
+    );
+    expect((await c.call("ouroboros_start_evaluate", { session_id: "orch_nope", artifact: "x" })).text).toContain(
+      "no session 'orch_nope'",
+    );
     const noSeed = await c.call("ouroboros_evaluate", { session_id: done.sessionId, artifact: "x" });
     expect(noSeed.isError).toBe(true);
     expect(noSeed.text).toContain("has no recorded seed; pass seed_content");
-    const badSeed = await c.call("ouroboros_evaluate", { session_id: done.sessionId, artifact: "x", seed_content: "goal: 1\n" });
+    const badSeed = await c.call("ouroboros_evaluate", {
+      session_id: done.sessionId,
+      artifact: "x",
+      seed_content: "goal: 1\n",
+    });
     expect(badSeed.text).toMatch(/^seed_content is not a valid seed: seed_content:\d+:\d+/);
   });
 
@@ -250,17 +328,29 @@ describe("execution tools refuse bad runs before starting anything", () => {
 });
 
 describe("resources", () => {
-  const read = async (uri: string) => JSON.parse(((await c.client.readResource({ uri })).contents[0] as { text: string }).text);
+  const read = async (uri: string) =>
+    JSON.parse(((await c.client.readResource({ uri })).contents[0] as { text: string }).text);
 
   test("list and templates", async () => {
-    expect((await c.client.listResources()).resources.map((r) => r.uri)).toEqual(["ouroboros://seeds", "ouroboros://sessions", "ouroboros://sessions/current", "ouroboros://events"]);
-    expect((await c.client.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate)).toEqual(["ouroboros://seeds/{seed_id}", "ouroboros://sessions/{session_id}", "ouroboros://events/{session_id}"]);
+    expect((await c.client.listResources()).resources.map((r) => r.uri)).toEqual([
+      "ouroboros://seeds",
+      "ouroboros://sessions",
+      "ouroboros://sessions/current",
+      "ouroboros://events",
+    ]);
+    expect((await c.client.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate)).toEqual([
+      "ouroboros://seeds/{seed_id}",
+      "ouroboros://sessions/{session_id}",
+      "ouroboros://events/{session_id}",
+    ]);
   });
 
   test("seeds, sessions and events read as JSON", async () => {
     const seeds = await read("ouroboros://seeds");
     expect(seeds).toMatchObject({ count: 1, seeds: [{ seed_id: "seed_0a1b2c3d4e5f", valid: true }] });
-    expect((await read("ouroboros://seeds/seed_0a1b2c3d4e5f")).seed.goal).toBe("Build a tiny command-line greeter in Python");
+    expect((await read("ouroboros://seeds/seed_0a1b2c3d4e5f")).seed.goal).toBe(
+      "Build a tiny command-line greeter in Python",
+    );
     expect((await read("ouroboros://seeds/hello")).seed_id).toBe("seed_0a1b2c3d4e5f");
     const sessions = await read("ouroboros://sessions");
     expect(sessions.count).toBe(3);
@@ -273,8 +363,12 @@ describe("resources", () => {
   });
 
   test("an unknown resource or id is a protocol error naming it", async () => {
-    await expect(c.client.readResource({ uri: "ouroboros://nope" })).rejects.toThrow(/unknown resource 'ouroboros:\/\/nope'/);
-    await expect(c.client.readResource({ uri: "ouroboros://sessions/orch_none" })).rejects.toThrow(/no session 'orch_none'/);
+    await expect(c.client.readResource({ uri: "ouroboros://nope" })).rejects.toThrow(
+      /unknown resource 'ouroboros:\/\/nope'/,
+    );
+    await expect(c.client.readResource({ uri: "ouroboros://sessions/orch_none" })).rejects.toThrow(
+      /no session 'orch_none'/,
+    );
     await expect(c.client.readResource({ uri: "ouroboros://seeds/none" })).rejects.toThrow(/no seed 'none'/);
   });
 });

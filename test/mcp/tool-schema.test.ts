@@ -9,7 +9,15 @@ import * as v from "valibot";
 import { toJsonSchema } from "../../src/mcp/tool.ts";
 import { TOOLS } from "../../src/mcp/tools/index.ts";
 
-type Prop = { type?: string; enum?: unknown[]; minimum?: number; maximum?: number; minLength?: number; minItems?: number; items?: Prop };
+type Prop = {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  minItems?: number;
+  items?: Prop;
+};
 
 /** A value the property accepts, and values on or just past its edges. */
 function good(p: Prop): unknown {
@@ -34,7 +42,9 @@ function edges(p: Prop): unknown[] {
 
 function samples(schema: { properties?: Record<string, Prop>; required?: string[] }): Record<string, unknown>[] {
   const props = Object.entries(schema.properties ?? {});
-  const required = Object.fromEntries(props.filter(([k]) => schema.required?.includes(k)).map(([k, p]) => [k, good(p)]));
+  const required = Object.fromEntries(
+    props.filter(([k]) => schema.required?.includes(k)).map(([k, p]) => [k, good(p)]),
+  );
   const full = Object.fromEntries(props.map(([k, p]) => [k, good(p)]));
   const out: Record<string, unknown>[] = [{}, required, full, { ...required, not_a_parameter: 1 }];
   for (const [k, p] of props) {

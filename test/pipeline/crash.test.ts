@@ -31,7 +31,9 @@ function events(db: string, session?: string): Ev[] {
   try {
     // Killed while the database was being created: the file can exist before its tables do.
     if (!d.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get()) return [];
-    const rows = d.query(`SELECT seq, event_type, payload FROM events ${session ? "WHERE session_id = ?" : ""} ORDER BY seq`).all(...(session ? [session] : [])) as { seq: number; event_type: string; payload: string }[];
+    const rows = d
+      .query(`SELECT seq, event_type, payload FROM events ${session ? "WHERE session_id = ?" : ""} ORDER BY seq`)
+      .all(...(session ? [session] : [])) as { seq: number; event_type: string; payload: string }[];
     return rows.map((r) => ({ seq: r.seq, type: r.event_type, data: JSON.parse(r.payload) }));
   } finally {
     d.close();
@@ -67,22 +69,32 @@ async function killWhen(proc: Bun.Subprocess, db: string, reached: () => boolean
 /** Stratified kill points over a run of `total` events: one in each of `rounds` equal slices. */
 function killPoints(total: number, rounds: number, seed: number): number[] {
   let x = seed;
-  const rng = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const rng = () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x / 0x7fffffff;
+  };
   return Array.from({ length: rounds }, (_, i) => 1 + Math.floor(((i + rng()) / rounds) * (total - 1)));
 }
 
 /** After a kill: resume (or start over if no session began), then check the final state. */
-async function recoverAndCheck(db: string, resume: (sessionId: string) => Promise<number>, fresh: () => Promise<number>): Promise<"resumed" | "fresh" | "finished"> {
+async function recoverAndCheck(
+  db: string,
+  resume: (sessionId: string) => Promise<number>,
+  fresh: () => Promise<number>,
+): Promise<"resumed" | "fresh" | "finished"> {
   let ev = events(db);
   const sessionId = ev.find((e) => e.type === "orchestrator.session.started")?.data.session_id as string | undefined;
   let outcome: "resumed" | "fresh" | "finished" = "finished";
   if (sessionId && !ev.some((e) => TERMINAL.includes(e.type))) {
-    const passedBefore = new Set(ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id));
+    const passedBefore = new Set(
+      ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id),
+    );
     const lastSeq = ev.at(-1)!.seq;
     expect(await resume(sessionId)).toBe(0);
     const after = events(db, sessionId).filter((e) => e.seq > lastSeq);
     expect(after[0]!.type).toBe("orchestrator.session.resumed");
-    for (const acId of passedBefore) expect(after.some((e) => e.type === "execution.ac.attempt.dispatched" && e.data.ac_id === acId)).toBe(false);
+    for (const acId of passedBefore)
+      expect(after.some((e) => e.type === "execution.ac.attempt.dispatched" && e.data.ac_id === acId)).toBe(false);
     outcome = "resumed";
   } else if (!sessionId) {
     expect(await fresh()).toBe(0);
@@ -90,10 +102,16 @@ async function recoverAndCheck(db: string, resume: (sessionId: string) => Promis
   }
   ev = events(db);
   expect(ev.filter((e) => TERMINAL.includes(e.type)).map((e) => e.type)).toEqual(["orchestrator.session.completed"]);
-  expect(new Set(ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id)).size).toBe(2);
+  expect(
+    new Set(
+      ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id),
+    ).size,
+  ).toBe(2);
   const d = new Database(db, { readonly: true });
   expect((d.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check).toBe("ok");
-  expect((d.query("SELECT status FROM sessions").all() as { status: string }[]).map((x) => x.status)).toEqual(["completed"]);
+  expect((d.query("SELECT status FROM sessions").all() as { status: string }[]).map((x) => x.status)).toEqual([
+    "completed",
+  ]);
   d.close();
   return outcome;
 }
@@ -103,7 +121,11 @@ const temp = (p: string) => mkdtempSync(join(tmpdir(), p));
 describe("crash safety: kill -9 anywhere, then resume", () => {
   test("17 rounds on the scripted agent, kill points spread over the whole run", async () => {
     const scripted = (db: string, project: string, home: string, resume?: string) =>
-      Bun.spawn([BUN, DRIVER, db, project, ...(resume ? [resume] : [])], { env: { ...process.env, OUROBOROS_HOME: home }, stdout: "ignore", stderr: "pipe" });
+      Bun.spawn([BUN, DRIVER, db, project, ...(resume ? [resume] : [])], {
+        env: { ...process.env, OUROBOROS_HOME: home },
+        stdout: "ignore",
+        stderr: "pipe",
+      });
     // Reference run: how many events a whole run writes.
     const ref = temp("crash-ref-");
     expect(await scripted(join(ref, "ouroboros.db"), temp("crash-proj-"), ref).exited).toBe(0);
@@ -143,30 +165,59 @@ describe("crash safety with a real agent CLI", () => {
   // Early, middle and late in a run, named by progress events (no reference run needed).
   const MOMENTS: [string, string][] = [
     ["the first AC dispatched", "event_type = 'execution.ac.attempt.dispatched'"],
-    ["the first AC passed", "event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'passed'"],
-    ["evaluation started", "event_type = 'pipeline.phase.started' AND json_extract(payload, '$.phase') = 'evaluation' AND json_extract(payload, '$.ac_id') IS NULL"],
+    [
+      "the first AC passed",
+      "event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'passed'",
+    ],
+    [
+      "evaluation started",
+      "event_type = 'pipeline.phase.started' AND json_extract(payload, '$.phase') = 'evaluation' AND json_extract(payload, '$.ac_id') IS NULL",
+    ],
   ];
 
-  test.skipIf(!installed)("3 rounds on Codex through `ouroboros run workflow`: killed early, mid-way and late", async () => {
-    const ce = cliEnv("codex", mock.url, { shared: true });
-    const setup = () => {
-      const home = temp("crash-codex-");
-      const project = temp("crash-codex-proj-");
-      return { home, project, db: join(home, "ouroboros.db"), env: { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" } };
-    };
-    const run = (s: ReturnType<typeof setup>, args: string[]) => Bun.spawn([...cliArgv(), "run", "workflow", ...args, "--json"], { env: s.env, stdout: "ignore", stderr: "ignore" });
-    const outcomes: string[] = [];
-    for (const [, where] of MOMENTS) {
-      const s = setup();
-      await killWhen(run(s, [SEED, "--runtime", "codex", "--project-dir", s.project]), s.db, () => count(s.db, where) > 0);
-      outcomes.push(
-        await recoverAndCheck(
+  test.skipIf(!installed)(
+    "3 rounds on Codex through `ouroboros run workflow`: killed early, mid-way and late",
+    async () => {
+      const ce = cliEnv("codex", mock.url, { shared: true });
+      const setup = () => {
+        const home = temp("crash-codex-");
+        const project = temp("crash-codex-proj-");
+        return {
+          home,
+          project,
+          db: join(home, "ouroboros.db"),
+          env: {
+            ...ce.env,
+            PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+            OUROBOROS_HOME: home,
+            OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+          },
+        };
+      };
+      const run = (s: ReturnType<typeof setup>, args: string[]) =>
+        Bun.spawn([...cliArgv(), "run", "workflow", ...args, "--json"], {
+          env: s.env,
+          stdout: "ignore",
+          stderr: "ignore",
+        });
+      const outcomes: string[] = [];
+      for (const [, where] of MOMENTS) {
+        const s = setup();
+        await killWhen(
+          run(s, [SEED, "--runtime", "codex", "--project-dir", s.project]),
           s.db,
-          (id) => run(s, ["--resume", id]).exited,
-          () => run(s, [SEED, "--runtime", "codex", "--project-dir", s.project]).exited,
-        ),
-      );
-    }
-    expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(2);
-  }, 300_000);
+          () => count(s.db, where) > 0,
+        );
+        outcomes.push(
+          await recoverAndCheck(
+            s.db,
+            (id) => run(s, ["--resume", id]).exited,
+            () => run(s, [SEED, "--runtime", "codex", "--project-dir", s.project]).exited,
+          ),
+        );
+      }
+      expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(2);
+    },
+    300_000,
+  );
 });

@@ -37,32 +37,70 @@ async function run(seedText: string, script: Script = {}, tweak: (c: Config) => 
   const config = defaultConfig();
   tweak(config);
   const agent = new ScriptedAgent(script);
-  const r = await runPipeline({ store: store.value, agent, runtime: "scripted", config, seed: seed.seed, projectDir: project, parallel: 2, maxDepth: 1 });
+  const r = await runPipeline({
+    store: store.value,
+    agent,
+    runtime: "scripted",
+    config,
+    seed: seed.seed,
+    projectDir: project,
+    parallel: 2,
+    maxDepth: 1,
+  });
   if (!r.ok) throw new Error(r.error.message);
   const events = queryEvents(store.value.db, { session: r.value.sessionId });
-  return { outcome: r.value, events, types: events.map((e) => e.event_type), store: store.value, agent, project, data: (t: string) => events.filter((e) => e.event_type === t).map((e) => JSON.parse(e.payload)) };
+  return {
+    outcome: r.value,
+    events,
+    types: events.map((e) => e.event_type),
+    store: store.value,
+    agent,
+    project,
+    data: (t: string) => events.filter((e) => e.event_type === t).map((e) => JSON.parse(e.payload)),
+  };
 }
 
 describe("six-phase pipeline with a scripted agent", () => {
   test("every phase's events appear in order and the session completes", async () => {
     const r = await run(SEED());
     expect(r.outcome.status).toBe("completed");
-    const phases = r.data("pipeline.phase.started").filter((d) => !d.ac_id).map((d) => d.phase);
+    const phases = r
+      .data("pipeline.phase.started")
+      .filter((d) => !d.ac_id)
+      .map((d) => d.phase);
     expect(phases).toEqual(["big_bang", "pal_router", "double_diamond", "resilience", "evaluation", "secondary_loop"]);
-    const completed = r.data("pipeline.phase.completed").filter((d) => !d.ac_id).map((d) => d.phase);
-    expect(completed).toEqual(["big_bang", "pal_router", "resilience", "double_diamond", "evaluation", "secondary_loop"]);
+    const completed = r
+      .data("pipeline.phase.completed")
+      .filter((d) => !d.ac_id)
+      .map((d) => d.phase);
+    expect(completed).toEqual([
+      "big_bang",
+      "pal_router",
+      "resilience",
+      "double_diamond",
+      "evaluation",
+      "secondary_loop",
+    ]);
     expect(r.types[0]).toBe("orchestrator.session.started");
     expect(r.types.at(-1)).toBe("orchestrator.session.completed");
     expect(r.data("routing.decision.made").map((d) => d.tier)).toEqual(["frugal", "frugal"]);
-    const steps = r.data("execution.ac.phase.started").filter((d) => d.ac_id === r.data("ac.tree.built")[0].nodes[0].ac_id).map((d) => d.phase);
+    const steps = r
+      .data("execution.ac.phase.started")
+      .filter((d) => d.ac_id === r.data("ac.tree.built")[0].nodes[0].ac_id)
+      .map((d) => d.phase);
     expect(steps).toEqual(["discover", "define", "develop", "deliver"]);
     const s1 = r.data("evaluation.stage.completed").find((d) => d.stage === 1 && d.ac_id);
     expect(s1.outcome).toBe("passed");
     expect(s1.evidence.checks[0]).toMatchObject({ command: "test -f a.txt", exit_code: 0, outcome: "passed" });
     expect(r.data("ac.decomposition.decided").map((d) => d.disposition)).toEqual(["ATOMIC", "ATOMIC"]);
     // Dependencies: AC 2 starts only after AC 1 passed.
-    const firstB = r.types.indexOf("execution.ac.attempt.dispatched", r.types.indexOf("execution.ac.attempt.dispatched") + 1);
-    const aPassed = r.events.findIndex((e) => e.event_type === "execution.ac.status_changed" && JSON.parse(e.payload).status === "passed");
+    const firstB = r.types.indexOf(
+      "execution.ac.attempt.dispatched",
+      r.types.indexOf("execution.ac.attempt.dispatched") + 1,
+    );
+    const aPassed = r.events.findIndex(
+      (e) => e.event_type === "execution.ac.status_changed" && JSON.parse(e.payload).status === "passed",
+    );
     expect(aPassed).toBeLessThan(firstB);
   });
 
@@ -71,22 +109,43 @@ describe("six-phase pipeline with a scripted agent", () => {
     const acA = r.data("ac.tree.built")[0].nodes[0].ac_id;
     expect(r.agent.prompts.filter((p) => p.includes(`(${acA})`))).toHaveLength(1);
     const steps = r.data("execution.ac.phase.completed").filter((d) => d.ac_id === acA);
-    expect(steps.map((d) => [d.phase, d.turn])).toEqual([["discover", 1], ["define", 1], ["develop", 1], ["deliver", 1]]);
+    expect(steps.map((d) => [d.phase, d.turn])).toEqual([
+      ["discover", 1],
+      ["define", 1],
+      ["develop", 1],
+      ["deliver", 1],
+    ]);
     expect(r.data("execution.ac.turn.completed").filter((d) => d.ac_id === acA)).toHaveLength(1);
   });
 
   test("principle weights change the verdict", async () => {
     const judge = () => ({ ac_compliance: true, score: 0.9, principles: { correctness: 0.95, style: 0.1 } });
-    const heavyCorrect = await run(SEED("", "  - {name: correctness, description: right, weight: 1.0}\n  - {name: style, description: pretty, weight: 0.0}"), { judge });
+    const heavyCorrect = await run(
+      SEED(
+        "",
+        "  - {name: correctness, description: right, weight: 1.0}\n  - {name: style, description: pretty, weight: 0.0}",
+      ),
+      { judge },
+    );
     expect(heavyCorrect.outcome.status).toBe("completed");
-    const heavyStyle = await run(SEED("", "  - {name: correctness, description: right, weight: 0.0}\n  - {name: style, description: pretty, weight: 1.0}"), { judge }, (c) => {
-      c.execution.auto_evolve = false;
-      c.execution.ac_retry_attempts = 0;
-    });
+    const heavyStyle = await run(
+      SEED(
+        "",
+        "  - {name: correctness, description: right, weight: 0.0}\n  - {name: style, description: pretty, weight: 1.0}",
+      ),
+      { judge },
+      (c) => {
+        c.execution.auto_evolve = false;
+        c.execution.ac_retry_attempts = 0;
+      },
+    );
     expect(heavyStyle.outcome.status).toBe("failed");
     const verdict = heavyStyle.data("evaluation.stage.completed").find((d) => d.stage === 2);
     expect(verdict.evidence.weighted).toBe(0.1);
-    expect(verdict.evidence.principles).toEqual([{ name: "correctness", weight: 0, score: 0.95 }, { name: "style", weight: 1, score: 0.1 }]);
+    expect(verdict.evidence.principles).toEqual([
+      { name: "correctness", weight: 0, score: 0.95 },
+      { name: "style", weight: 1, score: 0.1 },
+    ]);
   });
 
   test("a reward-hacking risk vetoes an otherwise perfect score", async () => {
@@ -106,18 +165,29 @@ describe("six-phase pipeline with a scripted agent", () => {
     ["cost", "cost_usd >= 0.001", {}, () => {}],
     ["elapsed", "elapsed_seconds >= 0", {}, () => {}],
     ["command", "command: test -f a.txt", {}, () => {}],
-    ["generations", "generations >= 1", { judge: () => ({ ac_compliance: false, score: 0.2 }) }, (c) => {
-      c.execution.ac_retry_attempts = 0;
-      c.evolution.max_generations = 3;
-    }],
+    [
+      "generations",
+      "generations >= 1",
+      { judge: () => ({ ac_compliance: false, score: 0.2 }) },
+      (c) => {
+        c.execution.ac_retry_attempts = 0;
+        c.evolution.max_generations = 3;
+      },
+    ],
     ["judged", "The files look complete", { exitJudge: () => "YES, both files exist" }, () => {}],
   ];
   for (const [name, criteria, script, tweak] of exitCases) {
     test(`exit condition '${name}' terminates the run and is named in the terminal event`, async () => {
-      const r = await run(SEED(`exit_conditions:\n  - {name: stop_${name}, description: d, criteria: "${criteria}"}`), script, tweak);
+      const r = await run(
+        SEED(`exit_conditions:\n  - {name: stop_${name}, description: d, criteria: "${criteria}"}`),
+        script,
+        tweak,
+      );
       expect(r.data("pipeline.exit_condition.met")[0].name).toBe(`stop_${name}`);
       const terminal = r.events.at(-1)!;
-      expect(terminal.event_type).toBe(STOPS.has(name) ? "orchestrator.session.failed" : "orchestrator.session.completed");
+      expect(terminal.event_type).toBe(
+        STOPS.has(name) ? "orchestrator.session.failed" : "orchestrator.session.completed",
+      );
       expect(JSON.parse(terminal.payload).exit_condition).toBe(`stop_${name}`);
       expect(JSON.parse(terminal.payload).ending).toBe(STOPS.has(name) ? "stopped" : "completed");
       expect(r.outcome.status).toBe(STOPS.has(name) ? "stopped" : "completed");
@@ -129,26 +199,46 @@ describe("six-phase pipeline with a scripted agent", () => {
 describe("secondary loop: evolution", () => {
   const reject = { ac_compliance: false, score: 0.3 };
   test("approval at generation 1 → converged at 1", async () => {
-    const r = await run(SEED(), { judge: (ac, attempt) => (ac.startsWith("a.txt") && attempt < 2 ? reject : { ac_compliance: true, score: 0.9 }) }, (c) => {
-      c.execution.ac_retry_attempts = 0;
-    });
+    const r = await run(
+      SEED(),
+      {
+        judge: (ac, attempt) => (ac.startsWith("a.txt") && attempt < 2 ? reject : { ac_compliance: true, score: 0.9 }),
+      },
+      (c) => {
+        c.execution.ac_retry_attempts = 0;
+      },
+    );
     expect(r.data("lineage.converged")).toEqual([expect.objectContaining({ generation: 1 })]);
     expect(r.outcome.status).toBe("completed");
   });
   test("never approved, ontology changing → exhausted at the cap", async () => {
-    const r = await run(SEED(), { judge: () => reject, reflect: (g) => ({ refined: [], ontology: { version: g, fields: Array.from({ length: g }, (_, i) => `f${i}`) } }) }, (c) => {
-      c.execution.ac_retry_attempts = 0;
-      c.evolution.max_generations = 3;
-    });
+    const r = await run(
+      SEED(),
+      {
+        judge: () => reject,
+        reflect: (g) => ({
+          refined: [],
+          ontology: { version: g, fields: Array.from({ length: g }, (_, i) => `f${i}`) },
+        }),
+      },
+      (c) => {
+        c.execution.ac_retry_attempts = 0;
+        c.evolution.max_generations = 3;
+      },
+    );
     expect(r.data("lineage.exhausted")[0].generation).toBe(3);
     expect(r.outcome.status).toBe("failed");
   });
   test("never approved, ontology repeating → stagnated after the window", async () => {
-    const r = await run(SEED(), { judge: () => reject, reflect: () => ({ refined: [], ontology: { same: true } }) }, (c) => {
-      c.execution.ac_retry_attempts = 0;
-      c.evolution.max_generations = 10;
-      c.evolution.stagnation_window = 2;
-    });
+    const r = await run(
+      SEED(),
+      { judge: () => reject, reflect: () => ({ refined: [], ontology: { same: true } }) },
+      (c) => {
+        c.execution.ac_retry_attempts = 0;
+        c.evolution.max_generations = 10;
+        c.evolution.stagnation_window = 2;
+      },
+    );
     expect(r.data("lineage.stagnated")[0].generation).toBe(3);
   });
 });
@@ -189,7 +279,16 @@ describe("stall watchdog and heartbeat", () => {
     const config = defaultConfig();
     config.execution.heartbeat_seconds = 1;
     const seed = parseSeedText("s.yaml", SEED()).seed!;
-    const out = await runPipeline({ store: store.value, agent: new Stalling(), runtime: "scripted", config, seed, projectDir: mkdtempSync(join(tmpdir(), "proj-")), parallel: 1, maxDepth: 0 });
+    const out = await runPipeline({
+      store: store.value,
+      agent: new Stalling(),
+      runtime: "scripted",
+      config,
+      seed,
+      projectDir: mkdtempSync(join(tmpdir(), "proj-")),
+      parallel: 1,
+      maxDepth: 0,
+    });
     expect(out.ok && out.value.status).toBe("completed");
     const types = queryEvents(store.value.db, {}).map((e) => e.event_type);
     expect(types).toContain("execution.ac.stall_detected");

@@ -40,20 +40,44 @@ async function runWith(cli: CliName, persona: Persona, flags: string[] = [], con
   if (config) writeFileSync(join(home, "config.yaml"), config);
   const seed = join(project, "..", `${project.split("/").pop()}.yaml`);
   writeFileSync(seed, SEED);
-  const env = { ...ce.env, PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "MOCK_API_KEY" };
-  const p = Bun.spawn([...cliArgv(), "run", "workflow", seed, "--runtime", cli, "--project-dir", project, "--json", ...flags], { env, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const env = {
+    ...ce.env,
+    PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
+    OUROBOROS_HOME: home,
+    OUROBOROS_PASS_ENV: "MOCK_API_KEY",
+  };
+  const p = Bun.spawn(
+    [...cliArgv(), "run", "workflow", seed, "--runtime", cli, "--project-dir", project, "--json", ...flags],
+    { env, stdout: "pipe", stderr: "pipe" },
+  );
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   ce.cleanup();
   const db = new Database(join(home, "ouroboros.db"), { readonly: true });
-  const rows = db.query("SELECT event_type, payload FROM events ORDER BY seq").all() as { event_type: string; payload: string }[];
+  const rows = db.query("SELECT event_type, payload FROM events ORDER BY seq").all() as {
+    event_type: string;
+    payload: string;
+  }[];
   const status = (db.query("SELECT status FROM sessions").get() as { status: string }).status;
   db.close();
   const events = rows.map((r) => ({ type: r.event_type, data: JSON.parse(r.payload) }));
   const requests = mock.modelRequests().slice(before);
-  return { code, stderr, out: stdout ? JSON.parse(stdout) : null, project, status, requests, data: (t: string) => events.filter((e) => e.type === t).map((e) => e.data) };
+  return {
+    code,
+    stderr,
+    out: stdout ? JSON.parse(stdout) : null,
+    project,
+    status,
+    requests,
+    data: (t: string) => events.filter((e) => e.type === t).map((e) => e.data),
+  };
 }
 
-const marked = (reqs: { lastUserText: string; hasToolResult: boolean }[], m: string) => reqs.filter((r) => r.lastUserText.includes(`[ouroboros:${m}]`) && !r.hasToolResult).length;
+const marked = (reqs: { lastUserText: string; hasToolResult: boolean }[], m: string) =>
+  reqs.filter((r) => r.lastUserText.includes(`[ouroboros:${m}]`) && !r.hasToolResult).length;
 
 describe.skipIf(!installed("claude"))("real claude against misbehaving scripted models", () => {
   test("a worker that never follows any output format is judged on the observed change and passes in one attempt", async () => {
@@ -79,10 +103,20 @@ describe.skipIf(!installed("claude"))("real claude against misbehaving scripted 
   }, 180_000);
 
   test("a liar claiming success with an evidence JSON but changing nothing is rejected; the event shows the empty diff", async () => {
-    const r = await runWith("claude", "liar", [], "resilience:\n  lateral_budget: 0\nexecution:\n  auto_evolve: false\n");
+    const r = await runWith(
+      "claude",
+      "liar",
+      [],
+      "resilience:\n  lateral_budget: 0\nexecution:\n  auto_evolve: false\n",
+    );
     expect(r.code).toBe(3);
     expect(r.out.status).toBe("failed");
-    expect(r.data("execution.ac.workspace.changed")[0]).toMatchObject({ empty: true, added: [], modified: [], diff: "" });
+    expect(r.data("execution.ac.workspace.changed")[0]).toMatchObject({
+      empty: true,
+      added: [],
+      modified: [],
+      diff: "",
+    });
     expect(r.data("evaluation.pipeline.completed")[0]).toMatchObject({ approved: false, rejected_by: "stage1" });
     expect(r.data("resilience.stagnation.detected")[0].reason).toContain("empty diff");
     expect(existsSync(join(r.project, "hello.txt"))).toBe(false);
@@ -91,7 +125,11 @@ describe.skipIf(!installed("claude"))("real claude against misbehaving scripted 
   test("a write during a read-only turn is refused by the runtime (claude --tools offers no writer)", async () => {
     const r = await runWith("claude", "read_only_writer", ["--tier", "standard"]);
     expect(r.code).toBe(0);
-    expect(r.data("execution.ac.turn.completed")[0]).toMatchObject({ turn: 1, read_only: true, steps: ["discover", "define"] });
+    expect(r.data("execution.ac.turn.completed")[0]).toMatchObject({
+      turn: 1,
+      read_only: true,
+      steps: ["discover", "define"],
+    });
     const readOnlyTurn = r.requests.find((q) => q.lastUserText.includes("read-only: do not write files"))!;
     expect(readOnlyTurn.tools.map((t) => t.name).sort()).not.toContain("Bash");
     expect(existsSync(join(r.project, "sneaky.txt"))).toBe(false);
@@ -114,7 +152,9 @@ describe.skipIf(!installed("codex"))("real codex: read-only turns run in its rea
     const r = await runWith("codex", "read_only_writer", ["--tier", "standard"]);
     expect(r.code).toBe(0);
     // The model did ask for the write; codex ran it in its read-only sandbox and reported the refusal.
-    const answered = r.requests.filter((q) => q.lastUserText.includes("read-only: do not write files") && q.hasToolResult);
+    const answered = r.requests.filter(
+      (q) => q.lastUserText.includes("read-only: do not write files") && q.hasToolResult,
+    );
     expect(answered.length).toBeGreaterThan(0);
     expect(answered[0]!.toolResults.join("\n")).toContain("Read-only file system");
     expect(existsSync(join(r.project, "sneaky.txt"))).toBe(false);

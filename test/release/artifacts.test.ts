@@ -33,13 +33,19 @@ function describeBinary(file: string): { format: string; cpu: string } {
   }
   if (b.readUInt32LE(0) === 0xfeedfacf) {
     const cpu = b.readUInt32LE(4);
-    return { format: "Mach-O", cpu: cpu === 0x01000007 ? "x64" : cpu === 0x0100000c ? "arm64" : `0x${cpu.toString(16)}` };
+    return {
+      format: "Mach-O",
+      cpu: cpu === 0x01000007 ? "x64" : cpu === 0x0100000c ? "arm64" : `0x${cpu.toString(16)}`,
+    };
   }
   if (b.toString("latin1", 0, 2) === "MZ") {
     const pe = b.readUInt32LE(0x3c);
     if (b.toString("latin1", pe, pe + 4) !== "PE\0\0") return { format: "MZ without PE", cpu: "?" };
     const machine = b.readUInt16LE(pe + 4);
-    return { format: "PE", cpu: machine === 0x8664 ? "x64" : machine === 0xaa64 ? "arm64" : `0x${machine.toString(16)}` };
+    return {
+      format: "PE",
+      cpu: machine === 0x8664 ? "x64" : machine === 0xaa64 ? "arm64" : `0x${machine.toString(16)}`,
+    };
   }
   return { format: "unknown", cpu: "?" };
 }
@@ -53,56 +59,88 @@ const EXPECTED = [
 ] as const;
 
 describe("release artifacts", () => {
-  test.each(EXPECTED)("%s is a %s %s executable", (name, format, cpu) => {
-    expect(describeBinary(join(dir, name))).toEqual({ format, cpu });
-  }, TEST_TIMEOUT_MS);
+  test.each(EXPECTED)(
+    "%s is a %s %s executable",
+    (name, format, cpu) => {
+      expect(describeBinary(join(dir, name))).toEqual({ format, cpu });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("SHA256SUMS lists every binary with its real hash, in sha256sum format", () => {
-    const lines = readText(dir, "SHA256SUMS").trim().split("\n");
-    expect(lines.map((l) => l.split("  ")[1]).sort()).toEqual(EXPECTED.map((e) => e[0]).sort());
-    for (const line of lines) {
-      const [hash, name] = line.split("  ");
-      expect(new Bun.CryptoHasher("sha256").update(readFileSync(join(dir, name!))).digest("hex")).toBe(hash!);
-    }
-    // The installer's own tool agrees.
-    const check = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
-    expect(check.exitCode).toBe(0);
-  }, TEST_TIMEOUT_MS);
+  test(
+    "SHA256SUMS lists every binary with its real hash, in sha256sum format",
+    () => {
+      const lines = readText(dir, "SHA256SUMS").trim().split("\n");
+      expect(lines.map((l) => l.split("  ")[1]).sort()).toEqual(EXPECTED.map((e) => e[0]).sort());
+      for (const line of lines) {
+        const [hash, name] = line.split("  ");
+        expect(new Bun.CryptoHasher("sha256").update(readFileSync(join(dir, name!))).digest("hex")).toBe(hash!);
+      }
+      // The installer's own tool agrees.
+      const check = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+      expect(check.exitCode).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("each binary embeds the release's commit and its own platform name (and no other's)", () => {
-    const release = JSON.parse(readText(dir, "release.json")) as { version: string; commit: string; platforms: string[] };
-    expect(release.version).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
-    expect(release.platforms).toEqual(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"]);
-    for (const [name] of EXPECTED) {
-      const bytes = readFileSync(join(dir, name)).toString("latin1");
-      const platform = name.replace(/^ouroboros-/, "").replace(/\.exe$/, "");
-      expect(bytes.includes(`"${release.commit}"`)).toBe(true);
-      // The --define'd platform literal as the bundler printed it; the others appear nowhere quoted.
-      expect(release.platforms.filter((p) => bytes.includes(`"${p}"`))).toEqual([platform]);
-    }
-  }, TEST_TIMEOUT_MS);
+  test(
+    "each binary embeds the release's commit and its own platform name (and no other's)",
+    () => {
+      const release = JSON.parse(readText(dir, "release.json")) as {
+        version: string;
+        commit: string;
+        platforms: string[];
+      };
+      expect(release.version).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
+      expect(release.platforms).toEqual(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"]);
+      for (const [name] of EXPECTED) {
+        const bytes = readFileSync(join(dir, name)).toString("latin1");
+        const platform = name.replace(/^ouroboros-/, "").replace(/\.exe$/, "");
+        expect(bytes.includes(`"${release.commit}"`)).toBe(true);
+        // The --define'd platform literal as the bundler printed it; the others appear nowhere quoted.
+        expect(release.platforms.filter((p) => bytes.includes(`"${p}"`))).toEqual([platform]);
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("darwin-arm64 carries a valid ad-hoc code signature (Apple silicon kills unsigned or mis-signed binaries)", () => {
-    expect(checkMachoSignature(join(dir, "ouroboros-darwin-arm64"))).toMatchObject({ ok: true });
-  }, TEST_TIMEOUT_MS);
+  test(
+    "darwin-arm64 carries a valid ad-hoc code signature (Apple silicon kills unsigned or mis-signed binaries)",
+    () => {
+      expect(checkMachoSignature(join(dir, "ouroboros-darwin-arm64"))).toMatchObject({ ok: true });
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("darwin-x64 is validly signed or unsigned, never mis-signed", () => {
-    // Bun 1.4.5 leaves it signed only up to its template's size; scripts/release.ts re-signs it ad hoc.
-    const sig = checkMachoSignature(join(dir, "ouroboros-darwin-x64"));
-    if (!sig.ok) expect(sig.reason).toStartWith("not signed");
-  }, TEST_TIMEOUT_MS);
+  test(
+    "darwin-x64 is validly signed or unsigned, never mis-signed",
+    () => {
+      // Bun 1.4.5 leaves it signed only up to its template's size; scripts/release.ts re-signs it ad hoc.
+      const sig = checkMachoSignature(join(dir, "ouroboros-darwin-x64"));
+      if (!sig.ok) expect(sig.reason).toStartWith("not signed");
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test.each(["ouroboros-darwin-x64", "ouroboros-darwin-arm64"])("%s: load commands agree with the file (__LINKEDIT ends it; signature and tables inside)", (name) => {
-    const lc = readLoadCommands(join(dir, name));
-    expect(lc.problems).toEqual([]);
-    expect(lc.segments.map((s) => s.name)).toContain("__TEXT");
-  }, TEST_TIMEOUT_MS);
+  test.each(["ouroboros-darwin-x64", "ouroboros-darwin-arm64"])(
+    "%s: load commands agree with the file (__LINKEDIT ends it; signature and tables inside)",
+    (name) => {
+      const lc = readLoadCommands(join(dir, name));
+      expect(lc.problems).toEqual([]);
+      expect(lc.segments.map((s) => s.name)).toContain("__TEXT");
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  test("linux-x64 runs: --version prints version, commit and platform", () => {
-    if (`${process.platform}-${process.arch}` !== "linux-x64") return;
-    const release = JSON.parse(readText(dir, "release.json")) as { version: string; commit: string };
-    const r = Bun.spawnSync([join(dir, "ouroboros-linux-x64"), "--version"], { stdout: "pipe", stderr: "pipe" });
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout.toString().trim()).toBe(`ouroboros ${release.version} (${release.commit}) linux-x64`);
-  }, TEST_TIMEOUT_MS);
+  test(
+    "linux-x64 runs: --version prints version, commit and platform",
+    () => {
+      if (`${process.platform}-${process.arch}` !== "linux-x64") return;
+      const release = JSON.parse(readText(dir, "release.json")) as { version: string; commit: string };
+      const r = Bun.spawnSync([join(dir, "ouroboros-linux-x64"), "--version"], { stdout: "pipe", stderr: "pipe" });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout.toString().trim()).toBe(`ouroboros ${release.version} (${release.commit}) linux-x64`);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -15,11 +15,21 @@ import { readLoadCommands } from "../lib/macho.ts";
 const dir = mkdtempSync(join(tmpdir(), "ouro-macho-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const be = (...w: number[]) => Buffer.concat(w.map((x) => { const b = Buffer.alloc(4); b.writeUInt32BE(x >>> 0); return b; }));
+const be = (...w: number[]) =>
+  Buffer.concat(
+    w.map((x) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(x >>> 0);
+      return b;
+    }),
+  );
 const sha256 = (d: Uint8Array) => Buffer.from(new Bun.CryptoHasher("sha256").update(d).digest());
 const blob = (magic: number, body: Buffer) => Buffer.concat([be(magic, 8 + body.length), body]);
 const REQUIREMENTS = blob(0xfade0c01, Buffer.from("designated: anchor apple generic"));
-const ENTITLEMENTS = blob(0xfade7171, Buffer.from("<plist><dict><key>com.apple.security.cs.allow-jit</key><true/></dict></plist>"));
+const ENTITLEMENTS = blob(
+  0xfade7171,
+  Buffer.from("<plist><dict><key>com.apple.security.cs.allow-jit</key><true/></dict></plist>"),
+);
 
 /** The broken "template" signature: hashes only page 0 (codeLimit 4096) of a file that is longer. */
 function templateSignature(page0: Buffer, cmsBytes: number): Buffer {
@@ -36,9 +46,18 @@ function templateSignature(page0: Buffer, cmsBytes: number): Buffer {
   head.writeUInt32BE(88 + ident.length, 48); // teamOffset
   head.writeBigUInt64BE(4096n, 72); // execSegLimit
   const cd = Buffer.concat([head, ident, team, special, sha256(page0)]);
-  const blobs: [number, Buffer][] = [[0, cd], [2, REQUIREMENTS], [5, ENTITLEMENTS], [0x10000, blob(0xfade0b01, Buffer.alloc(cmsBytes, 7))]];
+  const blobs: [number, Buffer][] = [
+    [0, cd],
+    [2, REQUIREMENTS],
+    [5, ENTITLEMENTS],
+    [0x10000, blob(0xfade0b01, Buffer.alloc(cmsBytes, 7))],
+  ];
   let at = 12 + 8 * blobs.length;
-  const index = blobs.map(([type, b]) => { const e = be(type, at); at += b.length; return e; });
+  const index = blobs.map(([type, b]) => {
+    const e = be(type, at);
+    at += b.length;
+    return e;
+  });
   return Buffer.concat([be(0xfade0cc0, at, blobs.length), ...index, ...blobs.map(([, b]) => b)]);
 }
 
@@ -50,16 +69,37 @@ function syntheticMacho(name: string, { signed = true, cmsBytes = 64 } = {}): st
   const cmds: Buffer[] = [];
   const seg = (name: string, vmaddr: bigint, vmsize: bigint, fileoff: number, filesize: number) => {
     const c = Buffer.alloc(72);
-    c.writeUInt32LE(0x19, 0); c.writeUInt32LE(72, 4); c.write(name, 8, "latin1");
-    c.writeBigUInt64LE(vmaddr, 24); c.writeBigUInt64LE(vmsize, 32); c.writeBigUInt64LE(BigInt(fileoff), 40); c.writeBigUInt64LE(BigInt(filesize), 48);
+    c.writeUInt32LE(0x19, 0);
+    c.writeUInt32LE(72, 4);
+    c.write(name, 8, "latin1");
+    c.writeBigUInt64LE(vmaddr, 24);
+    c.writeBigUInt64LE(vmsize, 32);
+    c.writeBigUInt64LE(BigInt(fileoff), 40);
+    c.writeBigUInt64LE(BigInt(filesize), 48);
     return c;
   };
-  const le32 = (...w: number[]) => Buffer.concat(w.map((x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x >>> 0); return b; }));
+  const le32 = (...w: number[]) =>
+    Buffer.concat(
+      w.map((x) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32LE(x >>> 0);
+        return b;
+      }),
+    );
   cmds.push(seg("__TEXT", 0x100000000n, BigInt(textSize), 0, textSize));
   const linkedit = cmds.push(seg("__LINKEDIT", 0x100000000n + BigInt(textSize), 0n, textSize, 0)) - 1;
   cmds.push(le32(0x2, 24, 0, 0, textSize, strtab)); // LC_SYMTAB: no symbols, a string table
   if (signed) cmds.push(le32(0x1d, 16, sigOff, 0)); // LC_CODE_SIGNATURE, size filled in below
-  const header = le32(0xfeedfacf, 0x01000007, 3, 2, cmds.length, cmds.reduce((n, c) => n + c.length, 0), 0x85, 0);
+  const header = le32(
+    0xfeedfacf,
+    0x01000007,
+    3,
+    2,
+    cmds.length,
+    cmds.reduce((n, c) => n + c.length, 0),
+    0x85,
+    0,
+  );
   const file = Buffer.alloc(sigOff);
   Buffer.concat([header, ...cmds]).copy(file);
   for (let i = 1024; i < textSize; i++) file[i] = (i * 31) & 0xff; // "code"
@@ -90,9 +130,14 @@ function signatureOf(path: string) {
   const cd = blobAt(0);
   const bytes = (type: number) => b.subarray(blobAt(type), blobAt(type) + b.readUInt32BE(blobAt(type) + 4));
   return {
-    types, flags: b.readUInt32BE(cd + 12), teamOffset: b.readUInt32BE(cd + 48), hashType: b[cd + 37], pageShift: b[cd + 39],
+    types,
+    flags: b.readUInt32BE(cd + 12),
+    teamOffset: b.readUInt32BE(cd + 48),
+    hashType: b[cd + 37],
+    pageShift: b[cd + 39],
     identifier: b.toString("latin1", cd + b.readUInt32BE(cd + 20), b.indexOf(0, cd + b.readUInt32BE(cd + 20))),
-    requirements: bytes(2), entitlements: bytes(5),
+    requirements: bytes(2),
+    entitlements: bytes(5),
   };
 }
 
@@ -100,7 +145,10 @@ describe("ad-hoc re-signing of a Mach-O whose signature covers only a prefix", (
   test("the synthetic input is well-formed but mis-signed, like Bun's darwin-x64", () => {
     const f = syntheticMacho("input");
     expect(readLoadCommands(f).problems).toEqual([]);
-    expect(checkMachoSignature(f)).toEqual({ ok: false, reason: "codeLimit 4096 ≠ signature offset 12320: part of the file is unsigned" });
+    expect(checkMachoSignature(f)).toEqual({
+      ok: false,
+      reason: "codeLimit 4096 ≠ signature offset 12320: part of the file is unsigned",
+    });
   });
 
   test("re-signed: every page hashed, ad hoc, same identifier and hashing, entitlements kept, load commands consistent", () => {
@@ -111,7 +159,14 @@ describe("ad-hoc re-signing of a Mach-O whose signature covers only a prefix", (
     expect(checkMachoSignature(f)).toEqual({ ok: true, pages: 4 });
     expect(readLoadCommands(f).problems).toEqual([]);
     const sig = signatureOf(f);
-    expect(sig).toMatchObject({ flags: 0x2, teamOffset: 0, hashType: 2, pageShift: 12, identifier: "bun", types: [0, 2, 5, 0x10000] });
+    expect(sig).toMatchObject({
+      flags: 0x2,
+      teamOffset: 0,
+      hashType: 2,
+      pageShift: 12,
+      identifier: "bun",
+      types: [0, 2, 5, 0x10000],
+    });
     expect(sig.requirements).toEqual(be(0xfade0c01, 12, 0));
     expect(sig.entitlements).toEqual(ENTITLEMENTS);
     // Outside the load commands, the code before the signature is byte for byte the same.
@@ -120,7 +175,10 @@ describe("ad-hoc re-signing of a Mach-O whose signature covers only a prefix", (
   });
 
   test("the signature area grows or shrinks to fit, and __LINKEDIT follows", () => {
-    for (const [cmsBytes, grows] of [[64, true], [4000, false]] as const) {
+    for (const [cmsBytes, grows] of [
+      [64, true],
+      [4000, false],
+    ] as const) {
       const f = syntheticMacho(`size-${cmsBytes}`, { cmsBytes });
       const oldSize = readFileSync(f).length;
       const r = resignMachoAdhoc(f);
@@ -172,6 +230,9 @@ describe("ad-hoc re-signing of a Mach-O whose signature covers only a prefix", (
     const f = syntheticMacho("short");
     const size = readFileSync(f).length;
     writeFileSync(f, Buffer.concat([readFileSync(f), Buffer.alloc(16)]));
-    expect(readLoadCommands(f).problems).toEqual([`__LINKEDIT ends at ${size}, the file at ${size + 16}`, "the code signature does not end the file"]);
+    expect(readLoadCommands(f).problems).toEqual([
+      `__LINKEDIT ends at ${size}, the file at ${size + 16}`,
+      "the code signature does not end the file",
+    ]);
   });
 });

@@ -41,96 +41,149 @@ for (const { rt, cli, toolMode, model, declared } of REAL) {
   const bin = join(BIN, ADAPTERS[cli].descriptor.binary);
   // A declared runtime is found through $OUROBOROS_HOME/runtimes/ in the environment given to runTask.
   const ouroEnv: Record<string, string> = declared ? { OUROBOROS_HOME: declaringHome(rt, declared) } : {};
-  describe.skipIf(!existsSync(bin))(`${rt} (real ${cli} CLI against the mock model${declared ? ", declared in a runtime file" : ""})`, () => {
-    async function withMock<T>(scenario: Parameters<typeof startMockModel>[0], fn: (mock: MockModel, env: Record<string, string>, ws: string) => Promise<T>): Promise<T> {
-      const mock = await startMockModel(scenario);
-      const ce = cliEnv(cli, mock.url, { shared: true });
-      try {
-        return await fn(mock, { ...ce.env, ...ouroEnv }, tempDir(`${rt}-ws`));
-      } finally {
-        await mock.stop();
+  describe.skipIf(!existsSync(bin))(
+    `${rt} (real ${cli} CLI against the mock model${declared ? ", declared in a runtime file" : ""})`,
+    () => {
+      async function withMock<T>(
+        scenario: Parameters<typeof startMockModel>[0],
+        fn: (mock: MockModel, env: Record<string, string>, ws: string) => Promise<T>,
+      ): Promise<T> {
+        const mock = await startMockModel(scenario);
+        const ce = cliEnv(cli, mock.url, { shared: true });
+        try {
+          return await fn(mock, { ...ce.env, ...ouroEnv }, tempDir(`${rt}-ws`));
+        } finally {
+          await mock.stop();
+        }
       }
-    }
-    const opts = (env: Record<string, string>, extra: Partial<RunOptions> = {}): RunOptions => ({ env, binary: bin, passEnv: ["MOCK_API_KEY"], killGraceMs: 2000, ...extra });
-    const task = (ws: string, extra: Partial<TaskInput> = {}): TaskInput => ({ prompt: "Reply with OK.", cwd: ws, model: model ?? null, timeouts: { startup_ms: within(60_000), idle_ms: within(30_000), total_ms: within(80_000) }, ...extra });
-
-    test("plain answer", async () => {
-      await withMock({ scenario: "plain" }, async (mock, env, ws) => {
-        const r = await drain(rt, task(ws), opts(env));
-        expect(r.result.error).toBeNull();
-        expect(r.result.ok).toBe(true);
-        expect(r.result.text).toBe("MOCK_OK");
-        expect(r.result.session_id).toMatch(/^[A-Za-z0-9_-]+$/);
-        expect(r.messages.some((m) => m.type === "text")).toBe(true);
-        // Every request reached the loopback mock and was a model call it understands.
-        expect(mock.requests.length).toBeGreaterThan(0);
-        expect(mock.modelRequests().length).toBeGreaterThan(0);
-        expect(groupMembers(r.pid!)).toEqual([]);
+      const opts = (env: Record<string, string>, extra: Partial<RunOptions> = {}): RunOptions => ({
+        env,
+        binary: bin,
+        passEnv: ["MOCK_API_KEY"],
+        killGraceMs: 2000,
+        ...extra,
       });
-    }, T);
-
-    test("tool call writes a file in the workspace", async () => {
-      await withMock({ scenario: "tool_write" }, async (_mock, env, ws) => {
-        const r = await drain(rt, task(ws, { prompt: "Create the file.", permission_mode: toolMode }), opts(env));
-        expect(r.result.error).toBeNull();
-        expect(r.result.text).toBe("MOCK_DONE");
-        expect(r.messages.some((m) => m.type === "tool_call" && m.name === "Bash")).toBe(true);
-        expect(readFileSync(join(ws, MOCK_FILE), "utf8").trim()).toBe(MOCK_FILE_CONTENT);
+      const task = (ws: string, extra: Partial<TaskInput> = {}): TaskInput => ({
+        prompt: "Reply with OK.",
+        cwd: ws,
+        model: model ?? null,
+        timeouts: { startup_ms: within(60_000), idle_ms: within(30_000), total_ms: within(80_000) },
+        ...extra,
       });
-    }, T);
 
-    test("resume continues the same session", async () => {
-      await withMock({ scenario: "plain" }, async (mock, env, ws) => {
-        const first = await drain(rt, task(ws, { prompt: "Remember the word PINEAPPLE." }), opts(env));
-        expect(first.result.ok).toBe(true);
-        const sid = first.result.session_id!;
-        const second = await drain(rt, task(ws, { prompt: "Which word?", resume: { session_id: sid } }), opts(env));
-        expect(second.result.error).toBeNull();
-        expect(second.result.session_id).toBe(sid);
-        const last = mock.modelRequests().filter((r) => !r.wantsJson).at(-1)!;
-        expect(last.allText.join("\n")).toContain("PINEAPPLE");
+      test(
+        "plain answer",
+        async () => {
+          await withMock({ scenario: "plain" }, async (mock, env, ws) => {
+            const r = await drain(rt, task(ws), opts(env));
+            expect(r.result.error).toBeNull();
+            expect(r.result.ok).toBe(true);
+            expect(r.result.text).toBe("MOCK_OK");
+            expect(r.result.session_id).toMatch(/^[A-Za-z0-9_-]+$/);
+            expect(r.messages.some((m) => m.type === "text")).toBe(true);
+            // Every request reached the loopback mock and was a model call it understands.
+            expect(mock.requests.length).toBeGreaterThan(0);
+            expect(mock.modelRequests().length).toBeGreaterThan(0);
+            expect(groupMembers(r.pid!)).toEqual([]);
+          });
+        },
+        T,
+      );
+
+      test(
+        "tool call writes a file in the workspace",
+        async () => {
+          await withMock({ scenario: "tool_write" }, async (_mock, env, ws) => {
+            const r = await drain(rt, task(ws, { prompt: "Create the file.", permission_mode: toolMode }), opts(env));
+            expect(r.result.error).toBeNull();
+            expect(r.result.text).toBe("MOCK_DONE");
+            expect(r.messages.some((m) => m.type === "tool_call" && m.name === "Bash")).toBe(true);
+            expect(readFileSync(join(ws, MOCK_FILE), "utf8").trim()).toBe(MOCK_FILE_CONTENT);
+          });
+        },
+        T,
+      );
+
+      test(
+        "resume continues the same session",
+        async () => {
+          await withMock({ scenario: "plain" }, async (mock, env, ws) => {
+            const first = await drain(rt, task(ws, { prompt: "Remember the word PINEAPPLE." }), opts(env));
+            expect(first.result.ok).toBe(true);
+            const sid = first.result.session_id!;
+            const second = await drain(rt, task(ws, { prompt: "Which word?", resume: { session_id: sid } }), opts(env));
+            expect(second.result.error).toBeNull();
+            expect(second.result.session_id).toBe(sid);
+            const last = mock
+              .modelRequests()
+              .filter((r) => !r.wantsJson)
+              .at(-1)!;
+            expect(last.allText.join("\n")).toContain("PINEAPPLE");
+          });
+        },
+        T,
+      );
+
+      test(
+        "cancel kills the whole process tree",
+        async () => {
+          await withMock({ scenario: "stall" }, async (mock, env, ws) => {
+            const ac = new AbortController();
+            void untilModelCalled(mock).then(() => ac.abort());
+            const r = await drain(rt, task(ws), opts(env, { signal: ac.signal }));
+            expect(r.result.error?.code).toBe("cancelled");
+            expect(groupMembers(r.pid!)).toEqual([]);
+          });
+        },
+        T,
+      );
+
+      test(
+        "stalled model stream → watchdog fires",
+        async () => {
+          await withMock({ scenario: "stall" }, async (_mock, env, ws) => {
+            const r = await drain(
+              rt,
+              task(ws, { timeouts: { startup_ms: 15_000, idle_ms: 2_500, total_ms: 60_000 } }),
+              opts(env),
+            );
+            expect(r.result.error?.code === "idle_timeout" || r.result.error?.code === "startup_timeout").toBe(true);
+            expect(groupMembers(r.pid!)).toEqual([]);
+          });
+        },
+        T,
+      );
+
+      test(
+        "crash mid-stream → typed error, helpers swept",
+        async () => {
+          await withMock({ scenario: "stall" }, async (mock, env, ws) => {
+            const spawned: number[] = [];
+            void untilModelCalled(mock).then(() => spawned[0] !== undefined && process.kill(spawned[0], "SIGKILL"));
+            const r = await drain(rt, task(ws), opts(env, { onSpawn: (p: number) => void spawned.push(p) }));
+            expect(r.result.ok).toBe(false);
+            expect(r.result.error?.code).toBe("killed_by_signal");
+            expect(groupMembers(r.pid!)).toEqual([]);
+          });
+        },
+        T,
+      );
+
+      test("missing binary → error with an install hint", async () => {
+        const r = await drain(rt, task(tempDir(`${rt}-ws`)), { env: { PATH: "/nonexistent", ...ouroEnv } });
+        expect(r.result.error?.code).toBe("binary_missing");
+        expect(r.result.error?.hint).toContain("npm install -g");
       });
-    }, T);
-
-    test("cancel kills the whole process tree", async () => {
-      await withMock({ scenario: "stall" }, async (mock, env, ws) => {
-        const ac = new AbortController();
-        void untilModelCalled(mock).then(() => ac.abort());
-        const r = await drain(rt, task(ws), opts(env, { signal: ac.signal }));
-        expect(r.result.error?.code).toBe("cancelled");
-        expect(groupMembers(r.pid!)).toEqual([]);
-      });
-    }, T);
-
-    test("stalled model stream → watchdog fires", async () => {
-      await withMock({ scenario: "stall" }, async (_mock, env, ws) => {
-        const r = await drain(rt, task(ws, { timeouts: { startup_ms: 15_000, idle_ms: 2_500, total_ms: 60_000 } }), opts(env));
-        expect(r.result.error?.code === "idle_timeout" || r.result.error?.code === "startup_timeout").toBe(true);
-        expect(groupMembers(r.pid!)).toEqual([]);
-      });
-    }, T);
-
-    test("crash mid-stream → typed error, helpers swept", async () => {
-      await withMock({ scenario: "stall" }, async (mock, env, ws) => {
-        const spawned: number[] = [];
-        void untilModelCalled(mock).then(() => spawned[0] !== undefined && process.kill(spawned[0], "SIGKILL"));
-        const r = await drain(rt, task(ws), opts(env, { onSpawn: (p: number) => void spawned.push(p) }));
-        expect(r.result.ok).toBe(false);
-        expect(r.result.error?.code).toBe("killed_by_signal");
-        expect(groupMembers(r.pid!)).toEqual([]);
-      });
-    }, T);
-
-    test("missing binary → error with an install hint", async () => {
-      const r = await drain(rt, task(tempDir(`${rt}-ws`)), { env: { PATH: "/nonexistent", ...ouroEnv } });
-      expect(r.result.error?.code).toBe("binary_missing");
-      expect(r.result.error?.hint).toContain("npm install -g");
-    });
-  });
+    },
+  );
 }
 
 describe("kiro (fake kiro-cli)", () => {
-  const opts = (extra: Record<string, string> = {}) => ({ binary: join(FAKES, "kiro-cli"), env: { ...process.env, ...extra }, passEnv: Object.keys(extra) });
+  const opts = (extra: Record<string, string> = {}) => ({
+    binary: join(FAKES, "kiro-cli"),
+    env: { ...process.env, ...extra },
+    passEnv: Object.keys(extra),
+  });
   test("plain answer: argv checked, ANSI and '> ' stripped", async () => {
     const r = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro"), tools: ["Bash", "Read"] }, opts());
     expect(r.result.ok).toBe(true);
@@ -139,7 +192,17 @@ describe("kiro (fake kiro-cli)", () => {
     expect(r.result.session_id).toBe("kiro-sess-new-1");
   });
   test("bypass trusts everything; model id is dotted; known id resumes with --resume-id", async () => {
-    const r = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro"), permission_mode: "bypassPermissions", model: "claude-sonnet-4-6", resume: { session_id: "kiro-sess-1" } }, opts());
+    const r = await drain(
+      "kiro",
+      {
+        prompt: "hi",
+        cwd: tempDir("kiro"),
+        permission_mode: "bypassPermissions",
+        model: "claude-sonnet-4-6",
+        resume: { session_id: "kiro-sess-1" },
+      },
+      opts(),
+    );
     expect(r.result.text).toContain("trust=--trust-all-tools");
     expect(r.result.text).toContain("model=claude-sonnet-4.6");
     expect(r.result.text).toContain("resumed=kiro-sess-1");
@@ -158,7 +221,11 @@ describe("kiro (fake kiro-cli)", () => {
 });
 
 describe("hermes (fake hermes)", () => {
-  const opts = (extra: Record<string, string> = {}) => ({ binary: join(FAKES, "hermes"), env: { ...process.env, ...extra }, passEnv: Object.keys(extra) });
+  const opts = (extra: Record<string, string> = {}) => ({
+    binary: join(FAKES, "hermes"),
+    env: { ...process.env, ...extra },
+    passEnv: Object.keys(extra),
+  });
   test("plain answer: reasoning box stripped, session id from stderr", async () => {
     const r = await drain("hermes", { prompt: "hi", cwd: tempDir("hermes") }, opts());
     expect(r.result.ok).toBe(true);
@@ -166,7 +233,16 @@ describe("hermes (fake hermes)", () => {
     expect(r.result.session_id).toBe("20260101_120000_abc123");
   });
   test("resume passes --resume <id> and keeps the id; bypass adds --yolo", async () => {
-    const r = await drain("hermes", { prompt: "hi", cwd: tempDir("hermes"), permission_mode: "bypassPermissions", resume: { session_id: "20260101_120000_abc123" } }, opts());
+    const r = await drain(
+      "hermes",
+      {
+        prompt: "hi",
+        cwd: tempDir("hermes"),
+        permission_mode: "bypassPermissions",
+        resume: { session_id: "20260101_120000_abc123" },
+      },
+      opts(),
+    );
     expect(r.result.text).toBe("HERMES_OK\nyolo=1\nresumed=20260101_120000_abc123");
     expect(r.result.session_id).toBe("20260101_120000_abc123");
   });

@@ -28,4 +28,3 @@ export function declaringHome(name: string, yaml: string): string {
   writeFileSync(join(home, "runtimes", `${name}.yaml`), yaml);
   return home;
 }
-

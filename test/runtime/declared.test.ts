@@ -30,19 +30,45 @@ describe("a runtime declared in a file", () => {
     const home = declaringHome("myclaude", DECLARED_CLAUDE);
     const r = await runCli(["runtimes", "--json"], { home, env: { PATH } });
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout).runtimes as { name: string; declared_in: string | null; found: boolean; capabilities: Record<string, unknown> }[];
-    expect(rows.map((x) => x.name)).toEqual(["claude", "codex", "opencode", "gemini", "copilot", "kiro", "hermes", "myclaude"]);
+    const rows = JSON.parse(r.stdout).runtimes as {
+      name: string;
+      declared_in: string | null;
+      found: boolean;
+      capabilities: Record<string, unknown>;
+    }[];
+    expect(rows.map((x) => x.name)).toEqual([
+      "claude",
+      "codex",
+      "opencode",
+      "gemini",
+      "copilot",
+      "kiro",
+      "hermes",
+      "myclaude",
+    ]);
     const mine = rows.at(-1)!;
     expect(mine.declared_in).toBe(join(home, "runtimes", "myclaude.yaml"));
-    expect(mine.capabilities).toMatchObject({ targeted_resume: true, structured_output: true, model_override_support: "native", skill_dispatch: false });
+    expect(mine.capabilities).toMatchObject({
+      targeted_resume: true,
+      structured_output: true,
+      model_override_support: "native",
+      skill_dispatch: false,
+    });
     if (hasClaude) expect(mine.found).toBe(true);
   }, 30_000);
 
   test("--runtime and config runtime_backend choose it; the dry-run resolves its binary and version", async () => {
     const home = declaringHome("myclaude", DECLARED_CLAUDE);
-    const flag = await runCli(["run", "workflow", SEED, "--dry-run", "--json", "--runtime", "myclaude"], { home, env: { PATH } });
+    const flag = await runCli(["run", "workflow", SEED, "--dry-run", "--json", "--runtime", "myclaude"], {
+      home,
+      env: { PATH },
+    });
     const j = JSON.parse(flag.stdout);
-    expect(j.runtime).toMatchObject({ name: "myclaude", source: "flag", declared_in: join(home, "runtimes", "myclaude.yaml") });
+    expect(j.runtime).toMatchObject({
+      name: "myclaude",
+      source: "flag",
+      declared_in: join(home, "runtimes", "myclaude.yaml"),
+    });
     if (hasClaude) {
       expect(flag.code).toBe(0);
       expect(j.runtime.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -54,7 +80,10 @@ describe("a runtime declared in a file", () => {
 
   test("setup --runtime says what it cannot do for it and writes nothing", async () => {
     const home = declaringHome("myclaude", DECLARED_CLAUDE);
-    const r = await runCli(["setup", "--runtime", "myclaude", "--non-interactive"], { home, env: { PATH, HOME: home } });
+    const r = await runCli(["setup", "--runtime", "myclaude", "--non-interactive"], {
+      home,
+      env: { PATH, HOME: home },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("setup cannot register Ouroboros with 'myclaude'");
     expect(r.stderr).toContain("mcp serve --runtime myclaude");
@@ -62,7 +91,7 @@ describe("a runtime declared in a file", () => {
   }, 30_000);
 
   test("a malformed file is exit 78 naming file:line:col; a built-in's name is refused", async () => {
-    const home = declaringHome("myclaude", "binary: claude\nargv: [\"-p\"]\noutput: xml-stream\n");
+    const home = declaringHome("myclaude", 'binary: claude\nargv: ["-p"]\noutput: xml-stream\n');
     const file = join(home, "runtimes", "myclaude.yaml");
     const list = await runCli(["runtimes"], { home, env: { PATH } });
     expect(list.code).toBe(78);
@@ -70,7 +99,7 @@ describe("a runtime declared in a file", () => {
     const run = await runCli(["run", "workflow", SEED, "--dry-run", "--runtime", "myclaude"], { home, env: { PATH } });
     expect(run.code).toBe(78);
     expect(run.stderr).toContain(`${file}:3:9`);
-    writeFileSync(file, "binary: claude\nargv: [\"-p\", \"{promt}\"]\noutput: plain-text\nbogus: 1\n");
+    writeFileSync(file, 'binary: claude\nargv: ["-p", "{promt}"]\noutput: plain-text\nbogus: 1\n');
     const typo = await runCli(["runtimes"], { home, env: { PATH } });
     expect(typo.code).toBe(78);
     expect(typo.stderr).toContain(`${file}:2:14  argv.1  unknown placeholder`);
@@ -87,7 +116,12 @@ describe("a runtime declared in a file", () => {
     writeFileSync(join(home, "runtimes", "bin", "agent"), "#!/bin/sh\necho agent 1.2.3\n");
     chmodSync(join(home, "runtimes", "bin", "agent"), 0o755);
     const r = await runCli(["runtimes", "--json"], { home, env: { PATH } });
-    expect(JSON.parse(r.stdout).runtimes.at(-1)).toMatchObject({ name: "rel", path: join(home, "runtimes", "bin/agent"), path_source: "declared", version: "1.2.3" });
+    expect(JSON.parse(r.stdout).runtimes.at(-1)).toMatchObject({
+      name: "rel",
+      path: join(home, "runtimes", "bin/agent"),
+      path_source: "declared",
+      version: "1.2.3",
+    });
     writeFileSync(join(home, "runtimes", "rel.yml"), "binary: x\nargv: []\noutput: plain-text\n");
     const twin = await runCli(["runtimes"], { home, env: { PATH } });
     expect(twin.code).toBe(78);
@@ -103,16 +137,25 @@ describe("a runtime declared in a file", () => {
     const script = join(dir, "echo-agent");
     writeFileSync(script, '#!/bin/sh\nprintf "args:%s|" "$@"; echo; echo "key=$ECHO_KEY"\n');
     chmodSync(script, 0o755);
-    const home = declaringHome("echo", `binary: ${script}\nargv: ["run", ["--model", "{model}"], "--dir={cwd}", "{prompt}"]\noutput: plain-text\nenv: { ECHO_KEY: "k-\${MY_KEY}", GONE: "\${UNSET_VAR}" }\n`);
+    const home = declaringHome(
+      "echo",
+      `binary: ${script}\nargv: ["run", ["--model", "{model}"], "--dir={cwd}", "{prompt}"]\noutput: plain-text\nenv: { ECHO_KEY: "k-\${MY_KEY}", GONE: "\${UNSET_VAR}" }\n`,
+    );
     const env = { PATH, OUROBOROS_HOME: home, MY_KEY: "42" };
     const a = getAdapter("echo", env);
     if (!a.ok) throw new Error(a.error.message);
     const task = v.parse(TaskSchema, { prompt: "hi", cwd: "/w" });
     const inv = a.value.buildInvocation(task, script, env);
-    expect(inv.ok && inv.value).toEqual({ argv: [script, "run", "--dir=/w", "hi"], env: { ECHO_KEY: "k-42" }, stdin: null });
+    expect(inv.ok && inv.value).toEqual({
+      argv: [script, "run", "--dir=/w", "hi"],
+      env: { ECHO_KEY: "k-42" },
+      stdin: null,
+    });
     const withModel = a.value.buildInvocation({ ...task, model: "m1" }, script, env);
     expect(withModel.ok && withModel.value.argv).toEqual([script, "run", "--model", "m1", "--dir=/w", "hi"]);
-    expect(a.value.buildInvocation({ ...task, resume: { session_id: "s1", previous_usage: null } }, script, env).ok).toBe(false);
+    expect(
+      a.value.buildInvocation({ ...task, resume: { session_id: "s1", previous_usage: null } }, script, env).ok,
+    ).toBe(false);
     const ws = tempDir("declared-ws");
     const r = await drain("echo", { prompt: "hello", cwd: ws }, { env });
     expect(r.result.ok).toBe(true);
@@ -120,32 +163,44 @@ describe("a runtime declared in a file", () => {
   }, 30_000);
 });
 
-describe.skipIf(!hasClaude)("a seed end to end on the declared runtime (real claude CLI against the scripted model)", () => {
-  test("run workflow --runtime myclaude: every phase, both ACs pass, files really written", async () => {
-    const mock = await startMockModel({ script: pipelineScript });
-    const ce = cliEnv("claude", mock.url);
-    const home = declaringHome("myclaude", DECLARED_CLAUDE);
-    const project = mkdtempSync(join(tmpdir(), "declared-proj-"));
-    try {
-      const env = { ...ce.env, PATH: `${BIN}:${ce.env.PATH}`, OUROBOROS_HOME: home };
-      const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "myclaude", "--project-dir", project, "--json"], { env, stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-      if (code !== 0) console.error(stderr);
-      expect(code).toBe(0);
-      expect(JSON.parse(stdout).status).toBe("completed");
-      const db = new Database(join(home, "ouroboros.db"), { readonly: true });
-      const dispatched = db.query("SELECT payload FROM events WHERE event_type = 'execution.ac.attempt.dispatched'").all() as { payload: string }[];
-      db.close();
-      expect(dispatched.length).toBeGreaterThan(0);
-      for (const d of dispatched) expect(JSON.parse(d.payload).runtime).toBe("myclaude");
-      const greet = Bun.spawnSync(["python3", join(project, "greet.py"), "World"]);
-      expect(greet.stdout.toString().trim()).toBe("Hello, World!");
-    } finally {
-      await mock.stop();
-      ce.cleanup();
-    }
-  }, 240_000);
-});
+describe.skipIf(!hasClaude)(
+  "a seed end to end on the declared runtime (real claude CLI against the scripted model)",
+  () => {
+    test("run workflow --runtime myclaude: every phase, both ACs pass, files really written", async () => {
+      const mock = await startMockModel({ script: pipelineScript });
+      const ce = cliEnv("claude", mock.url);
+      const home = declaringHome("myclaude", DECLARED_CLAUDE);
+      const project = mkdtempSync(join(tmpdir(), "declared-proj-"));
+      try {
+        const env = { ...ce.env, PATH: `${BIN}:${ce.env.PATH}`, OUROBOROS_HOME: home };
+        const p = Bun.spawn(
+          [...cliArgv(), "run", "workflow", SEED, "--runtime", "myclaude", "--project-dir", project, "--json"],
+          { env, stdout: "pipe", stderr: "pipe" },
+        );
+        const [stdout, stderr, code] = await Promise.all([
+          new Response(p.stdout).text(),
+          new Response(p.stderr).text(),
+          p.exited,
+        ]);
+        if (code !== 0) console.error(stderr);
+        expect(code).toBe(0);
+        expect(JSON.parse(stdout).status).toBe("completed");
+        const db = new Database(join(home, "ouroboros.db"), { readonly: true });
+        const dispatched = db
+          .query("SELECT payload FROM events WHERE event_type = 'execution.ac.attempt.dispatched'")
+          .all() as { payload: string }[];
+        db.close();
+        expect(dispatched.length).toBeGreaterThan(0);
+        for (const d of dispatched) expect(JSON.parse(d.payload).runtime).toBe("myclaude");
+        const greet = Bun.spawnSync(["python3", join(project, "greet.py"), "World"]);
+        expect(greet.stdout.toString().trim()).toBe("Hello, World!");
+      } finally {
+        await mock.stop();
+        ce.cleanup();
+      }
+    }, 240_000);
+  },
+);
 
 describe.skipIf(!hasClaude)("auto hands the seed to the declared runtime", () => {
   test("auto --runtime myclaude: model-answered interview → seed → run on myclaude", async () => {
@@ -154,13 +209,21 @@ describe.skipIf(!hasClaude)("auto hands the seed to the declared runtime", () =>
     const home = declaringHome("myclaude", DECLARED_CLAUDE);
     const project = mkdtempSync(join(tmpdir(), "declared-auto-"));
     try {
-      const env = { ...ce.env, PATH: `${BIN}:${ce.env.PATH}`, OPENAI_API_KEY: "k", OPENAI_BASE_URL: `${mock.url}/v1`, OUROBOROS_LLM_BACKEND: "openai" };
+      const env = {
+        ...ce.env,
+        PATH: `${BIN}:${ce.env.PATH}`,
+        OPENAI_API_KEY: "k",
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        OUROBOROS_LLM_BACKEND: "openai",
+      };
       const r = await runCli(["auto", "greet people", "--runtime", "myclaude", "--json"], { env, cwd: project, home });
       if (r.code !== 0) console.error(r.stderr);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ status: "completed", run_status: "completed" });
       const db = new Database(join(home, "ouroboros.db"), { readonly: true });
-      const started = db.query("SELECT payload FROM events WHERE event_type = 'orchestrator.session.started'").get() as { payload: string };
+      const started = db
+        .query("SELECT payload FROM events WHERE event_type = 'orchestrator.session.started'")
+        .get() as { payload: string };
       db.close();
       expect(JSON.parse(started.payload).runtime).toBe("myclaude");
     } finally {

@@ -12,10 +12,20 @@ const MISBEHAVE = join(FAKES, "misbehave");
 afterAll(cleanupTemps, 30_000);
 
 function task(timeouts: TaskInput["timeouts"] = {}): TaskInput {
-  return { prompt: "hello", cwd: tempDir("fail-ws"), timeouts: { startup_ms: 5000, idle_ms: 5000, total_ms: 20000, ...timeouts } };
+  return {
+    prompt: "hello",
+    cwd: tempDir("fail-ws"),
+    timeouts: { startup_ms: 5000, idle_ms: 5000, total_ms: 20000, ...timeouts },
+  };
 }
 const run = (mode: string, t: TaskInput, extra: Record<string, unknown> = {}) =>
-  drain("claude", t, { binary: MISBEHAVE, env: { ...process.env, FAKE_MODE: mode }, passEnv: ["FAKE_MODE"], killGraceMs: 1000, ...extra });
+  drain("claude", t, {
+    binary: MISBEHAVE,
+    env: { ...process.env, FAKE_MODE: mode },
+    passEnv: ["FAKE_MODE"],
+    killGraceMs: 1000,
+    ...extra,
+  });
 
 function expectNoLeftovers(pid: number | null) {
   expect(pid).not.toBeNull();
@@ -47,9 +57,14 @@ describe("supervisor failure behaviour", () => {
 
   test("stall after first line → idle_timeout (stall watchdog)", async () => {
     let during: number[] = [];
-    const r = await drain("claude", task({ idle_ms: 700 }), { binary: MISBEHAVE, env: { ...process.env, FAKE_MODE: "stall" }, passEnv: ["FAKE_MODE"], killGraceMs: 1000 }, (m, pid) => {
-      if (m.type === "session" && pid !== null) during = groupMembers(pid);
-    });
+    const r = await drain(
+      "claude",
+      task({ idle_ms: 700 }),
+      { binary: MISBEHAVE, env: { ...process.env, FAKE_MODE: "stall" }, passEnv: ["FAKE_MODE"], killGraceMs: 1000 },
+      (m, pid) => {
+        if (m.type === "session" && pid !== null) during = groupMembers(pid);
+      },
+    );
     // The child leads its own process group (so the leftover checks below mean something).
     expect(during).toContain(r.pid!);
     expect(during.length).toBeGreaterThanOrEqual(2);
@@ -118,9 +133,20 @@ describe("supervisor failure behaviour", () => {
 
   test("cancel via AbortSignal: SIGTERM ignored → SIGKILL after the grace period", async () => {
     const ac = new AbortController();
-    const r = await drain("claude", task({ idle_ms: 0, startup_ms: 0 }), { binary: MISBEHAVE, env: { ...process.env, FAKE_MODE: "ignore_term" }, passEnv: ["FAKE_MODE"], killGraceMs: 500, signal: ac.signal }, (m) => {
-      if (m.type === "session") ac.abort();
-    });
+    const r = await drain(
+      "claude",
+      task({ idle_ms: 0, startup_ms: 0 }),
+      {
+        binary: MISBEHAVE,
+        env: { ...process.env, FAKE_MODE: "ignore_term" },
+        passEnv: ["FAKE_MODE"],
+        killGraceMs: 500,
+        signal: ac.signal,
+      },
+      (m) => {
+        if (m.type === "session") ac.abort();
+      },
+    );
     expect(r.result.error?.code).toBe("cancelled");
     expect(r.ms).toBeLessThan(within(3000));
     expectNoLeftovers(r.pid);

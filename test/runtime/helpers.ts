@@ -45,7 +45,12 @@ export interface Drained {
 }
 
 /** Run a task to the end; `onMessage` may act mid-stream (cancel, kill). */
-export async function drain(runtime: string, task: TaskInput, opts: RunOptions = {}, onMessage?: (m: RuntimeMessage, pid: number | null) => void): Promise<Drained> {
+export async function drain(
+  runtime: string,
+  task: TaskInput,
+  opts: RunOptions = {},
+  onMessage?: (m: RuntimeMessage, pid: number | null) => void,
+): Promise<Drained> {
   const t0 = performance.now();
   let pid: number | null = null;
   const messages: RuntimeMessage[] = [];
@@ -58,6 +63,7 @@ export async function drain(runtime: string, task: TaskInput, opts: RunOptions =
     onMessage?.(m, pid);
   }
   const results = messages.filter((m): m is ResultMessage => m.type === "result");
-  if (results.length !== 1 || messages.at(-1)?.type !== "result") throw new Error(`expected exactly one final result, got ${results.length}`);
+  if (results.length !== 1 || messages.at(-1)?.type !== "result")
+    throw new Error(`expected exactly one final result, got ${results.length}`);
   return { messages, result: results[0]!, pid, ms: performance.now() - t0 };
 }

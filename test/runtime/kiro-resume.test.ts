@@ -14,7 +14,11 @@ import { cleanupTemps, drain, FAKES, tempDir } from "./helpers.ts";
 
 afterAll(cleanupTemps);
 const SEED = join(ROOT, "examples/hello-cli.yaml");
-const opts = (extra: Record<string, string> = {}) => ({ binary: join(FAKES, "kiro-cli"), env: { ...process.env, ...extra }, passEnv: Object.keys(extra) });
+const opts = (extra: Record<string, string> = {}) => ({
+  binary: join(FAKES, "kiro-cli"),
+  env: { ...process.env, ...extra },
+  passEnv: Object.keys(extra),
+});
 
 describe("kiro session ids", () => {
   test("a printed session id becomes the session (not answer text)", async () => {
@@ -27,7 +31,11 @@ describe("kiro session ids", () => {
   test("older builds print none: no session unless the task resumed a known id", async () => {
     const fresh = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro") }, opts({ FAKE_KIRO_NO_SESSION: "1" }));
     expect(fresh.result.session_id).toBeNull();
-    const resumed = await drain("kiro", { prompt: "hi", cwd: tempDir("kiro"), resume: { session_id: "known-1" } }, opts({ FAKE_KIRO_NO_SESSION: "1" }));
+    const resumed = await drain(
+      "kiro",
+      { prompt: "hi", cwd: tempDir("kiro"), resume: { session_id: "known-1" } },
+      opts({ FAKE_KIRO_NO_SESSION: "1" }),
+    );
     expect(resumed.result.session_id).toBe("known-1");
   });
 });
@@ -35,14 +43,29 @@ describe("kiro session ids", () => {
 function kiroEnv(home: string, log: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { ...env, PATH: `${FAKES}:${env.PATH}`, OUROBOROS_HOME: home, OUROBOROS_PASS_ENV: "FAKE_KIRO_LOG", FAKE_KIRO_LOG: log, NO_COLOR: "1" };
+  return {
+    ...env,
+    PATH: `${FAKES}:${env.PATH}`,
+    OUROBOROS_HOME: home,
+    OUROBOROS_PASS_ENV: "FAKE_KIRO_LOG",
+    FAKE_KIRO_LOG: log,
+    NO_COLOR: "1",
+  };
 }
 
-const calls = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => l.replace("resume-id=", "")) : []);
+const calls = (log: string) =>
+  existsSync(log)
+    ? readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.replace("resume-id=", ""))
+    : [];
 
 function handles(home: string): string[] {
   const db = new Database(join(home, "ouroboros.db"), { readonly: true });
-  const rows = db.query("SELECT payload FROM events WHERE event_type = 'execution.runtime.handle' ORDER BY seq").all() as { payload: string }[];
+  const rows = db
+    .query("SELECT payload FROM events WHERE event_type = 'execution.runtime.handle' ORDER BY seq")
+    .all() as { payload: string }[];
   db.close();
   return rows.map((r) => (JSON.parse(r.payload) as { handle: { session_id: string } }).handle.session_id);
 }
@@ -52,7 +75,21 @@ describe("run workflow --resume-id (fake kiro-cli)", () => {
     const home = tempHome();
     const log = join(home, "kiro.log");
     const project = mkdtempSync(join(tmpdir(), "kiro-proj-"));
-    const args = ["run", "workflow", SEED, "--runtime", "kiro", "--resume-id", "caller-sess-7", "--project-dir", project, "--max-decomposition-depth", "0", "--skip-secondary", "--json"];
+    const args = [
+      "run",
+      "workflow",
+      SEED,
+      "--runtime",
+      "kiro",
+      "--resume-id",
+      "caller-sess-7",
+      "--project-dir",
+      project,
+      "--max-decomposition-depth",
+      "0",
+      "--skip-secondary",
+      "--json",
+    ];
     const p = Bun.spawn([...cliArgv(), ...args], { env: kiroEnv(home, log), stdout: "pipe", stderr: "pipe" });
     await p.exited;
     const seen = calls(log);
@@ -69,7 +106,11 @@ describe("run workflow --resume-id (fake kiro-cli)", () => {
   test("a malformed id is refused before anything runs (exit 64)", async () => {
     const home = tempHome();
     const log = join(home, "kiro.log");
-    const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "kiro", "--resume-id", "../etc"], { env: kiroEnv(home, log), stdout: "pipe", stderr: "pipe" });
+    const p = Bun.spawn([...cliArgv(), "run", "workflow", SEED, "--runtime", "kiro", "--resume-id", "../etc"], {
+      env: kiroEnv(home, log),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const [stderr, code] = await Promise.all([new Response(p.stderr).text(), p.exited]);
     expect(code).toBe(64);
     expect(stderr).toContain("--resume-id '../etc' is not a session id");
@@ -82,7 +123,14 @@ describe("run workflow --resume-id (fake kiro-cli)", () => {
     const project = mkdtempSync(join(tmpdir(), "kiro-proj-"));
     const c = await connect(home, { env: kiroEnv(home, log) });
     try {
-      const r = await c.call("ouroboros_execute_seed", { seed_path: SEED, cwd: project, runtime: "kiro", resume_id: "host-sess-3", max_decomposition_depth: 0, skip_secondary: true });
+      const r = await c.call("ouroboros_execute_seed", {
+        seed_path: SEED,
+        cwd: project,
+        runtime: "kiro",
+        resume_id: "host-sess-3",
+        max_decomposition_depth: 0,
+        skip_secondary: true,
+      });
       expect(r.text).not.toContain("Unrecognized");
       expect(calls(log)[0]).toBe("host-sess-3");
     } finally {

@@ -29,12 +29,17 @@ function fixture(rt: string, name: string): { lines: string[]; exit: ExitInfo } 
   const dir = join(ROOT, "adapters", rt, "fixtures");
   const code = readFileSync(join(dir, `${name}.exit`), "utf8").trim();
   const stderr = readFileSync(join(dir, `${name}.stderr`), "utf8").split("\n");
-  const exit: ExitInfo = code === "null" ? { exitCode: null, signal: "SIGKILL", stderrTail: stderr } : { exitCode: Number(code), signal: null, stderrTail: stderr };
+  const exit: ExitInfo =
+    code === "null"
+      ? { exitCode: null, signal: "SIGKILL", stderrTail: stderr }
+      : { exitCode: Number(code), signal: null, stderrTail: stderr };
   return { lines: readFileSync(join(dir, `${name}.jsonl`), "utf8").split("\n"), exit };
 }
 
 const parserFor = (rt: keyof typeof ADAPTERS, resume: string | null = null) =>
-  ADAPTERS[rt].createParser(v.parse(TaskSchema, { prompt: "p", cwd: "/tmp/ws", resume: resume ? { session_id: resume } : null }));
+  ADAPTERS[rt].createParser(
+    v.parse(TaskSchema, { prompt: "p", cwd: "/tmp/ws", resume: resume ? { session_id: resume } : null }),
+  );
 
 describe.each(JSON_RTS)("%s parser on recorded output", (rt) => {
   test("plain answer → ok MOCK_OK with a session id", () => {
@@ -96,20 +101,47 @@ describe("parser specifics", () => {
   });
 
   test("claude: missing result → no_result; error subtype → cli_error", () => {
-    expect(replay(parserFor("claude"), ['{"type":"system","subtype":"init","session_id":"a1"}'], { exitCode: 0, signal: null, stderrTail: [] }).result.error?.code).toBe("no_result");
-    const r = replay(parserFor("claude"), ['{"type":"result","subtype":"error_max_turns","is_error":true,"session_id":"a1"}'], { exitCode: 0, signal: null, stderrTail: [] }).result;
+    expect(
+      replay(parserFor("claude"), ['{"type":"system","subtype":"init","session_id":"a1"}'], {
+        exitCode: 0,
+        signal: null,
+        stderrTail: [],
+      }).result.error?.code,
+    ).toBe("no_result");
+    const r = replay(
+      parserFor("claude"),
+      ['{"type":"result","subtype":"error_max_turns","is_error":true,"session_id":"a1"}'],
+      { exitCode: 0, signal: null, stderrTail: [] },
+    ).result;
     expect(r.error?.code).toBe("cli_error");
   });
 
   test("codex: a resume failing before any event is recoverable", () => {
-    const r = replay(parserFor("codex", "01abc"), [], { exitCode: 1, signal: null, stderrTail: ["Error: thread not found"] }).result;
+    const r = replay(parserFor("codex", "01abc"), [], {
+      exitCode: 1,
+      signal: null,
+      stderrTail: ["Error: thread not found"],
+    }).result;
     expect(r.ok).toBe(false);
     expect(r.error?.recoverable).toBe(true);
   });
 
   test("codex: cumulative usage on a resumed thread minus the previous total", () => {
     const f = fixture("codex", "resume");
-    const task = v.parse(TaskSchema, { prompt: "p", cwd: "/tmp/ws", resume: { session_id: "t1", previous_usage: { input_tokens: 10, output_tokens: 2, cached_input_tokens: 0, total_tokens: 12, cost_usd: null } } });
+    const task = v.parse(TaskSchema, {
+      prompt: "p",
+      cwd: "/tmp/ws",
+      resume: {
+        session_id: "t1",
+        previous_usage: {
+          input_tokens: 10,
+          output_tokens: 2,
+          cached_input_tokens: 0,
+          total_tokens: 12,
+          cost_usd: null,
+        },
+      },
+    });
     const { result } = replay(ADAPTERS.codex.createParser(task), f.lines, f.exit);
     expect(result.usage).toMatchObject({ input_tokens: 10, output_tokens: 2 });
   });
@@ -118,7 +150,11 @@ describe("parser specifics", () => {
     const f = fixture("codex", "plain");
     const { messages } = replay(parserFor("codex"), f.lines, f.exit);
     expect(messages.some((m) => m.type === "error" && m.error.message.includes("Model metadata"))).toBe(true);
-    const failed = replay(parserFor("codex"), ['{"type":"thread.started","thread_id":"t1"}', '{"type":"turn.failed","error":{"message":"quota"}}'], { exitCode: 0, signal: null, stderrTail: [] });
+    const failed = replay(
+      parserFor("codex"),
+      ['{"type":"thread.started","thread_id":"t1"}', '{"type":"turn.failed","error":{"message":"quota"}}'],
+      { exitCode: 0, signal: null, stderrTail: [] },
+    );
     expect(failed.result.error?.message).toContain("quota");
   });
 
@@ -147,7 +183,11 @@ describe("parser specifics", () => {
     const p = parserFor("hermes");
     const s = p.feedStderr("session_id: 20260101_120000_abc123");
     expect(s[0]?.type).toBe("session");
-    const { result } = replay(p, ["┌─ Reasoning", "│ hmm", "└────", "ANSWER"], { exitCode: 0, signal: null, stderrTail: [] });
+    const { result } = replay(p, ["┌─ Reasoning", "│ hmm", "└────", "ANSWER"], {
+      exitCode: 0,
+      signal: null,
+      stderrTail: [],
+    });
     expect(result.text).toBe("ANSWER");
     expect(result.session_id).toBe("20260101_120000_abc123");
   });

@@ -16,17 +16,35 @@ import { startMockModel } from "../lib/mock-model/index.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const REAL: CliName[] = ["claude", "codex", "opencode", "gemini", "copilot"];
-const MODE: Record<CliName, TaskInput["permission_mode"]> = { claude: "acceptEdits", codex: "acceptEdits", opencode: "bypassPermissions", gemini: "bypassPermissions", copilot: "acceptEdits" };
+const MODE: Record<CliName, TaskInput["permission_mode"]> = {
+  claude: "acceptEdits",
+  codex: "acceptEdits",
+  opencode: "bypassPermissions",
+  gemini: "bypassPermissions",
+  copilot: "acceptEdits",
+};
 
 async function runRaw(rt: CliName, home: string, ws: string, url: string, resume: string | null, limitMs = 60_000) {
   const a = ADAPTERS[rt];
-  const task = v.parse(TaskSchema, { prompt: "Reply with the word OK.", cwd: ws, permission_mode: MODE[rt], resume: resume ? { session_id: resume } : null, model: rt === "gemini" ? "gemini-2.5-flash" : null });
+  const task = v.parse(TaskSchema, {
+    prompt: "Reply with the word OK.",
+    cwd: ws,
+    permission_mode: MODE[rt],
+    resume: resume ? { session_id: resume } : null,
+    model: rt === "gemini" ? "gemini-2.5-flash" : null,
+  });
   const ce = cliEnv(rt, url, { home });
   const inv = a.buildInvocation(task, join(ROOT, "node_modules/.bin", a.descriptor.binary), ce.env);
   if (!inv.ok) throw new Error(inv.error.message);
   const env = childEnv(ce.env, a.descriptor.env, inv.value.env, ["MOCK_API_KEY"]);
   if (!env.ok) throw new Error(env.error.message);
-  const p = Bun.spawn(inv.value.argv, { cwd: ws, env: env.value, stdin: inv.value.stdin === null ? "ignore" : new TextEncoder().encode(inv.value.stdin), stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(inv.value.argv, {
+    cwd: ws,
+    env: env.value,
+    stdin: inv.value.stdin === null ? "ignore" : new TextEncoder().encode(inv.value.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   // Some CLIs retry an HTTP 500 for minutes; the recording keeps what they printed until then.
   const kill = setTimeout(() => p.kill("SIGKILL"), limitMs);
   const [out, errText] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
@@ -35,7 +53,13 @@ async function runRaw(rt: CliName, home: string, ws: string, url: string, resume
   return { out, err: errText, exit: p.exitCode };
 }
 
-function save(rt: string, name: string, r: { out: string; err: string; exit: number | null }, ws: string, home: string) {
+function save(
+  rt: string,
+  name: string,
+  r: { out: string; err: string; exit: number | null },
+  ws: string,
+  home: string,
+) {
   const dir = join(ROOT, "adapters", rt, "fixtures");
   mkdirSync(dir, { recursive: true });
   // Temp paths differ per run; normalise them so fixtures are stable.

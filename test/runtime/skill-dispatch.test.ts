@@ -32,13 +32,29 @@ afterAll(() => {
 
 describe("the router", () => {
   test("prefix → name or alias → the skill's first tool with its argument template", () => {
-    expect(skillCall("ooo status orch_1", "/p")).toMatchObject({ tool: "ouroboros_session_status", args: { session_id: "orch_1" } });
-    expect(skillCall("/ouroboros:unstuck the build fails\nsince Monday", "/p")).toMatchObject({ tool: "ouroboros_lateral_think", args: { problem_context: "the build fails\nsince Monday" } });
+    expect(skillCall("ooo status orch_1", "/p")).toMatchObject({
+      tool: "ouroboros_session_status",
+      args: { session_id: "orch_1" },
+    });
+    expect(skillCall("/ouroboros:unstuck the build fails\nsince Monday", "/p")).toMatchObject({
+      tool: "ouroboros_lateral_think",
+      args: { problem_context: "the build fails\nsince Monday" },
+    });
     expect(skillCall("  ooo stuck tests flake", "/p")?.skill.name).toBe("unstuck");
     expect(skillCall("ooo interview a todo app", "/p")?.args).toEqual({ initial_context: "a todo app", cwd: "/p" });
     // An empty $1 leaves the argument out, so the tool's default applies.
     expect(skillCall("ooo brownfield", "/p")?.args).toEqual({ scan_root: "/p" });
-    for (const p of ["ooo help", "ooo", "ooo setup", "oooops", "please ooo run x", "ooo nosuchskill x", "/ouroboros:", "[ouroboros:develop] ooo run"]) expect(skillCall(p, "/p")).toBeNull();
+    for (const p of [
+      "ooo help",
+      "ooo",
+      "ooo setup",
+      "oooops",
+      "please ooo run x",
+      "ooo nosuchskill x",
+      "/ouroboros:",
+      "[ouroboros:develop] ooo run",
+    ])
+      expect(skillCall(p, "/p")).toBeNull();
   });
 
   test("the gate is the declared capability", () => {
@@ -54,22 +70,41 @@ describe("Kiro's interceptor (fake kiro-cli)", () => {
   test("`ooo brownfield scan` runs the MCP tool over the event log; Kiro is not started", async () => {
     let spawned = 0;
     // The fake fails with exit 3 if it runs at all.
-    const { result, messages } = await runTaskToResult("kiro", { prompt: "ooo brownfield scan", cwd: project }, { env: { ...kiroEnv, FAKE_KIRO_EXIT: "3" }, onSpawn: () => spawned++ });
+    const { result, messages } = await runTaskToResult(
+      "kiro",
+      { prompt: "ooo brownfield scan", cwd: project },
+      { env: { ...kiroEnv, FAKE_KIRO_EXIT: "3" }, onSpawn: () => spawned++ },
+    );
     expect(spawned).toBe(0);
     expect(result.ok).toBe(true);
-    expect(messages[0]).toMatchObject({ type: "tool_call", name: "ouroboros_brownfield", input: { action: "scan", scan_root: project } });
+    expect(messages[0]).toMatchObject({
+      type: "tool_call",
+      name: "ouroboros_brownfield",
+      input: { action: "scan", scan_root: project },
+    });
     const out = JSON.parse(result.text);
-    expect(out).toMatchObject({ action: "scan", path: project, languages: [{ language: "Go", files: 1 }], test_commands: ["go test ./..."] });
+    expect(out).toMatchObject({
+      action: "scan",
+      path: project,
+      languages: [{ language: "Go", files: 1 }],
+      test_commands: ["go test ./..."],
+    });
     const store = EventStore.open(join(home, "ouroboros.db"));
     if (!store.ok) throw new Error(store.error.message);
-    const n = store.value.db.query("SELECT count(*) AS n FROM events WHERE event_type = 'brownfield.scanned'").get() as { n: number };
+    const n = store.value.db
+      .query("SELECT count(*) AS n FROM events WHERE event_type = 'brownfield.scanned'")
+      .get() as { n: number };
     store.value.close();
     expect(n.n).toBe(1);
   });
 
   test("a tool error is the task's failure, still without spawning Kiro", async () => {
     let spawned = 0;
-    const { result } = await runTaskToResult("kiro", { prompt: "ooo status", cwd: project }, { env: kiroEnv, onSpawn: () => spawned++ });
+    const { result } = await runTaskToResult(
+      "kiro",
+      { prompt: "ooo status", cwd: project },
+      { env: kiroEnv, onSpawn: () => spawned++ },
+    );
     expect(spawned).toBe(0);
     expect(result.ok).toBe(false);
     expect(result.error?.message).toBe("ouroboros_session_status: missing required parameter 'session_id'");
@@ -78,7 +113,11 @@ describe("Kiro's interceptor (fake kiro-cli)", () => {
   test("prompts that are not tool skills reach Kiro", async () => {
     for (const prompt of ["write the file", "ooo help"]) {
       let spawned = 0;
-      const { result } = await runTaskToResult("kiro", { prompt, cwd: project }, { env: kiroEnv, onSpawn: () => spawned++ });
+      const { result } = await runTaskToResult(
+        "kiro",
+        { prompt, cwd: project },
+        { env: kiroEnv, onSpawn: () => spawned++ },
+      );
       expect(spawned).toBe(1);
       expect(result.text).toContain("KIRO_OK");
     }
@@ -89,7 +128,11 @@ test("every runtime declaring skill_dispatch intercepts before looking for its b
   const declaring = RUNTIME_NAMES.filter((rt) => ADAPTERS[rt].descriptor.capabilities.skill_dispatch);
   expect(declaring).toContain("kiro");
   for (const rt of declaring) {
-    const { result } = await runTaskToResult(rt, { prompt: "ooo brownfield query", cwd: project }, { binary: "/nonexistent/agent-cli" });
+    const { result } = await runTaskToResult(
+      rt,
+      { prompt: "ooo brownfield query", cwd: project },
+      { binary: "/nonexistent/agent-cli" },
+    );
     expect(result.ok, `${rt}: ${result.error?.message}`).toBe(true);
     expect(JSON.parse(result.text).default).toBeNull();
   }

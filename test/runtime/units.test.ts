@@ -24,7 +24,8 @@ const argv = (rt: keyof typeof ADAPTERS, t: Partial<TaskInput> = {}, env: Record
 describe("registry and capabilities", () => {
   test("every runtime has one folder with the same five files and a valid descriptor", () => {
     for (const name of RUNTIME_NAMES) {
-      for (const f of ["descriptor.ts", "argv.ts", "parser.ts", "setup.ts", "index.ts"]) expect(existsSync(join(ROOT, "adapters", name, f))).toBe(true);
+      for (const f of ["descriptor.ts", "argv.ts", "parser.ts", "setup.ts", "index.ts"])
+        expect(existsSync(join(ROOT, "adapters", name, f))).toBe(true);
       expect(v.is(CapabilitiesSchema, ADAPTERS[name].descriptor.capabilities)).toBe(true);
       expect(ADAPTERS[name].descriptor.name).toBe(name);
       expect(DESCRIPTORS[name]).toBe(ADAPTERS[name].descriptor);
@@ -58,12 +59,31 @@ describe("registry and capabilities", () => {
     const all = describeRuntimes({ OUROBOROS_HOME: "/nonexistent" });
     const d = all.ok ? all.value : [];
     expect(d.map((x) => x.name)).toEqual([...RUNTIME_NAMES]);
-    expect(d.find((x) => x.name === "kiro")).toMatchObject({ binary: "kiro-cli", path_env: "OUROBOROS_KIRO_CLI_PATH", config_key: "orchestrator.kiro_cli_path", npm_package: null });
+    expect(d.find((x) => x.name === "kiro")).toMatchObject({
+      binary: "kiro-cli",
+      path_env: "OUROBOROS_KIRO_CLI_PATH",
+      config_key: "orchestrator.kiro_cli_path",
+      npm_package: null,
+    });
   });
 });
 
 describe("child environment", () => {
-  const parent = { PATH: "/bin", HOME: "/h", LANG: "C", OUROBOROS_AGENT_RUNTIME: "codex", OUROBOROS_LLM_BACKEND: "x", OUROBOROS_SECRET_TOKEN: "s", OPENAI_API_KEY: "k", ANTHROPIC_API_KEY: "a", CLAUDECODE: "1", COPILOT_SESSION_ID: "c", COPILOT_MODEL: "m", GH_TOKEN: "g", RANDOM_VAR: "r" };
+  const parent = {
+    PATH: "/bin",
+    HOME: "/h",
+    LANG: "C",
+    OUROBOROS_AGENT_RUNTIME: "codex",
+    OUROBOROS_LLM_BACKEND: "x",
+    OUROBOROS_SECRET_TOKEN: "s",
+    OPENAI_API_KEY: "k",
+    ANTHROPIC_API_KEY: "a",
+    CLAUDECODE: "1",
+    COPILOT_SESSION_ID: "c",
+    COPILOT_MODEL: "m",
+    GH_TOKEN: "g",
+    RANDOM_VAR: "r",
+  };
   const envOf = (rt: keyof typeof ADAPTERS, p: Record<string, string> = parent) => {
     const r = childEnv(p, ADAPTERS[rt].descriptor.env);
     if (!r.ok) throw new Error(r.error.message);
@@ -72,7 +92,15 @@ describe("child environment", () => {
   test("minimal: common base plus the CLI's own variables; markers and other vendors' keys stripped", () => {
     const e = envOf("claude");
     expect(e).toMatchObject({ PATH: "/bin", HOME: "/h", LANG: "C", ANTHROPIC_API_KEY: "a", _OUROBOROS_DEPTH: "1" });
-    for (const k of ["OUROBOROS_AGENT_RUNTIME", "OUROBOROS_LLM_BACKEND", "OUROBOROS_SECRET_TOKEN", "OPENAI_API_KEY", "CLAUDECODE", "RANDOM_VAR"]) expect(e[k]).toBeUndefined();
+    for (const k of [
+      "OUROBOROS_AGENT_RUNTIME",
+      "OUROBOROS_LLM_BACKEND",
+      "OUROBOROS_SECRET_TOKEN",
+      "OPENAI_API_KEY",
+      "CLAUDECODE",
+      "RANDOM_VAR",
+    ])
+      expect(e[k]).toBeUndefined();
     expect(envOf("codex").OPENAI_API_KEY).toBe("k");
     expect(envOf("codex").ANTHROPIC_API_KEY).toBeUndefined();
   });
@@ -104,22 +132,48 @@ describe("argv builders", () => {
     expect(i.stdin).toBe("do it");
   });
   test("codex: workspace-write for acceptEdits, exec flags before resume, system prompt translated", () => {
-    const i = argv("codex", { resume: { session_id: "t1" }, model: "gpt-5", system_prompt: "be brief", tools: ["Read"] });
+    const i = argv("codex", {
+      resume: { session_id: "t1" },
+      model: "gpt-5",
+      system_prompt: "be brief",
+      tools: ["Read"],
+    });
     expect(i.argv).not.toContain("--full-auto");
     const a = i.argv;
     expect(a.indexOf("--sandbox")).toBeLessThan(a.indexOf("resume"));
     expect(a.indexOf("--model")).toBeLessThan(a.indexOf("resume"));
     expect(a.slice(-3)).toEqual(["resume", "t1", "-"]);
     expect(a[a.indexOf("--sandbox") + 1]).toBe("workspace-write");
-    expect(i.stdin).toBe("<system-directive>\nbe brief\n</system-directive>\n\n<tooling-guidance>\nUse only these tools: Read.\n</tooling-guidance>\n\ndo it");
-    expect(argv("codex", { permission_mode: "bypassPermissions" }).argv).toContain("--dangerously-bypass-approvals-and-sandbox");
+    expect(i.stdin).toBe(
+      "<system-directive>\nbe brief\n</system-directive>\n\n<tooling-guidance>\nUse only these tools: Read.\n</tooling-guidance>\n\ndo it",
+    );
+    expect(argv("codex", { permission_mode: "bypassPermissions" }).argv).toContain(
+      "--dangerously-bypass-approvals-and-sandbox",
+    );
   });
   test("opencode: --auto for bypass, --session to resume; plugin gate", () => {
-    expect(argv("opencode", { permission_mode: "bypassPermissions", resume: { session_id: "ses_1" } }).argv).toEqual(["opencode", "run", "--pure", "--format", "json", "--auto", "--session", "ses_1"]);
+    expect(argv("opencode", { permission_mode: "bypassPermissions", resume: { session_id: "ses_1" } }).argv).toEqual([
+      "opencode",
+      "run",
+      "--pure",
+      "--format",
+      "json",
+      "--auto",
+      "--session",
+      "ses_1",
+    ]);
     expect(argv("opencode").argv).not.toContain("--auto");
     expect(shouldDispatchViaPlugin("opencode", "plugin")).toBe(true);
     expect(shouldDispatchViaPlugin("opencode_cli", "plugin")).toBe(true);
-    for (const [b, m] of [["opencode", "subprocess"], ["opencode", null], ["opencode", ""], ["opencode", "Plugin"], ["claude", "plugin"], [null, "plugin"]] as const) expect(shouldDispatchViaPlugin(b, m)).toBe(false);
+    for (const [b, m] of [
+      ["opencode", "subprocess"],
+      ["opencode", null],
+      ["opencode", ""],
+      ["opencode", "Plugin"],
+      ["claude", "plugin"],
+      [null, "plugin"],
+    ] as const)
+      expect(shouldDispatchViaPlugin(b, m)).toBe(false);
   });
   test("gemini: no --non-interactive, default coerced to auto_edit, --resume <uuid>", () => {
     const a = argv("gemini", { permission_mode: "default", resume: { session_id: "762b31d3-aaaa" } }).argv;
@@ -129,7 +183,11 @@ describe("argv builders", () => {
     expect(argv("gemini", { permission_mode: "bypassPermissions" }).argv).toContain("yolo");
   });
   test("copilot: JSON output, native tool names, --resume=<id>, instruction dirs appended once", () => {
-    const i = argv("copilot", { tools: ["Bash", "Read", "Write", "Edit", "Grep", "Glob"], resume: { session_id: "4cbe" } }, { HOME: "/h", COPILOT_CUSTOM_INSTRUCTIONS_DIRS: "/x,/h/.copilot/ouroboros-instructions" });
+    const i = argv(
+      "copilot",
+      { tools: ["Bash", "Read", "Write", "Edit", "Grep", "Glob"], resume: { session_id: "4cbe" } },
+      { HOME: "/h", COPILOT_CUSTOM_INSTRUCTIONS_DIRS: "/x,/h/.copilot/ouroboros-instructions" },
+    );
     expect(i.argv).toContain("--output-format");
     expect(i.argv).toContain("--available-tools=bash,view,create,edit,grep,glob");
     expect(i.argv).toContain("--allow-all-tools");
@@ -137,16 +195,25 @@ describe("argv builders", () => {
     expect(i.env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS).toBe("/x,/h/.copilot/ouroboros-instructions");
     expect(argv("copilot", { permission_mode: "default" }).argv).toContain("--available-tools=");
     // The pipeline's read-only steps name LS: translated, never passed through.
-    expect(argv("copilot", { tools: ["Read", "Glob", "Grep", "LS"] }).argv).toContain("--available-tools=view,glob,grep");
+    expect(argv("copilot", { tools: ["Read", "Glob", "Grep", "LS"] }).argv).toContain(
+      "--available-tools=view,glob,grep",
+    );
     expect(ADAPTERS.copilot.buildInvocation(task({ tools: ["Teleport"] }), "copilot").ok).toBe(false);
     expect(argv("copilot", { permission_mode: "bypassPermissions" }).argv).toContain("--allow-all");
   });
   test("kiro: trust flags per mode; hermes: yolo only for bypass", () => {
     expect(argv("kiro", { permission_mode: "default" }).argv).toContain("--trust-tools=");
-    expect(argv("kiro", { tools: ["Bash", "Edit", "Glob", "Grep", "mcp__x"] }).argv).toContain("--trust-tools=shell,write,read,grep");
+    expect(argv("kiro", { tools: ["Bash", "Edit", "Glob", "Grep", "mcp__x"] }).argv).toContain(
+      "--trust-tools=shell,write,read,grep",
+    );
     expect(argv("kiro", { tools: ["Bash"], permission_mode: "bypassPermissions" }).argv).toContain("--trust-all-tools");
     expect(argv("hermes").argv).not.toContain("--yolo");
-    expect(argv("hermes", { permission_mode: "bypassPermissions" }).argv.slice(0, 4)).toEqual(["hermes", "chat", "--yolo", "--accept-hooks"]);
+    expect(argv("hermes", { permission_mode: "bypassPermissions" }).argv.slice(0, 4)).toEqual([
+      "hermes",
+      "chat",
+      "--yolo",
+      "--accept-hooks",
+    ]);
   });
   test("prompts too long for one argv string: stdin for gemini/kiro, an error value for copilot/hermes", () => {
     const long = "x".repeat(200_000);
@@ -158,7 +225,9 @@ describe("argv builders", () => {
     expect(ADAPTERS.hermes.buildInvocation(task({ prompt: long }), "hermes").ok).toBe(false);
   });
   test("session ids outside [A-Za-z0-9_-] are refused by the task schema", () => {
-    expect(v.safeParse(TaskSchema, { prompt: "x", cwd: "/w", resume: { session_id: "a; rm -rf /" } }).success).toBe(false);
+    expect(v.safeParse(TaskSchema, { prompt: "x", cwd: "/w", resume: { session_id: "a; rm -rf /" } }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -171,7 +240,9 @@ describe("binary resolution and version", () => {
     cfg.orchestrator.kiro_cli_path = fake;
     expect(resolveBinary("kiro", { PATH: "" }, cfg)?.source).toBe("config");
     expect(resolveBinary("kiro", { PATH: "", OUROBOROS_KIRO_CLI_PATH: fake }, cfg)?.source).toBe("env");
-    expect(resolveBinary("kiro", { PATH: "", OUROBOROS_KIRO_CLI_PATH: join(FAKES, "nope") }, cfg)?.source).toBe("config");
+    expect(resolveBinary("kiro", { PATH: "", OUROBOROS_KIRO_CLI_PATH: join(FAKES, "nope") }, cfg)?.source).toBe(
+      "config",
+    );
   });
   test("npm-installed CLI: version read from its package.json without spawning", () => {
     if (!existsSync(join(BIN, "claude"))) return;
@@ -180,7 +251,10 @@ describe("binary resolution and version", () => {
     // Proof of "no spawn": a packaged binary that leaves a marker when it is run.
     const d = tempDir("npmver");
     const marker = join(d, "ran");
-    writeFileSync(join(d, "package.json"), JSON.stringify({ name: "fake-cli", version: "3.1.4", bin: { "fake-cli": "cli.sh" } }));
+    writeFileSync(
+      join(d, "package.json"),
+      JSON.stringify({ name: "fake-cli", version: "3.1.4", bin: { "fake-cli": "cli.sh" } }),
+    );
     writeFileSync(join(d, "cli.sh"), `#!/bin/sh\ntouch '${marker}'\necho 0.0.0\n`, { mode: 0o755 });
     expect(runtimeVersion(join(d, "cli.sh"))).toBe("3.1.4");
     expect(existsSync(marker)).toBe(false);
@@ -213,7 +287,9 @@ describe("line framing", () => {
 
 describe("ouroboros runtimes", () => {
   test("--json: every runtime, fakes found with versions, credential names but never values", async () => {
-    const r = await runCli(["runtimes", "--json"], { env: { PATH: `${FAKES}:/usr/bin:/bin`, ANTHROPIC_API_KEY: "sk-very-secret-value", KIRO_API_KEY: "kiro-secret" } });
+    const r = await runCli(["runtimes", "--json"], {
+      env: { PATH: `${FAKES}:/usr/bin:/bin`, ANTHROPIC_API_KEY: "sk-very-secret-value", KIRO_API_KEY: "kiro-secret" },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("sk-very-secret-value");
     expect(r.stdout).not.toContain("kiro-secret");
@@ -221,7 +297,9 @@ describe("ouroboros runtimes", () => {
     expect(doc.runtimes.map((x: { name: string }) => x.name)).toEqual([...RUNTIME_NAMES]);
     const kiro = doc.runtimes.find((x: { name: string }) => x.name === "kiro");
     expect(kiro).toMatchObject({ found: true, version: "1.99.0-fake", credentials_visible: ["KIRO_API_KEY"] });
-    expect(doc.runtimes.find((x: { name: string }) => x.name === "claude").credentials_visible).toEqual(["ANTHROPIC_API_KEY"]);
+    expect(doc.runtimes.find((x: { name: string }) => x.name === "claude").credentials_visible).toEqual([
+      "ANTHROPIC_API_KEY",
+    ]);
   });
   test("human table on stdout with install hints for missing CLIs", async () => {
     const r = await runCli(["runtimes"], { env: { PATH: "/usr/bin:/bin" } });

@@ -40,7 +40,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const STACK = /\n\s+at |\bat .+\.ts:\d+|TypeError|RangeError|ReferenceError|Maximum call stack/;
-const names = (c: HostileSeed) => (line: string) => line.startsWith(`${join(dir, c.file)}:`) && (c.field === "" || line.split(/\s{2,}/)[1]!.startsWith(c.field));
+const names = (c: HostileSeed) => (line: string) =>
+  line.startsWith(`${join(dir, c.file)}:`) && (c.field === "" || line.split(/\s{2,}/)[1]!.startsWith(c.field));
 
 describe("hostile seed generator", () => {
   test("is deterministic and has at least 300 cases; the base seed is valid", () => {
@@ -62,8 +63,10 @@ describe("hostile seed generator", () => {
       const dry = plan.errors.map(formatProblem);
       // Dry-run may add what depends on this machine; everything validate reports, it reports too.
       for (const line of validate) if (!dry.includes(line)) misses.push(`${c.name}: dry-run lacks ${line}`);
-      if (!validate.some(names(c))) misses.push(`${c.name}: no error names ${c.field || "the file"} in ${JSON.stringify(validate)}`);
-      for (const line of validate) if (line.includes("\n") || STACK.test(line)) misses.push(`${c.name}: not one clean line: ${line}`);
+      if (!validate.some(names(c)))
+        misses.push(`${c.name}: no error names ${c.field || "the file"} in ${JSON.stringify(validate)}`);
+      for (const line of validate)
+        if (line.includes("\n") || STACK.test(line)) misses.push(`${c.name}: not one clean line: ${line}`);
     }
     expect(misses).toEqual([]);
   }, 120_000);
@@ -74,7 +77,10 @@ describe("hostile seed generator", () => {
     const unnamed: string[] = [];
     for (let i = 0; i < cases.length; i += 40) {
       const batch = cases.slice(i, i + 40);
-      const r = await runCli(["seed", "validate", ...batch.map((c) => join(dir, c.file))], { home, env: { PATH: path } });
+      const r = await runCli(["seed", "validate", ...batch.map((c) => join(dir, c.file))], {
+        home,
+        env: { PATH: path },
+      });
       expect(r.code).toBe(65);
       const lines = r.stdout.split("\n").filter(Boolean);
       unnamed.push(...batch.filter((c) => !lines.some(names(c))).map((c) => c.name));

@@ -35,7 +35,9 @@ describe("one environment policy for every child", () => {
     test(`${rt}: only its own credentials`, () => {
       const env = childEnv(parent, ADAPTERS[rt].descriptor.env);
       if (!env.ok) throw new Error(env.error.message);
-      const got = Object.keys(FAKE_CREDENTIALS).filter((k) => k in env.value).sort();
+      const got = Object.keys(FAKE_CREDENTIALS)
+        .filter((k) => k in env.value)
+        .sort();
       expect(got).toEqual([...OWNS[rt]].sort());
       expect(env.value.PATH).toBe("/usr/bin:/bin");
     });
@@ -58,7 +60,11 @@ describe("one environment policy for every child", () => {
 
   test("gh (copilot model discovery) gets the GitHub token and nothing else", () => {
     const gh = policyEnv(parent, { kind: "gh" });
-    expect(Object.keys(gh).filter((k) => k in FAKE_CREDENTIALS).sort()).toEqual(["GH_TOKEN", "GITHUB_TOKEN"]);
+    expect(
+      Object.keys(gh)
+        .filter((k) => k in FAKE_CREDENTIALS)
+        .sort(),
+    ).toEqual(["GH_TOKEN", "GITHUB_TOKEN"]);
   });
 });
 
@@ -67,7 +73,9 @@ describe("redaction", () => {
 
   test("values of credential variables → «redacted:NAME»", () => {
     expect(r.text(`key=${FAKE_CREDENTIALS.KIRO_API_KEY}!`)).toBe("key=«redacted:KIRO_API_KEY»!");
-    expect(r.text(`a ${FAKE_CREDENTIALS.ANTHROPIC_API_KEY} b ${FAKE_CREDENTIALS.OPENAI_API_KEY}`)).toBe("a «redacted:ANTHROPIC_API_KEY» b «redacted:OPENAI_API_KEY»");
+    expect(r.text(`a ${FAKE_CREDENTIALS.ANTHROPIC_API_KEY} b ${FAKE_CREDENTIALS.OPENAI_API_KEY}`)).toBe(
+      "a «redacted:ANTHROPIC_API_KEY» b «redacted:OPENAI_API_KEY»",
+    );
     // Too short to be a secret, or not a credential name: untouched.
     expect(r.text("k is a letter; not-a-secret-value-123")).toBe("k is a letter; not-a-secret-value-123");
   });
@@ -83,12 +91,24 @@ describe("redaction", () => {
     ];
     for (const [tok, name] of shapes) expect(r.text(`x ${tok} y`)).toBe(`x «redacted:${name}» y`);
     // Ordinary words that merely contain the prefixes stay.
-    expect(r.text("task-runner-abcdefghijklmnopqrstuvwxyz and risk-free")).toBe("task-runner-abcdefghijklmnopqrstuvwxyz and risk-free");
+    expect(r.text("task-runner-abcdefghijklmnopqrstuvwxyz and risk-free")).toBe(
+      "task-runner-abcdefghijklmnopqrstuvwxyz and risk-free",
+    );
   });
 
   test("deep: every string in a payload, keys kept", () => {
-    const out = r.deep({ output_tail: `GH_TOKEN=${FAKE_CREDENTIALS.GH_TOKEN}`, list: [FAKE_CREDENTIALS.GEMINI_API_KEY, 3], n: 1, nil: null });
-    expect(out).toEqual({ output_tail: "GH_TOKEN=«redacted:GH_TOKEN»", list: ["«redacted:GEMINI_API_KEY»", 3], n: 1, nil: null });
+    const out = r.deep({
+      output_tail: `GH_TOKEN=${FAKE_CREDENTIALS.GH_TOKEN}`,
+      list: [FAKE_CREDENTIALS.GEMINI_API_KEY, 3],
+      n: 1,
+      nil: null,
+    });
+    expect(out).toEqual({
+      output_tail: "GH_TOKEN=«redacted:GH_TOKEN»",
+      list: ["«redacted:GEMINI_API_KEY»", 3],
+      n: 1,
+      nil: null,
+    });
   });
 });
 
@@ -108,7 +128,9 @@ describe("executables resolved canonically", () => {
     const escaping = `${depth}${outside.slice(1)}/x/python3 arg`;
     const msg = staticCommandProblem(escaping);
     expect(msg).toContain("resolves outside the project directory");
-    expect(staticCommandProblem("../../../../tmp/x/python3 arg")).toBe("'../../../../tmp/x/python3' resolves outside the project directory");
+    expect(staticCommandProblem("../../../../tmp/x/python3 arg")).toBe(
+      "'../../../../tmp/x/python3' resolves outside the project directory",
+    );
     expect(parseExitCriteria(`command: ${escaping}`).error).toBe(msg!);
     expect(staticCommandProblem("/usr/bin/touch x")).toContain("absolute executables are not allowed");
     expect(staticCommandProblem("rm -rf .")).toContain("'rm' is not on the allowlist");
@@ -128,7 +150,11 @@ describe("executables resolved canonically", () => {
 
   test("the runner refuses the same commands (unverifiable, same message) and never runs them", async () => {
     const escaping = await runCheck("verify", "../../../../tmp/x/python3 arg", project, 5000);
-    expect(escaping).toMatchObject({ outcome: "unverifiable", exit_code: null, reason: staticCommandProblem("../../../../tmp/x/python3 arg")! });
+    expect(escaping).toMatchObject({
+      outcome: "unverifiable",
+      exit_code: null,
+      reason: staticCommandProblem("../../../../tmp/x/python3 arg")!,
+    });
     const link = await runCheck("verify", "./py", project, 5000);
     expect(link.outcome).toBe("unverifiable");
     expect(link.output_tail).not.toContain("pwned");
@@ -155,7 +181,12 @@ describe("executables resolved canonically", () => {
     writeFileSync(join(project, "real.txt"), "x");
     symlinkSync(join(outside, "x", "python3"), join(project, "out.txt"));
     symlinkSync(join(outside, "gone"), join(project, "dangling.txt"));
-    const [real, out, dangling, viaDir] = checkArtifacts(project, ["real.txt", "out.txt", "dangling.txt", "tools/python3"]);
+    const [real, out, dangling, viaDir] = checkArtifacts(project, [
+      "real.txt",
+      "out.txt",
+      "dangling.txt",
+      "tools/python3",
+    ]);
     expect(real).toMatchObject({ exists: true });
     expect(out).toMatchObject({ exists: false, sha256: null });
     expect(out!.reason).toContain("outside the project directory");

@@ -18,9 +18,25 @@ describe("seed files are read bounded", () => {
     ["/dev/zero", () => "/dev/zero", "file.device"],
     ["/dev/null", () => "/dev/null", "file.device"],
     ["a FIFO", () => (Bun.spawnSync(["mkfifo", join(dir, "f.yaml")]), join(dir, "f.yaml")), "file.fifo"],
-    ["900 KB of nested flow brackets", () => write("deep.yaml", `goal: ${"[".repeat(450_000)}${"]".repeat(450_000)}\n`), "yaml.too_deep"],
-    ["nested flow maps", () => write("maps.yaml", `goal: x\nconstraints: ${"{a: ".repeat(100)}1${"}".repeat(100)}\n`), "yaml.too_deep"],
-    ["100 levels of block nesting", () => write("block.yaml", `goal: x\nx:\n${Array.from({ length: 100 }, (_, i) => `${" ".repeat(i + 1)}k:`).join("\n")} v\n`), "yaml.too_deep"],
+    [
+      "900 KB of nested flow brackets",
+      () => write("deep.yaml", `goal: ${"[".repeat(450_000)}${"]".repeat(450_000)}\n`),
+      "yaml.too_deep",
+    ],
+    [
+      "nested flow maps",
+      () => write("maps.yaml", `goal: x\nconstraints: ${"{a: ".repeat(100)}1${"}".repeat(100)}\n`),
+      "yaml.too_deep",
+    ],
+    [
+      "100 levels of block nesting",
+      () =>
+        write(
+          "block.yaml",
+          `goal: x\nx:\n${Array.from({ length: 100 }, (_, i) => `${" ".repeat(i + 1)}k:`).join("\n")} v\n`,
+        ),
+      "yaml.too_deep",
+    ],
   ];
   for (const [name, make, code] of cases) {
     test(name, () => {
@@ -46,7 +62,9 @@ describe("seed files are read bounded", () => {
     expect(r.stdout + r.stderr).toContain("the limit is 100 bytes");
     process.env.OUROBOROS_MAX_SEED_BYTES = "100";
     try {
-      expect(parseSeedText("inline", `goal: ${"x".repeat(200)}\n`).errors.map((e) => e.code)).toEqual(["file.too_large"]);
+      expect(parseSeedText("inline", `goal: ${"x".repeat(200)}\n`).errors.map((e) => e.code)).toEqual([
+        "file.too_large",
+      ]);
     } finally {
       delete process.env.OUROBOROS_MAX_SEED_BYTES;
     }

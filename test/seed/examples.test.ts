@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
 
 test("seed validate examples/*.yaml passes for every file", async () => {
-  const files = readdirSync(join(ROOT, "examples")).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(ROOT, "examples", f));
+  const files = readdirSync(join(ROOT, "examples"))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(ROOT, "examples", f));
   expect(files.length).toBeGreaterThan(0);
   const r = await runCli(["seed", "validate", ...files, "--json"]);
   expect(JSON.parse(r.stdout).files.filter((f: { ok: boolean }) => !f.ok)).toEqual([]);

@@ -8,8 +8,22 @@ import { fixture } from "../lib/cli.ts";
 
 describe("identifiers (spec vectors)", () => {
   test("AC semantic keys", () => {
-    expect(acSemanticKey({ description: "Tasks can be created", expected_artifacts: [], output_assertion: null, verify_command: null })).toBe("ac_051d1d09e0a583a2");
-    expect(acSemanticKey({ description: "Über", verify_command: "pytest -q", expected_artifacts: ["src/a.py"], output_assertion: "2 passed" })).toBe("ac_5c553d124b291281");
+    expect(
+      acSemanticKey({
+        description: "Tasks can be created",
+        expected_artifacts: [],
+        output_assertion: null,
+        verify_command: null,
+      }),
+    ).toBe("ac_051d1d09e0a583a2");
+    expect(
+      acSemanticKey({
+        description: "Über",
+        verify_command: "pytest -q",
+        expected_artifacts: ["src/a.py"],
+        output_assertion: "2 passed",
+      }),
+    ).toBe("ac_5c553d124b291281");
   });
   test("execution node id", () => {
     expect(executionNodeId("exec_1", [0, 1])).toBe("node_LF2A6IOZLWRIQ");
@@ -18,8 +32,19 @@ describe("identifiers (spec vectors)", () => {
 
 describe("AC tree", () => {
   const ac = (description: string, depends_on: (number | string)[] = []) => ({
-    description, depends_on, expected_artifacts: [], output_assertion: null, verify_command: null, verify_exemption_reason: null, investment: null,
-    semantic_ac_key: acSemanticKey({ description, expected_artifacts: [], output_assertion: null, verify_command: null }),
+    description,
+    depends_on,
+    expected_artifacts: [],
+    output_assertion: null,
+    verify_command: null,
+    verify_exemption_reason: null,
+    investment: null,
+    semantic_ac_key: acSemanticKey({
+      description,
+      expected_artifacts: [],
+      output_assertion: null,
+      verify_command: null,
+    }),
   });
   test("dependency levels (Kahn)", () => {
     const r = buildAcTree([ac("a"), ac("b", [1]), ac("c", [1]), ac("d", [2, 3])]);
@@ -53,8 +78,14 @@ describe("principles and exit conditions", () => {
     expect(parseExitCriteria("generations >= 3").predicate).toEqual({ kind: "generations", min: 3 });
     expect(parseExitCriteria("elapsed_seconds >= 600").predicate).toEqual({ kind: "elapsed_seconds", min: 600 });
     expect(parseExitCriteria("cost_usd >= 2.5").predicate).toEqual({ kind: "cost_usd", min: 2.5 });
-    expect(parseExitCriteria("command: test -f 'out file.txt'").predicate).toEqual({ kind: "command", argv: ["test", "-f", "out file.txt"] });
-    expect(parseExitCriteria("The app feels complete").predicate).toEqual({ kind: "judged", text: "The app feels complete" });
+    expect(parseExitCriteria("command: test -f 'out file.txt'").predicate).toEqual({
+      kind: "command",
+      argv: ["test", "-f", "out file.txt"],
+    });
+    expect(parseExitCriteria("The app feels complete").predicate).toEqual({
+      kind: "judged",
+      text: "The app feels complete",
+    });
     expect(parseExitCriteria("score > 0.8").error).toContain("malformed");
     expect(parseExitCriteria("score >= 7").error).toContain("0..1");
     expect(parseExitCriteria("command: make && rm -rf /").error).toContain("shell operators");

@@ -34,21 +34,30 @@ describe("seed loading", () => {
 
   test("a near-miss key is a warning naming the intended key", () => {
     const w = loadSeedFile(fixture("seeds/invalid-many.yaml")).warnings.map(formatProblem);
-    expect(w.some((x) => x.includes(":2:1  acceptance_critera  unknown key; did you mean 'acceptance_criteria'?"))).toBe(true);
+    expect(
+      w.some((x) => x.includes(":2:1  acceptance_critera  unknown key; did you mean 'acceptance_criteria'?")),
+    ).toBe(true);
   });
 
   test("upstream input shapes: bare strings, aliases, lax numbers, dates, extra keys", () => {
     const r = loadSeedFile(fixture("seeds/upstream-forms.yaml"));
     expect(r.errors).toEqual([]);
     const s = r.seed!;
-    expect(s.acceptance_criteria.map((a) => a.semantic_ac_key).slice(0, 2)).toEqual(["ac_051d1d09e0a583a2", "ac_5c553d124b291281"]);
+    expect(s.acceptance_criteria.map((a) => a.semantic_ac_key).slice(0, 2)).toEqual([
+      "ac_051d1d09e0a583a2",
+      "ac_5c553d124b291281",
+    ]);
     expect(s.acceptance_criteria[2]!.verify_command).toBeNull();
     expect(s.acceptance_criteria[2]!.expected_artifacts).toEqual(["a.txt", "b/c.txt"]);
     expect(s.acceptance_criteria[2]!.description).toBe("uses the criterion alias");
     expect(s.ontology_schema.fields[0]!.type).toBe("string");
     expect(s.evaluation_principles[0]).toEqual({ name: "principle_1", description: "Keep it simple", weight: 1 });
     expect(s.evaluation_principles[1]!.weight).toBe(0.3);
-    expect(s.exit_conditions[0]).toEqual({ name: "condition_1", description: "all_acs_passed", criteria: "all_acs_passed" });
+    expect(s.exit_conditions[0]).toEqual({
+      name: "condition_1",
+      description: "all_acs_passed",
+      criteria: "all_acs_passed",
+    });
     expect(s.exit_conditions[1]!.criteria).toBe("score >= 0.9");
     expect(s.metadata.created_at).toBe("2026-01-01T00:00:00.000Z");
     expect(s.metadata.ambiguity_score).toBe(0.1);
@@ -63,14 +72,30 @@ describe("hostile files end as one-line problems", () => {
     ["missing", () => join(dir, "nope.yaml"), "file.missing"],
     ["directory", () => (mkdirSync(join(dir, "d"), { recursive: true }), join(dir, "d")), "file.directory"],
     ["empty", () => (writeFileSync(join(dir, "e.yaml"), ""), join(dir, "e.yaml")), "file.empty"],
-    ["binary", () => (writeFileSync(join(dir, "b.yaml"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), join(dir, "b.yaml")), "file.binary"],
-    ["bad utf-8", () => (writeFileSync(join(dir, "u.yaml"), Buffer.from([0x67, 0x6f, 0xff, 0xfe])), join(dir, "u.yaml")), "file.encoding"],
-    ["50 MB", () => (writeFileSync(join(dir, "big.yaml"), Buffer.alloc(50 * 1024 * 1024, 0x61)), join(dir, "big.yaml")), "file.too_large"],
+    [
+      "binary",
+      () => (writeFileSync(join(dir, "b.yaml"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), join(dir, "b.yaml")),
+      "file.binary",
+    ],
+    [
+      "bad utf-8",
+      () => (writeFileSync(join(dir, "u.yaml"), Buffer.from([0x67, 0x6f, 0xff, 0xfe])), join(dir, "u.yaml")),
+      "file.encoding",
+    ],
+    [
+      "50 MB",
+      () => (writeFileSync(join(dir, "big.yaml"), Buffer.alloc(50 * 1024 * 1024, 0x61)), join(dir, "big.yaml")),
+      "file.too_large",
+    ],
     ["alias bomb", () => fixture("seeds/bomb.yaml"), "yaml.alias_bomb"],
     ["two documents", () => fixture("seeds/multi.yaml"), "yaml.multi_document"],
     ["comments only", () => fixture("seeds/comments-only.yaml"), "yaml.empty"],
     ["a list", () => (writeFileSync(join(dir, "l.yaml"), "- a\n- b\n"), join(dir, "l.yaml")), "seed.not_mapping"],
-    ["syntax error", () => (writeFileSync(join(dir, "s.yaml"), "goal: [unclosed\n"), join(dir, "s.yaml")), "yaml.syntax"],
+    [
+      "syntax error",
+      () => (writeFileSync(join(dir, "s.yaml"), "goal: [unclosed\n"), join(dir, "s.yaml")),
+      "yaml.syntax",
+    ],
   ];
   for (const [name, make, code] of cases) {
     test(name, () => {

@@ -46,12 +46,23 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
   test("the model request carries the ouroboros MCP tools and the ooo skills/guide", async () => {
     const ce = cliEnv(cli, mock.url);
     cleanups.push(() => ce.cleanup());
-    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], { home: join(ce.home, ".ouroboros"), env: ce.env, cwd: ce.home });
+    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], {
+      home: join(ce.home, ".ouroboros"),
+      env: ce.env,
+      cwd: ce.home,
+    });
     expect(r.code).toBe(0);
     const proj = join(ce.home, "proj");
     mkdirSync(proj);
     const from = mock.requests.length;
-    const p = Bun.spawn([join(ROOT, "node_modules/.bin", cli), ...PROMPT[cli]], { env: { ...ce.env, ...EXTRA_ENV(cli, ce.home) }, cwd: proj, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 120_000 });
+    const p = Bun.spawn([join(ROOT, "node_modules/.bin", cli), ...PROMPT[cli]], {
+      env: { ...ce.env, ...EXTRA_ENV(cli, ce.home) },
+      cwd: proj,
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      timeout: 120_000,
+    });
     const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
     expect(code).toBe(0);
     expect(out).toContain("MOCK_OK");

@@ -15,13 +15,31 @@ export interface Sandbox {
 }
 
 /** Variables that would point a CLI (or our setup) outside the sandbox. */
-const SCRUB = ["CODEX_HOME", "OPENCODE_CONFIG_DIR", "OPENCODE_CONFIG", "CLAUDE_CONFIG_DIR", "COPILOT_HOME", "HERMES_HOME", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN", "OUROBOROS_CONFIG", "OUROBOROS_LLM_BACKEND", "OUROBOROS_COPILOT_API_URL"];
+const SCRUB = [
+  "CODEX_HOME",
+  "OPENCODE_CONFIG_DIR",
+  "OPENCODE_CONFIG",
+  "CLAUDE_CONFIG_DIR",
+  "COPILOT_HOME",
+  "HERMES_HOME",
+  "GH_TOKEN",
+  "GITHUB_TOKEN",
+  "COPILOT_TOKEN",
+  "OUROBOROS_CONFIG",
+  "OUROBOROS_LLM_BACKEND",
+  "OUROBOROS_COPILOT_API_URL",
+];
 
 export function sandbox(): Sandbox {
   const home = mkdtempSync(join(tmpdir(), "ouro-setup-"));
   const ouroHome = join(home, ".ouroboros");
   // Run from source, bun itself would cache transpiled files under $HOME/.bun (not ours; snapshots compare HOME).
-  const env: Record<string, string | undefined> = { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), PATH: "/usr/bin:/bin", BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" };
+  const env: Record<string, string | undefined> = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    PATH: "/usr/bin:/bin",
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+  };
   for (const k of SCRUB) env[k] = undefined;
   return { home, ouroHome, env };
 }
@@ -47,7 +65,11 @@ export function snapshot(root: string): Map<string, string> {
   return out;
 }
 
-export function setup(sb: Sandbox, args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function setup(
+  sb: Sandbox,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return runCli(["setup", ...args], { home: sb.ouroHome, env: { ...sb.env, ...extraEnv }, cwd: sb.home });
 }
 

@@ -42,7 +42,11 @@ describe("jsonc", () => {
   });
 
   test("array items: append then remove restores every byte", () => {
-    for (const doc of [`{\n  "plugin": ["a"]\n}\n`, `{\n  "plugin": [\n    "a",\n    "b"\n  ]\n}\n`, `{ "plugin": [] }`]) {
+    for (const doc of [
+      `{\n  "plugin": ["a"]\n}\n`,
+      `{\n  "plugin": [\n    "a",\n    "b"\n  ]\n}\n`,
+      `{ "plugin": [] }`,
+    ]) {
       const add = appendToArray(doc, ["plugin"], "file:///p/ouro.ts");
       expect(add.ok).toBe(true);
       if (!add.ok) continue;

@@ -12,12 +12,17 @@ import { appendToArray, parseJsonc, removeFromArray, removePath, setPath } from 
 
 const USER_DOCS: Record<string, string> = {
   "comments and trailing commas": `{\n  // editor settings\n  "theme": "dark", /* inline */\n  "mcpServers": {\n    "other": { "command": "other-server", }, // keep me\n  },\n  "plugin": ["a", "b",],\n}\n`,
-  "tabs": `{\n\t"mcpServers": {\n\t\t"other": {\n\t\t\t"command": "x"\n\t\t}\n\t},\n\t"plugin": [\n\t\t"a"\n\t]\n}\n`,
+  tabs: `{\n\t"mcpServers": {\n\t\t"other": {\n\t\t\t"command": "x"\n\t\t}\n\t},\n\t"plugin": [\n\t\t"a"\n\t]\n}\n`,
   "four spaces, no final newline": `{\n    "mcpServers": {\n        "other": {"command": "x"}\n    },\n    "plugin": []\n}`,
   "CRLF line ends": `{\r\n  "mcpServers": {\r\n    "other": {"command": "x"}\r\n  },\r\n  "plugin": ["a"]\r\n}\r\n`,
   "byte-order mark": `\uFEFF{\n  "mcpServers": {\n    "other": {"command": "x"}\n  },\n  "plugin": ["a"]\n}\n`,
 };
-const ENTRY = { type: "stdio", command: "/opt/ouro/bin/ouroboros", args: ["mcp", "serve"], env: { OUROBOROS_AGENT_RUNTIME: "claude" } };
+const ENTRY = {
+  type: "stdio",
+  command: "/opt/ouro/bin/ouroboros",
+  args: ["mcp", "serve"],
+  env: { OUROBOROS_AGENT_RUNTIME: "claude" },
+};
 
 const value = (text: string) => {
   const p = parseJsonc(text, true);
@@ -38,7 +43,10 @@ describe("JSONC edits on jsonc-parser", () => {
     expect(after.plugin).toEqual([...before.plugin, "file:///p/ouro.ts"]);
     // The user's comments are all still there.
     for (const c of doc.match(/\/\/[^\r\n]*|\/\*[\s\S]*?\*\//g) ?? []) expect(added.text).toContain(c);
-    const back = removePath(removeFromArray(added.text, ["plugin"], (s) => s.endsWith("ouro.ts")), ["mcpServers", "ouroboros"]);
+    const back = removePath(
+      removeFromArray(added.text, ["plugin"], (s) => s.endsWith("ouro.ts")),
+      ["mcpServers", "ouroboros"],
+    );
     // `[]` cannot be told apart from an array we created, so it goes with its key (as documented).
     if (before.plugin.length) expect(back).toBe(doc);
     else expect(value(back)).toEqual({ mcpServers: before.mcpServers });
@@ -55,7 +63,9 @@ describe("JSONC edits on jsonc-parser", () => {
     const tabs = setPath(USER_DOCS.tabs!, ["mcpServers", "ouroboros"], { command: "o" });
     expect(tabs.ok && tabs.text).toContain(`\t\t},\n\t\t"ouroboros": {\n\t\t\t"command": "o"\n\t\t}\n\t},`);
     const four = setPath(USER_DOCS["four spaces, no final newline"]!, ["mcpServers", "ouroboros"], { command: "o" });
-    expect(four.ok && four.text).toContain(`"other": {"command": "x"},\n        "ouroboros": {\n            "command": "o"\n        }\n    },`);
+    expect(four.ok && four.text).toContain(
+      `"other": {"command": "x"},\n        "ouroboros": {\n            "command": "o"\n        }\n    },`,
+    );
   });
 
   test("syntax errors carry line and column", () => {
@@ -68,7 +78,8 @@ describe("JSONC edits on jsonc-parser", () => {
       [`{"a": 1} x`, true, { message: "unexpected text after the end of the document", line: 1, column: 10 }],
       [`{"a": 1`, true, { message: "unexpected end of file", line: 1, column: 8 }],
     ];
-    for (const [text, jsonc, error] of cases) expect({ text, r: parseJsonc(text, jsonc) }).toEqual({ text, r: { ok: false, error } });
+    for (const [text, jsonc, error] of cases)
+      expect({ text, r: parseJsonc(text, jsonc) }).toEqual({ text, r: { ok: false, error } });
   });
 
   test("edits refuse malformed files and non-object paths instead of guessing", () => {

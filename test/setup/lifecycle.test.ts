@@ -33,7 +33,15 @@ const jsonc = (text: string) => {
 
 // The launcher must be this binary by absolute, canonical path (symlinks resolved) — never uvx/pipx.
 const BIN = realpathSync(cliArgv()[0]!);
-const serveArgs = (rt: string, llm: string) => [...cliArgv().slice(1), "mcp", "serve", "--runtime", rt, "--llm-backend", llm];
+const serveArgs = (rt: string, llm: string) => [
+  ...cliArgv().slice(1),
+  "mcp",
+  "serve",
+  "--runtime",
+  rt,
+  "--llm-backend",
+  llm,
+];
 
 /** What each runtime's install must have produced, beyond "other entries survive". */
 const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
@@ -42,7 +50,12 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     expect(doc.numStartups).toBe(4);
     expect(doc.theme).toBe("dark");
     expect(doc.mcpServers.other.command).toBe("other-server");
-    expect(doc.mcpServers.ouroboros).toEqual({ type: "stdio", command: BIN, args: serveArgs("claude", "claude"), env: { OUROBOROS_AGENT_RUNTIME: "claude", OUROBOROS_LLM_BACKEND: "claude" } });
+    expect(doc.mcpServers.ouroboros).toEqual({
+      type: "stdio",
+      command: BIN,
+      args: serveArgs("claude", "claude"),
+      env: { OUROBOROS_AGENT_RUNTIME: "claude", OUROBOROS_LLM_BACKEND: "claude" },
+    });
     const skill = read(sb.home, ".claude/skills/ouroboros-interview/SKILL.md");
     expect(skill).toContain('name: "ouroboros-interview"');
     expect(skill).toContain('mcp_tool: "ouroboros_interview"');
@@ -54,7 +67,11 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     const doc = parseToml(text) as Record<string, any>;
     expect(doc.mcp_servers.other.command).toBe("other-server");
     expect(doc.profiles.fast.model_reasoning_effort).toBe("low");
-    expect(doc.mcp_servers.ouroboros).toEqual({ command: BIN, args: serveArgs("codex", "codex"), env: { OUROBOROS_AGENT_RUNTIME: "codex", OUROBOROS_LLM_BACKEND: "codex" } });
+    expect(doc.mcp_servers.ouroboros).toEqual({
+      command: BIN,
+      args: serveArgs("codex", "codex"),
+      env: { OUROBOROS_AGENT_RUNTIME: "codex", OUROBOROS_LLM_BACKEND: "codex" },
+    });
     expect(read(sb.home, ".codex/rules/ouroboros.md")).toContain("ouroboros_interview");
     expect(read(sb.home, ".codex/skills/ouroboros-run/SKILL.md")).toContain("ouroboros_start_execute_seed");
     // No worker profile: nothing runs codex with --profile (the depth guard stops recursion).
@@ -65,10 +82,18 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     for (const c of ["// my opencode config", "/* another server */"]) expect(text).toContain(c);
     const doc = jsonc(text);
     expect(doc.mcp.other.command).toEqual(["other-server"]);
-    expect(doc.mcp.ouroboros).toEqual({ type: "local", command: [BIN, ...serveArgs("opencode", "opencode")], environment: { OUROBOROS_AGENT_RUNTIME: "opencode", OUROBOROS_LLM_BACKEND: "opencode" }, enabled: true, timeout: 300000 });
+    expect(doc.mcp.ouroboros).toEqual({
+      type: "local",
+      command: [BIN, ...serveArgs("opencode", "opencode")],
+      environment: { OUROBOROS_AGENT_RUNTIME: "opencode", OUROBOROS_LLM_BACKEND: "opencode" },
+      enabled: true,
+      timeout: 300000,
+    });
     const plugin = join(sb.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts");
     expect(doc.plugin).toEqual(["some-user-plugin", `file://${plugin}`]);
-    expect(read(sb.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts")).toContain("tool.execute.after");
+    expect(read(sb.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts")).toContain(
+      "tool.execute.after",
+    );
     const agents = read(sb.home, ".config/opencode/AGENTS.md");
     expect(agents.startsWith("# My rules\n\nAlways write tests.\n")).toBe(true);
     expect(agents).toContain("<!-- ouroboros:skill-capability-guide:start -->");
@@ -80,13 +105,25 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     const doc = jsonc(text);
     expect(doc.ui.theme).toBe("GitHub");
     expect(doc.mcpServers.other.command).toBe("other-server");
-    expect(doc.mcpServers.ouroboros).toEqual({ command: BIN, args: serveArgs("gemini", "gemini"), env: { OUROBOROS_AGENT_RUNTIME: "gemini", OUROBOROS_LLM_BACKEND: "gemini" } });
-    expect(read(sb.home, ".gemini/GEMINI.md")).toContain("Prefer small diffs.\n\n<!-- ouroboros:skill-capability-guide:start -->");
+    expect(doc.mcpServers.ouroboros).toEqual({
+      command: BIN,
+      args: serveArgs("gemini", "gemini"),
+      env: { OUROBOROS_AGENT_RUNTIME: "gemini", OUROBOROS_LLM_BACKEND: "gemini" },
+    });
+    expect(read(sb.home, ".gemini/GEMINI.md")).toContain(
+      "Prefer small diffs.\n\n<!-- ouroboros:skill-capability-guide:start -->",
+    );
   },
   copilot(sb) {
     const doc = jsonc(read(sb.home, ".copilot/mcp-config.json"));
     expect(doc.mcpServers.other.command).toBe("other-server");
-    expect(doc.mcpServers.ouroboros).toEqual({ type: "local", tools: ["*"], command: BIN, args: serveArgs("copilot", "copilot"), env: { OUROBOROS_AGENT_RUNTIME: "copilot", OUROBOROS_LLM_BACKEND: "copilot" } });
+    expect(doc.mcpServers.ouroboros).toEqual({
+      type: "local",
+      tools: ["*"],
+      command: BIN,
+      args: serveArgs("copilot", "copilot"),
+      env: { OUROBOROS_AGENT_RUNTIME: "copilot", OUROBOROS_LLM_BACKEND: "copilot" },
+    });
     expect(read(sb.home, ".copilot/ouroboros-instructions/ouroboros.instructions.md")).toContain("ouroboros:managed");
     const cfg = parseYaml(read(sb.ouroHome, "config.yaml"));
     expect(cfg.orchestrator.copilot_model).toBe("gpt-5.2");
@@ -95,7 +132,12 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
   kiro(sb) {
     const doc = jsonc(read(sb.home, ".kiro/settings/mcp.json"));
     expect(doc.mcpServers.other.command).toBe("other-server");
-    expect(doc.mcpServers.ouroboros).toEqual({ command: BIN, args: serveArgs("kiro", "kiro"), env: { OUROBOROS_AGENT_RUNTIME: "kiro", OUROBOROS_LLM_BACKEND: "kiro", OUROBOROS_RUNTIME: "kiro" }, disabled: false });
+    expect(doc.mcpServers.ouroboros).toEqual({
+      command: BIN,
+      args: serveArgs("kiro", "kiro"),
+      env: { OUROBOROS_AGENT_RUNTIME: "kiro", OUROBOROS_LLM_BACKEND: "kiro", OUROBOROS_RUNTIME: "kiro" },
+      disabled: false,
+    });
     expect(read(sb.home, ".kiro/steering/ouroboros-skill-capability-guide.md")).toContain("ooo interview");
   },
   hermes(sb) {
@@ -105,7 +147,12 @@ const CHECKS: Record<RuntimeName, (sb: Sandbox) => void> = {
     expect(doc.model).toBe("anthropic/claude-sonnet-4");
     expect(doc.mcp_servers.other.command).toBe("other-server");
     // llm.backend is left alone for Hermes: the launcher carries the configured one (default).
-    expect(doc.mcp_servers.ouroboros).toEqual({ command: BIN, args: serveArgs("hermes", "claude_code"), env: { OUROBOROS_AGENT_RUNTIME: "hermes", OUROBOROS_LLM_BACKEND: "claude_code" }, enabled: true });
+    expect(doc.mcp_servers.ouroboros).toEqual({
+      command: BIN,
+      args: serveArgs("hermes", "claude_code"),
+      env: { OUROBOROS_AGENT_RUNTIME: "hermes", OUROBOROS_LLM_BACKEND: "claude_code" },
+      enabled: true,
+    });
     expect(read(sb.home, ".hermes/skills/autonomous-ai-agents/ouroboros/SKILL.md")).toContain('name: "ouroboros"');
   },
 };
@@ -130,7 +177,10 @@ describe.each([...RUNTIME_NAMES])("setup --runtime %s", (runtime) => {
     const s1 = JSON.parse(first.stdout);
     expect(s1.schema).toBe("ouroboros/v1/setup");
     expect(s1.files.every((f: { action: string }) => f.action === "created" || f.action === "updated")).toBe(true);
-    for (const rel of Object.keys(USER_FILES[runtime])) expect(existsSync(join(sb.home, `${rel}.ouroboros.bak`))).toBe(s1.files.some((f: { path: string; action: string }) => f.path === join(sb.home, rel) && f.action === "updated"));
+    for (const rel of Object.keys(USER_FILES[runtime]))
+      expect(existsSync(join(sb.home, `${rel}.ouroboros.bak`))).toBe(
+        s1.files.some((f: { path: string; action: string }) => f.path === join(sb.home, rel) && f.action === "updated"),
+      );
     CHECKS[runtime](sb);
     const cfg = parseYaml(read(sb.ouroHome, "config.yaml"));
     expect(cfg.orchestrator.runtime_backend).toBe(runtime);
@@ -152,7 +202,9 @@ describe.each([...RUNTIME_NAMES])("setup --runtime %s", (runtime) => {
     const after = snapshot(sb.home);
     for (const [rel, text] of original) expect(after.get(rel)).toBe(text);
     // Nothing of ours is left in the host dirs except backups and our own config.
-    const leftovers = [...after.keys()].filter((k) => !original.has(k) && !k.endsWith(".ouroboros.bak") && !k.startsWith(".ouroboros/"));
+    const leftovers = [...after.keys()].filter(
+      (k) => !original.has(k) && !k.endsWith(".ouroboros.bak") && !k.startsWith(".ouroboros/"),
+    );
     expect(leftovers).toEqual([]);
   }, 30_000);
 });

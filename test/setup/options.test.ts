@@ -141,8 +141,15 @@ describe("runtime choice and output", () => {
     expect(r.stdout).toMatch(/^updated +.*mcp-config\.json$/m);
     expect(r.stdout).toMatch(/^created +.*ouroboros\.instructions\.md$/m);
     expect(read(s.home, ".copilot/mcp-config.json.ouroboros.bak")).toBe(original);
-    expect(existsSync(join(s.home, ".copilot/ouroboros-instructions/ouroboros.instructions.md.ouroboros.bak"))).toBe(false);
+    expect(existsSync(join(s.home, ".copilot/ouroboros-instructions/ouroboros.instructions.md.ouroboros.bak"))).toBe(
+      false,
+    );
     const again = await setup(s, ["--runtime", "copilot", "--model", "gpt-5.2"]);
-    expect(again.stdout.trim().split("\n").every((l) => l.startsWith("unchanged"))).toBe(true);
+    expect(
+      again.stdout
+        .trim()
+        .split("\n")
+        .every((l) => l.startsWith("unchanged")),
+    ).toBe(true);
   });
 });

@@ -22,14 +22,23 @@ afterAll(() => {
 function fixture(mode: FakeMode) {
   const fake = startFakeCopilot(mode);
   const sb = sandbox();
-  cleanups.push(() => fake.stop(), () => rmSync(sb.home, { recursive: true, force: true }));
+  cleanups.push(
+    () => fake.stop(),
+    () => rmSync(sb.home, { recursive: true, force: true }),
+  );
   return { fake, sb, env: { GH_TOKEN: "tok-123", OUROBOROS_COPILOT_API_URL: fake.url } };
 }
 
 /** Start the CLI in a pty; variables that could point outside the sandbox are unset first. */
 function startInPty(tmux: Tmux, args: string, env: Record<string, string>): void {
-  const unset = "unset CODEX_HOME OPENCODE_CONFIG_DIR OPENCODE_CONFIG CLAUDE_CONFIG_DIR COPILOT_HOME HERMES_HOME GITHUB_TOKEN COPILOT_TOKEN OUROBOROS_CONFIG OUROBOROS_LLM_BACKEND;";
-  tmux.start(`${unset} ${cliArgv().join(" ")} ${args}; echo "EXIT=$?"`, 100, 30, { NO_COLOR: "1", PATH: "/usr/bin:/bin", XDG_CONFIG_HOME: join(env.HOME!, ".config"), ...env });
+  const unset =
+    "unset CODEX_HOME OPENCODE_CONFIG_DIR OPENCODE_CONFIG CLAUDE_CONFIG_DIR COPILOT_HOME HERMES_HOME GITHUB_TOKEN COPILOT_TOKEN OUROBOROS_CONFIG OUROBOROS_LLM_BACKEND;";
+  tmux.start(`${unset} ${cliArgv().join(" ")} ${args}; echo "EXIT=$?"`, 100, 30, {
+    NO_COLOR: "1",
+    PATH: "/usr/bin:/bin",
+    XDG_CONFIG_HOME: join(env.HOME!, ".config"),
+    ...env,
+  });
 }
 
 const savedModel = (ouroHome: string) => parseYaml(read(ouroHome, "config.yaml")).orchestrator.copilot_model as string;
@@ -116,7 +125,12 @@ describe("non-TTY", () => {
 describe("token sources", () => {
   test("GH_TOKEN wins over GITHUB_TOKEN and COPILOT_TOKEN", async () => {
     const { fake, sb } = fixture("ok");
-    const r = await setup(sb, ["--runtime", "copilot"], { OUROBOROS_COPILOT_API_URL: fake.url, GH_TOKEN: "gh-env", GITHUB_TOKEN: "github-env", COPILOT_TOKEN: "copilot-env" });
+    const r = await setup(sb, ["--runtime", "copilot"], {
+      OUROBOROS_COPILOT_API_URL: fake.url,
+      GH_TOKEN: "gh-env",
+      GITHUB_TOKEN: "github-env",
+      COPILOT_TOKEN: "copilot-env",
+    });
     expect(r.code).toBe(0);
     expect(fake.requests[0]!.headers.authorization).toBe("Bearer gh-env");
   });
@@ -141,7 +155,10 @@ describe("token sources", () => {
       writeFileSync(join(bin, "gh"), `#!/bin/sh\n${script}\n`);
       chmodSync(join(bin, "gh"), 0o755);
       const t0 = performance.now();
-      const r = await setup(sb, ["--runtime", "copilot"], { OUROBOROS_COPILOT_API_URL: fake.url, PATH: `${bin}:/usr/bin:/bin` });
+      const r = await setup(sb, ["--runtime", "copilot"], {
+        OUROBOROS_COPILOT_API_URL: fake.url,
+        PATH: `${bin}:/usr/bin:/bin`,
+      });
       expect(performance.now() - t0).toBeLessThan(within(9000));
       expect(r.code).toBe(0);
       if (expected) expect(fake.requests[0]!.headers.authorization).toBe(expected);
@@ -193,7 +210,11 @@ describe("TTY picker", () => {
     const { sb, env } = fixture("ok");
     const tmux = new Tmux("picker-noprompt");
     cleanups.push(() => tmux.kill());
-    startInPty(tmux, "setup --runtime copilot --non-interactive", { ...env, HOME: sb.home, OUROBOROS_HOME: sb.ouroHome });
+    startInPty(tmux, "setup --runtime copilot --non-interactive", {
+      ...env,
+      HOME: sb.home,
+      OUROBOROS_HOME: sb.ouroHome,
+    });
     const done = await tmux.waitFor("EXIT=", 10_000);
     expect(done.screen).toContain("EXIT=0");
     expect(done.screen).not.toContain("Copilot model");
@@ -213,7 +234,12 @@ describe("TTY picker", () => {
     }
     const tmux = new Tmux("runtime-select");
     cleanups.push(() => tmux.kill());
-    startInPty(tmux, "setup", { HOME: sb.home, OUROBOROS_HOME: sb.ouroHome, PATH: `${bin}:/usr/bin:/bin`, GH_TOKEN: "" });
+    startInPty(tmux, "setup", {
+      HOME: sb.home,
+      OUROBOROS_HOME: sb.ouroHome,
+      PATH: `${bin}:/usr/bin:/bin`,
+      GH_TOKEN: "",
+    });
     const shown = await tmux.waitFor("Set up which agent CLI?", 10_000);
     expect(shown.screen).toContain("kiro");
     expect(shown.screen).toContain("hermes");

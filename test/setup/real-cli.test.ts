@@ -37,13 +37,19 @@ describe.each(Object.keys(LIST) as CliName[])("%s reads the registration", (cli)
     const ce = cliEnv(cli, NO_MODEL);
     cleanups.push(() => ce.cleanup());
     const ouroHome = join(ce.home, ".ouroboros");
-    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], { home: ouroHome, env: ce.env, cwd: ce.home });
+    const r = await runCli(["setup", "--runtime", cli, "--model", "gpt-5.2"], {
+      home: ouroHome,
+      env: ce.env,
+      cwd: ce.home,
+    });
     expect(r.stderr).not.toContain("error");
     expect(r.code).toBe(0);
     const shown = await run([join(ROOT, "node_modules/.bin", cli), ...LIST[cli]], ce.env, ce.home);
     expect(shown).toContain("ouroboros");
     // Table layouts differ (codex puts command and args in columns): compare with spaces squeezed.
-    expect(shown.replace(/\s+/g, " ")).toContain([BIN, ...cliArgv().slice(1), "mcp", "serve", "--runtime", cli].join(" "));
+    expect(shown.replace(/\s+/g, " ")).toContain(
+      [BIN, ...cliArgv().slice(1), "mcp", "serve", "--runtime", cli].join(" "),
+    );
     // claude and opencode also start the server and complete the MCP handshake with it.
     if (cli === "claude") expect(shown).toContain("✔ Connected");
     if (cli === "opencode") expect(shown).toMatch(/✓ ouroboros\s+connected/);
@@ -53,9 +59,17 @@ describe.each(Object.keys(LIST) as CliName[])("%s reads the registration", (cli)
 test("codex still accepts its own config after setup (model provider kept, TOML valid)", async () => {
   const ce = cliEnv("codex", NO_MODEL);
   cleanups.push(() => ce.cleanup());
-  const r = await runCli(["setup", "--runtime", "codex"], { home: join(ce.home, ".ouroboros"), env: ce.env, cwd: ce.home });
+  const r = await runCli(["setup", "--runtime", "codex"], {
+    home: join(ce.home, ".ouroboros"),
+    env: ce.env,
+    cwd: ce.home,
+  });
   expect(r.code).toBe(0);
-  const shown = await run([join(ROOT, "node_modules/.bin/codex"), "mcp", "get", "ouroboros", "--json"], ce.env, ce.home);
+  const shown = await run(
+    [join(ROOT, "node_modules/.bin/codex"), "mcp", "get", "ouroboros", "--json"],
+    ce.env,
+    ce.home,
+  );
   const json = JSON.parse(shown.slice(shown.indexOf("{"), shown.lastIndexOf("}") + 1));
   expect(json.name).toBe("ouroboros");
   expect(JSON.stringify(json)).toContain(BIN);
@@ -66,12 +80,22 @@ test("opencode loads the bridge plugin from the plugin[] entry setup wrote, and 
   const { appendFileSync, existsSync, mkdirSync, readFileSync } = await import("node:fs");
   const mock = await startMockModel({ script: () => ({ text: "MOCK_OK" }) });
   const ce = cliEnv("opencode", mock.url);
-  cleanups.push(() => ce.cleanup(), () => mock.stop());
-  const r = await runCli(["setup", "--runtime", "opencode"], { home: join(ce.home, ".ouroboros"), env: ce.env, cwd: ce.home });
+  cleanups.push(
+    () => ce.cleanup(),
+    () => mock.stop(),
+  );
+  const r = await runCli(["setup", "--runtime", "opencode"], {
+    home: join(ce.home, ".ouroboros"),
+    env: ce.env,
+    cwd: ce.home,
+  });
   expect(r.code).toBe(0);
   // Our plugin module gains one side effect: if OpenCode imports it (and it parses), a marker appears.
   const marker = join(ce.home, "bridge-loaded");
-  appendFileSync(join(ce.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts"), `\nimport { writeFileSync as __mark } from "node:fs";\n__mark(${JSON.stringify(marker)}, "1");\n`);
+  appendFileSync(
+    join(ce.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts"),
+    `\nimport { writeFileSync as __mark } from "node:fs";\n__mark(${JSON.stringify(marker)}, "1");\n`,
+  );
   const proj = join(ce.home, "proj");
   mkdirSync(proj);
   const out = await run([join(ROOT, "node_modules/.bin/opencode"), "run", "--format", "json", "say hi"], ce.env, proj);

@@ -19,17 +19,35 @@ function input(runtime: RuntimeName, files: Record<string, string>, over: Partia
   return {
     runtime,
     paths: {
-      home: H, claudeDir: join(H, ".claude"), claudeJson: join(H, ".claude.json"), codexHome: join(H, ".codex"), opencodeDir,
-      opencodeFile: join(opencodeDir, "opencode.jsonc"), geminiDir: join(H, ".gemini"), copilotDir: join(H, ".copilot"), kiroDir: join(H, ".kiro"), hermesHome: join(H, ".hermes"),
+      home: H,
+      claudeDir: join(H, ".claude"),
+      claudeJson: join(H, ".claude.json"),
+      codexHome: join(H, ".codex"),
+      opencodeDir,
+      opencodeFile: join(opencodeDir, "opencode.jsonc"),
+      geminiDir: join(H, ".gemini"),
+      copilotDir: join(H, ".copilot"),
+      kiroDir: join(H, ".kiro"),
+      hermesHome: join(H, ".hermes"),
     },
-    server: { command: BIN, args: ["mcp", "serve", "--runtime", runtime, "--llm-backend", runtime], env: { OUROBOROS_AGENT_RUNTIME: runtime, OUROBOROS_LLM_BACKEND: runtime } },
+    server: {
+      command: BIN,
+      args: ["mcp", "serve", "--runtime", runtime, "--llm-backend", runtime],
+      env: { OUROBOROS_AGENT_RUNTIME: runtime, OUROBOROS_LLM_BACKEND: runtime },
+    },
     selfCommand: BIN,
     cliPath: null,
     llmBackend: runtime,
     opencodeMode: "plugin",
     mcpMode: "auto",
     read: (p) => files[p] ?? null,
-    list: (d) => [...new Set(Object.keys(files).filter((p) => p.startsWith(`${d}/`)).map((p) => p.slice(d.length + 1).split("/")[0]!))],
+    list: (d) => [
+      ...new Set(
+        Object.keys(files)
+          .filter((p) => p.startsWith(`${d}/`))
+          .map((p) => p.slice(d.length + 1).split("/")[0]!),
+      ),
+    ],
     ...over,
   };
 }
@@ -49,19 +67,36 @@ const json = (t: string | null | undefined) => {
 describe("JSON entries", () => {
   test("kiro: upstream uvx entry replaced, disabled flipped to false, user env and keys kept", () => {
     const file = join(H, ".kiro/settings/mcp.json");
-    const upstream = { command: "uvx", args: ["--isolated", "--from", "ouroboros-ai[mcp]", "ouroboros", "mcp", "serve"], env: { USER_KEY: "1", OUROBOROS_LLM_BACKEND: "old" }, disabled: true, autoApprove: ["ouroboros_qa"] };
+    const upstream = {
+      command: "uvx",
+      args: ["--isolated", "--from", "ouroboros-ai[mcp]", "ouroboros", "mcp", "serve"],
+      env: { USER_KEY: "1", OUROBOROS_LLM_BACKEND: "old" },
+      disabled: true,
+      autoApprove: ["ouroboros_qa"],
+    };
     const r = write(input("kiro", { [file]: JSON.stringify({ mcpServers: { ouroboros: upstream } }, null, 2) }));
     const e = json(textOf(r, file)).mcpServers.ouroboros;
     expect(e.command).toBe(BIN);
     expect(e.args).toEqual(["mcp", "serve", "--runtime", "kiro", "--llm-backend", "kiro"]);
     expect(e.disabled).toBe(false);
     expect(e.autoApprove).toEqual(["ouroboros_qa"]);
-    expect(e.env).toEqual({ USER_KEY: "1", OUROBOROS_LLM_BACKEND: "kiro", OUROBOROS_AGENT_RUNTIME: "kiro", OUROBOROS_RUNTIME: "kiro" });
+    expect(e.env).toEqual({
+      USER_KEY: "1",
+      OUROBOROS_LLM_BACKEND: "kiro",
+      OUROBOROS_AGENT_RUNTIME: "kiro",
+      OUROBOROS_RUNTIME: "kiro",
+    });
   });
 
   test("copilot: a user-managed command is kept (env merged) and reported", () => {
     const file = join(H, ".copilot/mcp-config.json");
-    const mine = { type: "local", command: "/opt/wrap/run-ouro", args: ["--debug"], env: { A: "b" }, tools: ["ouroboros_qa"] };
+    const mine = {
+      type: "local",
+      command: "/opt/wrap/run-ouro",
+      args: ["--debug"],
+      env: { A: "b" },
+      tools: ["ouroboros_qa"],
+    };
     const r = write(input("copilot", { [file]: JSON.stringify({ mcpServers: { ouroboros: mine } }) }));
     const e = json(textOf(r, file)).mcpServers.ouroboros;
     expect(e.command).toBe("/opt/wrap/run-ouro");
@@ -72,7 +107,7 @@ describe("JSON entries", () => {
 
   test("an existing entry already equal to ours leaves the file text untouched", () => {
     const file = join(H, ".gemini/settings.json");
-    const once = textOf(write(input("gemini", { [file]: "{\n  // c\n  \"a\": 1\n}\n" })), file)!;
+    const once = textOf(write(input("gemini", { [file]: '{\n  // c\n  "a": 1\n}\n' })), file)!;
     expect(textOf(write(input("gemini", { [file]: once })), file)).toBe(once);
   });
 
@@ -104,7 +139,11 @@ describe("codex TOML block", () => {
     expect(textOf(auto, file)).toBe(mine);
     expect(auto.notes.join("\n")).toContain("user-managed");
     const forced = textOf(write(input("codex", { [file]: mine }, { mcpMode: "stdio" })), file)!;
-    expect((parseToml(forced) as any).mcp_servers.ouroboros).toEqual({ command: BIN, args: ["mcp", "serve", "--runtime", "codex", "--llm-backend", "codex"], env: { OUROBOROS_AGENT_RUNTIME: "codex", OUROBOROS_LLM_BACKEND: "codex" } });
+    expect((parseToml(forced) as any).mcp_servers.ouroboros).toEqual({
+      command: BIN,
+      args: ["mcp", "serve", "--runtime", "codex", "--llm-backend", "codex"],
+      env: { OUROBOROS_AGENT_RUNTIME: "codex", OUROBOROS_LLM_BACKEND: "codex" },
+    });
   });
 
   test("preserve: an existing entry is kept as is; none is an error", () => {
@@ -114,7 +153,10 @@ describe("codex TOML block", () => {
   });
 
   test("an inline-table definition is refused rather than duplicated", () => {
-    const r = ADAPTERS.codex.setup.write(input("codex", { [file]: `mcp_servers = { ouroboros = { command = "uvx" } }\n` }), "install");
+    const r = ADAPTERS.codex.setup.write(
+      input("codex", { [file]: `mcp_servers = { ouroboros = { command = "uvx" } }\n` }),
+      "install",
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain("inline");
   });
@@ -123,10 +165,12 @@ describe("codex TOML block", () => {
 describe("managed files and sections", () => {
   test("codex: the worker profile an older setup wrote is removed (nothing runs with it); a user's own file is kept", () => {
     const profile = join(H, ".codex/ouroboros-worker.config.toml");
-    const stale = write(input("codex", { [profile]: `# ${MANAGED_MARK}: old\n[mcp_servers.ouroboros]\nenabled = false\n` }));
+    const stale = write(
+      input("codex", { [profile]: `# ${MANAGED_MARK}: old\n[mcp_servers.ouroboros]\nenabled = false\n` }),
+    );
     expect(stale.changes.find((c) => c.path === profile)?.text).toBeNull();
-    const mine = write(input("codex", { [profile]: "model = \"x\"\n" }));
-    expect(mine.changes.find((c) => c.path === profile)?.text ?? "model = \"x\"\n").toBe("model = \"x\"\n");
+    const mine = write(input("codex", { [profile]: 'model = "x"\n' }));
+    expect(mine.changes.find((c) => c.path === profile)?.text ?? 'model = "x"\n').toBe('model = "x"\n');
     expect(write(input("codex", {})).changes.some((c) => c.path === profile && c.text !== null)).toBe(false);
   });
 
@@ -192,6 +236,8 @@ describe("managed files and sections", () => {
     const files = Object.fromEntries(installed.changes.map((c) => [c.path, c.text!]));
     const removed = write(input("kiro", files), "uninstall");
     for (const c of removed.changes) expect(c.text).toBeNull();
-    expect(new Set(removed.changes.map((c) => dirname(c.path)))).toEqual(new Set([join(H, ".kiro/settings"), join(H, ".kiro/steering")]));
+    expect(new Set(removed.changes.map((c) => dirname(c.path)))).toEqual(
+      new Set([join(H, ".kiro/settings"), join(H, ".kiro/steering")]),
+    );
   });
 });

@@ -19,7 +19,18 @@ function input(runtime: RuntimeName): SetupInput {
   const opencodeDir = join(H, ".config/opencode");
   return {
     runtime,
-    paths: { home: H, claudeDir: join(H, ".claude"), claudeJson: join(H, ".claude.json"), codexHome: join(H, ".codex"), opencodeDir, opencodeFile: join(opencodeDir, "opencode.jsonc"), geminiDir: join(H, ".gemini"), copilotDir: join(H, ".copilot"), kiroDir: join(H, ".kiro"), hermesHome: join(H, ".hermes") },
+    paths: {
+      home: H,
+      claudeDir: join(H, ".claude"),
+      claudeJson: join(H, ".claude.json"),
+      codexHome: join(H, ".codex"),
+      opencodeDir,
+      opencodeFile: join(opencodeDir, "opencode.jsonc"),
+      geminiDir: join(H, ".gemini"),
+      copilotDir: join(H, ".copilot"),
+      kiroDir: join(H, ".kiro"),
+      hermesHome: join(H, ".hermes"),
+    },
     server: { command: BIN, args: ["mcp", "serve"], env: {} },
     selfCommand: BIN,
     cliPath: null,
@@ -46,13 +57,25 @@ test("every tool named by any runtime's rendered skills is on the server's tool 
   for (const rt of RUNTIME_NAMES) {
     const r = ADAPTERS[rt].setup.write(input(rt), "install");
     if (!r.ok) throw new Error(`${rt}: ${r.error.message}`);
-    for (const ch of r.value.changes) for (const n of namesIn(ch.text ?? "")) named.set(n, (named.get(n) ?? new Set()).add(rt));
+    for (const ch of r.value.changes)
+      for (const n of namesIn(ch.text ?? "")) named.set(n, (named.get(n) ?? new Set()).add(rt));
   }
   for (const s of SKILLS) for (const t of s.mcp_tools) named.set(t, (named.get(t) ?? new Set()).add("catalogue"));
-  const missing = [...named].filter(([n]) => !served.has(n)).map(([n, where]) => `${n} (named for ${[...where].join(", ")})`);
+  const missing = [...named]
+    .filter(([n]) => !served.has(n))
+    .map(([n, where]) => `${n} (named for ${[...where].join(", ")})`);
   expect(missing).toEqual([]);
   // The skills this issue was about are among the rendered ones.
-  for (const t of ["ouroboros_measure_drift", "ouroboros_start_evolve_step", "ouroboros_start_ralph", "ouroboros_lateral_think", "ouroboros_qa", "ouroboros_pm_interview", "ouroboros_brownfield"]) expect(named.has(t)).toBe(true);
+  for (const t of [
+    "ouroboros_measure_drift",
+    "ouroboros_start_evolve_step",
+    "ouroboros_start_ralph",
+    "ouroboros_lateral_think",
+    "ouroboros_qa",
+    "ouroboros_pm_interview",
+    "ouroboros_brownfield",
+  ])
+    expect(named.has(t)).toBe(true);
   // Every runtime's setup renders the skills (skill files or a capability guide).
   const runtimesWithNames = new Set([...named.values()].flatMap((s) => [...s]).filter((w) => w !== "catalogue"));
   expect([...runtimesWithNames].sort()).toEqual([...RUNTIME_NAMES].sort());

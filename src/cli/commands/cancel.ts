@@ -24,23 +24,39 @@ export default defineCommand({
     const probe = unwrap(openReadonly(paths.database()));
     const known = probe ? findSession(probe, String(args.session)) : null;
     probe?.close();
-    if (!known) return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+    if (!known)
+      return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
     const store = unwrap(EventStore.open(paths.database()));
     try {
       const s = findSession(store.db, String(args.session));
-      if (!s) return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+      if (!s)
+        return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
       const reason = args.reason ? String(args.reason) : "Cancelled by user via CLI";
       let action: "already_ended" | "requested" | "cancelled";
       if (s.terminal_type) action = "already_ended";
       else {
         const owner = lockHolder(s.session_id);
         const type = owner ? "orchestrator.session.cancel_requested" : "orchestrator.session.cancelled";
-        const data = owner ? { session_id: s.session_id, reason, requested_by: `pid ${process.pid}` } : { session_id: s.session_id, reason, cancelled_by: "user" };
+        const data = owner
+          ? { session_id: s.session_id, reason, requested_by: `pid ${process.pid}` }
+          : { session_id: s.session_id, reason, cancelled_by: "user" };
         unwrap(store.append({ type, aggregate_type: "session", aggregate_id: s.session_id, data }));
         action = owner ? "requested" : "cancelled";
       }
-      if (args.json) outJson("cancel", { session_id: s.session_id, action, status: action === "already_ended" ? s.status : action === "cancelled" ? "cancelled" : s.status });
-      else out(action === "already_ended" ? `${s.session_id} already ended (${s.status})` : action === "requested" ? `${s.session_id}: cancellation requested; the running process stops its agents and records it` : `${s.session_id} cancelled`);
+      if (args.json)
+        outJson("cancel", {
+          session_id: s.session_id,
+          action,
+          status: action === "already_ended" ? s.status : action === "cancelled" ? "cancelled" : s.status,
+        });
+      else
+        out(
+          action === "already_ended"
+            ? `${s.session_id} already ended (${s.status})`
+            : action === "requested"
+              ? `${s.session_id}: cancellation requested; the running process stops its agents and records it`
+              : `${s.session_id} cancelled`,
+        );
       return exitCode(EXIT.ok);
     } finally {
       store.close();

@@ -12,8 +12,20 @@ const show = defineCommand({
     const loaded = unwrap(loadConfig());
     const flat = flatten(loaded.config);
     const keys = Object.keys(flat).filter((k) => !args.section || k.startsWith(`${args.section}.`));
-    if (args.json) outJson("config", { file: loaded.file, exists: loaded.fileExists, values: Object.fromEntries(keys.map((k) => [k, { value: flat[k], source: loaded.sources[k] ?? "config" }])) });
-    else out(table(["key", "value", "source"], keys.map((k) => [k, JSON.stringify(flat[k]), loaded.sources[k] ?? "config"]), { whole: ["key"] }));
+    if (args.json)
+      outJson("config", {
+        file: loaded.file,
+        exists: loaded.fileExists,
+        values: Object.fromEntries(keys.map((k) => [k, { value: flat[k], source: loaded.sources[k] ?? "config" }])),
+      });
+    else
+      out(
+        table(
+          ["key", "value", "source"],
+          keys.map((k) => [k, JSON.stringify(flat[k]), loaded.sources[k] ?? "config"]),
+          { whole: ["key"] },
+        ),
+      );
     return exitCode(EXIT.ok);
   },
 });
@@ -24,8 +36,17 @@ const get = defineCommand({
   run({ args }) {
     const loaded = unwrap(loadConfig());
     const value = getPath(loaded.config, String(args.key));
-    if (value === undefined) unwrap({ ok: false, error: { kind: "badArgs", message: `unknown config key '${args.key}'`, hint: "`ouroboros config show` lists keys" } });
-    if (args.json) outJson("config-value", { key: args.key, value, source: loaded.sources[String(args.key)] ?? "config" });
+    if (value === undefined)
+      unwrap({
+        ok: false,
+        error: {
+          kind: "badArgs",
+          message: `unknown config key '${args.key}'`,
+          hint: "`ouroboros config show` lists keys",
+        },
+      });
+    if (args.json)
+      outJson("config-value", { key: args.key, value, source: loaded.sources[String(args.key)] ?? "config" });
     else out(typeof value === "string" ? value : JSON.stringify(value));
     return exitCode(EXIT.ok);
   },
@@ -33,7 +54,11 @@ const get = defineCommand({
 
 const set = defineCommand({
   meta: { name: "set", description: "Set one setting (validated; the previous file is kept as config.yaml.bak)" },
-  args: { key: { type: "positional", required: true }, value: { type: "positional", required: true }, json: { type: "boolean" } },
+  args: {
+    key: { type: "positional", required: true },
+    value: { type: "positional", required: true },
+    json: { type: "boolean" },
+  },
   run({ args }) {
     const r = unwrap(setConfigValue(String(args.key), String(args.value)));
     if (args.json) outJson("config-set", { ...r });

@@ -25,10 +25,18 @@ function humanLine(r: EventRow): string {
 
 const exportCmd = defineCommand({
   meta: { name: "export", description: "Write one session's events as JSONL" },
-  args: { session: { type: "positional", required: true, description: "session id" }, output: { type: "string", alias: "o", description: "file (default stdout)" }, ...dbArg },
+  args: {
+    session: { type: "positional", required: true, description: "session id" },
+    output: { type: "string", alias: "o", description: "file (default stdout)" },
+    ...dbArg,
+  },
   async run({ args }) {
     const sink = new StdoutLines();
-    const n = unwrap(await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) => sink.line(l)));
+    const n = unwrap(
+      await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) =>
+        sink.line(l),
+      ),
+    );
     await sink.flush();
     log.info(`exported ${plural(n, "event")}`);
     return exitCode(EXIT.ok);
@@ -37,7 +45,11 @@ const exportCmd = defineCommand({
 
 const importCmd = defineCommand({
   meta: { name: "import", description: "Import a JSONL event file (idempotent; all-or-nothing)" },
-  args: { file: { type: "positional", required: true, description: "JSONL file written by `events export`" }, json: { type: "boolean" }, ...dbArg },
+  args: {
+    file: { type: "positional", required: true, description: "JSONL file written by `events export`" },
+    json: { type: "boolean" },
+    ...dbArg,
+  },
   run({ args }) {
     const r = unwrap(importFile(dbPath(args.db), String(args.file)));
     if (args.json) outJson("events-import", { ...r });
@@ -50,7 +62,11 @@ const importCmd = defineCommand({
 const dispatch: Record<string, CommandDef<any>> = { export: exportCmd, import: importCmd };
 
 const events = defineCommand({
-  meta: { name: "events", description: "Print the event log (JSONL with --json), optionally following it; `events export <session>`, `events import <file>`" },
+  meta: {
+    name: "events",
+    description:
+      "Print the event log (JSONL with --json), optionally following it; `events export <session>`, `events import <file>`",
+  },
   args: {
     session: { type: "positional", required: false, description: "only this session" },
     follow: { type: "boolean", alias: "f", description: "keep printing events as they are appended" },
@@ -76,7 +92,11 @@ const events = defineCommand({
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
       unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
     }
-    const filter: EventFilter = { session: args.session ? String(args.session) : undefined, typeGlob: args.type ? String(args.type) : undefined, ...since };
+    const filter: EventFilter = {
+      session: args.session ? String(args.session) : undefined,
+      typeGlob: args.type ? String(args.type) : undefined,
+      ...since,
+    };
     // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
     const stop = new AbortController();
     if (args.follow) {
@@ -92,7 +112,8 @@ const events = defineCommand({
     const sink = new StdoutLines();
     // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
     const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
-    const print = (r: EventRow) => sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
+    const print = (r: EventRow) =>
+      sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
     let last = filter.afterSeq ?? 0;
     if (db)
       await forEachEventAsync(db, { ...filter, limit }, (r) => {

@@ -27,7 +27,10 @@ const common = {
   force: { type: "boolean", description: "generate the seed even when ambiguity is above the threshold" },
   run: { type: "boolean", description: "run the seed right after it is generated" },
   runtime: { type: "string", alias: "r", description: "runtime for --run / the offered run" },
-  "llm-backend": { type: "string", description: "anthropic | openai | claude | codex | opencode | gemini | copilot | kiro | hermes" },
+  "llm-backend": {
+    type: "string",
+    description: "anthropic | openai | claude | codex | opencode | gemini | copilot | kiro | hermes",
+  },
 } as const;
 
 const IDEA_FILES = new Set([".md", ".txt", ".rst", ".json", ".yaml", ".yml"]);
@@ -41,8 +44,19 @@ async function resolveIdea(raw: string | undefined, fromAnswers: string | undefi
     idea = text.value;
   }
   if (idea === undefined) {
-    if (!isInteractive()) return unwrap(fail("badArgs", "init start needs the idea: pass it as an argument (text or a .md/.txt file) or as `idea:` in the --answers file"));
-    const r = await p.text({ message: "What do you want to build?", placeholder: "a vague idea is fine", validate: (v) => (!v?.trim() ? "Please describe the idea" : undefined), output: process.stderr });
+    if (!isInteractive())
+      return unwrap(
+        fail(
+          "badArgs",
+          "init start needs the idea: pass it as an argument (text or a .md/.txt file) or as `idea:` in the --answers file",
+        ),
+      );
+    const r = await p.text({
+      message: "What do you want to build?",
+      placeholder: "a vague idea is fine",
+      validate: (v) => (!v?.trim() ? "Please describe the idea" : undefined),
+      output: process.stderr,
+    });
     if (p.isCancel(r)) {
       process.stderr.write("Cancelled before the interview started; nothing was saved.\n");
       process.exit(EXIT.ok);
@@ -67,10 +81,20 @@ const start = defineCommand({
     const codebase = args.greenfield ? [] : detectBrownfield(resolve(process.cwd()));
     const store = unwrap(EventStore.open(paths.database()));
     const id = newInterviewId();
-    const ilog = unwrap(InterviewLog.create(store, id, { initial_context: idea, is_brownfield: codebase.length > 0, codebase_paths: codebase, llm_backend: llm.name }));
+    const ilog = unwrap(
+      InterviewLog.create(store, id, {
+        initial_context: idea,
+        is_brownfield: codebase.length > 0,
+        codebase_paths: codebase,
+        llm_backend: llm.name,
+      }),
+    );
     if (!isInteractive() || args.json) log.info(`interview ${id} (resume with: ouroboros init resume ${id})`);
     else p.intro(`Interview ${id} · answer, or /skip /back /done · Ctrl-C saves and stops`, { output: process.stderr });
-    if (codebase.length) log.info(`existing project detected (${codebase[0]!.role}): context clarity is scored too (--greenfield to skip)`);
+    if (codebase.length)
+      log.info(
+        `existing project detected (${codebase[0]!.role}): context clarity is scored too (--greenfield to skip)`,
+      );
     return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
   },
 });
@@ -91,29 +115,63 @@ const resume = defineCommand({
   args: { id: { type: "positional", required: true, description: "interview id (init list shows them)" }, ...common },
   async run({ args }) {
     const id = String(args.id);
-    if (!isInterviewId(id)) return unwrap(fail("badArgs", `'${id}' is not an interview id (interview_YYYYMMDD_HHMMSS…)`));
+    if (!isInterviewId(id))
+      return unwrap(fail("badArgs", `'${id}' is not an interview id (interview_YYYYMMDD_HHMMSS…)`));
     // Unknown id first (exit 4), before any config, backend or database is touched.
-    if (!knownInterview(id)) return unwrap(fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" }));
+    if (!knownInterview(id))
+      return unwrap(fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" }));
     const config = unwrap(loadConfig());
     const answers = answerSource(args, "init resume");
     const llm = llmFor(config, args);
     const store = unwrap(EventStore.open(paths.database()));
     const ilog = unwrap(InterviewLog.open(store, id));
     const s = ilog.state;
-    log.info(`interview ${id}: ${s.status}, ${plural(s.rounds.length, "answer")}${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`);
+    log.info(
+      `interview ${id}: ${s.status}, ${plural(s.rounds.length, "answer")}${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`,
+    );
     return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
   },
 });
 
 const list = defineCommand({
   meta: { name: "list", description: "Interviews, newest first" },
-  args: { json: { type: "boolean", description: "print JSON" }, all: { type: "boolean", description: "include completed and aborted ones" } },
+  args: {
+    json: { type: "boolean", description: "print JSON" },
+    all: { type: "boolean", description: "include completed and aborted ones" },
+  },
   run({ args }) {
     const rows = listStateFiles().filter((s) => args.all || s.status === "in_progress" || !s.seed_id);
     if (args.json) {
-      outJson("interviews", { interviews: rows.map((s) => ({ interview_id: s.interview_id, status: s.status, rounds: s.rounds.length, ambiguity_score: s.ambiguity_score, seed_id: s.seed_id, updated_at: s.updated_at, idea: s.initial_context.slice(0, 200) })) });
-    } else if (rows.length === 0) log.info(args.all ? "no interviews yet: `ouroboros init start`" : "no open interviews (--all shows finished ones)");
-    else out(table(["interview", "status", "rounds", "ambiguity", "updated", "idea"], rows.map((s) => [s.interview_id, s.status, s.rounds.length, s.ambiguity_score?.toFixed(2) ?? "-", s.updated_at.slice(0, 19).replace("T", " "), s.initial_context.replace(/\s+/g, " ").slice(0, 40)]), { drop: ["updated", "ambiguity"], whole: ["interview"] }));
+      outJson("interviews", {
+        interviews: rows.map((s) => ({
+          interview_id: s.interview_id,
+          status: s.status,
+          rounds: s.rounds.length,
+          ambiguity_score: s.ambiguity_score,
+          seed_id: s.seed_id,
+          updated_at: s.updated_at,
+          idea: s.initial_context.slice(0, 200),
+        })),
+      });
+    } else if (rows.length === 0)
+      log.info(
+        args.all ? "no interviews yet: `ouroboros init start`" : "no open interviews (--all shows finished ones)",
+      );
+    else
+      out(
+        table(
+          ["interview", "status", "rounds", "ambiguity", "updated", "idea"],
+          rows.map((s) => [
+            s.interview_id,
+            s.status,
+            s.rounds.length,
+            s.ambiguity_score?.toFixed(2) ?? "-",
+            s.updated_at.slice(0, 19).replace("T", " "),
+            s.initial_context.replace(/\s+/g, " ").slice(0, 40),
+          ]),
+          { drop: ["updated", "ambiguity"], whole: ["interview"] },
+        ),
+      );
     return exitCode(EXIT.ok);
   },
 });

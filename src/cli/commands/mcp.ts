@@ -25,25 +25,39 @@ const serve = defineCommand({
   args: {
     transport: { type: "string", alias: "t", description: "stdio (the only transport of this build)" },
     runtime: { type: "string", description: "agent runtime for execution tools (default: config)" },
-    "llm-backend": { type: "string", description: "backend for interview, seed and evaluation tools (default: config)" },
+    "llm-backend": {
+      type: "string",
+      description: "backend for interview, seed and evaluation tools (default: config)",
+    },
     db: { type: "string", description: "event store path (default: $OUROBOROS_HOME/ouroboros.db)" },
     "workspace-root": { type: "string", description: "restrict where seeds may run (repeatable)" },
   },
   async run({ args, rawArgs }) {
-    if (args.transport && args.transport !== "stdio") unwrap(fail("badArgs", `transport '${args.transport}' is not available in this build; use stdio`));
+    if (args.transport && args.transport !== "stdio")
+      unwrap(fail("badArgs", `transport '${args.transport}' is not available in this build; use stdio`));
     if (args.runtime) {
       const { canonicalRuntime } = await import("../../runtime/selection.ts");
-      if (!canonicalRuntime(String(args.runtime))) unwrap(fail("badArgs", `unknown runtime '${args.runtime}'`, { hint: "`ouroboros runtimes` lists them" }));
+      if (!canonicalRuntime(String(args.runtime)))
+        unwrap(fail("badArgs", `unknown runtime '${args.runtime}'`, { hint: "`ouroboros runtimes` lists them" }));
     }
     const driving = (await import("../../mcp/guard.ts")).drivingAncestor();
-    if (driving) unwrap(fail("usage", `not serving MCP inside an agent that Ouroboros drives (ancestor pid ${driving.pid}: ouroboros ${driving.command})`, { hint: "runs inside runs are refused; this agent works without the Ouroboros tools" }));
+    if (driving)
+      unwrap(
+        fail(
+          "usage",
+          `not serving MCP inside an agent that Ouroboros drives (ancestor pid ${driving.pid}: ouroboros ${driving.command})`,
+          { hint: "runs inside runs are refused; this agent works without the Ouroboros tools" },
+        ),
+      );
     const { serveStdio } = await import("../../mcp/server.ts");
-    return exitCode(await serveStdio({
-      db: args.db ? resolve(String(args.db)) : paths.database(),
-      runtime: args.runtime ? String(args.runtime) : undefined,
-      llmBackend: args["llm-backend"] ? String(args["llm-backend"]) : undefined,
-      workspaceRoots: repeated(rawArgs, "workspace-root").map((r) => resolve(r)),
-    }));
+    return exitCode(
+      await serveStdio({
+        db: args.db ? resolve(String(args.db)) : paths.database(),
+        runtime: args.runtime ? String(args.runtime) : undefined,
+        llmBackend: args["llm-backend"] ? String(args["llm-backend"]) : undefined,
+        workspaceRoots: repeated(rawArgs, "workspace-root").map((r) => resolve(r)),
+      }),
+    );
   },
 });
 
@@ -56,18 +70,32 @@ const info = defineCommand({
     const { SERVER_NAME } = await import("../../mcp/server.ts");
     const { liveInstances } = await import("../../mcp/instances.ts");
     const servers = liveInstances();
-    const launch = [process.execPath.endsWith("/bun") ? `${process.execPath} ${process.argv[1]}` : process.execPath, "mcp", "serve"].join(" ");
+    const launch = [
+      process.execPath.endsWith("/bun") ? `${process.execPath} ${process.argv[1]}` : process.execPath,
+      "mcp",
+      "serve",
+    ].join(" ");
     const data = {
-      name: SERVER_NAME, version: VERSION, commit: COMMIT, transport: "stdio", launch, database: paths.database(),
-      tools: TOOLS.map((t) => t.name), resources: [...RESOURCES.map((r) => r.uri), ...RESOURCE_TEMPLATES.map((r) => r.uriTemplate)],
+      name: SERVER_NAME,
+      version: VERSION,
+      commit: COMMIT,
+      transport: "stdio",
+      launch,
+      database: paths.database(),
+      tools: TOOLS.map((t) => t.name),
+      resources: [...RESOURCES.map((r) => r.uri), ...RESOURCE_TEMPLATES.map((r) => r.uriTemplate)],
       running: servers,
     };
     if (args.json) outJson("mcp-info", data);
     else {
-      out(`${data.name} ${data.version} (${data.commit}) — transport stdio\nlaunch:    ${data.launch}\ndatabase:  ${data.database}`);
+      out(
+        `${data.name} ${data.version} (${data.commit}) — transport stdio\nlaunch:    ${data.launch}\ndatabase:  ${data.database}`,
+      );
       out(`tools (${data.tools.length}):\n${data.tools.map((t) => `  ${t}`).join("\n")}`);
       out(`resources:\n${data.resources.map((r) => `  ${r}`).join("\n")}`);
-      out(`running servers (${servers.length})${servers.map((r) => `\n  pid ${r.pid} (parent ${r.ppid})  since ${r.started_at}  ${r.version}  ${r.db}`).join("")}`);
+      out(
+        `running servers (${servers.length})${servers.map((r) => `\n  pid ${r.pid} (parent ${r.ppid})  since ${r.started_at}  ${r.version}  ${r.db}`).join("")}`,
+      );
     }
     return exitCode(EXIT.ok);
   },

@@ -52,11 +52,14 @@ const validate = defineCommand({
       for (const r of reports) {
         for (const p of r.errors) out(formatProblem(p));
         for (const p of r.warnings) log.warn(formatProblem(p));
-        if (r.ok) log.success(`${r.file}: valid (${plural(r.ac_count, "acceptance criterion", "acceptance criteria")})`);
+        if (r.ok)
+          log.success(`${r.file}: valid (${plural(r.ac_count, "acceptance criterion", "acceptance criteria")})`);
       }
       if (!allOk) {
         const n = reports.reduce((s, r) => s + r.errors.length, 0);
-        process.stderr.write(`error: ${plural(n, "problem")} in ${plural(reports.filter((r) => !r.ok).length, "seed file")}\n`);
+        process.stderr.write(
+          `error: ${plural(n, "problem")} in ${plural(reports.filter((r) => !r.ok).length, "seed file")}\n`,
+        );
       }
     }
     return exitCode(allOk ? EXIT.ok : EXIT.invalidData);

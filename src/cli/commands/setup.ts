@@ -29,10 +29,20 @@ async function pickRuntime(interactive: boolean): Promise<RuntimeName> {
   const installed = RUNTIME_NAMES.filter((r) => resolveBinary(r, process.env, config) !== null);
   if (installed.length === 1) return installed[0]!;
   const current = config?.orchestrator.runtime_backend;
-  const fallback = current && installed.includes(current as RuntimeName) ? (current as RuntimeName) : installed.includes("claude") || !installed.length ? "claude" : installed[0]!;
+  const fallback =
+    current && installed.includes(current as RuntimeName)
+      ? (current as RuntimeName)
+      : installed.includes("claude") || !installed.length
+        ? "claude"
+        : installed[0]!;
   if (!interactive || installed.length < 2) return fallback;
   const { select, isCancel } = await import("@clack/prompts");
-  const picked = await select({ message: "Set up which agent CLI?", options: installed.map((r) => ({ value: r, label: r })), initialValue: fallback, output: process.stderr });
+  const picked = await select({
+    message: "Set up which agent CLI?",
+    options: installed.map((r) => ({ value: r, label: r })),
+    initialValue: fallback,
+    output: process.stderr,
+  });
   if (isCancel(picked)) unwrap(fail("interrupted", "setup cancelled; nothing was written"));
   return picked as RuntimeName;
 }
@@ -43,7 +53,11 @@ async function chooseModel(models: CopilotModel[], interactive: boolean): Promis
   const { autocomplete, isCancel } = await import("@clack/prompts");
   const picked = await autocomplete({
     message: "Copilot model (type to search)",
-    options: models.map((m) => ({ value: m.id, label: m.id, hint: [m.name, m.vendor].filter(Boolean).join(" · ") || undefined })),
+    options: models.map((m) => ({
+      value: m.id,
+      label: m.id,
+      hint: [m.name, m.vendor].filter(Boolean).join(" · ") || undefined,
+    })),
     initialValue: initial,
     maxItems: 8,
     output: process.stderr,
@@ -81,14 +95,24 @@ export default defineCommand({
     const runtime = builtinRuntime(asked) ?? asked;
     if (!isRuntimeName(runtime)) {
       const declared = canonicalRuntime(asked) ? findDescriptor(asked.trim().toLowerCase()) : null;
-      if (declared) return unwrap(declared.ok ? setupRefusal(declared.value.name, declared.value.declaredIn ?? "") : declared);
-      return unwrap(fail("badArgs", `unknown runtime '${asked}'`, { hint: `choose one of: ${RUNTIME_NAMES.join(", ")}` }));
+      if (declared)
+        return unwrap(declared.ok ? setupRefusal(declared.value.name, declared.value.declaredIn ?? "") : declared);
+      return unwrap(
+        fail("badArgs", `unknown runtime '${asked}'`, { hint: `choose one of: ${RUNTIME_NAMES.join(", ")}` }),
+      );
     }
     const opencodeMode = String(args["opencode-mode"] ?? "plugin");
-    if (opencodeMode !== "plugin" && opencodeMode !== "subprocess") return unwrap(fail("badArgs", `--opencode-mode must be plugin or subprocess (got '${opencodeMode}')`));
+    if (opencodeMode !== "plugin" && opencodeMode !== "subprocess")
+      return unwrap(fail("badArgs", `--opencode-mode must be plugin or subprocess (got '${opencodeMode}')`));
     const mcpMode = String(args["mcp-mode"] ?? "auto");
-    if (mcpMode === "http") return unwrap(fail("badArgs", "--mcp-mode http is not supported: `ouroboros mcp serve` speaks stdio", { hint: "use auto, stdio or preserve" }));
-    if (!(MCP_MODES as readonly string[]).includes(mcpMode)) return unwrap(fail("badArgs", `--mcp-mode must be one of ${MCP_MODES.join(", ")} (got '${mcpMode}')`));
+    if (mcpMode === "http")
+      return unwrap(
+        fail("badArgs", "--mcp-mode http is not supported: `ouroboros mcp serve` speaks stdio", {
+          hint: "use auto, stdio or preserve",
+        }),
+      );
+    if (!(MCP_MODES as readonly string[]).includes(mcpMode))
+      return unwrap(fail("badArgs", `--mcp-mode must be one of ${MCP_MODES.join(", ")} (got '${mcpMode}')`));
 
     let config;
     if (args.model && runtime !== "copilot") log.warn(`--model only applies to copilot; ignored for ${runtime}`);
@@ -102,7 +126,17 @@ export default defineCommand({
       config = modelConfig(model);
     }
     const summary = unwrap(
-      runSetup({ runtime, uninstall: Boolean(args.uninstall), dryRun: Boolean(args["dry-run"]), opencodeMode, mcpMode: mcpMode as (typeof MCP_MODES)[number], config }, process.env),
+      runSetup(
+        {
+          runtime,
+          uninstall: Boolean(args.uninstall),
+          dryRun: Boolean(args["dry-run"]),
+          opencodeMode,
+          mcpMode: mcpMode as (typeof MCP_MODES)[number],
+          config,
+        },
+        process.env,
+      ),
     );
     if (args.json) outJson("setup", { ...summary });
     else report(summary);

@@ -39,7 +39,8 @@ export default defineCommand({
   run({ args }) {
     const db = unwrap(openReadonly(typeof args.db === "string" && args.db ? args.db : paths.database()));
     const limit = args.limit === undefined ? 20 : Number(args.limit);
-    if (!Number.isInteger(limit) || limit < 1) unwrap(fail("badArgs", `--limit must be a positive whole number, got '${args.limit}'`));
+    if (!Number.isInteger(limit) || limit < 1)
+      unwrap(fail("badArgs", `--limit must be a positive whole number, got '${args.limit}'`));
     if (!args.session) {
       const rows = db ? listSessions(db, limit) : [];
       if (args.json) outJson("sessions", { sessions: rows.map(sessionSummary) });
@@ -48,28 +49,54 @@ export default defineCommand({
         out(
           table(
             ["session", "status", "phase", "ACs ✓/✗/all", "cost", "started", "goal"],
-            rows.map((s) => [s.session_id, s.status, s.current_phase ?? "", `${s.acs_passed}/${s.acs_failed}/${s.acs_total}`, cost(s.cost_usd), when(s.started_at), short(s.goal, 40)]),
+            rows.map((s) => [
+              s.session_id,
+              s.status,
+              s.current_phase ?? "",
+              `${s.acs_passed}/${s.acs_failed}/${s.acs_total}`,
+              cost(s.cost_usd),
+              when(s.started_at),
+              short(s.goal, 40),
+            ]),
             { drop: ["started", "phase", "cost"], whole: ["session"] },
           ),
         );
       return exitCode(EXIT.ok);
     }
     const s = db ? findSession(db, String(args.session)) : null;
-    if (!s || !db) return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+    if (!s || !db)
+      return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
     const acs = sessionAcs(db, s.session_id);
     const phases = sessionPhases(db, s.session_id);
     if (args.json) {
       outJson("session", { session: sessionSummary(s), acs, phases });
       return exitCode(EXIT.ok);
     }
-    out(`${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${plural(s.tokens, "token")}  ${plural(s.event_count, "event")}`);
+    out(
+      `${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${plural(s.tokens, "token")}  ${plural(s.event_count, "event")}`,
+    );
     out(`goal: ${s.goal ?? ""}`);
-    if (phases.length) out(table(["phase", "status", "started", "ended"], phases.map((p) => [p.phase, p.status, when(p.started_at), when(p.ended_at)])));
+    if (phases.length)
+      out(
+        table(
+          ["phase", "status", "started", "ended"],
+          phases.map((p) => [p.phase, p.status, when(p.started_at), when(p.ended_at)]),
+        ),
+      );
     if (acs.length)
       out(
         table(
           ["#", "AC", "status", "phase", "tier", "tries", "cost", "description"],
-          acs.map((a) => ["  ".repeat(a.depth) + String(a.position + 1), a.ac_id, a.status, a.phase ?? "", a.tier ?? "", a.attempts, cost(a.cost_usd), short(a.description, 50)]),
+          acs.map((a) => [
+            "  ".repeat(a.depth) + String(a.position + 1),
+            a.ac_id,
+            a.status,
+            a.phase ?? "",
+            a.tier ?? "",
+            a.attempts,
+            cost(a.cost_usd),
+            short(a.description, 50),
+          ]),
           { drop: ["tier", "tries", "cost", "phase"], whole: ["#", "AC"] },
         ),
       );

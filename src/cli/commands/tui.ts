@@ -11,7 +11,11 @@ import { exitCode } from "../output.ts";
 export default defineCommand({
   meta: { name: "tui", description: "Live dashboard: sessions, AC tree, tool calls, verdicts, event tail (q quits)" },
   args: {
-    session: { type: "positional", required: false, description: "open this session (id or unique prefix) instead of the list" },
+    session: {
+      type: "positional",
+      required: false,
+      description: "open this session (id or unique prefix) instead of the list",
+    },
     db: { type: "string", alias: "db-path", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" },
   },
   async run({ args }) {
@@ -25,12 +29,21 @@ export default defineCommand({
       const problem = probe.error;
       probe.close();
       if (problem) unwrap(fail("failure", problem));
-      if (!row) unwrap(fail("unknownId", `no session '${wanted}' in ${dbPath}`, { hint: "run `ouroboros tui` to pick one from the list" }));
+      if (!row)
+        unwrap(
+          fail("unknownId", `no session '${wanted}' in ${dbPath}`, {
+            hint: "run `ouroboros tui` to pick one from the list",
+          }),
+        );
       session = row!.session_id;
     }
     // Checked after the session id: an unknown id is exit 4 wherever it is typed.
     if (!process.stdout.isTTY || !process.stdin.isTTY) {
-      unwrap(fail("badArgs", "tui needs an interactive terminal", { hint: "use `ouroboros events --follow` or `ouroboros status` when piping" }));
+      unwrap(
+        fail("badArgs", "tui needs an interactive terminal", {
+          hint: "use `ouroboros events --follow` or `ouroboros status` when piping",
+        }),
+      );
     }
     // React's development build re-checks every render (several times the CPU of an idle frame).
     process.env.NODE_ENV ??= "production";

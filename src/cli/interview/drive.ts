@@ -36,14 +36,25 @@ export const isInteractive = () => Boolean(process.stdin.isTTY) && Boolean(proce
 export function answerSource(args: DriveArgs, command: string): AnswersFile | null {
   if (args.answers) return unwrap(readAnswers(String(args.answers), () => readFileSync(0, "utf8")));
   if (!isInteractive()) {
-    unwrap(fail("badArgs", `${command} needs a terminal, and stdin is not one: pass --answers <file|-> (a JSON or YAML list of answers)`, { hint: "answers may be /skip, /back or /done too; add --force to generate a seed that is not yet clear enough" }));
+    unwrap(
+      fail(
+        "badArgs",
+        `${command} needs a terminal, and stdin is not one: pass --answers <file|-> (a JSON or YAML list of answers)`,
+        {
+          hint: "answers may be /skip, /back or /done too; add --force to generate a seed that is not yet clear enough",
+        },
+      ),
+    );
   }
   return null;
 }
 
 export function llmFor(config: LoadedConfig, args: DriveArgs): Llm {
   // Interview and seed generation calls run with clarification.default_model when set.
-  return llmWithModel(unwrap(createLlm(config.config, process.env, args["llm-backend"] ?? null)), config.config.clarification.default_model);
+  return llmWithModel(
+    unwrap(createLlm(config.config, process.env, args["llm-backend"] ?? null)),
+    config.config.clarification.default_model,
+  );
 }
 
 const interrupted = (id: string): never => {
@@ -51,14 +62,33 @@ const interrupted = (id: string): never => {
   process.exit(EXIT.ok);
 };
 
-export async function driveInterview(store: EventStore, logRef: InterviewLog, llm: Llm, answers: AnswersFile | null, config: LoadedConfig, args: DriveArgs): Promise<number> {
+export async function driveInterview(
+  store: EventStore,
+  logRef: InterviewLog,
+  llm: Llm,
+  answers: AnswersFile | null,
+  config: LoadedConfig,
+  args: DriveArgs,
+): Promise<number> {
   const id = logRef.state.interview_id;
   // One driver per interview: two terminals answering the same one would interleave rounds.
   const lock = acquireLock(id);
-  if (!lock.ok) return unwrap(fail("failure", `interview ${id} is open in another process (pid ${lock.pid})`, { hint: "finish or stop it there first" }));
+  if (!lock.ok)
+    return unwrap(
+      fail("failure", `interview ${id} is open in another process (pid ${lock.pid})`, {
+        hint: "finish or stop it there first",
+      }),
+    );
   const threshold = config.config.clarification.ambiguity_threshold;
   const io = answers ? answersIO(answers, (l) => log.info(l), args.force === true) : terminalIO(() => interrupted(id));
-  if (logRef.state.status === "aborted") return unwrap(fail("failure", `interview ${id} was aborted${logRef.state.error ? ` (${logRef.state.error})` : ""} and cannot be resumed`, { hint: "start a new one with `ouroboros init start`" }));
+  if (logRef.state.status === "aborted")
+    return unwrap(
+      fail(
+        "failure",
+        `interview ${id} was aborted${logRef.state.error ? ` (${logRef.state.error})` : ""} and cannot be resumed`,
+        { hint: "start a new one with `ouroboros init start`" },
+      ),
+    );
   if (logRef.state.seed_path && logRef.state.status === "completed") {
     log.info(`interview ${id} is complete; its seed: ${logRef.state.seed_path}`);
     return report(logRef, args, logRef.state.seed_id, logRef.state.seed_path, 0);
@@ -69,10 +99,12 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
       if (r.value.status === "interrupted") {
         if (!answers) return interrupted(id);
         const a = logRef.state.ambiguity;
-        return unwrap(fail("failure", `the answers ran out before the interview was clear enough: ${notReadyReason(a)}`, {
-          hint: `add answers and run \`ouroboros init resume ${id} --answers …\`, or pass --force`,
-          data: { interview_id: id, status: logRef.state.status, ambiguity_score: a?.ambiguity_score ?? null },
-        }));
+        return unwrap(
+          fail("failure", `the answers ran out before the interview was clear enough: ${notReadyReason(a)}`, {
+            hint: `add answers and run \`ouroboros init resume ${id} --answers …\`, or pass --force`,
+            data: { interview_id: id, status: logRef.state.status, ambiguity_score: a?.ambiguity_score ?? null },
+          }),
+        );
       }
       break;
     }
@@ -86,7 +118,9 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
       return unwrap(fail("failure", `interview ${id} aborted: ${r.error.message}`));
     }
   }
-  const seed = unwrap(await generateSeed(logRef, llm, { force: args.force === true || logRef.state.ambiguity?.ready !== true }));
+  const seed = unwrap(
+    await generateSeed(logRef, llm, { force: args.force === true || logRef.state.ambiguity?.ready !== true }),
+  );
   if (seed.repairs) log.info(`seed valid after ${plural(seed.repairs, "repair round")}`);
   const code = report(logRef, args, seed.seed_id, seed.path, seed.repairs);
   store.close();
@@ -105,7 +139,16 @@ export async function driveInterview(store: EventStore, logRef: InterviewLog, ll
 function report(l: InterviewLog, args: DriveArgs, seedId: string | null, path: string | null, repairs: number): number {
   const s = l.state;
   if (args.json) {
-    outJson("interview", { interview_id: s.interview_id, status: s.status, rounds: s.rounds.length, ambiguity_score: s.ambiguity_score, ready: s.ambiguity?.ready ?? false, seed_id: seedId, seed_path: path, repairs });
+    outJson("interview", {
+      interview_id: s.interview_id,
+      status: s.status,
+      rounds: s.rounds.length,
+      ambiguity_score: s.ambiguity_score,
+      ready: s.ambiguity?.ready ?? false,
+      seed_id: seedId,
+      seed_path: path,
+      repairs,
+    });
   } else if (path) out(path);
   return EXIT.ok;
 }

@@ -49,11 +49,29 @@ export function dryRun(args: Record<string, unknown>): DryRunReport {
   else {
     const d = unwrap(findDescriptor(choice.value.name));
     const bin = resolveBinary(d, process.env, config.config);
-    runtime = { ...choice.value, found: bin !== null, binary: bin?.path ?? null, binary_source: bin?.source ?? null, version: bin ? runtimeVersion(bin.path, d.versionArgs) : null, ...(d.declaredIn ? { declared_in: d.declaredIn } : {}) };
-    if (!bin) runtimeError = `${choice.value.name} CLI '${d.binary}' not found${d.binary.includes("/") ? "" : " on PATH"} (runtime from ${choice.value.source})`;
+    runtime = {
+      ...choice.value,
+      found: bin !== null,
+      binary: bin?.path ?? null,
+      binary_source: bin?.source ?? null,
+      version: bin ? runtimeVersion(bin.path, d.versionArgs) : null,
+      ...(d.declaredIn ? { declared_in: d.declaredIn } : {}),
+    };
+    if (!bin)
+      runtimeError = `${choice.value.name} CLI '${d.binary}' not found${d.binary.includes("/") ? "" : " on PATH"} (runtime from ${choice.value.source})`;
   }
-  const exit = plan.errors.length ? EXIT.invalidData : plan.setupErrors.length ? EXIT.badArgs : runtimeError ? (choice.ok ? EXIT.runtimeUnavailable : EXIT[choice.error.kind]) : EXIT.ok;
-  const models = Object.fromEntries(plan.acs.map((a) => [a.ac_id, choice.ok ? executionModel(config.config, choice.value.name, a.tier as Tier) : null]));
+  const exit = plan.errors.length
+    ? EXIT.invalidData
+    : plan.setupErrors.length
+      ? EXIT.badArgs
+      : runtimeError
+        ? choice.ok
+          ? EXIT.runtimeUnavailable
+          : EXIT[choice.error.kind]
+        : EXIT.ok;
+  const models = Object.fromEntries(
+    plan.acs.map((a) => [a.ac_id, choice.ok ? executionModel(config.config, choice.value.name, a.tier as Tier) : null]),
+  );
   return { plan, runtime, runtimeError, models, exit };
 }
 
@@ -84,20 +102,61 @@ export function printHuman(r: DryRunReport): void {
     out(`seed     ${plan.load.file}  (${plan.seed.metadata.seed_id})`);
     out(`goal     ${plan.seed.goal}`);
   }
-  if (r.runtime) out(`runtime  ${r.runtime.name} (from ${r.runtime.source})  ${r.runtime.binary ?? "not found"}  ${r.runtime.version ?? ""}`);
+  if (r.runtime)
+    out(
+      `runtime  ${r.runtime.name} (from ${r.runtime.source})  ${r.runtime.binary ?? "not found"}  ${r.runtime.version ?? ""}`,
+    );
   if (plan.projectDir) out(`project  ${plan.projectDir.path} (from ${plan.projectDir.source})`);
   if (plan.depth) out(`depth    max decomposition depth ${plan.depth.value} (from ${plan.depth.source})`);
-  out(`phases   ${plannedPhases().map((p) => p.phase).join(" → ")}  (planned)`);
+  out(
+    `phases   ${plannedPhases()
+      .map((p) => p.phase)
+      .join(" → ")}  (planned)`,
+  );
   if (plan.acs.length)
-    out(table(["#", "AC id", "level", "tier", "score", "verify", "description"], plan.acs.map((a) => [a.display_path, a.ac_id, a.level, a.tier, a.score, a.verify_command ?? "-", a.description]), { drop: ["score", "level", "verify"], whole: ["#", "AC id"] }));
-  if (plan.principles.length) out(table(["principle", "weight", "normalised"], plan.principles.map((p) => [p.name, p.weight, p.normalized])));
-  if (plan.exitConditions.length) out(table(["exit condition", "kind", "predicate"], plan.exitConditions.map((e) => [e.name, e.kind, `${JSON.stringify(e.predicate)}${e.mapped_from_words ? " (from words, no model call)" : ""}`])));
+    out(
+      table(
+        ["#", "AC id", "level", "tier", "score", "verify", "description"],
+        plan.acs.map((a) => [
+          a.display_path,
+          a.ac_id,
+          a.level,
+          a.tier,
+          a.score,
+          a.verify_command ?? "-",
+          a.description,
+        ]),
+        { drop: ["score", "level", "verify"], whole: ["#", "AC id"] },
+      ),
+    );
+  if (plan.principles.length)
+    out(
+      table(
+        ["principle", "weight", "normalised"],
+        plan.principles.map((p) => [p.name, p.weight, p.normalized]),
+      ),
+    );
+  if (plan.exitConditions.length)
+    out(
+      table(
+        ["exit condition", "kind", "predicate"],
+        plan.exitConditions.map((e) => [
+          e.name,
+          e.kind,
+          `${JSON.stringify(e.predicate)}${e.mapped_from_words ? " (from words, no model call)" : ""}`,
+        ]),
+      ),
+    );
   const b = plan.budgets;
-  out(`budgets  cost $${b.max_cost_usd}, timeout ${b.timeout_seconds}s, turns ${b.max_turns_per_ac} per AC / ${b.max_turns_per_session} per session`);
+  out(
+    `budgets  cost $${b.max_cost_usd}, timeout ${b.timeout_seconds}s, turns ${b.max_turns_per_ac} per AC / ${b.max_turns_per_session} per session`,
+  );
   for (const p of plan.errors) process.stderr.write(`${formatProblem(p)}\n`);
   for (const e of plan.setupErrors) process.stderr.write(`error: ${e}\n`);
   if (r.runtimeError) process.stderr.write(`error: ${r.runtimeError}\n`);
   if (r.exit === 0) log.success("dry-run: the run could start");
-  else process.stderr.write(`error: dry-run found ${plural(plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0), "problem")}; the run could not start\n`);
+  else
+    process.stderr.write(
+      `error: dry-run found ${plural(plan.errors.length + plan.setupErrors.length + (r.runtimeError ? 1 : 0), "problem")}; the run could not start\n`,
+    );
 }
-

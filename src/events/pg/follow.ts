@@ -13,7 +13,12 @@ import { CHANNEL } from "./schema.ts";
 const PAGE = 5000;
 const SAFETY_POLL_MS = 1000;
 
-export async function pgFollow(sql: SQL, filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
+export async function pgFollow(
+  sql: SQL,
+  filter: EventFilter,
+  onRow: (row: EventRow) => boolean | void,
+  ctl: FollowControl = {},
+): Promise<void> {
   let cursor = filter.afterSeq ?? 0;
   // Set by a notification; cleared before each read, so one arriving mid-read is never lost.
   let dirty = true;

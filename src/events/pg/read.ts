@@ -4,7 +4,8 @@ import { fail, ok, type Result } from "../../errors.ts";
 import type { EventRow } from "../envelope.ts";
 import type { EventFilter, SessionRow } from "../read.ts";
 
-const COLS = "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+const COLS =
+  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 
 /** SQLite GLOB semantics (case-sensitive `*`, `?`, `[...]`) as an anchored POSIX regex. */
 export function globToRegex(glob: string): string {
@@ -27,7 +28,11 @@ export function globToRegex(glob: string): string {
 }
 
 /** Bun.SQL returns BIGINT as a string; the envelope's numbers are JavaScript numbers. */
-export const toRow = (r: Record<string, unknown>): EventRow => ({ ...(r as unknown as EventRow), seq: Number(r.seq), event_version: Number(r.event_version) });
+export const toRow = (r: Record<string, unknown>): EventRow => ({
+  ...(r as unknown as EventRow),
+  seq: Number(r.seq),
+  event_version: Number(r.event_version),
+});
 
 function where(f: EventFilter): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
@@ -46,11 +51,17 @@ function where(f: EventFilter): { sql: string; params: (string | number)[] } {
 export async function pgQueryEvents(sql: SQL, f: EventFilter): Promise<EventRow[]> {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
-  const rows = (await sql.unsafe(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`, w.params)) as Record<string, unknown>[];
+  const rows = (await sql.unsafe(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`, w.params)) as Record<
+    string,
+    unknown
+  >[];
   return rows.map(toRow);
 }
 
-export async function pgResolveSince(sql: SQL, since: string | undefined): Promise<Result<Pick<EventFilter, "afterSeq" | "sinceTime">>> {
+export async function pgResolveSince(
+  sql: SQL,
+  since: string | undefined,
+): Promise<Result<Pick<EventFilter, "afterSeq" | "sinceTime">>> {
   if (!since) return ok({});
   if (/^\d+$/.test(since)) return ok({ afterSeq: Number(since) });
   const [r] = (await sql`SELECT seq FROM events WHERE id = ${since}`) as { seq: string }[];
@@ -76,7 +87,10 @@ const toSession = (r: Record<string, unknown>): SessionRow => ({
 const SESSION_COLS = "*";
 
 export async function pgListSessions(sql: SQL, limit = 50): Promise<SessionRow[]> {
-  const rows = await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT $1`, [limit]);
+  const rows = await sql.unsafe(
+    `SELECT ${SESSION_COLS} FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT $1`,
+    [limit],
+  );
   return (rows as Record<string, unknown>[]).map(toSession);
 }
 
@@ -85,6 +99,8 @@ export async function pgFindSession(sql: SQL, idOrPrefix: string): Promise<Sessi
   const [exact] = await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions WHERE session_id = $1`, [idOrPrefix]);
   if (exact) return toSession(exact);
   const prefix = `${idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const many = (await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions WHERE session_id LIKE $1 LIMIT 2`, [prefix])) as Record<string, unknown>[];
+  const many = (await sql.unsafe(`SELECT ${SESSION_COLS} FROM sessions WHERE session_id LIKE $1 LIMIT 2`, [
+    prefix,
+  ])) as Record<string, unknown>[];
   return many.length === 1 ? toSession(many[0]!) : null;
 }

@@ -38,7 +38,10 @@ export class PgEventStore implements EventBackend {
   readonly kind = "postgres" as const;
   private closed = false;
 
-  private constructor(readonly sql: SQL, readonly url: string) {}
+  private constructor(
+    readonly sql: SQL,
+    readonly url: string,
+  ) {}
 
   static async open(url: string, opts: { max?: number } = {}): Promise<Result<PgEventStore>> {
     const sql = new SQL({ url, max: opts.max ?? 4, idleTimeout: 30 });
@@ -60,7 +63,10 @@ export class PgEventStore implements EventBackend {
     const rows: PreparedRow[] = [];
     for (const [i, e] of events.entries()) {
       const r = prepareEvent(e);
-      if (!r.ok) return Promise.resolve(fail(r.error.kind, events.length > 1 ? `event #${i + 1}: ${r.error.message}` : r.error.message));
+      if (!r.ok)
+        return Promise.resolve(
+          fail(r.error.kind, events.length > 1 ? `event #${i + 1}: ${r.error.message}` : r.error.message),
+        );
       rows.push(r.value);
     }
     return this.appendRows(rows);
@@ -80,7 +86,9 @@ export class PgEventStore implements EventBackend {
       );
     } catch (e) {
       if (e instanceof Refused) return { ok: false, error: e.reason };
-      return fail("failure", `event append failed: ${describeUnknown(e)}`, { hint: "nothing from this batch was recorded" });
+      return fail("failure", `event append failed: ${describeUnknown(e)}`, {
+        hint: "nothing from this batch was recorded",
+      });
     }
   }
 
@@ -121,7 +129,11 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
   const out: AppendResult = { stored: [], skipped: [] };
   const sids = rows.map((r) => r.session_id).filter((s): s is string => Boolean(s));
   const present = new Set(
-    ((await tx.unsafe(`SELECT id FROM events WHERE id IN (SELECT json_array_elements_text($1::text::json))`, [jsonList(rows.map((r) => r.id))])) as { id: string }[]).map((r) => r.id),
+    (
+      (await tx.unsafe(`SELECT id FROM events WHERE id IN (SELECT json_array_elements_text($1::text::json))`, [
+        jsonList(rows.map((r) => r.id)),
+      ])) as { id: string }[]
+    ).map((r) => r.id),
   );
   const state = new Map<string, { started: boolean; terminal: boolean }>();
   if (sids.length) {
@@ -129,9 +141,11 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
       `SELECT session_id, start_event_id, terminal_event_id FROM sessions WHERE session_id IN (SELECT json_array_elements_text($1::text::json))`,
       [jsonList(sids)],
     )) as { session_id: string; start_event_id: string | null; terminal_event_id: string | null }[];
-    for (const r of rs) state.set(r.session_id, { started: Boolean(r.start_event_id), terminal: Boolean(r.terminal_event_id) });
+    for (const r of rs)
+      state.set(r.session_id, { started: Boolean(r.start_event_id), terminal: Boolean(r.terminal_event_id) });
   }
-  const stateOf = (sid: string) => state.get(sid) ?? (state.set(sid, { started: false, terminal: false }), state.get(sid)!);
+  const stateOf = (sid: string) =>
+    state.get(sid) ?? (state.set(sid, { started: false, terminal: false }), state.get(sid)!);
 
   const accepted: PreparedRow[] = [];
   for (const row of rows) {
@@ -156,7 +170,17 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
   if (!accepted.length) return out;
 
   const payload = JSON.stringify(
-    accepted.map((r) => [r.id, r.aggregate_type, r.aggregate_id, r.event_type, r.payload, r.timestamp, r.event_version, r.consensus_id, r.session_id]),
+    accepted.map((r) => [
+      r.id,
+      r.aggregate_type,
+      r.aggregate_id,
+      r.event_type,
+      r.payload,
+      r.timestamp,
+      r.event_version,
+      r.consensus_id,
+      r.session_id,
+    ]),
   );
   const inserted = (await tx.unsafe(
     `INSERT INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)

@@ -17,17 +17,29 @@ const autoArgs = {
 export const autoTools = [
   defineTool({
     name: "ouroboros_start_auto",
-    description: "Start `auto` in the background: the model answers the interview, a seed is generated (and repaired), then the seed runs as a job. Returns auto_id at once; follow with ouroboros_auto_status (the run itself with the job tools).",
+    description:
+      "Start `auto` in the background: the model answers the interview, a seed is generated (and repaired), then the seed runs as a job. Returns auto_id at once; follow with ouroboros_auto_status (the run itself with the job tools).",
     schema: v.strictObject(autoArgs),
     async handler(a, ctx) {
       const r = await (await import("../auto.ts")).startAuto(ctx, a);
       if (!r.ok) return r;
-      return ok({ ...r.value.view, meta: { job_observer: { schema: "ouroboros.job_observer.v1", poll_tool: "ouroboros_auto_status", poll_args: { auto_id: r.value.view.auto_id }, max_wait_seconds: 5 } } });
+      return ok({
+        ...r.value.view,
+        meta: {
+          job_observer: {
+            schema: "ouroboros.job_observer.v1",
+            poll_tool: "ouroboros_auto_status",
+            poll_args: { auto_id: r.value.view.auto_id },
+            max_wait_seconds: 5,
+          },
+        },
+      });
     },
   }),
   defineTool({
     name: "ouroboros_auto",
-    description: "Run `auto` and wait until the seed exists and its run has started (or it fails). May take minutes; prefer ouroboros_start_auto.",
+    description:
+      "Run `auto` and wait until the seed exists and its run has started (or it fails). May take minutes; prefer ouroboros_start_auto.",
     schema: v.strictObject(autoArgs),
     async handler(a, ctx) {
       const m = await import("../auto.ts");
@@ -39,7 +51,8 @@ export const autoTools = [
   }),
   defineTool({
     name: "ouroboros_auto_status",
-    description: "Status of an auto run: phase (interview, seed_generation, run, done), ids produced so far, the run's job id, errors.",
+    description:
+      "Status of an auto run: phase (interview, seed_generation, run, done), ids produced so far, the run's job id, errors.",
     schema: v.strictObject({ auto_id: str("auto run id (auto_…)") }),
     handler: async (a, ctx) => (await import("../auto.ts")).autoStatus(ctx, a.auto_id),
   }),

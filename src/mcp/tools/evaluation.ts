@@ -7,7 +7,9 @@ const evalArgs = {
   session_id: str("session whose seed (goal, criteria, principles) the artefact is judged against"),
   artifact: str("the artefact to judge: code, a diff, a report, command output…"),
   seed_content: optStr("judge against this seed instead of the session's"),
-  acceptance_criterion: optStr("one criterion: its number (1-based) or exact description runs its checks too; other text is judged as given (default: all criteria)"),
+  acceptance_criterion: optStr(
+    "one criterion: its number (1-based) or exact description runs its checks too; other text is judged as given (default: all criteria)",
+  ),
   artifact_type: optStr("what the artefact is (code, diff, document, …), shown to the judge"),
   trigger_consensus: v.optional(v.pipe(v.boolean(), v.description("always run stage 3 (three-vote consensus)"))),
   working_dir: optStr("where stage-1 checks run (default: the session's project directory)"),
@@ -16,18 +18,33 @@ const evalArgs = {
 export const evaluationTools = [
   defineTool({
     name: "ouroboros_start_evaluate",
-    description: "Start the three-stage evaluation (mechanical checks, semantic judge, consensus when triggered) in the background; returns job_id at once.",
+    description:
+      "Start the three-stage evaluation (mechanical checks, semantic judge, consensus when triggered) in the background; returns job_id at once.",
     schema: v.strictObject(evalArgs),
     async handler(a, ctx) {
       const plan = await (await import("../evaluate.ts")).planEvaluation(ctx, a);
       if (!plan.ok) return plan;
       const { wait: _, ...job } = (await ctx.jobs()).launchEvaluation(plan.value);
-      return ok({ ...job, status: "running", meta: { job_observer: { schema: "ouroboros.job_observer.v1", poll_tool: "ouroboros_job_wait", poll_args: { job_id: job.job_id, cursor: 0 }, result_tool: "ouroboros_job_result", cancel_tool: "ouroboros_cancel_job", max_wait_seconds: 5 } } });
+      return ok({
+        ...job,
+        status: "running",
+        meta: {
+          job_observer: {
+            schema: "ouroboros.job_observer.v1",
+            poll_tool: "ouroboros_job_wait",
+            poll_args: { job_id: job.job_id, cursor: 0 },
+            result_tool: "ouroboros_job_result",
+            cancel_tool: "ouroboros_cancel_job",
+            max_wait_seconds: 5,
+          },
+        },
+      });
     },
   }),
   defineTool({
     name: "ouroboros_evaluate",
-    description: "Three-stage evaluation of an artefact against a session's seed: stage 1 the criterion's checks, stage 2 the semantic judge, stage 3 consensus when triggered. Waits for the verdict.",
+    description:
+      "Three-stage evaluation of an artefact against a session's seed: stage 1 the criterion's checks, stage 2 the semantic judge, stage 3 consensus when triggered. Waits for the verdict.",
     schema: v.strictObject(evalArgs),
     async handler(a, ctx, call) {
       const plan = await (await import("../evaluate.ts")).planEvaluation(ctx, a);

@@ -8,18 +8,23 @@ const runArgs = {
   seed_path: optStr("path to a seed file"),
   cwd: optStr("project directory (default: the seed's project dir, or the server's directory for seed_content)"),
   session_id: optStr("resume this paused or interrupted session instead of starting a new one"),
-  runtime: optStr("agent runtime: claude, codex, opencode, gemini, copilot, kiro, hermes, or one declared in $OUROBOROS_HOME/runtimes/ (default: server --runtime, then config)"),
+  runtime: optStr(
+    "agent runtime: claude, codex, opencode, gemini, copilot, kiro, hermes, or one declared in $OUROBOROS_HOME/runtimes/ (default: server --runtime, then config)",
+  ),
   sequential: v.optional(v.pipe(v.boolean(), v.description("one AC at a time"))),
   parallel: v.optional(int("ACs run at once (default: orchestrator.max_parallel_workers)", 1, 64)),
   max_decomposition_depth: v.optional(int("AC decomposition depth 0..4", 0, 4)),
   skip_secondary: v.optional(v.pipe(v.boolean(), v.description("skip the secondary loop (TODO batch, evolution)"))),
-  resume_id: optStr("the agent CLI's own session id to continue on the first turn (e.g. the calling Kiro session; runtimes that cannot resume refuse it)"),
+  resume_id: optStr(
+    "the agent CLI's own session id to continue on the first turn (e.g. the calling Kiro session; runtimes that cannot resume refuse it)",
+  ),
 };
 
 export const executionTools = [
   defineTool({
     name: "ouroboros_start_execute_seed",
-    description: "Start running a seed through the six-phase pipeline in the background. Returns job_id and session_id at once; follow with ouroboros_job_wait, then ouroboros_job_result.",
+    description:
+      "Start running a seed through the six-phase pipeline in the background. Returns job_id and session_id at once; follow with ouroboros_job_wait, then ouroboros_job_result.",
     schema: v.strictObject(runArgs),
     async handler(a, ctx) {
       const r = await (await import("../execute.ts")).startExecution(ctx, a);
@@ -28,13 +33,23 @@ export const executionTools = [
       return ok({
         ...job,
         status: "running",
-        meta: { job_observer: { schema: "ouroboros.job_observer.v1", poll_tool: "ouroboros_job_wait", poll_args: { job_id: job.job_id, cursor: 0 }, result_tool: "ouroboros_job_result", cancel_tool: "ouroboros_cancel_job", max_wait_seconds: 5 } },
+        meta: {
+          job_observer: {
+            schema: "ouroboros.job_observer.v1",
+            poll_tool: "ouroboros_job_wait",
+            poll_args: { job_id: job.job_id, cursor: 0 },
+            result_tool: "ouroboros_job_result",
+            cancel_tool: "ouroboros_cancel_job",
+            max_wait_seconds: 5,
+          },
+        },
       });
     },
   }),
   defineTool({
     name: "ouroboros_execute_seed",
-    description: "Run a seed through the six-phase pipeline and wait for the result (may take minutes; prefer ouroboros_start_execute_seed). Sends progress notifications when asked; cancelling the call pauses the run (resume with session_id).",
+    description:
+      "Run a seed through the six-phase pipeline and wait for the result (may take minutes; prefer ouroboros_start_execute_seed). Sends progress notifications when asked; cancelling the call pauses the run (resume with session_id).",
     schema: v.strictObject(runArgs),
     async handler(a, ctx, call) {
       const r = await (await import("../execute.ts")).startExecution(ctx, a);
@@ -46,8 +61,12 @@ export const executionTools = [
   }),
   defineTool({
     name: "ouroboros_cancel_execution",
-    description: "Cancel a run by execution id (or session id): a live run is asked to stop and records it; a run without a live owner is cancelled directly.",
-    schema: v.strictObject({ execution_id: str("execution id (exec_…) or session id"), reason: optStr("why (default: Cancelled via MCP)") }),
+    description:
+      "Cancel a run by execution id (or session id): a live run is asked to stop and records it; a run without a live owner is cancelled directly.",
+    schema: v.strictObject({
+      execution_id: str("execution id (exec_…) or session id"),
+      reason: optStr("why (default: Cancelled via MCP)"),
+    }),
     async handler(a, ctx) {
       const store = await ctx.store();
       if (!store.ok) return store;

@@ -17,7 +17,8 @@ export const interviewTools = [
   }),
   defineTool({
     name: "ouroboros_generate_seed",
-    description: "Generate the seed YAML from an interview (refused above the ambiguity threshold unless force=true). Validated against the seed schema; up to 5 repair rounds. Returns seed_id, seed_path and the YAML.",
+    description:
+      "Generate the seed YAML from an interview (refused above the ambiguity threshold unless force=true). Validated against the seed schema; up to 5 repair rounds. Returns seed_id, seed_path and the YAML.",
     schema: v.strictObject({
       session_id: str("interview id (interview_…)"),
       force: v.optional(v.pipe(v.boolean(), v.description("generate even if the interview is not clear enough"))),

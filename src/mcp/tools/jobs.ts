@@ -13,17 +13,22 @@ export const jobTools = [
   }),
   defineTool({
     name: "ouroboros_job_wait",
-    description: "Wait (at most timeout_seconds ≤ 5) for new events of a job after cursor; returns them, the new cursor and the status. Call again with the returned cursor until done.",
+    description:
+      "Wait (at most timeout_seconds ≤ 5) for new events of a job after cursor; returns them, the new cursor and the status. Call again with the returned cursor until done.",
     schema: v.strictObject({
       job_id: jobId,
       cursor: v.optional(int("last event seq already seen (0 = from the start)", 0, Number.MAX_SAFE_INTEGER), 0),
-      timeout_seconds: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(5), v.description("how long to wait for news, 0..5 seconds")), 5),
+      timeout_seconds: v.optional(
+        v.pipe(v.number(), v.minValue(0), v.maxValue(5), v.description("how long to wait for news, 0..5 seconds")),
+        5,
+      ),
     }),
     handler: async (a, ctx) => (await ctx.jobs()).wait(a.job_id, a.cursor, a.timeout_seconds * 1000),
   }),
   defineTool({
     name: "ouroboros_job_result",
-    description: "Final result of a finished job: status, summary, exit condition, score. An error while the job still runs.",
+    description:
+      "Final result of a finished job: status, summary, exit condition, score. An error while the job still runs.",
     schema: v.strictObject({ job_id: jobId }),
     handler: async (a, ctx) => (await ctx.jobs()).result(a.job_id),
   }),

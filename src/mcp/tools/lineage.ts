@@ -11,19 +11,34 @@ async function startEvolution(ctx: McpContext, a: import("../evolve.ts").EvolveA
   const plan = await (await import("../evolve.ts")).planEvolution(ctx, a, kind);
   if (!plan.ok) return plan;
   const { wait: _, ...job } = (await ctx.jobs()).launchEvolution(plan.value);
-  return ok({ ...job, status: "running", meta: { job_observer: { schema: "ouroboros.job_observer.v1", poll_tool: "ouroboros_job_wait", poll_args: { job_id: job.job_id, cursor: job.cursor }, result_tool: "ouroboros_job_result", cancel_tool: "ouroboros_cancel_job", max_wait_seconds: 5 } } });
+  return ok({
+    ...job,
+    status: "running",
+    meta: {
+      job_observer: {
+        schema: "ouroboros.job_observer.v1",
+        poll_tool: "ouroboros_job_wait",
+        poll_args: { job_id: job.job_id, cursor: job.cursor },
+        result_tool: "ouroboros_job_result",
+        cancel_tool: "ouroboros_cancel_job",
+        max_wait_seconds: 5,
+      },
+    },
+  });
 }
 
 export const lineageTools = [
   defineTool({
     name: "ouroboros_start_evolve_step",
-    description: "Run ONE secondary-loop generation of a finished session's failing criteria in the background (reflect → refined wording → re-run → judge). Returns job_id at once; follow with ouroboros_job_wait; see ouroboros_lineage_status.",
+    description:
+      "Run ONE secondary-loop generation of a finished session's failing criteria in the background (reflect → refined wording → re-run → judge). Returns job_id at once; follow with ouroboros_job_wait; see ouroboros_lineage_status.",
     schema: v.strictObject({ lineage_id: str("the session id (or unique prefix) to evolve") }),
     handler: (a, ctx) => startEvolution(ctx, a, "evolve_step"),
   }),
   defineTool({
     name: "ouroboros_start_ralph",
-    description: "Keep evolving a session's failing criteria, generation after generation, until all pass, the lineage stagnates or hits its cap, or a budget (max_generations, max_total_seconds) stops it. Background job: returns job_id at once.",
+    description:
+      "Keep evolving a session's failing criteria, generation after generation, until all pass, the lineage stagnates or hits its cap, or a budget (max_generations, max_total_seconds) stops it. Background job: returns job_id at once.",
     schema: v.strictObject({
       lineage_id: str("the session id (or unique prefix) to evolve"),
       max_generations: v.optional(int("generations this job may run (default 10)", 1, 30)),
@@ -34,24 +49,37 @@ export const lineageTools = [
   }),
   defineTool({
     name: "ouroboros_lineage_status",
-    description: "Evolution of a session's failing ACs: each generation's failing ACs, refined wording, results and similarity, and how the lineage ended (converged, stagnated, exhausted).",
+    description:
+      "Evolution of a session's failing ACs: each generation's failing ACs, refined wording, results and similarity, and how the lineage ended (converged, stagnated, exhausted).",
     schema: v.strictObject({ lineage_id: str("the session id (or unique prefix) whose secondary loop evolved") }),
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.lineage_id);
       if (!s.ok) return s;
       const rows = s.value.db
-        .query(`SELECT event_type, payload, timestamp FROM events WHERE session_id = ? AND (event_type GLOB 'lineage.*' OR event_type = 'execution.ac.refined') ORDER BY seq`)
+        .query(
+          `SELECT event_type, payload, timestamp FROM events WHERE session_id = ? AND (event_type GLOB 'lineage.*' OR event_type = 'execution.ac.refined') ORDER BY seq`,
+        )
         .all(s.value.session.session_id) as { event_type: string; payload: string; timestamp: string }[];
       const gens = new Map<number, Record<string, unknown> & { refined: { ac_id: string; description: string }[] }>();
-      const gen = (n: number) => gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);
+      const gen = (n: number) =>
+        gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);
       let ended: { outcome: string; generation: number } | null = null;
       for (const r of rows) {
         const d = JSON.parse(r.payload) as Record<string, unknown>;
         const n = Number(d.generation);
-        if (r.event_type === "lineage.generation.started") Object.assign(gen(n), { started_at: r.timestamp, failing: d.failing ?? [] });
-        else if (r.event_type === "execution.ac.refined") gen(n).refined.push({ ac_id: String(d.ac_id), description: String(d.description) });
-        else if (r.event_type === "lineage.generation.completed") Object.assign(gen(n), { status: "completed", completed_at: r.timestamp, results: d.results ?? {}, similarity: d.similarity ?? null });
-        else if (["lineage.converged", "lineage.stagnated", "lineage.exhausted"].includes(r.event_type)) ended = { outcome: r.event_type.split(".")[1]!, generation: n };
+        if (r.event_type === "lineage.generation.started")
+          Object.assign(gen(n), { started_at: r.timestamp, failing: d.failing ?? [] });
+        else if (r.event_type === "execution.ac.refined")
+          gen(n).refined.push({ ac_id: String(d.ac_id), description: String(d.description) });
+        else if (r.event_type === "lineage.generation.completed")
+          Object.assign(gen(n), {
+            status: "completed",
+            completed_at: r.timestamp,
+            results: d.results ?? {},
+            similarity: d.similarity ?? null,
+          });
+        else if (["lineage.converged", "lineage.stagnated", "lineage.exhausted"].includes(r.event_type))
+          ended = { outcome: r.event_type.split(".")[1]!, generation: n };
       }
       const generations = [...gens.values()].sort((x, y) => Number(x.generation) - Number(y.generation));
       return ok({
@@ -59,7 +87,9 @@ export const lineageTools = [
         session_status: s.value.session.status,
         generations_run: generations.length,
         current_generation: generations.at(-1)?.generation ?? 0,
-        status: ended?.outcome ?? (generations.length === 0 ? "not_started" : s.value.session.terminal_type ? "stopped" : "evolving"),
+        status:
+          ended?.outcome ??
+          (generations.length === 0 ? "not_started" : s.value.session.terminal_type ? "stopped" : "evolving"),
         generations,
       });
     },

@@ -6,14 +6,16 @@ import { defineTool, optStr } from "../tool.ts";
 export const seedTools = [
   defineTool({
     name: "ouroboros_validate_seed",
-    description: "Validate a seed (YAML) without running it: schema errors and warnings with line:col and field. Give seed_content or seed_path.",
+    description:
+      "Validate a seed (YAML) without running it: schema errors and warnings with line:col and field. Give seed_content or seed_path.",
     schema: v.strictObject({
       seed_content: optStr("the seed YAML text"),
       seed_path: optStr("path to a seed file (relative paths resolve against cwd)"),
       cwd: optStr("directory for a relative seed_path (default: the server's directory)"),
     }),
     async handler(a) {
-      if ((a.seed_content === undefined) === (a.seed_path === undefined)) return fail("badArgs", "ouroboros_validate_seed: give exactly one of 'seed_content' or 'seed_path'");
+      if ((a.seed_content === undefined) === (a.seed_path === undefined))
+        return fail("badArgs", "ouroboros_validate_seed: give exactly one of 'seed_content' or 'seed_path'");
       const { loadSeedFile, parseSeedText } = await import("../../seed/load.ts");
       const { formatProblem } = await import("../../util/problems.ts");
       const { resolve } = await import("node:path");

@@ -18,7 +18,8 @@ export const statusTools = [
   }),
   defineTool({
     name: "ouroboros_query_events",
-    description: "Events from the log in order, optionally for one session and one type (exact, or a glob such as execution.ac.*). Pages with limit/offset; total counts all matches.",
+    description:
+      "Events from the log in order, optionally for one session and one type (exact, or a glob such as execution.ac.*). Pages with limit/offset; total counts all matches.",
     schema: v.strictObject({
       session_id: optStr("only this session (id or unique prefix)"),
       event_type: optStr("exact event type or glob pattern"),
@@ -35,7 +36,10 @@ export const statusTools = [
         if (!s.ok) return s;
         session = s.value.session_id;
       }
-      return ok({ session_id: session ?? null, ...pageEvents(store.value.db, { session, type: a.event_type, limit: a.limit, offset: a.offset }) });
+      return ok({
+        session_id: session ?? null,
+        ...pageEvents(store.value.db, { session, type: a.event_type, limit: a.limit, offset: a.offset }),
+      });
     },
   }),
   defineTool({

@@ -34,7 +34,10 @@ export function expandArgv(argv: readonly (string | readonly string[])[], values
 }
 
 /** The declared `env`, with `${VAR}` read from our environment; a variable naming an unset one is left out. */
-export function expandEnv(env: Readonly<Record<string, string>>, parent: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function expandEnv(
+  env: Readonly<Record<string, string>>,
+  parent: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, raw] of Object.entries(env)) {
     let missing = false;
@@ -50,24 +53,36 @@ export function expandEnv(env: Readonly<Record<string, string>>, parent: Readonl
 
 /** What `setup --runtime <declared>` answers: it has no host files to write for an unknown CLI. */
 export function setupRefusal(name: string, file: string): Result<never> {
-  return fail("usage", `setup cannot register Ouroboros with '${name}' (declared in ${file}): it knows no MCP-config, skills or rules location for that CLI, so it writes nothing`, {
-    hint: `register \`ouroboros mcp serve --runtime ${name}\` in that CLI's MCP settings by hand; run seeds with \`run workflow --runtime ${name}\` or make it the default with \`ouroboros config set orchestrator.runtime_backend ${name}\``,
-  });
+  return fail(
+    "usage",
+    `setup cannot register Ouroboros with '${name}' (declared in ${file}): it knows no MCP-config, skills or rules location for that CLI, so it writes nothing`,
+    {
+      hint: `register \`ouroboros mcp serve --runtime ${name}\` in that CLI's MCP settings by hand; run seeds with \`run workflow --runtime ${name}\` or make it the default with \`ouroboros config set orchestrator.runtime_backend ${name}\``,
+    },
+  );
 }
 
 function setupPlan(d: Declaration): SetupPlan {
   return { files: [], config: {}, notes: [], write: () => setupRefusal(d.name, d.file), configValues: () => ({}) };
 }
 
-export function declaredAdapter(d: Declaration, parsers: Readonly<Record<OutputFormat, (task: Task, runtime: string) => LineParser>>): RuntimeAdapter {
+export function declaredAdapter(
+  d: Declaration,
+  parsers: Readonly<Record<OutputFormat, (task: Task, runtime: string) => LineParser>>,
+): RuntimeAdapter {
   const { spec } = d;
   const promptInArgv = spec.argv.flat().some((a) => a.includes("{prompt}"));
   return {
     descriptor: d.descriptor,
     buildInvocation(task: Task, binary: string, parentEnv = {}): Result<Invocation> {
       const prompt = composeSections(task.prompt, task.system_prompt, task.tools);
-      if (promptInArgv && prompt.length > MAX_ARG_PROMPT) return fail("badArgs", `prompt of ${prompt.length} characters is too long for one argument of ${d.name} (max ${MAX_ARG_PROMPT}); drop {prompt} from argv in ${d.file} to send it on stdin`);
-      if (task.resume && !spec.resume_args) return fail("badArgs", `${d.name} has no resume_args in ${d.file}, so it cannot resume a session`);
+      if (promptInArgv && prompt.length > MAX_ARG_PROMPT)
+        return fail(
+          "badArgs",
+          `prompt of ${prompt.length} characters is too long for one argument of ${d.name} (max ${MAX_ARG_PROMPT}); drop {prompt} from argv in ${d.file} to send it on stdin`,
+        );
+      if (task.resume && !spec.resume_args)
+        return fail("badArgs", `${d.name} has no resume_args in ${d.file}, so it cannot resume a session`);
       const values: Values = { prompt, model: task.model, cwd: task.cwd, session_id: task.resume?.session_id ?? null };
       const args = expandArgv(spec.argv, values);
       if (task.resume) args.push(...expandArgv(spec.resume_args ?? [], values));

@@ -30,7 +30,10 @@ const PLACEHOLDER = /\{([a-z_]+)\}/g;
 const withPlaceholders = (allowed: readonly string[]) =>
   v.pipe(
     v.string(),
-    v.check((s) => [...s.matchAll(PLACEHOLDER)].every((m) => allowed.includes(m[1]!)), `unknown placeholder (allowed: ${allowed.map((a) => `{${a}}`).join(", ")})`),
+    v.check(
+      (s) => [...s.matchAll(PLACEHOLDER)].every((m) => allowed.includes(m[1]!)),
+      `unknown placeholder (allowed: ${allowed.map((a) => `{${a}}`).join(", ")})`,
+    ),
   );
 const ARGV_VARS = ["prompt", "model", "cwd"] as const;
 const Arg = withPlaceholders(ARGV_VARS);
@@ -40,7 +43,9 @@ export const DeclarationSchema = v.strictObject({
   display_name: v.optional(v.string()),
   version_args: v.optional(v.array(v.string()), ["--version"]),
   /** Arguments after the binary; a nested list is an all-or-nothing group. */
-  argv: v.array(v.union([Arg, v.pipe(v.array(Arg), v.minLength(1))], "each argv item is a string or a list of strings")),
+  argv: v.array(
+    v.union([Arg, v.pipe(v.array(Arg), v.minLength(1))], "each argv item is a string or a list of strings"),
+  ),
   output: v.picklist(OUTPUT_FORMATS, `output must be one of ${OUTPUT_FORMATS.join(", ")}`),
   resume_args: v.optional(
     v.pipe(
@@ -48,7 +53,13 @@ export const DeclarationSchema = v.strictObject({
       v.check((a) => a.some((x) => x.includes("{session_id}")), "resume_args must contain {session_id}"),
     ),
   ),
-  env: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are letters, digits and _")), v.string()), {}),
+  env: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env names are letters, digits and _")),
+      v.string(),
+    ),
+    {},
+  ),
   capabilities: v.optional(v.strictObject(v.partial(CapabilitiesSchema).entries), {}),
   install_hint: v.optional(v.string()),
 });
@@ -100,7 +111,11 @@ function capabilitiesOf(spec: DeclarationSpec): Capabilities {
 }
 
 function descriptorOf(name: string, file: string, spec: DeclarationSpec, home: string): RuntimeDescriptor {
-  const bin = spec.binary.startsWith("~/") ? join(home, spec.binary.slice(2)) : spec.binary.includes("/") && !isAbsolute(spec.binary) ? resolve(dirname(file), spec.binary) : spec.binary;
+  const bin = spec.binary.startsWith("~/")
+    ? join(home, spec.binary.slice(2))
+    : spec.binary.includes("/") && !isAbsolute(spec.binary)
+      ? resolve(dirname(file), spec.binary)
+      : spec.binary;
   return {
     name,
     displayName: spec.display_name ?? name,
@@ -121,8 +136,14 @@ function descriptorOf(name: string, file: string, spec: DeclarationSpec, home: s
 
 function loadOne(file: string, reserved: (name: string) => boolean, home: string): Result<Declaration> {
   const name = basename(file).replace(/\.ya?ml$/, "");
-  const at = (line: number, col: number, path: string, message: string) => fail("config", `invalid runtime file: ${formatProblem({ file, line, col, path, code: "runtime.declared", message })}`, { hint: "fix or remove the file; `ouroboros runtimes` checks it" });
-  if (!DECLARED_NAME.test(name)) return at(1, 1, "-", `the file name is the runtime's name: lowercase letters, digits, '-' or '_' (got '${name}')`);
+  const at = (line: number, col: number, path: string, message: string) =>
+    fail(
+      "config",
+      `invalid runtime file: ${formatProblem({ file, line, col, path, code: "runtime.declared", message })}`,
+      { hint: "fix or remove the file; `ouroboros runtimes` checks it" },
+    );
+  if (!DECLARED_NAME.test(name))
+    return at(1, 1, "-", `the file name is the runtime's name: lowercase letters, digits, '-' or '_' (got '${name}')`);
   if (reserved(name)) return at(1, 1, "-", `'${name}' is a built-in runtime or alias; give the file another name`);
   const text = readTextFile(file, 256_000);
   if (!text.ok) return at(1, 1, "-", text.error.message);
@@ -145,14 +166,16 @@ const cache = new Map<string, { key: string; value: Result<Declaration[]> }>();
 export function loadDeclarations(env: NodeJS.ProcessEnv, reserved: (name: string) => boolean): Result<Declaration[]> {
   const dir = runtimesDir(env);
   const files = yamlFiles(dir);
-  const key = files.map((f) => {
-    try {
-      const st = statSync(f);
-      return `${f}:${st.mtimeMs}:${st.size}`;
-    } catch {
-      return f;
-    }
-  }).join("|");
+  const key = files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${f}:${st.mtimeMs}:${st.size}`;
+      } catch {
+        return f;
+      }
+    })
+    .join("|");
   const hit = cache.get(dir);
   if (hit && hit.key === key) return hit.value;
   const home = env.HOME?.trim() || "";
@@ -162,7 +185,9 @@ export function loadDeclarations(env: NodeJS.ProcessEnv, reserved: (name: string
     const d = loadOne(f, reserved, home);
     const twin = d.ok ? out.find((x) => x.name === d.value.name) : undefined;
     if (!d.ok || twin) {
-      value = d.ok ? fail("config", `invalid runtime file: ${f}:1:1  -  '${d.value.name}' is already declared by ${twin!.file}`) : d;
+      value = d.ok
+        ? fail("config", `invalid runtime file: ${f}:1:1  -  '${d.value.name}' is already declared by ${twin!.file}`)
+        : d;
       break;
     }
     out.push(d.value);

@@ -17,7 +17,15 @@ import { jsonHelper, scenarioScript, type ScenarioName } from "./scenarios.ts";
 import type { Dialect, MockReply, MockScript, ModelRequest, RecordedRequest } from "./types.ts";
 
 export * from "./types.ts";
-export { SCENARIOS, MOCK_TEXT, MOCK_DONE_TEXT, MOCK_FILE, MOCK_FILE_CONTENT, isScenario, type ScenarioName } from "./scenarios.ts";
+export {
+  SCENARIOS,
+  MOCK_TEXT,
+  MOCK_DONE_TEXT,
+  MOCK_FILE,
+  MOCK_FILE_CONTENT,
+  isScenario,
+  type ScenarioName,
+} from "./scenarios.ts";
 
 export interface MockModelOptions {
   /** Named behaviour (default "plain"). Ignored when `script` is given. */
@@ -70,20 +78,37 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
   }
 
   function answer(d: Dialect, req: ModelRequest, reply: MockReply): Response {
-    if ("status" in reply) return Response.json(errorBody(d, reply.status, reply.message ?? "mock error"), { status: reply.status });
+    if ("status" in reply)
+      return Response.json(errorBody(d, reply.status, reply.message ?? "mock error"), { status: reply.status });
     if ("stall" in reply) return req.stream ? stream(d, [headFrame(d, req.model)], false) : stream(d, [], false);
     if ("malformed" in reply) {
       const broken = 'data: {"this is": not json\n\n';
-      return req.stream ? stream(d, [headFrame(d, req.model), broken], true) : new Response('{"truncated": ', { headers: { "content-type": "application/json" } });
+      return req.stream
+        ? stream(d, [headFrame(d, req.model), broken], true)
+        : new Response('{"truncated": ', { headers: { "content-type": "application/json" } });
     }
     let a: Answer;
     if ("shell" in reply) {
       const tool = pickShellTool(req.tools);
-      a = tool ? { text: reply.text ?? "", tool: { name: tool.name, args: shellArgs(tool, reply.shell) }, model: req.model } : { text: reply.text ?? "no shell tool offered", tool: null, model: req.model };
+      a = tool
+        ? { text: reply.text ?? "", tool: { name: tool.name, args: shellArgs(tool, reply.shell) }, model: req.model }
+        : { text: reply.text ?? "no shell tool offered", tool: null, model: req.model };
     } else if ("tool" in reply) {
       const tool = req.tools.find((t) => t.name === reply.tool);
-      const call = tool ? { name: tool.namespace?.name ?? tool.name, args: reply.args, ...(tool.namespace ? { namespace: tool.namespace.group } : {}) } : null;
-      a = { text: tool ? (reply.text ?? "") : `tool '${reply.tool}' not offered (offered: ${req.tools.map((t) => t.name).join(", ")})`, tool: call, model: req.model };
+      const call = tool
+        ? {
+            name: tool.namespace?.name ?? tool.name,
+            args: reply.args,
+            ...(tool.namespace ? { namespace: tool.namespace.group } : {}),
+          }
+        : null;
+      a = {
+        text: tool
+          ? (reply.text ?? "")
+          : `tool '${reply.tool}' not offered (offered: ${req.tools.map((t) => t.name).join(", ")})`,
+        tool: call,
+        model: req.model,
+      };
     } else a = { text: reply.text, tool: null, model: req.model };
     return req.stream ? stream(d, frames(d, a), true) : Response.json(json(d, a));
   }
@@ -102,10 +127,20 @@ export async function startMockModel(opts: MockModelOptions = {}): Promise<MockM
         // Keep the raw text: the request is recorded either way.
       }
       const dialect = request.method === "POST" ? dialectOf(u.pathname) : null;
-      requests.push({ method: request.method, path: u.pathname, search: u.search, dialect, headers: Object.fromEntries(request.headers as unknown as Iterable<[string, string]>), body, at: Date.now() });
-      if (u.pathname.endsWith("/count_tokens") || u.pathname.endsWith(":countTokens")) return Response.json({ input_tokens: 10, totalTokens: 10 });
+      requests.push({
+        method: request.method,
+        path: u.pathname,
+        search: u.search,
+        dialect,
+        headers: Object.fromEntries(request.headers as unknown as Iterable<[string, string]>),
+        body,
+        at: Date.now(),
+      });
+      if (u.pathname.endsWith("/count_tokens") || u.pathname.endsWith(":countTokens"))
+        return Response.json({ input_tokens: 10, totalTokens: 10 });
       if (!dialect) {
-        if (u.pathname.endsWith("/models")) return Response.json({ object: "list", data: [{ id: "mock-model", object: "model", owned_by: "mock" }] });
+        if (u.pathname.endsWith("/models"))
+          return Response.json({ object: "list", data: [{ id: "mock-model", object: "model", owned_by: "mock" }] });
         return Response.json({ error: { message: `mock: no route ${request.method} ${u.pathname}` } }, { status: 404 });
       }
       const req = parseRequest(dialect, u.pathname, body);

@@ -26,12 +26,29 @@ function outputText(x: unknown): string {
 
 function anthropic(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
   const msgs = arr(b.messages).filter(isObj);
-  const tools: OfferedTool[] = arr(b.tools).filter(isObj).map((t) => ({ name: str(t.name), parameters: isObj(t.input_schema) ? t.input_schema : null }));
+  const tools: OfferedTool[] = arr(b.tools)
+    .filter(isObj)
+    .map((t) => ({ name: str(t.name), parameters: isObj(t.input_schema) ? t.input_schema : null }));
   const hasToolResult = msgs.some((m) => arr(m.content).some((c) => isObj(c) && c.type === "tool_result"));
-  const users = msgs.filter((m) => m.role === "user" && !arr(m.content).some((c) => isObj(c) && c.type === "tool_result"));
+  const users = msgs.filter(
+    (m) => m.role === "user" && !arr(m.content).some((c) => isObj(c) && c.type === "tool_result"),
+  );
   const allText = [...texts(b.system), ...msgs.flatMap((m) => texts(m.content))];
-  const toolResults = msgs.flatMap((m) => arr(m.content).filter((c): c is Obj => isObj(c) && c.type === "tool_result").map((c) => outputText(c.content)));
-  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, toolResults, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
+  const toolResults = msgs.flatMap((m) =>
+    arr(m.content)
+      .filter((c): c is Obj => isObj(c) && c.type === "tool_result")
+      .map((c) => outputText(c.content)),
+  );
+  return {
+    model: str(b.model),
+    stream: b.stream === true,
+    tools,
+    hasToolResult,
+    toolResults,
+    lastUserText: texts(users.at(-1)?.content).join("\n"),
+    allText,
+    wantsJson: false,
+  };
 }
 
 function chat(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
@@ -61,7 +78,13 @@ function responses(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
     .filter(isObj)
     .flatMap((t): OfferedTool[] =>
       t.type === "namespace"
-        ? arr(t.tools).filter(isObj).map((m) => ({ name: `${str(t.name)}__${str(m.name)}`, parameters: isObj(m.parameters) ? m.parameters : null, namespace: { group: str(t.name), name: str(m.name) } }))
+        ? arr(t.tools)
+            .filter(isObj)
+            .map((m) => ({
+              name: `${str(t.name)}__${str(m.name)}`,
+              parameters: isObj(m.parameters) ? m.parameters : null,
+              namespace: { group: str(t.name), name: str(m.name) },
+            }))
         : [{ name: str(t.name) || str(t.type), parameters: isObj(t.parameters) ? t.parameters : null }],
     );
   const users = input.filter((m) => m.role === "user");
@@ -69,7 +92,16 @@ function responses(b: Obj): Omit<ModelRequest, "dialect" | "body"> {
   const hasToolResult = outputs.length > 0;
   const toolResults = outputs.map((m) => outputText(m.output));
   const allText = [...texts(b.instructions), ...input.flatMap((m) => texts(m.content))];
-  return { model: str(b.model), stream: b.stream === true, tools, hasToolResult, toolResults, lastUserText: texts(users.at(-1)?.content).join("\n"), allText, wantsJson: false };
+  return {
+    model: str(b.model),
+    stream: b.stream === true,
+    tools,
+    hasToolResult,
+    toolResults,
+    lastUserText: texts(users.at(-1)?.content).join("\n"),
+    allText,
+    wantsJson: false,
+  };
 }
 
 function gemini(b: Obj, model: string, stream: boolean): Omit<ModelRequest, "dialect" | "body"> {
@@ -77,7 +109,10 @@ function gemini(b: Obj, model: string, stream: boolean): Omit<ModelRequest, "dia
   const tools: OfferedTool[] = arr(b.tools)
     .filter(isObj)
     .flatMap((t) => arr(t.functionDeclarations).filter(isObj))
-    .map((f) => ({ name: str(f.name), parameters: isObj(f.parametersJsonSchema) ? f.parametersJsonSchema : isObj(f.parameters) ? f.parameters : null }));
+    .map((f) => ({
+      name: str(f.name),
+      parameters: isObj(f.parametersJsonSchema) ? f.parametersJsonSchema : isObj(f.parameters) ? f.parameters : null,
+    }));
   const parts = (c: Obj) => arr(c.parts).filter(isObj);
   const hasToolResult = contents.some((c) => parts(c).some((p) => isObj(p.functionResponse)));
   const users = contents.filter((c) => c.role === "user" && !parts(c).some((p) => isObj(p.functionResponse)));
@@ -88,7 +123,11 @@ function gemini(b: Obj, model: string, stream: boolean): Omit<ModelRequest, "dia
     stream,
     tools,
     hasToolResult,
-    toolResults: contents.flatMap((c) => parts(c).filter((p) => isObj(p.functionResponse)).map((p) => outputText((p.functionResponse as Obj).response))),
+    toolResults: contents.flatMap((c) =>
+      parts(c)
+        .filter((p) => isObj(p.functionResponse))
+        .map((p) => outputText((p.functionResponse as Obj).response)),
+    ),
     lastUserText: texts(users.at(-1)?.parts).join("\n"),
     allText: [...sys, ...contents.flatMap((c) => texts(c.parts))],
     wantsJson: str(gc.responseMimeType) === "application/json",

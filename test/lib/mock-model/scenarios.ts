@@ -12,7 +12,17 @@ export const MOCK_FILE_CONTENT = "MOCK_FILE";
 
 /** Helper requests (routing, next-speaker checks) ask for JSON; give them a harmless object. */
 export const jsonHelper = (r: ModelRequest): MockReply | null =>
-  r.wantsJson ? { text: JSON.stringify({ next_speaker: "user", reasoning: "mock", model_choice: "flash", complexity_score: 1, complexity_reasoning: "mock" }) } : null;
+  r.wantsJson
+    ? {
+        text: JSON.stringify({
+          next_speaker: "user",
+          reasoning: "mock",
+          model_choice: "flash",
+          complexity_score: 1,
+          complexity_reasoning: "mock",
+        }),
+      }
+    : null;
 
 export function scenarioScript(name: ScenarioName, text = MOCK_TEXT): MockScript {
   switch (name) {
@@ -20,7 +30,10 @@ export function scenarioScript(name: ScenarioName, text = MOCK_TEXT): MockScript
       return (r) => jsonHelper(r) ?? { text };
     case "tool_write":
       return (r) =>
-        jsonHelper(r) ?? (r.hasToolResult || r.tools.length === 0 ? { text: MOCK_DONE_TEXT } : { shell: `echo ${MOCK_FILE_CONTENT} > ${MOCK_FILE}` });
+        jsonHelper(r) ??
+        (r.hasToolResult || r.tools.length === 0
+          ? { text: MOCK_DONE_TEXT }
+          : { shell: `echo ${MOCK_FILE_CONTENT} > ${MOCK_FILE}` });
     case "http_500":
       return () => ({ status: 500, message: "mock internal error" });
     case "stall":

@@ -14,17 +14,29 @@ const scenario = flag("scenario") ?? "plain";
 // "pipeline:<persona>": one of the misbehaving personas in ../pipeline-script.ts (PERSONAS).
 const persona = scenario.startsWith("pipeline:") ? scenario.slice("pipeline:".length) : null;
 const pipeline =
-  scenario === "pipeline" ? (await import("../pipeline-script.ts")).pipelineScript
-  : persona ? await (async () => {
-      const m = await import("../pipeline-script.ts");
-      return (m.PERSONAS as readonly string[]).includes(persona) ? m.pipelinePersona(persona as (typeof m.PERSONAS)[number]) : undefined;
-    })()
-  : scenario === "interview" ? (await import("../interview-script.ts")).interviewScript() : undefined;
+  scenario === "pipeline"
+    ? (await import("../pipeline-script.ts")).pipelineScript
+    : persona
+      ? await (async () => {
+          const m = await import("../pipeline-script.ts");
+          return (m.PERSONAS as readonly string[]).includes(persona)
+            ? m.pipelinePersona(persona as (typeof m.PERSONAS)[number])
+            : undefined;
+        })()
+      : scenario === "interview"
+        ? (await import("../interview-script.ts")).interviewScript()
+        : undefined;
 if (!pipeline && !isScenario(scenario)) {
-  process.stderr.write(`unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}, pipeline, pipeline:<persona>, interview\n`);
+  process.stderr.write(
+    `unknown scenario '${scenario}'; valid: ${SCENARIOS.join(", ")}, pipeline, pipeline:<persona>, interview\n`,
+  );
   process.exit(64);
 }
-const mock = await startMockModel({ ...(pipeline ? { script: pipeline } : { scenario: scenario as ScenarioName }), port: Number(flag("port") ?? 0), text: flag("text") });
+const mock = await startMockModel({
+  ...(pipeline ? { script: pipeline } : { scenario: scenario as ScenarioName }),
+  port: Number(flag("port") ?? 0),
+  text: flag("text"),
+});
 process.stdout.write(`${mock.url}\n`);
 let seen = 0;
 setInterval(() => {
