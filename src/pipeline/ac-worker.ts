@@ -11,6 +11,7 @@ import { evaluateCriterion, type Verdict } from "./evaluate.ts";
 import { choosePersona, detectStagnation, lateralDirective, type Attempt, type Persona } from "./resilience.ts";
 import type { TierTracker } from "./routing.ts";
 import type { SessionLog } from "./session.ts";
+import { rollUp } from "./state.ts";
 import { recordTodos } from "./secondary.ts";
 import { compare, isEmptyChange, snapshot } from "./workspace.ts";
 
@@ -50,8 +51,27 @@ function settle(
   reason?: string,
 ): AcVerdict {
   ctx.log.emit("execution.ac.status_changed", { ac_id: acId, status, attempt, ...(reason ? { reason } : {}) });
+  settleAncestors(ctx.log, acId);
   return status;
 }
+
+/**
+ * A split criterion's status follows its children. When that roll-up settles (or changes), it is
+ * recorded as the parent's own status event, so every reader of the log (projections, status, TUI,
+ * MCP) counts the parent as the pipeline does, without folding the tree itself.
+ */
+export function settleAncestors(log: SessionLog, acId: string): void {
+  let parent = log.state.acs.get(acId)?.parent ?? null;
+  while (parent) {
+    const node = log.state.acs.get(parent);
+    if (!node) return;
+    const rolled = rollUp(log.state, parent);
+    if (!SETTLED.has(rolled) || node.status === rolled) return;
+    log.emit("execution.ac.status_changed", { ac_id: parent, status: rolled, rolled_up: true });
+    parent = node.parent;
+  }
+}
+const SETTLED = new Set(["passed", "failed", "unverifiable"]);
 
 export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVerdict> {
   const { log, config } = ctx;

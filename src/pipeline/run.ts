@@ -14,7 +14,7 @@ import { newId } from "../seed/ids.ts";
 import type { Seed } from "../seed/schema.ts";
 import { buildAcTree } from "../seed/tree.ts";
 import type { Agent } from "./agent.ts";
-import { workLeaf, type AcVerdict, type LeafSpec, type WorkerContext } from "./ac-worker.ts";
+import { settleAncestors, workLeaf, type AcVerdict, type LeafSpec, type WorkerContext } from "./ac-worker.ts";
 import { decomposeTree, emitTree } from "./big-bang.ts";
 import { allPassed, firstMet, overallScore, type ExitHit } from "./exit-check.ts";
 import { acquireLock } from "../util/lock.ts";
@@ -369,8 +369,10 @@ async function drive(
         const rootLeaves = leaves(s).filter((l) => sourceOf(l.ac_id).root === root.ac_id && l.status !== "passed");
         if (blockedBy.length) {
           for (const l of rootLeaves)
-            if (l.status !== "blocked")
+            if (l.status !== "blocked") {
               emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
+              settleAncestors(log, l.ac_id);
+            }
         } else queue.push(...rootLeaves.map((l) => l.ac_id));
       }
       const workers = Array.from({ length: Math.max(1, Math.min(o.parallel, queue.length)) }, async () => {

@@ -65,6 +65,7 @@ async function run(
     project,
     data: (t: string) => events.filter((e) => e.event_type === t).map((e) => JSON.parse(e.payload)),
     types: events.map((e) => e.event_type),
+    db: store.value.db,
   };
 }
 
@@ -242,6 +243,29 @@ describe("turn economy", () => {
       disposition: "ATOMIC",
       reason: "evidently atomic (no model call)",
     });
+  });
+
+  test("a criterion split into two children that both pass counts as passed in the log and the projections", async () => {
+    const split = JSON.stringify({
+      children: [{ description: "first half of the work is done" }, { description: "second half of the work is done" }],
+      covers_parent: true,
+      rationale: "two independent halves",
+    });
+    const agent = new ScriptedAgent({ decompose: () => split });
+    const r = await run(
+      SEED(
+        "  - description: the work is done in two halves, and the first half comes first, and then the second half\n",
+      ),
+      agent,
+      () => {},
+      { maxDepth: 1 },
+    );
+    expect(r.outcome.status).toBe("completed");
+    const root = r.data("ac.tree.built")[0].nodes[0].ac_id;
+    const rootEvents = r.data("execution.ac.status_changed").filter((d) => d.ac_id === root);
+    expect(rootEvents).toEqual([expect.objectContaining({ status: "passed", rolled_up: true })]);
+    const row = r.db.query("SELECT acs_passed, acs_failed, acs_total FROM sessions").get();
+    expect(row).toEqual({ acs_passed: 1, acs_failed: 0, acs_total: 1 });
   });
 
   test("exit conditions in words map to predicates when the seed loads (no model call)", () => {
