@@ -2,6 +2,12 @@
  * One asynchronous event-store interface for both backends: SQLite (bun:sqlite, synchronous,
  * wrapped in resolved promises) and PostgreSQL (Bun.SQL, asynchronous). Readers written against
  * this interface work unchanged on either; `OUROBOROS_DATABASE_URL` will choose which one.
+ *
+ * Not wired yet. The readers (status, events, tui, MCP views) still call the synchronous SQLite
+ * helpers in read.ts. To move them: open one EventBackend per process (PgEventStore.open(url) when
+ * a URL is set, else SqliteBackend), pass it down instead of `store.db`, make each reader await
+ * these methods, and add the few lookups they still do in SQL of their own (session ACs and phases,
+ * the MCP lineage and failure queries) as methods here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
 import type { EventRow, NewEvent } from "./envelope.ts";
