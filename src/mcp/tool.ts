@@ -69,3 +69,21 @@ export const str = (description: string) =>
 export const optStr = (description: string) => v.optional(str(description));
 export const int = (description: string, min: number, max: number) =>
   v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max), v.description(description));
+
+/** What every start_* tool answers: the job, marked running, with how to follow, read and cancel it. */
+export function runningJob<J extends { job_id: string }>(job: J, cursor = 0): Result<Record<string, unknown>> {
+  return ok({
+    ...job,
+    status: "running",
+    meta: {
+      job_observer: {
+        schema: "ouroboros.job_observer.v1",
+        poll_tool: "ouroboros_job_wait",
+        poll_args: { job_id: job.job_id, cursor },
+        result_tool: "ouroboros_job_result",
+        cancel_tool: "ouroboros_cancel_job",
+        max_wait_seconds: 5,
+      },
+    },
+  });
+}

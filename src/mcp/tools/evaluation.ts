@@ -1,7 +1,7 @@
 /** Evaluation tools: the three-stage evaluation of an artefact against a session's seed. */
 import * as v from "valibot";
 import { ok } from "../../errors.ts";
-import { defineTool, optStr, str } from "../tool.ts";
+import { defineTool, runningJob, optStr, str } from "../tool.ts";
 
 const evalArgs = {
   session_id: str("session whose seed (goal, criteria, principles) the artefact is judged against"),
@@ -25,20 +25,7 @@ export const evaluationTools = [
       const plan = await (await import("../evaluate.ts")).planEvaluation(ctx, a);
       if (!plan.ok) return plan;
       const { wait: _, ...job } = (await ctx.jobs()).launchEvaluation(plan.value);
-      return ok({
-        ...job,
-        status: "running",
-        meta: {
-          job_observer: {
-            schema: "ouroboros.job_observer.v1",
-            poll_tool: "ouroboros_job_wait",
-            poll_args: { job_id: job.job_id, cursor: 0 },
-            result_tool: "ouroboros_job_result",
-            cancel_tool: "ouroboros_cancel_job",
-            max_wait_seconds: 5,
-          },
-        },
-      });
+      return runningJob(job);
     },
   }),
   defineTool({

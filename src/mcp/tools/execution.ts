@@ -1,7 +1,6 @@
 /** Execution tools: run a seed (blocking or as a job) and cancel a run. */
 import * as v from "valibot";
-import { ok } from "../../errors.ts";
-import { defineTool, int, optStr, str } from "../tool.ts";
+import { defineTool, runningJob, int, optStr, str } from "../tool.ts";
 
 const runArgs = {
   seed_content: optStr("the seed YAML text (runs in cwd)"),
@@ -30,20 +29,7 @@ export const executionTools = [
       const r = await (await import("../execute.ts")).startExecution(ctx, a);
       if (!r.ok) return r;
       const { wait: _, ...job } = r.value;
-      return ok({
-        ...job,
-        status: "running",
-        meta: {
-          job_observer: {
-            schema: "ouroboros.job_observer.v1",
-            poll_tool: "ouroboros_job_wait",
-            poll_args: { job_id: job.job_id, cursor: 0 },
-            result_tool: "ouroboros_job_result",
-            cancel_tool: "ouroboros_cancel_job",
-            max_wait_seconds: 5,
-          },
-        },
-      });
+      return runningJob(job);
     },
   }),
   defineTool({

@@ -4,27 +4,14 @@
  */
 import * as v from "valibot";
 import { ok } from "../../errors.ts";
-import { defineTool, int, str } from "../tool.ts";
+import { defineTool, runningJob, int, str } from "../tool.ts";
 import type { McpContext } from "../context.ts";
 
 async function startEvolution(ctx: McpContext, a: import("../evolve.ts").EvolveArgs, kind: "evolve_step" | "ralph") {
   const plan = await (await import("../evolve.ts")).planEvolution(ctx, a, kind);
   if (!plan.ok) return plan;
   const { wait: _, ...job } = (await ctx.jobs()).launchEvolution(plan.value);
-  return ok({
-    ...job,
-    status: "running",
-    meta: {
-      job_observer: {
-        schema: "ouroboros.job_observer.v1",
-        poll_tool: "ouroboros_job_wait",
-        poll_args: { job_id: job.job_id, cursor: job.cursor },
-        result_tool: "ouroboros_job_result",
-        cancel_tool: "ouroboros_cancel_job",
-        max_wait_seconds: 5,
-      },
-    },
-  });
+  return runningJob(job, job.cursor);
 }
 
 export const lineageTools = [
