@@ -179,7 +179,7 @@ describe("PostgreSQL event store", () => {
   test("eight writers in separate processes on one session: exact counts, strictly ordered", async () => {
     const sid = "orch_p8";
     const procs = Array.from({ length: 8 }, (_, i) =>
-      Bun.spawn([BUN, join(ROOT, "test/lib/pg-append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], {
+      Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], {
         stdout: "pipe",
         stderr: "pipe",
       }),

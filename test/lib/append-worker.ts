@@ -1,18 +1,24 @@
 /**
- * Child process for concurrency tests: appends N events to the database one transaction each,
- * then prints a JSON summary. Usage: bun append-worker.ts <db> <session> <count> [batch]
+ * Child process for the store concurrency tests: appends N events to one session (one transaction
+ * per `batch` events) through the backend interface, then prints a JSON summary.
+ * The target is a SQLite file path or a postgres:// URL.
+ * Usage: bun append-worker.ts <db path | postgres url> <session> <count> [batch]
  */
-import { EventStore } from "../../src/events/store.ts";
+import type { EventBackend } from "../../src/events/backend.ts";
+import { PgEventStore } from "../../src/events/pg/store.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
-const [db, session, countRaw, batchRaw] = process.argv.slice(2);
+const [target, session, countRaw, batchRaw] = process.argv.slice(2);
 const count = Number(countRaw);
 const batch = Number(batchRaw ?? 1);
-const opened = EventStore.open(db!);
+const opened = /^postgres(ql)?:\/\//.test(target!)
+  ? await PgEventStore.open(target!, { max: 1 })
+  : SqliteBackend.open(target!);
 if (!opened.ok) {
   process.stdout.write(JSON.stringify({ error: opened.error.message }));
   process.exit(1);
 }
-const store = opened.value;
+const store: EventBackend = opened.value;
 let errors = 0;
 let stored = 0;
 for (let i = 0; i < count; i += batch) {
@@ -20,14 +26,15 @@ for (let i = 0; i < count; i += batch) {
     type: "orchestrator.progress.updated",
     aggregate_type: "session",
     aggregate_id: session!,
-    data: { session_id: session!, n: i + j },
+    // The writer's pid lets a test check that each writer's own order is kept.
+    data: { session_id: session!, n: i + j, worker: process.pid },
   }));
-  const r = store.appendBatch(events);
+  const r = await store.appendBatch(events);
   if (r.ok) stored += r.value.stored.length;
   else {
     errors++;
     process.stderr.write(`${r.error.message}\n`);
   }
 }
-store.close();
+await store.close();
 process.stdout.write(JSON.stringify({ stored, errors }));
