@@ -13,26 +13,8 @@ import { EventStore } from "../../src/events/store.ts";
 import { exportSession } from "../../src/events/transfer.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
+import { started, terminal } from "../lib/session-events.ts";
 
-const started = (sid: string) => ({
-  type: "orchestrator.session.started",
-  aggregate_type: "session",
-  aggregate_id: sid,
-  data: {
-    session_id: sid,
-    execution_id: "exec_1",
-    seed_id: "seed_1",
-    seed_goal: "goal",
-    runtime: "claude",
-    ac_count: 2,
-  },
-});
-const terminal = (sid: string, type = "orchestrator.session.completed") => ({
-  type,
-  aggregate_type: "session",
-  aggregate_id: sid,
-  data: { session_id: sid, summary: "done", error: "x", reason: "r" },
-});
 const progress = (sid: string, n: number, id?: string) => ({
   ...(id ? { id } : {}),
   type: "orchestrator.progress.updated",

@@ -4,31 +4,13 @@ import { join } from "node:path";
 import { EventStore } from "../../src/events/store.ts";
 import { listSessions, queryEvents, sessionAcs } from "../../src/events/read.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
+import { started, terminal } from "../lib/session-events.ts";
 
 const open = (path = join(tempHome(), "e.db")) => {
   const r = EventStore.open(path);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
-const started = (sid: string) => ({
-  type: "orchestrator.session.started",
-  aggregate_type: "session",
-  aggregate_id: sid,
-  data: {
-    session_id: sid,
-    execution_id: "exec_1",
-    seed_id: "seed_1",
-    seed_goal: "goal",
-    runtime: "claude",
-    ac_count: 2,
-  },
-});
-const terminal = (sid: string, type = "orchestrator.session.completed") => ({
-  type,
-  aggregate_type: "session",
-  aggregate_id: sid,
-  data: { session_id: sid, summary: "done", error: "x", reason: "r" },
-});
 
 describe("event store", () => {
   test("append, read back in order, projections follow", () => {
