@@ -31,7 +31,7 @@ rows.push(
 // 2. Append throughput vs raw bun:sqlite inserts of the same rows.
 const N = 50_000;
 const event = (i: number) => ({
-  type: "orchestrator.progress.updated",
+  type: "orchestrator.progress.updated" as const,
   aggregate_type: "session",
   aggregate_id: "orch_bench",
   data: { session_id: "orch_bench", i, note: "progress" },
@@ -103,7 +103,7 @@ const big = join(work, "big.db");
     const sid = `orch_${String(k).padStart(12, "0")}`;
     const batch = [
       {
-        type: "orchestrator.session.started",
+        type: "orchestrator.session.started" as const,
         aggregate_type: "session",
         aggregate_id: sid,
         data: { session_id: sid, execution_id: `exec_${k}`, seed_id: "seed_b", seed_goal: `goal ${k}` },

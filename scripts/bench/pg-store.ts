@@ -22,7 +22,7 @@ const BATCH = 500;
 const FOLLOW_RUNS = 50;
 
 const ev = (sid: string, n: number) => ({
-  type: "orchestrator.progress.updated",
+  type: "orchestrator.progress.updated" as const,
   aggregate_type: "session",
   aggregate_id: sid,
   data: { session_id: sid, n, note: "x".repeat(80) },

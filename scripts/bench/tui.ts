@@ -91,7 +91,7 @@ function buildStore(): { liveExec: string; liveAc: string } {
     for (let i = 0; pad.length < PER_SESSION - f.events.length; i++) {
       const data = {
         session_id: f.sessionId,
-        ac_id: f.acIds[i % f.acIds.length],
+        ac_id: f.acIds[i % f.acIds.length]!,
         tool_name: i % 2 ? "Read" : "Edit",
         tool_detail: `src/file${i}.ts`,
       };

@@ -5,6 +5,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { ok, type Result } from "../errors.ts";
+import { type EventType, type PayloadWithout, withFilled } from "./catalogue.ts";
 import type { EventStore } from "./store.ts";
 
 export interface AggregateEvent {
@@ -29,18 +30,18 @@ export function aggregateEvents(db: Database, aggregateType: string, id: string)
   }));
 }
 
-export interface AggregateSpec<S> {
+export interface AggregateSpec<S, IdKey extends string = string> {
   aggregateType: string;
   /** Payload key that carries the id on every event (interview_id, auto_id). */
-  idKey: string;
+  idKey: IdKey;
   apply(state: S, event: Omit<AggregateEvent, "seq">): S;
   mirror(state: S): void;
 }
 
-export class AggregateLog<S> {
+export class AggregateLog<S, IdKey extends string = string> {
   protected constructor(
     private readonly store: EventStore,
-    private readonly spec: AggregateSpec<S>,
+    private readonly spec: AggregateSpec<S, IdKey>,
     readonly id: string,
     private current: S,
   ) {}
@@ -60,8 +61,9 @@ export class AggregateLog<S> {
     return { state: events.reduce(spec.apply, initial), events: events.length };
   }
 
-  record(type: string, data: Record<string, unknown>): Result<S> {
-    const full = { [this.spec.idKey]: this.id, ...data };
+  /** Append `type` with `data` (its catalogue payload minus the id, which this log fills). */
+  record<T extends EventType>(type: T, data: PayloadWithout<T, IdKey>): Result<S> {
+    const full = withFilled({ [this.spec.idKey]: this.id } as Record<IdKey, string>, data);
     const r = this.store.append({ type, aggregate_type: this.spec.aggregateType, aggregate_id: this.id, data: full });
     if (!r.ok) return r;
     this.current = this.spec.apply(this.current, {

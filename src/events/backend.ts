@@ -10,7 +10,8 @@
  * the MCP lineage and failure queries) as methods here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
-import type { EventRow, NewEvent } from "./envelope.ts";
+import type { EventType } from "./catalogue.ts";
+import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import type { EventFilter, SessionRow } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
 
@@ -20,7 +21,8 @@ export interface FollowControl {
 
 export interface EventBackend {
   readonly kind: "sqlite" | "postgres";
-  append(event: NewEvent): Promise<Result<AppendResult>>;
+  /** `T` comes from `event.type`, so `data` is checked against that type's catalogue schema. */
+  append<T extends EventType>(event: NewEventOf<T>): Promise<Result<AppendResult>>;
   appendBatch(events: readonly NewEvent[]): Promise<Result<AppendResult>>;
   /** Rows already validated by prepareEvent; import uses this after validating a whole file. */
   appendRows(rows: readonly PreparedRow[]): Promise<Result<AppendResult>>;

@@ -1,5 +1,6 @@
 /** The event envelope: what is stored and what `events --json` prints (one stable shape). */
 import * as v from "valibot";
+import { EVENT_VERSION, type EventPayload, type EventType } from "./catalogue.ts";
 
 export const NewEventSchema = v.object({
   id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
@@ -8,10 +9,17 @@ export const NewEventSchema = v.object({
   aggregate_id: v.pipe(v.string(), v.minLength(1), v.maxLength(300)),
   data: v.record(v.string(), v.unknown()),
   timestamp: v.optional(v.pipe(v.string(), v.isoTimestamp())),
-  event_version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1),
+  event_version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), EVENT_VERSION),
   consensus_id: v.optional(v.nullable(v.string()), null),
 });
-export type NewEvent = v.InferInput<typeof NewEventSchema>;
+type Envelope = Omit<v.InferInput<typeof NewEventSchema>, "type" | "data">;
+/** One event of type `T` to append: `data` is checked against `T`'s catalogue schema when compiled. */
+export type NewEventOf<T extends EventType> = Envelope & { type: T; data: EventPayload<T> };
+/** Any event to append, discriminated by `type` (a batch may mix types). */
+export type NewEvent = { [T in EventType]: NewEventOf<T> }[EventType];
+/** A typed event as a member of the NewEvent union, for batches built by generic helpers
+ * (tsc cannot place a `NewEventOf<T>` of a generic `T` in the union by itself). */
+export const newEvent = <T extends EventType>(e: NewEventOf<T>): NewEvent => e as unknown as NewEvent;
 
 export const StoredEventSchema = v.object({
   rowid: v.number(),

@@ -4,7 +4,8 @@
  */
 import type { Result } from "../errors.ts";
 import type { EventBackend, FollowControl } from "./backend.ts";
-import type { EventRow, NewEvent } from "./envelope.ts";
+import type { EventType } from "./catalogue.ts";
+import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import { follow } from "./follow.ts";
 import {
   findSession,
@@ -26,7 +27,7 @@ export class SqliteBackend implements EventBackend {
     return s.ok ? { ok: true, value: new SqliteBackend(s.value) } : s;
   }
 
-  append(event: NewEvent): Promise<Result<AppendResult>> {
+  append<T extends EventType>(event: NewEventOf<T>): Promise<Result<AppendResult>> {
     return Promise.resolve(this.store.append(event));
   }
   appendBatch(events: readonly NewEvent[]): Promise<Result<AppendResult>> {

@@ -7,9 +7,23 @@ import type { Database, Statement } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
 import * as v from "valibot";
 import { describeUnknown, fail, ok, type OuroError, type Result } from "../errors.ts";
-import { SESSION_STARTED, TERMINAL_TYPES, stripForbidden, validatePayload } from "./catalogue.ts";
+import {
+  EVENT_VERSION,
+  type EventType,
+  SESSION_STARTED,
+  TERMINAL_TYPES,
+  stripForbidden,
+  validatePayload,
+} from "./catalogue.ts";
 import { openReadonly, openWritable } from "./db.ts";
-import { NewEventSchema, sessionOf, type EventRow, type NewEvent, type StoredEvent } from "./envelope.ts";
+import {
+  NewEventSchema,
+  sessionOf,
+  type EventRow,
+  type NewEvent,
+  type NewEventOf,
+  type StoredEvent,
+} from "./envelope.ts";
 import { Projector } from "./projections.ts";
 import { redactDeep } from "../security/redact.ts";
 
@@ -24,17 +38,20 @@ const TERMINAL = new Set<string>(TERMINAL_TYPES);
 /** A validated row plus its decoded payload, so appends never re-parse what they just wrote. */
 export type PreparedRow = EventRow & { data: Record<string, unknown> };
 
-/** Validate and normalise one event (no database needed, so a file can be checked before one is opened). */
-export function prepareEvent(input: unknown): Result<PreparedRow> {
+/**
+ * Validate and normalise one event (no database needed, so a file can be checked before one is opened).
+ * Types missing from the catalogue are refused unless `unknownTypes` is "accept" (import only).
+ */
+export function prepareEvent(input: unknown, unknownTypes: "refuse" | "accept" = "refuse"): Result<PreparedRow> {
   // v.is() is the fast path; issues (and their messages) are built only for invalid input.
   if (!v.is(NewEventSchema, input)) {
     const i = v.safeParse(NewEventSchema, input).issues![0];
     return fail("invalidData", `event ${i.path?.map((p) => String(p.key)).join(".") || ""}: ${i.message}`);
   }
-  const e = { ...input, event_version: input.event_version ?? 1, consensus_id: input.consensus_id ?? null };
+  const e = { ...input, event_version: input.event_version ?? EVENT_VERSION, consensus_id: input.consensus_id ?? null };
   // The one redaction pass for everything recorded: no credential reaches the log.
   const data = redactDeep(stripForbidden(e.data)) as Record<string, unknown>;
-  const problem = validatePayload(e.type, data);
+  const problem = validatePayload(e.type, data, unknownTypes);
   if (problem) return fail("invalidData", problem);
   return ok({
     seq: 0,
@@ -87,12 +104,18 @@ export class EventStore {
     return prepareEvent(input);
   }
 
-  append(event: NewEvent): Result<AppendResult> {
-    return this.appendBatch([event]);
+  /** `T` is inferred from `event.type`, so `data` is checked against that type's schema. */
+  append<T extends EventType>(event: NewEventOf<T>): Result<AppendResult> {
+    return this.appendValidated([event]);
   }
 
   /** Append many events in one transaction: all are validated first, so garbage never lands partially. */
   appendBatch(events: readonly NewEvent[]): Result<AppendResult> {
+    return this.appendValidated(events);
+  }
+
+  /** The typed entry points' shared body: every event is still validated here, whatever its static type. */
+  private appendValidated(events: readonly unknown[]): Result<AppendResult> {
     const rows: PreparedRow[] = [];
     for (const [i, e] of events.entries()) {
       const r = this.prepareEvent(e);

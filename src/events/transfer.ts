@@ -100,7 +100,7 @@ export function parseLines(file: string, text: string): Result<{ rows: PreparedR
       );
       continue;
     }
-    const row = prepareEvent(parsed.output);
+    const row = prepareEvent(parsed.output, "accept");
     if (!row.ok) {
       bad.push(`${at}: ${row.error.message}`);
       continue;

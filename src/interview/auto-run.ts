@@ -5,6 +5,7 @@
  * MCP: as a background job).
  */
 import { ok, type ExitKind, type Result } from "../errors.ts";
+import type { EventPayload } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Llm } from "../llm/index.ts";
 import { type AutoLog, type AutoState, modelIO } from "./auto.ts";
@@ -53,7 +54,7 @@ export async function runAuto(
     phase: string,
     error: string,
     kind: ExitKind,
-    extra: Record<string, unknown> = {},
+    extra: Pick<EventPayload<"auto.failed">, "session_id" | "run_status"> = {},
   ): Result<AutoOutcome> => {
     const r = alog.record("auto.failed", { phase, error, ...extra });
     if (!r.ok) return r;
@@ -133,7 +134,7 @@ export async function runAuto(
   }
   const s = alog.state;
   if (o.skipRun || s.skip_run) {
-    const ev = alog.record("auto.completed", { seed_id: s.seed_id, session_id: null, run_status: "skipped" });
+    const ev = alog.record("auto.completed", { seed_id: s.seed_id!, session_id: null, run_status: "skipped" });
     return ev.ok ? ok({ status: "completed" }) : ev;
   }
   o.say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
@@ -151,7 +152,7 @@ export async function runAuto(
       run_status: run.value.status,
     });
   const ev = alog.record("auto.completed", {
-    seed_id: s.seed_id,
+    seed_id: s.seed_id!, // recorded with the "run" phase, before this point
     session_id: run.value.sessionId,
     run_status: run.value.status,
   });

@@ -117,14 +117,14 @@ function applyAuto(s: AutoState, e: InterviewEvent): AutoState {
   }
 }
 
-const SPEC: AggregateSpec<AutoState> = {
+const SPEC: AggregateSpec<AutoState, "auto_id"> = {
   aggregateType: "auto",
   idKey: "auto_id",
   apply: applyAuto,
   mirror: (s) => writeFileAtomic(join(paths.data(), `${s.auto_id}.json`), `${JSON.stringify(s, null, 2)}\n`, 0o600),
 };
 
-export class AutoLog extends AggregateLog<AutoState> {
+export class AutoLog extends AggregateLog<AutoState, "auto_id"> {
   static create(store: EventStore, started: Started): Result<AutoLog> {
     const { auto_id, ...rest } = started;
     const log = new AutoLog(store, SPEC, auto_id, emptyAuto(auto_id));

@@ -5,10 +5,11 @@
 import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import { AggregateLog, aggregateEvents, type AggregateSpec } from "../events/aggregate-log.ts";
+import type { PayloadWithout } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import { apply, emptyState, type InterviewEvent, type InterviewState, readStateFile, writeStateFile } from "./state.ts";
 
-const SPEC: AggregateSpec<InterviewState> = {
+const SPEC: AggregateSpec<InterviewState, "interview_id"> = {
   aggregateType: "interview",
   idKey: "interview_id",
   apply,
@@ -17,9 +18,13 @@ const SPEC: AggregateSpec<InterviewState> = {
 
 export const readInterviewEvents = (db: Database, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
 
-export class InterviewLog extends AggregateLog<InterviewState> {
+export class InterviewLog extends AggregateLog<InterviewState, "interview_id"> {
   /** A new interview: its `interview.started` event is the first record. */
-  static create(store: EventStore, id: string, started: Record<string, unknown>): Result<InterviewLog> {
+  static create(
+    store: EventStore,
+    id: string,
+    started: PayloadWithout<"interview.started", "interview_id">,
+  ): Result<InterviewLog> {
     const log = new InterviewLog(store, SPEC, id, emptyState(id, new Date().toISOString()));
     const r = log.record("interview.started", started);
     return r.ok ? ok(log) : r;

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
 import { fail, ok, type OuroError } from "../errors.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import type { ChatMessage, CompleteOptions, Llm } from "./types.ts";
 
@@ -53,12 +54,15 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
       const json = options.json === true;
       const requestId = createHash("sha256").update(JSON.stringify({ messages, json })).digest("hex").slice(0, 24);
       const replyFile = join(dir, `${requestId}.json`);
-      const record = (type: string, data: Record<string, unknown>) =>
+      const record = <T extends Extract<EventType, `subagent.${string}`>>(
+        type: T,
+        data: PayloadWithout<T, "request_id" | "tool_name">,
+      ) =>
         store.append({
           type,
           aggregate_type: "subagent",
           aggregate_id: requestId,
-          data: { request_id: requestId, tool_name: toolName, ...data },
+          data: withFilled<T, "request_id" | "tool_name">({ request_id: requestId, tool_name: toolName }, data),
         });
       if (existsSync(replyFile)) {
         let reply: unknown;

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fail, ok, type Result } from "../errors.ts";
+import type { EventPayload, EventType } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
@@ -213,7 +214,7 @@ export async function brownfieldTool(
   if (!existsSync(dir.value) || !statSync(dir.value).isDirectory())
     return fail("badArgs", `ouroboros_brownfield: scan_root ${dir.value} is not a directory`);
   const scan = scanProject(dir.value);
-  const rec = (type: string, data: Record<string, unknown>) =>
+  const rec = <T extends Extract<EventType, `brownfield.${string}`>>(type: T, data: EventPayload<T>) =>
     store.value.append({ type, aggregate_type: "brownfield", aggregate_id: scan.path, data });
   const r = rec("brownfield.scanned", { ...scan });
   if (!r.ok) return r;

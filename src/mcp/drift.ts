@@ -8,6 +8,7 @@
  */
 import * as v from "valibot";
 import { ok, type Result } from "../errors.ts";
+import type { EventPayload } from "../events/catalogue.ts";
 import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
 import { extractJson } from "../util/extract-json.ts";
@@ -111,7 +112,7 @@ export async function measureDrift(
   const judged = parsed?.success
     ? parsed.output.reasons
     : [r.ok ? "drift judge reply is not the JSON asked for" : `drift judge could not run: ${r.error.message}`];
-  const result = {
+  const result: EventPayload<"drift.measured"> = {
     session_id: sessionId,
     status: score === null ? "unverifiable" : "measured",
     drift_score: score,

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { aggregateEvents } from "../events/aggregate-log.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { evaluateCriterion } from "../pipeline/evaluate.ts";
@@ -90,12 +91,18 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   }
   const evaluationId = `eval_${randomBytes(6).toString("hex")}`;
   const picked = pickCriteria(seed, a.acceptance_criterion);
-  const emit = (type: string, payload: Record<string, unknown>) => {
+  const emit = <T extends Extract<EventType, `evaluation.${string}`>>(
+    type: T,
+    payload: PayloadWithout<T, "session_id" | "evaluation_id">,
+  ) => {
     const r = (store.value as EventStore).append({
       type,
       aggregate_type: "evaluation",
       aggregate_id: evaluationId,
-      data: { session_id: sessionId, evaluation_id: evaluationId, ...payload },
+      data: withFilled<T, "session_id" | "evaluation_id">(
+        { session_id: sessionId, evaluation_id: evaluationId },
+        payload,
+      ),
     });
     if (!r.ok) throw new Error(r.error.message);
   };
@@ -128,7 +135,7 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
           if (stage === 1) emit("evaluation.stage2.started", {});
           if (stage === 2) emit("evaluation.stage2.completed", { outcome, ...evidence });
           if (stage === 3) {
-            emit("evaluation.consensus.triggered", { trigger: evidence.trigger });
+            emit("evaluation.consensus.triggered", { trigger: String(evidence.trigger) });
             emit("evaluation.stage3.completed", { outcome, ...evidence });
           }
         },

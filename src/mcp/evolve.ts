@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { aggregateEvents } from "../events/aggregate-log.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
@@ -99,12 +100,18 @@ export async function planEvolution(
   }
 
   const evolutionId = `evo_${randomBytes(6).toString("hex")}`;
-  const record = (type: string, data: Record<string, unknown>) => {
+  const record = <T extends Extract<EventType, `evolution.${string}`>>(
+    type: T,
+    data: PayloadWithout<T, "session_id" | "evolution_id" | "kind">,
+  ) => {
     const r = store.value.append({
       type,
       aggregate_type: "evolution",
       aggregate_id: evolutionId,
-      data: { session_id: sessionId, evolution_id: evolutionId, kind, ...data },
+      data: withFilled<T, "session_id" | "evolution_id" | "kind">(
+        { session_id: sessionId, evolution_id: evolutionId, kind },
+        data,
+      ),
     });
     if (!r.ok) throw new Error(r.error.message);
     return r.value.stored[0]?.rowid ?? 0;

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { choosePersona, lateralDirective, PERSONAS, type Pattern, type Persona } from "../pipeline/resilience.ts";
 import type { McpContext } from "./context.ts";
 import { authoringDeps } from "./interview.ts";
@@ -42,12 +43,18 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
   const lateralId = `lateral_${randomBytes(6).toString("hex")}`;
   const pattern = a.stagnation_pattern ?? "spinning";
   const personas = pickPersonas(a);
-  const record = (type: string, data: Record<string, unknown>) =>
+  const record = <T extends Extract<EventType, `lateral.${string}`>>(
+    type: T,
+    data: PayloadWithout<T, "lateral_id" | "session_id">,
+  ) =>
     store.append({
       type,
       aggregate_type: "lateral",
       aggregate_id: lateralId,
-      data: { lateral_id: lateralId, ...(sessionId ? { session_id: sessionId } : {}), ...data },
+      data: withFilled<T, "lateral_id" | "session_id">(
+        { lateral_id: lateralId, ...(sessionId ? { session_id: sessionId } : {}) },
+        data,
+      ),
     });
   const started = record("lateral.think.started", {
     personas,

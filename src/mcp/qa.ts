@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { stage2 } from "../pipeline/judge.ts";
 import type { Seed } from "../seed/schema.ts";
 import { readArtifact } from "./artifact.ts";
@@ -57,12 +58,18 @@ export async function qaTool(
     .filter(Boolean)
     .join("; ");
   const qaId = `qa_${randomBytes(6).toString("hex")}`;
-  const record = (type: string, data: Record<string, unknown>) =>
+  const record = <T extends Extract<EventType, `qa.${string}`>>(
+    type: T,
+    data: PayloadWithout<T, "qa_id" | "session_id">,
+  ) =>
     store.append({
       type,
       aggregate_type: "qa",
       aggregate_id: qaId,
-      data: { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}), ...data },
+      data: withFilled<T, "qa_id" | "session_id">(
+        { qa_id: qaId, ...(sessionId ? { session_id: sessionId } : {}) },
+        data,
+      ),
     });
   const started = record("qa.started", {
     artifact_kind: artifact.kind,
@@ -105,7 +112,7 @@ export async function qaTool(
     reasons: s2.reasons,
     reasoning: s2.reply?.reasoning ?? s2.raw_excerpt,
     artifact: { kind: artifact.kind, path: artifact.path, truncated: artifact.truncated },
-  };
+  } satisfies PayloadWithout<"qa.verdict.recorded", "qa_id"> & { qa_id: string };
   const done = record("qa.verdict.recorded", result);
   return done.ok ? ok(result) : done;
 }

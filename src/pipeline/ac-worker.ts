@@ -233,7 +233,8 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
         lateralAdopted: used.length > 0,
         signal: ctx.signal,
         onStage: (stage, outcome, evidence) => {
-          if (stage === 3) emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger: evidence.trigger });
+          if (stage === 3)
+            emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger: String(evidence.trigger) });
           emit("evaluation.stage.completed", { ac_id: leaf.acId, stage, outcome, evidence });
         },
       });

@@ -171,7 +171,7 @@ async function drive(
     emit(
       "orchestrator.session.started",
       {
-        execution_id: s.executionId,
+        execution_id: s.executionId!, // set with the session id, before the first event
         seed_id: seed.metadata.seed_id,
         seed_goal: seed.goal,
         runtime: o.runtime,

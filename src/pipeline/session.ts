@@ -2,14 +2,17 @@
  * A running session's handle on the log: every step is appended as an event carrying the
  * session id, and the in-memory state is advanced by the very events that were stored.
  */
+import { type EventType, type PayloadWithout, type PhaseName, withFilled } from "../events/catalogue.ts";
 import type { EventStore } from "../events/store.ts";
 import type { StoredEvent } from "../events/envelope.ts";
 import { describeUnknown } from "../errors.ts";
 import { applyEvent, type SessionState } from "./state.ts";
 
-export type Emit = (
-  type: string,
-  data: Record<string, unknown>,
+/** A session event's payload as its writer gives it: SessionLog fills `session_id`. */
+export type EmitPayload<T extends EventType> = PayloadWithout<T, "session_id">;
+export type Emit = <T extends EventType>(
+  type: T,
+  data: EmitPayload<T>,
   aggregate?: "session" | "execution",
 ) => StoredEvent | null;
 
@@ -30,7 +33,7 @@ export class SessionLog {
       type,
       aggregate_type: aggregate,
       aggregate_id: aggregate === "session" ? this.sessionId : (this.state.executionId ?? this.sessionId),
-      data: { session_id: this.sessionId, ...data },
+      data: withFilled({ session_id: this.sessionId }, data),
     });
     if (!r.ok) throw new Error(`event log write failed (${type}): ${r.error.message}`);
     const stored = r.value.stored[0];
@@ -48,7 +51,7 @@ export class SessionLog {
 
   /** Time a phase (session-level when acId is absent) with started/completed events. */
   async phase<T>(
-    phase: string,
+    phase: PhaseName,
     acId: string | undefined,
     body: () => Promise<{ outcome: string; value: T }>,
   ): Promise<T> {

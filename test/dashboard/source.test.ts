@@ -59,7 +59,7 @@ describe("DashboardSource", () => {
       type: "execution.tool.started",
       aggregate_type: "execution",
       aggregate_id: f.executionId,
-      data: { session_id: f.sessionId, ac_id: f.acIds[5], tool_name: "Grep" },
+      data: { session_id: f.sessionId, ac_id: f.acIds[5]!, tool_name: "Grep" },
     });
     w.value.close();
     expect(src.changed()).toBe(true);

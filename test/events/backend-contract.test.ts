@@ -2,12 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { EventBackend } from "../../src/events/backend.ts";
+import type { EventType } from "../../src/events/catalogue.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
 
-const ev = (sid: string, type: string, extra: Record<string, unknown> = {}, id?: string) => ({
+const ev = <T extends EventType>(sid: string, type: T, extra: Record<string, unknown> = {}, id?: string) => ({
   ...(id ? { id } : {}),
   type,
   aggregate_type: "session",
@@ -19,6 +20,7 @@ const ev = (sid: string, type: string, extra: Record<string, unknown> = {}, id?:
     seed_goal: "g",
     runtime: "claude",
     summary: "ok",
+    reason: "r",
     ...extra,
   },
 });

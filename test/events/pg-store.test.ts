@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eventJsonLine } from "../../src/events/envelope.ts";
+import { eventJsonLine, type NewEvent } from "../../src/events/envelope.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { exportSessionPg, importFilePg } from "../../src/events/pg/transfer.ts";
 import { listSessions, queryEvents, sessionAcs } from "../../src/events/read.ts";
@@ -17,13 +17,13 @@ import { started, terminal } from "../lib/session-events.ts";
 
 const progress = (sid: string, n: number, id?: string) => ({
   ...(id ? { id } : {}),
-  type: "orchestrator.progress.updated",
+  type: "orchestrator.progress.updated" as const,
   aggregate_type: "session",
   aggregate_id: sid,
   data: { session_id: sid, n },
 });
 /** A small run: tree, phases, AC status and cost, so every projection statement is exercised. */
-const run = (sid: string) => [
+const run = (sid: string): NewEvent[] => [
   started(sid),
   {
     type: "pipeline.phase.started",
@@ -151,6 +151,7 @@ describe("PostgreSQL event store", () => {
     expect(again.ok && again.value.skipped[0]?.reason).toBe("duplicate_id");
     const bad = await pg.appendBatch([
       progress("orch_p3", 3),
+      // @ts-expect-error: not a catalogued type; the compiler refuses it, and so must the store.
       { type: "x", aggregate_type: "session", aggregate_id: "orch_p3", data: {} },
     ]);
     expect(bad.ok).toBe(false);

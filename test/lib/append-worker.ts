@@ -23,7 +23,7 @@ let errors = 0;
 let stored = 0;
 for (let i = 0; i < count; i += batch) {
   const events = Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({
-    type: "orchestrator.progress.updated",
+    type: "orchestrator.progress.updated" as const,
     aggregate_type: "session",
     aggregate_id: session!,
     // The writer's pid lets a test check that each writer's own order is kept.

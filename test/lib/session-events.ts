@@ -1,6 +1,8 @@
 /** The session lifecycle events the store suites append, for SQLite and PostgreSQL alike. */
+import type { TERMINAL_TYPES } from "../../src/events/catalogue.ts";
+
 export const started = (sid: string) => ({
-  type: "orchestrator.session.started",
+  type: "orchestrator.session.started" as const,
   aggregate_type: "session",
   aggregate_id: sid,
   data: {
@@ -13,7 +15,7 @@ export const started = (sid: string) => ({
   },
 });
 
-export const terminal = (sid: string, type = "orchestrator.session.completed") => ({
+export const terminal = (sid: string, type: (typeof TERMINAL_TYPES)[number] = "orchestrator.session.completed") => ({
   type,
   aggregate_type: "session",
   aggregate_id: sid,

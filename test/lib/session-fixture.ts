@@ -8,7 +8,8 @@
  *   f.sessionId, f.acIds, f.count
  */
 import { EventStore } from "../../src/events/store.ts";
-import type { NewEvent } from "../../src/events/envelope.ts";
+import { type EventType, type PayloadWithout, withFilled } from "../../src/events/catalogue.ts";
+import { type NewEvent, newEvent } from "../../src/events/envelope.ts";
 
 export interface FixtureOptions {
   sessionId?: string;
@@ -37,15 +38,21 @@ export function sessionEvents(opts: FixtureOptions = {}): Fixture {
   const goal = opts.goal ?? "Build a command-line todo app with persistent storage";
   let t = (opts.start ?? new Date("2026-11-24T10:00:00Z")).getTime();
   const events: NewEvent[] = [];
-  const emit = (type: string, data: Record<string, unknown>, aggregate: "session" | "execution" = "execution") => {
+  const emit = <T extends EventType>(
+    type: T,
+    data: PayloadWithout<T, "session_id">,
+    aggregate: "session" | "execution" = "execution",
+  ) => {
     t += 1000;
-    events.push({
-      type,
-      aggregate_type: aggregate,
-      aggregate_id: aggregate === "session" ? sessionId : executionId,
-      timestamp: new Date(t).toISOString(),
-      data: { session_id: sessionId, ...data },
-    });
+    events.push(
+      newEvent({
+        type,
+        aggregate_type: aggregate,
+        aggregate_id: aggregate === "session" ? sessionId : executionId,
+        timestamp: new Date(t).toISOString(),
+        data: withFilled<T, "session_id">({ session_id: sessionId }, data),
+      }),
+    );
   };
   const acId = (i: number) => `ac_${hex(0xa000 + i, 16)}`;
   const rootIds = Array.from({ length: roots }, (_, i) => acId(i));
@@ -73,18 +80,18 @@ export function sessionEvents(opts: FixtureOptions = {}): Fixture {
   );
   emit("pipeline.phase.started", { phase: "big_bang" }, "session");
   emit("ac.tree.built", { nodes });
-  emit("ac.decomposition.decided", { ac_id: rootIds[1], disposition: "SPLIT", reason: "two independent concerns" });
+  emit("ac.decomposition.decided", { ac_id: rootIds[1]!, disposition: "SPLIT", reason: "two independent concerns" });
   emit("ac.decomposed", {
-    ac_id: rootIds[1],
+    ac_id: rootIds[1]!,
     nodes: [
       {
-        ac_id: kids[0],
-        parent: rootIds[1],
+        ac_id: kids[0]!,
+        parent: rootIds[1]!,
         depth: 1,
         position: 0,
         description: "Write todos atomically to todos.json",
       },
-      { ac_id: kids[1], parent: rootIds[1], depth: 1, position: 1, description: "Load todos.json at start-up" },
+      { ac_id: kids[1]!, parent: rootIds[1]!, depth: 1, position: 1, description: "Load todos.json at start-up" },
     ],
   });
   emit("pipeline.phase.completed", { phase: "big_bang", outcome: "completed", duration_ms: 2000 }, "session");

@@ -6,6 +6,8 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type EventType, type PayloadWithout, withFilled } from "../../src/events/catalogue.ts";
+import { newEvent } from "../../src/events/envelope.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
@@ -52,12 +54,13 @@ beforeAll(async () => {
   const store = EventStore.open(db);
   if (!store.ok) throw new Error(store.error.message);
   const ac = live2.acIds[0]!;
-  const lin = (type: string, data: Record<string, unknown>) => ({
-    type,
-    aggregate_type: "lineage",
-    aggregate_id: live2.sessionId,
-    data: { session_id: live2.sessionId, ...data },
-  });
+  const lin = <T extends EventType>(type: T, data: PayloadWithout<T, "session_id">) =>
+    newEvent({
+      type,
+      aggregate_type: "lineage",
+      aggregate_id: live2.sessionId,
+      data: withFilled<T, "session_id">({ session_id: live2.sessionId }, data),
+    });
   const appended = store.value.appendBatch([
     lin("lineage.generation.started", { generation: 1, failing: [ac] }),
     lin("execution.ac.refined", { ac_id: ac, generation: 1, description: "clearer wording" }),

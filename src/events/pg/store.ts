@@ -10,8 +10,8 @@
 import { SQL } from "bun";
 import { describeUnknown, fail, ok, type OuroError, type Result } from "../../errors.ts";
 import type { EventBackend, FollowControl } from "../backend.ts";
-import { SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
-import type { EventRow, NewEvent, StoredEvent } from "../envelope.ts";
+import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
+import type { EventRow, NewEvent, NewEventOf, StoredEvent } from "../envelope.ts";
 import { projectionSteps } from "../projections.ts";
 import type { EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, type AppendResult, type PreparedRow } from "../store.ts";
@@ -54,12 +54,16 @@ export class PgEventStore implements EventBackend {
     }
   }
 
-  append(event: NewEvent): Promise<Result<AppendResult>> {
-    return this.appendBatch([event]);
+  append<T extends EventType>(event: NewEventOf<T>): Promise<Result<AppendResult>> {
+    return this.appendValidated([event]);
   }
 
   /** All events are validated first, so garbage never lands partially. */
   appendBatch(events: readonly NewEvent[]): Promise<Result<AppendResult>> {
+    return this.appendValidated(events);
+  }
+
+  private appendValidated(events: readonly unknown[]): Promise<Result<AppendResult>> {
     const rows: PreparedRow[] = [];
     for (const [i, e] of events.entries()) {
       const r = prepareEvent(e);
