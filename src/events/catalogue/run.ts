@@ -2,6 +2,17 @@
 import * as v from "valibot";
 import { loose, opt, phase, sid, strings, totals } from "./fields.ts";
 
+/** AC tree nodes, as the tree is built and as a criterion is split. */
+const treeNodes = v.array(
+  loose({
+    ac_id: v.string(),
+    parent: v.nullable(v.string()),
+    depth: v.number(),
+    position: v.number(),
+    description: v.string(),
+  }),
+);
+
 export const RUN_EVENTS = {
   // Session lifecycle (aggregate "session", id = session id).
   "orchestrator.session.started": loose({
@@ -72,28 +83,12 @@ export const RUN_EVENTS = {
   }),
   "ac.tree.built": loose({
     ...sid,
-    nodes: v.array(
-      loose({
-        ac_id: v.string(),
-        parent: v.nullable(v.string()),
-        depth: v.number(),
-        position: v.number(),
-        description: v.string(),
-      }),
-    ),
+    nodes: treeNodes,
   }),
   "ac.decomposed": loose({
     ...sid,
     ac_id: v.string(),
-    nodes: v.array(
-      loose({
-        ac_id: v.string(),
-        parent: v.nullable(v.string()),
-        depth: v.number(),
-        position: v.number(),
-        description: v.string(),
-      }),
-    ),
+    nodes: treeNodes,
   }),
   "ac.decomposition.decided": loose({
     ...sid,
