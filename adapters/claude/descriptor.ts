@@ -1,9 +1,10 @@
 /** Claude Code: static facts (spec runtimes.md §1.4, §1.5, §2.1). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "claude",
   displayName: "Claude Code",
+  aliases: ["claude_code", "claude-cli"],
   binary: "claude",
   pathEnv: "OUROBOROS_CLI_PATH",
   pathConfigKey: "cli_path",

@@ -1,9 +1,10 @@
 /** Gemini CLI: static facts (spec runtimes.md §1.4, §1.5, §2.4, §7.2). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "gemini",
   displayName: "Gemini CLI",
+  aliases: ["gemini_cli"],
   binary: "gemini",
   pathEnv: "OUROBOROS_GEMINI_CLI_PATH",
   pathConfigKey: "gemini_cli_path",

@@ -3,6 +3,8 @@
  * Unknown sections are refused so typos surface instead of being ignored.
  */
 import * as v from "valibot";
+import { DESCRIPTORS } from "../runtime/descriptors.ts";
+import { DEFAULT_RUNTIME } from "../runtime/registry.ts";
 import { canonicalRuntime } from "../runtime/selection.ts";
 
 const num = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -41,6 +43,10 @@ const tierModels = v.optional(
   },
 );
 
+const cliPathKeys = Object.fromEntries(
+  Object.values(DESCRIPTORS).flatMap((d) => (d.pathConfigKey ? [[d.pathConfigKey, nstr()]] : [])),
+) as Record<`${string}cli_path`, ReturnType<typeof nstr>>;
+
 export const ConfigSchema = v.strictObject({
   orchestrator: section({
     /** A runtime name or an upstream alias (codex_cli, claude_code, …), like --runtime accepts; stored canonical. */
@@ -53,16 +59,11 @@ export const ConfigSchema = v.strictObject({
         ),
         v.transform((n) => canonicalRuntime(n)!),
       ),
-      "claude",
+      DEFAULT_RUNTIME,
     ),
     opencode_mode: v.optional(v.nullable(v.picklist(["plugin", "subprocess"])), null),
-    cli_path: nstr(),
-    codex_cli_path: nstr(),
-    opencode_cli_path: nstr(),
-    gemini_cli_path: nstr(),
-    copilot_cli_path: nstr(),
-    kiro_cli_path: nstr(),
-    hermes_cli_path: nstr(),
+    /** Each built-in runtime's CLI path, under its descriptor's key (cli_path, codex_cli_path, …). */
+    ...cliPathKeys,
     /** Model picked by `setup --runtime copilot` from live discovery; copilot runs with it unless a tier or execution model is set. */
     copilot_model: nstr(),
     max_parallel_workers: int(3, 1, 64),

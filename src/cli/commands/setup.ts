@@ -6,14 +6,13 @@
 import { defineCommand } from "citty";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
-import { RUNTIME_NAMES, type RuntimeName } from "../../runtime/contract.ts";
 import { resolveBinary } from "../../runtime/binary.ts";
 import { setupRefusal } from "../../runtime/declared/adapter.ts";
 import { findDescriptor } from "../../runtime/descriptors.ts";
-import { isRuntimeName } from "../../runtime/registry.ts";
-import { builtinRuntime, canonicalRuntime } from "../../runtime/selection.ts";
+import { builtinRuntime, isRuntimeName, RUNTIME_NAMES, type RuntimeName } from "../../runtime/registry.ts";
+import { canonicalRuntime } from "../../runtime/selection.ts";
 import { type CopilotModel, defaultPick, discoverCopilotModels, modelConfig } from "../../setup/copilot-models.ts";
-import { runSetup, type SetupSummary } from "../../setup/run.ts";
+import { runSetup, type SetupSummary } from "../setup/run.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
