@@ -10,6 +10,7 @@ export const descriptor: RuntimeDescriptor = {
   pathConfigKey: "cli_path",
   output: "claude-stream-json",
   npmPackage: "@anthropic-ai/claude-code",
+  tierModels: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
   versionArgs: ["--version"],
   installHint: "npm install -g @anthropic-ai/claude-code  (then run `claude` once to log in, or set ANTHROPIC_API_KEY)",
   auth: {

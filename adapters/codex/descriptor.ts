@@ -10,6 +10,7 @@ export const descriptor: RuntimeDescriptor = {
   pathConfigKey: "codex_cli_path",
   output: "codex-jsonl",
   npmPackage: "@openai/codex",
+  tierModels: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
   versionArgs: ["--version"],
   installHint: "npm install -g @openai/codex  (then `codex login`, or set OPENAI_API_KEY)",
   auth: {

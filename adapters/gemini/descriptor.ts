@@ -10,6 +10,7 @@ export const descriptor: RuntimeDescriptor = {
   pathConfigKey: "gemini_cli_path",
   output: "gemini-stream-json",
   npmPackage: "@google/gemini-cli",
+  tierModels: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
   versionArgs: ["--version"],
   installHint: "npm install -g @google/gemini-cli  (then run `gemini` once to sign in, or set GEMINI_API_KEY)",
   auth: {

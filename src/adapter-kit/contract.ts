@@ -63,6 +63,8 @@ export interface RuntimeDescriptor {
   readonly pathConfigKey: string | null;
   /** The shipped stream parser this runtime's output is read with, when others may reuse it. */
   readonly output?: OutputFormat;
+  /** Default model per routing tier (config economics.models.<runtime> overrides it). */
+  readonly tierModels?: { readonly frugal: string; readonly standard: string; readonly frontier: string };
   /** Declared runtimes: the file that declares it. */
   readonly declaredIn?: string;
   /** npm package that ships the CLI, used to read its version without running it. */

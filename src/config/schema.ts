@@ -36,11 +36,11 @@ export type Tier = v.InferOutput<typeof TierSchema>;
 /** Model per tier per runtime: economics.models.<runtime>.<tier>. */
 const tierModels = v.optional(
   v.record(v.string(), v.partial(v.object({ frugal: v.string(), standard: v.string(), frontier: v.string() }))),
-  {
-    claude: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
-    codex: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
-    gemini: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
-  },
+  // Each built-in's own defaults (descriptor.tierModels).
+  () =>
+    Object.fromEntries(
+      Object.values(DESCRIPTORS).flatMap((d) => (d.tierModels ? [[d.name, { ...d.tierModels }]] : [])),
+    ),
 );
 
 const cliPathKeys = Object.fromEntries(
