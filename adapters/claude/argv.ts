@@ -1,8 +1,8 @@
 /** Task → `claude -p --output-format stream-json …` (spec runtimes.md §2.1); prompt on stdin. */
 import { ok, type Result } from "../../src/errors.ts";
-import type { Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { DEFAULT_TOOLS } from "../../src/runtime/prompt.ts";
+import type { Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { DEFAULT_TOOLS } from "../../src/adapter-kit/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
 /** A child must not call back into the orchestrator (spec §1.7). */

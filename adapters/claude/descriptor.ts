@@ -1,14 +1,16 @@
 /** Claude Code: static facts (spec runtimes.md §1.4, §1.5, §2.1). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "claude",
   displayName: "Claude Code",
+  aliases: ["claude_code", "claude-cli"],
   binary: "claude",
   pathEnv: "OUROBOROS_CLI_PATH",
   pathConfigKey: "cli_path",
   output: "claude-stream-json",
   npmPackage: "@anthropic-ai/claude-code",
+  tierModels: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
   versionArgs: ["--version"],
   installHint: "npm install -g @anthropic-ai/claude-code  (then run `claude` once to log in, or set ANTHROPIC_API_KEY)",
   auth: {

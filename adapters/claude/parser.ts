@@ -3,9 +3,9 @@
  * one session id, known events in the expected shape; a non-zero exit beats a success envelope.
  */
 import * as v from "valibot";
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/runtime/messages.ts";
-import { int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
+import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/adapter-kit/messages.ts";
+import { int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/adapter-kit/parse-kit.ts";
 
 const Content = v.array(v.looseObject({ type: v.string() }));
 const AssistantEv = v.looseObject({ message: v.looseObject({ content: Content }) });

@@ -4,9 +4,11 @@
  * `mcpServers.ouroboros`, as `claude mcp add -s user` writes it) and the `ooo` skills into
  * ~/.claude/skills/ouroboros-<name>/SKILL.md.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
-import { jsonServer, runtimeConfig, skillFolders, stdioEntry, under } from "../../src/setup/host.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
+import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { skillFolders } from "../../src/skills/render.ts";
+import { descriptor } from "./descriptor.ts";
 
 export const setup: SetupPlan = {
   files: [
@@ -35,5 +37,5 @@ export const setup: SetupPlan = {
     skillFolders(plan, action, under(input.paths.claudeDir, "skills"), input.selfCommand);
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),
 };

@@ -4,9 +4,9 @@
  * rejects `--full-auto`. The prompt goes on stdin (`-`).
  */
 import { ok, type Result } from "../../src/errors.ts";
-import type { PermissionMode, Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeTagged } from "../../src/runtime/prompt.ts";
+import type { PermissionMode, Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeTagged } from "../../src/adapter-kit/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
 export const PERMISSION_FLAGS: Record<PermissionMode, string[]> = {

@@ -1,14 +1,16 @@
 /** Codex CLI: static facts (spec runtimes.md §1.4, §1.5, §2.2). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "codex",
   displayName: "Codex CLI",
+  aliases: ["codex_cli"],
   binary: "codex",
   pathEnv: "OUROBOROS_CODEX_CLI_PATH",
   pathConfigKey: "codex_cli_path",
   output: "codex-jsonl",
   npmPackage: "@openai/codex",
+  tierModels: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
   versionArgs: ["--version"],
   installHint: "npm install -g @openai/codex  (then `codex login`, or set OPENAI_API_KEY)",
   auth: {

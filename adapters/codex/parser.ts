@@ -4,15 +4,15 @@
  * resumed thread, so the previous total (when the caller knows it) is subtracted.
  */
 import * as v from "valibot";
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
 import {
   runtimeError,
   toolDetail,
   type RuntimeError,
   type RuntimeMessage,
   type Usage,
-} from "../../src/runtime/messages.ts";
-import { int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
+} from "../../src/adapter-kit/messages.ts";
+import { int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/adapter-kit/parse-kit.ts";
 
 const ThreadStarted = v.looseObject({ thread_id: v.string() });
 const ItemEv = v.looseObject({ item: v.looseObject({ id: v.optional(v.string()), type: v.string() }) });

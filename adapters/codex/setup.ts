@@ -5,11 +5,12 @@
  * guard is `_OUROBOROS_DEPTH` in the child environment, so no `ouroboros-worker` profile is written
  * (one left by an older setup is removed).
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile, tomlServerBlock } from "../../src/setup/edits.ts";
-import { runtimeConfig, skillFolders, under } from "../../src/setup/host.ts";
+import { runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
-import { managedGuideFile } from "../../src/skills/render.ts";
+import { descriptor } from "./descriptor.ts";
+import { managedGuideFile, skillFolders } from "../../src/skills/render.ts";
 
 /** Written by older versions of setup; nothing runs with it, so setup removes it. */
 const STALE_WORKER_PROFILE = "ouroboros-worker.config.toml";
@@ -63,5 +64,5 @@ export const setup: SetupPlan = {
     skillFolders(plan, action, under(home, "skills"), input.selfCommand);
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),
 };

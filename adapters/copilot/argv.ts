@@ -4,9 +4,9 @@
  */
 import { join } from "node:path";
 import { fail, ok, type Result } from "../../src/errors.ts";
-import type { Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
+import type { Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeSections, MAX_ARG_PROMPT } from "../../src/adapter-kit/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
 /** Contract tool names → Copilot's native tools (`view` also lists a directory, so it stands in for LS). */

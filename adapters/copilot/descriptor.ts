@@ -1,9 +1,10 @@
 /** GitHub Copilot CLI: static facts (spec runtimes.md §1.4, §1.5, §2.5, §5, §7.3). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "copilot",
   displayName: "GitHub Copilot CLI",
+  aliases: ["copilot_cli"],
   binary: "copilot",
   pathEnv: "OUROBOROS_COPILOT_CLI_PATH",
   pathConfigKey: "copilot_cli_path",

@@ -4,9 +4,9 @@
  * ignored because `assistant.message` carries the full text.
  */
 import * as v from "valibot";
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/runtime/messages.ts";
-import { JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
+import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/adapter-kit/messages.ts";
+import { JsonLinesParser, usageOf, type Obj } from "../../src/adapter-kit/parse-kit.ts";
 
 const AssistantMessage = v.looseObject({ data: v.looseObject({ content: v.optional(v.string()) }) });
 const ToolStart = v.looseObject({

@@ -6,10 +6,11 @@
  * those directories (verified in test/setup/consumers.test.ts), so that is what we write; a
  * managed AGENTS.md left there is removed. The model picker (§5) is src/setup/copilot-models.ts.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
 import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { descriptor } from "./descriptor.ts";
 import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
@@ -57,5 +58,5 @@ export const setup: SetupPlan = {
     plan.edit(under(dir, "ouroboros-instructions", "AGENTS.md"), managedFile.uninstall, dir);
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),
 };

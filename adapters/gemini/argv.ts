@@ -4,9 +4,9 @@
  * hang; `--skip-trust` because the workspace is ours. Resume by session uuid.
  */
 import { ok, type Result } from "../../src/errors.ts";
-import type { PermissionMode, Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
+import type { PermissionMode, Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeSections, MAX_ARG_PROMPT } from "../../src/adapter-kit/prompt.ts";
 
 export const APPROVAL: Record<PermissionMode, string> = {
   default: "auto_edit",

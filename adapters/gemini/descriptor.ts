@@ -1,14 +1,16 @@
 /** Gemini CLI: static facts (spec runtimes.md §1.4, §1.5, §2.4, §7.2). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "gemini",
   displayName: "Gemini CLI",
+  aliases: ["gemini_cli"],
   binary: "gemini",
   pathEnv: "OUROBOROS_GEMINI_CLI_PATH",
   pathConfigKey: "gemini_cli_path",
   output: "gemini-stream-json",
   npmPackage: "@google/gemini-cli",
+  tierModels: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
   versionArgs: ["--version"],
   installHint: "npm install -g @google/gemini-cli  (then run `gemini` once to sign in, or set GEMINI_API_KEY)",
   auth: {

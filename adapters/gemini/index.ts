@@ -1,5 +1,5 @@
 /** Gemini CLI adapter: descriptor + argv builder + stream-json parser + setup plan. */
-import type { RuntimeAdapter } from "../../src/runtime/adapter.ts";
+import type { RuntimeAdapter } from "../../src/adapter-kit/adapter.ts";
 import { buildInvocation } from "./argv.ts";
 import { descriptor } from "./descriptor.ts";
 import { createParser } from "./parser.ts";

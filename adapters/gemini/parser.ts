@@ -4,9 +4,9 @@
  * non-fatal; `result.status == "error"` or a non-zero exit fails the run.
  */
 import * as v from "valibot";
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/runtime/messages.ts";
-import { int0, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
+import { runtimeError, toolDetail, type RuntimeMessage, type Usage } from "../../src/adapter-kit/messages.ts";
+import { int0, JsonLinesParser, usageOf, type Obj } from "../../src/adapter-kit/parse-kit.ts";
 
 const Init = v.looseObject({ session_id: v.string() });
 const Message = v.looseObject({ role: v.string(), content: v.string() });

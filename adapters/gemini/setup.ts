@@ -3,9 +3,10 @@
  * section of ~/.gemini/GEMINI.md, and (Target) the MCP server in ~/.gemini/settings.json, which
  * Gemini reads as JSON with comments — comments survive.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { guideSection, jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { descriptor } from "./descriptor.ts";
 import { capabilityGuide } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
@@ -42,5 +43,5 @@ export const setup: SetupPlan = {
     );
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),
 };

@@ -1,8 +1,8 @@
 /** Task → `hermes chat [--resume id] [--yolo --accept-hooks] -Q --source tool [--model M] -q "<prompt>"` (spec §2.7). */
 import { fail, ok, type Result } from "../../src/errors.ts";
-import type { Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeSections, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
+import type { Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeSections, MAX_ARG_PROMPT } from "../../src/adapter-kit/prompt.ts";
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
   const prompt = composeSections(task.prompt, task.system_prompt, task.tools);

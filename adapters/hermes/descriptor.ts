@@ -1,9 +1,10 @@
 /** Hermes agent CLI: static facts (spec runtimes.md §1.4, §1.5, §2.7). Not on npm. */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "hermes",
   displayName: "Hermes",
+  aliases: ["hermes_cli"],
   binary: "hermes",
   pathEnv: "OUROBOROS_HERMES_CLI_PATH",
   pathConfigKey: "hermes_cli_path",

@@ -1,5 +1,5 @@
 /** Hermes adapter: descriptor + argv builder + text parser + setup plan. */
-import type { RuntimeAdapter } from "../../src/runtime/adapter.ts";
+import type { RuntimeAdapter } from "../../src/adapter-kit/adapter.ts";
 import { buildInvocation } from "./argv.ts";
 import { descriptor } from "./descriptor.ts";
 import { createParser } from "./parser.ts";

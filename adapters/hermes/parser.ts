@@ -3,9 +3,9 @@
  * before) becomes the session; a leading `┌─ Reasoning` box is dropped; the rest of stdout is
  * the answer. No tokens or cost.
  */
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import type { RuntimeMessage } from "../../src/runtime/messages.ts";
-import { BaseParser, stripAnsi } from "../../src/runtime/parse-kit.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
+import type { RuntimeMessage } from "../../src/adapter-kit/messages.ts";
+import { BaseParser, stripAnsi } from "../../src/adapter-kit/parse-kit.ts";
 
 const SESSION_LINE = /^\s*session_id:\s*(\S+)\s*$/;
 

@@ -3,11 +3,12 @@
  * ~/.hermes/config.yaml (our entry rewritten wholesale, the rest keeps its comments) and the
  * ouroboros skill folder. llm.backend is left as it is.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
 import { yamlEntry } from "../../src/setup/yaml-edit.ts";
 import { runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { descriptor } from "./descriptor.ts";
 import { hermesSkill } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
@@ -27,6 +28,7 @@ export const setup: SetupPlan = {
   ],
   config: { "orchestrator.runtime_backend": "hermes", "orchestrator.hermes_cli_path": "<resolved hermes path>" },
   notes: ["llm.backend is left unchanged for Hermes."],
+  keepsLlmBackend: true,
   write(input, action) {
     const plan = new HostPlan(input);
     const home = input.paths.hermesHome;
@@ -49,5 +51,5 @@ export const setup: SetupPlan = {
     );
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input, { llm: false }),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey, { llm: false }),
 };

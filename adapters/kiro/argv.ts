@@ -3,9 +3,9 @@
  * (spec runtimes.md §1.6, §2.6). Only `--resume-id` is used: bare `--resume` means "most recent".
  */
 import { ok, type Result } from "../../src/errors.ts";
-import type { Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeKiro, MAX_ARG_PROMPT } from "../../src/runtime/prompt.ts";
+import type { Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeKiro, MAX_ARG_PROMPT } from "../../src/adapter-kit/prompt.ts";
 
 /** Contract tool names → Kiro trust categories (MCP tools stay in the prompt only). */
 const TRUST: Record<string, string> = {

@@ -1,9 +1,10 @@
 /** Kiro CLI: static facts (spec runtimes.md §1.4, §1.5, §2.6). Not on npm: no npmPackage. */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "kiro",
   displayName: "Kiro CLI",
+  aliases: ["kiro_cli", "kiro-cli"],
   binary: "kiro-cli",
   pathEnv: "OUROBOROS_KIRO_CLI_PATH",
   pathConfigKey: "kiro_cli_path",

@@ -5,9 +5,9 @@
  * `Session ID: <id>`); that line becomes the session, not text. When none is printed and the task
  * resumed a known id, that id is the session.
  */
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
-import type { RuntimeMessage } from "../../src/runtime/messages.ts";
-import { BaseParser, stripAnsi } from "../../src/runtime/parse-kit.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
+import type { RuntimeMessage } from "../../src/adapter-kit/messages.ts";
+import { BaseParser, stripAnsi } from "../../src/adapter-kit/parse-kit.ts";
 
 const ID_LINE = /^session[ _-]?id:\s*([A-Za-z0-9_-]+)$/i;
 

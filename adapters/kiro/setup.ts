@@ -3,10 +3,11 @@
  * `disabled: false` forced and both OUROBOROS_RUNTIME and OUROBOROS_AGENT_RUNTIME set, plus the
  * capability guide as a steering file.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
 import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { descriptor } from "./descriptor.ts";
 import { managedGuideFile } from "../../src/skills/render.ts";
 
 export const setup: SetupPlan = {
@@ -50,5 +51,5 @@ export const setup: SetupPlan = {
     );
     return plan.result();
   },
-  configValues: (input) => runtimeConfig(input),
+  configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),
 };

@@ -4,9 +4,9 @@
  * upstream's --dangerously-skip-permissions). Effort maps to `--variant`.
  */
 import { ok, type Result } from "../../src/errors.ts";
-import type { Task } from "../../src/runtime/contract.ts";
-import type { Invocation } from "../../src/runtime/adapter.ts";
-import { composeSections } from "../../src/runtime/prompt.ts";
+import type { Task } from "../../src/adapter-kit/contract.ts";
+import type { Invocation } from "../../src/adapter-kit/adapter.ts";
+import { composeSections } from "../../src/adapter-kit/prompt.ts";
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {
   const argv = [binary, "run", "--pure", "--format", "json"];
@@ -18,6 +18,3 @@ export function buildInvocation(task: Task, binary: string): Result<Invocation> 
   if (task.resume) argv.push("--session", task.resume.session_id);
   return ok({ argv, env: {}, stdin: composeSections(task.prompt, task.system_prompt, task.tools) });
 }
-
-/** Plugin-mode gate; the plugin dispatch itself lives in src/llm/plugin.ts. */
-export { shouldDispatchViaPlugin } from "../../src/llm/plugin.ts";

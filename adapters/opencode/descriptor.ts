@@ -1,9 +1,10 @@
 /** OpenCode: static facts (spec runtimes.md §1.4, §1.5, §2.3). */
-import type { RuntimeDescriptor } from "../../src/runtime/contract.ts";
+import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {
   name: "opencode",
   displayName: "OpenCode",
+  aliases: ["opencode_cli"],
   binary: "opencode",
   pathEnv: "OUROBOROS_OPENCODE_CLI_PATH",
   pathConfigKey: "opencode_cli_path",

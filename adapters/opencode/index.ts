@@ -1,5 +1,5 @@
 /** OpenCode adapter (subprocess mode): descriptor + argv builder + --format json parser + setup plan. */
-import type { RuntimeAdapter } from "../../src/runtime/adapter.ts";
+import type { RuntimeAdapter } from "../../src/adapter-kit/adapter.ts";
 import { buildInvocation } from "./argv.ts";
 import { descriptor } from "./descriptor.ts";
 import { createParser } from "./parser.ts";
@@ -12,4 +12,3 @@ export const adapter: RuntimeAdapter = {
   setup,
 };
 export default adapter;
-export { shouldDispatchViaPlugin } from "./argv.ts";

@@ -4,15 +4,15 @@
  * or a non-zero exit fails the run. The answer is the text of the last step that had text.
  */
 import * as v from "valibot";
-import type { ExitInfo } from "../../src/runtime/adapter.ts";
+import type { ExitInfo } from "../../src/adapter-kit/adapter.ts";
 import {
   runtimeError,
   toolDetail,
   type RuntimeError,
   type RuntimeMessage,
   type Usage,
-} from "../../src/runtime/messages.ts";
-import { addUsage, int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/runtime/parse-kit.ts";
+} from "../../src/adapter-kit/messages.ts";
+import { addUsage, int0, isObj, JsonLinesParser, usageOf, type Obj } from "../../src/adapter-kit/parse-kit.ts";
 
 const TextEv = v.looseObject({ part: v.looseObject({ text: v.string() }) });
 const ToolEv = v.looseObject({

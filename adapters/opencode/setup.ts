@@ -3,10 +3,11 @@
  * opencode.jsonc/.json edited in place (comments survive, upstream #404), the bridge plugin and its
  * `plugin[]` entry in plugin mode (removed in subprocess mode), and the guide section in AGENTS.md.
  */
-import type { SetupPlan } from "../../src/runtime/adapter.ts";
+import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { jsonEntry, managedFile } from "../../src/setup/edits.ts";
 import { guideSection, jsonServer, runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import { descriptor } from "./descriptor.ts";
 import { capabilityGuide } from "../../src/skills/render.ts";
 import { BRIDGE_PLUGIN } from "./bridge-plugin.ts";
 
@@ -69,5 +70,8 @@ export const setup: SetupPlan = {
     guideSection(plan, action, under(input.paths.opencodeDir, "AGENTS.md"), capabilityGuide(input.selfCommand));
     return plan.result();
   },
-  configValues: (input) => ({ ...runtimeConfig(input), "orchestrator.opencode_mode": input.opencodeMode }),
+  configValues: (input) => ({
+    ...runtimeConfig(input, descriptor.pathConfigKey),
+    "orchestrator.opencode_mode": input.opencodeMode,
+  }),
 };

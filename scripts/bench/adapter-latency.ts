@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
-import { TaskSchema, type TaskInput } from "../../src/runtime/contract.ts";
+import { TaskSchema, type TaskInput } from "../../src/adapter-kit/contract.ts";
 import { childEnv } from "../../src/runtime/env.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { runTask } from "../../src/runtime/run.ts";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { TURNS, turnPrompt } from "../../src/pipeline/diamond.ts";
-import { TaskSchema } from "../../src/runtime/contract.ts";
+import { TaskSchema } from "../../src/adapter-kit/contract.ts";
 import { childEnv } from "../../src/runtime/env.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { parseSeedText } from "../../src/seed/load.ts";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { TaskSchema } from "../../src/runtime/contract.ts";
+import { TaskSchema } from "../../src/adapter-kit/contract.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { fmt, median, ROOT } from "./lib.ts";
 

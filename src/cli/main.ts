@@ -9,6 +9,7 @@ import { checkArgs, walk } from "./argv.ts";
 import { commands, DESCRIPTIONS } from "./commands/index.ts";
 import { describeSubs, renderHelp } from "./help.ts";
 import { redactText } from "../security/redact.ts";
+import { provideSkillRunner } from "../runtime/skill-runner.ts";
 
 /**
  * Start-up budget: in a compiled Bun, creating process.stdout (output.ts does on load) and loading
@@ -86,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
   for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
   if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);
+  // `ooo <skill>` prompts to a runtime that dispatches skills run the MCP tools in this process.
+  provideSkillRunner(async (call, signal) => (await import("../mcp/skill-call.ts")).runSkillCall(call, signal));
   try {
     const { runCommand } = await import("citty");
     const { result } = await runCommand(root, { rawArgs: args });

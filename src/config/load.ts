@@ -8,6 +8,7 @@ import { fail, ok, type OuroError, type Result } from "../errors.ts";
 import { capEnvName, inputCap, readTextFile } from "../util/bounded-read.ts";
 import { formatProblem, type Problem } from "../util/problems.ts";
 import { issuesToProblems, parseYaml, type YamlSource } from "../util/yaml-source.ts";
+import { DESCRIPTORS } from "../runtime/descriptors.ts";
 import { paths } from "./paths.ts";
 import { ConfigSchema, defaultConfig, type Config } from "./schema.ts";
 
@@ -26,13 +27,10 @@ export interface LoadedConfig {
  */
 export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
   ["OUROBOROS_LLM_BACKEND", "llm.backend"],
-  ["OUROBOROS_CLI_PATH", "orchestrator.cli_path"],
-  ["OUROBOROS_CODEX_CLI_PATH", "orchestrator.codex_cli_path"],
-  ["OUROBOROS_OPENCODE_CLI_PATH", "orchestrator.opencode_cli_path"],
-  ["OUROBOROS_GEMINI_CLI_PATH", "orchestrator.gemini_cli_path"],
-  ["OUROBOROS_COPILOT_CLI_PATH", "orchestrator.copilot_cli_path"],
-  ["OUROBOROS_KIRO_CLI_PATH", "orchestrator.kiro_cli_path"],
-  ["OUROBOROS_HERMES_CLI_PATH", "orchestrator.hermes_cli_path"],
+  // Each built-in runtime's binary: OUROBOROS_<RT>_CLI_PATH → orchestrator.<rt>_cli_path.
+  ...Object.values(DESCRIPTORS).flatMap((d) =>
+    d.pathConfigKey ? [[d.pathEnv, `orchestrator.${d.pathConfigKey}`] as const] : [],
+  ),
   ["OUROBOROS_MAX_PARALLEL_WORKERS", "orchestrator.max_parallel_workers"],
   ["OUROBOROS_MAX_DECOMPOSITION_DEPTH", "orchestrator.max_decomposition_depth"],
   ["OUROBOROS_EXECUTION_MODEL", "execution.default_model"],

@@ -1,12 +1,6 @@
-/** Where Ouroboros keeps its data. OUROBOROS_HOME relocates everything. */
-import { homedir } from "node:os";
+/** The files and folders under $OUROBOROS_HOME (util/home.ts says where that is). */
 import { join } from "node:path";
-
-export function ouroHome(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.OUROBOROS_HOME?.trim();
-  if (override) return override;
-  return join(env.HOME?.trim() || homedir(), ".ouroboros");
-}
+import { ouroHome } from "../util/home.ts";
 
 export const paths = {
   home: () => ouroHome(),

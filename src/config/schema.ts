@@ -3,6 +3,8 @@
  * Unknown sections are refused so typos surface instead of being ignored.
  */
 import * as v from "valibot";
+import { DESCRIPTORS } from "../runtime/descriptors.ts";
+import { DEFAULT_RUNTIME } from "../runtime/registry.ts";
 import { canonicalRuntime } from "../runtime/selection.ts";
 
 const num = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -34,12 +36,16 @@ export type Tier = v.InferOutput<typeof TierSchema>;
 /** Model per tier per runtime: economics.models.<runtime>.<tier>. */
 const tierModels = v.optional(
   v.record(v.string(), v.partial(v.object({ frugal: v.string(), standard: v.string(), frontier: v.string() }))),
-  {
-    claude: { frugal: "claude-haiku-4-5", standard: "claude-sonnet-4-6", frontier: "claude-opus-5" },
-    codex: { frugal: "gpt-5.1-codex-mini", standard: "gpt-5-codex", frontier: "gpt-5.2" },
-    gemini: { frugal: "gemini-2.0-flash", standard: "gemini-2.5-pro", frontier: "gemini-2.5-pro" },
-  },
+  // Each built-in's own defaults (descriptor.tierModels).
+  () =>
+    Object.fromEntries(
+      Object.values(DESCRIPTORS).flatMap((d) => (d.tierModels ? [[d.name, { ...d.tierModels }]] : [])),
+    ),
 );
+
+const cliPathKeys = Object.fromEntries(
+  Object.values(DESCRIPTORS).flatMap((d) => (d.pathConfigKey ? [[d.pathConfigKey, nstr()]] : [])),
+) as Record<`${string}cli_path`, ReturnType<typeof nstr>>;
 
 export const ConfigSchema = v.strictObject({
   orchestrator: section({
@@ -53,16 +59,11 @@ export const ConfigSchema = v.strictObject({
         ),
         v.transform((n) => canonicalRuntime(n)!),
       ),
-      "claude",
+      DEFAULT_RUNTIME,
     ),
     opencode_mode: v.optional(v.nullable(v.picklist(["plugin", "subprocess"])), null),
-    cli_path: nstr(),
-    codex_cli_path: nstr(),
-    opencode_cli_path: nstr(),
-    gemini_cli_path: nstr(),
-    copilot_cli_path: nstr(),
-    kiro_cli_path: nstr(),
-    hermes_cli_path: nstr(),
+    /** Each built-in runtime's CLI path, under its descriptor's key (cli_path, codex_cli_path, …). */
+    ...cliPathKeys,
     /** Model picked by `setup --runtime copilot` from live discovery; copilot runs with it unless a tier or execution model is set. */
     copilot_model: nstr(),
     max_parallel_workers: int(3, 1, 64),

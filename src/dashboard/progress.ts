@@ -1,7 +1,7 @@
 /**
  * Progress on stderr for long work (`run workflow`, `auto`). Never writes to stdout.
  *
- *   import { createProgress } from "../dashboard/progress.ts";
+ *   import { createProgress } from "./progress.ts";
  *   const p = createProgress({ mode: "auto", verbose: false });
  *   p.onEvent(stored);   // every StoredEvent the pipeline appends (e.g. a SessionLog listener)
  *   p.stop();            // final redraw, stops the spinner timer; idempotent

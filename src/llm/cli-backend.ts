@@ -9,9 +9,8 @@ import { join } from "node:path";
 import * as v from "valibot";
 import type { Config } from "../config/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";
-import type { RuntimeName } from "../runtime/contract.ts";
 import { resolveBinary } from "../runtime/binary.ts";
-import { descriptorOf } from "../runtime/registry.ts";
+import { descriptorOf, type RuntimeName } from "../runtime/registry.ts";
 import { runTaskToResult } from "../runtime/run.ts";
 import { type ChatMessage, type Completion, CompleteOptionsSchema, type Llm } from "./types.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.ts";
 import { fail, type Result } from "../errors.ts";
-import { RUNTIME_NAMES, type RuntimeName } from "../runtime/contract.ts";
+import { RUNTIME_NAMES, type RuntimeName } from "../runtime/registry.ts";
 import { createCliBackend } from "./cli-backend.ts";
 import { createHttpBackend } from "./http.ts";
 import { BACKEND_ALIASES, type Llm } from "./types.ts";

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ouroHome } from "../config/paths.ts";
+import { ouroHome } from "../util/home.ts";
 import { processAlive as alive } from "../util/lock.ts";
 
 export interface Instance {

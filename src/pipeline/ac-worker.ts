@@ -12,7 +12,7 @@ import { choosePersona, detectStagnation, lateralDirective, type Attempt, type P
 import type { TierTracker } from "./routing.ts";
 import type { SessionLog } from "./session.ts";
 import { rollUp } from "./state.ts";
-import { recordTodos } from "./secondary.ts";
+import { recordTodos } from "./todos.ts";
 import { compare, isEmptyChange, snapshot } from "./workspace.ts";
 
 export interface WorkerContext {
@@ -191,7 +191,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       cost_usd: diamond.costUsd,
       model_calls: diamond.turns,
     });
-    if (diamond.claim) recordTodos(ctx, diamond.claim, leaf.acId);
+    if (diamond.claim) recordTodos(ctx.log, diamond.claim, leaf.acId);
     if (ctx.signal.aborted) return ctx.budget() ? "stopped" : "cancelled";
 
     if (!diamond.ok) {

@@ -9,24 +9,6 @@ import type { WorkerContext, LeafSpec, AcVerdict } from "./ac-worker.ts";
 import { workLeaf } from "./ac-worker.ts";
 import { jaccard } from "./routing.ts";
 import { leaves } from "./state.ts";
-import { sha256 } from "./diamond.ts";
-
-const TODO_LINE = /^\s*TODO\(ouroboros\):\s*(.+)$/gm;
-
-/** Record follow-up work an agent noted ("TODO(ouroboros): …") without interrupting the goal. */
-export function recordTodos(ctx: WorkerContext, text: string, acId: string): void {
-  for (const m of text.matchAll(TODO_LINE)) {
-    const description = m[1]!.trim().slice(0, 500);
-    const todo_id = `todo_${sha256(description).slice(0, 10)}`;
-    if (!ctx.log.state.todos.has(todo_id))
-      ctx.log.emit("todo.created", {
-        todo_id,
-        description,
-        priority: /\b(urgent|critical|security)\b/i.test(description) ? "high" : "medium",
-        source_ac: acId,
-      });
-  }
-}
 
 const PRIORITY: Record<string, number> = { high: 0, medium: 1, low: 2 };
 

@@ -6,10 +6,15 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { probeEnv } from "../security/child-env.ts";
 import { dirname, join, resolve } from "node:path";
-import type { Config } from "../config/schema.ts";
 import { ok, type Result } from "../errors.ts";
-import type { RuntimeDescriptor } from "./contract.ts";
+import type { RuntimeDescriptor } from "../adapter-kit/contract.ts";
 import { allDescriptors, findDescriptor } from "./descriptors.ts";
+
+/**
+ * The part of the loaded config.yaml this layer reads: orchestrator.<pathConfigKey>. Spelled out
+ * here because config/ sits above the runtime layer (its schema is keyed by the registry).
+ */
+export type RuntimeConfig = { readonly orchestrator: object };
 
 export interface ResolvedBinary {
   path: string;
@@ -30,14 +35,16 @@ function isExecutableFile(p: string): boolean {
 export function resolveBinary(
   runtime: string | RuntimeDescriptor,
   env: Readonly<Record<string, string | undefined>>,
-  config: Config | null,
+  config: RuntimeConfig | null,
 ): ResolvedBinary | null {
   const found = typeof runtime === "string" ? findDescriptor(runtime, env as NodeJS.ProcessEnv) : ok(runtime);
   if (!found.ok) return null;
   const d = found.value;
   const fromEnv = env[d.pathEnv]?.trim();
   if (fromEnv && isExecutableFile(fromEnv)) return { path: fromEnv, source: "env" };
-  const fromConfig = d.pathConfigKey ? config?.orchestrator[d.pathConfigKey as keyof Config["orchestrator"]] : null;
+  const fromConfig = d.pathConfigKey
+    ? (config?.orchestrator as Record<string, unknown> | undefined)?.[d.pathConfigKey]
+    : null;
   if (typeof fromConfig === "string" && fromConfig.trim() && isExecutableFile(fromConfig.trim()))
     return { path: fromConfig.trim(), source: "config" };
   if (d.binary.includes("/")) return isExecutableFile(d.binary) ? { path: d.binary, source: "declared" } : null;

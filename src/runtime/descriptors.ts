@@ -1,29 +1,19 @@
 /**
- * Static descriptors only (no parsers, no argv builders), so the dry-run and `runtimes` load a
- * few small files. A new built-in runtime adds one line here and one in registry.ts; both are
- * checked for completeness by the compiler (`satisfies`) and for agreement by the unit tests.
- * Runtimes declared in $OUROBOROS_HOME/runtimes/ join them at run time (declared/load.ts).
+ * Runtime descriptors by name: the built-ins' from the registry, then the runtimes declared in
+ * $OUROBOROS_HOME/runtimes/ (declared/load.ts).
  */
-import { descriptor as claude } from "../../adapters/claude/descriptor.ts";
-import { descriptor as codex } from "../../adapters/codex/descriptor.ts";
-import { descriptor as copilot } from "../../adapters/copilot/descriptor.ts";
-import { descriptor as gemini } from "../../adapters/gemini/descriptor.ts";
-import { descriptor as hermes } from "../../adapters/hermes/descriptor.ts";
-import { descriptor as kiro } from "../../adapters/kiro/descriptor.ts";
-import { descriptor as opencode } from "../../adapters/opencode/descriptor.ts";
+import type { RuntimeDescriptor } from "../adapter-kit/contract.ts";
 import { fail, ok, type Result } from "../errors.ts";
-import type { RuntimeDescriptor, RuntimeName } from "./contract.ts";
 import { loadDeclarations } from "./declared/load.ts";
-import { allRuntimeNames, isReservedRuntimeName } from "./selection.ts";
+import { ADAPTERS, allRuntimeNames, isReservedRuntimeName, isRuntimeName, RUNTIME_NAMES } from "./registry.ts";
 
-export const DESCRIPTORS = { claude, codex, opencode, gemini, copilot, kiro, hermes } as const satisfies Record<
-  RuntimeName,
-  RuntimeDescriptor
->;
+export const DESCRIPTORS = Object.fromEntries(RUNTIME_NAMES.map((n) => [n, ADAPTERS[n].descriptor])) as {
+  readonly [N in keyof typeof ADAPTERS]: RuntimeDescriptor;
+};
 
 /** A built-in or declared runtime's descriptor; a malformed declaration file is a config error. */
 export function findDescriptor(name: string, env: NodeJS.ProcessEnv = process.env): Result<RuntimeDescriptor> {
-  if (Object.hasOwn(DESCRIPTORS, name)) return ok(DESCRIPTORS[name as RuntimeName]);
+  if (isRuntimeName(name)) return ok(DESCRIPTORS[name]);
   const decl = loadDeclarations(env, isReservedRuntimeName);
   if (!decl.ok) return decl;
   const d = decl.value.find((x) => x.name === name);

@@ -3,8 +3,8 @@
  * runtime's rules, plus the recursion guard `_OUROBOROS_DEPTH`.
  */
 import { err, ok, type Result } from "../errors.ts";
-import type { EnvRules } from "./contract.ts";
-import { runtimeError, type RuntimeError } from "./messages.ts";
+import type { EnvRules } from "../adapter-kit/contract.ts";
+import { runtimeError, type RuntimeError } from "../adapter-kit/messages.ts";
 import { policyEnv } from "../security/child-env.ts";
 
 export const MAX_DEPTH = 5;

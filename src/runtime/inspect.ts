@@ -5,10 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "../config/schema.ts";
 import { ok, type Result } from "../errors.ts";
-import type { Capabilities } from "./contract.ts";
-import { describeRuntimes, resolveBinary, runtimeVersion } from "./binary.ts";
+import type { Capabilities } from "../adapter-kit/contract.ts";
+import { describeRuntimes, resolveBinary, type RuntimeConfig, runtimeVersion } from "./binary.ts";
 
 export interface RuntimeReport {
   name: string;
@@ -34,7 +33,7 @@ function expand(p: string, env: Readonly<Record<string, string | undefined>>): s
 
 export function inspectRuntimes(
   env: Readonly<Record<string, string | undefined>>,
-  config: Config | null,
+  config: RuntimeConfig | null,
 ): Result<RuntimeReport[]> {
   const all = describeRuntimes(env as NodeJS.ProcessEnv);
   if (!all.ok) return all;

@@ -3,9 +3,9 @@
  * ANSI sequences stripped, each non-empty stdout line is assistant text, the answer is the joined
  * lines; a non-zero exit is an error naming stderr. No session id, tokens or cost.
  */
-import type { ExitInfo, LineParser } from "./adapter.ts";
-import type { RuntimeMessage } from "./messages.ts";
-import { BaseParser, stripAnsi } from "./parse-kit.ts";
+import type { ExitInfo, LineParser } from "../adapter-kit/adapter.ts";
+import type { RuntimeMessage } from "../adapter-kit/messages.ts";
+import { BaseParser, stripAnsi } from "../adapter-kit/parse-kit.ts";
 
 class PlainTextParser extends BaseParser {
   private lines: string[] = [];

@@ -9,13 +9,19 @@
  */
 import { statSync } from "node:fs";
 import * as v from "valibot";
-import type { Config } from "../config/schema.ts";
-import { TaskSchema, type TaskInput } from "./contract.ts";
-import { resolveBinary, searchedPlaces } from "./binary.ts";
+import { TaskSchema, type TaskInput } from "../adapter-kit/contract.ts";
+import { resolveBinary, type RuntimeConfig, searchedPlaces } from "./binary.ts";
 import { childEnv } from "./env.ts";
-import { failedResult, runtimeError, toolDetail, type ResultMessage, type RuntimeMessage } from "./messages.ts";
+import {
+  failedResult,
+  runtimeError,
+  toolDetail,
+  type ResultMessage,
+  type RuntimeMessage,
+} from "../adapter-kit/messages.ts";
 import { dispatchFor, type SkillCall } from "../skills/dispatch.ts";
 import { getAdapter } from "./registry.ts";
+import { skillRunner } from "./skill-runner.ts";
 import { supervise } from "./supervisor.ts";
 import { redactorFor } from "../security/redact.ts";
 import { passEnvNames } from "../security/child-env.ts";
@@ -24,7 +30,7 @@ export interface RunOptions {
   /** Parent environment to filter for the child (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /** Loaded config, for orchestrator.<rt>_cli_path. */
-  config?: Config | null;
+  config?: RuntimeConfig | null;
   /** Explicit binary path: beats env and config. */
   binary?: string;
   signal?: AbortSignal;
@@ -114,8 +120,10 @@ export async function* runTask(
 async function* dispatchSkill(call: SkillCall, signal: AbortSignal | undefined): AsyncGenerator<RuntimeMessage> {
   const input = { ...call.args };
   yield { type: "tool_call", id: null, name: call.tool, input, detail: toolDetail(call.tool, input) };
-  const { runSkillCall } = await import("../skills/dispatch.ts");
-  const r = await runSkillCall(call, signal ?? new AbortController().signal);
+  const run = skillRunner();
+  if (!run)
+    return yield failedResult(runtimeError("cli_error", `ooo ${call.skill.name}: no skill runner in this process`));
+  const r = await run(call, signal ?? new AbortController().signal);
   yield { type: "tool_result", id: null, output: r.text, is_error: r.isError };
   if (r.isError) return yield failedResult(runtimeError("cli_error", r.text.split("\n")[0]!), { text: r.text });
   yield { type: "text", text: r.text };

@@ -1,35 +1,12 @@
 /**
  * Which runtime runs a seed: --runtime flag > OUROBOROS_AGENT_RUNTIME > OUROBOROS_RUNTIME >
- * config orchestrator.runtime_backend > claude. Names are trimmed and lower-cased; upstream
- * aliases (codex_cli, claude_code, …) map to our names; runtimes declared in
+ * config orchestrator.runtime_backend > the registry's DEFAULT_RUNTIME. Names are trimmed and lower-cased; upstream
+ * aliases (codex_cli, claude_code, … in each descriptor) map to our names; runtimes declared in
  * $OUROBOROS_HOME/runtimes/<name>.yaml are chosen by their file name.
  */
 import { fail, ok, type Result } from "../errors.ts";
-import type { LoadedConfig } from "../config/load.ts";
-import { RUNTIME_NAMES, type RuntimeName } from "./contract.ts";
 import { declaredNames, loadDeclarations } from "./declared/load.ts";
-
-const ALIASES: Record<string, RuntimeName> = {
-  claude_code: "claude",
-  "claude-cli": "claude",
-  codex_cli: "codex",
-  opencode_cli: "opencode",
-  gemini_cli: "gemini",
-  copilot_cli: "copilot",
-  kiro_cli: "kiro",
-  "kiro-cli": "kiro",
-  hermes_cli: "hermes",
-};
-
-/** A built-in runtime's canonical name for `name` or one of its aliases. */
-export function builtinRuntime(name: string): RuntimeName | null {
-  const n = name.trim().toLowerCase();
-  if ((RUNTIME_NAMES as readonly string[]).includes(n)) return n as RuntimeName;
-  return ALIASES[n] ?? null;
-}
-
-/** Names a declared runtime file may not take. */
-export const isReservedRuntimeName = (name: string): boolean => builtinRuntime(name) !== null;
+import { allRuntimeNames, builtinRuntime, DEFAULT_RUNTIME, isReservedRuntimeName } from "./registry.ts";
 
 /** The canonical name: a built-in (or alias), else a runtime declared in a file; null when unknown. */
 export function canonicalRuntime(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
@@ -39,9 +16,10 @@ export function canonicalRuntime(name: string, env: NodeJS.ProcessEnv = process.
   return declaredNames(env).includes(n) ? n : null;
 }
 
-/** Every runtime name: built-ins in registry order, then declared ones. */
-export function allRuntimeNames(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [...RUNTIME_NAMES, ...declaredNames(env).filter((n) => !isReservedRuntimeName(n))];
+/** What selection reads of the loaded config (config/ sits above this layer). */
+export interface ConfiguredRuntime {
+  readonly sources: Readonly<Record<string, string>>;
+  readonly config: { readonly orchestrator: { readonly runtime_backend: string } };
 }
 
 export interface RuntimeChoice {
@@ -52,7 +30,7 @@ export interface RuntimeChoice {
 export function selectRuntime(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
-  cfg: LoadedConfig | null,
+  cfg: ConfiguredRuntime | null,
 ): Result<RuntimeChoice> {
   const candidates: [string | undefined, RuntimeChoice["source"]][] = [
     [flag, "flag"],
@@ -78,5 +56,5 @@ export function selectRuntime(
     }
     return ok({ name, source });
   }
-  return ok({ name: "claude", source: "default" });
+  return ok({ name: DEFAULT_RUNTIME, source: "default" });
 }

@@ -6,15 +6,15 @@
  * every failure ends as one `result` with a typed error.
  */
 import * as v from "valibot";
-import type { Timeouts } from "./contract.ts";
-import type { LineParser } from "./adapter.ts";
+import type { Timeouts } from "../adapter-kit/contract.ts";
+import type { LineParser } from "../adapter-kit/adapter.ts";
 import {
   failedResult,
   runtimeError,
   RuntimeMessageSchema,
   type RuntimeError,
   type RuntimeMessage,
-} from "./messages.ts";
+} from "../adapter-kit/messages.ts";
 import { LineFramer, Ring } from "./lines.ts";
 
 export interface SpawnSpec {

@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import type { RuntimeName } from "../runtime/contract.ts";
 import type { HostPaths, ServerLaunch } from "./types.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -42,7 +41,7 @@ export function selfLaunch(): { command: string; prefix: string[] } {
     : { command: process.execPath, prefix: [resolve(Bun.main)] };
 }
 
-export function serverLaunch(runtime: RuntimeName, llmBackend: string): ServerLaunch {
+export function serverLaunch(runtime: string, llmBackend: string): ServerLaunch {
   const self = selfLaunch();
   const env: Record<string, string> = { OUROBOROS_AGENT_RUNTIME: runtime, OUROBOROS_LLM_BACKEND: llmBackend };
   return {

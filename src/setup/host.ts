@@ -1,12 +1,8 @@
 /**
- * Building blocks the adapters' setup writers share: the MCP entry shapes, the skills and guide
- * files, and the config.yaml values every runtime sets.
+ * Building blocks the adapters' setup writers share: the MCP entry shapes, guide sections and
+ * the config.yaml values every runtime sets (the skill files are skills/render.ts).
  */
 import { join } from "node:path";
-import type { RuntimeName } from "../runtime/contract.ts";
-import { DESCRIPTORS } from "../runtime/descriptors.ts";
-import { SKILLS } from "../skills/catalogue.ts";
-import { renderSkill, skillDir } from "../skills/render.ts";
 import { jsonEntry, markdownSection } from "./edits.ts";
 import type { HostPlan } from "./planner.ts";
 import type { SetupInput } from "./types.ts";
@@ -40,17 +36,17 @@ export function guideSection(plan: HostPlan, action: "install" | "uninstall", fi
   plan.edit(file, (t) => (action === "install" ? markdownSection.install(t, body) : markdownSection.uninstall(t)));
 }
 
-/** `<dir>/ouroboros-<skill>/SKILL.md` for every catalogue skill; stale managed ones pruned. */
-export function skillFolders(plan: HostPlan, action: "install" | "uninstall", dir: string, self: string): void {
-  const wanted = new Map(action === "install" ? SKILLS.map((s) => [skillDir(s), renderSkill(s, self)] as const) : []);
-  plan.managedDir(dir, "ouroboros-", "SKILL.md", wanted);
-}
-
-/** config.yaml: runtime_backend, the CLI path key, and (unless `llm` is false) llm.backend. */
-export function runtimeConfig(input: SetupInput, o: { llm?: boolean } = {}): Record<string, string> {
-  const name: RuntimeName = input.runtime;
-  const values: Record<string, string> = { "orchestrator.runtime_backend": name };
-  if (input.cliPath) values[`orchestrator.${DESCRIPTORS[name].pathConfigKey}`] = input.cliPath;
+/**
+ * config.yaml: runtime_backend, the CLI path under the runtime's own key (its descriptor's
+ * `pathConfigKey`), and (unless `llm` is false) llm.backend.
+ */
+export function runtimeConfig(
+  input: SetupInput,
+  pathConfigKey: string | null,
+  o: { llm?: boolean } = {},
+): Record<string, string> {
+  const values: Record<string, string> = { "orchestrator.runtime_backend": input.runtime };
+  if (input.cliPath && pathConfigKey) values[`orchestrator.${pathConfigKey}`] = input.cliPath;
   if (o.llm !== false) values["llm.backend"] = input.llmBackend;
   return values;
 }

@@ -3,7 +3,6 @@
  * function of resolved host paths, a snapshot of existing file contents and our launcher; it
  * returns the desired contents of every host file it touches (null = absent / delete).
  */
-import type { RuntimeName } from "../runtime/contract.ts";
 import type { McpMode } from "./edits.ts";
 
 export interface HostPaths {
@@ -28,7 +27,8 @@ export interface ServerLaunch {
 }
 
 export interface SetupInput {
-  runtime: RuntimeName;
+  /** The runtime being set up (its registry name). */
+  runtime: string;
   paths: HostPaths;
   server: ServerLaunch;
   /** Absolute path of the ouroboros binary, for skills that shell out (`ooo cancel`). */

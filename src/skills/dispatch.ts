@@ -4,9 +4,10 @@
  * process instead of spawning the agent CLI (no model call). One stateless router: exact prefix →
  * name or alias → the catalogue's tool and argument template (`$1` = the text after the command,
  * `$CWD` = the task's directory; an empty `$1` leaves the argument out). Skills without a tool
- * (`ooo help`, `ooo setup` …) are not intercepted: the CLI answers them.
+ * (`ooo help`, `ooo setup` …) are not intercepted: the CLI answers them. The call itself runs in
+ * mcp/skill-call.ts, which the program's entry hands to the runtime layer (runtime/skill-runner.ts).
  */
-import type { Capabilities } from "../runtime/contract.ts";
+import type { Capabilities } from "../adapter-kit/contract.ts";
 import { type Skill, skillByName } from "./catalogue.ts";
 
 export interface SkillCall {
@@ -39,33 +40,3 @@ export const dispatchFor = (
   prompt: string,
   cwd: string,
 ): SkillCall | null => (caps.skill_dispatch ? skillCall(prompt, cwd) : null);
-
-let shared: import("../mcp/context.ts").McpContext | undefined;
-
-/**
- * Run the call against the MCP tool handlers in this process (the same code `mcp serve` runs,
- * over the same event store). Errors are values: `isError` carries the tool's one-line message.
- */
-export async function runSkillCall(call: SkillCall, signal: AbortSignal): Promise<{ text: string; isError: boolean }> {
-  const [{ createContext }, { TOOLS }, { parseArgs }, { errorText }, { paths }] = await Promise.all([
-    import("../mcp/context.ts"),
-    import("../mcp/tools/index.ts"),
-    import("../mcp/tool.ts"),
-    import("../mcp/server.ts"),
-    import("../config/paths.ts"),
-  ]);
-  const tool = TOOLS.find((t) => t.name === call.tool);
-  if (!tool) return { text: `ooo ${call.skill.name}: the MCP tool ${call.tool} does not exist`, isError: true };
-  const args = parseArgs(tool.name, tool.schema, call.args);
-  if (!args.ok) return { text: errorText(args.error), isError: true };
-  // One context per process: its store (and any job a start_* tool launched) lives as long as we do.
-  shared ??= createContext({ db: paths.database(), workspaceRoots: [] });
-  const ctx = shared;
-  try {
-    const r = await tool.handler(args.value, ctx, { signal, progress() {} });
-    if (!r.ok) return { text: errorText(r.error), isError: true };
-    return { text: typeof r.value === "string" ? r.value : JSON.stringify(r.value, null, 2), isError: false };
-  } catch (e) {
-    return { text: `${tool.name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, isError: true };
-  }
-}

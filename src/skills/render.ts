@@ -4,6 +4,7 @@
  * `self` is the absolute path of the ouroboros binary, substituted for `$OURO`.
  */
 import { MANAGED_MARK } from "../setup/edits.ts";
+import type { HostPlan } from "../setup/planner.ts";
 import { type Skill, SKILLS } from "./catalogue.ts";
 
 const q = (s: string) => JSON.stringify(s);
@@ -99,4 +100,10 @@ export function hermesSkill(self: string): string {
     capabilityGuide(self),
     "",
   ].join("\n");
+}
+
+/** `<dir>/ouroboros-<skill>/SKILL.md` for every catalogue skill; stale managed ones pruned. */
+export function skillFolders(plan: HostPlan, action: "install" | "uninstall", dir: string, self: string): void {
+  const wanted = new Map(action === "install" ? SKILLS.map((s) => [skillDir(s), renderSkill(s, self)] as const) : []);
+  plan.managedDir(dir, "ouroboros-", "SKILL.md", wanted);
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ouroHome } from "../config/paths.ts";
+import { ouroHome } from "./home.ts";
 
 const lockPath = (sessionId: string) => join(ouroHome(), "locks", sessionId);
 

@@ -469,7 +469,7 @@ describe("workspace snapshots", () => {
 describe("read-only turns per runtime argv", () => {
   test("claude --tools, codex --sandbox read-only, opencode --agent plan, gemini --approval-mode plan, copilot --available-tools", async () => {
     const { ADAPTERS } = await import("../../src/runtime/registry.ts");
-    const { TaskSchema } = await import("../../src/runtime/contract.ts");
+    const { TaskSchema } = await import("../../src/adapter-kit/contract.ts");
     const v = await import("valibot");
     const argv = (rt: keyof typeof ADAPTERS, readOnly: boolean) => {
       const task = v.parse(TaskSchema, {

@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PermissionMode, TaskInput } from "../../src/runtime/contract.ts";
+import type { PermissionMode, TaskInput } from "../../src/adapter-kit/contract.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import type { RunOptions } from "../../src/runtime/run.ts";
 import { cliEnv, type CliName } from "../lib/cli-env.ts";

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getAdapter } from "../../src/runtime/registry.ts";
-import { TaskSchema } from "../../src/runtime/contract.ts";
+import { TaskSchema } from "../../src/adapter-kit/contract.ts";
 import * as v from "valibot";
 import { cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT, runCli } from "../lib/cli.ts";

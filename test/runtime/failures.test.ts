@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type { TaskInput } from "../../src/runtime/contract.ts";
+import type { TaskInput } from "../../src/adapter-kit/contract.ts";
 import { cleanupTemps, drain, FAKES, groupMembers, tempDir } from "./helpers.ts";
 import { within } from "../lib/timing.ts";
 

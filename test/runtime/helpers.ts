@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { TaskInput } from "../../src/runtime/contract.ts";
-import type { ResultMessage, RuntimeMessage } from "../../src/runtime/messages.ts";
+import type { TaskInput } from "../../src/adapter-kit/contract.ts";
+import type { ResultMessage, RuntimeMessage } from "../../src/adapter-kit/messages.ts";
 import { runTask, type RunOptions } from "../../src/runtime/run.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");

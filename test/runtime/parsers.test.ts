@@ -6,9 +6,9 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import type { ExitInfo, LineParser } from "../../src/runtime/adapter.ts";
-import { TaskSchema } from "../../src/runtime/contract.ts";
-import { RuntimeMessageSchema, type ResultMessage, type RuntimeMessage } from "../../src/runtime/messages.ts";
+import type { ExitInfo, LineParser } from "../../src/adapter-kit/adapter.ts";
+import { TaskSchema } from "../../src/adapter-kit/contract.ts";
+import { RuntimeMessageSchema, type ResultMessage, type RuntimeMessage } from "../../src/adapter-kit/messages.ts";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { ROOT } from "./helpers.ts";
 

@@ -6,17 +6,20 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RUNTIME_NAMES } from "../../src/runtime/contract.ts";
-import { ADAPTERS } from "../../src/runtime/registry.ts";
+import { ADAPTERS, RUNTIME_NAMES } from "../../src/runtime/registry.ts";
 import { runTaskToResult } from "../../src/runtime/run.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { dispatchFor, skillCall } from "../../src/skills/dispatch.ts";
+import { runSkillCall } from "../../src/mcp/skill-call.ts";
+import { provideSkillRunner } from "../../src/runtime/skill-runner.ts";
 import { cleanupTemps, FAKES, tempDir } from "./helpers.ts";
 
 let home: string;
 let project: string;
 const saved = process.env.OUROBOROS_HOME;
 beforeAll(() => {
+  // What cli/main.ts provides in the program.
+  provideSkillRunner(runSkillCall);
   home = tempDir("dispatch-home");
   project = tempDir("dispatch-proj");
   process.env.OUROBOROS_HOME = home;

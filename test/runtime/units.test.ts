@@ -3,14 +3,14 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as v from "valibot";
-import { shouldDispatchViaPlugin } from "../../adapters/opencode/index.ts";
+import { shouldDispatchViaPlugin } from "../../src/llm/plugin.ts";
 import { defaultConfig } from "../../src/config/schema.ts";
-import { CapabilitiesSchema, RUNTIME_NAMES, TaskSchema, type TaskInput } from "../../src/runtime/contract.ts";
+import { CapabilitiesSchema, TaskSchema, type TaskInput } from "../../src/adapter-kit/contract.ts";
 import { describeRuntimes, resolveBinary, runtimeVersion } from "../../src/runtime/binary.ts";
 import { DESCRIPTORS } from "../../src/runtime/descriptors.ts";
 import { childEnv } from "../../src/runtime/env.ts";
 import { LineFramer } from "../../src/runtime/lines.ts";
-import { ADAPTERS, getAdapter } from "../../src/runtime/registry.ts";
+import { ADAPTERS, getAdapter, RUNTIME_NAMES } from "../../src/runtime/registry.ts";
 import { runCli } from "../lib/cli.ts";
 import { BIN, FAKES, ROOT, tempDir } from "./helpers.ts";
 
@@ -237,7 +237,8 @@ describe("binary resolution and version", () => {
     const fake = join(FAKES, "kiro-cli");
     expect(resolveBinary("kiro", { PATH: "/nonexistent" }, cfg)).toBeNull();
     expect(resolveBinary("kiro", { PATH: FAKES }, cfg)).toEqual({ path: fake, source: "PATH" });
-    cfg.orchestrator.kiro_cli_path = fake;
+    // Path keys come from the registry (descriptor.pathConfigKey), so the Config type does not name them.
+    (cfg.orchestrator as Record<string, unknown>).kiro_cli_path = fake;
     expect(resolveBinary("kiro", { PATH: "" }, cfg)?.source).toBe("config");
     expect(resolveBinary("kiro", { PATH: "", OUROBOROS_KIRO_CLI_PATH: fake }, cfg)?.source).toBe("env");
     expect(resolveBinary("kiro", { PATH: "", OUROBOROS_KIRO_CLI_PATH: join(FAKES, "nope") }, cfg)?.source).toBe(

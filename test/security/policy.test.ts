@@ -6,9 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADAPTERS } from "../../src/runtime/registry.ts";
+import { ADAPTERS, RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/registry.ts";
 import { childEnv } from "../../src/runtime/env.ts";
-import { RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/contract.ts";
 import { commandEnv, policyEnv, probeEnv } from "../../src/security/child-env.ts";
 import { resolveExecutable, staticCommandProblem } from "../../src/security/executable.ts";
 import { createRedactor } from "../../src/security/redact.ts";

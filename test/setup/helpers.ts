@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import type { RuntimeName } from "../../src/runtime/contract.ts";
+import type { RuntimeName } from "../../src/runtime/registry.ts";
 import { type CliResult, runCli } from "../lib/cli.ts";
 
 export interface Sandbox {

@@ -8,7 +8,7 @@ import { existsSync, realpathSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
-import { RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/contract.ts";
+import { RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/registry.ts";
 import { parseJsonc } from "../../src/setup/jsonc.ts";
 import { cliArgv } from "../lib/cli.ts";
 import { put, read, type Sandbox, sandbox, setup, snapshot, USER_FILES } from "./helpers.ts";

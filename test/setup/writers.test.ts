@@ -5,8 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { dirname, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import type { RuntimeName } from "../../src/runtime/contract.ts";
-import { ADAPTERS } from "../../src/runtime/registry.ts";
+import { ADAPTERS, type RuntimeName } from "../../src/runtime/registry.ts";
 import { MANAGED_MARK, MD_END, MD_START, TOML_START } from "../../src/setup/edits.ts";
 import { parseJsonc } from "../../src/setup/jsonc.ts";
 import type { HostResult, SetupInput } from "../../src/setup/types.ts";
@@ -53,7 +52,7 @@ function input(runtime: RuntimeName, files: Record<string, string>, over: Partia
 }
 
 function write(i: SetupInput, action: "install" | "uninstall" = "install"): HostResult {
-  const r = ADAPTERS[i.runtime].setup.write(i, action);
+  const r = ADAPTERS[i.runtime as RuntimeName].setup.write(i, action);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/contract.ts";
-import { ADAPTERS } from "../../src/runtime/registry.ts";
+import { ADAPTERS, RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/registry.ts";
 import { SKILLS } from "../../src/skills/catalogue.ts";
 import type { SetupInput } from "../../src/setup/types.ts";
 import { tempHome } from "../lib/cli.ts";

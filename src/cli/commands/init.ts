@@ -10,6 +10,7 @@ import { extname, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
+import { RUNTIME_NAMES } from "../../runtime/registry.ts";
 import { inputCap, readTextFile } from "../../util/bounded-read.ts";
 import { EventStore } from "../../events/store.ts";
 import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
@@ -29,7 +30,7 @@ const common = {
   runtime: { type: "string", alias: "r", description: "runtime for --run / the offered run" },
   "llm-backend": {
     type: "string",
-    description: "anthropic | openai | claude | codex | opencode | gemini | copilot | kiro | hermes",
+    description: ["anthropic", "openai", ...RUNTIME_NAMES].join(" | "),
   },
 } as const;
 

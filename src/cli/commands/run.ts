@@ -6,6 +6,12 @@ import { defineCommand } from "citty";
 import { dryRun, printHuman, printJson } from "../run/dry-run.ts";
 import { executeRun } from "../run/execute.ts";
 import { exitCode } from "../output.ts";
+import { ADAPTERS, RUNTIME_NAMES } from "../../runtime/registry.ts";
+
+const resuming = RUNTIME_NAMES.filter((n) => {
+  const c = ADAPTERS[n].descriptor.capabilities;
+  return c.targeted_resume || c.partial_resume;
+});
 
 export const runArgs = {
   seed: { type: "positional", required: false, description: "seed YAML file (not needed with --resume)" },
@@ -13,14 +19,12 @@ export const runArgs = {
   runtime: {
     type: "string",
     alias: "r",
-    description:
-      "claude | codex | opencode | gemini | copilot | kiro | hermes, or one declared in $OUROBOROS_HOME/runtimes/",
+    description: `${RUNTIME_NAMES.join(" | ")}, or one declared in $OUROBOROS_HOME/runtimes/`,
   },
   resume: { type: "string", description: "continue this session from its event log" },
   "resume-id": {
     type: "string",
-    description:
-      "the agent CLI's own session to continue on the first turn (runtimes that resume: kiro, claude, codex, …)",
+    description: `the agent CLI's own session to continue on the first turn (runtimes that resume: ${resuming.join(", ")})`,
   },
   "llm-backend": {
     type: "string",

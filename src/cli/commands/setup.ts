@@ -6,14 +6,19 @@
 import { defineCommand } from "citty";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { loadConfig } from "../../config/load.ts";
-import { RUNTIME_NAMES, type RuntimeName } from "../../runtime/contract.ts";
 import { resolveBinary } from "../../runtime/binary.ts";
 import { setupRefusal } from "../../runtime/declared/adapter.ts";
 import { findDescriptor } from "../../runtime/descriptors.ts";
-import { isRuntimeName } from "../../runtime/registry.ts";
-import { builtinRuntime, canonicalRuntime } from "../../runtime/selection.ts";
+import {
+  builtinRuntime,
+  DEFAULT_RUNTIME,
+  isRuntimeName,
+  RUNTIME_NAMES,
+  type RuntimeName,
+} from "../../runtime/registry.ts";
+import { canonicalRuntime } from "../../runtime/selection.ts";
 import { type CopilotModel, defaultPick, discoverCopilotModels, modelConfig } from "../../setup/copilot-models.ts";
-import { runSetup, type SetupSummary } from "../../setup/run.ts";
+import { runSetup, type SetupSummary } from "../setup/run.ts";
 import { exitCode, log, out, outJson } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
@@ -21,7 +26,7 @@ const MCP_MODES = ["auto", "stdio", "preserve"] as const;
 
 /**
  * No --runtime (spec §4): the one installed CLI; several → a prompt on a terminal, else the
- * configured runtime if installed, else claude, else the first installed.
+ * configured runtime if installed, else the default runtime, else the first installed.
  */
 async function pickRuntime(interactive: boolean): Promise<RuntimeName> {
   const cfg = loadConfig();
@@ -32,8 +37,8 @@ async function pickRuntime(interactive: boolean): Promise<RuntimeName> {
   const fallback =
     current && installed.includes(current as RuntimeName)
       ? (current as RuntimeName)
-      : installed.includes("claude") || !installed.length
-        ? "claude"
+      : installed.includes(DEFAULT_RUNTIME) || !installed.length
+        ? DEFAULT_RUNTIME
         : installed[0]!;
   if (!interactive || installed.length < 2) return fallback;
   const { select, isCancel } = await import("@clack/prompts");

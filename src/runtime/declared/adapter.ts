@@ -4,9 +4,9 @@
  * one of the shipped parsers, and a setup plan that says what setup cannot do for it.
  */
 import { fail, ok, type Result } from "../../errors.ts";
-import type { Invocation, LineParser, RuntimeAdapter, SetupPlan } from "../adapter.ts";
-import type { OutputFormat, Task } from "../contract.ts";
-import { composeSections, MAX_ARG_PROMPT } from "../prompt.ts";
+import type { Invocation, LineParser, RuntimeAdapter, SetupPlan } from "../../adapter-kit/adapter.ts";
+import type { OutputFormat, Task } from "../../adapter-kit/contract.ts";
+import { composeSections, MAX_ARG_PROMPT } from "../../adapter-kit/prompt.ts";
 import type { Declaration } from "./load.ts";
 
 type Values = Record<string, string | null>;

@@ -17,12 +17,17 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as v from "valibot";
-import { ouroHome } from "../../config/paths.ts";
+import { ouroHome } from "../../util/home.ts";
 import { fail, ok, type Result } from "../../errors.ts";
 import { formatProblem } from "../../util/problems.ts";
 import { readTextFile } from "../../util/bounded-read.ts";
 import { issuesToProblems, parseYaml } from "../../util/yaml-source.ts";
-import { CapabilitiesSchema, OUTPUT_FORMATS, type Capabilities, type RuntimeDescriptor } from "../contract.ts";
+import {
+  CapabilitiesSchema,
+  OUTPUT_FORMATS,
+  type Capabilities,
+  type RuntimeDescriptor,
+} from "../../adapter-kit/contract.ts";
 
 export const DECLARED_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 const PLACEHOLDER = /\{([a-z_]+)\}/g;

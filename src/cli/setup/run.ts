@@ -3,18 +3,17 @@
  * then either print the diffs (--dry-run) or commit them all together. A malformed file anywhere
  * aborts before anything is written.
  */
-import { describeUnknown, fail, ok, type Result } from "../errors.ts";
-import { loadConfig } from "../config/load.ts";
-import { paths } from "../config/paths.ts";
-import type { RuntimeName } from "../runtime/contract.ts";
-import { resolveBinary } from "../runtime/binary.ts";
-import { ADAPTERS } from "../runtime/registry.ts";
-import { commitAll, type FileChange } from "./commit.ts";
+import { describeUnknown, fail, ok, type Result } from "../../errors.ts";
+import { loadConfig } from "../../config/load.ts";
+import { paths } from "../../config/paths.ts";
+import { resolveBinary } from "../../runtime/binary.ts";
+import { ADAPTERS, type RuntimeName } from "../../runtime/registry.ts";
+import { commitAll, type FileChange } from "../../setup/commit.ts";
 import { type ConfigEdit, planConfig } from "./config.ts";
-import { diskSnapshot, hostPaths, selfLaunch, serverLaunch } from "./context.ts";
-import { unifiedDiff } from "./diff.ts";
-import type { McpMode } from "./edits.ts";
-import type { HostResult, SetupInput } from "./types.ts";
+import { diskSnapshot, hostPaths, selfLaunch, serverLaunch } from "../../setup/context.ts";
+import { unifiedDiff } from "../../setup/diff.ts";
+import type { McpMode } from "../../setup/edits.ts";
+import type { HostResult, SetupInput } from "../../setup/types.ts";
 
 export type FileAction = "created" | "updated" | "unchanged" | "removed";
 
@@ -40,11 +39,6 @@ export interface SetupSummary {
 const actionOf = (before: string | null, after: string | null): FileAction =>
   before === after ? "unchanged" : before === null ? "created" : after === null ? "removed" : "updated";
 
-/** The LLM backend the launcher passes: the runtime itself, except Hermes which keeps the current one. */
-function llmBackendFor(runtime: RuntimeName, current: string): string {
-  return runtime === "hermes" ? current : runtime;
-}
-
 export function planSetup(
   o: SetupOptions,
   env: Readonly<Record<string, string | undefined>>,
@@ -53,7 +47,9 @@ export function planSetup(
   const loaded = loadConfig(env as NodeJS.ProcessEnv, configFile);
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const llmBackend = llmBackendFor(o.runtime, config.llm.backend);
+  const setup = ADAPTERS[o.runtime].setup;
+  // The LLM backend the launcher passes: the runtime itself, unless its setup keeps the current one.
+  const llmBackend = setup.keepsLlmBackend ? config.llm.backend : o.runtime;
   const server = serverLaunch(o.runtime, llmBackend);
   const snap = diskSnapshot();
   const self = selfLaunch();
@@ -69,7 +65,6 @@ export function planSetup(
     read: snap.read,
     list: snap.list,
   };
-  const setup = ADAPTERS[o.runtime].setup;
   let host: Result<HostResult>;
   try {
     host = setup.write(input, o.uninstall ? "uninstall" : "install");

@@ -4,9 +4,9 @@
  */
 import * as v from "valibot";
 import { parseDocument } from "yaml";
-import { fail, ok, type Result } from "../errors.ts";
-import { ConfigSchema, defaultConfig } from "../config/schema.ts";
-import { getPath } from "../config/load.ts";
+import { fail, ok, type Result } from "../../errors.ts";
+import { ConfigSchema, defaultConfig } from "../../config/schema.ts";
+import { getPath } from "../../config/load.ts";
 
 export interface ConfigEdit {
   /** Set unconditionally. */

@@ -52,7 +52,7 @@ export interface SetupFile {
  * `ouroboros setup --runtime X` (spec runtimes.md §4): the host files it edits and the config keys
  * it sets (declared, for docs and tests), plus the runtime's setup writer — a pure function from
  * resolved host paths, existing file contents and our launcher to the desired file contents.
- * The setup command (src/setup/run.ts) reads the files, calls `write`, diffs and commits.
+ * The setup command (src/cli/setup/run.ts) reads the files, calls `write`, diffs and commits.
  */
 export interface SetupPlan {
   files: readonly SetupFile[];
@@ -60,6 +60,8 @@ export interface SetupPlan {
   config: Readonly<Record<string, string>>;
   /** Printed after a first registration (e.g. "restart Copilot"). */
   notes: readonly string[];
+  /** The MCP launcher keeps the configured LLM backend instead of naming this runtime as one. */
+  keepsLlmBackend?: boolean;
   /** Desired host files for install or uninstall; a malformed existing file is an invalidData error. */
   write(input: SetupInput, action: "install" | "uninstall"): Result<HostResult>;
   /** The config.yaml values for this input (dotted key → value). */

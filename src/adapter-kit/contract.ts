@@ -5,10 +5,6 @@
 import * as v from "valibot";
 import { UsageSchema } from "./messages.ts";
 
-export const RUNTIME_NAMES = ["claude", "codex", "opencode", "gemini", "copilot", "kiro", "hermes"] as const;
-export const RuntimeNameSchema = v.picklist(RUNTIME_NAMES);
-export type RuntimeName = v.InferOutput<typeof RuntimeNameSchema>;
-
 export const PermissionModeSchema = v.picklist(["default", "acceptEdits", "bypassPermissions"]);
 export type PermissionMode = v.InferOutput<typeof PermissionModeSchema>;
 
@@ -55,9 +51,11 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Static facts about a runtime; enough for dry-run, `runtimes` and selection. */
 export interface RuntimeDescriptor {
-  /** A built-in RuntimeName, or the file name of a runtime declared in $OUROBOROS_HOME/runtimes/. */
+  /** A built-in runtime's registry name, or the file name of a runtime declared in $OUROBOROS_HOME/runtimes/. */
   readonly name: string;
   readonly displayName: string;
+  /** Other names accepted for a built-in (upstream's codex_cli, claude_code, …). */
+  readonly aliases?: readonly string[];
   /** Executable name looked up on PATH. */
   readonly binary: string;
   /** Env var and config key (orchestrator.<key>; null for declared runtimes) that override the binary path. */
@@ -65,6 +63,8 @@ export interface RuntimeDescriptor {
   readonly pathConfigKey: string | null;
   /** The shipped stream parser this runtime's output is read with, when others may reuse it. */
   readonly output?: OutputFormat;
+  /** Default model per routing tier (config economics.models.<runtime> overrides it). */
+  readonly tierModels?: { readonly frugal: string; readonly standard: string; readonly frontier: string };
   /** Declared runtimes: the file that declares it. */
   readonly declaredIn?: string;
   /** npm package that ships the CLI, used to read its version without running it. */
