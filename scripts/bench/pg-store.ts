@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../../src/events/envelope.ts";
 import { follow } from "../../src/events/follow.ts";
+import { tailSeq } from "../../src/events/read.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { EventStore, openReadonly } from "../../src/events/store.ts";
 import { freshDatabase } from "../../test/lib/postgres.ts";
@@ -88,7 +89,7 @@ const liteFollow = await latency(
   (onRow, signal) =>
     follow(
       must(openReadonly(join(dir, "e.db"))),
-      { session: "s_follow", afterSeq: (lite.db.query("SELECT max(seq) AS s FROM events").get() as { s: number }).s },
+      { session: "s_follow", afterSeq: tailSeq(lite.reader) },
       onRow,
       { signal },
     ),

@@ -2,9 +2,9 @@
  * The interview's log: aggregate "interview", state from state.ts's reducer, mirrored to
  * data/interview_<id>.json after every event.
  */
-import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import { AggregateLog, aggregateEvents, type AggregateSpec } from "../events/aggregate-log.ts";
+import type { EventReader } from "../events/reader.ts";
 import type { EventStore } from "../events/store.ts";
 import { apply, emptyState, type InterviewEvent, type InterviewState, readStateFile, writeStateFile } from "./state.ts";
 
@@ -15,7 +15,7 @@ const SPEC: AggregateSpec<InterviewState> = {
   mirror: writeStateFile,
 };
 
-export const readInterviewEvents = (db: Database, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
+export const readInterviewEvents = (db: EventReader, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
 
 export class InterviewLog extends AggregateLog<InterviewState> {
   /** A new interview: its `interview.started` event is the first record. */

@@ -61,10 +61,10 @@ export default defineCommand({
         `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`,
       );
     } else {
-      const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-      const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+      const { storeStats } = await import("../events/queries.ts");
+      const stats = storeStats(store.value);
       store.value.close();
-      add("event store", true, `${db}: ${n} events, journal ${mode}`);
+      add("event store", true, `${db}: ${stats.events} events, journal ${stats.journalMode}`);
     }
 
     try {

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { aggregateEvents } from "../events/aggregate-log.ts";
+import { sessionStart } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { evaluateCriterion } from "../pipeline/evaluate.ts";
@@ -55,13 +56,10 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.db, a.session_id);
+  const s = requireSession(store.value.reader, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const started = store.value.db
-    .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
-    .get(sessionId) as { payload: string } | null;
-  const data = started ? (JSON.parse(started.payload) as { seed?: Seed; project_dir?: string; runtime?: string }) : {};
+  const data = sessionStart(store.value.reader, sessionId) ?? {};
   let seed = data.seed;
   if (a.seed_content !== undefined) {
     const parsed = parseSeedText("seed_content", a.seed_content);
@@ -166,7 +164,7 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
 
 /** State of an evaluation from its events: running (no end event), completed or failed. */
 export function evaluationState(store: EventStore, evaluationId: string) {
-  const rows = aggregateEvents(store.db, "evaluation", evaluationId);
+  const rows = aggregateEvents(store.reader, "evaluation", evaluationId);
   if (!rows.length) return null;
   const last = rows[rows.length - 1]!;
   const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");

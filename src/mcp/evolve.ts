@@ -58,7 +58,7 @@ export async function planEvolution(
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.db, a.lineage_id);
+  const s = requireSession(store.value.reader, a.lineage_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
   const holder = lockHolder(sessionId);
@@ -66,7 +66,7 @@ export async function planEvolution(
     return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, {
       hint: "wait for it (ouroboros_job_wait) or cancel it first",
     });
-  const state = replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent));
+  const state = replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string; runtime?: string };
   if (!started.seed || !started.project_dir)
     return fail("invalidData", `session ${sessionId} has no recorded seed or project directory`);
@@ -141,7 +141,7 @@ export async function planEvolution(
       const both = arm();
       const log = new SessionLog(
         store.value as EventStore,
-        replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)),
+        replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent)),
       );
       const seed = started.seed!;
       const wctx: WorkerContext = {
@@ -233,7 +233,7 @@ export async function planEvolution(
 
 /** An evolution job's state from its events: running (no end event), completed or failed. */
 export function evolutionState(store: EventStore, evolutionId: string) {
-  const rows = aggregateEvents(store.db, "evolution", evolutionId);
+  const rows = aggregateEvents(store.reader, "evolution", evolutionId);
   if (!rows.length) return null;
   const end = rows.find((r) => r.type === "evolution.job.completed" || r.type === "evolution.job.failed");
   return {
