@@ -87,12 +87,9 @@ const pgBatched = await rate(BATCHED, async () => {
 
 const liteFollow = await latency(
   (onRow, signal) =>
-    follow(
-      must(openReadonly(join(dir, "e.db"))),
-      { session: "s_follow", afterSeq: tailSeq(lite.reader) },
-      onRow,
-      { signal },
-    ),
+    follow(must(openReadonly(join(dir, "e.db"))), { session: "s_follow", afterSeq: tailSeq(lite.reader) }, onRow, {
+      signal,
+    }),
   async (n) => void must(lite.append(ev("s_follow", n))),
 );
 const writer = must(await PgEventStore.open(pg.url, { max: 1 }));

@@ -76,9 +76,7 @@ export function aggregateRowsAfter(
   limit: number,
 ): EventRow[] {
   return conn(r)
-    .query(
-      `SELECT ${COLS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-    )
+    .query(`SELECT ${COLS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
     .all(aggregateType, id, afterSeq, limit) as EventRow[];
 }
 
@@ -94,7 +92,11 @@ export function lineageEvents(r: EventReader, sessionId: string): AggregateEvent
 }
 
 /** The session's latest failures (failed events, stalls, cancellation, failed ACs), oldest first. */
-export function sessionFailures(r: EventReader, sessionId: string, limit = 20): { type: string; data: Record<string, unknown> }[] {
+export function sessionFailures(
+  r: EventReader,
+  sessionId: string,
+  limit = 20,
+): { type: string; data: Record<string, unknown> }[] {
   const rows = conn(r)
     .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled'
              OR (event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'failed')) ORDER BY seq DESC LIMIT ?`)
@@ -103,7 +105,10 @@ export function sessionFailures(r: EventReader, sessionId: string, limit = 20): 
 }
 
 /** The session's terminal (or pause) event, if any. */
-export function sessionEnding(r: EventReader, sessionId: string): { type: string; data: Record<string, unknown> } | null {
+export function sessionEnding(
+  r: EventReader,
+  sessionId: string,
+): { type: string; data: Record<string, unknown> } | null {
   const row = conn(r)
     .query(
       `SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`,

@@ -60,7 +60,9 @@ function where(f: EventFilter): { sql: string; params: (string | number)[] } {
 export function queryEvents(r: EventReader, f: EventFilter): EventRow[] {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
-  return conn(r).query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`).all(...w.params) as EventRow[];
+  return conn(r)
+    .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
+    .all(...w.params) as EventRow[];
 }
 
 /** Stream rows in seq order without materialising the whole result. Stop by returning false. */

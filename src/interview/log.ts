@@ -15,7 +15,8 @@ const SPEC: AggregateSpec<InterviewState> = {
   mirror: writeStateFile,
 };
 
-export const readInterviewEvents = (db: EventReader, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
+export const readInterviewEvents = (db: EventReader, id: string): InterviewEvent[] =>
+  aggregateEvents(db, "interview", id);
 
 export class InterviewLog extends AggregateLog<InterviewState> {
   /** A new interview: its `interview.started` event is the first record. */

@@ -20,6 +20,7 @@ import { parseSeedText } from "../seed/load.ts";
 import type { AcceptanceCriterion, Seed } from "../seed/schema.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
+import type { EvaluationPlan } from "./job-state.ts";
 import { requireSession } from "./views.ts";
 
 export interface EvaluateArgs {
@@ -30,12 +31,6 @@ export interface EvaluateArgs {
   artifact_type?: string;
   trigger_consensus?: boolean;
   working_dir?: string;
-}
-
-export interface EvaluationPlan {
-  evaluationId: string;
-  sessionId: string;
-  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
 }
 
 /** A criterion by 1-based number or exact description; anything else is free text. */
@@ -160,19 +155,4 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
     }
   };
   return ok({ evaluationId, sessionId, run });
-}
-
-/** State of an evaluation from its events: running (no end event), completed or failed. */
-export function evaluationState(store: EventStore, evaluationId: string) {
-  const rows = aggregateEvents(store.reader, "evaluation", evaluationId);
-  if (!rows.length) return null;
-  const last = rows[rows.length - 1]!;
-  const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");
-  return {
-    session_id: String(rows[0]!.data.session_id),
-    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
-    stage: last.type.replace(/^evaluation\./, ""),
-    last_seq: last.seq,
-    result: end ? end.data : null,
-  };
 }

@@ -25,6 +25,7 @@ import { leaves, replay } from "../pipeline/state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";
+import { evolutionState, type EvolutionPlan } from "./job-state.ts";
 import { requireSession } from "./views.ts";
 
 /** A lineage never runs past 30 generations; Ralph runs at most 10 per job unless asked for more. */
@@ -36,14 +37,6 @@ export interface EvolveArgs {
   max_generations?: number;
   max_total_seconds?: number;
   per_iteration_timeout_seconds?: number;
-}
-
-export interface EvolutionPlan {
-  evolutionId: string;
-  sessionId: string;
-  /** The seq of the job's start event: a follower's cursor starts just before it. */
-  startSeq: number;
-  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
 }
 
 /** Sessions an evolution job of this process is driving (the file lock only sees other processes). */
@@ -229,17 +222,4 @@ export async function planEvolution(
     }
   };
   return ok({ evolutionId, sessionId, startSeq, run });
-}
-
-/** An evolution job's state from its events: running (no end event), completed or failed. */
-export function evolutionState(store: EventStore, evolutionId: string) {
-  const rows = aggregateEvents(store.reader, "evolution", evolutionId);
-  if (!rows.length) return null;
-  const end = rows.find((r) => r.type === "evolution.job.completed" || r.type === "evolution.job.failed");
-  return {
-    session_id: String(rows[0]!.data.session_id),
-    kind: String(rows[0]!.data.kind),
-    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
-    result: end ? end.data : null,
-  };
 }

@@ -8,14 +8,11 @@ import { fail, ok, type Result } from "../errors.ts";
 import { lockHolder } from "../util/lock.ts";
 import type { RunOutcome } from "../pipeline/run.ts";
 import type { StartedRun } from "../pipeline/start-run.ts";
-import type { McpContext } from "./context.ts";
 import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";
 import { aggregateRowsAfter } from "../events/queries.ts";
 import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
-import { evaluationState, type EvaluationPlan } from "./evaluate.ts";
-import { evolutionState, type EvolutionPlan } from "./evolve.ts";
-import type { CallContext } from "./tool.ts";
+import { evaluationState, evolutionState, type EvaluationPlan, type EvolutionPlan } from "./job-state.ts";
 
 interface Job {
   /** Session id, or evaluation id (`eval_…`). */
@@ -30,17 +27,21 @@ export const isEvo = (key: string) => key.startsWith("evo_");
 
 export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
 
+/** What the job table uses of the server context (the context creates the table). */
+export interface JobHost {
+  store(): Promise<Result<EventStore>>;
+  log(message: string): void;
+}
+
 export class JobTable {
   private readonly live = new Map<string, Job>();
-  constructor(private readonly ctx: McpContext) {}
+  constructor(private readonly ctx: JobHost) {}
 
   /**
    * Start a run as a job: `start` (startRun) resolves once its session exists; the job is keyed
    * by that session and can be interrupted (paused, resumable) through `interrupt`.
    */
-  async launch(
-    start: (interrupt: AbortSignal) => Promise<Result<StartedRun>>,
-  ): Promise<
+  async launch(start: (interrupt: AbortSignal) => Promise<Result<StartedRun>>): Promise<
     Result<{
       job_id: string;
       session_id: string;
@@ -215,7 +216,10 @@ export class JobTable {
    * Wait for a job of this server while reporting progress (ACs passed of total, phase) and
    * pausing it if the caller goes away.
    */
-  async follow(key: string, call: CallContext): Promise<void> {
+  async follow(
+    key: string,
+    call: { signal: AbortSignal; progress(progress: number, total?: number, message?: string): void },
+  ): Promise<void> {
     const j = this.live.get(key);
     if (!j) return;
     const onAbort = () => this.interrupt(key);

@@ -85,7 +85,10 @@ function target(o: StartRunInput): Result<Target> {
     const data = sessionStart(o.store.reader, o.resumeSessionId) ?? {};
     const stored = canonicalRuntime(String(data.runtime ?? ""));
     if (o.runtime && stored && canonicalRuntime(o.runtime) !== stored)
-      return fail("badArgs", `session ${o.resumeSessionId} runs on ${stored}; ${o.words.runtimeArg(o.runtime)} does not match`);
+      return fail(
+        "badArgs",
+        `session ${o.resumeSessionId} runs on ${stored}; ${o.words.runtimeArg(o.runtime)} does not match`,
+      );
     return ok({
       projectDir: String(data.project_dir ?? process.cwd()),
       depth: Number(data.max_decomposition_depth ?? config.orchestrator.max_decomposition_depth),
