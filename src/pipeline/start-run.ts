@@ -6,22 +6,21 @@
  * Callers keep only their wording (how they name a flag, list problems) and their output.
  */
 import type { LoadedConfig } from "../config/load.ts";
-import type { Tier } from "../config/schema.ts";
 import { fail, ok, type OuroError, type Result } from "../errors.ts";
-import type { StoredEvent } from "../events/envelope.ts";
 import { sessionStart } from "../events/queries.ts";
-import type { EventStore } from "../events/store.ts";
 import { agentWithModel } from "../llm/role-model.ts";
 import { canonicalRuntime, selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { Problem } from "../util/problems.ts";
 import type { Agent } from "./agent.ts";
 import { buildPlan } from "./plan.ts";
-import { runPipeline, type RunOutcome } from "./run.ts";
+import { runPipeline, type RunOptions, type RunOutcome } from "./run.ts";
 import { createRuntimeAgent } from "./runtime-agent.ts";
 
-export interface StartRunInput {
-  store: EventStore;
+/** The pipeline options a caller passes straight through. */
+type PassedThrough = "store" | "skipSecondary" | "maxCostUsd" | "timeoutSeconds" | "tier" | "interrupt" | "onEvent";
+
+export interface StartRunInput extends Pick<RunOptions, PassedThrough> {
   loaded: LoadedConfig;
   env: NodeJS.ProcessEnv;
   /** A new run: the seed file to plan from. */
@@ -42,12 +41,6 @@ export interface StartRunInput {
   /** An LLM backend that answers the judging turns instead of the runtime. */
   llmBackend?: string;
   parallel?: number;
-  skipSecondary?: boolean;
-  maxCostUsd?: number;
-  timeoutSeconds?: number;
-  tier?: Tier;
-  interrupt?: AbortSignal;
-  onEvent?: (e: StoredEvent) => void;
   onSessionId?: (id: string) => void;
   /** The surface's wording for what only it can name. */
   words: {
