@@ -9,7 +9,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
-import { aggregateEvents } from "../events/aggregate-log.ts";
 import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
@@ -25,7 +24,7 @@ import { leaves, replay } from "../pipeline/state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";
-import { evolutionState, type EvolutionPlan } from "./job-state.ts";
+import type { EvolutionPlan } from "./job-state.ts";
 import { requireSession } from "./views.ts";
 
 /** A lineage never runs past 30 generations; Ralph runs at most 10 per job unless asked for more. */

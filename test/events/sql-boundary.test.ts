@@ -58,7 +58,7 @@ describe("SQL boundary", () => {
   test("no file outside src/events crosses it", () => {
     const files = [...sources(join(ROOT, "src")), ...sources(join(ROOT, "adapters"))]
       .map((f) => relative(ROOT, f))
-      .filter((f) => !f.startsWith(join("src", "events") + "/"));
+      .filter((f) => !f.startsWith(`${join("src", "events")}/`));
     expect(files.length).toBeGreaterThan(100);
     const found = files.flatMap((f) => violations(readFileSync(join(ROOT, f), "utf8")).map((v) => `${f}: ${v}`));
     expect(found).toEqual([]);
