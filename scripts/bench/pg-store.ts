@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventRow } from "../../src/events/envelope.ts";
 import { follow } from "../../src/events/follow.ts";
+import { tailSeq } from "../../src/events/read.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { EventStore, openReadonly } from "../../src/events/store.ts";
 import { freshDatabase } from "../../test/lib/postgres.ts";
@@ -86,12 +87,9 @@ const pgBatched = await rate(BATCHED, async () => {
 
 const liteFollow = await latency(
   (onRow, signal) =>
-    follow(
-      must(openReadonly(join(dir, "e.db"))),
-      { session: "s_follow", afterSeq: (lite.db.query("SELECT max(seq) AS s FROM events").get() as { s: number }).s },
-      onRow,
-      { signal },
-    ),
+    follow(must(openReadonly(join(dir, "e.db"))), { session: "s_follow", afterSeq: tailSeq(lite.reader) }, onRow, {
+      signal,
+    }),
   async (n) => void must(lite.append(ev("s_follow", n))),
 );
 const writer = must(await PgEventStore.open(pg.url, { max: 1 }));

@@ -9,6 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.ts";
+import { queryEvents } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import type { Agent, AgentEvent, AgentTask } from "../../src/pipeline/agent.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
@@ -71,7 +72,7 @@ for (let k = 0; k < 5; k++) {
   const wall = performance.now() - t;
   if (!r.ok || r.value.status !== "completed") throw new Error(`run failed: ${JSON.stringify(r)}`);
   rows.push((wall - agent.inside) / N);
-  events = (store.value.db.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+  events = queryEvents(store.value.reader, {}).length;
   calls = agent.calls;
   store.value.close();
 }

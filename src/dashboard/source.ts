@@ -3,16 +3,15 @@
  * first frame, then incremental reads past a seq cursor whenever PRAGMA data_version says another
  * connection committed. Nothing here writes, and nothing scans the whole log.
  */
-import type { Database, Statement } from "bun:sqlite";
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 import { openReadonly } from "../events/db.ts";
-import { rowToEvent, type EventRow, type StoredEvent } from "../events/envelope.ts";
-import { findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
+import { rowToEvent, type StoredEvent } from "../events/envelope.ts";
+import { sessionSnapshot } from "../events/queries.ts";
+import { dataVersion, findSession, listSessions, queryEvents, type SessionRow } from "../events/read.ts";
+import type { OwnedReader } from "../events/reader.ts";
 import { fromProjection, reduceAll, type SessionView } from "./state.ts";
 
-const COLS =
-  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 /** Recent events re-applied on open for what the projections do not hold (tool in progress, tail). */
 export const HYDRATE_EVENTS = 2000;
 /** Verdict events are re-read in full (they are few) so old attempts' evidence is not lost. */
@@ -24,9 +23,7 @@ const VERDICT_TYPES = [
 ];
 
 export class DashboardSource {
-  private db: Database | null = null;
-  /** Prepared once: this runs every poll for as long as the dashboard is open. */
-  private versionStmt: Statement | null = null;
+  private db: OwnedReader | null = null;
   private version = -1;
   private watcher: FSWatcher | null = null;
   private listener: (() => void) | null = null;
@@ -35,14 +32,13 @@ export class DashboardSource {
   constructor(readonly path: string) {}
 
   /** Open lazily: the database may not exist until the first run writes it. */
-  ready(): Database | null {
+  ready(): OwnedReader | null {
     if (this.db) return this.db;
     const r = openReadonly(this.path);
     if (!r.ok) this.error = r.error.message;
     else {
       this.error = null;
       this.db = r.value;
-      this.versionStmt = r.value?.prepare("PRAGMA data_version") ?? null;
     }
     return this.db;
   }
@@ -52,7 +48,7 @@ export class DashboardSource {
     const db = this.ready();
     if (!db) return false;
     try {
-      const v = (this.versionStmt!.get() as { data_version: number }).data_version;
+      const v = dataVersion(db);
       if (v === this.version) return false;
       this.version = v;
       return true;
@@ -76,33 +72,18 @@ export class DashboardSource {
   load(sessionId: string): SessionView | null {
     const db = this.ready();
     if (!db) return null;
-    return db.transaction(() => {
-      const row = findSession(db, sessionId);
-      if (!row) return null;
-      const base = fromProjection(row, sessionAcs(db, row.session_id), sessionPhases(db, row.session_id));
-      const upto = row.last_seq ?? 0;
-      const recent = db
-        .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq <= ? ORDER BY seq DESC LIMIT ${HYDRATE_EVENTS}`)
-        .all(row.session_id, upto) as EventRow[];
-      const oldest = recent.length ? recent[recent.length - 1]!.seq : upto + 1;
-      const verdicts = db
-        .query(
-          `SELECT ${COLS} FROM events WHERE session_id = ? AND seq < ? AND event_type IN (${VERDICT_TYPES.map(() => "?").join(",")}) ORDER BY seq`,
-        )
-        .all(row.session_id, oldest, ...VERDICT_TYPES) as EventRow[];
-      const events = [...verdicts, ...recent.reverse()].map(rowToEvent);
-      return { ...reduceAll(base, events, { cumulative: false }), lastSeq: upto };
-    })();
+    const snap = sessionSnapshot(db, sessionId, HYDRATE_EVENTS, VERDICT_TYPES);
+    if (!snap) return null;
+    const base = fromProjection(snap.row, snap.acs, snap.phases);
+    const events = snap.events.map(rowToEvent);
+    return { ...reduceAll(base, events, { cumulative: false }), lastSeq: snap.row.last_seq ?? 0 };
   }
 
   /** A session's events after the cursor, oldest first, at most `limit`. */
   eventsAfter(sessionId: string, afterSeq: number, limit = 5000): StoredEvent[] {
     const db = this.ready();
     if (!db) return [];
-    const rows = db
-      .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
-      .all(sessionId, afterSeq, limit) as EventRow[];
-    return rows.map(rowToEvent);
+    return queryEvents(db, { session: sessionId, afterSeq, limit }).map(rowToEvent);
   }
 
   /**
@@ -132,8 +113,6 @@ export class DashboardSource {
   close(): void {
     this.watcher?.close();
     this.watcher = null;
-    this.versionStmt?.finalize();
-    this.versionStmt = null;
     this.db?.close();
     this.db = null;
   }

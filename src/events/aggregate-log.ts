@@ -3,9 +3,9 @@
  * event, folds it into the state, then mirrors the state (a readable file): the log is the truth,
  * so a crash after the append loses nothing and `replay` rebuilds the same state.
  */
-import type { Database } from "bun:sqlite";
 import { ok, type Result } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "./catalogue.ts";
+import { EventReader } from "./reader.ts";
 import type { EventStore } from "./store.ts";
 
 export interface AggregateEvent {
@@ -16,17 +16,17 @@ export interface AggregateEvent {
 }
 
 /** One aggregate's events in log order. */
-export function aggregateEvents(db: Database, aggregateType: string, id: string): AggregateEvent[] {
-  const rows = db
+export function aggregateEvents(r: EventReader, aggregateType: string, id: string): AggregateEvent[] {
+  const rows = EventReader.sqlite(r)
     .query(
       "SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY seq",
     )
     .all(aggregateType, id) as { seq: number; event_type: string; payload: string; timestamp: string }[];
-  return rows.map((r) => ({
-    seq: r.seq,
-    type: r.event_type,
-    timestamp: r.timestamp,
-    data: JSON.parse(r.payload) as Record<string, unknown>,
+  return rows.map((row) => ({
+    seq: row.seq,
+    type: row.event_type,
+    timestamp: row.timestamp,
+    data: JSON.parse(row.payload) as Record<string, unknown>,
   }));
 }
 
@@ -57,7 +57,7 @@ export class AggregateLog<S, IdKey extends string = string> {
     id: string,
     initial: S,
   ): { state: S; events: number } {
-    const events = aggregateEvents(store.db, spec.aggregateType, id);
+    const events = aggregateEvents(store.reader, spec.aggregateType, id);
     return { state: events.reduce(spec.apply, initial), events: events.length };
   }
 

@@ -4,10 +4,10 @@
  * this interface work unchanged on either; `OUROBOROS_DATABASE_URL` will choose which one.
  *
  * Not wired yet. The readers (status, events, tui, MCP views) still call the synchronous SQLite
- * helpers in read.ts. To move them: open one EventBackend per process (PgEventStore.open(url) when
- * a URL is set, else SqliteBackend), pass it down instead of `store.db`, make each reader await
- * these methods, and add the few lookups they still do in SQL of their own (session ACs and phases,
- * the MCP lineage and failure queries) as methods here, implemented by both backends.
+ * helpers in read.ts and queries.ts on an EventReader. To move them: open one EventBackend per
+ * process (PgEventStore.open(url) when a URL is set, else SqliteBackend), pass it down instead of
+ * `store.reader`, make each reader await these methods, and add the named lookups of queries.ts
+ * (session start, ACs and phases, lineage, failures, pages) as methods here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";

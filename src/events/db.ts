@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { describeUnknown, fail, ok, type Result } from "../errors.ts";
 import { LATEST_VERSION, MIGRATIONS } from "./migrations.ts";
+import { OwnedReader } from "./reader.ts";
 
 export const BUSY_TIMEOUT_MS = 30_000;
 
@@ -47,7 +48,7 @@ export function openWritable(path: string): Result<Database> {
 }
 
 /** Read-only open; `null` when the database does not exist yet (nothing recorded). */
-export function openReadonly(path: string): Result<Database | null> {
+export function openReadonly(path: string): Result<OwnedReader | null> {
   if (!existsSync(path)) return ok(null);
   try {
     const db = new Database(path, { readonly: true, strict: true });
@@ -67,7 +68,7 @@ export function openReadonly(path: string): Result<Database | null> {
         },
       );
     }
-    return ok(db);
+    return ok(OwnedReader.own(db));
   } catch (e) {
     return fail("failure", `cannot open event database ${path}: ${describeUnknown(e)}`);
   }

@@ -2,19 +2,19 @@
  * Tail the log as other processes append: poll PRAGMA data_version (changes only when another
  * connection commits) and read rows past the seq cursor. 25 ms polls keep latency well under 100 ms.
  */
-import type { Database } from "bun:sqlite";
 import type { EventRow } from "./envelope.ts";
 import { dataVersion, queryEvents, type EventFilter } from "./read.ts";
+import type { EventReader } from "./reader.ts";
 
 export interface FollowOptions {
   pollMs?: number;
   signal?: AbortSignal;
   /** Re-open hook for when the database did not exist at start. */
-  open?: () => Database | null;
+  open?: () => EventReader | null;
 }
 
 export async function follow(
-  db: Database | null,
+  db: EventReader | null,
   filter: EventFilter,
   onRow: (row: EventRow) => boolean | void | Promise<void>,
   opts: FollowOptions = {},

@@ -1,7 +1,9 @@
 /** Read side: filtered, ordered queries over the log and the projections. Works on read-only handles. */
-import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventRow } from "./envelope.ts";
+import { EventReader } from "./reader.ts";
+
+const conn = EventReader.sqlite;
 
 export interface EventFilter {
   session?: string;
@@ -19,14 +21,14 @@ const COLS =
 
 /** Resolve `--since ID|TIME` into a filter: a rowid, an event id, or a time. */
 export function resolveSince(
-  db: Database | null,
+  r: EventReader | null,
   since: string | undefined,
 ): Result<Pick<EventFilter, "afterSeq" | "sinceTime">> {
   if (!since) return ok({});
   if (/^\d+$/.test(since)) return ok({ afterSeq: Number(since) });
-  if (db) {
-    const r = db.query("SELECT seq FROM events WHERE id = ?").get(since) as { seq: number } | null;
-    if (r) return ok({ afterSeq: r.seq });
+  if (r) {
+    const hit = conn(r).query("SELECT seq FROM events WHERE id = ?").get(since) as { seq: number } | null;
+    if (hit) return ok({ afterSeq: hit.seq });
   }
   const t = Date.parse(since);
   if (!Number.isNaN(t) && /\d{4}-\d{2}-\d{2}/.test(since)) return ok({ sinceTime: new Date(t).toISOString() });
@@ -55,18 +57,20 @@ function where(f: EventFilter): { sql: string; params: (string | number)[] } {
   return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", params };
 }
 
-export function queryEvents(db: Database, f: EventFilter): EventRow[] {
+export function queryEvents(r: EventReader, f: EventFilter): EventRow[] {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
-  return db.query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`).all(...w.params) as EventRow[];
+  return conn(r)
+    .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
+    .all(...w.params) as EventRow[];
 }
 
 /** Stream rows in seq order without materialising the whole result. Stop by returning false. */
-export function forEachEvent(db: Database, f: EventFilter, fn: (row: EventRow) => boolean | void): number {
+export function forEachEvent(r: EventReader, f: EventFilter, fn: (row: EventRow) => boolean | void): number {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
   let n = 0;
-  for (const row of db
+  for (const row of conn(r)
     .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
     .iterate(...w.params) as IterableIterator<EventRow>) {
     n++;
@@ -80,14 +84,14 @@ export function forEachEvent(db: Database, f: EventFilter, fn: (row: EventRow) =
  * promise is awaited before the next row, so nothing runs ahead of the reader.
  */
 export async function forEachEventAsync(
-  db: Database,
+  r: EventReader,
   f: EventFilter,
   fn: (row: EventRow) => void | Promise<void>,
 ): Promise<number> {
   const w = where(f);
   const limit = f.limit ? ` LIMIT ${Math.max(0, Math.floor(f.limit))}` : "";
   let n = 0;
-  for (const row of db
+  for (const row of conn(r)
     .query(`SELECT ${COLS} FROM events ${w.sql} ORDER BY seq${limit}`)
     .iterate(...w.params) as IterableIterator<EventRow>) {
     n++;
@@ -97,10 +101,10 @@ export async function forEachEventAsync(
   return n;
 }
 
-export const tailSeq = (db: Database): number =>
-  (db.query("SELECT coalesce(max(seq), 0) AS s FROM events").get() as { s: number }).s;
-export const dataVersion = (db: Database): number =>
-  (db.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+export const tailSeq = (r: EventReader): number =>
+  (conn(r).query("SELECT coalesce(max(seq), 0) AS s FROM events").get() as { s: number }).s;
+export const dataVersion = (r: EventReader): number =>
+  (conn(r).query("PRAGMA data_version").get() as { data_version: number }).data_version;
 
 export interface SessionRow {
   session_id: string;
@@ -122,22 +126,22 @@ export interface SessionRow {
   acs_failed: number;
 }
 
-export function listSessions(db: Database, limit = 50): SessionRow[] {
-  return db
+export function listSessions(r: EventReader, limit = 50): SessionRow[] {
+  return conn(r)
     .query(`SELECT * FROM sessions ORDER BY coalesce(started_at, updated_at) DESC LIMIT ?`)
     .all(limit) as SessionRow[];
 }
 
-/** Exact id, or a unique prefix of one. */
 /** Any event recorded for this session or aggregate id (read-only; for unknown-id checks). */
-export function hasEventsFor(db: Database, id: string): boolean {
-  return Boolean(db.query("SELECT 1 FROM events WHERE session_id = ?1 OR aggregate_id = ?1 LIMIT 1").get(id));
+export function hasEventsFor(r: EventReader, id: string): boolean {
+  return Boolean(conn(r).query("SELECT 1 FROM events WHERE session_id = ?1 OR aggregate_id = ?1 LIMIT 1").get(id));
 }
 
-export function findSession(db: Database, idOrPrefix: string): SessionRow | null {
-  const exact = db.query(`SELECT * FROM sessions WHERE session_id = ?`).get(idOrPrefix) as SessionRow | null;
+/** Exact id, or a unique prefix of one. */
+export function findSession(r: EventReader, idOrPrefix: string): SessionRow | null {
+  const exact = conn(r).query(`SELECT * FROM sessions WHERE session_id = ?`).get(idOrPrefix) as SessionRow | null;
   if (exact) return exact;
-  const many = db
+  const many = conn(r)
     .query(`SELECT * FROM sessions WHERE session_id GLOB ? LIMIT 2`)
     .all(`${idOrPrefix.replace(/[*?[]/g, "")}*`) as SessionRow[];
   return many.length === 1 ? many[0]! : null;
@@ -157,14 +161,14 @@ export interface AcRow {
   tokens: number;
 }
 
-export const sessionAcs = (db: Database, sessionId: string): AcRow[] =>
-  db
+export const sessionAcs = (r: EventReader, sessionId: string): AcRow[] =>
+  conn(r)
     .query(`SELECT ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens FROM session_acs
             WHERE session_id = ? ORDER BY depth, position`)
     .all(sessionId) as AcRow[];
 
-export const sessionPhases = (db: Database, sessionId: string) =>
-  db
+export const sessionPhases = (r: EventReader, sessionId: string) =>
+  conn(r)
     .query(`SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = ? ORDER BY started_at`)
     .all(sessionId) as {
     phase: string;

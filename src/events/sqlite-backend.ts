@@ -37,19 +37,19 @@ export class SqliteBackend implements EventBackend {
     return Promise.resolve(this.store.appendRows(rows));
   }
   queryEvents(filter: EventFilter): Promise<EventRow[]> {
-    return Promise.resolve(queryEvents(this.store.db, filter));
+    return Promise.resolve(queryEvents(this.store.reader, filter));
   }
   resolveSince(since: string | undefined) {
-    return Promise.resolve(resolveSince(this.store.db, since));
+    return Promise.resolve(resolveSince(this.store.reader, since));
   }
   tailSeq(): Promise<number> {
-    return Promise.resolve(tailSeq(this.store.db));
+    return Promise.resolve(tailSeq(this.store.reader));
   }
   listSessions(limit?: number): Promise<SessionRow[]> {
-    return Promise.resolve(listSessions(this.store.db, limit));
+    return Promise.resolve(listSessions(this.store.reader, limit));
   }
   findSession(idOrPrefix: string): Promise<SessionRow | null> {
-    return Promise.resolve(findSession(this.store.db, idOrPrefix));
+    return Promise.resolve(findSession(this.store.reader, idOrPrefix));
   }
   /** On its own read-only connection: PRAGMA data_version only moves for other connections' commits. */
   async follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {

@@ -25,6 +25,7 @@ import {
   type StoredEvent,
 } from "./envelope.ts";
 import { Projector } from "./projections.ts";
+import { EventReader } from "./reader.ts";
 import { redactDeep } from "../security/redact.ts";
 
 export type SkipReason = "duplicate_id" | "terminal_exists" | "already_started";
@@ -80,11 +81,14 @@ export class EventStore {
   private readonly sessionState: Statement;
   private readonly projector: Projector;
   private closed = false;
+  /** Reads over this store's connection (see reader.ts): the connection itself stays in src/events. */
+  readonly reader: EventReader;
 
   private constructor(
-    readonly db: Database,
+    private readonly db: Database,
     readonly path: string,
   ) {
+    this.reader = EventReader.over(db);
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
@@ -218,12 +222,14 @@ export class EventStore {
     return out;
   }
 
-  /** Truncate the WAL (long-lived writers call this periodically and at close). */
-  checkpoint(): void {
+  /** Truncate the WAL (long-lived writers call this periodically and at close); the error, if it failed. */
+  checkpoint(): string | null {
     try {
       this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch {
+      return null;
+    } catch (e) {
       // A busy reader only delays truncation; the next checkpoint will do it.
+      return describeUnknown(e);
     }
   }
 

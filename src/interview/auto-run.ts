@@ -6,6 +6,7 @@
  */
 import { ok, type ExitKind, type Result } from "../errors.ts";
 import type { EventPayload } from "../events/catalogue.ts";
+import { latestSessionForSeed } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Llm } from "../llm/index.ts";
 import { type AutoLog, type AutoState, modelIO } from "./auto.ts";
@@ -138,12 +139,8 @@ export async function runAuto(
     return ev.ok ? ok({ status: "completed" }) : ev;
   }
   o.say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
-  const prior = store.db
-    .query(
-      "SELECT session_id FROM events WHERE event_type = 'orchestrator.session.started' AND json_extract(payload, '$.seed_id') = ? ORDER BY seq DESC LIMIT 1",
-    )
-    .get(s.seed_id) as { session_id: string } | null;
-  const run = await o.runSeed(s, prior?.session_id ?? null);
+  const prior = s.seed_id === null ? null : latestSessionForSeed(store.reader, s.seed_id);
+  const run = await o.runSeed(s, prior);
   if (!run.ok) return failed("run", run.error.message, run.error.kind);
   // "started": the run continues as a background job (MCP); auto is done once the run has a handle.
   if (run.value.status !== "completed" && run.value.status !== "started")

@@ -2,10 +2,10 @@
  * The interview's log: aggregate "interview", state from state.ts's reducer, mirrored to
  * data/interview_<id>.json after every event.
  */
-import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import { AggregateLog, aggregateEvents, type AggregateSpec } from "../events/aggregate-log.ts";
 import type { PayloadWithout } from "../events/catalogue.ts";
+import type { EventReader } from "../events/reader.ts";
 import type { EventStore } from "../events/store.ts";
 import { apply, emptyState, type InterviewEvent, type InterviewState, readStateFile, writeStateFile } from "./state.ts";
 
@@ -16,7 +16,8 @@ const SPEC: AggregateSpec<InterviewState, "interview_id"> = {
   mirror: writeStateFile,
 };
 
-export const readInterviewEvents = (db: Database, id: string): InterviewEvent[] => aggregateEvents(db, "interview", id);
+export const readInterviewEvents = (db: EventReader, id: string): InterviewEvent[] =>
+  aggregateEvents(db, "interview", id);
 
 export class InterviewLog extends AggregateLog<InterviewState, "interview_id"> {
   /** A new interview: its `interview.started` event is the first record. */

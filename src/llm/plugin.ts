@@ -13,6 +13,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { fail, ok, type OuroError } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
+import { hasAggregateEvent } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";
 import type { ChatMessage, CompleteOptions, Llm } from "./types.ts";
 
@@ -74,11 +75,7 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
         const r = v.safeParse(ReplySchema, reply);
         if (!r.success || r.output.request_id !== requestId)
           return fail("invalidData", `${replyFile}: not a subagent answer for request ${requestId}`);
-        const seen = store.db
-          .query(
-            "SELECT 1 FROM events WHERE aggregate_type = 'subagent' AND aggregate_id = ? AND event_type = 'subagent.completed'",
-          )
-          .get(requestId);
+        const seen = hasAggregateEvent(store.reader, "subagent", requestId, "subagent.completed");
         if (!seen) {
           const ev = record("subagent.completed", { chars: r.output.text.length });
           if (!ev.ok) return ev;

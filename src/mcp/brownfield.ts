@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventPayload, EventType } from "../events/catalogue.ts";
+import { aggregateTypeEvents } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
@@ -186,15 +187,12 @@ export function scanProject(dir: string): Scan {
 
 /** Repositories scanned so far (latest scan each) and the default one, from the events. */
 export function registry(store: EventStore): { repos: (Scan & { scanned_at: string })[]; default: string | null } {
-  const rows = store.db
-    .query("SELECT event_type, payload, timestamp FROM events WHERE aggregate_type = 'brownfield' ORDER BY seq")
-    .all() as { event_type: string; payload: string; timestamp: string }[];
   const repos = new Map<string, Scan & { scanned_at: string }>();
   let def: string | null = null;
-  for (const r of rows) {
-    const d = JSON.parse(r.payload) as Scan & { path: string };
-    if (r.event_type === "brownfield.scanned") repos.set(d.path, { ...d, scanned_at: r.timestamp });
-    else if (r.event_type === "brownfield.default.set") def = d.path;
+  for (const r of aggregateTypeEvents(store.reader, "brownfield")) {
+    const d = r.data as unknown as Scan & { path: string };
+    if (r.type === "brownfield.scanned") repos.set(d.path, { ...d, scanned_at: r.timestamp });
+    else if (r.type === "brownfield.default.set") def = d.path;
   }
   return { repos: [...repos.values()], default: def };
 }

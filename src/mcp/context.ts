@@ -44,13 +44,9 @@ export function createContext(
     checkpointIfIdle(idleMs: number): boolean {
       if (checkpointed || !store?.ok || jobs?.anyRunning() || Date.now() - lastActivity < idleMs) return false;
       checkpointed = true;
-      try {
-        store.value.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        return true;
-      } catch (e) {
-        ctx.log(`idle WAL checkpoint failed: ${e instanceof Error ? e.message : String(e)}`);
-        return false;
-      }
+      const failed = store.value.checkpoint();
+      if (failed) ctx.log(`idle WAL checkpoint failed: ${failed}`);
+      return !failed;
     },
     options,
     async store() {

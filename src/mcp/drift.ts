@@ -40,10 +40,10 @@ export async function measureDrift(
   if (!d.ok) return d;
   const { llm, store } = d.value;
   const { requireSession } = await import("./views.ts");
-  const s = requireSession(store.db, a.session_id);
+  const s = requireSession(store.reader, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const state = replay(sessionId, queryEvents(store.db, { session: sessionId }).map(rowToEvent));
+  const state = replay(sessionId, queryEvents(store.reader, { session: sessionId }).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string };
   if (!started.seed)
     return { ok: false, error: { kind: "invalidData", message: `session ${sessionId} has no recorded seed` } };

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { aggregateEvents } from "../events/aggregate-log.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
+import { sessionStart } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { evaluateCriterion } from "../pipeline/evaluate.ts";
@@ -20,6 +21,7 @@ import { parseSeedText } from "../seed/load.ts";
 import type { AcceptanceCriterion, Seed } from "../seed/schema.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
+import type { EvaluationPlan } from "./job-state.ts";
 import { requireSession } from "./views.ts";
 
 export interface EvaluateArgs {
@@ -30,12 +32,6 @@ export interface EvaluateArgs {
   artifact_type?: string;
   trigger_consensus?: boolean;
   working_dir?: string;
-}
-
-export interface EvaluationPlan {
-  evaluationId: string;
-  sessionId: string;
-  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
 }
 
 /** A criterion by 1-based number or exact description; anything else is free text. */
@@ -56,13 +52,10 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.db, a.session_id);
+  const s = requireSession(store.value.reader, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const started = store.value.db
-    .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
-    .get(sessionId) as { payload: string } | null;
-  const data = started ? (JSON.parse(started.payload) as { seed?: Seed; project_dir?: string; runtime?: string }) : {};
+  const data = sessionStart(store.value.reader, sessionId) ?? {};
   let seed = data.seed;
   if (a.seed_content !== undefined) {
     const parsed = parseSeedText("seed_content", a.seed_content);
@@ -169,19 +162,4 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
     }
   };
   return ok({ evaluationId, sessionId, run });
-}
-
-/** State of an evaluation from its events: running (no end event), completed or failed. */
-export function evaluationState(store: EventStore, evaluationId: string) {
-  const rows = aggregateEvents(store.db, "evaluation", evaluationId);
-  if (!rows.length) return null;
-  const last = rows[rows.length - 1]!;
-  const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");
-  return {
-    session_id: String(rows[0]!.data.session_id),
-    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
-    stage: last.type.replace(/^evaluation\./, ""),
-    last_seq: last.seq,
-    result: end ? end.data : null,
-  };
 }

@@ -26,6 +26,7 @@ import { leaves, replay } from "../pipeline/state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";
+import type { EvolutionPlan } from "./job-state.ts";
 import { requireSession } from "./views.ts";
 
 /** A lineage never runs past 30 generations; Ralph runs at most 10 per job unless asked for more. */
@@ -37,14 +38,6 @@ export interface EvolveArgs {
   max_generations?: number;
   max_total_seconds?: number;
   per_iteration_timeout_seconds?: number;
-}
-
-export interface EvolutionPlan {
-  evolutionId: string;
-  sessionId: string;
-  /** The seq of the job's start event: a follower's cursor starts just before it. */
-  startSeq: number;
-  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
 }
 
 /** Sessions an evolution job of this process is driving (the file lock only sees other processes). */
@@ -59,7 +52,7 @@ export async function planEvolution(
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.db, a.lineage_id);
+  const s = requireSession(store.value.reader, a.lineage_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
   const holder = lockHolder(sessionId);
@@ -67,7 +60,7 @@ export async function planEvolution(
     return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, {
       hint: "wait for it (ouroboros_job_wait) or cancel it first",
     });
-  const state = replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent));
+  const state = replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string; runtime?: string };
   if (!started.seed || !started.project_dir)
     return fail("invalidData", `session ${sessionId} has no recorded seed or project directory`);
@@ -148,7 +141,7 @@ export async function planEvolution(
       const both = arm();
       const log = new SessionLog(
         store.value as EventStore,
-        replay(sessionId, queryEvents(store.value.db, { session: sessionId }).map(rowToEvent)),
+        replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent)),
       );
       const seed = started.seed!;
       const wctx: WorkerContext = {
@@ -236,17 +229,4 @@ export async function planEvolution(
     }
   };
   return ok({ evolutionId, sessionId, startSeq, run });
-}
-
-/** An evolution job's state from its events: running (no end event), completed or failed. */
-export function evolutionState(store: EventStore, evolutionId: string) {
-  const rows = aggregateEvents(store.db, "evolution", evolutionId);
-  if (!rows.length) return null;
-  const end = rows.find((r) => r.type === "evolution.job.completed" || r.type === "evolution.job.failed");
-  return {
-    session_id: String(rows[0]!.data.session_id),
-    kind: String(rows[0]!.data.kind),
-    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
-    result: end ? end.data : null,
-  };
 }

@@ -6,14 +6,13 @@
  */
 import { fail, ok, type Result } from "../errors.ts";
 import { lockHolder } from "../util/lock.ts";
-import { runPipeline, type RunOptions, type RunOutcome } from "../pipeline/run.ts";
-import type { McpContext } from "./context.ts";
+import type { RunOutcome } from "../pipeline/run.ts";
+import type { StartedRun } from "../pipeline/start-run.ts";
 import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";
-import type { EventRow } from "../events/envelope.ts";
+import { aggregateRowsAfter } from "../events/queries.ts";
+import { queryEvents } from "../events/read.ts";
 import type { EventStore } from "../events/store.ts";
-import { evaluationState, type EvaluationPlan } from "./evaluate.ts";
-import { evolutionState, type EvolutionPlan } from "./evolve.ts";
-import type { CallContext } from "./tool.ts";
+import { evaluationState, evolutionState, type EvaluationPlan, type EvolutionPlan } from "./job-state.ts";
 
 interface Job {
   /** Session id, or evaluation id (`eval_…`). */
@@ -23,37 +22,51 @@ interface Job {
   outcome?: Result<unknown>;
 }
 
-const COLS =
-  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
 const isEval = (key: string) => key.startsWith("eval_");
 export const isEvo = (key: string) => key.startsWith("evo_");
 
 export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
 
+/** What the job table uses of the server context (the context creates the table). */
+export interface JobHost {
+  store(): Promise<Result<EventStore>>;
+  log(message: string): void;
+}
+
 export class JobTable {
   private readonly live = new Map<string, Job>();
-  constructor(private readonly ctx: McpContext) {}
+  constructor(private readonly ctx: JobHost) {}
 
-  /** Start a run; resolves once its session exists (the first event is written synchronously). */
-  async launch(
-    o: Omit<RunOptions, "interrupt" | "onSessionId">,
-  ): Promise<Result<{ job_id: string; session_id: string; wait: () => Promise<Result<RunOutcome>> }>> {
+  /**
+   * Start a run as a job: `start` (startRun) resolves once its session exists; the job is keyed
+   * by that session and can be interrupted (paused, resumable) through `interrupt`.
+   */
+  async launch(start: (interrupt: AbortSignal) => Promise<Result<StartedRun>>): Promise<
+    Result<{
+      job_id: string;
+      session_id: string;
+      runtime: string;
+      projectDir: string;
+      wait: () => Promise<Result<RunOutcome>>;
+    }>
+  > {
     const interrupt = new AbortController();
-    let sessionId: string | undefined;
-    const promise = runPipeline({ ...o, interrupt: interrupt.signal, onSessionId: (id) => (sessionId = id) }).catch(
-      (e: unknown) => fail("failure", `run stopped: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    if (!sessionId) {
-      const r = await promise;
-      return r.ok ? fail("failure", "the run ended before its session started") : r;
-    }
+    const started = await start(interrupt.signal);
+    if (!started.ok) return started;
+    const { sessionId, outcome: promise } = started.value;
     const job: Job = { sessionId, interrupt, promise };
     this.live.set(sessionId, job);
     promise.then((r) => {
       job.outcome = r;
       if (!r.ok) this.ctx.log(`job ${jobIdOf(job.sessionId)}: ${r.error.message}`);
     });
-    return ok({ job_id: jobIdOf(sessionId), session_id: sessionId, wait: () => promise });
+    return ok({
+      job_id: jobIdOf(sessionId),
+      session_id: sessionId,
+      runtime: started.value.runtime,
+      projectDir: started.value.projectDir,
+      wait: () => promise,
+    });
   }
 
   /** Run keyed background work (an evaluation, an evolution) whose state lives in its own events. */
@@ -203,7 +216,10 @@ export class JobTable {
    * Wait for a job of this server while reporting progress (ACs passed of total, phase) and
    * pausing it if the caller goes away.
    */
-  async follow(key: string, call: CallContext): Promise<void> {
+  async follow(
+    key: string,
+    call: { signal: AbortSignal; progress(progress: number, total?: number, message?: string): void },
+  ): Promise<void> {
     const j = this.live.get(key);
     if (!j) return;
     const onAbort = () => this.interrupt(key);
@@ -252,7 +268,7 @@ export class JobTable {
     if (isEvo(sid.value)) return this.evoStatus(jobId, sid.value);
     const store = await this.ctx.store();
     if (!store.ok) return store;
-    const s = requireSession(store.value.db, sid.value);
+    const s = requireSession(store.value.reader, sid.value);
     if (!s.ok)
       return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
     const summary = sessionSummary(s.value);
@@ -281,17 +297,10 @@ export class JobTable {
       const st = await this.status(jobId);
       if (!st.ok) return st;
       const store = (await this.ctx.store()) as { ok: true; value: EventStore };
-      const rows = (
+      const rows =
         st.value.kind === "evaluation"
-          ? store.value.db
-              .query(
-                `SELECT ${COLS} FROM events WHERE aggregate_type = 'evaluation' AND aggregate_id = ? AND seq > ? ORDER BY seq LIMIT 100`,
-              )
-              .all(String(st.value.evaluation_id), cursor)
-          : store.value.db
-              .query(`SELECT ${COLS} FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT 100`)
-              .all(String(st.value.session_id), cursor)
-      ) as EventRow[];
+          ? aggregateRowsAfter(store.value.reader, "evaluation", String(st.value.evaluation_id), cursor, 100)
+          : queryEvents(store.value.reader, { session: String(st.value.session_id), afterSeq: cursor, limit: 100 });
       if (rows.length || st.value.done || Date.now() >= deadline) {
         const next = rows.length ? rows[rows.length - 1]!.seq : cursor;
         const events = rows.map((r) => {
@@ -328,7 +337,7 @@ export class JobTable {
       return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
     }
     const sid = String(st.value.session_id);
-    const term = terminalEvent(store.value.db, sid);
+    const term = terminalEvent(store.value.reader, sid);
     const job = this.live.get(sid);
     const outcome = job?.outcome?.ok ? (job.outcome.value as RunOutcome) : null;
     return ok({

@@ -36,7 +36,7 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
   let sessionId: string | null = null;
   if (a.session_id) {
     const { requireSession } = await import("./views.ts");
-    const s = requireSession(store.db, a.session_id);
+    const s = requireSession(store.reader, a.session_id);
     if (!s.ok) return s;
     sessionId = s.value.session_id;
   }

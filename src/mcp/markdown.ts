@@ -1,6 +1,7 @@
 /** Markdown views of a session's ACs (from the session_acs projection and the judged attempts). */
-import type { Database } from "bun:sqlite";
+import { sessionPayloads } from "../events/queries.ts";
 import { sessionAcs, type AcRow, type SessionRow } from "../events/read.ts";
+import type { EventReader } from "../events/reader.ts";
 
 const MARK: Record<string, string> = {
   passed: "✅",
@@ -17,7 +18,7 @@ function header(s: SessionRow): string {
   return `### ${s.goal ?? s.session_id}\n\n\`${s.session_id}\` · **${s.status}**${s.current_phase ? ` · phase ${s.current_phase}` : ""} · ${s.acs_passed}/${s.acs_total} ACs passed${s.acs_failed ? ` · ${s.acs_failed} failed` : ""} · $${s.cost_usd.toFixed(4)}`;
 }
 
-export function acTree(db: Database, s: SessionRow): string {
+export function acTree(db: EventReader, s: SessionRow): string {
   const acs = sessionAcs(db, s.session_id);
   const kids = new Map<string | null, AcRow[]>();
   for (const ac of acs) kids.set(ac.parent_id, [...(kids.get(ac.parent_id) ?? []), ac]);
@@ -42,16 +43,11 @@ export function acTree(db: Database, s: SessionRow): string {
   return `${header(s)}\n\n${lines.length ? lines.join("\n") : "_no acceptance criteria recorded yet_"}\n`;
 }
 
-export function acDashboard(db: Database, s: SessionRow): string {
+export function acDashboard(db: EventReader, s: SessionRow): string {
   const acs = sessionAcs(db, s.session_id);
-  const judged = db
-    .query(
-      `SELECT payload FROM events WHERE session_id = ? AND event_type = 'execution.ac.attempt_judged' ORDER BY seq`,
-    )
-    .all(s.session_id) as { payload: string }[];
   const history = new Map<string, string[]>();
-  for (const j of judged) {
-    const d = JSON.parse(j.payload) as { ac_id: string; outcome: string };
+  for (const j of sessionPayloads(db, s.session_id, "execution.ac.attempt_judged")) {
+    const d = j as { ac_id: string; outcome: string };
     history.set(d.ac_id, [
       ...(history.get(d.ac_id) ?? []),
       d.outcome === "approved" || d.outcome === "passed" ? "pass" : d.outcome,

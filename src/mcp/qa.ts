@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
+import { sessionStart } from "../events/queries.ts";
 import { stage2 } from "../pipeline/judge.ts";
 import type { Seed } from "../seed/schema.ts";
 import { readArtifact } from "./artifact.ts";
@@ -35,13 +36,10 @@ export async function qaTool(
   let projectDir: string | undefined;
   if (a.session_id) {
     const { requireSession } = await import("./views.ts");
-    const s = requireSession(store.db, a.session_id);
+    const s = requireSession(store.reader, a.session_id);
     if (!s.ok) return s;
     sessionId = s.value.session_id;
-    const row = store.db
-      .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
-      .get(sessionId) as { payload: string } | null;
-    const data = row ? (JSON.parse(row.payload) as { seed?: Seed; project_dir?: string }) : {};
+    const data = sessionStart(store.reader, sessionId) ?? {};
     seed = data.seed ?? null;
     projectDir = data.project_dir;
   }

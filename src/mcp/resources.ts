@@ -3,7 +3,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { paths } from "../config/paths.ts";
 import { fail, ok, type Result } from "../errors.ts";
-import { listSessions, type SessionRow } from "../events/read.ts";
+import { latestRunningSession } from "../events/queries.ts";
+import { listSessions } from "../events/read.ts";
 import type { McpContext } from "./context.ts";
 import { pageEvents, requireSession, sessionDetail, sessionSummary } from "./views.ts";
 
@@ -101,17 +102,14 @@ export async function readResource(ctx: McpContext, uri: string): Promise<Result
   }
   const store = await ctx.store();
   if (!store.ok) return store;
-  const db = store.value.db;
+  const db = store.value.reader;
   if (kind === "sessions") {
     if (!arg) {
       const rows = listSessions(db, 50);
       return ok({ count: rows.length, sessions: rows.map(sessionSummary) });
     }
     if (arg === "current") {
-      const running = db
-        .query(`SELECT * FROM sessions WHERE status = 'running' ORDER BY coalesce(started_at, updated_at) DESC LIMIT 1`)
-        .get() as SessionRow | null;
-      const s = running ?? listSessions(db, 1)[0];
+      const s = latestRunningSession(db) ?? listSessions(db, 1)[0];
       return ok(s ? sessionDetail(db, s) : { session: null, note: "no sessions yet" });
     }
     const s = requireSession(db, arg);

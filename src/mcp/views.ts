@@ -1,8 +1,9 @@
 /** JSON views over the event store shared by tools and resources. Read-only. */
-import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventRow } from "../events/envelope.ts";
+import { eventPage, sessionByExecutionId, sessionEnding, sessionFailures } from "../events/queries.ts";
 import { findSession, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
+import type { EventReader } from "../events/reader.ts";
 
 export const eventJson = (r: EventRow) => ({
   seq: r.seq,
@@ -14,34 +15,16 @@ export const eventJson = (r: EventRow) => ({
   data: JSON.parse(r.payload) as unknown,
 });
 
-const COLS =
-  "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
-
 /** Events in log order, filtered; `total` counts all matches so a client can page. */
 export function pageEvents(
-  db: Database,
+  db: EventReader,
   f: { session?: string; type?: string; limit: number; offset: number; latest?: boolean },
 ) {
-  const where: string[] = [];
-  const params: string[] = [];
-  if (f.session) where.push("session_id = ?"), params.push(f.session);
-  // A pattern with * or ? is a glob (`execution.ac.*`); anything else is an exact type.
-  if (f.type) where.push(/[*?[]/.test(f.type) ? "event_type GLOB ?" : "event_type = ?"), params.push(f.type);
-  const w = where.length ? `WHERE ${where.join(" AND ")}` : "";
-  const total = (db.query(`SELECT count(*) AS n FROM events ${w}`).get(...params) as { n: number }).n;
-  const rows = f.latest
-    ? (
-        db
-          .query(`SELECT ${COLS} FROM events ${w} ORDER BY seq DESC LIMIT ${f.limit} OFFSET ${f.offset}`)
-          .all(...params) as EventRow[]
-      ).reverse()
-    : (db
-        .query(`SELECT ${COLS} FROM events ${w} ORDER BY seq LIMIT ${f.limit} OFFSET ${f.offset}`)
-        .all(...params) as EventRow[]);
+  const { total, rows } = eventPage(db, f);
   return { total, offset: f.offset, count: rows.length, events: rows.map(eventJson) };
 }
 
-export function requireSession(db: Database, id: string): Result<SessionRow> {
+export function requireSession(db: EventReader, id: string): Result<SessionRow> {
   const s = findSession(db, id);
   return s
     ? ok(s)
@@ -52,19 +35,18 @@ export function requireSession(db: Database, id: string): Result<SessionRow> {
 
 /** The shared store and one session by id or prefix: the first step of most session tools. */
 export async function openSession(
-  ctx: { store(): Promise<Result<{ db: Database }>> },
+  ctx: { store(): Promise<Result<{ reader: EventReader }>> },
   id: string,
-): Promise<Result<{ db: Database; session: SessionRow }>> {
+): Promise<Result<{ reader: EventReader; session: SessionRow }>> {
   const store = await ctx.store();
   if (!store.ok) return store;
-  const s = requireSession(store.value.db, id);
-  return s.ok ? ok({ db: store.value.db, session: s.value }) : s;
+  const s = requireSession(store.value.reader, id);
+  return s.ok ? ok({ reader: store.value.reader, session: s.value }) : s;
 }
 
 /** A session by execution id (or, for convenience, by session id or prefix). */
-export function sessionByExecution(db: Database, id: string): Result<SessionRow> {
-  const s =
-    (db.query("SELECT * FROM sessions WHERE execution_id = ?").get(id) as SessionRow | null) ?? findSession(db, id);
+export function sessionByExecution(db: EventReader, id: string): Result<SessionRow> {
+  const s = sessionByExecutionId(db, id) ?? findSession(db, id);
   return s
     ? ok(s)
     : fail("unknownId", `no execution or session '${id}'`, {
@@ -95,19 +77,15 @@ export function sessionSummary(s: SessionRow) {
 }
 
 /** Status with the session's errors: failed ACs, failures and the terminal reason. */
-export function sessionDetail(db: Database, s: SessionRow) {
-  const errors = db
-    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled'
-             OR (event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'failed')) ORDER BY seq DESC LIMIT 20`)
-    .all(s.session_id) as { event_type: string; payload: string }[];
+export function sessionDetail(db: EventReader, s: SessionRow) {
   return {
     ...sessionSummary(s),
     phases: sessionPhases(db, s.session_id),
     acs: sessionAcs(db, s.session_id),
-    errors: errors.reverse().map((e) => {
-      const d = JSON.parse(e.payload) as Record<string, unknown>;
+    errors: sessionFailures(db, s.session_id).map((e) => {
+      const d = e.data;
       return {
-        type: e.event_type,
+        type: e.type,
         ac_id: d.ac_id ?? null,
         message: String(
           d.error ??
@@ -122,11 +100,4 @@ export function sessionDetail(db: Database, s: SessionRow) {
 }
 
 /** The session's terminal (or pause) event payload, if any. */
-export function terminalEvent(db: Database, sessionId: string): { type: string; data: Record<string, unknown> } | null {
-  const r = db
-    .query(
-      `SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`,
-    )
-    .get(sessionId) as { event_type: string; payload: string } | null;
-  return r ? { type: r.event_type, data: JSON.parse(r.payload) as Record<string, unknown> } : null;
-}
+export const terminalEvent = sessionEnding;

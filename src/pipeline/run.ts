@@ -72,7 +72,7 @@ export interface RunOutcome {
 const BUDGET_KINDS = new Set(["generations", "elapsed_seconds", "cost_usd"]);
 
 function loadSession(store: EventStore, sessionId: string): SessionLog {
-  const rows = queryEvents(store.db, { session: sessionId });
+  const rows = queryEvents(store.reader, { session: sessionId });
   return new SessionLog(store, replay(sessionId, rows.map(rowToEvent)));
 }
 
@@ -105,7 +105,7 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   const budget = sessionBudget(o, log, () => stop.abort());
   const cancelWatch = setInterval(() => {
     budget();
-    const rows = queryEvents(o.store.db, {
+    const rows = queryEvents(o.store.reader, {
       session: log.sessionId,
       afterSeq: log.state.lastSeq,
       typeGlob: "orchestrator.session.cancel_requested",

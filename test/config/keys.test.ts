@@ -215,10 +215,10 @@ describe("economics.default_tier", () => {
         maxDepth: 0,
       });
       if (!r.ok) throw new Error(r.error.message);
-      const todoIds = queryEvents(store.value.db, { session: r.value.sessionId })
+      const todoIds = queryEvents(store.value.reader, { session: r.value.sessionId })
         .filter((e) => e.event_type === "todo.created")
         .map((e) => JSON.parse(e.payload).todo_id);
-      const dispatched = queryEvents(store.value.db, { session: r.value.sessionId })
+      const dispatched = queryEvents(store.value.reader, { session: r.value.sessionId })
         .filter((e) => e.event_type === "execution.ac.attempt.dispatched")
         .map((e) => JSON.parse(e.payload));
       store.value.close();

@@ -102,10 +102,10 @@ describe("PostgreSQL event store", () => {
     }
     const strip = (r: { seq: number }) => ({ ...r, seq: 0 });
     expect((await pg.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(
-      queryEvents(lite.db, { session: "orch_p1" }).map(strip),
+      queryEvents(lite.reader, { session: "orch_p1" }).map(strip),
     );
     const [ps] = (await pg.listSessions()).filter((s) => s.session_id === "orch_p1");
-    const [ls] = listSessions(lite.db);
+    const [ls] = listSessions(lite.reader);
     expect({ ...ps, last_seq: 0 }).toEqual({ ...(ls as object), last_seq: 0 } as never);
     expect(ps).toMatchObject({
       status: "completed",
@@ -119,7 +119,7 @@ describe("PostgreSQL event store", () => {
     const acs =
       await pg.sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
     expect(acs.map((a: Record<string, unknown>) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(
-      sessionAcs(lite.db, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({
+      sessionAcs(lite.reader, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({
         ac_id,
         status,
         phase,

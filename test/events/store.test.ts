@@ -42,7 +42,7 @@ describe("event store", () => {
       data: { session_id: "orch_a", ac_id: "ac_1", tokens: 100, cost_usd: 0.25 },
     });
     s.append(terminal("orch_a"));
-    const rows = queryEvents(s.db, { session: "orch_a" });
+    const rows = queryEvents(s.reader, { session: "orch_a" });
     expect(rows.map((r) => r.event_type)).toEqual([
       "orchestrator.session.started",
       "ac.tree.built",
@@ -51,7 +51,7 @@ describe("event store", () => {
       "orchestrator.session.completed",
     ]);
     expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => a - b));
-    const [sess] = listSessions(s.db);
+    const [sess] = listSessions(s.reader);
     expect(sess).toMatchObject({
       session_id: "orch_a",
       status: "completed",
@@ -61,7 +61,7 @@ describe("event store", () => {
       cost_usd: 0.25,
       tokens: 100,
     });
-    expect(sessionAcs(s.db, "orch_a").map((a) => [a.ac_id, a.status])).toEqual([
+    expect(sessionAcs(s.reader, "orch_a").map((a) => [a.ac_id, a.status])).toEqual([
       ["ac_1", "passed"],
       ["ac_2", "pending"],
     ]);
@@ -76,8 +76,8 @@ describe("event store", () => {
     expect(s.append(terminal("orch_b", "orchestrator.session.failed")).ok).toBe(true);
     const second = s.append(terminal("orch_b"));
     expect(second.ok && second.value.skipped[0]?.reason).toBe("terminal_exists");
-    expect(listSessions(s.db)[0]!.status).toBe("failed");
-    expect(queryEvents(s.db, { session: "orch_b", typeGlob: "orchestrator.session.*" }).length).toBe(2);
+    expect(listSessions(s.reader)[0]!.status).toBe("failed");
+    expect(queryEvents(s.reader, { session: "orch_b", typeGlob: "orchestrator.session.*" }).length).toBe(2);
     s.close();
   });
 
@@ -95,7 +95,7 @@ describe("event store", () => {
     ]);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain("event #2");
-    expect(queryEvents(s.db, {}).length).toBe(0);
+    expect(queryEvents(s.reader, {}).length).toBe(0);
     s.close();
   });
 
@@ -110,7 +110,7 @@ describe("event store", () => {
     // @ts-expect-error: not a catalogued type; the compiler refuses it, and so must the store.
     const r = s.append(rewound);
     expect(!r.ok && r.error.message).toBe("event type 'orchestrator.session.rewound' is not in the catalogue");
-    expect(queryEvents(s.db, {}).length).toBe(0);
+    expect(queryEvents(s.reader, {}).length).toBe(0);
     // A log exported by a newer version may hold types this one does not know.
     expect(prepareEvent(rewound, "accept").ok).toBe(true);
     s.close();
@@ -125,7 +125,7 @@ describe("event store", () => {
       aggregate_id: "orch_d",
       data: { session_id: "orch_d", ...dump },
     });
-    expect(JSON.parse(queryEvents(s.db, {})[0]!.payload)).toEqual({ session_id: "orch_d", nested: { ok: 2 } });
+    expect(JSON.parse(queryEvents(s.reader, {})[0]!.payload)).toEqual({ session_id: "orch_d", nested: { ok: 2 } });
     s.close();
   });
 

@@ -102,7 +102,7 @@ describe("generateSeed", () => {
     expect(reqs[1]!.lastUserText).toContain(
       "acceptance_criteria.0.expected_artifacts: expected_artifacts entries must be portable workspace-relative paths: '/etc/greet.py'",
     );
-    const events = readInterviewEvents(store.db, log.state.interview_id).map((e) => e.type);
+    const events = readInterviewEvents(store.reader, log.state.interview_id).map((e) => e.type);
     expect(events.filter((t) => t === "seed.repair.attempted")).toHaveLength(1);
     const seed = parseSeedText(r.value.path, readFileSync(r.value.path, "utf8")).seed!;
     expect(seed.metadata.parent_seed_id).toMatch(/^seed_[0-9a-f]{12}$/);
@@ -117,7 +117,7 @@ describe("generateSeed", () => {
     expect(r.error.message).toContain("no valid seed after 5 repair round(s)");
     expect(r.error.details?.join("\n")).toContain("/etc/greet.py");
     expect(mock.modelRequests()).toHaveLength(6);
-    const events = readInterviewEvents(store.db, log.state.interview_id).map((e) => e.type);
+    const events = readInterviewEvents(store.reader, log.state.interview_id).map((e) => e.type);
     expect(events.filter((t) => t === "seed.repair.attempted")).toHaveLength(6);
     expect(events.at(-1)).toBe("seed.generation.failed");
   });

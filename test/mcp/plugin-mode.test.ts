@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { queryEvents } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { cliEnv } from "../lib/cli-env.ts";
 import { ROOT, runCli, tempHome } from "../lib/cli.ts";
@@ -30,9 +31,7 @@ afterAll(async () => mock?.stop());
 function events(db: string, glob: string): { type: string; data: any }[] {
   const s = EventStore.open(db);
   if (!s.ok) throw new Error(s.error.message);
-  const rows = s.value.db
-    .query("SELECT event_type, payload FROM events WHERE event_type GLOB ? ORDER BY seq")
-    .all(glob) as { event_type: string; payload: string }[];
+  const rows = queryEvents(s.value.reader, { typeGlob: glob });
   s.value.close();
   return rows.map((r) => ({ type: r.event_type, data: JSON.parse(r.payload) }));
 }

@@ -48,7 +48,7 @@ async function run(seedText: string, script: Script = {}, tweak: (c: Config) => 
     maxDepth: 1,
   });
   if (!r.ok) throw new Error(r.error.message);
-  const events = queryEvents(store.value.db, { session: r.value.sessionId });
+  const events = queryEvents(store.value.reader, { session: r.value.sessionId });
   return {
     outcome: r.value,
     events,
@@ -290,7 +290,7 @@ describe("stall watchdog and heartbeat", () => {
       maxDepth: 0,
     });
     expect(out.ok && out.value.status).toBe("completed");
-    const types = queryEvents(store.value.db, {}).map((e) => e.event_type);
+    const types = queryEvents(store.value.reader, {}).map((e) => e.event_type);
     expect(types).toContain("execution.ac.stall_detected");
     expect(types).toContain("execution.ac.heartbeat");
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, type Config } from "../../src/config/schema.ts";
-import { queryEvents } from "../../src/events/read.ts";
+import { listSessions, queryEvents } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import type { Agent, AgentEvent, AgentTask } from "../../src/pipeline/agent.ts";
 import { runDiamond } from "../../src/pipeline/diamond.ts";
@@ -59,13 +59,13 @@ async function run(
     maxCostUsd: opts.maxCostUsd,
   });
   if (!r.ok) throw new Error(r.error.message);
-  const events = queryEvents(store.value.db, { session: r.value.sessionId });
+  const events = queryEvents(store.value.reader, { session: r.value.sessionId });
   return {
     outcome: r.value,
     project,
     data: (t: string) => events.filter((e) => e.event_type === t).map((e) => JSON.parse(e.payload)),
     types: events.map((e) => e.event_type),
-    db: store.value.db,
+    reader: store.value.reader,
   };
 }
 
@@ -264,8 +264,8 @@ describe("turn economy", () => {
     const root = r.data("ac.tree.built")[0].nodes[0].ac_id;
     const rootEvents = r.data("execution.ac.status_changed").filter((d) => d.ac_id === root);
     expect(rootEvents).toEqual([expect.objectContaining({ status: "passed", rolled_up: true })]);
-    const row = r.db.query("SELECT acs_passed, acs_failed, acs_total FROM sessions").get();
-    expect(row).toEqual({ acs_passed: 1, acs_failed: 0, acs_total: 1 });
+    const row = listSessions(r.reader)[0];
+    expect(row).toMatchObject({ acs_passed: 1, acs_failed: 0, acs_total: 1 });
   });
 
   test("exit conditions in words map to predicates when the seed loads (no model call)", () => {

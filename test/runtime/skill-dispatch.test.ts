@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ADAPTERS, RUNTIME_NAMES } from "../../src/runtime/registry.ts";
 import { runTaskToResult } from "../../src/runtime/run.ts";
+import { queryEvents } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { dispatchFor, skillCall } from "../../src/skills/dispatch.ts";
 import { runSkillCall } from "../../src/mcp/skill-call.ts";
@@ -94,11 +95,9 @@ describe("Kiro's interceptor (fake kiro-cli)", () => {
     });
     const store = EventStore.open(join(home, "ouroboros.db"));
     if (!store.ok) throw new Error(store.error.message);
-    const n = store.value.db
-      .query("SELECT count(*) AS n FROM events WHERE event_type = 'brownfield.scanned'")
-      .get() as { n: number };
+    const scans = queryEvents(store.value.reader, { typeGlob: "brownfield.scanned" });
     store.value.close();
-    expect(n.n).toBe(1);
+    expect(scans.length).toBe(1);
   });
 
   test("a tool error is the task's failure, still without spawning Kiro", async () => {

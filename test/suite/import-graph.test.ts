@@ -8,17 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { cycles, folderGraph, type Graph, importGraph } from "../lib/import-graph.ts";
 import { ROOT } from "../lib/cli.ts";
 
-/**
- * Imports that close a circle in code another change is rewriting at the same time (the MCP
- * layer's jobs/evaluate split, its use of the CLI's output module). Temporary: each entry is
- * removed when that change lands, and an entry that no longer exists fails the test below.
- */
-const PENDING: readonly string[] = ["src/mcp/doctor.ts → src/cli/output.ts", "src/mcp/context.ts → src/mcp/jobs.ts"];
-
 const graph = importGraph(ROOT);
-const withoutPending: Graph = new Map(
-  [...graph].map(([from, deps]) => [from, new Set([...deps].filter((to) => !PENDING.includes(`${from} → ${to}`)))]),
-);
 
 describe("import graph of src/ and adapters/", () => {
   test("sees the program: every layer and the adapters' imports of the contract", () => {
@@ -29,7 +19,7 @@ describe("import graph of src/ and adapters/", () => {
   });
 
   test("no circle between folders", () => {
-    const { graph: folders, why } = folderGraph(withoutPending);
+    const { graph: folders, why } = folderGraph(graph);
     const found = cycles(folders).map((c) =>
       [c.join(" → "), ...c.slice(1).map((to, i) => `  ${why.get(`${c[i]} → ${to}`)}`)].join("\n"),
     );
@@ -37,12 +27,7 @@ describe("import graph of src/ and adapters/", () => {
   });
 
   test("no circle between files", () => {
-    expect(cycles(withoutPending).map((c) => c.join(" → "))).toEqual([]);
-  });
-
-  test("every pending exception is still an import (remove it once its change lands)", () => {
-    const edges = new Set([...graph].flatMap(([from, deps]) => [...deps].map((to) => `${from} → ${to}`)));
-    expect(PENDING.filter((e) => !edges.has(e))).toEqual([]);
+    expect(cycles(graph).map((c) => c.join(" → "))).toEqual([]);
   });
 });
 

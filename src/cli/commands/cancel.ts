@@ -28,7 +28,7 @@ export default defineCommand({
       return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
     const store = unwrap(EventStore.open(paths.database()));
     try {
-      const s = findSession(store.db, String(args.session));
+      const s = findSession(store.reader, String(args.session));
       if (!s)
         return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
       const reason = args.reason ? String(args.reason) : "Cancelled by user via CLI";

@@ -106,6 +106,6 @@ export default defineCommand({
   subCommands: {
     serve,
     info,
-    doctor: () => import("../../mcp/doctor.ts").then((m) => m.default),
+    doctor: () => import("./mcp-doctor.ts").then((m) => m.default),
   },
 });

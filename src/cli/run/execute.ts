@@ -1,28 +1,22 @@
 /**
- * A real run: validate like the dry-run, pick the runtime, then drive the pipeline with progress
- * on stderr. Ctrl-C pauses (resumable, exit 75); `ouroboros cancel` from elsewhere cancels.
+ * A real run: the CLI's side of startRun (src/pipeline/start-run.ts): flags in, progress on
+ * stderr, the result on stdout and an exit code out. Ctrl-C pauses (resumable, exit 75);
+ * `ouroboros cancel` from elsewhere cancels.
  */
 import { loadConfig } from "../../config/load.ts";
 import { TIERS, type Tier } from "../../config/schema.ts";
 import { paths } from "../../config/paths.ts";
-import { EXIT, fail, unwrap } from "../../errors.ts";
+import { EXIT, fail, ouroError, unwrap } from "../../errors.ts";
 import { findSession } from "../../events/read.ts";
 import { EventStore } from "../../events/store.ts";
-import { buildPlan } from "../../pipeline/plan.ts";
-import { runPipeline } from "../../pipeline/run.ts";
-import { createRuntimeAgent } from "../../pipeline/runtime-agent.ts";
-import type { Seed } from "../../seed/schema.ts";
-import { canonicalRuntime, selectRuntime } from "../../runtime/selection.ts";
-import { formatProblem } from "../../util/problems.ts";
-import { log, out, outJson } from "../output.ts";
+import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
+import { startRun } from "../../pipeline/start-run.ts";
 import { createProgress } from "../../dashboard/progress.ts";
-import { createLlm } from "../../llm/index.ts";
-import { llmAgent } from "../../llm/agent.ts";
-import { agentWithModel } from "../../llm/role-model.ts";
+import { formatProblem } from "../../util/problems.ts";
+import { plural } from "../../util/plural.ts";
+import { log, out, outJson } from "../output.ts";
 
 type Args = Record<string, unknown>;
-import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
-import { plural } from "../../util/plural.ts";
 
 /** For callers that run a seed as one step of a bigger job (`init --run`, `auto`). */
 export interface RunHooks {
@@ -50,60 +44,13 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   const loaded = unwrap(loadConfig());
   const config = loaded.config;
   const store = unwrap(EventStore.open(paths.database()));
-  let seed: Seed | undefined;
-  let projectDir: string;
-  let runtimeFlag = args.runtime as string | undefined;
-  let depth = config.orchestrator.max_decomposition_depth;
   let resumeId: string | undefined;
   if (args.resume) {
-    const s = findSession(store.db, String(args.resume));
+    const s = findSession(store.reader, String(args.resume));
     if (!s)
       return unwrap(fail("unknownId", `no session '${args.resume}'`, { hint: "`ouroboros status` lists sessions" }));
     resumeId = s.session_id;
-    const started = store.db
-      .query("SELECT payload FROM events WHERE session_id = ? AND event_type = 'orchestrator.session.started'")
-      .get(s.session_id) as { payload: string } | null;
-    const data = started ? (JSON.parse(started.payload) as Record<string, unknown>) : {};
-    projectDir = String(data.project_dir ?? process.cwd());
-    depth = Number(data.max_decomposition_depth ?? depth);
-    const stored = canonicalRuntime(String(data.runtime ?? ""));
-    if (runtimeFlag && stored && canonicalRuntime(runtimeFlag) !== stored)
-      unwrap(fail("badArgs", `session ${s.session_id} runs on ${stored}; --runtime ${runtimeFlag} does not match`));
-    runtimeFlag = stored ?? runtimeFlag;
-  } else {
-    if (!args.seed) return unwrap(fail("badArgs", "a seed file is needed (or --resume <session>)"));
-    const plan = buildPlan({
-      seedFile: String(args.seed),
-      config: loaded,
-      env: process.env,
-      projectDirFlag: args["project-dir"] as string | undefined,
-      depthFlag: args["max-decomposition-depth"] as string | undefined,
-      strict: Boolean(args.strict),
-    });
-    if (plan.errors.length)
-      return unwrap(
-        fail("invalidData", `${plural(plan.errors.length, "problem")} in ${args.seed}`, {
-          details: plan.errors.map(formatProblem),
-        }),
-      );
-    if (plan.setupErrors.length)
-      return unwrap(fail("badArgs", plan.setupErrors[0]!, { details: plan.setupErrors.slice(1) }));
-    for (const w of plan.warnings) log.warn(formatProblem(w));
-    seed = plan.seed!;
-    projectDir = plan.projectDir!.path;
-    depth = plan.depth!.value;
-  }
-  const choice = unwrap(selectRuntime(runtimeFlag, process.env, loaded));
-  const agent = unwrap(
-    createRuntimeAgent(choice.name, process.env, config, {
-      resumeId: args["resume-id"] === undefined ? undefined : String(args["resume-id"]),
-    }),
-  );
-  // Judging turns run with evaluation.semantic_model when set (the runtime's or backend's default otherwise).
-  const judge = agentWithModel(
-    args["llm-backend"] ? llmAgent(unwrap(createLlm(config, process.env, String(args["llm-backend"])))) : agent,
-    config.evaluation.semantic_model,
-  );
+  } else if (!args.seed) return unwrap(fail("badArgs", "a seed file is needed (or --resume <session>)"));
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
   const maxCostUsd = budgetFlag(args["max-cost-usd"], "max-cost-usd");
   const timeoutSeconds = positiveInt(args.timeout, "timeout");
@@ -127,26 +74,39 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   hooks.signal?.addEventListener("abort", () => interrupt.abort(), { once: true });
   const progress = createProgress({ mode: args.quiet || args.json ? "quiet" : "auto", verbose: Boolean(args.verbose) });
   try {
-    const r = await runPipeline({
-      store,
-      agent,
-      judge,
-      runtime: choice.name,
-      config,
-      seed,
-      seedPath: args.seed ? String(args.seed) : undefined,
-      resumeSessionId: resumeId,
-      projectDir: projectDir!,
-      parallel,
-      maxDepth: depth,
-      skipSecondary: Boolean(args["skip-secondary"]),
-      maxCostUsd,
-      timeoutSeconds,
-      tier,
-      interrupt: interrupt.signal,
-      onEvent: progress.onEvent,
-      onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
-    });
+    const started = unwrap(
+      await startRun({
+        store,
+        loaded,
+        env: process.env,
+        seedFile: resumeId ? undefined : String(args.seed),
+        seedPath: args.seed ? String(args.seed) : undefined,
+        projectDirFlag: args["project-dir"] as string | undefined,
+        depthFlag: args["max-decomposition-depth"] as string | undefined,
+        strict: Boolean(args.strict),
+        resumeSessionId: resumeId,
+        runtime: args.runtime as string | undefined,
+        agentResumeId: args["resume-id"] === undefined ? undefined : String(args["resume-id"]),
+        llmBackend: args["llm-backend"] ? String(args["llm-backend"]) : undefined,
+        parallel,
+        skipSecondary: Boolean(args["skip-secondary"]),
+        maxCostUsd,
+        timeoutSeconds,
+        tier,
+        interrupt: interrupt.signal,
+        onEvent: progress.onEvent,
+        onSessionId: (id) => log.info(`session ${id} (resume with: ouroboros run workflow --resume ${id})`),
+        words: {
+          runtimeArg: (name) => `--runtime ${name}`,
+          seedProblems: (problems) =>
+            ouroError("invalidData", `${plural(problems.length, "problem")} in ${args.seed}`, {
+              details: problems.map(formatProblem),
+            }),
+        },
+        onWarning: (w) => log.warn(formatProblem(w)),
+      }),
+    );
+    const r = await started.outcome;
     progress.stop();
     const outcome = unwrap(r);
     if (hooks.onOutcome) hooks.onOutcome(outcome);

@@ -57,7 +57,7 @@ export const executionTools = [
       const store = await ctx.store();
       if (!store.ok) return store;
       const { sessionByExecution } = await import("../views.ts");
-      const s = sessionByExecution(store.value.db, a.execution_id);
+      const s = sessionByExecution(store.value.reader, a.execution_id);
       if (!s.ok) return s;
       return (await import("../cancel.ts")).cancelSession(ctx, s.value, a.reason ?? "Cancelled via MCP");
     },

@@ -45,7 +45,7 @@ export const jobTools = [
       const store = await ctx.store();
       if (!store.ok) return store;
       const { requireSession } = await import("../views.ts");
-      const s = requireSession(store.value.db, sid.value);
+      const s = requireSession(store.value.reader, sid.value);
       if (!s.ok) return s;
       return (await import("../cancel.ts")).cancelSession(ctx, s.value, a.reason ?? "Cancelled via MCP");
     },

@@ -42,31 +42,28 @@ export const lineageTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.lineage_id);
       if (!s.ok) return s;
-      const rows = s.value.db
-        .query(
-          `SELECT event_type, payload, timestamp FROM events WHERE session_id = ? AND (event_type GLOB 'lineage.*' OR event_type = 'execution.ac.refined') ORDER BY seq`,
-        )
-        .all(s.value.session.session_id) as { event_type: string; payload: string; timestamp: string }[];
+      const { lineageEvents } = await import("../../events/queries.ts");
+      const rows = lineageEvents(s.value.reader, s.value.session.session_id);
       const gens = new Map<number, Record<string, unknown> & { refined: { ac_id: string; description: string }[] }>();
       const gen = (n: number) =>
         gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);
       let ended: { outcome: string; generation: number } | null = null;
       for (const r of rows) {
-        const d = JSON.parse(r.payload) as Record<string, unknown>;
+        const d = r.data;
         const n = Number(d.generation);
-        if (r.event_type === "lineage.generation.started")
+        if (r.type === "lineage.generation.started")
           Object.assign(gen(n), { started_at: r.timestamp, failing: d.failing ?? [] });
-        else if (r.event_type === "execution.ac.refined")
+        else if (r.type === "execution.ac.refined")
           gen(n).refined.push({ ac_id: String(d.ac_id), description: String(d.description) });
-        else if (r.event_type === "lineage.generation.completed")
+        else if (r.type === "lineage.generation.completed")
           Object.assign(gen(n), {
             status: "completed",
             completed_at: r.timestamp,
             results: d.results ?? {},
             similarity: d.similarity ?? null,
           });
-        else if (["lineage.converged", "lineage.stagnated", "lineage.exhausted"].includes(r.event_type))
-          ended = { outcome: r.event_type.split(".")[1]!, generation: n };
+        else if (["lineage.converged", "lineage.stagnated", "lineage.exhausted"].includes(r.type))
+          ended = { outcome: r.type.split(".")[1]!, generation: n };
       }
       const generations = [...gens.values()].sort((x, y) => Number(x.generation) - Number(y.generation));
       return ok({

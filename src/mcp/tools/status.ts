@@ -13,7 +13,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const { openSession, sessionDetail } = await import("../views.ts");
       const s = await openSession(ctx, a.session_id);
-      return s.ok ? ok(sessionDetail(s.value.db, s.value.session)) : s;
+      return s.ok ? ok(sessionDetail(s.value.reader, s.value.session)) : s;
     },
   }),
   defineTool({
@@ -32,13 +32,13 @@ export const statusTools = [
       const { pageEvents, requireSession } = await import("../views.ts");
       let session: string | undefined;
       if (a.session_id) {
-        const s = requireSession(store.value.db, a.session_id);
+        const s = requireSession(store.value.reader, a.session_id);
         if (!s.ok) return s;
         session = s.value.session_id;
       }
       return ok({
         session_id: session ?? null,
-        ...pageEvents(store.value.db, { session, type: a.event_type, limit: a.limit, offset: a.offset }),
+        ...pageEvents(store.value.reader, { session, type: a.event_type, limit: a.limit, offset: a.offset }),
       });
     },
   }),
@@ -49,7 +49,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acTree(s.value.db, s.value.session));
+      return ok((await import("../markdown.ts")).acTree(s.value.reader, s.value.session));
     },
   }),
   defineTool({
@@ -59,7 +59,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acDashboard(s.value.db, s.value.session));
+      return ok((await import("../markdown.ts")).acDashboard(s.value.reader, s.value.session));
     },
   }),
 ];

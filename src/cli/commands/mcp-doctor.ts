@@ -6,12 +6,12 @@
 import { defineCommand } from "citty";
 import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadConfig } from "../config/load.ts";
-import { paths } from "../config/paths.ts";
-import { EXIT } from "../errors.ts";
-import { exitCode, out, outJson } from "../cli/output.ts";
-import { COMMIT, VERSION } from "../version.ts";
-import { plural } from "../util/plural.ts";
+import { loadConfig } from "../../config/load.ts";
+import { paths } from "../../config/paths.ts";
+import { EXIT } from "../../errors.ts";
+import { exitCode, out, outJson } from "../output.ts";
+import { COMMIT, VERSION } from "../../version.ts";
+import { plural } from "../../util/plural.ts";
 
 interface Check {
   name: string;
@@ -50,7 +50,7 @@ export default defineCommand({
 
     const db = args.db ? resolve(String(args.db)) : paths.database();
     // Read-only: a doctor never creates or migrates the database (the first write does).
-    const { openReadonly } = await import("../events/db.ts");
+    const { openReadonly } = await import("../../events/db.ts");
     const store = openReadonly(db);
     if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
     else if (!store.value) {
@@ -61,15 +61,15 @@ export default defineCommand({
         `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`,
       );
     } else {
-      const n = (store.value.query("SELECT count(*) AS n FROM events").get() as { n: number }).n;
-      const mode = (store.value.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode;
+      const { storeStats } = await import("../../events/queries.ts");
+      const stats = storeStats(store.value);
       store.value.close();
-      add("event store", true, `${db}: ${n} events, journal ${mode}`);
+      add("event store", true, `${db}: ${stats.events} events, journal ${stats.journalMode}`);
     }
 
     try {
-      const { TOOLS } = await import("./tools/index.ts");
-      const { toJsonSchema } = await import("./tool.ts");
+      const { TOOLS } = await import("../../mcp/tools/index.ts");
+      const { toJsonSchema } = await import("../../mcp/tool.ts");
       await import("@modelcontextprotocol/sdk/server/index.js");
       for (const t of TOOLS) toJsonSchema(t.schema);
       add("mcp sdk", true, `@modelcontextprotocol/sdk server loads; ${TOOLS.length} tools registered`);
@@ -77,8 +77,8 @@ export default defineCommand({
       add("mcp sdk", false, e instanceof Error ? e.message : String(e));
     }
 
-    const { inspectRuntimes } = await import("../runtime/inspect.ts");
-    const { selectRuntime } = await import("../runtime/selection.ts");
+    const { inspectRuntimes } = await import("../../runtime/inspect.ts");
+    const { selectRuntime } = await import("../../runtime/selection.ts");
     const choice = selectRuntime(
       args.runtime ? String(args.runtime) : undefined,
       process.env,

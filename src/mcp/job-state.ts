@@ -1,0 +1,50 @@
+/**
+ * What the job table needs to know of evaluation and evolution jobs: their plans and their state
+ * folded from their own events. Kept apart from evaluate.ts / evolve.ts (which need the server
+ * context) so the job table, which the context creates, imports neither.
+ */
+import type { Result } from "../errors.ts";
+import { aggregateEvents } from "../events/aggregate-log.ts";
+import type { EventStore } from "../events/store.ts";
+
+export interface EvaluationPlan {
+  evaluationId: string;
+  sessionId: string;
+  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
+}
+
+export interface EvolutionPlan {
+  evolutionId: string;
+  sessionId: string;
+  /** The seq of the job's start event: a follower's cursor starts just before it. */
+  startSeq: number;
+  run: (signal: AbortSignal) => Promise<Result<Record<string, unknown>>>;
+}
+
+/** State of an evaluation from its events: running (no end event), completed or failed. */
+export function evaluationState(store: EventStore, evaluationId: string) {
+  const rows = aggregateEvents(store.reader, "evaluation", evaluationId);
+  if (!rows.length) return null;
+  const last = rows[rows.length - 1]!;
+  const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");
+  return {
+    session_id: String(rows[0]!.data.session_id),
+    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
+    stage: last.type.replace(/^evaluation\./, ""),
+    last_seq: last.seq,
+    result: end ? end.data : null,
+  };
+}
+
+/** An evolution job's state from its events: running (no end event), completed or failed. */
+export function evolutionState(store: EventStore, evolutionId: string) {
+  const rows = aggregateEvents(store.reader, "evolution", evolutionId);
+  if (!rows.length) return null;
+  const end = rows.find((r) => r.type === "evolution.job.completed" || r.type === "evolution.job.failed");
+  return {
+    session_id: String(rows[0]!.data.session_id),
+    kind: String(rows[0]!.data.kind),
+    status: !end ? "running" : end.type.endsWith("completed") ? "completed" : "failed",
+    result: end ? end.data : null,
+  };
+}
