@@ -71,7 +71,10 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   if (!dir.ok) return dir;
   let judge: Agent;
   if (ctx.options.llmBackend) {
-    const [{ createLlm }, { llmAgent }] = await Promise.all([import("../llm/index.ts"), import("../llm/agent.ts")]);
+    const [{ createLlm }, { llmAgent }] = await Promise.all([
+      import("../llm/index.ts"),
+      import("../pipeline/llm-agent.ts"),
+    ]);
     const llm = createLlm(config, process.env, ctx.options.llmBackend);
     if (!llm.ok) return llm;
     judge = llmAgent(llm.value);

@@ -86,7 +86,10 @@ export async function planEvolution(
   if (!agent.ok) return agent;
   let judge: Agent = agent.value;
   if (ctx.options.llmBackend) {
-    const [{ createLlm }, { llmAgent }] = await Promise.all([import("../llm/index.ts"), import("../llm/agent.ts")]);
+    const [{ createLlm }, { llmAgent }] = await Promise.all([
+      import("../llm/index.ts"),
+      import("../pipeline/llm-agent.ts"),
+    ]);
     const llm = createLlm(config, process.env, ctx.options.llmBackend);
     if (!llm.ok) return llm;
     judge = llmAgent(llm.value);

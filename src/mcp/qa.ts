@@ -77,7 +77,7 @@ export async function qaTool(
   });
   if (!started.ok) return started;
   const [{ llmAgent }, { llmWithModel }] = await Promise.all([
-    import("../llm/agent.ts"),
+    import("../pipeline/llm-agent.ts"),
     import("../llm/role-model.ts"),
   ]);
   const input = {

@@ -90,3 +90,13 @@ export const MARK = {
   exitJudge: "[ouroboros:exit-judge]",
   reflect: "[ouroboros:reflect]",
 } as const;
+
+/** The judge's role model (`evaluation.semantic_model`) on every task that does not name its own. */
+export function agentWithModel(agent: Agent, model: string | null): Agent {
+  if (!model) return agent;
+  return {
+    name: agent.name,
+    canResume: agent.canResume,
+    run: (task, signal) => agent.run({ ...task, model: task.model ?? model }, signal),
+  };
+}

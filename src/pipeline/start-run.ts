@@ -8,7 +8,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import { fail, ok, type OuroError, type Result } from "../errors.ts";
 import { sessionStart } from "../events/queries.ts";
-import { agentWithModel } from "../llm/role-model.ts";
+import { agentWithModel } from "./agent.ts";
 import { canonicalRuntime, selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { Problem } from "../util/problems.ts";
@@ -116,7 +116,7 @@ export async function startRun(o: StartRunInput): Promise<Result<StartedRun>> {
   // Judging turns run with evaluation.semantic_model when set (the runtime's or backend's default otherwise).
   let judge: Agent = agent.value;
   if (o.llmBackend) {
-    const [{ createLlm }, { llmAgent }] = await Promise.all([import("../llm/index.ts"), import("../llm/agent.ts")]);
+    const [{ createLlm }, { llmAgent }] = await Promise.all([import("../llm/index.ts"), import("./llm-agent.ts")]);
     const llm = createLlm(config, o.env, o.llmBackend);
     if (!llm.ok) return llm;
     judge = llmAgent(llm.value);

@@ -3,8 +3,8 @@
  * exit conditions): `run workflow --llm-backend anthropic` judges over HTTP while a coding CLI
  * does the work.
  */
-import type { Agent, AgentEvent, AgentTask } from "../pipeline/agent.ts";
-import type { Llm } from "./types.ts";
+import type { Agent, AgentEvent, AgentTask } from "./agent.ts";
+import type { Llm } from "../llm/types.ts";
 
 export function llmAgent(llm: Llm): Agent {
   return {
