@@ -91,7 +91,7 @@ export class DashboardSource {
         )
         .all(row.session_id, oldest, ...VERDICT_TYPES) as EventRow[];
       const events = [...verdicts, ...recent.reverse()].map(rowToEvent);
-      return { ...reduceAll(base, events, { cumulative: false }), lastSeq: upto };
+      return reduceAll(base, events);
     })();
   }
 

@@ -5,7 +5,7 @@
 import type { EventStore } from "../events/store.ts";
 import type { StoredEvent } from "../events/envelope.ts";
 import { describeUnknown } from "../errors.ts";
-import { applyEvent, type SessionState } from "./state.ts";
+import { applyEvent, type SessionState } from "../events/session-state.ts";
 
 export type Emit = (
   type: string,
