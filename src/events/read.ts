@@ -172,3 +172,51 @@ export const sessionPhases = (db: Database, sessionId: string) =>
     started_at: string | null;
     ended_at: string | null;
   }[];
+
+/** A session by its execution id. */
+export const findSessionByExecution = (db: Database, executionId: string): SessionRow | null =>
+  db.query("SELECT * FROM sessions WHERE execution_id = ?").get(executionId) as SessionRow | null;
+
+/** The session's latest failures (failed events, stalls, cancellation, ACs turned failed), oldest first. */
+export function sessionFailureEvents(
+  db: Database,
+  sessionId: string,
+  limit = 20,
+): { type: string; data: Record<string, unknown> }[] {
+  const rows = db
+    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled'
+             OR (event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'failed')) ORDER BY seq DESC LIMIT ?`)
+    .all(sessionId, limit) as { event_type: string; payload: string }[];
+  return rows.reverse().map((r) => ({ type: r.event_type, data: JSON.parse(r.payload) as Record<string, unknown> }));
+}
+
+/** The session's latest terminal or pause event, if any. */
+export function lastLifecycleEvent(
+  db: Database,
+  sessionId: string,
+): { type: string; data: Record<string, unknown> } | null {
+  const r = db
+    .query(
+      `SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(sessionId) as { event_type: string; payload: string } | null;
+  return r ? { type: r.event_type, data: JSON.parse(r.payload) as Record<string, unknown> } : null;
+}
+
+/** Each AC's judged attempts in order: "pass" or the outcome that sent it back. */
+export function judgedAttempts(db: Database, sessionId: string): Map<string, string[]> {
+  const rows = db
+    .query(
+      `SELECT payload FROM events WHERE session_id = ? AND event_type = 'execution.ac.attempt_judged' ORDER BY seq`,
+    )
+    .all(sessionId) as { payload: string }[];
+  const history = new Map<string, string[]>();
+  for (const r of rows) {
+    const d = JSON.parse(r.payload) as { ac_id: string; outcome: string };
+    history.set(d.ac_id, [
+      ...(history.get(d.ac_id) ?? []),
+      d.outcome === "approved" || d.outcome === "passed" ? "pass" : d.outcome,
+    ]);
+  }
+  return history;
+}

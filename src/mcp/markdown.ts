@@ -1,6 +1,6 @@
 /** Markdown views of a session's ACs (from the session_acs projection and the judged attempts). */
 import type { Database } from "bun:sqlite";
-import { sessionAcs, type AcRow, type SessionRow } from "../events/read.ts";
+import { judgedAttempts, sessionAcs, type AcRow, type SessionRow } from "../events/read.ts";
 
 const MARK: Record<string, string> = {
   passed: "✅",
@@ -44,19 +44,7 @@ export function acTree(db: Database, s: SessionRow): string {
 
 export function acDashboard(db: Database, s: SessionRow): string {
   const acs = sessionAcs(db, s.session_id);
-  const judged = db
-    .query(
-      `SELECT payload FROM events WHERE session_id = ? AND event_type = 'execution.ac.attempt_judged' ORDER BY seq`,
-    )
-    .all(s.session_id) as { payload: string }[];
-  const history = new Map<string, string[]>();
-  for (const j of judged) {
-    const d = JSON.parse(j.payload) as { ac_id: string; outcome: string };
-    history.set(d.ac_id, [
-      ...(history.get(d.ac_id) ?? []),
-      d.outcome === "approved" || d.outcome === "passed" ? "pass" : d.outcome,
-    ]);
-  }
+  const history = judgedAttempts(db, s.session_id);
   const rows = acs.map(
     (ac) =>
       `| ${"· ".repeat(ac.depth)}${ac.ac_id} | ${cell(ac.description.slice(0, 80))} | ${mark(ac.status)} ${ac.status} | ${(history.get(ac.ac_id) ?? []).join(" → ") || "–"} | ${ac.tier ?? "–"} | ${ac.attempts} | $${ac.cost_usd.toFixed(4)} |`,

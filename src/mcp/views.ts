@@ -2,7 +2,15 @@
 import type { Database } from "bun:sqlite";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventRow } from "../events/envelope.ts";
-import { findSession, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
+import {
+  findSession,
+  findSessionByExecution,
+  lastLifecycleEvent,
+  sessionAcs,
+  sessionFailureEvents,
+  sessionPhases,
+  type SessionRow,
+} from "../events/read.ts";
 
 export const eventJson = (r: EventRow) => ({
   seq: r.seq,
@@ -63,8 +71,7 @@ export async function openSession(
 
 /** A session by execution id (or, for convenience, by session id or prefix). */
 export function sessionByExecution(db: Database, id: string): Result<SessionRow> {
-  const s =
-    (db.query("SELECT * FROM sessions WHERE execution_id = ?").get(id) as SessionRow | null) ?? findSession(db, id);
+  const s = findSessionByExecution(db, id) ?? findSession(db, id);
   return s
     ? ok(s)
     : fail("unknownId", `no execution or session '${id}'`, {
@@ -96,37 +103,23 @@ export function sessionSummary(s: SessionRow) {
 
 /** Status with the session's errors: failed ACs, failures and the terminal reason. */
 export function sessionDetail(db: Database, s: SessionRow) {
-  const errors = db
-    .query(`SELECT event_type, payload FROM events WHERE session_id = ? AND (event_type GLOB '*.failed' OR event_type GLOB '*.stall_detected' OR event_type = 'orchestrator.session.cancelled'
-             OR (event_type = 'execution.ac.status_changed' AND json_extract(payload, '$.status') = 'failed')) ORDER BY seq DESC LIMIT 20`)
-    .all(s.session_id) as { event_type: string; payload: string }[];
   return {
     ...sessionSummary(s),
     phases: sessionPhases(db, s.session_id),
     acs: sessionAcs(db, s.session_id),
-    errors: errors.reverse().map((e) => {
-      const d = JSON.parse(e.payload) as Record<string, unknown>;
-      return {
-        type: e.event_type,
-        ac_id: d.ac_id ?? null,
-        message: String(
-          d.error ??
-            d.reason ??
-            d.message ??
-            d.summary ??
-            (d.status ? `${d.ac_id} ${d.status}${d.attempt ? ` (attempt ${d.attempt})` : ""}` : ""),
-        ),
-      };
-    }),
+    errors: sessionFailureEvents(db, s.session_id).map(({ type, data: d }) => ({
+      type,
+      ac_id: d.ac_id ?? null,
+      message: String(
+        d.error ??
+          d.reason ??
+          d.message ??
+          d.summary ??
+          (d.status ? `${d.ac_id} ${d.status}${d.attempt ? ` (attempt ${d.attempt})` : ""}` : ""),
+      ),
+    })),
   };
 }
 
 /** The session's terminal (or pause) event payload, if any. */
-export function terminalEvent(db: Database, sessionId: string): { type: string; data: Record<string, unknown> } | null {
-  const r = db
-    .query(
-      `SELECT event_type, payload FROM events WHERE session_id = ? AND event_type IN ('orchestrator.session.completed','orchestrator.session.failed','orchestrator.session.cancelled','orchestrator.session.paused') ORDER BY seq DESC LIMIT 1`,
-    )
-    .get(sessionId) as { event_type: string; payload: string } | null;
-  return r ? { type: r.event_type, data: JSON.parse(r.payload) as Record<string, unknown> } : null;
-}
+export const terminalEvent = lastLifecycleEvent;
