@@ -175,6 +175,9 @@ function setPhase(s: SessionState, phase: string, seq: number, p: Partial<PhaseS
   s.phases.set(phase, { ...cur, ...p, startedAt: cur.startedAt ?? p.startedAt ?? null, updatedSeq: seq });
 }
 
+/** A state seeded from projection rows knows when it ended but holds no terminal event. */
+const ended = (s: SessionState) => s.terminal !== null || s.endTime !== null;
+
 /** Facts of the session itself (lifecycle, phases, totals); false when the event is not one. */
 function applySessionEvent(s: SessionState, e: StoredEvent): boolean {
   const d = e.data;
@@ -193,7 +196,7 @@ function applySessionEvent(s: SessionState, e: StoredEvent): boolean {
     case "orchestrator.session.failed":
     case "orchestrator.session.cancelled":
       // Terminal events are absorbing: the first one wins (the store refuses a second).
-      if (!s.terminal) {
+      if (!ended(s)) {
         s.terminal = e;
         s.endTime = e.timestamp;
         s.status = endingOf(e.type, d)!;
@@ -202,7 +205,7 @@ function applySessionEvent(s: SessionState, e: StoredEvent): boolean {
       return true;
     case "orchestrator.session.paused":
     case "orchestrator.session.resumed":
-      if (!s.terminal) {
+      if (!ended(s)) {
         const paused = e.type === "orchestrator.session.paused";
         s.status = paused ? "paused" : "running";
         s.note = paused ? strOrNull(d.reason) : null;
@@ -255,7 +258,7 @@ function applySessionEvent(s: SessionState, e: StoredEvent): boolean {
 }
 
 /** Facts of one AC; returns whether the AC changed. */
-function applyAcEvent(s: SessionState, ac: AcState, e: StoredEvent): boolean {
+function applyAcEvent(ac: AcState, e: StoredEvent): boolean {
   const d = e.data;
   switch (e.type) {
     case "execution.ac.status_changed":
@@ -319,7 +322,7 @@ export function applyEvent(s: SessionState, e: StoredEvent): SessionState {
       break;
   }
   const ac = typeof d.ac_id === "string" ? s.acs.get(d.ac_id) : undefined;
-  if (ac && applyAcEvent(s, ac, e)) ac.updatedSeq = e.rowid;
+  if (ac && applyAcEvent(ac, e)) ac.updatedSeq = e.rowid;
   return s;
 }
 

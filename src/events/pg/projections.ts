@@ -6,7 +6,6 @@ import type { SQL } from "bun";
 import type { ProjectionBatch, SnapshotRow } from "../projections.ts";
 import { fromSnapshot } from "../session-snapshot.ts";
 import type { SessionState } from "../session-state.ts";
-import type { StoredEvent } from "../envelope.ts";
 import { toRow } from "./read.ts";
 
 const COLS =
