@@ -18,6 +18,8 @@
  *
  *   const w = watchProgress(dbPath, sessionId, opts); … await w.stop();
  * follows a session that another process is writing and feeds the same reporter.
+ * Statuses, "n/m done", phase, cost and the ending come from the session reducer (through the
+ * dashboard's view, src/dashboard/state.ts); this file only decides what to print.
  */
 import type { StoredEvent } from "../events/envelope.ts";
 import { openReadonly } from "../events/db.ts";

@@ -76,7 +76,7 @@ export class DashboardSource {
     if (!snap) return null;
     const base = fromProjection(snap.row, snap.acs, snap.phases);
     const events = snap.events.map(rowToEvent);
-    return { ...reduceAll(base, events, { cumulative: false }), lastSeq: snap.row.last_seq ?? 0 };
+    return { ...reduceAll(base, events), lastSeq: snap.row.last_seq ?? 0 };
   }
 
   /** A session's events after the cursor, oldest first, at most `limit`. */

@@ -1,13 +1,17 @@
 /**
- * Display state of one session, derived only by folding events (a pure reducer): the dashboard
- * never writes anything. `fromProjection` seeds the state from the projection tables so opening a
- * session on a huge log does not replay it; `reduce(…, { cumulative: false })` then re-applies
- * recent events for the fields projections lack (tool in progress, verdicts, tail) without
- * counting tokens and cost twice.
+ * Display state of one session. The facts — statuses, counts, cost, phases, terminal — come from
+ * the one session reducer (src/events/session-state.ts, kept in `core`); this module adds only
+ * what a screen needs on top: the tool in progress, verdict lines, the event tail. It is pure:
+ * the dashboard never writes anything.
+ *
+ * `fromProjection` seeds the core from the projection tables so opening a session on a huge log
+ * does not replay it; events up to the core's lastSeq are then re-applied for the display layer
+ * only (the core ignores what it already holds), so nothing is counted twice.
  */
-import { endingOf } from "../events/projections.ts";
 import type { StoredEvent } from "../events/envelope.ts";
+import { stateFromProjection, type PhaseRow } from "../events/projection-seed.ts";
 import type { AcRow, SessionRow } from "../events/read.ts";
+import { applyEventCopy, emptyState, leafCounts, type AcState, type SessionState } from "../events/session-state.ts";
 import { describeEvent, summarizeEvidence } from "./describe.ts";
 
 export interface ToolView {
@@ -51,7 +55,16 @@ export interface TailLine {
   type: string;
   text: string;
 }
+/** What the screen adds to an AC's facts. */
+type AcDisplay = Pick<
+  AcView,
+  "tool" | "lastTool" | "evaluations" | "verdict" | "stall" | "persona" | "startedAt" | "updatedAt"
+>;
+
 export interface SessionView {
+  /** The reducer state every consumer shares; the fields below are read from it. */
+  core: SessionState;
+  display: Record<string, AcDisplay>;
   sessionId: string;
   goal: string;
   runtime: string | null;
@@ -72,53 +85,72 @@ export interface SessionView {
 }
 
 export const TAIL_MAX = 200;
-const isTerminal = (status: string) => ["completed", "failed", "cancelled", "stopped", "unverifiable"].includes(status);
 const str = (x: unknown): string | null => (typeof x === "string" ? x : null);
 const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
 
-export function emptySession(sessionId: string): SessionView {
+const noDisplay = (): AcDisplay => ({
+  tool: null,
+  lastTool: null,
+  evaluations: [],
+  verdict: null,
+  stall: null,
+  persona: null,
+  startedAt: null,
+  updatedAt: null,
+});
+
+const acView = (a: AcState, d: AcDisplay | undefined): AcView => ({
+  id: a.ac_id,
+  parent: a.parent,
+  depth: a.depth,
+  position: a.position,
+  description: a.description,
+  status: a.status,
+  phase: a.phase,
+  tier: a.tier,
+  attempts: a.attempts,
+  tokens: a.tokens,
+  costUsd: a.costUsd,
+  ...(d ?? noDisplay()),
+});
+
+/** The view of a core state and display layer; `prev` lets unchanged ACs keep their objects. */
+function viewOf(
+  core: SessionState,
+  display: Record<string, AcDisplay>,
+  tail: TailLine[],
+  prev?: SessionView,
+): SessionView {
+  const acs: Record<string, AcView> = {};
+  for (const [id, a] of core.acs) {
+    const old = prev?.acs[id];
+    acs[id] = old && prev!.core.acs.get(id) === a && prev!.display[id] === display[id] ? old : acView(a, display[id]);
+  }
+  const sameTree = prev && prev.core.acs.size === core.acs.size;
   return {
-    sessionId,
-    goal: "",
-    runtime: null,
-    status: "running",
-    phase: null,
-    phases: {},
-    startedAt: null,
-    endedAt: null,
-    note: null,
-    tokens: 0,
-    costUsd: 0,
-    acs: {},
-    order: [],
-    tail: [],
-    lastSeq: 0,
-    events: 0,
+    core,
+    display,
+    sessionId: core.sessionId,
+    goal: core.goal ?? "",
+    runtime: core.runtime,
+    status: core.status,
+    phase: core.currentPhase,
+    phases: Object.fromEntries([...core.phases].map(([name, p]) => [name, p.status])),
+    startedAt: core.startTime,
+    endedAt: core.endTime,
+    note: core.note,
+    tokens: core.tokens,
+    costUsd: core.costUsd,
+    acs,
+    order: sameTree ? prev.order : treeOrder(acs),
+    tail,
+    lastSeq: core.lastSeq,
+    events: core.events,
   };
 }
 
-export function newAc(id: string, parent: string | null = null, depth = 0, position = 0, description = ""): AcView {
-  return {
-    id,
-    parent,
-    depth,
-    position,
-    description,
-    status: "pending",
-    phase: null,
-    tier: null,
-    attempts: 0,
-    tokens: 0,
-    costUsd: 0,
-    tool: null,
-    lastTool: null,
-    evaluations: [],
-    verdict: null,
-    stall: null,
-    persona: null,
-    startedAt: null,
-    updatedAt: null,
-  };
+export function emptySession(sessionId: string): SessionView {
+  return viewOf(emptyState(sessionId), {}, []);
 }
 
 /** Depth-first order: each AC followed by its children, siblings by position. */
@@ -141,207 +173,93 @@ export function treeOrder(acs: Record<string, AcView>): string[] {
   return out;
 }
 
-export function fromProjection(
-  s: SessionRow,
-  acRows: AcRow[],
-  phases: { phase: string; status: string }[],
-): SessionView {
-  const acs: Record<string, AcView> = {};
-  for (const r of acRows) {
-    acs[r.ac_id] = {
-      ...newAc(r.ac_id, r.parent_id, r.depth, r.position, r.description),
-      status: r.status,
-      phase: r.phase,
-      tier: r.tier,
-      attempts: r.attempts,
-      tokens: r.tokens,
-      costUsd: r.cost_usd,
-    };
-  }
-  return {
-    ...emptySession(s.session_id),
-    goal: s.goal ?? "",
-    runtime: s.runtime,
-    status: s.status,
-    phase: s.current_phase,
-    phases: Object.fromEntries(phases.map((p) => [p.phase, p.status])),
-    startedAt: s.started_at,
-    endedAt: s.terminal_type ? s.updated_at : null,
-    tokens: s.tokens,
-    costUsd: s.cost_usd,
-    acs,
-    order: treeOrder(acs),
-    lastSeq: s.last_seq ?? 0,
-    events: s.event_count,
-  };
+export function fromProjection(s: SessionRow, acRows: AcRow[], phases: PhaseRow[]): SessionView {
+  return viewOf(stateFromProjection(s, acRows, phases), {}, []);
 }
 
-export interface ReduceOptions {
-  /** false while re-applying events already counted in the projection snapshot. */
-  cumulative?: boolean;
-}
-
-function withAc(s: SessionView, id: string, at: string, f: (a: AcView) => Partial<AcView>): SessionView {
-  const cur = s.acs[id] ?? newAc(id, null, 0, Object.keys(s.acs).length);
-  const next = { ...cur, ...f(cur), updatedAt: at };
-  const acs = { ...s.acs, [id]: next };
-  return { ...s, acs, order: s.acs[id] ? s.order : treeOrder(acs) };
-}
-
-function addNodes(s: SessionView, nodes: unknown): SessionView {
-  if (!Array.isArray(nodes)) return s;
-  const acs = { ...s.acs };
-  for (const n of nodes as Record<string, unknown>[]) {
-    const id = str(n?.ac_id);
-    if (!id) continue;
-    const prev = acs[id] ?? newAc(id);
-    acs[id] = {
-      ...prev,
-      parent: str(n.parent),
-      depth: num(n.depth),
-      position: num(n.position),
-      description: str(n.description) ?? prev.description,
-    };
-  }
-  return { ...s, acs, order: treeOrder(acs) };
-}
-
-/** Fold one event into the view. Never mutates `s`; returns `s` itself for events of other sessions. */
-export function reduce(s: SessionView, e: StoredEvent, opts: ReduceOptions = {}): SessionView {
-  if (e.session_id !== s.sessionId) return s;
-  const cumulative = opts.cumulative ?? true;
+/** The display layer's change for one event (tool, verdicts, stall, persona, times). */
+function displayOf(v: SessionView, core: SessionState, e: StoredEvent): Record<string, AcDisplay> {
   const d = e.data;
   const acId = str(d.ac_id);
-  const line: TailLine = { seq: e.rowid, ac: acId, at: e.timestamp, type: e.type, text: describeEvent(e, false) };
-  const tail =
-    s.tail.length && s.tail[s.tail.length - 1]!.seq >= e.rowid ? s.tail : [...s.tail.slice(-(TAIL_MAX - 1)), line];
-  let n: SessionView = {
-    ...s,
-    tail,
-    lastSeq: Math.max(s.lastSeq, e.rowid),
-    events: cumulative ? s.events + 1 : s.events,
-  };
-
-  switch (e.type) {
-    case "orchestrator.session.started":
-      return {
-        ...n,
-        goal: str(d.seed_goal) ?? n.goal,
-        runtime: str(d.runtime) ?? n.runtime,
-        startedAt: n.startedAt ?? e.timestamp,
-      };
-    case "orchestrator.session.paused":
-      return isTerminal(n.status) ? n : { ...n, status: "paused", note: str(d.reason) };
-    case "orchestrator.session.resumed":
-      return isTerminal(n.status) ? n : { ...n, status: "running", note: null };
-    case "orchestrator.session.completed":
-    case "orchestrator.session.failed":
-    case "orchestrator.session.cancelled":
-      // Terminal events are absorbing: the first one wins.
-      if (isTerminal(n.status) && n.status !== endingOf(e.type, d)) return n;
-      return {
-        ...n,
-        status: endingOf(e.type, d)!,
-        endedAt: n.endedAt ?? e.timestamp,
-        note: str(d.summary) ?? str(d.error) ?? str(d.reason),
-      };
-    case "pipeline.phase.started":
-      if (acId) return withAc(n, acId, e.timestamp, () => ({}));
-      return { ...n, phase: str(d.phase), phases: { ...n.phases, [str(d.phase) ?? "?"]: "running" } };
-    case "pipeline.phase.completed":
-      if (acId) return n;
-      return { ...n, phases: { ...n.phases, [str(d.phase) ?? "?"]: str(d.outcome) ?? "completed" } };
-    case "ac.tree.built":
-    case "ac.decomposed":
-      return addNodes(n, d.nodes);
-  }
-  if (e.type === "execution.ac.token_attribution.reported") {
-    if (!cumulative) return n;
-    const tokens = num(d.tokens);
-    const cost = num(d.cost_usd);
-    n = { ...n, tokens: n.tokens + tokens, costUsd: n.costUsd + cost };
-    return acId ? withAc(n, acId, e.timestamp, (a) => ({ tokens: a.tokens + tokens, costUsd: a.costUsd + cost })) : n;
-  }
-  if (!acId) return n;
+  const before = acId ? v.core.acs.get(acId) : undefined;
+  if (!acId || !core.acs.has(acId)) return v.display;
   const at = e.timestamp;
+  const cur = v.display[acId] ?? noDisplay();
+  const set = (p: Partial<AcDisplay>) => ({ ...v.display, [acId]: { ...cur, ...p, updatedAt: at } });
   switch (e.type) {
     case "execution.ac.status_changed": {
       const status = str(d.status) ?? "pending";
-      return withAc(n, acId, at, (a) => ({
-        status,
-        attempts: Math.max(a.attempts, num(d.attempt)),
+      return set({
         // A new attempt starts with a clean slate of verdicts; a finished AC has no tool running.
-        ...(status === "executing" && num(d.attempt) > a.attempts
+        ...(status === "executing" && num(d.attempt) > (before?.attempts ?? 0)
           ? { evaluations: [], verdict: null, stall: null }
           : {}),
-        ...(status === "executing" ? { startedAt: a.startedAt ?? at } : { tool: null }),
-      }));
+        ...(status === "executing" ? { startedAt: cur.startedAt ?? at } : { tool: null }),
+      });
     }
     case "execution.ac.phase.started":
-      return withAc(n, acId, at, (a) => ({
-        phase: str(d.phase),
-        status: ["passed", "failed", "unverifiable", "stagnated"].includes(a.status) ? a.status : "executing",
-        attempts: Math.max(a.attempts, num(d.attempt)),
-        startedAt: a.startedAt ?? at,
-      }));
-    case "execution.ac.attempt.dispatched":
-      return withAc(n, acId, at, (a) => ({
-        attempts: Math.max(a.attempts, num(d.attempt)),
-        tier: str(d.tier) ?? a.tier,
-      }));
-    case "routing.decision.made":
-      return withAc(n, acId, at, () => ({ tier: str(d.tier) }));
-    case "routing.tier.escalated":
-    case "routing.tier.downgraded":
-      return withAc(n, acId, at, () => ({ tier: str(d.to) }));
+      return set({ startedAt: cur.startedAt ?? at });
     case "execution.tool.started": {
       const tool = { name: str(d.tool_name) ?? "tool", detail: str(d.tool_detail) ?? "", at };
-      return withAc(n, acId, at, () => ({ tool, lastTool: tool, stall: null }));
+      return set({ tool, lastTool: tool, stall: null });
     }
     case "execution.tool.completed":
-      return withAc(n, acId, at, (a) => ({
-        tool: null,
-        lastTool: a.lastTool ? { ...a.lastTool, error: d.is_error === true } : null,
-      }));
+      return set({ tool: null, lastTool: cur.lastTool ? { ...cur.lastTool, error: d.is_error === true } : null });
     case "execution.ac.stall_detected":
-      return withAc(n, acId, at, () => ({ stall: `silent ${num(d.silent_seconds)}s → ${str(d.action) ?? "?"}` }));
+      return set({ stall: `silent ${num(d.silent_seconds)}s → ${str(d.action) ?? "?"}` });
     case "evaluation.stage.completed": {
       const ev: EvalView = {
         stage: num(d.stage),
         outcome: str(d.outcome) ?? "?",
         lines: summarizeEvidence(d.evidence),
       };
-      return withAc(n, acId, at, (a) => ({
-        evaluations: [...a.evaluations.filter((x) => x.stage !== ev.stage), ev].sort((x, y) => x.stage - y.stage),
-      }));
+      return set({
+        evaluations: [...cur.evaluations.filter((x) => x.stage !== ev.stage), ev].sort((x, y) => x.stage - y.stage),
+      });
     }
     case "evaluation.pipeline.completed":
-      return withAc(n, acId, at, () => ({
-        verdict: { approved: d.approved === true, score: typeof d.score === "number" ? d.score : null },
-      }));
+      return set({ verdict: { approved: d.approved === true, score: typeof d.score === "number" ? d.score : null } });
     case "resilience.lateral.activated":
-      return withAc(n, acId, at, () => ({ persona: str(d.persona) }));
+      return set({ persona: str(d.persona) });
+    case "pipeline.phase.started":
+    case "execution.ac.attempt.dispatched":
+    case "routing.decision.made":
+    case "routing.tier.escalated":
+    case "routing.tier.downgraded":
+    case "execution.ac.token_attribution.reported":
+      return set({});
   }
-  return n;
+  return v.display;
 }
 
-export function reduceAll(s: SessionView, events: readonly StoredEvent[], opts?: ReduceOptions): SessionView {
+/**
+ * Fold one event into the view. Never mutates `s`; returns `s` itself for events of other
+ * sessions. The core folds only events after its lastSeq, so re-applying older ones (hydrating a
+ * projection snapshot, a repeated poll) changes the display layer alone.
+ */
+export function reduce(s: SessionView, e: StoredEvent): SessionView {
+  if (e.session_id !== s.sessionId) return s;
+  const core = e.rowid > s.core.lastSeq ? applyEventCopy(s.core, e) : s.core;
+  const line: TailLine = {
+    seq: e.rowid,
+    ac: str(e.data.ac_id),
+    at: e.timestamp,
+    type: e.type,
+    text: describeEvent(e, false),
+  };
+  const tail =
+    s.tail.length && s.tail[s.tail.length - 1]!.seq >= e.rowid ? s.tail : [...s.tail.slice(-(TAIL_MAX - 1)), line];
+  return viewOf(core, displayOf(s, core, e), tail, s);
+}
+
+export function reduceAll(s: SessionView, events: readonly StoredEvent[]): SessionView {
   let n = s;
-  for (const e of events) n = reduce(n, e, opts);
+  for (const e of events) n = reduce(n, e);
   return n;
 }
 
-/** Counts by status over leaf ACs (parents roll up their children). */
-export function statusCounts(s: SessionView): Record<string, number> {
-  const parents = new Set(
-    Object.values(s.acs)
-      .map((a) => a.parent)
-      .filter(Boolean),
-  );
-  const counts: Record<string, number> = {};
-  for (const a of Object.values(s.acs)) if (!parents.has(a.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
-  return counts;
-}
+/** Counts by status over leaf ACs (parents roll up their children), from the reducer. */
+export const statusCounts = (s: SessionView): Record<string, number> => leafCounts(s.core);
 
 /** "1", "1.2", … from the tree order; AC ids are long hashes, these fit in a narrow column. */
 export function treeLabels(v: SessionView): Record<string, string> {

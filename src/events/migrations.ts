@@ -74,6 +74,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: "session reducer snapshots",
+    sql: `
+      CREATE TABLE IF NOT EXISTS session_snapshots (
+        session_id TEXT PRIMARY KEY,
+        seq        INTEGER NOT NULL,
+        state      TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

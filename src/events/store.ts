@@ -78,7 +78,6 @@ class Refused extends Error {
 
 export class EventStore {
   private readonly insert: Statement;
-  private readonly sessionState: Statement;
   private readonly projector: Projector;
   private closed = false;
   /** Reads over this store's connection (see reader.ts): the connection itself stays in src/events. */
@@ -93,7 +92,6 @@ export class EventStore {
       `INSERT OR IGNORE INTO events (id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     );
-    this.sessionState = db.prepare(`SELECT start_event_id, terminal_event_id FROM sessions WHERE session_id = ?`);
     this.projector = new Projector(db);
   }
 
@@ -145,6 +143,7 @@ export class EventStore {
         .immediate();
       return ok(result);
     } catch (e) {
+      this.projector.abort();
       if (e instanceof Refused) return { ok: false, error: e.reason };
       return fail("failure", `event append failed: ${describeUnknown(e)}`, {
         hint: "nothing from this batch was recorded",
@@ -154,32 +153,18 @@ export class EventStore {
 
   private appendInTx(rows: readonly PreparedRow[]): AppendResult {
     const out: AppendResult = { stored: [], skipped: [] };
-    const counters = new Map<string, { n: number; seq: number; ts: string }>();
-    const seen = new Map<string, { started: boolean; terminal: boolean }>();
-    const state = (sid: string) => {
-      let s = seen.get(sid);
-      if (!s) {
-        const r = this.sessionState.get(sid) as {
-          start_event_id: string | null;
-          terminal_event_id: string | null;
-        } | null;
-        s = { started: Boolean(r?.start_event_id), terminal: Boolean(r?.terminal_event_id) };
-        seen.set(sid, s);
-      }
-      return s;
-    };
     for (const row of rows) {
       const sid = row.session_id;
-      if (sid && (row.event_type === SESSION_STARTED || TERMINAL.has(row.event_type))) {
-        const s = state(sid);
-        if (row.event_type === SESSION_STARTED && s.started) {
-          out.skipped.push({ id: row.id, type: row.event_type, reason: "already_started" });
-          continue;
-        }
-        if (TERMINAL.has(row.event_type) && s.terminal) {
-          out.skipped.push({ id: row.id, type: row.event_type, reason: "terminal_exists" });
-          continue;
-        }
+      // The session's reducer state, current as of the last commit: it says whether the session
+      // has started or ended, and the projector folds the batch into it.
+      const s = sid ? this.projector.open(sid) : null;
+      if (s && row.event_type === SESSION_STARTED && s.started) {
+        out.skipped.push({ id: row.id, type: row.event_type, reason: "already_started" });
+        continue;
+      }
+      if (s && TERMINAL.has(row.event_type) && s.terminal) {
+        out.skipped.push({ id: row.id, type: row.event_type, reason: "terminal_exists" });
+        continue;
       }
       const inserted = this.insert.get(
         row.id,
@@ -208,17 +193,10 @@ export class EventStore {
         consensus_id: row.consensus_id,
         data: row.data,
       };
-      if (sid) {
-        if (row.event_type === SESSION_STARTED) state(sid).started = true;
-        if (TERMINAL.has(row.event_type)) state(sid).terminal = true;
-        const c = counters.get(sid) ?? { n: 0, seq: 0, ts: row.timestamp };
-        if (c.n === 0 && row.event_type !== SESSION_STARTED) this.projector.ensure(sid, row.timestamp);
-        this.projector.apply(stored);
-        counters.set(sid, { n: c.n + 1, seq: inserted.seq, ts: row.timestamp });
-      }
+      if (sid) this.projector.apply(stored);
       out.stored.push(stored);
     }
-    for (const [sid, c] of counters) this.projector.touch(sid, c.n, c.seq, c.ts);
+    this.projector.flush();
     return out;
   }
 

@@ -13,7 +13,7 @@ import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";
 import { extractJson } from "../util/extract-json.ts";
 import { checkArtifacts } from "../pipeline/mechanical.ts";
-import { leaves, replay } from "../pipeline/state.ts";
+import { leaves, replay } from "../events/session-state.ts";
 import type { Seed } from "../seed/schema.ts";
 import { describeDir } from "./artifact.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";

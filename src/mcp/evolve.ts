@@ -22,7 +22,7 @@ import { TierTracker } from "../pipeline/routing.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
 import { evolve } from "../pipeline/secondary.ts";
 import { SessionLog } from "../pipeline/session.ts";
-import { leaves, replay } from "../pipeline/state.ts";
+import { leaves, replay } from "../events/session-state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";

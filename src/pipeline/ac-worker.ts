@@ -11,8 +11,8 @@ import { evaluateCriterion, type Verdict } from "./evaluate.ts";
 import { choosePersona, detectStagnation, lateralDirective, type Attempt, type Persona } from "./resilience.ts";
 import type { TierTracker } from "./routing.ts";
 import type { SessionLog } from "./session.ts";
-import { rollUp } from "./state.ts";
 import { recordTodos } from "./todos.ts";
+import { rollUp } from "../events/session-state.ts";
 import { compare, isEmptyChange, snapshot } from "./workspace.ts";
 
 export interface WorkerContext {

@@ -6,7 +6,7 @@ import type { Seed } from "../seed/schema.ts";
 import { parseExitCriteria, type ExitPredicate } from "../seed/exit-conditions.ts";
 import { MARK, runAgent, type Agent } from "./agent.ts";
 import { runCheck } from "./mechanical.ts";
-import { leaves, rollUp, roots, type SessionState } from "./state.ts";
+import { leaves, rollUp, roots, type SessionState } from "../events/session-state.ts";
 
 export interface ExitHit {
   name: string;

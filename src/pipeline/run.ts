@@ -23,7 +23,7 @@ import { routeAc } from "./router.ts";
 import { TierTracker } from "./routing.ts";
 import { evolve, runTodoBatch } from "./secondary.ts";
 import { SessionLog } from "./session.ts";
-import { emptyState, leaves, replay, rollUp, roots } from "./state.ts";
+import { emptyState, leaves, replay, rollUp, roots } from "../events/session-state.ts";
 import { plural } from "../util/plural.ts";
 
 export interface RunOptions {

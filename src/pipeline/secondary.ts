@@ -8,7 +8,7 @@ import { MARK, runAgent } from "./agent.ts";
 import type { WorkerContext, LeafSpec, AcVerdict } from "./ac-worker.ts";
 import { workLeaf } from "./ac-worker.ts";
 import { jaccard } from "./routing.ts";
-import { leaves } from "./state.ts";
+import { leaves } from "../events/session-state.ts";
 
 const PRIORITY: Record<string, number> = { high: 0, medium: 1, low: 2 };
 

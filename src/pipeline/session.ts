@@ -6,7 +6,7 @@ import { type EventType, type PayloadWithout, type PhaseName, withFilled } from 
 import type { EventStore } from "../events/store.ts";
 import type { StoredEvent } from "../events/envelope.ts";
 import { describeUnknown } from "../errors.ts";
-import { applyEvent, type SessionState } from "./state.ts";
+import { applyEvent, type SessionState } from "../events/session-state.ts";
 
 /** A session event's payload as its writer gives it: SessionLog fills `session_id`. */
 export type EmitPayload<T extends EventType> = PayloadWithout<T, "session_id">;

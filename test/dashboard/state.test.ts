@@ -167,7 +167,7 @@ describe("dashboard state reducer", () => {
     expect(again.tail).toBe(s.tail);
   });
 
-  test("projection snapshot + non-cumulative replay equals a full replay", () => {
+  test("projection snapshot + re-applied recent events equals a full replay", () => {
     const f = sessionEvents({ sessionId: SID, acs: 5, finished: false });
     let n = 0;
     const stored = f.events.map((e) => ({
@@ -214,9 +214,7 @@ describe("dashboard state reducer", () => {
       acs_failed: 0,
     };
     const phases = Object.entries(full.phases).map(([phase, status]) => ({ phase, status }));
-    const hydrated: SessionView = reduceAll(fromProjection(row, acRows, phases), stored.slice(-40), {
-      cumulative: false,
-    });
+    const hydrated: SessionView = reduceAll(fromProjection(row, acRows, phases), stored.slice(-40));
     expect(hydrated.tokens).toBe(full.tokens);
     expect(hydrated.costUsd).toBeCloseTo(full.costUsd, 10);
     const keep = (a: SessionView["acs"][string]) => [

@@ -8,12 +8,15 @@ import { join } from "node:path";
 import { eventJsonLine, type NewEvent } from "../../src/events/envelope.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { exportSessionPg, importFilePg } from "../../src/events/pg/transfer.ts";
-import { listSessions, queryEvents, sessionAcs } from "../../src/events/read.ts";
+import { listSessions, queryEvents, sessionAcs, sessionPhases } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { exportSession } from "../../src/events/transfer.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
 import { started, terminal } from "../lib/session-events.ts";
+import { SCENARIOS, scenarioEvents } from "../lib/session-scenarios.ts";
+import { rowToEvent } from "../../src/events/envelope.ts";
+import { replay, rootCounts } from "../../src/events/session-state.ts";
 
 const progress = (sid: string, n: number, id?: string) => ({
   ...(id ? { id } : {}),
@@ -129,6 +132,48 @@ describe("PostgreSQL event store", () => {
         tokens,
       })),
     );
+    lite.close();
+  });
+
+  test("the session reducer's rows: the same on PostgreSQL as on SQLite, with a second writer resuming", async () => {
+    const lite = sqlite();
+    const second = await PgEventStore.open(url);
+    if (!second.ok) throw new Error(second.error.message);
+    const acCols = "ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens";
+    for (const kind of SCENARIOS) {
+      const sid = `orch_pa_${kind}`;
+      const { first, second: rest } = scenarioEvents(kind, sid);
+      const ids = [...first, ...rest].map((e, i) => ({ ...e, id: `ev_${sid}_${i}` }));
+      for (const e of ids.slice(0, first.length)) expect((await pg.append(e)).ok).toBe(true);
+      // The resumed part comes from another store (its own cache); the first writes the last event.
+      for (const e of ids.slice(first.length, -1)) expect((await second.value.append(e)).ok).toBe(true);
+      if (rest.length) expect((await pg.append(ids.at(-1)!)).ok).toBe(true);
+      expect(lite.appendBatch(ids).ok).toBe(true);
+      const ps = await pg.findSession(sid);
+      const ls = listSessions(lite.reader).find((r) => r.session_id === sid)!;
+      expect({ ...ps, last_seq: 0 }).toEqual({ ...ls, last_seq: 0 } as never);
+      const s = replay(
+        sid,
+        queryEvents(lite.reader, { session: sid }).map((r) => rowToEvent(r)),
+      );
+      expect([ps?.status, ps?.acs_total, ps?.acs_passed, ps?.acs_failed]).toEqual([
+        s.status,
+        rootCounts(s).total,
+        rootCounts(s).passed,
+        rootCounts(s).failed,
+      ]);
+      const acs = (await pg.sql.unsafe(
+        `SELECT ${acCols} FROM session_acs WHERE session_id = $1 ORDER BY depth, position`,
+        [sid],
+      )) as Record<string, unknown>[];
+      expect(acs.map((a) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(sessionAcs(lite.reader, sid) as never);
+      const phases = await pg.sql.unsafe(
+        "SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = $1 ORDER BY started_at",
+        [sid],
+      );
+      expect([...phases]).toEqual(sessionPhases(lite.reader, sid) as never);
+    }
+    await second.value.close();
     lite.close();
   });
 

@@ -84,6 +84,17 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
       );
     `,
   },
+  {
+    version: 2,
+    name: "session reducer snapshots",
+    sql: `
+      CREATE TABLE IF NOT EXISTS session_snapshots (
+        session_id TEXT PRIMARY KEY,
+        seq        BIGINT NOT NULL,
+        state      TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migratePg(sql: SQL): Promise<void> {

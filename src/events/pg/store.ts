@@ -12,11 +12,11 @@ import { describeUnknown, fail, ok, type OuroError, type Result } from "../../er
 import type { EventBackend, FollowControl } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf, StoredEvent } from "../envelope.ts";
-import { projectionSteps } from "../projections.ts";
+import { SessionStates, type ProjectionBatch } from "../projections.ts";
 import type { EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
-import { PG_STEPS } from "./projections.ts";
+import { flushPg, openPgSession } from "./projections.ts";
 import { pgFindSession, pgListSessions, pgQueryEvents, pgResolveSince, pgTailSeq } from "./read.ts";
 import { APPEND_LOCK, CHANNEL, migratePg } from "./schema.ts";
 
@@ -37,6 +37,8 @@ export const redactUrl = (url: string) => url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$
 export class PgEventStore implements EventBackend {
   readonly kind = "postgres" as const;
   private closed = false;
+  /** Reducer states of the sessions appended to, shared by this store's transactions. */
+  private readonly states = new SessionStates();
 
   private constructor(
     readonly sql: SQL,
@@ -79,16 +81,18 @@ export class PgEventStore implements EventBackend {
   async appendRows(rows: readonly PreparedRow[], guard?: PgGuard): Promise<Result<AppendResult>> {
     if (this.closed) return fail("failure", "event store is closed");
     if (!rows.length) return ok({ stored: [], skipped: [] });
+    const batch = this.states.begin();
     try {
       return ok(
         await this.sql.begin(async (tx) => {
           await tx`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`;
           const refused = await guard?.(tx);
           if (refused) throw new Refused(refused);
-          return appendInTx(tx, rows);
+          return appendInTx(tx, rows, batch);
         }),
       );
     } catch (e) {
+      batch.abort();
       if (e instanceof Refused) return { ok: false, error: e.reason };
       return fail("failure", `event append failed: ${describeUnknown(e)}`, {
         hint: "nothing from this batch was recorded",
@@ -129,7 +133,7 @@ const jsonList = (xs: Iterable<string>) => JSON.stringify([...new Set(xs)]);
  * which is exact because the append lock is held; then one INSERT for all rows, then the
  * projection statements, pipelined on the transaction's connection.
  */
-async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<AppendResult> {
+async function appendInTx(tx: SQL, rows: readonly PreparedRow[], batch: ProjectionBatch): Promise<AppendResult> {
   const out: AppendResult = { stored: [], skipped: [] };
   const sids = rows.map((r) => r.session_id).filter((s): s is string => Boolean(s));
   const present = new Set(
@@ -142,11 +146,19 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
   const state = new Map<string, { started: boolean; terminal: boolean }>();
   if (sids.length) {
     const rs = (await tx.unsafe(
-      `SELECT session_id, start_event_id, terminal_event_id FROM sessions WHERE session_id IN (SELECT json_array_elements_text($1::text::json))`,
+      `SELECT session_id, start_event_id, terminal_event_id, last_seq FROM sessions WHERE session_id IN (SELECT json_array_elements_text($1::text::json))`,
       [jsonList(sids)],
-    )) as { session_id: string; start_event_id: string | null; terminal_event_id: string | null }[];
+    )) as {
+      session_id: string;
+      start_event_id: string | null;
+      terminal_event_id: string | null;
+      last_seq: string | null;
+    }[];
+    const lastSeq = new Map(rs.map((r) => [r.session_id, Number(r.last_seq ?? 0)]));
     for (const r of rs)
       state.set(r.session_id, { started: Boolean(r.start_event_id), terminal: Boolean(r.terminal_event_id) });
+    // Every session's reducer state is restored before the batch's rows are inserted.
+    for (const sid of new Set(sids)) await openPgSession(tx, batch, sid, lastSeq.get(sid) ?? 0);
   }
   const stateOf = (sid: string) =>
     state.get(sid) ?? (state.set(sid, { started: false, terminal: false }), state.get(sid)!);
@@ -195,9 +207,6 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
   )) as { id: string; seq: string }[];
   const seqOf = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
 
-  const pending: Promise<unknown>[] = [];
-  const run = (name: keyof typeof PG_STEPS, args: unknown[]) => pending.push(tx.unsafe(PG_STEPS[name], args));
-  const counters = new Map<string, { n: number; seq: number; ts: string }>();
   for (const row of accepted) {
     const stored: StoredEvent = {
       rowid: seqOf.get(row.id)!,
@@ -211,16 +220,10 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[]): Promise<Append
       consensus_id: row.consensus_id,
       data: row.data,
     };
-    const sid = row.session_id;
-    if (sid) {
-      const c = counters.get(sid) ?? { n: 0, seq: 0, ts: row.timestamp };
-      if (c.n === 0 && row.event_type !== SESSION_STARTED) run("ensure", [sid, row.timestamp]);
-      for (const [name, ...args] of projectionSteps(stored)) run(name, args);
-      counters.set(sid, { n: c.n + 1, seq: stored.rowid, ts: row.timestamp });
-    }
+    batch.apply(stored);
     out.stored.push(stored);
   }
-  for (const [sid, c] of counters) run("touch", [sid, c.n, c.seq, c.ts]);
+  const pending = flushPg(tx, batch);
   pending.push(tx`SELECT pg_notify(${CHANNEL}, ${String(out.stored[out.stored.length - 1]!.rowid)})`);
   await Promise.all(pending);
   return out;
