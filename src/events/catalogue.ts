@@ -40,6 +40,15 @@ export const CATALOGUE = {
   "orchestrator.session.cancelled": loose({ ...sid, reason: v.string(), cancelled_by: v.optional(v.string()) }),
   "orchestrator.progress.updated": loose({ ...sid }),
   "orchestrator.session.cancel_requested": loose({ ...sid, reason: v.string(), requested_by: v.optional(v.string()) }),
+  // Another process took the session's lease (the holder's had expired or its process was gone).
+  "orchestrator.session.lease_taken_over": loose({
+    ...sid,
+    previous_host: v.string(),
+    previous_pid: v.number(),
+    host: v.string(),
+    pid: v.number(),
+    reason: v.picklist(["expired", "holder_gone"]),
+  }),
 
   // Pipeline phases.
   "pipeline.phase.started": loose({ ...sid, phase, ac_id: v.optional(v.string()) }),
