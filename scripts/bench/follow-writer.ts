@@ -1,0 +1,28 @@
+/**
+ * Writer process for the cross-process follow benchmark: appends `count` events to one session,
+ * one per transaction, `gapMs` apart, each stamped with the wall-clock time just before its append
+ * (`sent_at`, ms since the epoch, sub-millisecond), so the follower can time append → delivery.
+ * Usage: bun follow-writer.ts <db path | postgres url> <session> <count> <gapMs>
+ */
+import { PgEventStore } from "../../src/events/pg/store.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
+
+const [target, session, countRaw, gapRaw] = process.argv.slice(2);
+const opened = /^postgres(ql)?:\/\//.test(target!)
+  ? await PgEventStore.open(target!, { max: 1 })
+  : SqliteBackend.open(target!);
+if (!opened.ok) throw new Error(opened.error.message);
+const b = opened.value;
+await b.tailSeq();
+for (let n = 0; n < Number(countRaw); n++) {
+  const sent_at = performance.timeOrigin + performance.now();
+  const r = await b.append({
+    type: "orchestrator.progress.updated",
+    aggregate_type: "session",
+    aggregate_id: session!,
+    data: { session_id: session!, n, sent_at },
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  await Bun.sleep(Number(gapRaw));
+}
+await b.close();
