@@ -18,6 +18,7 @@ import { settleAncestors, workLeaf, type AcVerdict, type LeafSpec, type WorkerCo
 import { decomposeTree, emitTree } from "./big-bang.ts";
 import { allPassed, firstMet, overallScore, type ExitHit } from "./exit-check.ts";
 import { sessionOwnership } from "../events/lease.ts";
+import { acquireLock } from "../util/lock.ts";
 import { SqliteBackend } from "../events/sqlite-backend.ts";
 import { CHECKS, loadMechanical, runCheck } from "./mechanical.ts";
 import { routeAc } from "./router.ts";
@@ -95,9 +96,18 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
     log = new SessionLog(o.store, emptyState(newId.session()));
     log.state.executionId = newId.execution();
   }
-  // One live owner per session, as a lease in the event database (renewed while the run lasts).
+  // The file lock is what this machine's other processes (MCP cancel/jobs/evolve) still look at.
+  const lock = acquireLock(log.sessionId);
+  if (!lock.ok)
+    return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, {
+      hint: `\`ouroboros cancel ${log.sessionId}\` stops it`,
+    });
+  // The lease in the event database is what every machine sharing it sees (renewed while the run lasts).
   const owned = await sessionOwnership(SqliteBackend.of(o.store), log.sessionId, { projectDir: o.projectDir });
-  if (!owned.ok) return owned;
+  if (!owned.ok) {
+    lock.release();
+    return owned;
+  }
   if (o.onEvent) log.listeners.push(o.onEvent);
   o.onSessionId?.(log.sessionId);
   const stop = new AbortController();
@@ -129,6 +139,7 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
     clearInterval(cancelWatch);
     o.interrupt?.removeEventListener("abort", onInterrupt);
     await owned.value.release();
+    lock.release();
   }
 }
 
