@@ -1,7 +1,8 @@
 /**
  * Writer process for the cross-process follow benchmark: appends `count` events to one session,
  * one per transaction, `gapMs` apart, each stamped with the wall-clock time just before its append
- * (`sent_at`, ms since the epoch, sub-millisecond), so the follower can time append → delivery.
+ * (`sent_at`, ms since the epoch, sub-millisecond), so the follower can time append → delivery;
+ * prints `n acknowledged_at` per event when its commit returned, to time commit → delivery too.
  * Usage: bun follow-writer.ts <db path | postgres url> <session> <count> <gapMs>
  */
 import { PgEventStore } from "../../src/events/pg/store.ts";
@@ -23,6 +24,7 @@ for (let n = 0; n < Number(countRaw); n++) {
     data: { session_id: session!, n, sent_at },
   });
   if (!r.ok) throw new Error(r.error.message);
+  process.stdout.write(`${n} ${performance.timeOrigin + performance.now()}\n`);
   await Bun.sleep(Number(gapRaw));
 }
 await b.close();

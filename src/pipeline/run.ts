@@ -17,9 +17,7 @@ import type { Agent } from "./agent.ts";
 import { settleAncestors, workLeaf, type AcVerdict, type LeafSpec, type WorkerContext } from "./ac-worker.ts";
 import { decomposeTree, emitTree } from "./big-bang.ts";
 import { allPassed, firstMet, overallScore, type ExitHit } from "./exit-check.ts";
-import { sessionOwnership } from "../events/lease.ts";
 import { acquireLock } from "../util/lock.ts";
-import { SqliteBackend } from "../events/sqlite-backend.ts";
 import { CHECKS, loadMechanical, runCheck } from "./mechanical.ts";
 import { routeAc } from "./router.ts";
 import { TierTracker } from "./routing.ts";
@@ -96,18 +94,11 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
     log = new SessionLog(o.store, emptyState(newId.session()));
     log.state.executionId = newId.execution();
   }
-  // The file lock is what this machine's other processes (MCP cancel/jobs/evolve) still look at.
   const lock = acquireLock(log.sessionId);
   if (!lock.ok)
     return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, {
       hint: `\`ouroboros cancel ${log.sessionId}\` stops it`,
     });
-  // The lease in the event database is what every machine sharing it sees (renewed while the run lasts).
-  const owned = await sessionOwnership(SqliteBackend.of(o.store), log.sessionId, { projectDir: o.projectDir });
-  if (!owned.ok) {
-    lock.release();
-    return owned;
-  }
   if (o.onEvent) log.listeners.push(o.onEvent);
   o.onSessionId?.(log.sessionId);
   const stop = new AbortController();
@@ -126,8 +117,6 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   }, 200);
   const onInterrupt = () => stop.abort();
   o.interrupt?.addEventListener("abort", onInterrupt);
-  // Another process took the session over (our heartbeats had stopped): stop working on it.
-  owned.value.lost.addEventListener("abort", onInterrupt, { once: true });
   try {
     return ok(await drive(o, log, seed, stop.signal, budget));
   } catch (e) {
@@ -138,7 +127,6 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
   } finally {
     clearInterval(cancelWatch);
     o.interrupt?.removeEventListener("abort", onInterrupt);
-    await owned.value.release();
     lock.release();
   }
 }
