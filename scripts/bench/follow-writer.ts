@@ -5,13 +5,10 @@
  * prints `n acknowledged_at` per event when its commit returned, to time commit → delivery too.
  * Usage: bun follow-writer.ts <db path | postgres url> <session> <count> <gapMs>
  */
-import { PgEventStore } from "../../src/events/pg/store.ts";
-import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
+import { openBackend } from "../../src/events/open-backend.ts";
 
 const [target, session, countRaw, gapRaw] = process.argv.slice(2);
-const opened = /^postgres(ql)?:\/\//.test(target!)
-  ? await PgEventStore.open(target!, { max: 1 })
-  : SqliteBackend.open(target!);
+const opened = await openBackend(target);
 if (!opened.ok) throw new Error(opened.error.message);
 const b = opened.value;
 await b.tailSeq();

@@ -4,13 +4,10 @@
  * `host` with its own pid, and prints {won, pid, message}. The lease is left held (long ttl).
  * Usage: bun lease-worker.ts <db path | postgres url> <session> <host> <startAt>
  */
-import { PgEventStore } from "../../src/events/pg/store.ts";
-import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
+import { openBackend } from "../../src/events/open-backend.ts";
 
 const [target, session, host, startAt] = process.argv.slice(2);
-const opened = /^postgres(ql)?:\/\//.test(target!)
-  ? await PgEventStore.open(target!, { max: 1 })
-  : SqliteBackend.open(target!);
+const opened = await openBackend(target);
 if (!opened.ok) {
   process.stdout.write(JSON.stringify({ error: opened.error.message }));
   process.exit(1);
