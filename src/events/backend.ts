@@ -1,19 +1,24 @@
 /**
  * One asynchronous event-store interface for both backends: SQLite (bun:sqlite, synchronous,
  * wrapped in resolved promises) and PostgreSQL (Bun.SQL, asynchronous). Readers written against
- * this interface work unchanged on either; `OUROBOROS_DATABASE_URL` will choose which one.
+ * this interface work unchanged on either; open-backend.ts chooses one from `--db` or
+ * `OUROBOROS_DATABASE_URL`.
  *
- * Not wired yet. The readers (status, events, tui, MCP views) still call the synchronous SQLite
- * helpers in read.ts and queries.ts on an EventReader. To move them: open one EventBackend per
- * process (PgEventStore.open(url) when a URL is set, else SqliteBackend), pass it down instead of
- * `store.reader`, make each reader await these methods, and add the named lookups of queries.ts
- * (session start, ACs and phases, lineage, failures, pages) as methods here, implemented by both backends.
+ * Wired so far: `status`, `cancel`, `events export`/`events import`, and session leases (lease.ts).
+ * Still on the synchronous SQLite helpers in read.ts: the `events` listing and follow, the TUI, the
+ * MCP views and the pipeline's writer. To move one: take an EventBackend from openBackend instead
+ * of `store.reader`, await these methods, and add any lookup it still does in SQL of its own (the MCP
+ * lineage and failure queries) as a method here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
-import type { EventFilter, SessionRow } from "./read.ts";
+import type { GoneHolder, LeaseGrant, LeaseHolder, LeaseOwner } from "./lease.ts";
+import type { AcRow, EventFilter, SessionRow, sessionPhases } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
+import type { ImportReport, ParsedImport } from "./transfer.ts";
+
+export type PhaseRow = ReturnType<typeof sessionPhases>[number];
 
 export interface FollowControl {
   signal?: AbortSignal;
@@ -32,6 +37,24 @@ export interface EventBackend {
   tailSeq(): Promise<number>;
   listSessions(limit?: number): Promise<SessionRow[]>;
   findSession(idOrPrefix: string): Promise<SessionRow | null>;
+  /** One session's AC projection rows, roots first, in tree order. */
+  sessionAcs(sessionId: string): Promise<AcRow[]>;
+  sessionPhases(sessionId: string): Promise<PhaseRow[]>;
+  /** Stream rows in seq order; `fn`'s promise is awaited before the next row (a slow reader holds the stream back). */
+  forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number>;
+  /** Append a validated import file all-or-nothing (ids present skipped; ended sessions final). */
+  importRows(parsed: ParsedImport): Promise<Result<ImportReport>>;
+  /**
+   * Take the session's lease: granted when there is none, it expired, it is ours, or its holder is
+   * `gone` (a process known dead); a live lease held by anyone else is refused naming its host and pid.
+   * A grant replacing someone else's lease is recorded as orchestrator.session.lease_taken_over.
+   */
+  acquireLease(sessionId: string, owner: LeaseOwner, ttlMs: number, gone?: GoneHolder): Promise<Result<LeaseGrant>>;
+  /** Extend our lease; fails when it was taken over meanwhile. */
+  renewLease(sessionId: string, owner: LeaseOwner, ttlMs: number): Promise<Result<LeaseGrant>>;
+  releaseLease(sessionId: string, owner: LeaseOwner): Promise<void>;
+  /** The live holder, or null when nobody holds an unexpired lease. */
+  leaseHolder(sessionId: string): Promise<LeaseHolder | null>;
   /** Deliver rows past filter.afterSeq as they are committed; stops when onRow returns false or the signal aborts. */
   follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl?: FollowControl): Promise<void>;
   close(): Promise<void>;

@@ -85,6 +85,20 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: "session leases (who runs a session; coordination, not history)",
+    sql: `
+      CREATE TABLE IF NOT EXISTS session_leases (
+        session_id   TEXT PRIMARY KEY,
+        owner_host   TEXT NOT NULL,
+        owner_pid    INTEGER NOT NULL,
+        project_dir  TEXT,
+        heartbeat_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,9 +10,8 @@ import { fail, ok, ouroError, type OuroError, type Result } from "../errors.ts";
 import { capEnvName, decodeText, inputCap, jsonTooDeep, MAX_NESTING, readBoundedBytes } from "../util/bounded-read.ts";
 import { TERMINAL_TYPES } from "./catalogue.ts";
 import { eventJsonLine } from "./envelope.ts";
-import { openReadonly } from "./db.ts";
-import { forEachEventAsync } from "./read.ts";
-import { EventStore, prepareEvent, type PreparedRow } from "./store.ts";
+import type { EventBackend } from "./backend.ts";
+import { prepareEvent, type EventStore, type PreparedRow } from "./store.ts";
 
 const ImportLine = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
@@ -25,22 +24,22 @@ const ImportLine = v.object({
   data: v.record(v.string(), v.unknown()),
 });
 
-/** Export to `file`, or line by line through `write` (awaited: a slow reader gets every line). */
+/**
+ * Export to `file`, or line by line through `write` (awaited: a slow reader gets every line).
+ * `backend` null: the database does not exist yet, so there is no such session.
+ */
 export async function exportSession(
-  dbPath: string,
+  backend: EventBackend | null,
   session: string,
   file: string | null,
   write: (line: string) => void | Promise<void>,
 ): Promise<Result<number>> {
-  const db = openReadonly(dbPath);
-  if (!db.ok) return db;
-  if (!db.value) return fail("unknownId", `no session ${session}: the event database does not exist yet`);
+  if (!backend) return fail("unknownId", `no session ${session}: the event database does not exist yet`);
   const lines: string[] = [];
-  const n = await forEachEventAsync(db.value, { session }, (r) => {
+  const n = await backend.forEachEvent({ session }, (r) => {
     if (file) lines.push(eventJsonLine(r));
     else return write(eventJsonLine(r));
   });
-  db.value.close();
   if (n === 0) return fail("unknownId", `no events for session ${session}`);
   if (file) writeFileSync(file, `${lines.join("\n")}\n`);
   return ok(n);
@@ -114,6 +113,20 @@ export function parseLines(file: string, text: string): Result<{ rows: PreparedR
   return ok({ rows, lineOf });
 }
 
+export interface ParsedImport {
+  file: string;
+  rows: PreparedRow[];
+  lineOf: number[];
+}
+
+/** Read and validate a whole import file; nothing needs a database yet (a bad file creates none). */
+export function parseImport(file: string): Result<ParsedImport> {
+  const text = readImport(file);
+  if (!text.ok) return text;
+  const parsed = parseLines(file, text.value);
+  return parsed.ok ? ok({ file, ...parsed.value }) : parsed;
+}
+
 /**
  * Inside the import transaction: events already present (by id) are skipped; any other event
  * that would add to a session which has ended (in the database or earlier in the file) refuses
@@ -167,21 +180,9 @@ function endedSessionGuard(
   };
 }
 
-export function importFile(dbPath: string, file: string): Result<ImportReport> {
-  const text = readImport(file);
-  if (!text.ok) return text;
-  // Everything is validated before the database is opened: a bad file creates nothing.
-  const parsed = parseLines(file, text.value);
-  if (!parsed.ok) return parsed;
-  const { rows, lineOf } = parsed.value;
-  const opened = EventStore.open(dbPath);
-  if (!opened.ok) return opened;
-  const store = opened.value;
-  try {
-    const r = store.appendRows(rows, endedSessionGuard(file, rows, lineOf));
-    if (!r.ok) return r;
-    return ok({ lines: rows.length, imported: r.value.stored.length, skipped: r.value.skipped.length });
-  } finally {
-    store.close();
-  }
+/** SQLite side of EventBackend.importRows. */
+export function importIntoStore(store: EventStore, { file, rows, lineOf }: ParsedImport): Result<ImportReport> {
+  const r = store.appendRows(rows, endedSessionGuard(file, rows, lineOf));
+  if (!r.ok) return r;
+  return ok({ lines: rows.length, imported: r.value.stored.length, skipped: r.value.skipped.length });
 }

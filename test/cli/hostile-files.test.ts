@@ -8,6 +8,7 @@ import { Database } from "bun:sqlite";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { exportSession } from "../../src/events/transfer.ts";
 import { runCli, tempHome } from "../lib/cli.ts";
 import { recordSession } from "../lib/session-fixture.ts";
@@ -209,9 +210,11 @@ describe("events import refuses hostile files, writing nothing", () => {
     recordSession(db, { sessionId: "orch_run", finished: false });
     const grab = async (sid: string) => {
       const got: string[] = [];
-      await exportSession(db, sid, null, (l) => {
+      const reader = SqliteBackend.openReadonly(db);
+      await exportSession(reader.ok ? reader.value : null, sid, null, (l) => {
         got.push(l);
       });
+      if (reader.ok) await reader.value?.close();
       return got.map((l) => {
         const { rowid: _r, session_id: _s, ...rest } = JSON.parse(l);
         return JSON.stringify(rest);

@@ -1,29 +1,33 @@
 /** The same contract run on both EventBackend implementations (SQLite file, real PostgreSQL server). */
+import type { NewEvent } from "../../src/events/envelope.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventBackend } from "../../src/events/backend.ts";
 import type { EventType } from "../../src/events/catalogue.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
+import { parseImport } from "../../src/events/transfer.ts";
 import { tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
 
-const ev = <T extends EventType>(sid: string, type: T, extra: Record<string, unknown> = {}, id?: string) => ({
-  ...(id ? { id } : {}),
-  type,
-  aggregate_type: "session",
-  aggregate_id: sid,
-  data: {
-    session_id: sid,
-    execution_id: "e",
-    seed_id: "s",
-    seed_goal: "g",
-    runtime: "claude",
-    summary: "ok",
-    reason: "r",
-    ...extra,
-  },
-});
+const ev = <T extends EventType>(sid: string, type: T, extra: Record<string, unknown> = {}, id?: string) =>
+  ({
+    ...(id ? { id } : {}),
+    type,
+    aggregate_type: "session",
+    aggregate_id: sid,
+    data: {
+      session_id: sid,
+      execution_id: "e",
+      seed_id: "s",
+      seed_goal: "g",
+      runtime: "claude",
+      summary: "ok",
+      reason: "r",
+      ...extra,
+    },
+  }) as NewEvent; // a loose fixture: the store's validation at append is what these tests exercise
 
 const open: Record<string, () => Promise<EventBackend>> = {
   sqlite: async () => {
@@ -87,5 +91,70 @@ describe.each(Object.keys(open))("EventBackend contract: %s", (kind) => {
     for (const id of ["f1", "f2", "f3"]) await b.append(ev("orch_f", "orchestrator.progress.updated", {}, id));
     await following;
     expect(got).toEqual(["f1", "f2", "f3"]);
+  }, 30_000);
+
+  test("session ACs and phases, streamed export, import all-or-nothing", async () => {
+    const b = await backend();
+    const sid = "orch_acs";
+    const exec = (type: EventType, data: Record<string, unknown>) =>
+      ({
+        type,
+        aggregate_type: "execution",
+        aggregate_id: "exec_1",
+        data: { session_id: sid, ...data },
+      }) as NewEvent;
+    await b.appendBatch([
+      ev(sid, "orchestrator.session.started"),
+      ev(sid, "pipeline.phase.started", { phase: "big_bang" }),
+      exec("ac.tree.built", {
+        nodes: [
+          { ac_id: "ac_1", parent: null, depth: 0, position: 0, description: "one" },
+          { ac_id: "ac_1a", parent: "ac_1", depth: 1, position: 0, description: "one, part a" },
+          { ac_id: "ac_2", parent: null, depth: 0, position: 1, description: "two" },
+        ],
+      }),
+      exec("execution.ac.status_changed", { ac_id: "ac_2", status: "failed", attempt: 2 }),
+      ev(sid, "pipeline.phase.completed", { phase: "big_bang", outcome: "completed" }),
+      ev(sid, "pipeline.phase.started", { phase: "pal_router" }),
+    ]);
+    expect((await b.sessionAcs(sid)).map((a) => [a.ac_id, a.depth, a.status, a.attempts])).toEqual([
+      ["ac_1", 0, "pending", 0],
+      ["ac_2", 0, "failed", 2],
+      ["ac_1a", 1, "pending", 0],
+    ]);
+    expect((await b.sessionPhases(sid)).map((p) => [p.phase, p.status, p.ended_at === null])).toEqual([
+      ["big_bang", "completed", false],
+      ["pal_router", "running", true],
+    ]);
+    const seen: string[] = [];
+    const n = await b.forEachEvent({ session: sid, limit: 4 }, async (r) => {
+      await Bun.sleep(1);
+      seen.push(r.event_type);
+    });
+    expect([n, seen.length, seen[0]]).toEqual([4, 4, "orchestrator.session.started"]);
+
+    // An import touching an ended session is refused whole; a fresh one lands whole.
+    await b.append(ev(sid, "orchestrator.session.completed"));
+    const file = join(tempHome(), "in.jsonl");
+    const line = (id: string, s: string) =>
+      JSON.stringify({
+        id,
+        type: "orchestrator.progress.updated",
+        aggregate_type: "session",
+        aggregate_id: s,
+        timestamp: "2026-01-01T00:00:00.000Z",
+        data: { session_id: s },
+      });
+    writeFileSync(file, `${line("imp_1", "orch_new")}\n${line("imp_2", sid)}\n`);
+    const parsed = parseImport(file);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const refused = await b.importRows(parsed.value);
+    expect(!refused.ok && refused.error.message).toContain("which has ended");
+    expect(await b.queryEvents({ session: "orch_new" })).toEqual([]);
+    writeFileSync(file, `${line("imp_1", "orch_new")}\n`);
+    const fine = parseImport(file);
+    if (!fine.ok) throw new Error(fine.error.message);
+    const r = await b.importRows(fine.value);
+    expect(r.ok && r.value).toEqual({ lines: 1, imported: 1, skipped: 0 });
   }, 30_000);
 });

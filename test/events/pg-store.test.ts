@@ -7,10 +7,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventJsonLine, type NewEvent } from "../../src/events/envelope.ts";
 import { PgEventStore } from "../../src/events/pg/store.ts";
-import { exportSessionPg, importFilePg } from "../../src/events/pg/transfer.ts";
 import { listSessions, queryEvents, sessionAcs, sessionPhases } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
-import { exportSession } from "../../src/events/transfer.ts";
+import type { EventBackend } from "../../src/events/backend.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
+import { exportSession, parseImport } from "../../src/events/transfer.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
 import { freshDatabase } from "../lib/postgres.ts";
 import { started, terminal } from "../lib/session-events.ts";
@@ -93,6 +94,19 @@ const sqlite = () => {
   const r = EventStore.open(join(tempHome(), "e.db"));
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+};
+
+async function exportLines(b: EventBackend, sid: string): Promise<string[]> {
+  const lines: string[] = [];
+  const r = await exportSession(b, sid, null, (l) => {
+    lines.push(l);
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  return lines;
+}
+const importInto = async (b: EventBackend, file: string) => {
+  const parsed = parseImport(file);
+  return parsed.ok ? b.importRows(parsed.value) : parsed;
 };
 
 describe("PostgreSQL event store", () => {
@@ -272,22 +286,17 @@ describe("PostgreSQL event store", () => {
     }
     const path = lite.path;
     lite.close();
-    const lines: string[] = [];
-    expect(
-      (
-        await exportSession(path, "orch_px", null, (l) => {
-          lines.push(l);
-        })
-      ).ok,
-    ).toBe(true);
+    const reader = SqliteBackend.openReadonly(path);
+    if (!reader.ok || !reader.value) throw new Error("no database");
+    const lines = await exportLines(reader.value, "orch_px");
+    await reader.value.close();
     const file = join(tempHome(), "orch_px.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
-    const imported = await importFilePg(pg, file);
+    const imported = await importInto(pg, file);
     expect(imported.ok && imported.value).toEqual({ lines: 9, imported: 9, skipped: 0 });
-    const twice = await importFilePg(pg, file);
+    const twice = await importInto(pg, file);
     expect(twice.ok && twice.value).toEqual({ lines: 9, imported: 0, skipped: 9 });
-    const back = await exportSessionPg(pg, "orch_px");
-    if (!back.ok) throw new Error(back.error.message);
+    const back = { value: await exportLines(pg, "orch_px") };
     // rowid is each store's own sequence; everything else is byte-identical.
     const noRowid = (l: string) => l.replace(/^\{"rowid":\d+,/, "{");
     expect(back.value.map(noRowid)).toEqual(lines.map(noRowid));
@@ -295,7 +304,7 @@ describe("PostgreSQL event store", () => {
     expect((await pg.findSession("orch_px"))?.status).toBe("completed");
     // A finished session's history is final on PostgreSQL too.
     writeFileSync(file, `${eventJsonLine({ ...(await pg.queryEvents({ session: "orch_px" }))[0]!, id: "ev_late" })}\n`);
-    const late = await importFilePg(pg, file);
+    const late = await importInto(pg, file);
     expect(!late.ok && late.error.message).toContain("which has ended");
   });
 });

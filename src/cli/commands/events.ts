@@ -8,14 +8,15 @@ import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
 import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
-import { exportSession, importFile } from "../../events/transfer.ts";
+import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
+import { exportSession, parseImport } from "../../events/transfer.ts";
 import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
 import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
-const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
+const dbArg = { db: { type: "string", description: DB_ARG_DESCRIPTION } } as const;
 const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
 
 function humanLine(r: EventRow): string {
@@ -32,10 +33,11 @@ const exportCmd = defineCommand({
   },
   async run({ args }) {
     const sink = new StdoutLines();
+    const db = unwrap(await openReadBackend(args.db));
     const n = unwrap(
-      await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) =>
+      await exportSession(db, String(args.session), args.output ? String(args.output) : null, (l) =>
         sink.line(l),
-      ),
+      ).finally(() => db?.close()),
     );
     await sink.flush();
     log.info(`exported ${plural(n, "event")}`);
@@ -50,8 +52,11 @@ const importCmd = defineCommand({
     json: { type: "boolean" },
     ...dbArg,
   },
-  run({ args }) {
-    const r = unwrap(importFile(dbPath(args.db), String(args.file)));
+  async run({ args }) {
+    // Everything is validated before the database is opened: a bad file creates nothing.
+    const parsed = unwrap(parseImport(String(args.file)));
+    const db = unwrap(await openBackend(args.db));
+    const r = unwrap(await db.importRows(parsed).finally(() => db.close()));
     if (args.json) outJson("events-import", { ...r });
     else out(`imported ${r.imported}, skipped ${r.skipped} already present (${r.lines} lines)`);
     return exitCode(EXIT.ok);

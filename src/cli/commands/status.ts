@@ -1,9 +1,12 @@
-/** `ouroboros status [session] [--json]`: read-only view of the session projections. */
+/**
+ * `ouroboros status [session] [--json]`: read-only view of the session projections, on SQLite or
+ * PostgreSQL (`--db postgres://…` / OUROBOROS_DATABASE_URL).
+ */
 import { defineCommand } from "citty";
-import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
-import { openReadonly } from "../../events/db.ts";
-import { findSession, listSessions, sessionAcs, sessionPhases, type SessionRow } from "../../events/read.ts";
+import type { EventBackend } from "../../events/backend.ts";
+import { DB_ARG_DESCRIPTION, openReadBackend } from "../../events/open-backend.ts";
+import type { SessionRow } from "../../events/read.ts";
 import { exitCode, out, outJson, table } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
@@ -34,72 +37,79 @@ export default defineCommand({
     session: { type: "positional", required: false, description: "session id (or a unique prefix)" },
     limit: { type: "string", valueHint: "N", description: "sessions to list (default 20)" },
     json: { type: "boolean", description: "print JSON" },
-    db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" },
+    db: { type: "string", description: DB_ARG_DESCRIPTION },
   },
-  run({ args }) {
-    const db = unwrap(openReadonly(typeof args.db === "string" && args.db ? args.db : paths.database()));
+  async run({ args }) {
     const limit = args.limit === undefined ? 20 : Number(args.limit);
     if (!Number.isInteger(limit) || limit < 1)
       unwrap(fail("badArgs", `--limit must be a positive whole number, got '${args.limit}'`));
-    if (!args.session) {
-      const rows = db ? listSessions(db, limit) : [];
-      if (args.json) outJson("sessions", { sessions: rows.map(sessionSummary) });
-      else if (!rows.length) out("no sessions yet");
-      else
-        out(
-          table(
-            ["session", "status", "phase", "ACs ✓/✗/all", "cost", "started", "goal"],
-            rows.map((s) => [
-              s.session_id,
-              s.status,
-              s.current_phase ?? "",
-              `${s.acs_passed}/${s.acs_failed}/${s.acs_total}`,
-              cost(s.cost_usd),
-              when(s.started_at),
-              short(s.goal, 40),
-            ]),
-            { drop: ["started", "phase", "cost"], whole: ["session"] },
-          ),
-        );
-      return exitCode(EXIT.ok);
+    const db = unwrap(await openReadBackend(args.db));
+    try {
+      return await show(db, args.session ? String(args.session) : undefined, limit, Boolean(args.json));
+    } finally {
+      await db?.close();
     }
-    const s = db ? findSession(db, String(args.session)) : null;
-    if (!s || !db)
-      return unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
-    const acs = sessionAcs(db, s.session_id);
-    const phases = sessionPhases(db, s.session_id);
-    if (args.json) {
-      outJson("session", { session: sessionSummary(s), acs, phases });
-      return exitCode(EXIT.ok);
-    }
-    out(
-      `${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${plural(s.tokens, "token")}  ${plural(s.event_count, "event")}`,
-    );
-    out(`goal: ${s.goal ?? ""}`);
-    if (phases.length)
+  },
+});
+
+async function show(db: EventBackend | null, session: string | undefined, limit: number, json: boolean) {
+  if (!session) {
+    const rows = db ? await db.listSessions(limit) : [];
+    if (json) outJson("sessions", { sessions: rows.map(sessionSummary) });
+    else if (!rows.length) out("no sessions yet");
+    else
       out(
         table(
-          ["phase", "status", "started", "ended"],
-          phases.map((p) => [p.phase, p.status, when(p.started_at), when(p.ended_at)]),
-        ),
-      );
-    if (acs.length)
-      out(
-        table(
-          ["#", "AC", "status", "phase", "tier", "tries", "cost", "description"],
-          acs.map((a) => [
-            "  ".repeat(a.depth) + String(a.position + 1),
-            a.ac_id,
-            a.status,
-            a.phase ?? "",
-            a.tier ?? "",
-            a.attempts,
-            cost(a.cost_usd),
-            short(a.description, 50),
+          ["session", "status", "phase", "ACs ✓/✗/all", "cost", "started", "goal"],
+          rows.map((s) => [
+            s.session_id,
+            s.status,
+            s.current_phase ?? "",
+            `${s.acs_passed}/${s.acs_failed}/${s.acs_total}`,
+            cost(s.cost_usd),
+            when(s.started_at),
+            short(s.goal, 40),
           ]),
-          { drop: ["tier", "tries", "cost", "phase"], whole: ["#", "AC"] },
+          { drop: ["started", "phase", "cost"], whole: ["session"] },
         ),
       );
     return exitCode(EXIT.ok);
-  },
-});
+  }
+  const s = db ? await db.findSession(session) : null;
+  if (!s || !db)
+    return unwrap(fail("unknownId", `no session '${session}'`, { hint: "`ouroboros status` lists sessions" }));
+  const [acs, phases] = [await db.sessionAcs(s.session_id), await db.sessionPhases(s.session_id)];
+  if (json) {
+    outJson("session", { session: sessionSummary(s), acs, phases });
+    return exitCode(EXIT.ok);
+  }
+  out(
+    `${s.session_id}  ${s.status}  ${s.runtime ?? ""}  ${cost(s.cost_usd)}  ${plural(s.tokens, "token")}  ${plural(s.event_count, "event")}`,
+  );
+  out(`goal: ${s.goal ?? ""}`);
+  if (phases.length)
+    out(
+      table(
+        ["phase", "status", "started", "ended"],
+        phases.map((p) => [p.phase, p.status, when(p.started_at), when(p.ended_at)]),
+      ),
+    );
+  if (acs.length)
+    out(
+      table(
+        ["#", "AC", "status", "phase", "tier", "tries", "cost", "description"],
+        acs.map((a) => [
+          "  ".repeat(a.depth) + String(a.position + 1),
+          a.ac_id,
+          a.status,
+          a.phase ?? "",
+          a.tier ?? "",
+          a.attempts,
+          cost(a.cost_usd),
+          short(a.description, 50),
+        ]),
+        { drop: ["tier", "tries", "cost", "phase"], whole: ["#", "AC"] },
+      ),
+    );
+  return exitCode(EXIT.ok);
+}

@@ -58,6 +58,18 @@ export const RUN_EVENTS = {
   // Progress notes carry whatever the reporter has beside session_id (see OpenPayload).
   "orchestrator.progress.updated": loose({ ...sid }),
   "orchestrator.session.cancel_requested": loose({ ...sid, reason: v.string(), requested_by: v.optional(v.string()) }),
+  // Another process took the session's lease (the holder's had expired or its process was gone).
+  "orchestrator.session.lease_taken_over": loose({
+    ...sid,
+    previous_host: v.string(),
+    previous_pid: v.number(),
+    previous_project_dir: opt(v.nullable(v.string())),
+    previous_expires_at: opt(v.string()),
+    host: v.string(),
+    pid: v.number(),
+    project_dir: opt(v.nullable(v.string())),
+    reason: v.picklist(["expired", "holder_gone"]),
+  }),
 
   // Pipeline phases.
   "pipeline.phase.started": loose({ ...sid, phase, ac_id: v.optional(v.string()) }),

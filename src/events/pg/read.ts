@@ -2,7 +2,8 @@
 import type { SQL } from "bun";
 import { fail, ok, type Result } from "../../errors.ts";
 import type { EventRow } from "../envelope.ts";
-import type { EventFilter, SessionRow } from "../read.ts";
+import type { PhaseRow } from "../backend.ts";
+import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 
 const COLS =
   "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
@@ -103,4 +104,44 @@ export async function pgFindSession(sql: SQL, idOrPrefix: string): Promise<Sessi
     prefix,
   ])) as Record<string, unknown>[];
   return many.length === 1 ? toSession(many[0]!) : null;
+}
+
+/** Rows in seq order, read in pages on a cursor, so a large session never sits in memory whole. */
+export async function pgForEachEvent(
+  sql: SQL,
+  f: EventFilter,
+  fn: (row: EventRow) => void | Promise<void>,
+  page = 5000,
+): Promise<number> {
+  let n = 0;
+  let cursor = f.afterSeq;
+  for (;;) {
+    const want = f.limit ? Math.min(page, f.limit - n) : page;
+    if (want <= 0) return n;
+    const rows = await pgQueryEvents(sql, { ...f, afterSeq: cursor, limit: want });
+    for (const r of rows) {
+      n++;
+      cursor = r.seq;
+      const wait = fn(r);
+      if (wait) await wait;
+    }
+    if (rows.length < want) return n;
+  }
+}
+
+export async function pgSessionAcs(sql: SQL, sessionId: string): Promise<AcRow[]> {
+  const rows = (await sql.unsafe(
+    `SELECT ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens
+     FROM session_acs WHERE session_id = $1 ORDER BY depth, position`,
+    [sessionId],
+  )) as Record<string, unknown>[];
+  return rows.map((r) => ({ ...(r as unknown as AcRow), tokens: Number(r.tokens) }));
+}
+
+export async function pgSessionPhases(sql: SQL, sessionId: string): Promise<PhaseRow[]> {
+  // NULLS FIRST: SQLite orders NULL before any text, and both backends must list phases alike.
+  return (await sql.unsafe(
+    `SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = $1 ORDER BY started_at NULLS FIRST`,
+    [sessionId],
+  )) as PhaseRow[];
 }

@@ -95,6 +95,21 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
       );
     `,
   },
+  {
+    version: 3,
+    name: "session leases (who runs a session; coordination, not history)",
+    sql: `
+      CREATE TABLE IF NOT EXISTS session_leases (
+        session_id   TEXT PRIMARY KEY,
+        owner_host   TEXT NOT NULL,
+        owner_pid    INTEGER NOT NULL,
+        project_dir  TEXT,
+        -- milliseconds since the epoch on the server's clock
+        heartbeat_at BIGINT NOT NULL,
+        expires_at   BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migratePg(sql: SQL): Promise<void> {

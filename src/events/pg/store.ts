@@ -9,15 +9,28 @@
  */
 import { SQL } from "bun";
 import { describeUnknown, fail, ok, type OuroError, type Result } from "../../errors.ts";
-import type { EventBackend, FollowControl } from "../backend.ts";
+import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf, StoredEvent } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
-import type { EventFilter, SessionRow } from "../read.ts";
+import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
 import { flushPg, openPgSession } from "./projections.ts";
-import { pgFindSession, pgListSessions, pgQueryEvents, pgResolveSince, pgTailSeq } from "./read.ts";
+import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "../lease.ts";
+import type { ImportReport, ParsedImport } from "../transfer.ts";
+import { pgAcquireLease, pgLeaseHolder, pgReleaseLease, pgRenewLease } from "./lease.ts";
+import { importRowsPg } from "./transfer.ts";
+import {
+  pgFindSession,
+  pgForEachEvent,
+  pgListSessions,
+  pgQueryEvents,
+  pgResolveSince,
+  pgSessionAcs,
+  pgSessionPhases,
+  pgTailSeq,
+} from "./read.ts";
 import { APPEND_LOCK, CHANNEL, migratePg } from "./schema.ts";
 
 const TERMINAL = new Set<string>(TERMINAL_TYPES);
@@ -114,6 +127,45 @@ export class PgEventStore implements EventBackend {
   }
   findSession(idOrPrefix: string): Promise<SessionRow | null> {
     return pgFindSession(this.sql, idOrPrefix);
+  }
+  sessionAcs(sessionId: string): Promise<AcRow[]> {
+    return pgSessionAcs(this.sql, sessionId);
+  }
+  sessionPhases(sessionId: string): Promise<PhaseRow[]> {
+    return pgSessionPhases(this.sql, sessionId);
+  }
+  forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
+    return pgForEachEvent(this.sql, filter, fn);
+  }
+  importRows(parsed: ParsedImport): Promise<Result<ImportReport>> {
+    return importRowsPg(this, parsed);
+  }
+  async acquireLease(
+    sessionId: string,
+    owner: LeaseOwner,
+    ttlMs: number,
+    gone?: GoneHolder,
+  ): Promise<Result<LeaseGrant>> {
+    const got = await this.guarded(() => pgAcquireLease(this.sql, sessionId, owner, ttlMs, gone));
+    return got.ok ? recordTakeover(this, sessionId, owner, got.value, gone) : got;
+  }
+  renewLease(sessionId: string, owner: LeaseOwner, ttlMs: number): Promise<Result<LeaseGrant>> {
+    return this.guarded(() => pgRenewLease(this.sql, sessionId, owner, ttlMs));
+  }
+  async releaseLease(sessionId: string, owner: LeaseOwner): Promise<void> {
+    if (!this.closed) await pgReleaseLease(this.sql, sessionId, owner);
+  }
+  leaseHolder(sessionId: string): Promise<LeaseHolder | null> {
+    return pgLeaseHolder(this.sql, sessionId);
+  }
+  /** A lease call that cannot reach the server is a failure value, not a throw (a heartbeat must not crash the run). */
+  private async guarded<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+    if (this.closed) return fail("failure", "event store is closed");
+    try {
+      return await fn();
+    } catch (e) {
+      return fail("failure", `session lease on ${redactUrl(this.url)}: ${describeUnknown(e)}`);
+    }
   }
   follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
     return pgFollow(this.sql, filter, onRow, ctl);

@@ -1,24 +1,16 @@
 /**
- * Export/import of sessions as JSONL on PostgreSQL: the same lines as the SQLite export, and the
- * same import rules (whole file validated first, ids present skipped, ended sessions final).
+ * Import of session JSONL on PostgreSQL with the same rules as SQLite (whole file validated first,
+ * ids present skipped, ended sessions final). Export is backend-neutral (transfer.ts).
  */
-import { fail, ok, type Result } from "../../errors.ts";
-import { eventJsonLine } from "../envelope.ts";
-import { endedSessionProblem, parseLines, readImport, type ImportReport } from "../transfer.ts";
+import { ok, type Result } from "../../errors.ts";
+import { endedSessionProblem, type ImportReport, type ParsedImport } from "../transfer.ts";
 import type { PgEventStore } from "./store.ts";
 
-export async function exportSessionPg(store: PgEventStore, session: string): Promise<Result<string[]>> {
-  const rows = await store.queryEvents({ session });
-  if (!rows.length) return fail("unknownId", `no events for session ${session}`);
-  return ok(rows.map(eventJsonLine));
-}
-
-export async function importFilePg(store: PgEventStore, file: string): Promise<Result<ImportReport>> {
-  const text = readImport(file);
-  if (!text.ok) return text;
-  const parsed = parseLines(file, text.value);
-  if (!parsed.ok) return parsed;
-  const { rows, lineOf } = parsed.value;
+/** PostgreSQL side of EventBackend.importRows: the same all-or-nothing rule, checked under the append lock. */
+export async function importRowsPg(
+  store: PgEventStore,
+  { file, rows, lineOf }: ParsedImport,
+): Promise<Result<ImportReport>> {
   const r = await store.appendRows(rows, async (tx) => {
     const ids = JSON.stringify(rows.map((x) => x.id));
     const sids = JSON.stringify([...new Set(rows.map((x) => x.session_id).filter(Boolean))]);
