@@ -8,11 +8,12 @@ import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
 import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
 import { follow } from "../../events/follow.ts";
+import { eventJsonlChunks } from "../../events/jsonl.ts";
 import { exportSession, importFile } from "../../events/transfer.ts";
 import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
-import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
+import { exitCode, flushStdout, log, out, outJson, StdoutLines } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
 const dbArg = { db: { type: "string", description: "event database (default $OUROBOROS_HOME/ouroboros.db)" } } as const;
@@ -115,7 +116,16 @@ const events = defineCommand({
     const print = (r: EventRow) =>
       sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
     let last = filter.afterSeq ?? 0;
-    if (db)
+    if (db && args.json) {
+      // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
+      const at = { seq: last };
+      for await (const chunk of eventJsonlChunks(db, { ...filter, limit }, at)) {
+        if (stop.signal.aborted) break;
+        out(chunk);
+        last = at.seq;
+        await flushStdout();
+      }
+    } else if (db)
       await forEachEventAsync(db, { ...filter, limit }, (r) => {
         if (stop.signal.aborted) return;
         last = r.seq;
