@@ -7,7 +7,6 @@
  * compact JSON.stringify text written (and redacted) at append, so it is copied as is.
  */
 import type { Database } from "bun:sqlite";
-import { eventJsonLine } from "./envelope.ts";
 import { forEachEvent, where, type EventFilter } from "./read.ts";
 
 /** Chunks of about this many characters: one write and one drain wait each. */
@@ -48,8 +47,12 @@ function lineSql(db: Database): string {
 const SPELLED_ALIKE = `event_version BETWEEN -9007199254740991 AND 9007199254740991
   AND event_version = CAST(event_version AS INTEGER) AND typeof(payload) = 'text'`;
 
+/** The generic renderer, loaded when first needed: it brings valibot, a cost at every start-up. */
+const renderer = () => import("./envelope.ts").then((m) => m.eventJsonLine);
+
 /** One event through the generic renderer. */
-function genericLine(db: Database, seq: number): string {
+async function genericLine(db: Database, seq: number): Promise<string> {
+  const eventJsonLine = await renderer();
   let line = "";
   forEachEvent(db, { afterSeq: seq - 1, limit: 1 }, (r) => {
     line = `${eventJsonLine(r)}\n`;
@@ -58,7 +61,8 @@ function genericLine(db: Database, seq: number): string {
 }
 
 /** A page SQLite refused to render (json_quote() refuses a BLOB another tool stored in a text column). */
-function genericPage(db: Database, filter: EventFilter, afterSeq: number, limit: number): string[] {
+async function genericPage(db: Database, filter: EventFilter, afterSeq: number, limit: number): Promise<string[]> {
+  const eventJsonLine = await renderer();
   const lines: string[] = [];
   forEachEvent(db, { ...filter, afterSeq, limit }, (r) => {
     lines.push(`${eventJsonLine(r)}\n`);
@@ -95,9 +99,10 @@ export async function* eventJsonlChunks(
             `SELECT CASE WHEN ${SPELLED_ALIKE} THEN ${line} ELSE seq END FROM events ${w.sql} ORDER BY seq LIMIT ?`,
           )
           .values(...w.params, limit) as [string | number][];
-        lines = rows.map(([v]) => (typeof v === "string" ? v : genericLine(db, v)));
+        lines = rows.map(([v]) => v as string);
+        for (const [i, [v]] of rows.entries()) if (typeof v === "number") lines[i] = await genericLine(db, v);
       } catch {
-        lines = genericPage(db, filter, at.seq, limit);
+        lines = await genericPage(db, filter, at.seq, limit);
       }
       if (!lines.length) return;
       const text = lines.join("");

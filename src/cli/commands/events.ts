@@ -6,10 +6,8 @@ import { defineCommand, runCommand, type CommandDef } from "citty";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
-import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
-import { follow } from "../../events/follow.ts";
+import type { EventRow } from "../../events/envelope.ts";
 import { eventJsonlChunks } from "../../events/jsonl.ts";
-import { exportSession, importFile } from "../../events/transfer.ts";
 import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
@@ -33,6 +31,7 @@ const exportCmd = defineCommand({
   },
   async run({ args }) {
     const sink = new StdoutLines();
+    const { exportSession } = await import("../../events/transfer.ts");
     const n = unwrap(
       await exportSession(dbPath(args.db), String(args.session), args.output ? String(args.output) : null, (l) =>
         sink.line(l),
@@ -51,7 +50,8 @@ const importCmd = defineCommand({
     json: { type: "boolean" },
     ...dbArg,
   },
-  run({ args }) {
+  async run({ args }) {
+    const { importFile } = await import("../../events/transfer.ts");
     const r = unwrap(importFile(dbPath(args.db), String(args.file)));
     if (args.json) outJson("events-import", { ...r });
     else out(`imported ${r.imported}, skipped ${r.skipped} already present (${r.lines} lines)`);
@@ -113,8 +113,10 @@ const events = defineCommand({
     const sink = new StdoutLines();
     // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
     const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
+    // The generic JSON renderer brings valibot: loaded only when a follower needs it.
+    const eventJsonLine = args.json && args.follow ? (await import("../../events/envelope.ts")).eventJsonLine : null;
     const print = (r: EventRow) =>
-      sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
+      sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
     let last = filter.afterSeq ?? 0;
     if (db && args.json) {
       // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
@@ -146,6 +148,8 @@ const events = defineCommand({
       }
       return print(r);
     };
+    // Loaded here: a plain read does not pay for it at start-up (as export/import do not).
+    const { follow } = await import("../../events/follow.ts");
     await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
       signal: stop.signal,
       open: () => {
