@@ -35,7 +35,8 @@ export function resolveSince(
   return fail("badArgs", `--since '${since}' is neither a row number, a known event id, nor an ISO time`);
 }
 
-function where(f: EventFilter): { sql: string; params: (string | number)[] } {
+/** The WHERE clause of a filter (without its limit); jsonl.ts pages with it. */
+export function where(f: EventFilter): { sql: string; params: (string | number)[] } {
   const parts: string[] = [];
   const params: (string | number)[] = [];
   if (f.session) {

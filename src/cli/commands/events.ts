@@ -6,14 +6,13 @@ import { defineCommand, runCommand, type CommandDef } from "citty";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { openReadonly } from "../../events/db.ts";
-import { eventJsonLine, type EventRow } from "../../events/envelope.ts";
-import { follow } from "../../events/follow.ts";
+import type { EventRow } from "../../events/envelope.ts";
+import { eventJsonlChunks } from "../../events/jsonl.ts";
 import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
-import { exportSession, parseImport } from "../../events/transfer.ts";
 import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
-import { exitCode, log, out, outJson, StdoutLines } from "../output.ts";
+import { exitCode, flushStdout, log, out, outJson, StdoutLines } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
 const dbArg = { db: { type: "string", description: DB_ARG_DESCRIPTION } } as const;
@@ -33,6 +32,7 @@ const exportCmd = defineCommand({
   },
   async run({ args }) {
     const sink = new StdoutLines();
+    const { exportSession } = await import("../../events/transfer.ts");
     const db = unwrap(await openReadBackend(args.db));
     const n = unwrap(
       await exportSession(db, String(args.session), args.output ? String(args.output) : null, (l) =>
@@ -54,6 +54,7 @@ const importCmd = defineCommand({
   },
   async run({ args }) {
     // Everything is validated before the database is opened: a bad file creates nothing.
+    const { parseImport } = await import("../../events/transfer.ts");
     const parsed = unwrap(parseImport(String(args.file)));
     const db = unwrap(await openBackend(args.db));
     const r = unwrap(await db.importRows(parsed).finally(() => db.close()));
@@ -117,10 +118,21 @@ const events = defineCommand({
     const sink = new StdoutLines();
     // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
     const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
+    // The generic JSON renderer brings valibot: loaded only when a follower needs it.
+    const eventJsonLine = args.json && args.follow ? (await import("../../events/envelope.ts")).eventJsonLine : null;
     const print = (r: EventRow) =>
-      sink.line(args.json ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
+      sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
     let last = filter.afterSeq ?? 0;
-    if (db)
+    if (db && args.json) {
+      // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
+      const at = { seq: last };
+      for await (const chunk of eventJsonlChunks(db, { ...filter, limit }, at)) {
+        if (stop.signal.aborted) break;
+        out(chunk);
+        last = at.seq;
+        await flushStdout();
+      }
+    } else if (db)
       await forEachEventAsync(db, { ...filter, limit }, (r) => {
         if (stop.signal.aborted) return;
         last = r.seq;
@@ -141,6 +153,8 @@ const events = defineCommand({
       }
       return print(r);
     };
+    // Loaded here: a plain read does not pay for it at start-up (as export/import do not).
+    const { follow } = await import("../../events/follow.ts");
     await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
       signal: stop.signal,
       open: () => {
