@@ -75,7 +75,7 @@ const alive = (pid: number) => {
 };
 
 /** mkdir is atomic: the process that creates the lock builds. A lock whose owner died is taken over. */
-function takeLock(lock: string): boolean {
+export function takeLock(lock: string): boolean {
   try {
     mkdirSync(lock);
     writeFileSync(join(lock, "pid"), String(process.pid));
