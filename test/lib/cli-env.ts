@@ -16,6 +16,11 @@ import { join } from "node:path";
 export type CliName = "claude" | "codex" | "opencode" | "gemini" | "copilot";
 export const MOCK_API_KEY = "mock-key-not-secret";
 export const MOCK_MODEL = "mock-model";
+/**
+ * codex gives an MCP server 10 s to start, then carries on without its tools: on a loaded machine
+ * `ouroboros mcp serve` can take longer. Pass these args to a codex that must see our tools.
+ */
+export const CODEX_SLOW_MCP_START = ["-c", "mcp_servers.ouroboros.startup_timeout_sec=300"];
 
 export interface CliEnv {
   env: Record<string, string>;
@@ -109,6 +114,8 @@ export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}):
         ANTHROPIC_API_KEY: MOCK_API_KEY,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
         CLAUDE_CODE_MAX_RETRIES: "0",
+        // How long claude waits for an MCP server to start (default 30 s; a loaded machine needs longer).
+        MCP_TIMEOUT: "300000",
         DISABLE_AUTOUPDATER: "1",
         DISABLE_TELEMETRY: "1",
         IS_SANDBOX: "1",

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type CliName, cliEnv } from "../lib/cli-env.ts";
+import { CODEX_SLOW_MCP_START, type CliName, cliEnv } from "../lib/cli-env.ts";
 import { ROOT, runCli } from "../lib/cli.ts";
 import { type MockModel, startMockModel } from "../lib/mock-model/index.ts";
 
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const PROMPT: Record<CliName, string[]> = {
   claude: ["-p", "say hi", "--output-format", "json"],
-  codex: ["exec", "--skip-git-repo-check", "say hi"],
+  codex: ["exec", ...CODEX_SLOW_MCP_START, "--skip-git-repo-check", "say hi"],
   // An explicit model skips gemini's routing classifier (its JSON retries against the mock cost ~90 s).
   gemini: ["-p", "say hi", "--skip-trust"],
   opencode: ["run", "say hi"],
