@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
+import { alive } from "./pids.ts";
 
 const USER = "ouro";
 const PASSWORD = "ouro-test";
@@ -39,15 +40,6 @@ for i in $(seq 50); do kill -0 ${postmaster} 2>/dev/null || break; sleep 0.1; do
 rm -rf '${dir}'`;
   Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Data directories left by a test process that was killed along with its watchdog. Test files run

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUN, ROOT } from "./cli.ts";
+import { alive } from "./pids.ts";
 
 let built: Promise<string> | undefined;
 
@@ -64,15 +65,6 @@ function touched(dir: string): string {
   utimesSync(dir, now, now);
   return dir;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** mkdir is atomic: the process that creates the lock builds. A lock whose owner died is taken over. */
 export function takeLock(lock: string): boolean {
