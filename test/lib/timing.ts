@@ -10,4 +10,5 @@ export function loadFactor(): number {
   return Math.min(10, Math.max(1, loadavg()[0]! / Math.max(1, cpus().length)));
 }
 
-export const within = (ms: number): number => ms * loadFactor();
+/** Whole milliseconds: Bun.spawn and setTimeout-style options want an integer. */
+export const within = (ms: number): number => Math.ceil(ms * loadFactor());

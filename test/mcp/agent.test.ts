@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliEnv } from "../lib/cli-env.ts";
+import { CODEX_SLOW_MCP_START, cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import type { ModelRequest } from "../lib/mock-model/types.ts";
@@ -55,6 +55,7 @@ describe.skipIf(!hasCodex)("codex calls the ouroboros MCP server", () => {
           "--skip-git-repo-check",
           "-c",
           'mcp_servers.ouroboros.default_tools_approval_mode="approve"',
+          ...CODEX_SLOW_MCP_START,
           "How is my ouroboros session?",
         ],
         {

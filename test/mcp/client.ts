@@ -5,6 +5,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { cliArgv, ROOT } from "../lib/cli.ts";
+import { within } from "../lib/timing.ts";
 
 export interface Connected {
   client: Client;
@@ -38,7 +39,8 @@ export async function connect(
     transport,
     stderr: () => err,
     async call(name, args = {}) {
-      const r = (await client.callTool({ name, arguments: args })) as {
+      // The SDK gives up on a request after 60 s; a whole seed run on a loaded machine takes longer.
+      const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: within(60_000) })) as {
         content: { type: string; text: string }[];
         isError?: boolean;
       };

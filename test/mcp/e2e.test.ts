@@ -3,11 +3,11 @@
  * with the real codex CLI as runtime against the scripted loopback model. Also: cancel_job on a
  * running job, and the result read back by a second server after the first one is gone.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliEnv } from "../lib/cli-env.ts";
+import { CODEX_SLOW_MCP_START, cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
@@ -15,6 +15,9 @@ import { connect, type Connected } from "./client.ts";
 import { within } from "../lib/timing.ts";
 
 const SEED = join(ROOT, "examples/hello-cli.yaml");
+/** A whole run through the real codex CLI: about 30 s on an idle machine, stretched under load. */
+const RUN_MS = within(120_000);
+setDefaultTimeout(2 * RUN_MS);
 const hasCodex = existsSync(join(ROOT, "node_modules/.bin/codex"));
 
 let mock: MockModel;
@@ -40,7 +43,7 @@ function setup() {
 async function follow(
   c: Connected,
   jobId: string,
-  limitMs = 90_000,
+  limitMs = RUN_MS,
 ): Promise<{ types: string[]; cursors: number[]; last: any }> {
   const types: string[] = [];
   const cursors: number[] = [];
@@ -96,7 +99,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await c.close();
       s.cleanup();
     }
-  }, 120_000);
+  });
 
   test("execute_seed (blocking) with inline seed_content runs in cwd; evaluate judges artefacts against its seed", async () => {
     const s = setup();
@@ -109,7 +112,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
           arguments: { seed_content: readFileSync(SEED, "utf8"), cwd: s.project, runtime: "codex", sequential: true },
         },
         undefined,
-        { onprogress: (p) => notes.push(p), timeout: 120_000 },
+        { onprogress: (p) => notes.push(p), timeout: RUN_MS },
       )) as { content: { text: string }[]; isError?: boolean };
       expect(raw.isError).toBeUndefined();
       const r = { json: JSON.parse(raw.content[0]!.text) };
@@ -179,7 +182,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await c.close();
       s.cleanup();
     }
-  }, 120_000);
+  });
 
   test("cancel_job stops a running job; a second server reads the same job from the log", async () => {
     const s = setup();
@@ -244,7 +247,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await again.close();
       s.cleanup();
     }
-  }, 120_000);
+  });
 
   test("cancelling a blocking execute_seed call pauses its run; session_id resumes it", async () => {
     const s = setup();
@@ -255,7 +258,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       const call = c.client.callTool(
         { name: "ouroboros_execute_seed", arguments: { seed_path: SEED, cwd: s.project } },
         undefined,
-        { signal: abort.signal, timeout: 120_000 },
+        { signal: abort.signal, timeout: RUN_MS },
       );
       call.catch(() => {});
       let sessionId = "";
@@ -281,7 +284,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await c.close();
       s.cleanup();
     }
-  }, 120_000);
+  });
 
   test("stdin EOF with a job running: the server pauses it and exits within 2 s; session_id resumes it to completion", async () => {
     const s = setup();
@@ -315,7 +318,7 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await again.close();
       s.cleanup();
     }
-  }, 120_000);
+  });
 
   test("recursion guard: the codex a job drives does not get the Ouroboros tools, though the same codex run directly does", async () => {
     const s = setup();
@@ -338,15 +341,18 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
     for (const r of inRun) expect(r.tools.filter((t) => t.name.startsWith("mcp__ouroboros__"))).toEqual([]);
     // The same CODEX_HOME outside any Ouroboros run: the server starts and its tools are offered.
     const mark = mock.modelRequests().length;
-    const p = Bun.spawn([join(ROOT, "node_modules/.bin/codex"), "exec", "--skip-git-repo-check", "hello"], {
-      env: s.env,
-      cwd: s.project,
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const p = Bun.spawn(
+      [join(ROOT, "node_modules/.bin/codex"), "exec", ...CODEX_SLOW_MCP_START, "--skip-git-repo-check", "hello"],
+      {
+        env: s.env,
+        cwd: s.project,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     expect(await p.exited).toBe(0);
     expect(mock.modelRequests()[mark]!.tools.map((t) => t.name)).toContain("mcp__ouroboros__ouroboros_session_status");
     s.cleanup();
-  }, 120_000);
+  });
 });

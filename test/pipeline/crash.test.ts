@@ -6,7 +6,7 @@
  * process; three run the real Codex CLI through `ouroboros run workflow`.
  */
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,10 @@ import { cliEnv } from "../lib/cli-env.ts";
 import { BUN, cliArgv, ROOT } from "../lib/cli.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
+import { within } from "../lib/timing.ts";
+
+// 17 scripted rounds or 3 real-CLI rounds, each a run, a kill and a resume: minutes when loaded.
+setDefaultTimeout(within(300_000));
 
 const TERMINAL = ["orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled"];
 const DRIVER = join(ROOT, "test/lib/scripted-run.ts");
@@ -151,7 +155,7 @@ describe("crash safety: kill -9 anywhere, then resume", () => {
     expect(Math.min(...killedAt)).toBeLessThan(total * 0.2);
     expect(Math.max(...killedAt)).toBeGreaterThan(total * 0.7);
     expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(14);
-  }, 300_000);
+  });
 });
 
 describe("crash safety with a real agent CLI", () => {
@@ -218,6 +222,5 @@ describe("crash safety with a real agent CLI", () => {
       }
       expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(2);
     },
-    300_000,
   );
 });

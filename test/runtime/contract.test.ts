@@ -71,57 +71,46 @@ for (const { rt, cli, toolMode, model, declared } of REAL) {
         ...extra,
       });
 
+      // One session proves the answer, the tool round-trip and resume: a fresh launch runs the tool
+      // scenario, then a second launch resumes its session with the plain scenario (two CLI starts
+      // instead of four; each property keeps its own assertion).
       test(
-        "plain answer",
+        "a tool call writes a file in the workspace; resume continues that session with a plain answer",
         async () => {
-          await withMock({ scenario: "plain" }, async (mock, env, ws) => {
-            const r = await drain(rt, task(ws), opts(env));
-            expect(r.result.error).toBeNull();
-            expect(r.result.ok).toBe(true);
-            expect(r.result.text).toBe("MOCK_OK");
-            expect(r.result.session_id).toMatch(/^[A-Za-z0-9_-]+$/);
-            expect(r.messages.some((m) => m.type === "text")).toBe(true);
-            // Every request reached the loopback mock and was a model call it understands.
-            expect(mock.requests.length).toBeGreaterThan(0);
-            expect(mock.modelRequests().length).toBeGreaterThan(0);
-            expect(groupMembers(r.pid!)).toEqual([]);
-          });
-        },
-        T,
-      );
-
-      test(
-        "tool call writes a file in the workspace",
-        async () => {
-          await withMock({ scenario: "tool_write" }, async (_mock, env, ws) => {
-            const r = await drain(rt, task(ws, { prompt: "Create the file.", permission_mode: toolMode }), opts(env));
-            expect(r.result.error).toBeNull();
-            expect(r.result.text).toBe("MOCK_DONE");
-            expect(r.messages.some((m) => m.type === "tool_call" && m.name === "Bash")).toBe(true);
-            expect(readFileSync(join(ws, MOCK_FILE), "utf8").trim()).toBe(MOCK_FILE_CONTENT);
-          });
-        },
-        T,
-      );
-
-      test(
-        "resume continues the same session",
-        async () => {
-          await withMock({ scenario: "plain" }, async (mock, env, ws) => {
-            const first = await drain(rt, task(ws, { prompt: "Remember the word PINEAPPLE." }), opts(env));
+          await withMock({ scenario: "tool_write" }, async (mock, env, ws) => {
+            const first = await drain(
+              rt,
+              task(ws, { prompt: "Remember the word PINEAPPLE. Create the file.", permission_mode: toolMode }),
+              opts(env),
+            );
+            expect(first.result.error).toBeNull();
             expect(first.result.ok).toBe(true);
+            expect(first.result.text).toBe("MOCK_DONE");
+            expect(first.messages.some((m) => m.type === "tool_call" && m.name === "Bash")).toBe(true);
+            expect(readFileSync(join(ws, MOCK_FILE), "utf8").trim()).toBe(MOCK_FILE_CONTENT);
             const sid = first.result.session_id!;
+            expect(sid).toMatch(/^[A-Za-z0-9_-]+$/);
+            expect(groupMembers(first.pid!)).toEqual([]);
+
+            mock.setScenario("plain");
             const second = await drain(rt, task(ws, { prompt: "Which word?", resume: { session_id: sid } }), opts(env));
             expect(second.result.error).toBeNull();
+            expect(second.result.ok).toBe(true);
+            expect(second.result.text).toBe("MOCK_OK");
+            expect(second.messages.some((m) => m.type === "text")).toBe(true);
             expect(second.result.session_id).toBe(sid);
             const last = mock
               .modelRequests()
               .filter((r) => !r.wantsJson)
               .at(-1)!;
             expect(last.allText.join("\n")).toContain("PINEAPPLE");
+            expect(groupMembers(second.pid!)).toEqual([]);
+            // Every request reached the loopback mock and was a model call it understands.
+            expect(mock.requests.length).toBeGreaterThan(0);
+            expect(mock.modelRequests().length).toBeGreaterThan(0);
           });
         },
-        T,
+        2 * T,
       );
 
       test(

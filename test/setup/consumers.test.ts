@@ -5,12 +5,17 @@
  * guide where that runtime reads them (claude/codex skills, gemini GEMINI.md, opencode AGENTS.md,
  * copilot's instructions dir as the copilot adapter passes it to child sessions).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type CliName, cliEnv } from "../lib/cli-env.ts";
+import { CODEX_SLOW_MCP_START, type CliName, cliEnv } from "../lib/cli-env.ts";
 import { ROOT, runCli } from "../lib/cli.ts";
 import { type MockModel, startMockModel } from "../lib/mock-model/index.ts";
+import { within } from "../lib/timing.ts";
+
+// One real CLI prompt that also starts `ouroboros mcp serve`: seconds when idle, minutes under load.
+const PROMPT_MS = within(120_000);
+setDefaultTimeout(PROMPT_MS + within(30_000));
 
 let mock: MockModel;
 const cleanups: (() => void)[] = [];
@@ -24,7 +29,7 @@ afterAll(async () => {
 
 const PROMPT: Record<CliName, string[]> = {
   claude: ["-p", "say hi", "--output-format", "json"],
-  codex: ["exec", "--skip-git-repo-check", "say hi"],
+  codex: ["exec", ...CODEX_SLOW_MCP_START, "--skip-git-repo-check", "say hi"],
   // An explicit model skips gemini's routing classifier (its JSON retries against the mock cost ~90 s).
   gemini: ["-p", "say hi", "--skip-trust"],
   opencode: ["run", "say hi"],
@@ -61,7 +66,7 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
-      timeout: 120_000,
+      timeout: PROMPT_MS,
     });
     const [out, , code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
     expect(code).toBe(0);
@@ -69,5 +74,5 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
     const sent = JSON.stringify(mock.requests.slice(from).map((q) => q.body));
     expect(sent).toContain("ouroboros_interview");
     expect(sent).toContain(SEES[cli]);
-  }, 150_000);
+  });
 });

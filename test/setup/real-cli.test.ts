@@ -5,10 +5,15 @@
  * with an isolated HOME (test/lib/cli-env.ts; the model URL points at a closed loopback port —
  * listing servers needs no model). Their own pre-existing config (cliEnv writes some) must survive.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { type CliName, cliEnv } from "../lib/cli-env.ts";
 import { cliArgv, ROOT, runCli } from "../lib/cli.ts";
+import { within } from "../lib/timing.ts";
+
+// Each test starts a real agent CLI (two for opencode): seconds when idle, a minute or more under load.
+const CLI_MS = within(60_000);
+setDefaultTimeout(3 * CLI_MS);
 
 const BIN = cliArgv()[0]!;
 const NO_MODEL = "http://127.0.0.1:9";
@@ -18,7 +23,7 @@ afterAll(() => {
 });
 
 async function run(argv: string[], env: Record<string, string>, cwd: string): Promise<string> {
-  const p = Bun.spawn(argv, { env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 60_000 });
+  const p = Bun.spawn(argv, { env, cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: CLI_MS });
   const [o, e] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return Bun.stripANSI(`${o}\n${e}`);
 }
@@ -53,7 +58,7 @@ describe.each(Object.keys(LIST) as CliName[])("%s reads the registration", (cli)
     // claude and opencode also start the server and complete the MCP handshake with it.
     if (cli === "claude") expect(shown).toContain("✔ Connected");
     if (cli === "opencode") expect(shown).toMatch(/✓ ouroboros\s+connected/);
-  }, 90_000);
+  });
 });
 
 test("codex still accepts its own config after setup (model provider kept, TOML valid)", async () => {
@@ -73,7 +78,7 @@ test("codex still accepts its own config after setup (model provider kept, TOML 
   const json = JSON.parse(shown.slice(shown.indexOf("{"), shown.lastIndexOf("}") + 1));
   expect(json.name).toBe("ouroboros");
   expect(JSON.stringify(json)).toContain(BIN);
-}, 90_000);
+});
 
 test("opencode loads the bridge plugin from the plugin[] entry setup wrote, and still answers", async () => {
   const { startMockModel } = await import("../lib/mock-model/index.ts");
@@ -101,4 +106,4 @@ test("opencode loads the bridge plugin from the plugin[] entry setup wrote, and 
   const out = await run([join(ROOT, "node_modules/.bin/opencode"), "run", "--format", "json", "say hi"], ce.env, proj);
   expect(out).toContain("MOCK_OK");
   expect(existsSync(marker) && readFileSync(marker, "utf8")).toBe("1");
-}, 120_000);
+});
