@@ -13,12 +13,38 @@
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
-import type { GoneHolder, LeaseGrant, LeaseHolder, LeaseOwner } from "./lease.ts";
 import type { AcRow, EventFilter, SessionRow, sessionPhases } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
 import type { ImportReport, ParsedImport } from "./transfer.ts";
 
 export type PhaseRow = ReturnType<typeof sessionPhases>[number];
+
+/** Session leases (lease.ts): who runs a session, as seen from every machine sharing the database. */
+export interface LeaseOwner {
+  host: string;
+  pid: number;
+  projectDir: string | null;
+}
+
+export interface LeaseHolder extends LeaseOwner {
+  /** Milliseconds since the epoch, on the clock that judges expiry. */
+  heartbeatAt: number;
+  expiresAt: number;
+  /** How long the lease still runs when it was read (negative: expired). */
+  msLeft: number;
+}
+
+export interface LeaseGrant {
+  expiresAt: number;
+  /** Someone else's lease this acquire replaced (expired, or its process gone), else null. */
+  previous: LeaseHolder | null;
+}
+
+/** A holder that may be replaced although its lease runs: its process is known to be gone. */
+export interface GoneHolder {
+  host: string;
+  pid: number;
+}
 
 export interface FollowControl {
   signal?: AbortSignal;

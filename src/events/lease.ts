@@ -11,36 +11,12 @@
 import { hostname } from "node:os";
 import { fail, ok, type Result } from "../errors.ts";
 import { processAlive } from "../util/lock.ts";
-import type { EventBackend } from "./backend.ts";
+import type { EventBackend, GoneHolder, LeaseGrant, LeaseHolder, LeaseOwner } from "./backend.ts";
 import type { NewEvent } from "./envelope.ts";
 
+export type { GoneHolder, LeaseGrant, LeaseHolder, LeaseOwner };
+
 export const LEASE_TAKEN_OVER = "orchestrator.session.lease_taken_over";
-
-export interface LeaseOwner {
-  host: string;
-  pid: number;
-  projectDir: string | null;
-}
-
-export interface LeaseHolder extends LeaseOwner {
-  /** Milliseconds since the epoch, on the clock that judges expiry. */
-  heartbeatAt: number;
-  expiresAt: number;
-  /** How long the lease still runs when it was read (negative: expired). */
-  msLeft: number;
-}
-
-export interface LeaseGrant {
-  expiresAt: number;
-  /** Someone else's lease this acquire replaced (expired, or its process gone), else null. */
-  previous: LeaseHolder | null;
-}
-
-/** A holder that may be replaced although its lease runs: its process is known to be gone. */
-export interface GoneHolder {
-  host: string;
-  pid: number;
-}
 
 export const thisProcess = (projectDir: string | null = null): LeaseOwner => ({
   host: hostname(),

@@ -10,7 +10,8 @@ import { fail, ok, ouroError, type OuroError, type Result } from "../errors.ts";
 import { capEnvName, decodeText, inputCap, jsonTooDeep, MAX_NESTING, readBoundedBytes } from "../util/bounded-read.ts";
 import { TERMINAL_TYPES } from "./catalogue.ts";
 import { eventJsonLine } from "./envelope.ts";
-import type { EventBackend } from "./backend.ts";
+import type { EventRow } from "./envelope.ts";
+import type { EventFilter } from "./read.ts";
 import { prepareEvent, type EventStore, type PreparedRow } from "./store.ts";
 
 const ImportLine = v.object({
@@ -24,12 +25,17 @@ const ImportLine = v.object({
   data: v.record(v.string(), v.unknown()),
 });
 
+/** What export reads from: any EventBackend (typed here by shape, as backend.ts imports this file). */
+export interface EventSource {
+  forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number>;
+}
+
 /**
  * Export to `file`, or line by line through `write` (awaited: a slow reader gets every line).
  * `backend` null: the database does not exist yet, so there is no such session.
  */
 export async function exportSession(
-  backend: EventBackend | null,
+  backend: EventSource | null,
   session: string,
   file: string | null,
   write: (line: string) => void | Promise<void>,

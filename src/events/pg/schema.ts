@@ -5,6 +5,7 @@
  * machines starting at once apply each one exactly once.
  */
 import type { SQL } from "bun";
+import type { OuroError } from "../../errors.ts";
 
 /** Advisory lock keys (any constant bigint; namespaced by value). */
 export const MIGRATE_LOCK = 0x6f75726f01;
@@ -125,3 +126,6 @@ export async function migratePg(sql: SQL): Promise<void> {
     }
   });
 }
+
+/** Runs inside the append transaction after the lock; an error refuses the whole batch. */
+export type PgGuard = (tx: SQL) => Promise<OuroError | null>;

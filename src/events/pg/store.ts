@@ -31,12 +31,11 @@ import {
   pgSessionPhases,
   pgTailSeq,
 } from "./read.ts";
-import { APPEND_LOCK, CHANNEL, migratePg } from "./schema.ts";
+import { APPEND_LOCK, CHANNEL, migratePg, type PgGuard } from "./schema.ts";
+
+export type { PgGuard };
 
 const TERMINAL = new Set<string>(TERMINAL_TYPES);
-
-/** Runs inside the append transaction after the lock; an error refuses the whole batch. */
-export type PgGuard = (tx: SQL) => Promise<OuroError | null>;
 
 class Refused extends Error {
   constructor(readonly reason: OuroError) {

@@ -4,11 +4,12 @@
  */
 import { ok, type Result } from "../../errors.ts";
 import { endedSessionProblem, type ImportReport, type ParsedImport } from "../transfer.ts";
-import type { PgEventStore } from "./store.ts";
+import type { PgGuard } from "./schema.ts";
+import type { AppendResult, PreparedRow } from "../store.ts";
 
 /** PostgreSQL side of EventBackend.importRows: the same all-or-nothing rule, checked under the append lock. */
 export async function importRowsPg(
-  store: PgEventStore,
+  store: { appendRows(rows: readonly PreparedRow[], guard: PgGuard): Promise<Result<AppendResult>> },
   { file, rows, lineOf }: ParsedImport,
 ): Promise<Result<ImportReport>> {
   const r = await store.appendRows(rows, async (tx) => {
