@@ -170,6 +170,8 @@ writeFileSync(
 const fakeBin = join(work, "bin");
 mkdirSync(fakeBin);
 writeFileSync(join(fakeBin, "claude"), "#!/bin/sh\necho 1.0.0\n", { mode: 0o755 });
+// The seed's verify commands name `bun`: dry-run refuses a command whose executable is not on PATH.
+writeFileSync(join(fakeBin, "bun"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
 const envDry = { ...process.env, PATH: `${fakeBin}:/usr/bin:/bin`, OUROBOROS_HOME: join(work, "dry-home") };
 const tDry = timeCommand([bin, "run", "workflow", seed, "--dry-run", "--json"], 20, 3, envDry);
 rows.push(
