@@ -5,10 +5,19 @@
  * ~/.claude/skills/ouroboros-<name>/SKILL.md.
  */
 import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
-import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
+import { envPath, jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
 import { skillFolders } from "../../src/skills/render.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
+
+/** ~/.claude and ~/.claude.json; CLAUDE_CONFIG_DIR moves both into itself, as it does for claude. */
+export function claudeConfig(paths: HostPaths): { dir: string; json: string } {
+  const dir = envPath(paths.env, "CLAUDE_CONFIG_DIR");
+  return dir
+    ? { dir, json: under(dir, ".claude.json") }
+    : { dir: under(paths.home, ".claude"), json: under(paths.home, ".claude.json") };
+}
 
 export const setup: SetupPlan = {
   files: [
@@ -33,8 +42,9 @@ export const setup: SetupPlan = {
   notes: ["CLAUDE_CONFIG_DIR relocates both files, as it does for claude itself."],
   write(input, action) {
     const plan = new HostPlan(input);
-    jsonServer(plan, action, input.paths.claudeJson, ["mcpServers", "ouroboros"], stdioEntry(input, { type: "stdio" }));
-    skillFolders(plan, action, under(input.paths.claudeDir, "skills"), input.selfCommand);
+    const config = claudeConfig(input.paths);
+    jsonServer(plan, action, config.json, ["mcpServers", "ouroboros"], stdioEntry(input, { type: "stdio" }));
+    skillFolders(plan, action, under(config.dir, "skills"), input.selfCommand);
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),

@@ -7,10 +7,14 @@
  */
 import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile, tomlServerBlock } from "../../src/setup/edits.ts";
-import { runtimeConfig, under } from "../../src/setup/host.ts";
+import { envPath, runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
 import { managedGuideFile, skillFolders } from "../../src/skills/render.ts";
+
+/** $CODEX_HOME, or ~/.codex. */
+export const codexHome = (paths: HostPaths): string => envPath(paths.env, "CODEX_HOME") ?? under(paths.home, ".codex");
 
 /** Written by older versions of setup; nothing runs with it, so setup removes it. */
 const STALE_WORKER_PROFILE = "ouroboros-worker.config.toml";
@@ -44,7 +48,7 @@ export const setup: SetupPlan = {
   notes: ["$CODEX_HOME defaults to ~/.codex."],
   write(input, action) {
     const plan = new HostPlan(input);
-    const home = input.paths.codexHome;
+    const home = codexHome(input.paths);
     const server = { command: input.server.command, args: input.server.args, env: input.server.env };
     plan.edit(under(home, "config.toml"), (t) =>
       action === "install"

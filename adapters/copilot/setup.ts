@@ -8,10 +8,15 @@
  */
 import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
-import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
+import { envPath, jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
 import { managedGuideFile } from "../../src/skills/render.ts";
+
+/** $COPILOT_HOME, or ~/.copilot. */
+export const copilotHome = (paths: HostPaths): string =>
+  envPath(paths.env, "COPILOT_HOME") ?? under(paths.home, ".copilot");
 
 export const setup: SetupPlan = {
   files: [
@@ -37,7 +42,7 @@ export const setup: SetupPlan = {
   notes: ["Restart Copilot after the first registration."],
   write(input, action) {
     const plan = new HostPlan(input);
-    const dir = input.paths.copilotDir;
+    const dir = copilotHome(input.paths);
     // Copilot's own entries carry `type` and a `tools` allow-list; "*" exposes every tool.
     jsonServer(
       plan,

@@ -6,8 +6,12 @@
 import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { guideSection, jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
 import { capabilityGuide } from "../../src/skills/render.ts";
+
+/** ~/.gemini; setup honours no variable for it. */
+export const geminiHome = (paths: HostPaths): string => under(paths.home, ".gemini");
 
 export const setup: SetupPlan = {
   files: [
@@ -32,15 +36,11 @@ export const setup: SetupPlan = {
   notes: [],
   write(input, action) {
     const plan = new HostPlan(input);
-    guideSection(plan, action, under(input.paths.geminiDir, "GEMINI.md"), capabilityGuide(input.selfCommand));
-    jsonServer(
-      plan,
-      action,
-      under(input.paths.geminiDir, "settings.json"),
-      ["mcpServers", "ouroboros"],
-      stdioEntry(input),
-      { jsonc: true },
-    );
+    const dir = geminiHome(input.paths);
+    guideSection(plan, action, under(dir, "GEMINI.md"), capabilityGuide(input.selfCommand));
+    jsonServer(plan, action, under(dir, "settings.json"), ["mcpServers", "ouroboros"], stdioEntry(input), {
+      jsonc: true,
+    });
     return plan.result();
   },
   configValues: (input) => runtimeConfig(input, descriptor.pathConfigKey),

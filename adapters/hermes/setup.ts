@@ -6,10 +6,15 @@
 import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
 import { yamlEntry } from "../../src/setup/yaml-edit.ts";
-import { runtimeConfig, under } from "../../src/setup/host.ts";
+import { envPath, runtimeConfig, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
 import { hermesSkill } from "../../src/skills/render.ts";
+
+/** $HERMES_HOME, or ~/.hermes. */
+export const hermesHome = (paths: HostPaths): string =>
+  envPath(paths.env, "HERMES_HOME") ?? under(paths.home, ".hermes");
 
 export const setup: SetupPlan = {
   files: [
@@ -31,7 +36,7 @@ export const setup: SetupPlan = {
   keepsLlmBackend: true,
   write(input, action) {
     const plan = new HostPlan(input);
-    const home = input.paths.hermesHome;
+    const home = hermesHome(input.paths);
     const path = ["mcp_servers", "ouroboros"] as const;
     const entry = {
       command: input.server.command,

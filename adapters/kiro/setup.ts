@@ -7,8 +7,12 @@ import type { SetupPlan } from "../../src/adapter-kit/adapter.ts";
 import { managedFile } from "../../src/setup/edits.ts";
 import { jsonServer, runtimeConfig, stdioEntry, under } from "../../src/setup/host.ts";
 import { HostPlan } from "../../src/setup/planner.ts";
+import type { HostPaths } from "../../src/setup/types.ts";
 import { descriptor } from "./descriptor.ts";
 import { managedGuideFile } from "../../src/skills/render.ts";
+
+/** Kiro reads ~/.kiro; no variable moves it. */
+export const kiroHome = (paths: HostPaths): string => under(paths.home, ".kiro");
 
 export const setup: SetupPlan = {
   files: [
@@ -33,7 +37,7 @@ export const setup: SetupPlan = {
   notes: ["Restart Kiro after the first registration."],
   write(input, action) {
     const plan = new HostPlan(input);
-    const dir = input.paths.kiroDir;
+    const dir = kiroHome(input.paths);
     const entry = stdioEntry(input);
     jsonServer(plan, action, under(dir, "settings", "mcp.json"), ["mcpServers", "ouroboros"], {
       ...entry,

@@ -1,36 +1,18 @@
 /**
- * What setup needs to know about this machine: host config directories (honouring the same
- * variables the CLIs honour), how to launch this very binary, and a snapshot reader.
+ * What setup needs to know about this machine: home and XDG config directories (each adapter's
+ * setup.ts finds its host's own directory from them and the environment), how to launch this very
+ * binary, and a snapshot reader.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { envPath } from "./host.ts";
 import type { HostPaths, ServerLaunch } from "./types.ts";
 
-type Env = Readonly<Record<string, string | undefined>>;
-const set = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
-
-export function hostPaths(env: Env): HostPaths {
-  const home = set(env.HOME) ?? homedir();
-  const xdg = set(env.XDG_CONFIG_HOME) ?? join(home, ".config");
-  const claudeDir = set(env.CLAUDE_CONFIG_DIR);
-  // `opencode debug paths` would give the same answer from the same variables; starting OpenCode
-  // costs ~1 s, so it is not asked.
-  const opencodeDir = set(env.OPENCODE_CONFIG_DIR) ?? join(xdg, "opencode");
-  const jsonc = join(opencodeDir, "opencode.jsonc");
-  const json = join(opencodeDir, "opencode.json");
-  return {
-    home,
-    claudeDir: claudeDir ?? join(home, ".claude"),
-    claudeJson: claudeDir ? join(claudeDir, ".claude.json") : join(home, ".claude.json"),
-    codexHome: set(env.CODEX_HOME) ?? join(home, ".codex"),
-    opencodeDir,
-    opencodeFile: set(env.OPENCODE_CONFIG) ?? (existsSync(jsonc) || !existsSync(json) ? jsonc : json),
-    geminiDir: join(home, ".gemini"),
-    copilotDir: set(env.COPILOT_HOME) ?? join(home, ".copilot"),
-    kiroDir: join(home, ".kiro"),
-    hermesHome: set(env.HERMES_HOME) ?? join(home, ".hermes"),
-  };
+/** Home and XDG config dir; each adapter finds its host's directory from these and the environment. */
+export function hostPaths(env: HostPaths["env"]): HostPaths {
+  const home = envPath(env, "HOME") ?? homedir();
+  return { home, xdgConfig: envPath(env, "XDG_CONFIG_HOME") ?? join(home, ".config"), env };
 }
 
 /** This binary by absolute path; from a source checkout, Bun plus the entry script. */

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { jsonEntry, markdownSection } from "./edits.ts";
 import type { HostPlan } from "./planner.ts";
-import type { SetupInput } from "./types.ts";
+import type { HostPaths, SetupInput } from "./types.ts";
 
 /** `{command, args, env}` plus host-specific keys. */
 export const stdioEntry = (input: SetupInput, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -52,3 +52,6 @@ export function runtimeConfig(
 }
 
 export const under = (dir: string, ...p: string[]) => join(dir, ...p);
+
+/** A variable naming a directory or file, read as the host CLIs read it: blank counts as unset. */
+export const envPath = (env: HostPaths["env"], name: string): string | undefined => env[name]?.trim() || undefined;

@@ -1,22 +1,20 @@
 /**
  * The contract between `ouroboros setup` and each adapter's setup writer: the writer is a pure
- * function of resolved host paths, a snapshot of existing file contents and our launcher; it
+ * function of the machine's paths (home, XDG config, environment), a snapshot of existing file contents and our launcher; it
  * returns the desired contents of every host file it touches (null = absent / delete).
  */
 import type { McpMode } from "./edits.ts";
 
+/**
+ * What every host's config directory is found from. Each adapter's setup.ts resolves its own
+ * directory from these (honouring the variables its CLI honours), so no core file names the hosts.
+ */
 export interface HostPaths {
   home: string;
-  claudeDir: string;
-  claudeJson: string;
-  codexHome: string;
-  opencodeDir: string;
-  /** opencode.jsonc / opencode.json / OPENCODE_CONFIG, whichever applies. */
-  opencodeFile: string;
-  geminiDir: string;
-  copilotDir: string;
-  kiroDir: string;
-  hermesHome: string;
+  /** $XDG_CONFIG_HOME, or ~/.config. */
+  xdgConfig: string;
+  /** The environment setup runs in (CLAUDE_CONFIG_DIR, CODEX_HOME, … are read by the adapter they belong to). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /** How the host starts `ouroboros mcp serve` (absolute path of this binary, never uvx/pipx). */

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { ADAPTERS, type RuntimeName } from "../../src/runtime/registry.ts";
 import { MANAGED_MARK, MD_END, MD_START, TOML_START } from "../../src/setup/edits.ts";
+import { hostPaths } from "../../src/setup/context.ts";
 import { parseJsonc } from "../../src/setup/jsonc.ts";
 import type { HostResult, SetupInput } from "../../src/setup/types.ts";
 
@@ -14,21 +15,9 @@ const H = "/home/u";
 const BIN = "/opt/ouro/bin/ouroboros";
 
 function input(runtime: RuntimeName, files: Record<string, string>, over: Partial<SetupInput> = {}): SetupInput {
-  const opencodeDir = join(H, ".config/opencode");
   return {
     runtime,
-    paths: {
-      home: H,
-      claudeDir: join(H, ".claude"),
-      claudeJson: join(H, ".claude.json"),
-      codexHome: join(H, ".codex"),
-      opencodeDir,
-      opencodeFile: join(opencodeDir, "opencode.jsonc"),
-      geminiDir: join(H, ".gemini"),
-      copilotDir: join(H, ".copilot"),
-      kiroDir: join(H, ".kiro"),
-      hermesHome: join(H, ".hermes"),
-    },
+    paths: hostPaths({ HOME: H }),
     server: {
       command: BIN,
       args: ["mcp", "serve", "--runtime", runtime, "--llm-backend", runtime],
@@ -238,5 +227,46 @@ describe("managed files and sections", () => {
     expect(new Set(removed.changes.map((c) => dirname(c.path)))).toEqual(
       new Set([join(H, ".kiro/settings"), join(H, ".kiro/steering")]),
     );
+  });
+});
+
+describe("host directories, each found by its own adapter", () => {
+  const paths = (runtime: RuntimeName, env: Record<string, string>, files: Record<string, string> = {}) =>
+    write(input(runtime, files, { paths: hostPaths({ HOME: H, ...env }) })).changes.map((c) => c.path);
+  const outside = (all: string[], dir: string) => all.filter((p) => !p.startsWith(`${dir}/`));
+
+  test("by default every host's files stay in its directory under home", () => {
+    const homes: [RuntimeName, string][] = [
+      ["codex", ".codex"],
+      ["opencode", ".config/opencode"],
+      ["gemini", ".gemini"],
+      ["copilot", ".copilot"],
+      ["kiro", ".kiro"],
+      ["hermes", ".hermes"],
+    ];
+    for (const [runtime, dir] of homes) expect(outside(paths(runtime, {}), join(H, dir))).toEqual([]);
+    expect(outside(paths("claude", {}), join(H, ".claude"))).toEqual([join(H, ".claude.json")]);
+  });
+
+  test("the variables each CLI honours move its files; a blank one is unset", () => {
+    expect(outside(paths("claude", { CLAUDE_CONFIG_DIR: "/c" }), "/c")).toEqual([]);
+    expect(paths("claude", { CLAUDE_CONFIG_DIR: "/c" })).toContain("/c/.claude.json");
+    expect(outside(paths("codex", { CODEX_HOME: "/x" }), "/x")).toEqual([]);
+    expect(outside(paths("codex", { CODEX_HOME: "  " }), join(H, ".codex"))).toEqual([]);
+    expect(outside(paths("copilot", { COPILOT_HOME: "/p" }), "/p")).toEqual([]);
+    expect(outside(paths("hermes", { HERMES_HOME: "/h" }), "/h")).toEqual([]);
+    expect(outside(paths("opencode", { XDG_CONFIG_HOME: "/xdg" }), "/xdg/opencode")).toEqual([]);
+    expect(outside(paths("opencode", { XDG_CONFIG_HOME: "/xdg", OPENCODE_CONFIG_DIR: "/o" }), "/o")).toEqual([]);
+  });
+
+  test("opencode: OPENCODE_CONFIG names the file; else opencode.jsonc unless only opencode.json exists", () => {
+    const dir = join(H, ".config/opencode");
+    expect(outside(paths("opencode", { OPENCODE_CONFIG: "/f/my.json" }), dir)).toEqual(["/f/my.json"]);
+    expect(paths("opencode", {})).toContain(join(dir, "opencode.jsonc"));
+    const onlyJson = paths("opencode", {}, { [join(dir, "opencode.json")]: "{}\n" });
+    expect(onlyJson).toContain(join(dir, "opencode.json"));
+    expect(onlyJson).not.toContain(join(dir, "opencode.jsonc"));
+    const both = { [join(dir, "opencode.json")]: "{}\n", [join(dir, "opencode.jsonc")]: "{}\n" };
+    expect(paths("opencode", {}, both)).not.toContain(join(dir, "opencode.json"));
   });
 });

@@ -4,9 +4,9 @@
  * real server's tools/list must hold each one.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { ADAPTERS, RUNTIME_NAMES, type RuntimeName } from "../../src/runtime/registry.ts";
 import { SKILLS } from "../../src/skills/catalogue.ts";
+import { hostPaths } from "../../src/setup/context.ts";
 import type { SetupInput } from "../../src/setup/types.ts";
 import { tempHome } from "../lib/cli.ts";
 import { connect, type Connected } from "../mcp/client.ts";
@@ -15,21 +15,9 @@ const H = "/home/u";
 const BIN = "/opt/ouro/bin/ouroboros";
 
 function input(runtime: RuntimeName): SetupInput {
-  const opencodeDir = join(H, ".config/opencode");
   return {
     runtime,
-    paths: {
-      home: H,
-      claudeDir: join(H, ".claude"),
-      claudeJson: join(H, ".claude.json"),
-      codexHome: join(H, ".codex"),
-      opencodeDir,
-      opencodeFile: join(opencodeDir, "opencode.jsonc"),
-      geminiDir: join(H, ".gemini"),
-      copilotDir: join(H, ".copilot"),
-      kiroDir: join(H, ".kiro"),
-      hermesHome: join(H, ".hermes"),
-    },
+    paths: hostPaths({ HOME: H }),
     server: { command: BIN, args: ["mcp", "serve"], env: {} },
     selfCommand: BIN,
     cliPath: null,

@@ -1,5 +1,6 @@
 /** Execution tools: run a seed (blocking or as a job) and cancel a run. */
 import * as v from "valibot";
+import { RUNTIME_NAMES } from "../../runtime/registry.ts";
 import { defineTool, runningJob, int, optStr, str } from "../tool.ts";
 
 const runArgs = {
@@ -8,7 +9,7 @@ const runArgs = {
   cwd: optStr("project directory (default: the seed's project dir, or the server's directory for seed_content)"),
   session_id: optStr("resume this paused or interrupted session instead of starting a new one"),
   runtime: optStr(
-    "agent runtime: claude, codex, opencode, gemini, copilot, kiro, hermes, or one declared in $OUROBOROS_HOME/runtimes/ (default: server --runtime, then config)",
+    `agent runtime: ${RUNTIME_NAMES.join(", ")}, or one declared in $OUROBOROS_HOME/runtimes/ (default: server --runtime, then config)`,
   ),
   sequential: v.optional(v.pipe(v.boolean(), v.description("one AC at a time"))),
   parallel: v.optional(int("ACs run at once (default: orchestrator.max_parallel_workers)", 1, 64)),
