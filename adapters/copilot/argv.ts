@@ -8,6 +8,7 @@ import type { Task } from "../../src/adapter-kit/contract.ts";
 import type { Invocation } from "../../src/adapter-kit/adapter.ts";
 import { composeSections, MAX_ARG_PROMPT } from "../../src/adapter-kit/prompt.ts";
 import { descriptor } from "./descriptor.ts";
+import { copilotHome } from "./setup.ts";
 
 /** Contract tool names → Copilot's native tools (`view` also lists a directory, so it stands in for LS). */
 export const COPILOT_TOOLS: Record<string, string> = {
@@ -36,10 +37,13 @@ export function translateTools(tools: readonly string[]): Result<string[]> {
 
 const INSTRUCTIONS_DIR = "ouroboros-instructions";
 
-/** COPILOT_CUSTOM_INSTRUCTIONS_DIRS with ~/.copilot/ouroboros-instructions appended once (spec §1.7). */
+/**
+ * COPILOT_CUSTOM_INSTRUCTIONS_DIRS with <copilot home>/ouroboros-instructions appended once: the
+ * folder setup writes our instructions into (COPILOT_HOME, else ~/.copilot, as setup.ts finds it).
+ */
 export function instructionDirs(parent: Readonly<Record<string, string | undefined>>): string | null {
   if (!parent.HOME) return null;
-  const ours = join(parent.HOME, ".copilot", INSTRUCTIONS_DIR);
+  const ours = join(copilotHome({ home: parent.HOME, xdgConfig: "", env: parent }), INSTRUCTIONS_DIR);
   const dirs = (parent.COPILOT_CUSTOM_INSTRUCTIONS_DIRS ?? "")
     .split(",")
     .map((d) => d.trim())

@@ -79,7 +79,7 @@ starts, temp OUROBOROS_HOME, measured ${new Date().toISOString().slice(0, 10)} (
 | \`ouroboros --help\` (spawn → exit) | ${fmt(help)} ms | | baseline |
 | initialize / --help | ${fmt(init / help, 2)}× | | |
 
-Heavy modules (SQLite, the pipeline) load on the first tool call that needs them, not at start. The runtime registry (with YAML) loads at start: the run tools' `runtime` description lists its runtimes, and hosts start the server with `--runtime`, which loads it anyway.
+Heavy modules (SQLite, the pipeline) load on the first tool call that needs them, not at start. The runtime registry (with YAML) loads at start: the run tools' \`runtime\` description lists its runtimes, and hosts start the server with \`--runtime\`, which loads it anyway.
 `;
 process.stdout.write(body);
 if (init >= TARGET_MS) process.stderr.write(`initialize median ${fmt(init)} ms is over the ${TARGET_MS} ms target\n`);

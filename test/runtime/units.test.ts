@@ -193,6 +193,9 @@ describe("argv builders", () => {
     expect(i.argv).toContain("--allow-all-tools");
     expect(i.argv).toContain("--resume=4cbe");
     expect(i.env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS).toBe("/x,/h/.copilot/ouroboros-instructions");
+    // COPILOT_HOME moves the folder setup writes our instructions into; the child must look there.
+    const moved = argv("copilot", {}, { HOME: "/h", COPILOT_HOME: "/c" });
+    expect(moved.env.COPILOT_CUSTOM_INSTRUCTIONS_DIRS).toBe("/c/ouroboros-instructions");
     expect(argv("copilot", { permission_mode: "default" }).argv).toContain("--available-tools=");
     // The pipeline's read-only steps name LS: translated, never passed through.
     expect(argv("copilot", { tools: ["Read", "Glob", "Grep", "LS"] }).argv).toContain(
