@@ -5,7 +5,7 @@ import type { Invocation } from "../../src/adapter-kit/adapter.ts";
 import { DEFAULT_TOOLS } from "../../src/adapter-kit/prompt.ts";
 import { descriptor } from "./descriptor.ts";
 
-/** A child must not call back into the orchestrator (spec §1.7). */
+/** A child must not call back into the orchestrator. */
 const NO_RECURSION = "mcp__ouroboros mcp__plugin_ouroboros_ouroboros";
 
 export function buildInvocation(task: Task, binary: string): Result<Invocation> {

@@ -37,7 +37,7 @@ export const setup: SetupPlan = {
     "orchestrator.runtime_backend": "copilot",
     "orchestrator.copilot_cli_path": "<resolved copilot path>",
     "llm.backend": "copilot",
-    "orchestrator.copilot_model": "<model chosen from live discovery (spec §5)>",
+    "orchestrator.copilot_model": "<model chosen from live discovery>",
   },
   notes: ["Restart Copilot after the first registration."],
   write(input, action) {

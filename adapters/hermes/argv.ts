@@ -1,4 +1,4 @@
-/** Task → `hermes chat [--resume id] [--yolo --accept-hooks] -Q --source tool [--model M] -q "<prompt>"` (spec §2.7). */
+/** Task → `hermes chat [--resume id] [--yolo --accept-hooks] -Q --source tool [--model M] -q "<prompt>"`. */
 import { fail, ok, type Result } from "../../src/errors.ts";
 import type { Task } from "../../src/adapter-kit/contract.ts";
 import type { Invocation } from "../../src/adapter-kit/adapter.ts";

@@ -41,7 +41,7 @@ const StepFinish = v.looseObject({
 });
 const ErrorEv = v.looseObject({ error: v.optional(v.unknown()) });
 
-/** OpenCode tool names → the contract's names (spec §2.3). */
+/** OpenCode tool names → the contract's names. */
 const TOOL_NAMES: Record<string, string> = {
   bash: "Bash",
   read: "Read",

@@ -3,7 +3,7 @@
  * (spec runtimes.md §1.10): the instructions travel inside the prompt text.
  */
 
-/** Tools used when a task says null (spec §1.1). */
+/** Tools used when a task says null. */
 export const DEFAULT_TOOLS = ["Read", "Write", "Edit", "Bash", "Glob", "Grep"] as const;
 
 /** Codex style: XML-ish wrappers; a bare prompt stays unchanged. */

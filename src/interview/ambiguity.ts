@@ -25,7 +25,7 @@ export const LABELS: Readonly<Record<Dimension, string>> = {
   success_criteria: "Success Criteria Clarity",
   context: "Context Clarity",
 };
-/** Scoring (and so early exit) starts with this round (spec §3.2 step 4). */
+/** Scoring (and so early exit) starts with this round. */
 export const FIRST_SCORED_ROUND = 3;
 export const DEFAULT_THRESHOLD = 0.2;
 

@@ -16,7 +16,7 @@ export const TAG = {
 const CONTEXT_IN_SYSTEM = 1_800;
 const ANSWER_CUT = 4_000;
 const HISTORY_BUDGET = 14_000;
-/** Answers starting with these are facts about the world, never requirements (spec §3.2). */
+/** Answers starting with these are facts about the world, never requirements. */
 export const FACT_PREFIXES = ["[from-code]", "[from-repo]", "[from-research]", "[from-data]"];
 export const isFact = (answer: string) => FACT_PREFIXES.some((p) => answer.trimStart().toLowerCase().startsWith(p));
 

@@ -130,11 +130,11 @@ export async function discoverCopilotModels(env: Env): Promise<Discovery> {
   return { models, source: "live", warning: null };
 }
 
-/** First id starting `claude-opus-4.6`, else the first (spec §5). */
+/** First id starting `claude-opus-4.6`, else the first. */
 export const defaultPick = (models: readonly CopilotModel[]): string =>
   (models.find((m) => m.id.startsWith("claude-opus-4.6")) ?? models[0]!).id;
 
-/** The config fields the chosen model fills (those our schema has), spec §5. */
+/** The config fields the chosen model fills (those our schema has) */
 export function modelConfig(model: string): { set: Record<string, string>; fill: Record<string, string> } {
   return {
     set: { "orchestrator.copilot_model": model },

@@ -114,7 +114,7 @@ export function renderTomlServer(key: string, s: TomlServer): string {
   ].join("\n");
 }
 
-// Upstream's launchers (spec §4), plus Bun: setup run from a source checkout registers
+// Upstream's launchers, plus Bun: setup run from a source checkout registers
 // `bun src/cli/main.ts mcp serve`, which a later compiled setup must replace.
 const KNOWN_LAUNCHERS = new Set(["uvx", "pipx", "uv", "ouroboros", "python", "python3", "bun", "bun.exe"]);
 /** Commands we may replace: known launchers and our own binary, by basename. */

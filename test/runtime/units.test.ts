@@ -32,7 +32,7 @@ describe("registry and capabilities", () => {
     }
   });
 
-  test("capability table of spec §1.4 (+ targets)", () => {
+  test("capability table of every built-in runtime (+ targets)", () => {
     const row = (n: keyof typeof ADAPTERS) => {
       const c = ADAPTERS[n].descriptor.capabilities;
       return [c.skill_dispatch, c.targeted_resume, c.structured_output, c.model_discovery, c.partial_resume];
@@ -104,7 +104,7 @@ describe("child environment", () => {
     expect(envOf("codex").OPENAI_API_KEY).toBe("k");
     expect(envOf("codex").ANTHROPIC_API_KEY).toBeUndefined();
   });
-  test("per-runtime strips and sets (spec §1.7)", () => {
+  test("per-runtime strips and sets", () => {
     const c = envOf("copilot");
     expect(c.COPILOT_SESSION_ID).toBeUndefined();
     expect(c.COPILOT_MODEL).toBe("m");

@@ -25,7 +25,7 @@ import { plural } from "../../util/plural.ts";
 const MCP_MODES = ["auto", "stdio", "preserve"] as const;
 
 /**
- * No --runtime (spec §4): the one installed CLI; several → a prompt on a terminal, else the
+ * No --runtime: the one installed CLI; several → a prompt on a terminal, else the
  * configured runtime if installed, else the default runtime, else the first installed.
  */
 async function pickRuntime(interactive: boolean): Promise<RuntimeName> {

@@ -108,7 +108,7 @@ export async function driveInterview(
       }
       break;
     }
-    // A failed question on a terminal: offer a retry; declining aborts the interview (spec §3.2).
+    // A failed question on a terminal: offer a retry; declining aborts the interview.
     if (answers || r.error.kind === "config" || r.error.kind === "runtimeUnavailable") return unwrap(r);
     log.error(r.error.message);
     const retry = await p.confirm({ message: "Retry?", initialValue: true, output: process.stderr });

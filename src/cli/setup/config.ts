@@ -11,7 +11,7 @@ import { getPath } from "../../config/load.ts";
 export interface ConfigEdit {
   /** Set unconditionally. */
   set: Record<string, string>;
-  /** Set only where absent or still the shipped default (Copilot model fields, spec §5). */
+  /** Set only where absent or still the shipped default (Copilot model fields). */
   fill?: Record<string, string>;
 }
 
