@@ -30,7 +30,6 @@ const REVIEWED: Record<string, string> = {
   "src/adapter-kit/contract.ts":
     "OUTPUT_FORMATS: the shipped parsers a declared runtime may reuse; the registry refuses to load unless each has its parser",
   // Lists still kept by hand (see ARCHITECTURE.md, "A runtime").
-  "src/security/redact.ts": "secret variable names redacted everywhere; a new CLI's key variables belong here too",
   "src/setup/context.ts": "each host's config directory (HostPaths); should move into each adapter's setup.ts",
   // Another change is rewriting the MCP tools' descriptions; it derives this one from the registry.
   "src/mcp/tools/execution.ts": "the runtime parameter's description (pending)",
