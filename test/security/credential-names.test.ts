@@ -5,12 +5,13 @@
  * knows every built-in's key variables, while the redaction module alone does not.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ADAPTERS } from "../../src/runtime/registry.ts";
 import { createRedactor, isCredentialName } from "../../src/security/redact.ts";
 import { commandEnv } from "../../src/security/child-env.ts";
 import { ROOT } from "../lib/cli.ts";
+import { importGraph } from "../lib/import-graph.ts";
 
 const SECRET_NAMES = [...new Set(Object.values(ADAPTERS).flatMap((a) => a.descriptor.secretEnv))].sort();
 /** A real key variable (Claude Code on Bedrock) that the generic *_API_KEY / *_TOKEN rules miss. */
@@ -31,24 +32,11 @@ async function namesKnownAfterLoading(module: string | null): Promise<string[]> 
   return JSON.parse(out);
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sourceFiles(join(dir, e.name))
-      : /\.tsx?$/.test(e.name)
-        ? [relative(ROOT, join(ROOT, dir, e.name))]
-        : [],
-  );
-}
-
-/** Files outside src/security that redact (import the redaction module's values, not only its types). */
-const REDACTING = sourceFiles("src").filter(
-  (f) =>
-    !f.startsWith("src/security/") &&
-    /^import \{[^}]*\b(redact\w*|createRedactor)\b[^}]*\} from "[./]+security\/redact\.ts";$/m.test(
-      readFileSync(join(ROOT, f), "utf8"),
-    ),
-);
+/** Files outside src/security that import the redaction module (type-only importers would count too). */
+const REDACTING = [...importGraph(ROOT)]
+  .filter(([f, imports]) => !f.startsWith("src/security/") && imports.has("src/security/redact.ts"))
+  .map(([f]) => f)
+  .sort();
 /**
  * cli/main.ts redacts its own error report; its static imports are the start-up budget (no
  * node:fs), so it loads cli/output.ts, which registers, before any command runs.
