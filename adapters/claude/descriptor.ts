@@ -38,5 +38,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["CLAUDECODE"],
     set: {},
   },
+  secretEnv: ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

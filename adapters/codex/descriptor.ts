@@ -38,5 +38,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["CODEX_THREAD_ID", "CLAUDECODE"],
     set: {},
   },
+  secretEnv: ["OPENAI_API_KEY", "CODEX_API_KEY", "AZURE_OPENAI_API_KEY"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -39,5 +39,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["COPILOT_SESSION_ID", "COPILOT_RESUME", "COPILOT_ALLOW_ALL", "CLAUDECODE", "CODEX_THREAD_ID"],
     set: {},
   },
+  secretEnv: ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN", "COPILOT_GITHUB_TOKEN", "COPILOT_PROVIDER_API_KEY"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

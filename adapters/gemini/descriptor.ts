@@ -34,5 +34,6 @@ export const descriptor: RuntimeDescriptor = {
     partial_resume: false,
   },
   env: { pass: [], passPrefixes: ["GEMINI_", "GOOGLE_", "CLOUDSDK_"], strip: ["CLAUDECODE"], set: {} },
+  secretEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -35,5 +35,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["CLAUDECODE"],
     set: {},
   },
+  secretEnv: ["OPENROUTER_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

@@ -34,5 +34,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["OUROBOROS_RUNTIME", "CLAUDECODE"],
     set: { OUROBOROS_SUBAGENT: "1" },
   },
+  secretEnv: ["KIRO_API_KEY"],
   defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
 };

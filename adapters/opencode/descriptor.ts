@@ -51,5 +51,6 @@ export const descriptor: RuntimeDescriptor = {
     strip: ["CLAUDECODE"],
     set: {},
   },
+  secretEnv: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "GEMINI_API_KEY"],
   defaultTimeouts: { startup_ms: 120_000, idle_ms: 600_000, total_ms: 0 },
 };

@@ -75,6 +75,12 @@ export interface RuntimeDescriptor {
   readonly capabilities: Capabilities;
   /** Which variables of our environment the child sees (spec runtimes.md §1.7). */
   readonly env: EnvRules;
+  /**
+   * The variables that carry this CLI's credentials: their values are redacted from events, logs,
+   * errors and prompts, and no child gets them unless its own `env` rules pass them. Names the
+   * generic rules miss (e.g. not ending in _API_KEY / _TOKEN) are redacted only when listed here.
+   */
+  readonly secretEnv: readonly string[];
   /** Startup/idle/total guards used when the task gives none (spec runtimes.md §1.8). */
   readonly defaultTimeouts: Timeouts;
 }

@@ -6,6 +6,8 @@
 import type { ConsolaInstance } from "consola";
 import type Table from "cli-table3";
 import { redactText } from "../security/redact.ts";
+// Loading the registry registers the runtimes' key variables with redaction (every CLI log line and error).
+import "../runtime/registry.ts";
 import { cut, fitColumns } from "./fit.ts";
 
 let quietPipe = false;

@@ -27,6 +27,8 @@ import {
 import { Projector } from "./projections.ts";
 import { EventReader } from "./reader.ts";
 import { redactDeep } from "../security/redact.ts";
+// Registers the built-in runtimes' key variables with redaction before anything is appended.
+import "../runtime/registry.ts";
 
 export type SkipReason = "duplicate_id" | "terminal_exists" | "already_started";
 export interface AppendResult {

@@ -6,6 +6,8 @@
 import * as v from "valibot";
 import { fail, ok, type Result } from "../errors.ts";
 import { redactDeep } from "../security/redact.ts";
+// Loading the registry registers the runtimes' key variables with redaction (prompts to the model).
+import "../runtime/registry.ts";
 import { type ChatMessage, type Completion, type CompleteOptions, CompleteOptionsSchema, type Llm } from "./types.ts";
 
 const JSON_DIRECTIVE = "Respond with a single JSON object and nothing else.";

@@ -8,6 +8,8 @@ import { fail, ok, type Result } from "../errors.ts";
 import type { EventStore } from "../events/store.ts";
 import type { JobTable } from "./jobs.ts";
 import { redactText } from "../security/redact.ts";
+// Loading the registry registers the runtimes' key variables with redaction (the server's log).
+import "../runtime/registry.ts";
 
 export interface ServeOptions {
   db: string;

@@ -11,6 +11,8 @@ import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
 import { commandEnv } from "../security/child-env.ts";
 import { redactText } from "../security/redact.ts";
+// Loading the registry registers the runtimes' key variables with redaction (command output tails).
+import "../runtime/registry.ts";
 import {
   argumentProblem,
   resolveExecutable,

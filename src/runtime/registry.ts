@@ -16,6 +16,7 @@ import type { LineParser, RuntimeAdapter } from "../adapter-kit/adapter.ts";
 import { OUTPUT_FORMATS, type OutputFormat, type RuntimeDescriptor, type Task } from "../adapter-kit/contract.ts";
 import { runtimeError, type RuntimeError } from "../adapter-kit/messages.ts";
 import { err, ok, type Result } from "../errors.ts";
+import { registerCredentialNames } from "../security/redact.ts";
 import { declaredAdapter } from "./declared/adapter.ts";
 import { declaredNames, loadDeclarations } from "./declared/load.ts";
 import { createPlainTextParser } from "./plain-text.ts";
@@ -29,6 +30,10 @@ export type RuntimeName = keyof typeof ADAPTERS;
 export const RUNTIME_NAMES = Object.keys(ADAPTERS) as readonly RuntimeName[];
 /** What runs when neither a flag, the environment nor config.yaml names a runtime. */
 export const DEFAULT_RUNTIME: RuntimeName = "claude";
+
+// Redaction and the child-environment policy learn each built-in's key variables here, on load:
+// whatever can spawn an agent has imported this module, and so has every event append (events/store.ts).
+registerCredentialNames(Object.values(ADAPTERS).flatMap((a) => a.descriptor.secretEnv));
 
 /** The shipped stream parsers a declared runtime may name: each built-in offering its `output`, plus plain text. */
 const PARSERS = Object.fromEntries([

@@ -7,7 +7,8 @@
  *   version probe (`<cli> --version`)  base only
  *   gh (`gh auth token`)  base + GH_* (gh owns the GitHub token)
  *
- * "base" = paths, locale, terminal, proxies and CA certificates — never a credential-shaped name.
+ * "base" = paths, locale, terminal, proxies and CA certificates — never a credential-shaped name
+ * (generic rules in redact.ts plus each runtime's `secretEnv`, which the registry registers there).
  */
 import { isCredentialName } from "./redact.ts";
 

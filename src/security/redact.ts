@@ -5,23 +5,15 @@
  * event log, and from there into another vendor's prompt.
  */
 
-/** Credential variables we know by name (their values are redacted wherever they appear). */
-export const KNOWN_CREDENTIALS = [
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "CLAUDE_CODE_OAUTH_TOKEN",
-  "OPENAI_API_KEY",
-  "CODEX_API_KEY",
-  "AZURE_OPENAI_API_KEY",
-  "OPENROUTER_API_KEY",
-  "GEMINI_API_KEY",
-  "GOOGLE_API_KEY",
+/**
+ * Credential variables we know by name that belong to no agent CLI: our own, and tools every
+ * child may meet. Each built-in runtime declares its own in its descriptor (`secretEnv`); the
+ * runtime registry registers those when it loads (registerCredentialNames), because this layer
+ * sits below the runtimes and may not import them.
+ */
+const OWN_CREDENTIALS = [
   "GH_TOKEN",
   "GITHUB_TOKEN",
-  "COPILOT_TOKEN",
-  "COPILOT_GITHUB_TOKEN",
-  "COPILOT_PROVIDER_API_KEY",
-  "KIRO_API_KEY",
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
@@ -30,7 +22,20 @@ export const KNOWN_CREDENTIALS = [
   "NPM_TOKEN",
   "SLACK_TOKEN",
 ] as const;
-const KNOWN = new Set<string>(KNOWN_CREDENTIALS);
+const KNOWN = new Set<string>(OWN_CREDENTIALS);
+
+/**
+ * Adds credential variable names (an agent CLI's keys) to the ones redacted and withheld from
+ * children that do not own them. Names that already match the generic rules change nothing.
+ */
+export function registerCredentialNames(names: Iterable<string>): void {
+  const before = KNOWN.size;
+  for (const n of names) KNOWN.add(n);
+  if (KNOWN.size === before) return;
+  // Redactors built before hold the old names.
+  cached = null;
+  forEnv = new WeakMap();
+}
 
 /** Names that look like a credential: `*_API_KEY`, `*_TOKEN`, `*_SECRET*`, `*PASSWORD`, `*_ACCESS_KEY*`, `*_authToken`. */
 const CREDENTIAL_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|ACCESS_KEY(_ID)?|PRIVATE_KEY)$|SECRET/i;
@@ -123,7 +128,7 @@ function credentialSnapshot(env: NodeJS.ProcessEnv): string {
   return s;
 }
 
-const forEnv = new WeakMap<object, Redactor>();
+let forEnv = new WeakMap<object, Redactor>();
 
 /** The redactor for a child's parent environment when it is not process.env (both sets of values count). */
 export function redactorFor(env: Readonly<Record<string, string | undefined>>): Redactor {

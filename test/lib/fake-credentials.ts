@@ -12,6 +12,8 @@ export const FAKE_CREDENTIALS: Record<string, string> = {
   OPENROUTER_API_KEY: "sk-or-fake-openrouter-0123456789",
   KIRO_API_KEY: "fake-kiro-key-0123456789abcdef",
   AWS_SECRET_ACCESS_KEY: "fakeAwsSecret0123456789abcdefABCDEF",
+  // Only claude's descriptor (secretEnv) marks this one a credential: its name escapes the generic rules.
+  AWS_BEARER_TOKEN_BEDROCK: "fake-bedrock-bearer-0123456789abcdef",
   MY_SERVICE_TOKEN: "fake-custom-token-0123456789",
 };
 

@@ -18,12 +18,19 @@ import { FAKE_CREDENTIALS } from "../lib/fake-credentials.ts";
 
 /** Which fake credentials each runtime owns (its descriptor's rules), everything else must be absent. */
 const OWNS: Record<RuntimeName, string[]> = {
-  claude: ["ANTHROPIC_API_KEY", "AWS_SECRET_ACCESS_KEY"],
+  claude: ["ANTHROPIC_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK"],
   codex: ["OPENAI_API_KEY"],
-  opencode: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY", "GEMINI_API_KEY", "AWS_SECRET_ACCESS_KEY"],
+  opencode: [
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "OPENROUTER_API_KEY",
+    "GEMINI_API_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_BEARER_TOKEN_BEDROCK",
+  ],
   gemini: ["GEMINI_API_KEY"],
   copilot: ["GH_TOKEN", "GITHUB_TOKEN", "COPILOT_TOKEN"],
-  kiro: ["KIRO_API_KEY", "AWS_SECRET_ACCESS_KEY"],
+  kiro: ["KIRO_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK"],
   hermes: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"],
 };
 

@@ -146,6 +146,8 @@ describe("whole runs: verify commands, exit-condition commands, runtimes and LLM
         expect(events.code).toBe(0);
         expect(events.stdout).toContain("«redacted:OPENAI_API_KEY»");
         expect(events.stdout).toContain("«redacted:slack_token»");
+        // A name only a descriptor's secretEnv marks: the binary registered the runtimes' key variables.
+        expect(events.stdout).toContain("«redacted:AWS_BEARER_TOKEN_BEDROCK»");
         expect(events.stdout).toContain("pipeline.exit_condition.met");
         expect(bodies(from)).toContain("«redacted:");
 
@@ -191,7 +193,7 @@ describe("every runtime adapter: the prompt boundary redacts, the child gets onl
   }
 
   for (const [rt, fake, owns] of [
-    ["kiro", "kiro-cli", ["KIRO_API_KEY", "AWS_SECRET_ACCESS_KEY"]],
+    ["kiro", "kiro-cli", ["KIRO_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_BEARER_TOKEN_BEDROCK"]],
     ["hermes", "hermes", ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"]],
   ] as const) {
     test(`${rt} (test fake, wrapped to record what it received)`, async () => {

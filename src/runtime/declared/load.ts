@@ -133,6 +133,8 @@ function descriptorOf(name: string, file: string, spec: DeclarationSpec, home: s
     capabilities: capabilitiesOf(spec),
     // The child gets the common base only; the file's `env` adds what this CLI needs.
     env: { pass: [], passPrefixes: [], strip: [], set: {} },
+    // Its keys reach it only through OUROBOROS_PASS_ENV, whose names the generic rules cover.
+    secretEnv: [],
     defaultTimeouts: { startup_ms: 60_000, idle_ms: 300_000, total_ms: 0 },
     output: spec.output,
     declaredIn: file,
