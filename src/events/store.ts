@@ -41,6 +41,20 @@ const TERMINAL = new Set<string>(TERMINAL_TYPES);
 /** A validated row plus its decoded payload, so appends never re-parse what they just wrote. */
 export type PreparedRow = EventRow & { data: Record<string, unknown> };
 
+/** A prepared row as it reads back once stored under `seq` (both backends hand these to projections and callers). */
+export const storedEvent = (row: PreparedRow, seq: number): StoredEvent => ({
+  rowid: seq,
+  id: row.id,
+  type: row.event_type,
+  aggregate_type: row.aggregate_type,
+  aggregate_id: row.aggregate_id,
+  session_id: row.session_id,
+  timestamp: row.timestamp,
+  event_version: row.event_version,
+  consensus_id: row.consensus_id,
+  data: row.data,
+});
+
 /**
  * Validate and normalise one event (no database needed, so a file can be checked before one is opened).
  * Types missing from the catalogue are refused unless `unknownTypes` is "accept" (import only).
@@ -183,18 +197,7 @@ export class EventStore {
         out.skipped.push({ id: row.id, type: row.event_type, reason: "duplicate_id" });
         continue;
       }
-      const stored: StoredEvent = {
-        rowid: inserted.seq,
-        id: row.id,
-        type: row.event_type,
-        aggregate_type: row.aggregate_type,
-        aggregate_id: row.aggregate_id,
-        session_id: row.session_id,
-        timestamp: row.timestamp,
-        event_version: row.event_version,
-        consensus_id: row.consensus_id,
-        data: row.data,
-      };
+      const stored = storedEvent(row, inserted.seq);
       if (sid) this.projector.apply(stored);
       out.stored.push(stored);
     }

@@ -14,7 +14,7 @@ import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts
 import type { EventRow, NewEvent, NewEventOf, StoredEvent } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
-import { prepareEvent, type AppendResult, type PreparedRow } from "../store.ts";
+import { prepareEvent, storedEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
 import { flushPg, openPgSession } from "./projections.ts";
 import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "../lease.ts";
@@ -259,18 +259,7 @@ async function appendInTx(tx: SQL, rows: readonly PreparedRow[], batch: Projecti
   const seqOf = new Map(inserted.map((r) => [r.id, Number(r.seq)]));
 
   for (const row of accepted) {
-    const stored: StoredEvent = {
-      rowid: seqOf.get(row.id)!,
-      id: row.id,
-      type: row.event_type,
-      aggregate_type: row.aggregate_type,
-      aggregate_id: row.aggregate_id,
-      session_id: row.session_id,
-      timestamp: row.timestamp,
-      event_version: row.event_version,
-      consensus_id: row.consensus_id,
-      data: row.data,
-    };
+    const stored = storedEvent(row, seqOf.get(row.id)!);
     batch.apply(stored);
     out.stored.push(stored);
   }
