@@ -9,7 +9,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
-import { aggregateEvents } from "../events/aggregate-log.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { sessionStart } from "../events/queries.ts";
 import type { EventStore } from "../events/store.ts";

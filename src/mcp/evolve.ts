@@ -9,7 +9,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
-import { aggregateEvents } from "../events/aggregate-log.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { rowToEvent } from "../events/envelope.ts";
 import { queryEvents } from "../events/read.ts";

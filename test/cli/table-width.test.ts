@@ -2,7 +2,7 @@
  * Tables fit the terminal (tmux panes of 80 and 120 columns): no output line is wider than the
  * pane, long cells end in "…", low-priority columns go first. Into a pipe every value is whole.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliArgv, ROOT, runCli, tempHome } from "../lib/cli.ts";

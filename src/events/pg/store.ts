@@ -11,7 +11,7 @@ import { SQL } from "bun";
 import { describeUnknown, fail, ok, type OuroError, type Result } from "../../errors.ts";
 import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
-import type { EventRow, NewEvent, NewEventOf, StoredEvent } from "../envelope.ts";
+import type { EventRow, NewEvent, NewEventOf } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, storedEvent, type AppendResult, type PreparedRow } from "../store.ts";
