@@ -16,6 +16,7 @@ import { runPipeline } from "../../src/pipeline/run.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
 import { ScriptedAgent } from "../../test/lib/scripted-agent.ts";
 import { fmt, median, writeSection } from "./lib.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
 /** Wraps an agent and measures the time spent inside it. */
 class Timed implements Agent {
@@ -60,7 +61,7 @@ for (let k = 0; k < 5; k++) {
   const config = defaultConfig();
   // Default depth: Big Bang runs too (evidently atomic criteria cost no model call).
   const r = await runPipeline({
-    store: store.value,
+    backend: SqliteBackend.of(store.value),
     agent,
     runtime: "bench",
     config,

@@ -33,6 +33,7 @@ export const ENV_OVERRIDES: readonly (readonly [string, string])[] = [
   ),
   ["OUROBOROS_MAX_PARALLEL_WORKERS", "orchestrator.max_parallel_workers"],
   ["OUROBOROS_MAX_DECOMPOSITION_DEPTH", "orchestrator.max_decomposition_depth"],
+  ["OUROBOROS_LEASE_TTL_SECONDS", "orchestrator.lease_ttl_seconds"],
   ["OUROBOROS_EXECUTION_MODEL", "execution.default_model"],
 ];
 

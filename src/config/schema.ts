@@ -68,6 +68,8 @@ export const ConfigSchema = v.strictObject({
     copilot_model: nstr(),
     max_parallel_workers: int(3, 1, 64),
     max_decomposition_depth: int(2, 0, 4),
+    /** A running session's lease on the event database: renewed every third of this; another machine may take over once it lapses. */
+    lease_ttl_seconds: int(30, 1, 3600),
   }),
   llm: section({
     backend: str("claude_code"),

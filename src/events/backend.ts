@@ -4,15 +4,16 @@
  * this interface work unchanged on either; open-backend.ts chooses one from `--db` or
  * `OUROBOROS_DATABASE_URL`.
  *
- * Wired so far: `status`, `cancel`, `events export`/`events import`, and session leases (lease.ts).
- * Still on the synchronous SQLite helpers in read.ts: the `events` listing and follow, the TUI, the
- * MCP views and the pipeline's writer. To move one: take an EventBackend from openBackend instead
+ * Wired so far: `status`, `cancel`, `events export`/`events import`, session leases (lease.ts) and
+ * the pipeline's writer (SessionLog). Still on the synchronous SQLite helpers in read.ts: the
+ * `events` listing and follow, the TUI and the MCP views. To move one: take an EventBackend from openBackend instead
  * of `store.reader`, await these methods, and add any lookup it still does in SQL of its own (the MCP
  * lineage and failure queries) as a method here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
+import type { SessionStart } from "./queries.ts";
 import type { AcRow, EventFilter, SessionRow, sessionPhases } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
 import type { ImportReport, ParsedImport } from "./transfer.ts";
@@ -66,6 +67,8 @@ export interface EventBackend {
   /** One session's AC projection rows, roots first, in tree order. */
   sessionAcs(sessionId: string): Promise<AcRow[]>;
   sessionPhases(sessionId: string): Promise<PhaseRow[]>;
+  /** The payload of the session's `orchestrator.session.started`, or null when it never started. */
+  sessionStart(sessionId: string): Promise<SessionStart | null>;
   /** Stream rows in seq order; `fn`'s promise is awaited before the next row (a slow reader holds the stream back). */
   forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number>;
   /** Append a validated import file all-or-nothing (ids present skipped; ended sessions final). */

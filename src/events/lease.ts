@@ -18,8 +18,14 @@ export type { GoneHolder, LeaseGrant, LeaseHolder, LeaseOwner };
 
 export const LEASE_TAKEN_OVER = "orchestrator.session.lease_taken_over";
 
+/**
+ * The host a lease names: `OUROBOROS_HOSTNAME` when set (containers that share a hostname, or one
+ * machine acting as two), else the system's hostname.
+ */
+export const leaseHost = (env: NodeJS.ProcessEnv = process.env): string => env.OUROBOROS_HOSTNAME?.trim() || hostname();
+
 export const thisProcess = (projectDir: string | null = null): LeaseOwner => ({
-  host: hostname(),
+  host: leaseHost(),
   pid: process.pid,
   projectDir,
 });

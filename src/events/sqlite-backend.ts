@@ -9,6 +9,7 @@ import type { EventBackend, FollowControl, PhaseRow } from "./backend.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import { follow } from "./follow.ts";
+import { sessionStart, type SessionStart } from "./queries.ts";
 import { EventReader, OwnedReader } from "./reader.ts";
 import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "./lease.ts";
 import { sqliteAcquireLease, sqliteLeaseHolder, sqliteReleaseLease, sqliteRenewLease } from "./lease-sqlite.ts";
@@ -96,6 +97,9 @@ export class SqliteBackend implements EventBackend {
   }
   sessionPhases(sessionId: string): Promise<PhaseRow[]> {
     return Promise.resolve(sessionPhases(this.db, sessionId));
+  }
+  sessionStart(sessionId: string): Promise<SessionStart | null> {
+    return Promise.resolve(sessionStart(this.db, sessionId));
   }
 
   async acquireLease(

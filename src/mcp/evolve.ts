@@ -21,6 +21,7 @@ import { TierTracker } from "../pipeline/routing.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
 import { evolve } from "../pipeline/secondary.ts";
 import { SessionLog } from "../pipeline/session.ts";
+import { SqliteBackend } from "../events/sqlite-backend.ts";
 import { leaves, replay } from "../events/session-state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
@@ -142,7 +143,7 @@ export async function planEvolution(
       };
       const both = arm();
       const log = new SessionLog(
-        store.value as EventStore,
+        SqliteBackend.of(store.value as EventStore),
         replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent)),
       );
       const seed = started.seed!;
@@ -157,7 +158,7 @@ export async function planEvolution(
         tracker: new TierTracker(config.economics.escalation_threshold, config.economics.downgrade_success_streak),
         signal: both,
         // The job's own limits (max_generations, max_total_seconds, per-iteration) stop it through its signals.
-        budget: () => null,
+        budget: async () => null,
       };
       const spec = (acId: string): LeafSpec => {
         const x = log.state.acs.get(acId)!;

@@ -12,6 +12,7 @@ import { startRun } from "../pipeline/start-run.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 import { requireSession } from "./views.ts";
+import { SqliteBackend } from "../events/sqlite-backend.ts";
 
 export interface ExecuteArgs {
   seed_content?: string;
@@ -78,7 +79,7 @@ export async function startExecution(
   const jobs = await ctx.jobs();
   const job = await jobs.launch((interrupt) =>
     startRun({
-      store: store.value,
+      backend: SqliteBackend.of(store.value),
       loaded: loaded.value,
       env: process.env,
       seedFile: file,

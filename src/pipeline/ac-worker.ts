@@ -27,7 +27,7 @@ export interface WorkerContext {
   tracker: TierTracker;
   signal: AbortSignal;
   /** The session budget that has fired (cost, time, turns), or null; checked before each attempt. */
-  budget: () => string | null;
+  budget: () => Promise<string | null>;
 }
 
 export type AcVerdict = "passed" | "failed" | "stagnated" | "unverifiable" | "cancelled" | "stopped";
@@ -43,15 +43,15 @@ export interface LeafSpec {
 }
 
 /** End the AC with a status and the reason that decided it. */
-function settle(
+async function settle(
   ctx: WorkerContext,
   acId: string,
   attempt: number,
   status: Exclude<AcVerdict, "cancelled" | "stopped">,
   reason?: string,
-): AcVerdict {
-  ctx.log.emit("execution.ac.status_changed", { ac_id: acId, status, attempt, ...(reason ? { reason } : {}) });
-  settleAncestors(ctx.log, acId);
+): Promise<AcVerdict> {
+  await ctx.log.emit("execution.ac.status_changed", { ac_id: acId, status, attempt, ...(reason ? { reason } : {}) });
+  await settleAncestors(ctx.log, acId);
   return status;
 }
 
@@ -60,14 +60,14 @@ function settle(
  * recorded as the parent's own status event, so every reader of the log (projections, status, TUI,
  * MCP) counts the parent as the pipeline does, without folding the tree itself.
  */
-export function settleAncestors(log: SessionLog, acId: string): void {
+export async function settleAncestors(log: SessionLog, acId: string): Promise<void> {
   let parent = log.state.acs.get(acId)?.parent ?? null;
   while (parent) {
     const node = log.state.acs.get(parent);
     if (!node) return;
     const rolled = rollUp(log.state, parent);
     if (!SETTLED.has(rolled) || node.status === rolled) return;
-    log.emit("execution.ac.status_changed", { ac_id: parent, status: rolled, rolled_up: true });
+    await log.emit("execution.ac.status_changed", { ac_id: parent, status: rolled, rolled_up: true });
     parent = node.parent;
   }
 }
@@ -89,17 +89,17 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
   let resume = leaf.resume;
   for (;;) {
     if (ctx.signal.aborted) return "cancelled";
-    if (ctx.budget()) return "stopped";
+    if (await ctx.budget()) return "stopped";
     const tier = ctx.tracker.tierFor(leaf.description, leaf.initialTier);
     const spent = log.state.acs.get(leaf.acId)?.turns ?? 0;
     if (spent + TURNS[tier].length > config.execution.max_turns_per_ac) {
-      emit("execution.ac.budget.exhausted", {
+      await emit("execution.ac.budget.exhausted", {
         ac_id: leaf.acId,
         budget: "max_turns_per_ac",
         limit: config.execution.max_turns_per_ac,
         turns: spent,
       });
-      return settle(
+      return await settle(
         ctx,
         leaf.acId,
         attempt,
@@ -109,8 +109,8 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     }
     attempt++;
     const model = executionModel(config, ctx.runtime, tier);
-    emit("execution.ac.status_changed", { ac_id: leaf.acId, status: "executing", attempt });
-    emit("execution.ac.attempt.dispatched", {
+    await emit("execution.ac.status_changed", { ac_id: leaf.acId, status: "executing", attempt });
+    await emit("execution.ac.attempt.dispatched", {
       ac_id: leaf.acId,
       attempt,
       runtime: ctx.runtime,
@@ -119,27 +119,28 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       model,
       resumed: resume !== null,
     });
+    // The runtime's stream cannot wait for the log: its events are queued in order (log.post).
     const onEvent = (e: AgentEvent) => {
       if (e.kind === "tool")
-        emit("execution.tool.started", {
+        log.post("execution.tool.started", {
           ac_id: leaf.acId,
           tool_name: e.name,
           tool_detail: (e.detail ?? "").slice(0, 100),
         });
       else if (e.kind === "tool_result")
-        emit("execution.tool.completed", {
+        log.post("execution.tool.completed", {
           ac_id: leaf.acId,
           tool_name: e.name ?? "",
           is_error: e.isError ?? false,
           ...(typeof e.exitCode === "number" ? { exit_code: e.exitCode } : {}),
         });
-      else if (e.kind === "handle") emit("execution.runtime.handle", { ac_id: leaf.acId, handle: e.handle });
+      else if (e.kind === "handle") log.post("execution.runtime.handle", { ac_id: leaf.acId, handle: e.handle });
     };
     // Timer-driven heartbeat: a silent runtime still shows up as alive (or not) in the log.
     const t0 = Date.now();
     const heartbeat = setInterval(
       () =>
-        emit("execution.ac.heartbeat", {
+        log.post("execution.ac.heartbeat", {
           ac_id: leaf.acId,
           attempt,
           elapsed_seconds: Math.round((Date.now() - t0) / 1000),
@@ -176,28 +177,33 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
     resume = null;
     // Observed evidence: what changed, what ran; the agent's report is only a claim.
     const change = compare(ctx.cwd, before, snapshot(ctx.cwd));
-    emit("execution.ac.workspace.changed", { ac_id: leaf.acId, attempt, empty: isEmptyChange(change), ...change });
-    emit("execution.ac.commands.observed", { ac_id: leaf.acId, attempt, commands: diamond.commands });
-    emit("execution.ac.claim.recorded", {
+    await emit("execution.ac.workspace.changed", {
+      ac_id: leaf.acId,
+      attempt,
+      empty: isEmptyChange(change),
+      ...change,
+    });
+    await emit("execution.ac.commands.observed", { ac_id: leaf.acId, attempt, commands: diamond.commands });
+    await emit("execution.ac.claim.recorded", {
       ac_id: leaf.acId,
       attempt,
       label: "claim (the agent's own report, not evidence)",
       present: diamond.claim.trim().length > 0,
       text: diamond.claim.slice(0, 2000),
     });
-    emit("execution.ac.token_attribution.reported", {
+    await emit("execution.ac.token_attribution.reported", {
       ac_id: leaf.acId,
       tokens: diamond.tokens,
       cost_usd: diamond.costUsd,
       model_calls: diamond.turns,
     });
-    if (diamond.claim) recordTodos(ctx.log, diamond.claim, leaf.acId);
-    if (ctx.signal.aborted) return ctx.budget() ? "stopped" : "cancelled";
+    if (diamond.claim) await recordTodos(ctx.log, diamond.claim, leaf.acId);
+    if (ctx.signal.aborted) return (await ctx.budget()) ? "stopped" : "cancelled";
 
     if (!diamond.ok) {
       const stalled = diamond.errorType === "idle_timeout" || diamond.errorType === "startup_timeout";
       if (stalled) {
-        emit("execution.ac.stall_detected", {
+        await emit("execution.ac.stall_detected", {
           ac_id: leaf.acId,
           silent_seconds: Math.round(idleMs / 1000),
           attempt,
@@ -207,14 +213,14 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       }
       // The runtime could not do the turn and nothing changed: not the coder's verdict, never retried or escalated.
       if (stalled || isEmptyChange(change)) {
-        emit("execution.ac.attempt_judged", {
+        await emit("execution.ac.attempt_judged", {
           ac_id: leaf.acId,
           attempt,
           outcome: "unverifiable",
           rejected_by: null,
           reasons: [`runtime: ${diamond.error}`],
         });
-        return settle(ctx, leaf.acId, attempt, "unverifiable", `runtime: ${diamond.error}`);
+        return await settle(ctx, leaf.acId, attempt, "unverifiable", `runtime: ${diamond.error}`);
       }
     }
 
@@ -232,20 +238,20 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
         config,
         lateralAdopted: used.length > 0,
         signal: ctx.signal,
-        onStage: (stage, outcome, evidence) => {
+        onStage: async (stage, outcome, evidence) => {
           if (stage === 3)
-            emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger: String(evidence.trigger) });
-          emit("evaluation.stage.completed", { ac_id: leaf.acId, stage, outcome, evidence });
+            await emit("evaluation.consensus.triggered", { ac_id: leaf.acId, trigger: String(evidence.trigger) });
+          await emit("evaluation.stage.completed", { ac_id: leaf.acId, stage, outcome, evidence });
         },
       });
       if (v.modelCalls)
-        emit("execution.ac.token_attribution.reported", {
+        await emit("execution.ac.token_attribution.reported", {
           ac_id: leaf.acId,
           tokens: v.tokens,
           cost_usd: v.costUsd,
           model_calls: v.modelCalls,
         });
-      emit("evaluation.pipeline.completed", {
+      await emit("evaluation.pipeline.completed", {
         ac_id: leaf.acId,
         approved: v.outcome === "approved",
         outcome: v.outcome,
@@ -257,7 +263,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       });
       return { outcome: v.outcome, value: v };
     });
-    emit("execution.ac.attempt_judged", {
+    await emit("execution.ac.attempt_judged", {
       ac_id: leaf.acId,
       attempt,
       outcome:
@@ -266,16 +272,16 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       reasons: verdict.reasons,
     });
     if (verdict.outcome === "unverifiable")
-      return settle(ctx, leaf.acId, attempt, "unverifiable", verdict.reasons.join("; "));
+      return await settle(ctx, leaf.acId, attempt, "unverifiable", verdict.reasons.join("; "));
 
     // Only a rejection of the coder's work feeds tier escalation, retries and stagnation.
     const change2 = ctx.tracker.record(leaf.description, leaf.initialTier, verdict.outcome === "approved");
     if (change2?.kind === "escalated")
-      emit("routing.tier.escalated", { ac_id: leaf.acId, from: change2.from, to: change2.to });
+      await emit("routing.tier.escalated", { ac_id: leaf.acId, from: change2.from, to: change2.to });
     else if (change2?.kind === "downgraded")
-      emit("routing.tier.downgraded", { ac_id: leaf.acId, from: change2.from, to: change2.to });
-    else if (change2?.kind === "stagnation") emit("routing.stagnation.detected", { ac_id: leaf.acId });
-    if (verdict.outcome === "approved") return settle(ctx, leaf.acId, attempt, "passed");
+      await emit("routing.tier.downgraded", { ac_id: leaf.acId, from: change2.from, to: change2.to });
+    else if (change2?.kind === "stagnation") await emit("routing.stagnation.detected", { ac_id: leaf.acId });
+    if (verdict.outcome === "approved") return await settle(ctx, leaf.acId, attempt, "passed");
 
     failures++;
     const rejection = verdict.reasons.join("; ");
@@ -289,7 +295,7 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
         ? detectStagnation(history)
         : null;
     if (pattern) {
-      emit("resilience.stagnation.detected", {
+      await emit("resilience.stagnation.detected", {
         ac_id: leaf.acId,
         pattern,
         attempts: history.length,
@@ -297,17 +303,17 @@ export async function workLeaf(ctx: WorkerContext, leaf: LeafSpec): Promise<AcVe
       });
       const persona = used.length < lateralBudget ? choosePersona(pattern, used) : null;
       if (!persona) {
-        emit("resilience.lateral.exhausted", { ac_id: leaf.acId, used });
-        return settle(ctx, leaf.acId, attempt, "stagnated", rejection);
+        await emit("resilience.lateral.exhausted", { ac_id: leaf.acId, used });
+        return await settle(ctx, leaf.acId, attempt, "stagnated", rejection);
       }
       used.push(persona);
       directive = lateralDirective(persona, pattern);
-      emit("resilience.lateral.activated", { ac_id: leaf.acId, persona, pattern });
+      await emit("resilience.lateral.activated", { ac_id: leaf.acId, persona, pattern });
       // A persona gets a fresh retry budget; the detector starts over on its attempts.
       history.length = 0;
       failures = 0;
       continue;
     }
-    if (failures > maxRetries) return settle(ctx, leaf.acId, attempt, "failed", rejection);
+    if (failures > maxRetries) return await settle(ctx, leaf.acId, attempt, "failed", rejection);
   }
 }

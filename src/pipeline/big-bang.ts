@@ -18,8 +18,8 @@ const SplitSchema = v.object({
   rationale: v.optional(v.string(), ""),
 });
 
-export function emitTree(log: SessionLog, tree: AcTree): void {
-  log.emit("ac.tree.built", {
+export async function emitTree(log: SessionLog, tree: AcTree): Promise<void> {
+  await log.emit("ac.tree.built", {
     nodes: tree.nodes.map((n) => ({
       ac_id: n.ac_id,
       parent: null,
@@ -72,7 +72,7 @@ export async function decideLevel(
   const ask = nodes.filter((n) => !evidentlyAtomic(n.description));
   for (const n of nodes)
     if (!ask.includes(n))
-      log.emit("ac.decomposition.decided", {
+      await log.emit("ac.decomposition.decided", {
         ac_id: n.ac_id,
         disposition: "ATOMIC",
         reason: "evidently atomic (no model call)",
@@ -81,10 +81,14 @@ export async function decideLevel(
   let repair: string | null = null;
   for (let round = 0; round < 2; round++) {
     const r = await runAgent(agent, { prompt: batchPrompt(goal, ask, repair), cwd, tools: [] }, signal);
-    log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd, model_calls: 1 });
+    await log.emit("execution.ac.token_attribution.reported", {
+      tokens: r.tokens,
+      cost_usd: r.costUsd,
+      model_calls: 1,
+    });
     if (!r.ok) {
       for (const n of ask)
-        log.emit("ac.decomposition.decided", {
+        await log.emit("ac.decomposition.decided", {
           ac_id: n.ac_id,
           disposition: "UNKNOWN",
           reason: `decomposer failed: ${r.error}`,
@@ -99,7 +103,7 @@ export async function decideLevel(
       for (const n of ask) {
         const d = bare ? "ATOMIC" : parsed.success ? parsed.output.decisions[n.ac_id] : undefined;
         if (d === undefined || d === "ATOMIC" || !d.covers_parent) {
-          log.emit("ac.decomposition.decided", {
+          await log.emit("ac.decomposition.decided", {
             ac_id: n.ac_id,
             disposition: d === undefined ? "ESCALATED" : "ATOMIC",
             ...(d === undefined ? { reason: "not answered" } : {}),
@@ -113,12 +117,12 @@ export async function decideLevel(
           position: k,
           description: c.description.trim(),
         }));
-        log.emit("ac.decomposition.decided", {
+        await log.emit("ac.decomposition.decided", {
           ac_id: n.ac_id,
           disposition: "SPLIT",
           reason: d.rationale.slice(0, 500),
         });
-        log.emit("ac.decomposed", { ac_id: n.ac_id, nodes: nodes2 });
+        await log.emit("ac.decomposed", { ac_id: n.ac_id, nodes: nodes2 });
         kids.push(...nodes2);
       }
       return kids;
@@ -126,7 +130,7 @@ export async function decideLevel(
     repair = `expected {"decisions": {...}} (${parsed.issues[0].message})`;
   }
   for (const n of ask)
-    log.emit("ac.decomposition.decided", {
+    await log.emit("ac.decomposition.decided", {
       ac_id: n.ac_id,
       disposition: "ESCALATED",
       reason: repair ?? "unusable answers",

@@ -165,7 +165,7 @@ export async function runDiamond(
   for (const [k, turn] of turns.entries()) {
     const started = performance.now();
     for (const step of turn.steps)
-      emit("execution.ac.phase.started", { ac_id: i.acId, phase: step, attempt: i.attempt, turn: k + 1 });
+      await emit("execution.ac.phase.started", { ac_id: i.acId, phase: step, attempt: i.attempt, turn: k + 1 });
     const resumed = agent.canResume && res.handle !== null;
     const prompt = turnPrompt(turn, k, turns.length, i, res.outputs, resumed);
     const before = turn.readOnly ? snapshot(i.cwd) : null;
@@ -192,7 +192,7 @@ export async function runDiamond(
     if (before) {
       const change = compare(i.cwd, before, snapshot(i.cwd));
       if (!isEmptyChange(change))
-        emit("execution.ac.read_only.violated", {
+        await emit("execution.ac.read_only.violated", {
           ac_id: i.acId,
           attempt: i.attempt,
           turn: k + 1,
@@ -202,7 +202,7 @@ export async function runDiamond(
           deleted: change.deleted,
         });
     }
-    emit("execution.ac.turn.completed", {
+    await emit("execution.ac.turn.completed", {
       ac_id: i.acId,
       attempt: i.attempt,
       turn: k + 1,
@@ -212,7 +212,7 @@ export async function runDiamond(
       duration_ms: Math.round(performance.now() - started),
     });
     for (const step of turn.steps)
-      emit("execution.ac.phase.completed", {
+      await emit("execution.ac.phase.completed", {
         ac_id: i.acId,
         phase: step,
         attempt: i.attempt,

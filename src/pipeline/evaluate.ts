@@ -94,7 +94,7 @@ export interface EvaluationRequest {
   lateralAdopted?: boolean;
   signal: AbortSignal;
   /** Called as each stage ends (the caller decides the event names). */
-  onStage?: (stage: 1 | 2 | 3, outcome: string, evidence: Record<string, unknown>) => void;
+  onStage?: (stage: 1 | 2 | 3, outcome: string, evidence: Record<string, unknown>) => void | Promise<void>;
 }
 
 export interface Verdict {
@@ -115,7 +115,7 @@ export interface Verdict {
 
 export async function evaluateCriterion(r: EvaluationRequest): Promise<Verdict> {
   const s1 = await stage1(r.criteria, r.cwd, r.config.execution.verify_command_timeout_seconds * 1000, r.signal);
-  r.onStage?.(1, s1.outcome, {
+  await r.onStage?.(1, s1.outcome, {
     checks: s1.checks,
     artifacts: s1.artifacts,
     reasons: s1.reasons,
@@ -165,7 +165,7 @@ export async function evaluateCriterion(r: EvaluationRequest): Promise<Verdict> 
     r.config.evaluation.reward_hacking_veto,
     r.signal,
   );
-  r.onStage?.(2, s2.outcome, {
+  await r.onStage?.(2, s2.outcome, {
     score: s2.reply?.score ?? null,
     weighted: s2.weighted,
     principles: s2.principles,
@@ -192,7 +192,7 @@ export async function evaluateCriterion(r: EvaluationRequest): Promise<Verdict> 
   const trigger = r.triggerConsensus ? "requested" : consensusTrigger(s2.reply, r.lateralAdopted ?? false);
   if (!trigger) return { ...after2, outcome: "approved", rejectedBy: null, reasons: [] };
   const s3 = await stage3(r.judge, r.cwd, input, r.signal);
-  r.onStage?.(3, s3.outcome, { trigger, votes: s3.votes, majority_ratio: s3.ratio });
+  await r.onStage?.(3, s3.outcome, { trigger, votes: s3.votes, majority_ratio: s3.ratio });
   const done = { ...after2, stage3: s3, modelCalls: after2.modelCalls + s3.votes.length };
   if (s3.outcome === "approved") return { ...done, outcome: "approved", rejectedBy: null, reasons: [] };
   if (s3.outcome === "unverifiable")

@@ -26,7 +26,7 @@ interface CheckContext {
   agent: Agent | null;
   signal: AbortSignal;
   /** Told about every model call a judged condition makes (for the session's accounting). */
-  onModelCall?: (tokens: number, costUsd: number) => void;
+  onModelCall?: (tokens: number, costUsd: number) => unknown;
 }
 
 async function check(
@@ -73,7 +73,7 @@ async function check(
         },
         ctx.signal,
       );
-      ctx.onModelCall?.(r.tokens, r.costUsd);
+      await ctx.onModelCall?.(r.tokens, r.costUsd);
       return r.ok && /^\s*YES\b/i.test(r.text) ? { judge: r.text.slice(0, 300) } : null;
     }
   }

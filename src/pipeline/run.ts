@@ -5,10 +5,11 @@
  */
 import { executionModel } from "../config/models.ts";
 import type { Config, Tier } from "../config/schema.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
+import { sessionOwnership } from "../events/lease.ts";
+import { checkTakeoverDir, gitHead, recordedProject } from "../events/lease-project.ts";
 import type { StoredEvent } from "../events/envelope.ts";
 import { rowToEvent } from "../events/envelope.ts";
-import { queryEvents } from "../events/read.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { newId } from "../seed/ids.ts";
 import type { Seed } from "../seed/schema.ts";
@@ -27,7 +28,7 @@ import { emptyState, leaves, replay, rollUp, roots } from "../events/session-sta
 import { plural } from "../util/plural.ts";
 
 export interface RunOptions {
-  store: EventStore;
+  backend: EventBackend;
   agent: Agent;
   /** Tool-less judging turns (stages 2–3, judged exit conditions); default: `agent`. */
   judge?: Agent;
@@ -38,6 +39,8 @@ export interface RunOptions {
   seedPath?: string;
   resumeSessionId?: string;
   projectDir: string;
+  /** Resume: `--project-dir` as given, checked against the recorded base commit on a takeover. */
+  projectDirArg?: string;
   parallel: number;
   maxDepth: number;
   skipSecondary?: boolean;
@@ -71,63 +74,116 @@ export interface RunOutcome {
 /** Exit-condition kinds that are budgets: when one fires the run is stopped, not completed. */
 const BUDGET_KINDS = new Set(["generations", "elapsed_seconds", "cost_usd"]);
 
-function loadSession(store: EventStore, sessionId: string): SessionLog {
-  const rows = queryEvents(store.reader, { session: sessionId });
-  return new SessionLog(store, replay(sessionId, rows.map(rowToEvent)));
+async function loadSession(backend: EventBackend, sessionId: string): Promise<SessionLog> {
+  const rows = await backend.queryEvents({ session: sessionId });
+  return new SessionLog(backend, replay(sessionId, rows.map(rowToEvent)));
 }
 
 export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
+  // The session is named before the first await: the MCP job table files the job under it.
+  const sessionId = o.resumeSessionId ?? newId.session();
+  o.onSessionId?.(sessionId);
+  const lock = acquireLock(sessionId);
+  if (!lock.ok)
+    return fail("usage", `session ${sessionId} is running in process ${lock.pid}`, {
+      hint: `\`ouroboros cancel ${sessionId}\` stops it`,
+    });
+  try {
+    return await owned(o, sessionId);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Load or create the session, take its lease, then drive it; the file lock is already held. */
+async function owned(o: RunOptions, sessionId: string): Promise<Result<RunOutcome>> {
   let log: SessionLog;
   let seed: Seed;
   if (o.resumeSessionId) {
-    log = loadSession(o.store, o.resumeSessionId);
+    log = await loadSession(o.backend, sessionId);
     if (!log.state.started)
-      return fail("unknownId", `no session ${o.resumeSessionId}`, { hint: "`ouroboros status` lists sessions" });
+      return fail("unknownId", `no session ${sessionId}`, { hint: "`ouroboros status` lists sessions" });
     if (log.state.terminal)
-      return fail("usage", `session ${o.resumeSessionId} already ended (${log.state.terminal.type.split(".").pop()})`, {
+      return fail("usage", `session ${sessionId} already ended (${log.state.terminal.type.split(".").pop()})`, {
         hint: "start a new run",
       });
     seed = log.state.started.data.seed as Seed;
   } else {
     if (!o.seed) return fail("usage", "a seed is needed to start a session");
     seed = o.seed;
-    log = new SessionLog(o.store, emptyState(newId.session()));
+    log = new SessionLog(o.backend, emptyState(sessionId));
     log.state.executionId = newId.execution();
   }
-  const lock = acquireLock(log.sessionId);
-  if (!lock.ok)
-    return fail("usage", `session ${log.sessionId} is running in process ${lock.pid}`, {
-      hint: `\`ouroboros cancel ${log.sessionId}\` stops it`,
-    });
+  const own = await sessionOwnership(o.backend, sessionId, {
+    projectDir: o.projectDir,
+    ttlMs: o.config.orchestrator.lease_ttl_seconds * 1000,
+  });
+  if (!own.ok) return own;
+  try {
+    const prev = own.value.takenOverFrom;
+    // Work continued on another machine must continue on the same code.
+    if (prev && prev.host !== own.value.owner.host && log.state.started) {
+      const dir = checkTakeoverDir(recordedProject(sessionId, log.state.started.data), o.projectDirArg);
+      if (!dir.ok) return dir;
+    }
+    return await guarded(o, log, seed, own.value.lost);
+  } finally {
+    await own.value.release();
+  }
+}
+
+async function guarded(o: RunOptions, log: SessionLog, seed: Seed, lost: AbortSignal): Promise<Result<RunOutcome>> {
   if (o.onEvent) log.listeners.push(o.onEvent);
-  o.onSessionId?.(log.sessionId);
   const stop = new AbortController();
   const budget = sessionBudget(o, log, () => stop.abort());
-  const cancelWatch = setInterval(() => {
-    budget();
-    const rows = queryEvents(o.store.reader, {
-      session: log.sessionId,
-      afterSeq: log.state.lastSeq,
-      typeGlob: "orchestrator.session.cancel_requested",
-    });
-    if (rows.length) {
-      log.state.cancelRequested = JSON.parse(rows[0]!.payload).reason ?? "cancelled";
-      stop.abort();
+  // Cancel requests appended by any process, on any machine sharing the database.
+  let cursor = log.state.lastSeq;
+  let polling = false;
+  const cancelWatch = setInterval(async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      await budget();
+      const rows = await o.backend.queryEvents({
+        session: log.sessionId,
+        afterSeq: cursor,
+        typeGlob: "orchestrator.session.cancel_requested",
+        limit: 1,
+      });
+      if (rows.length) {
+        cursor = rows[0]!.seq;
+        log.state.cancelRequested = JSON.parse(rows[0]!.payload).reason ?? "cancelled";
+        stop.abort();
+      }
+    } catch (e) {
+      process.stderr.write(`cancel watch: ${e instanceof Error ? e.message : String(e)}\n`);
+    } finally {
+      polling = false;
     }
   }, 200);
   const onInterrupt = () => stop.abort();
   o.interrupt?.addEventListener("abort", onInterrupt);
+  // Another process owns the session now: write nothing more (no terminal event), stop at once.
+  const onLost = () => {
+    log.fence(`lease on session ${log.sessionId} was lost to another process`);
+    stop.abort();
+  };
+  lost.addEventListener("abort", onLost);
   try {
-    return ok(await drive(o, log, seed, stop.signal, budget));
+    const outcome = await drive(o, log, seed, stop.signal, budget);
+    await log.flush();
+    return ok(outcome);
   } catch (e) {
     // The log is intact up to the failing write; the session stays resumable.
     return fail("failure", `pipeline stopped: ${e instanceof Error ? e.message : String(e)}`, {
-      hint: `resume with --resume ${log.sessionId}`,
+      hint: lost.aborted ? "another process continues this session" : `resume with --resume ${log.sessionId}`,
     });
   } finally {
     clearInterval(cancelWatch);
     o.interrupt?.removeEventListener("abort", onInterrupt);
-    lock.release();
+    lost.removeEventListener("abort", onLost);
+    // Queued writes (tool events, heartbeats) settle before the lease is released.
+    await log.flush().catch(() => undefined);
   }
 }
 
@@ -135,11 +191,11 @@ export async function runPipeline(o: RunOptions): Promise<Result<RunOutcome>> {
  * The session budgets (cost, wall time of this run, runtime turns): the first one over its limit is
  * recorded once (`pipeline.budget.exceeded`) and stops the run; returns its name, or null.
  */
-function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () => string | null {
+function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () => Promise<string | null> {
   const x = o.config.execution;
   const t0 = Date.now();
   let fired: string | null = null;
-  return () => {
+  return async () => {
     if (fired || log.state.terminal) return fired;
     const s = log.state;
     const limits: [string, number, number][] = [
@@ -152,7 +208,7 @@ function sessionBudget(o: RunOptions, log: SessionLog, onFire: () => void): () =
     );
     if (!hit) return null;
     fired = hit[0];
-    log.emit("pipeline.budget.exceeded", { name: hit[0], limit: hit[1], value: hit[2] }, "session");
+    await log.emit("pipeline.budget.exceeded", { name: hit[0], limit: hit[1], value: hit[2] }, "session");
     onFire();
     return fired;
   };
@@ -163,12 +219,12 @@ async function drive(
   log: SessionLog,
   seed: Seed,
   signal: AbortSignal,
-  budget: () => string | null,
+  budget: () => Promise<string | null>,
 ): Promise<RunOutcome> {
   const emit = log.emit;
   const s = log.state;
   if (!s.started) {
-    emit(
+    await emit(
       "orchestrator.session.started",
       {
         execution_id: s.executionId!, // set with the session id, before the first event
@@ -180,13 +236,14 @@ async function drive(
         seed,
         seed_path: o.seedPath ?? null,
         project_dir: o.projectDir,
+        base_commit: gitHead(o.projectDir),
         parallel: o.parallel,
         max_decomposition_depth: o.maxDepth,
       },
       "session",
     );
   } else
-    emit(
+    await emit(
       "orchestrator.session.resumed",
       {
         reason: "resume requested",
@@ -211,12 +268,12 @@ async function drive(
     signal,
     budget,
   };
-  const finish = (
+  const finish = async (
     status: RunOutcome["status"],
     summary: string,
     exit: ExitHit | null,
     stopCondition: string | null = null,
-  ): RunOutcome => {
+  ): Promise<RunOutcome> => {
     const totals = {
       turns: s.turns,
       model_calls: s.modelCalls,
@@ -228,25 +285,25 @@ async function drive(
         ? summary
         : `${summary}; turns ${totals.turns}, model calls ${totals.model_calls}, tokens ${totals.tokens}, cost $${totals.cost_usd.toFixed(4)}`;
     if (status === "interrupted") {
-      emit(
+      await emit(
         "orchestrator.session.paused",
         { reason: "interrupted", resume_hint: `ouroboros run workflow --resume ${log.sessionId}` },
         "session",
       );
     } else if (status === "cancelled")
-      emit(
+      await emit(
         "orchestrator.session.cancelled",
         { reason: s.cancelRequested ?? "cancelled", cancelled_by: "user" },
         "session",
       );
     else if (status === "completed")
-      emit(
+      await emit(
         "orchestrator.session.completed",
         { summary: line, ending: status, exit_condition: exit?.name ?? null, score: overallScore(s), ...totals },
         "session",
       );
     else
-      emit(
+      await emit(
         "orchestrator.session.failed",
         {
           error: line,
@@ -270,9 +327,9 @@ async function drive(
       costUsd: totals.cost_usd,
     };
   };
-  const halted = () => {
+  const halted = async () => {
     if (s.cancelRequested) return finish("cancelled", s.cancelRequested, null);
-    const fired = budget();
+    const fired = await budget();
     return fired
       ? finish("stopped", `stopped: budget '${fired}' reached; ${counts()}`, null, fired)
       : finish("interrupted", "interrupted", null);
@@ -283,7 +340,7 @@ async function drive(
   };
   const exitHit = async (allowJudged: boolean): Promise<ExitHit | null> => {
     const onModelCall = (tokens: number, cost_usd: number) =>
-      void emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
+      emit("execution.ac.token_attribution.reported", { tokens, cost_usd, model_calls: 1 });
     const hit = await firstMet(seed, s, {
       cwd: o.projectDir,
       agent: o.judge ?? o.agent,
@@ -291,18 +348,18 @@ async function drive(
       allowJudged,
       onModelCall,
     });
-    if (hit) emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
+    if (hit) await emit("pipeline.exit_condition.met", { name: hit.name, evidence: hit.evidence }, "session");
     return hit;
   };
   const done = (phase: string) => s.phasesCompleted.has(phase);
 
   if (!done("big_bang"))
     await log.phase("big_bang", undefined, async () => {
-      if (!s.treeBuilt) emitTree(log, tree);
+      if (!s.treeBuilt) await emitTree(log, tree);
       await decomposeTree(log, o.agent, seed.goal, o.maxDepth, o.projectDir, signal);
       return { outcome: plural(s.acs.size, "node"), value: undefined };
     });
-  if (signal.aborted) return halted();
+  if (signal.aborted) return await halted();
 
   const sourceOf = (acId: string) => {
     let node = s.acs.get(acId)!;
@@ -330,7 +387,7 @@ async function drive(
         const r = o.tier ? { ...routed, tier: o.tier } : routed;
         const pinned = o.config.execution.default_model;
         const model = executionModel(o.config, o.runtime, r.tier);
-        emit("routing.decision.made", {
+        await emit("routing.decision.made", {
           ac_id: leaf.ac_id,
           score: r.score,
           tier: r.tier,
@@ -357,8 +414,8 @@ async function drive(
   };
   let exit: ExitHit | null = null;
   if (!done("double_diamond")) {
-    emit("pipeline.phase.started", { phase: "double_diamond" }, "session");
-    emit("pipeline.phase.started", { phase: "resilience" }, "session");
+    await emit("pipeline.phase.started", { phase: "double_diamond" }, "session");
+    await emit("pipeline.phase.started", { phase: "resilience" }, "session");
     const t0 = performance.now();
     for (const level of tree.levels) {
       if (signal.aborted || exit) break;
@@ -370,8 +427,8 @@ async function drive(
         if (blockedBy.length) {
           for (const l of rootLeaves)
             if (l.status !== "blocked") {
-              emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
-              settleAncestors(log, l.ac_id);
+              await emit("execution.ac.status_changed", { ac_id: l.ac_id, status: "blocked", blocked_by: blockedBy });
+              await settleAncestors(log, l.ac_id);
             }
         } else queue.push(...rootLeaves.map((l) => l.ac_id));
       }
@@ -383,15 +440,15 @@ async function drive(
       });
       await Promise.all(workers);
     }
-    if (signal.aborted) return halted();
+    if (signal.aborted) return await halted();
     const summary = (st: string) => leaves(s).filter((a) => a.status === st).length;
     const outcome = `passed ${summary("passed")}, failed ${summary("failed")}, unverifiable ${summary("unverifiable")}, stagnated ${summary("stagnated")}, blocked ${summary("blocked")}`;
-    emit(
+    await emit(
       "pipeline.phase.completed",
       { phase: "resilience", duration_ms: Math.round(performance.now() - t0), outcome },
       "session",
     );
-    emit(
+    await emit(
       "pipeline.phase.completed",
       { phase: "double_diamond", duration_ms: Math.round(performance.now() - t0), outcome },
       "session",
@@ -423,13 +480,13 @@ async function drive(
           : checks.some((c) => c.outcome === "unverifiable")
             ? "unverifiable"
             : "passed";
-      emit("evaluation.stage.completed", {
+      await emit("evaluation.stage.completed", {
         stage: 1,
         outcome: stage1,
         evidence: { checks, ...(mech.config ? {} : { reason: `no ${mech.file}` }), problems: mech.problems },
       });
       const approved = allPassed(s) && stage1 !== "failed";
-      emit("evaluation.pipeline.completed", {
+      await emit("evaluation.pipeline.completed", {
         approved,
         score: overallScore(s),
         roots: roots(s).map((r) => ({ ac_id: r.ac_id, status: rollUp(s, r.ac_id) })),
@@ -464,7 +521,7 @@ async function drive(
       worked = r.generation > 0;
       return { outcome: `evolution ${r.outcome} at generation ${r.generation}`, value: undefined };
     });
-  if (signal.aborted) return halted();
+  if (signal.aborted) return await halted();
   if (worked) exit ??= await exitHit(true);
   if (exit && BUDGET_KINDS.has(String(exit.evidence.kind)))
     return finish("stopped", `stopped: exit condition '${exit.name}' met; ${counts()}`, exit, exit.name);

@@ -18,7 +18,7 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<n
     .filter((t) => t.status === "pending")
     .sort((a, b) => (PRIORITY[a.priority] ?? 1) - (PRIORITY[b.priority] ?? 1) || a.created_seq - b.created_seq);
   if (skip || !pending.length) {
-    ctx.log.emit("secondary.batch.completed", {
+    await ctx.log.emit("secondary.batch.completed", {
       status: skip ? "skipped" : "no_todos",
       total: pending.length,
       ok: 0,
@@ -32,7 +32,7 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<n
   let failed = 0;
   for (const t of batch) {
     if (ctx.signal.aborted) break;
-    ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: "in_progress" });
+    await ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: "in_progress" });
     // A TODO failure never fails the primary session: it is recorded and the batch goes on.
     const verdict = await workLeaf(ctx, {
       acId: t.todo_id,
@@ -44,10 +44,10 @@ export async function runTodoBatch(ctx: WorkerContext, skip: boolean): Promise<n
     });
     const done = verdict === "passed";
     done ? ok++ : failed++;
-    ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: done ? "done" : "failed" });
+    await ctx.log.emit("todo.status.changed", { todo_id: t.todo_id, status: done ? "done" : "failed" });
   }
   const skipped = pending.length - ok - failed;
-  ctx.log.emit("secondary.batch.completed", {
+  await ctx.log.emit("secondary.batch.completed", {
     status: failed || skipped ? "partial" : "completed",
     total: pending.length,
     ok,
@@ -83,7 +83,7 @@ export async function evolve(
     // Only work the coder got wrong is evolved; an AC nobody could judge is not re-run.
     const failing = leaves(log.state).filter((a) => a.status !== "passed" && a.status !== "unverifiable");
     if (!failing.length) return { outcome: "converged", generation: gen - 1 };
-    log.emit("lineage.generation.started", { generation: gen, failing: failing.map((a) => a.ac_id) });
+    await log.emit("lineage.generation.started", { generation: gen, failing: failing.map((a) => a.ac_id) });
     const prompt = [
       MARK.reflect,
       `Goal: ${ctx.seed.goal}`,
@@ -93,7 +93,11 @@ export async function evolve(
       'Wonder what is still unknown, then reflect. Reply JSON {"refined":[{"ac_id":"...","description":"clearer, testable wording"}],"ontology":{...}}',
     ].join("\n");
     const r = await runAgent(ctx.agent, { prompt, cwd: ctx.cwd, tools: [] }, ctx.signal);
-    log.emit("execution.ac.token_attribution.reported", { tokens: r.tokens, cost_usd: r.costUsd, model_calls: 1 });
+    await log.emit("execution.ac.token_attribution.reported", {
+      tokens: r.tokens,
+      cost_usd: r.costUsd,
+      model_calls: 1,
+    });
     const parsed = r.ok ? v.safeParse(ReflectSchema, extractJson(r.text)) : null;
     const refined = new Map((parsed?.success ? parsed.output.refined : []).map((x) => [x.ac_id, x.description]));
     const fingerprint =
@@ -104,7 +108,7 @@ export async function evolve(
       const base = spec(a.ac_id);
       const description = refined.get(a.ac_id) ?? base.description;
       if (description !== base.description)
-        log.emit("execution.ac.refined", { ac_id: a.ac_id, generation: gen, description });
+        await log.emit("execution.ac.refined", { ac_id: a.ac_id, generation: gen, description });
       results[a.ac_id] = await workLeaf(ctx, { ...base, description, attemptsSoFar: a.attempts, resume: null });
     }
     // An abort while the last leaf worked: `stop()` re-arms Ralph's per-generation signal, so decide now.
@@ -112,17 +116,17 @@ export async function evolve(
     const similarity = previous === null ? 0 : Math.round(jaccard(previous, fingerprint) * 10000) / 10000;
     previous = fingerprint;
     similarRun = similarity >= threshold ? similarRun + 1 : 0;
-    log.emit("lineage.generation.completed", { generation: gen, results, similarity });
+    await log.emit("lineage.generation.completed", { generation: gen, results, similarity });
     if (leaves(log.state).every((a) => a.status === "passed" || a.status === "unverifiable")) {
-      log.emit("lineage.converged", { generation: gen });
+      await log.emit("lineage.converged", { generation: gen });
       return { outcome: "converged", generation: gen };
     }
     if (await stop()) return { outcome: "stopped", generation: gen };
     if (similarRun >= window) {
-      log.emit("lineage.stagnated", { generation: gen, similarity });
+      await log.emit("lineage.stagnated", { generation: gen, similarity });
       return { outcome: "stagnated", generation: gen };
     }
   }
-  log.emit("lineage.exhausted", { generation: maxGenerations });
+  await log.emit("lineage.exhausted", { generation: maxGenerations });
   return { outcome: "exhausted", generation: maxGenerations };
 }

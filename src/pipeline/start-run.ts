@@ -1,13 +1,13 @@
 /**
  * Starting a run, the one way `run workflow`, the MCP execute tools and `auto` do it: plan and
  * validate the seed (or read a resumed session's start), pick the runtime and its agent, then
- * start the pipeline, which takes the session lock. Resolves once the session exists, with the
+ * start the pipeline, which takes the session lock and lease. Resolves once the session exists, with the
  * outcome still to come, so the CLI can wait in the foreground and the MCP server in a job.
  * Callers keep only their wording (how they name a flag, list problems) and their output.
  */
 import type { LoadedConfig } from "../config/load.ts";
 import { fail, ok, type OuroError, type Result } from "../errors.ts";
-import { sessionStart } from "../events/queries.ts";
+import { checkTakeoverDir, recordedProject } from "../events/lease-project.ts";
 import { agentWithModel } from "./agent.ts";
 import { canonicalRuntime, selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
@@ -18,7 +18,7 @@ import { runPipeline, type RunOptions, type RunOutcome } from "./run.ts";
 import { createRuntimeAgent } from "./runtime-agent.ts";
 
 /** The pipeline options a caller passes straight through. */
-type PassedThrough = "store" | "skipSecondary" | "maxCostUsd" | "timeoutSeconds" | "tier" | "interrupt" | "onEvent";
+type PassedThrough = "backend" | "skipSecondary" | "maxCostUsd" | "timeoutSeconds" | "tier" | "interrupt" | "onEvent";
 
 export interface StartRunInput extends Pick<RunOptions, PassedThrough> {
   loaded: LoadedConfig;
@@ -71,19 +71,24 @@ interface Target {
 }
 
 /** Where and how deep the run goes: from the resumed session's start, or from a fresh plan. */
-function target(o: StartRunInput): Result<Target> {
+async function target(o: StartRunInput): Promise<Result<Target>> {
   const config = o.loaded.config;
   const requested = o.runtime ?? o.defaultRuntime;
   if (o.resumeSessionId) {
-    const data = sessionStart(o.store.reader, o.resumeSessionId) ?? {};
+    const data = (await o.backend.sessionStart(o.resumeSessionId)) ?? {};
     const stored = canonicalRuntime(String(data.runtime ?? ""));
     if (o.runtime && stored && canonicalRuntime(o.runtime) !== stored)
       return fail(
         "badArgs",
         `session ${o.resumeSessionId} runs on ${stored}; ${o.words.runtimeArg(o.runtime)} does not match`,
       );
+    // `--project-dir` on resume: the same directory, or a checkout at the session's base commit.
+    const moved = o.projectDirFlag
+      ? checkTakeoverDir(recordedProject(o.resumeSessionId, { ...data }), o.projectDirFlag)
+      : null;
+    if (moved && !moved.ok) return moved;
     return ok({
-      projectDir: String(data.project_dir ?? process.cwd()),
+      projectDir: moved ? moved.value : String(data.project_dir ?? process.cwd()),
       depth: Number(data.max_decomposition_depth ?? config.orchestrator.max_decomposition_depth),
       runtime: stored ?? requested,
     });
@@ -105,7 +110,7 @@ function target(o: StartRunInput): Result<Target> {
 
 export async function startRun(o: StartRunInput): Promise<Result<StartedRun>> {
   const config = o.loaded.config;
-  const t = target(o);
+  const t = await target(o);
   if (!t.ok) return t;
   const dir = o.checkProjectDir?.(t.value.projectDir);
   if (dir && !dir.ok) return dir;
@@ -122,9 +127,9 @@ export async function startRun(o: StartRunInput): Promise<Result<StartedRun>> {
     judge = llmAgent(llm.value);
   }
   let sessionId: string | undefined;
-  // The pipeline names its session (and takes the lock) before its first await.
+  // The pipeline names its session (and takes the file lock) before its first await.
   const outcome = runPipeline({
-    store: o.store,
+    backend: o.backend,
     agent: agent.value,
     judge: agentWithModel(judge, config.evaluation.semantic_model),
     runtime: choice.value.name,
@@ -133,6 +138,7 @@ export async function startRun(o: StartRunInput): Promise<Result<StartedRun>> {
     seedPath: o.seedPath,
     resumeSessionId: o.resumeSessionId,
     projectDir: t.value.projectDir,
+    projectDirArg: o.resumeSessionId ? o.projectDirFlag : undefined,
     parallel: o.parallel ?? config.orchestrator.max_parallel_workers,
     maxDepth: t.value.depth,
     skipSecondary: o.skipSecondary ?? false,

@@ -8,12 +8,12 @@ import type { SessionLog } from "./session.ts";
 const TODO_LINE = /^\s*TODO\(ouroboros\):\s*(.+)$/gm;
 
 /** Record follow-up work an agent noted ("TODO(ouroboros): …") without interrupting the goal. */
-export function recordTodos(log: SessionLog, text: string, acId: string): void {
+export async function recordTodos(log: SessionLog, text: string, acId: string): Promise<void> {
   for (const m of text.matchAll(TODO_LINE)) {
     const description = m[1]!.trim().slice(0, 500);
     const todo_id = `todo_${sha256(description).slice(0, 10)}`;
     if (!log.state.todos.has(todo_id))
-      log.emit("todo.created", {
+      await log.emit("todo.created", {
         todo_id,
         description,
         priority: /\b(urgent|critical|security)\b/i.test(description) ? "high" : "medium",

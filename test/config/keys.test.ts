@@ -20,6 +20,7 @@ import { parseSeedText } from "../../src/seed/load.ts";
 import { interviewScript } from "../lib/interview-script.ts";
 import { ScriptedAgent } from "../lib/scripted-agent.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
 const BIN = join(ROOT, "node_modules/.bin");
 const SEED = join(ROOT, "examples/hello-cli.yaml");
@@ -205,7 +206,7 @@ describe("economics.default_tier", () => {
             : '{"commands":[],"artifacts":[]}',
       });
       const r = await runPipeline({
-        store: store.value,
+        backend: SqliteBackend.of(store.value),
         agent,
         runtime: "scripted",
         config,

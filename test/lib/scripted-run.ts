@@ -2,12 +2,12 @@
  * A whole pipeline run in its own process with the scripted agent (no model, no agent CLI), so
  * crash tests can kill -9 it at any point and resume it like the CLI does.
  *
- *   bun test/lib/scripted-run.ts <db> <project-dir>             → new session
+ *   bun test/lib/scripted-run.ts <db> <project-dir>             → new session (db: a path or postgres:// URL)
  *   bun test/lib/scripted-run.ts <db> <project-dir> <session>   → resume it
  * Prints {"sessionId", "status"} and exits 0 when the run completed.
  */
 import { defaultConfig } from "../../src/config/schema.ts";
-import { EventStore } from "../../src/events/store.ts";
+import { openBackend } from "../../src/events/open-backend.ts";
 import { runPipeline } from "../../src/pipeline/run.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
 import { ScriptedAgent } from "./scripted-agent.ts";
@@ -29,13 +29,13 @@ metadata: {seed_id: seed_crash0000001}
 
 if (import.meta.main) {
   const [db, project, resume] = process.argv.slice(2);
-  const store = EventStore.open(db!);
-  if (!store.ok) throw new Error(store.error.message);
+  const backend = await openBackend(db!);
+  if (!backend.ok) throw new Error(backend.error.message);
   const seed = resume ? undefined : parseSeedText("seed.yaml", SCRIPTED_SEED).seed;
   // A few ms per agent call spreads the run's events over time, as a real agent would.
   const agent = new ScriptedAgent({ delayMs: 15 });
   const r = await runPipeline({
-    store: store.value,
+    backend: backend.value,
     agent,
     runtime: "scripted",
     config: defaultConfig(),
@@ -45,7 +45,7 @@ if (import.meta.main) {
     parallel: 2,
     maxDepth: 1,
   });
-  store.value.close();
+  await backend.value.close();
   if (!r.ok) {
     process.stderr.write(`${r.error.message}\n`);
     process.exit(1);

@@ -9,6 +9,7 @@ import { runPipeline } from "../../src/pipeline/run.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
 import { ScriptedAgent, type Script } from "../lib/scripted-agent.ts";
 import type { AgentEvent, AgentTask } from "../../src/pipeline/agent.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
 const SEED = (extra = "", principles = "") => `
 goal: Make two files
@@ -38,7 +39,7 @@ async function run(seedText: string, script: Script = {}, tweak: (c: Config) => 
   tweak(config);
   const agent = new ScriptedAgent(script);
   const r = await runPipeline({
-    store: store.value,
+    backend: SqliteBackend.of(store.value),
     agent,
     runtime: "scripted",
     config,
@@ -53,7 +54,7 @@ async function run(seedText: string, script: Script = {}, tweak: (c: Config) => 
     outcome: r.value,
     events,
     types: events.map((e) => e.event_type),
-    store: store.value,
+    backend: SqliteBackend.of(store.value),
     agent,
     project,
     data: (t: string) => events.filter((e) => e.event_type === t).map((e) => JSON.parse(e.payload)),
@@ -280,7 +281,7 @@ describe("stall watchdog and heartbeat", () => {
     config.execution.heartbeat_seconds = 1;
     const seed = parseSeedText("s.yaml", SEED()).seed!;
     const out = await runPipeline({
-      store: store.value,
+      backend: SqliteBackend.of(store.value),
       agent: new Stalling(),
       runtime: "scripted",
       config,

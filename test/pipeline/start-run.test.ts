@@ -13,6 +13,7 @@ import { tailSeq } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { startRun, type StartRunInput } from "../../src/pipeline/start-run.ts";
 import { started } from "../lib/session-events.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ouro-start-run-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +27,7 @@ const loaded: LoadedConfig = {
 
 function input(store: EventStore, extra: Partial<StartRunInput>): StartRunInput {
   return {
-    store,
+    backend: SqliteBackend.of(store),
     loaded,
     env: {},
     words: {

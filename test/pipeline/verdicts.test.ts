@@ -19,6 +19,7 @@ import { parseExitCriteria } from "../../src/seed/exit-conditions.ts";
 import { parseSeedText } from "../../src/seed/load.ts";
 import { cliArgv, ROOT } from "../lib/cli.ts";
 import { ScriptedAgent } from "../lib/scripted-agent.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 
 const SEED = (ac = "  - description: a.txt exists\n    expected_artifacts: [a.txt]", extra = "") => `
 goal: Make a file
@@ -48,7 +49,7 @@ async function run(
   config.execution.auto_evolve = false;
   tweak(config);
   const r = await runPipeline({
-    store: store.value,
+    backend: SqliteBackend.of(store.value),
     agent,
     runtime: "scripted",
     config,
@@ -180,7 +181,7 @@ describe("observed evidence decides, the report is only a claim", () => {
         feedback: null,
         resume: null,
       },
-      (t, d) => (emitted.push([t, d]), null),
+      async (t, d) => (emitted.push([t, d]), null),
       new AbortController().signal,
       () => {},
     );
@@ -217,7 +218,7 @@ describe("turn economy", () => {
           feedback: null,
           resume: null,
         },
-        (t, d) => (emitted.push([t, d]), null),
+        async (t, d) => (emitted.push([t, d]), null),
         new AbortController().signal,
         () => {},
       );

@@ -6,6 +6,7 @@ import { defineCommand } from "citty";
 import { dryRun, printHuman, printJson } from "../run/dry-run.ts";
 import { executeRun } from "../run/execute.ts";
 import { exitCode } from "../output.ts";
+import { DB_ARG_DESCRIPTION } from "../../events/open-backend.ts";
 import { ADAPTERS, RUNTIME_NAMES } from "../../runtime/registry.ts";
 
 const resuming = RUNTIME_NAMES.filter((n) => {
@@ -35,7 +36,11 @@ export const runArgs = {
     valueHint: "N",
     description: "independent ACs run at once (default orchestrator.max_parallel_workers = 3)",
   },
-  "project-dir": { type: "string", description: "directory the agent works in" },
+  "project-dir": {
+    type: "string",
+    description: "directory the agent works in (with --resume: a checkout at the session's base commit, when it moved)",
+  },
+  db: { type: "string", description: DB_ARG_DESCRIPTION },
   "max-decomposition-depth": { type: "string", valueHint: "N", description: "0 disables decomposition (default 2)" },
   "max-cost-usd": {
     type: "string",

@@ -3,12 +3,11 @@
  * stderr, the result on stdout and an exit code out. Ctrl-C pauses (resumable, exit 75);
  * `ouroboros cancel` from elsewhere cancels.
  */
-import { loadConfig } from "../../config/load.ts";
+import { type LoadedConfig, loadConfig } from "../../config/load.ts";
+import type { EventBackend } from "../../events/backend.ts";
 import { TIERS, type Tier } from "../../config/schema.ts";
-import { paths } from "../../config/paths.ts";
 import { EXIT, fail, ouroError, unwrap } from "../../errors.ts";
-import { findSession } from "../../events/read.ts";
-import { EventStore } from "../../events/store.ts";
+import { openBackend } from "../../events/open-backend.ts";
 import type { RunOutcome as PipelineOutcome } from "../../pipeline/run.ts";
 import { startRun } from "../../pipeline/start-run.ts";
 import { createProgress } from "../../dashboard/progress.ts";
@@ -42,15 +41,25 @@ function budgetFlag(raw: unknown, name: string): number | undefined {
 
 export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<number> {
   const loaded = unwrap(loadConfig());
+  if (!args.resume && !args.seed) return unwrap(fail("badArgs", "a seed file is needed (or --resume <session>)"));
+  // `--db` or OUROBOROS_DATABASE_URL: with a PostgreSQL URL nothing of the run is written locally.
+  const backend = unwrap(await openBackend(args.db));
+  try {
+    return await executeOn(backend, args, loaded, hooks);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function executeOn(backend: EventBackend, args: Args, loaded: LoadedConfig, hooks: RunHooks): Promise<number> {
   const config = loaded.config;
-  const store = unwrap(EventStore.open(paths.database()));
   let resumeId: string | undefined;
   if (args.resume) {
-    const s = findSession(store.reader, String(args.resume));
+    const s = await backend.findSession(String(args.resume));
     if (!s)
       return unwrap(fail("unknownId", `no session '${args.resume}'`, { hint: "`ouroboros status` lists sessions" }));
     resumeId = s.session_id;
-  } else if (!args.seed) return unwrap(fail("badArgs", "a seed file is needed (or --resume <session>)"));
+  }
   const parallel = positiveInt(args.parallel, "parallel") ?? config.orchestrator.max_parallel_workers;
   const maxCostUsd = budgetFlag(args["max-cost-usd"], "max-cost-usd");
   const timeoutSeconds = positiveInt(args.timeout, "timeout");
@@ -76,7 +85,7 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
   try {
     const started = unwrap(
       await startRun({
-        store,
+        backend,
         loaded,
         env: process.env,
         seedFile: resumeId ? undefined : String(args.seed),
@@ -124,6 +133,5 @@ export async function executeRun(args: Args, hooks: RunHooks = {}): Promise<numb
     progress.stop();
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
-    store.close();
   }
 }

@@ -27,6 +27,8 @@ export const RUN_EVENTS = {
     seed: opt(v.record(v.string(), v.unknown())),
     seed_path: opt(v.nullable(v.string())),
     project_dir: opt(v.string()),
+    /** The project's git HEAD when the session started (null: not a git work tree); a takeover checks it. */
+    base_commit: opt(v.nullable(v.string())),
     parallel: opt(v.number()),
     max_decomposition_depth: opt(v.number()),
   }),

@@ -3,6 +3,7 @@ import type { SQL } from "bun";
 import { fail, ok, type Result } from "../../errors.ts";
 import type { EventRow } from "../envelope.ts";
 import type { PhaseRow } from "../backend.ts";
+import type { SessionStart } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 
 const COLS =
@@ -144,4 +145,10 @@ export async function pgSessionPhases(sql: SQL, sessionId: string): Promise<Phas
     `SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = $1 ORDER BY started_at NULLS FIRST`,
     [sessionId],
   )) as PhaseRow[];
+}
+
+/** The session's start payload (one session has one start event), or null. */
+export async function pgSessionStart(sql: SQL, sessionId: string): Promise<SessionStart | null> {
+  const [row] = await pgQueryEvents(sql, { session: sessionId, typeGlob: "orchestrator.session.started", limit: 1 });
+  return row ? (JSON.parse(row.payload) as SessionStart) : null;
 }

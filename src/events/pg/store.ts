@@ -13,6 +13,7 @@ import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
+import type { SessionStart } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, storedEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
@@ -29,6 +30,7 @@ import {
   pgResolveSince,
   pgSessionAcs,
   pgSessionPhases,
+  pgSessionStart,
   pgTailSeq,
 } from "./read.ts";
 import { APPEND_LOCK, CHANNEL, migratePg, type PgGuard } from "./schema.ts";
@@ -132,6 +134,9 @@ export class PgEventStore implements EventBackend {
   }
   sessionPhases(sessionId: string): Promise<PhaseRow[]> {
     return pgSessionPhases(this.sql, sessionId);
+  }
+  sessionStart(sessionId: string): Promise<SessionStart | null> {
+    return pgSessionStart(this.sql, sessionId);
   }
   forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
     return pgForEachEvent(this.sql, filter, fn);
