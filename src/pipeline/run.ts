@@ -163,6 +163,7 @@ async function guarded(o: RunOptions, log: SessionLog, seed: Seed, lost: AbortSi
   }, 200);
   const onInterrupt = () => stop.abort();
   o.interrupt?.addEventListener("abort", onInterrupt);
+  if (o.interrupt?.aborted) stop.abort();
   // Another process owns the session now: write nothing more (no terminal event), stop at once.
   const onLost = () => {
     log.fence(`lease on session ${log.sessionId} was lost to another process`);
