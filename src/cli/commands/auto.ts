@@ -2,11 +2,14 @@
  * `ouroboros auto "goal" [--runtime X]` — interview answered by the model (≤ 50 rounds) → seed
  * (≤ 5 repair rounds) → `run workflow`, under one overall deadline. Every phase is an event;
  * `auto --resume <auto_id>` continues from the last one. Exit 75 at the deadline (resumable).
+ * The seed's run goes to `--db`/OUROBOROS_DATABASE_URL like `run workflow`; auto's own log
+ * (interview, phases) is still kept in the local SQLite file.
  */
 import { defineCommand } from "citty";
 import { loadConfig } from "../../config/load.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, type ExitKind, fail, ok, type Result, unwrap } from "../../errors.ts";
+import { DB_ARG_DESCRIPTION, openReadBackend, resolveTarget } from "../../events/open-backend.ts";
 import { EventStore } from "../../events/store.ts";
 import { AutoLog, type AutoState } from "../../interview/auto.ts";
 import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
@@ -26,13 +29,38 @@ const int = (raw: unknown, name: string, def: number, min: number, max: number):
   return n;
 };
 
+/**
+ * The session this seed already ran as, in the pipeline's database. With PostgreSQL the run is not
+ * in the local file that `auto` keeps its own log in, so it is looked up there.
+ */
+async function priorRun(s: AutoState, priorInFile: string | null, db: unknown): Promise<Result<string | null>> {
+  const target = resolveTarget(db);
+  if (!target.ok) return target;
+  if (target.value.kind === "sqlite" || s.seed_id === null) return ok(priorInFile);
+  const backend = await openReadBackend(db);
+  if (!backend.ok) return backend;
+  try {
+    const sessions = (await backend.value?.listSessions(1000)) ?? [];
+    return ok(sessions.find((x) => x.seed_id === s.seed_id)?.session_id ?? null);
+  } finally {
+    await backend.value?.close();
+  }
+}
+
 /** The CLI runs the seed in the foreground, like `run workflow` (progress on stderr). */
-async function runSeedHere(s: AutoState, prior: string | null, signal: AbortSignal): Promise<Result<RunSeedOutcome>> {
+async function runSeedHere(
+  s: AutoState,
+  priorInFile: string | null,
+  signal: AbortSignal,
+  db: unknown,
+): Promise<Result<RunSeedOutcome>> {
+  const prior = await priorRun(s, priorInFile, db);
+  if (!prior.ok) return prior;
   let outcome: { sessionId: string; status: string } | null = null;
   const code = await executeRun(
-    prior
-      ? { resume: prior, runtime: s.runtime }
-      : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir },
+    prior.value
+      ? { resume: prior.value, runtime: s.runtime, db }
+      : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir, db },
     { signal, onOutcome: (o) => (outcome = o) },
   );
   const o = outcome as { sessionId: string; status: string } | null;
@@ -57,6 +85,7 @@ export default defineCommand({
     },
     "skip-run": { type: "boolean", description: "stop after the seed" },
     json: { type: "boolean", description: "print one JSON document" },
+    db: { type: "string", description: `the run's ${DB_ARG_DESCRIPTION}` },
   },
   async run({ args }) {
     const loaded = unwrap(loadConfig());
@@ -111,7 +140,7 @@ export default defineCommand({
           skipRun: Boolean(args["skip-run"]) || alog.state.skip_run,
           signal: deadline.signal,
           say,
-          runSeed: (st, prior) => runSeedHere(st, prior, deadline.signal),
+          runSeed: (st, prior) => runSeedHere(st, prior, deadline.signal, args.db),
         }),
       );
       const code = outcome.status === "completed" ? EXIT.ok : EXIT[outcome.kind];
