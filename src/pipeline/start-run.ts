@@ -27,6 +27,7 @@ export interface StartRunInput extends Pick<RunOptions, PassedThrough> {
   seedFile?: string;
   /** Recorded in the session as where the seed came from (inline seeds have none). */
   seedPath?: string;
+  /** A new run: where the agent works. A resume: the session's directory moved here (a checkout at its base commit). */
   projectDirFlag?: string;
   depthFlag?: string;
   strict?: boolean;

@@ -3,12 +3,12 @@
  * error, a resumed session's recorded runtime and directory win, and nothing is written.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadedConfig } from "../../src/config/load.ts";
 import { defaultConfig } from "../../src/config/schema.ts";
-import { fail, ouroError } from "../../src/errors.ts";
+import { fail, ok, ouroError } from "../../src/errors.ts";
 import { tailSeq } from "../../src/events/read.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { startRun, type StartRunInput } from "../../src/pipeline/start-run.ts";
@@ -79,6 +79,29 @@ describe("startRun", () => {
     expect(refused.ok ? null : refused.error.message).toBe("outside the workspace");
     expect(seen).toEqual([join(dir, "project")]);
     expect(tailSeq(store.value.reader)).toBe(1);
+    store.value.close();
+  });
+
+  test("--project-dir on a resume must be a checkout at the session's base commit", async () => {
+    const store = EventStore.open(join(dir, "d.db"));
+    if (!store.ok) throw new Error(store.error.message);
+    const ev = started("orch_moved");
+    const base = "0123456789abcdef0123456789abcdef01234567";
+    store.value.append({ ...ev, data: { ...ev.data, project_dir: join(dir, "gone"), base_commit: base } });
+    const elsewhere = join(dir, "elsewhere");
+    mkdirSync(elsewhere, { recursive: true });
+    const seen: string[] = [];
+    const r = await startRun(
+      input(store.value, {
+        resumeSessionId: "orch_moved",
+        projectDirFlag: elsewhere,
+        checkProjectDir: (d) => (seen.push(d), ok(d)),
+      }),
+    );
+    expect(r.ok ? null : r.error.message).toBe(
+      `--project-dir ${elsewhere} is not a git checkout (session orch_moved started at ${base})`,
+    );
+    expect(seen).toEqual([]);
     store.value.close();
   });
 });
