@@ -48,7 +48,8 @@ test.skipIf(!existsSync(join(ROOT, "node_modules/.bin/codex")))(
     );
     local.close();
     expect(types).toContain("auto.completed");
-    expect(types.filter((t) => /^(orchestrator|execution|pipeline|evaluation|routing|ac|lineage)\./.test(t))).toEqual([]);
+    const pipelineEvent = /^(orchestrator|execution|pipeline|evaluation|routing|ac|lineage)\./;
+    expect(types.filter((t) => pipelineEvent.test(t))).toEqual([]);
     ce.cleanup();
   },
   180_000,
