@@ -87,21 +87,18 @@ const events = defineCommand({
       await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
       return exitCode();
     }
-    let db = unwrap(await openReadBackend(args.db));
+    // Held here so whatever `list` ends up with (a follower may open the file later) is closed.
+    const held = { db: unwrap(await openReadBackend(args.db)) };
     try {
-      return await list(
-        db,
-        args,
-        () => openReadBackend(args.db).then(unwrap),
-        (next) => (db = next),
-      );
+      return await list(held, args);
     } finally {
-      await db?.close();
+      await held.db?.close();
     }
   },
 });
 
 interface ListArgs {
+  db?: unknown;
   session?: unknown;
   follow?: unknown;
   since?: unknown;
@@ -111,15 +108,11 @@ interface ListArgs {
 }
 
 /**
- * The listing, then (with --follow) the live tail, on either backend. `reopen` is asked again while
- * a fresh home has no SQLite file yet (a follower waits for the first run; a reader never creates it).
+ * The listing, then (with --follow) the live tail, on either backend. On a fresh home there is no
+ * SQLite file: a follower waits for the first run to create it (a reader never creates it).
  */
-async function list(
-  db: EventBackend | null,
-  args: ListArgs,
-  reopen: () => Promise<EventBackend | null>,
-  opened: (db: EventBackend) => void,
-) {
+async function list(held: { db: EventBackend | null }, args: ListArgs) {
+  let db = held.db;
   if (args.session && !(db && (await db.hasEventsFor(String(args.session))))) {
     unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
   }
@@ -189,8 +182,7 @@ async function list(
   };
   while (!db && !stop.signal.aborted) {
     await Bun.sleep(25);
-    db = await reopen();
-    if (db) opened(db);
+    db = held.db = unwrap(await openReadBackend(args.db));
   }
   await db?.follow({ ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
     signal: stop.signal,
