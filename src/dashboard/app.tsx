@@ -1,7 +1,7 @@
 /**
  * The dashboard's root component: a session list and one session's live view. A single poll
- * loop asks SQLite whether anything was committed (PRAGMA data_version, a few microseconds) and
- * only then reads rows past the cursor, so an idle dashboard costs almost nothing.
+ * loop asks the store whether anything was committed (its last seq, one indexed lookup) and only
+ * then reads rows past the cursor, so an idle dashboard costs almost nothing.
  */
 import { useApp, useInput, useWindowSize, type Key } from "ink";
 import { useEffect, useRef, useState } from "react";
@@ -12,7 +12,7 @@ import { reduceAll, type SessionView } from "./state.ts";
 import { KeyHelp, SessionList, SessionScreen } from "./views.tsx";
 
 /**
- * Poll periods. With a directory watch, commits wake the dashboard at once and the slow poll is
+ * Poll periods. With a watch (the SQLite directory, or PostgreSQL's LISTEN), commits wake the dashboard at once and the slow poll is
  * only a safety net; without one, one fast period plus a frame (≤ 33 ms) stays under 250 ms.
  */
 export const POLL_MS = 80;
@@ -48,29 +48,56 @@ export function App({ source, initialSession, onFrame }: AppProps) {
   // Load the screen's first frame, then follow the log from its cursor.
   useEffect(() => {
     let loaded = false;
-    const refresh = () => {
+    // Set when the screen changes: reads still in flight must not touch the next screen's state.
+    let gone = false;
+    const step = async () => {
       if (screen.kind === "list") {
-        if (source.changed() || !loaded) setSessions(source.sessions());
+        if ((await source.changed()) || !loaded) {
+          const rows = await source.sessions();
+          if (!gone) setSessions(rows);
+        }
         loaded = true;
         return;
       }
       if (!loaded) {
-        source.changed();
-        const v = source.load(screen.id);
-        if (!v) return;
+        await source.changed();
+        const v = await source.load(screen.id);
+        if (!v || gone) return;
         loaded = true;
         cursor.current = v.lastSeq;
         setView(v);
         return;
       }
-      if (!source.changed()) return;
+      if (!(await source.changed())) return;
       for (;;) {
-        const events = source.eventsAfter(screen.id, cursor.current);
-        if (!events.length) break;
+        const events = await source.eventsAfter(screen.id, cursor.current);
+        if (gone || !events.length) break;
         cursor.current = events[events.length - 1]!.rowid;
         setView((prev) => (prev ? reduceAll(prev, events) : prev));
         if (events.length < 5000) break;
       }
+    };
+    // One read at a time (a remote store answers in milliseconds, not microseconds); a wake
+    // during a read runs one more after it.
+    let busy = false;
+    let again = false;
+    const refresh = () => {
+      if (busy) {
+        again = true;
+        return;
+      }
+      busy = true;
+      step()
+        .catch((e) => {
+          source.error = e instanceof Error ? e.message : String(e);
+        })
+        .finally(() => {
+          busy = false;
+          if (again && !gone) {
+            again = false;
+            refresh();
+          }
+        });
     };
     // A busy writer fires many file events per second: coalesce them, at most one read per frame.
     let pending: ReturnType<typeof setTimeout> | null = null;
@@ -88,8 +115,8 @@ export function App({ source, initialSession, onFrame }: AppProps) {
     let timer: ReturnType<typeof setInterval> | null = null;
     let watched = false;
     const tick = () => {
-      // Arm the watch once the database exists (it may appear only after the first run starts).
-      if (!watched && source.ready() && source.watch(wake)) {
+      // Arm the watch once the store is open (a SQLite file may appear only after the first run starts).
+      if (!watched && source.open && source.watch(wake)) {
         watched = true;
         if (timer) clearInterval(timer);
         timer = setInterval(tick, WATCHED_POLL_MS);
@@ -99,6 +126,7 @@ export function App({ source, initialSession, onFrame }: AppProps) {
     tick();
     if (!timer) timer = setInterval(tick, POLL_MS);
     return () => {
+      gone = true;
       if (timer) clearInterval(timer);
       if (pending) clearTimeout(pending);
     };
@@ -171,7 +199,7 @@ export function App({ source, initialSession, onFrame }: AppProps) {
         selected={listSel}
         width={width}
         height={height}
-        dbPath={source.path}
+        dbPath={source.label}
         message={source.error}
         help={LIST_HELP}
       />

@@ -7,13 +7,14 @@ import { App } from "./app.tsx";
 import { DashboardSource } from "./source.ts";
 
 export interface DashboardOptions {
-  dbPath: string;
+  /** A SQLite path or a postgres:// URL, as `--db` takes it. */
+  db: string;
   session: string | null;
   onFrame?: (lastSeq: number) => void;
 }
 
 export async function runDashboard(opts: DashboardOptions): Promise<void> {
-  const source = new DashboardSource(opts.dbPath);
+  const source = new DashboardSource(opts.db);
   const app = render(<App source={source} initialSession={opts.session} onFrame={opts.onFrame} />, {
     alternateScreen: true,
     // Ink would fall back to "final frame only" under CI variables; the command already checked for a TTY.
@@ -31,6 +32,6 @@ export async function runDashboard(opts: DashboardOptions): Promise<void> {
   } finally {
     process.off("SIGTERM", stop);
     process.off("SIGHUP", stop);
-    source.close();
+    await source.close();
   }
 }

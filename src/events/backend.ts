@@ -4,16 +4,15 @@
  * this interface work unchanged on either; open-backend.ts chooses one from `--db` or
  * `OUROBOROS_DATABASE_URL`.
  *
- * Wired so far: `status`, `cancel`, `events export`/`events import`, session leases (lease.ts) and
- * the pipeline's writer (SessionLog). Still on the synchronous SQLite helpers in read.ts: the
- * `events` listing and follow, the TUI and the MCP views. To move one: take an EventBackend from openBackend instead
+ * Wired so far: `status`, `cancel`, `events` (listing, follow, export, import), `tui`, `mcp doctor`,
+ * session leases (lease.ts) and the pipeline's writer (SessionLog). To move a reader: take an EventBackend from openBackend instead
  * of `store.reader`, await these methods, and add any lookup it still does in SQL of its own (the MCP
  * lineage and failure queries) as a method here, implemented by both backends.
  */
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
-import type { SessionStart } from "./queries.ts";
+import type { SessionSnapshot, SessionStart } from "./queries.ts";
 import type { AcRow, EventFilter, SessionRow, sessionPhases } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
 import type { ImportReport, ParsedImport } from "./transfer.ts";
@@ -84,7 +83,21 @@ export interface EventBackend {
   releaseLease(sessionId: string, owner: LeaseOwner): Promise<void>;
   /** The live holder, or null when nobody holds an unexpired lease. */
   leaseHolder(sessionId: string): Promise<LeaseHolder | null>;
-  /** Deliver rows past filter.afterSeq as they are committed; stops when onRow returns false or the signal aborts. */
-  follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl?: FollowControl): Promise<void>;
+  /** Any event recorded for this session or aggregate id (an unknown id is refused before reading). */
+  hasEventsFor(id: string): Promise<boolean>;
+  /**
+   * One consistent view of a session (exact id or unique prefix): its projection rows and its
+   * newest `recent` events up to the row's last_seq, plus every older event of `alwaysTypes`.
+   */
+  sessionSnapshot(idOrPrefix: string, recent: number, alwaysTypes: readonly string[]): Promise<SessionSnapshot | null>;
+  /**
+   * Deliver rows past filter.afterSeq as they are committed; stops when onRow returns false or the
+   * signal aborts. A promise from onRow is awaited before the next row (a full pipe holds it back).
+   */
+  follow(
+    filter: EventFilter,
+    onRow: (row: EventRow) => boolean | void | Promise<void>,
+    ctl?: FollowControl,
+  ): Promise<void>;
   close(): Promise<void>;
 }

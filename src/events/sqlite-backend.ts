@@ -9,13 +9,14 @@ import type { EventBackend, FollowControl, PhaseRow } from "./backend.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import { follow } from "./follow.ts";
-import { sessionStart, type SessionStart } from "./queries.ts";
+import { sessionSnapshot, sessionStart, type SessionSnapshot, type SessionStart } from "./queries.ts";
 import { EventReader, OwnedReader } from "./reader.ts";
 import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "./lease.ts";
 import { sqliteAcquireLease, sqliteLeaseHolder, sqliteReleaseLease, sqliteRenewLease } from "./lease-sqlite.ts";
 import {
   findSession,
   forEachEventAsync,
+  hasEventsFor,
   listSessions,
   queryEvents,
   resolveSince,
@@ -54,6 +55,11 @@ export class SqliteBackend implements EventBackend {
     const db = openReadonly(path);
     if (!db.ok) return db;
     return { ok: true, value: db.value ? new SqliteBackend(path, db.value, null) : null };
+  }
+
+  /** The read handle, for SQLite-only fast paths (the `events --json` renderer in jsonl.ts). */
+  get reader(): EventReader {
+    return this.db;
   }
 
   private writable<T>(fn: (store: EventStore) => Result<T>): Promise<Result<T>> {
@@ -101,6 +107,12 @@ export class SqliteBackend implements EventBackend {
   sessionStart(sessionId: string): Promise<SessionStart | null> {
     return Promise.resolve(sessionStart(this.db, sessionId));
   }
+  hasEventsFor(id: string): Promise<boolean> {
+    return Promise.resolve(hasEventsFor(this.db, id));
+  }
+  sessionSnapshot(idOrPrefix: string, recent: number, alwaysTypes: readonly string[]): Promise<SessionSnapshot | null> {
+    return Promise.resolve(sessionSnapshot(this.db, idOrPrefix, recent, alwaysTypes));
+  }
 
   async acquireLease(
     sessionId: string,
@@ -131,7 +143,11 @@ export class SqliteBackend implements EventBackend {
   }
 
   /** On its own read-only connection: PRAGMA data_version only moves for other connections' commits. */
-  async follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
+  async follow(
+    filter: EventFilter,
+    onRow: (row: EventRow) => boolean | void | Promise<void>,
+    ctl: FollowControl = {},
+  ): Promise<void> {
     const db = openReadonly(this.path);
     if (!db.ok || !db.value) throw new Error(db.ok ? "event database missing" : db.error.message);
     try {

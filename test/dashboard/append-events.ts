@@ -1,15 +1,19 @@
 /**
- * A second process that appends events while the dashboard watches.
- * Usage: bun append-events.ts <db> '<JSON array of events>' [delayMsBetween]
+ * A second process that appends events while the dashboard watches, on SQLite or PostgreSQL.
+ * Usage: bun append-events.ts <db path or postgres:// URL> '<JSON array of events>' [delayMsBetween]
  */
-import { EventStore } from "../../src/events/store.ts";
+import type { NewEvent } from "../../src/events/envelope.ts";
+import { openBackend } from "../../src/events/open-backend.ts";
 
 const [db, json, delay = "0"] = process.argv.slice(2);
-const store = EventStore.open(db!);
+const store = await openBackend(db!);
 if (!store.ok) throw new Error(store.error.message);
-for (const e of JSON.parse(json!) as Parameters<EventStore["append"]>[0][]) {
-  const r = store.value.append(e);
-  if (!r.ok) throw new Error(r.error.message);
-  if (Number(delay)) await Bun.sleep(Number(delay));
+try {
+  for (const e of JSON.parse(json!) as NewEvent[]) {
+    const r = await store.value.append(e);
+    if (!r.ok) throw new Error(r.error.message);
+    if (Number(delay)) await Bun.sleep(Number(delay));
+  }
+} finally {
+  await store.value.close();
 }
-store.value.close();

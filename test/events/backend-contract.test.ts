@@ -93,6 +93,55 @@ describe.each(Object.keys(open))("EventBackend contract: %s", (kind) => {
     expect(got).toEqual(["f1", "f2", "f3"]);
   }, 30_000);
 
+  test("follow waits for a slow reader before handing over the next row", async () => {
+    const b = await backend();
+    await b.append(ev("orch_slow", "orchestrator.session.started"));
+    const from = await b.tailSeq();
+    for (const id of ["s1", "s2", "s3"]) await b.append(ev("orch_slow", "orchestrator.progress.updated", {}, id));
+    const stop = new AbortController();
+    const got: string[] = [];
+    let busy = 0;
+    let most = 0;
+    await b.follow(
+      { session: "orch_slow", afterSeq: from },
+      async (r) => {
+        most = Math.max(most, ++busy);
+        await Bun.sleep(20);
+        busy--;
+        got.push(r.id);
+        if (got.length === 3) stop.abort();
+      },
+      { signal: stop.signal },
+    );
+    expect([got, most]).toEqual([["s1", "s2", "s3"], 1]);
+  }, 30_000);
+
+  test("hasEventsFor knows session and aggregate ids; sessionSnapshot is the tail plus the kept types", async () => {
+    const b = await backend();
+    const sid = "orch_snapshot";
+    await b.appendBatch([
+      ev(sid, "orchestrator.session.started", {}, "snap_0"),
+      ...[1, 2, 3, 4].map((i) => ev(sid, "orchestrator.progress.updated", { i }, `snap_${i}`)),
+      {
+        ...ev(sid, "orchestrator.progress.updated", {}, "snap_5"),
+        aggregate_type: "execution",
+        aggregate_id: "exec_snap",
+      },
+    ]);
+    await b.append(ev("orch_later", "orchestrator.session.started"));
+    expect(await Promise.all([sid, "exec_snap", "orch_none", "orch_snap"].map((id) => b.hasEventsFor(id)))).toEqual([
+      true,
+      true,
+      false,
+      false, // a prefix is not an id here
+    ]);
+    const snap = await b.sessionSnapshot("orch_snap", 2, ["orchestrator.session.started"]);
+    expect(snap?.row.session_id).toBe(sid);
+    expect(snap?.events.map((e) => e.id)).toEqual(["snap_0", "snap_4", "snap_5"]);
+    expect(snap?.row.last_seq).toBe(snap?.events.at(-1)?.seq ?? -1);
+    expect(await b.sessionSnapshot("orch_", 2, [])).toBeNull(); // ambiguous prefix
+  }, 30_000);
+
   test("session ACs and phases, streamed export, import all-or-nothing", async () => {
     const b = await backend();
     const sid = "orch_acs";

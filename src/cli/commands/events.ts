@@ -3,20 +3,19 @@
  * plus `events export <session>` and `events import <file>`.
  */
 import { defineCommand, runCommand, type CommandDef } from "citty";
-import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
-import { openReadonly } from "../../events/db.ts";
+import type { EventBackend } from "../../events/backend.ts";
 import type { EventRow } from "../../events/envelope.ts";
 import { eventJsonlChunks } from "../../events/jsonl.ts";
 import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
-import { forEachEventAsync, hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
+import { resolveSince, type EventFilter } from "../../events/read.ts";
+import { SqliteBackend } from "../../events/sqlite-backend.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
 import { exitCode, flushStdout, log, out, outJson, StdoutLines } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
 const dbArg = { db: { type: "string", description: DB_ARG_DESCRIPTION } } as const;
-const dbPath = (arg: unknown) => (typeof arg === "string" && arg ? arg : paths.database());
 
 function humanLine(r: EventRow): string {
   const data = r.payload.length > 160 ? `${r.payload.slice(0, 157)}...` : r.payload;
@@ -88,82 +87,107 @@ const events = defineCommand({
       await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
       return exitCode();
     }
-    const path = dbPath(args.db);
-    const db = unwrap(openReadonly(path));
-    if (args.session && !(db && hasEventsFor(db, String(args.session)))) {
-      unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+    // Held here so whatever `list` ends up with (a follower may open the file later) is closed.
+    const held = { db: unwrap(await openReadBackend(args.db)) };
+    try {
+      return await list(held, args);
+    } finally {
+      await held.db?.close();
     }
-    const since = unwrap(resolveSince(db, args.since ? String(args.since) : undefined));
-    const limit = args.limit !== undefined ? Number(args.limit) : undefined;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-      unwrap({ ok: false, error: { kind: "badArgs", message: `--limit must be a whole number, got '${args.limit}'` } });
-    }
-    const filter: EventFilter = {
-      session: args.session ? String(args.session) : undefined,
-      typeGlob: args.type ? String(args.type) : undefined,
-      ...since,
-    };
-    // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
-    const stop = new AbortController();
-    if (args.follow) {
-      // Lines already handed over still reach a reader that is reading; one that is stuck
-      // does not hold the stop back for more than 2 s.
-      const end = () => {
-        stop.abort();
-        setTimeout(() => process.exit(EXIT.ok), 2000).unref();
-      };
-      process.once("SIGINT", end);
-      process.once("SIGTERM", end);
-    }
-    const sink = new StdoutLines();
-    // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
-    const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
-    // The generic JSON renderer brings valibot: loaded only when a follower needs it.
-    const eventJsonLine = args.json && args.follow ? (await import("../../events/envelope.ts")).eventJsonLine : null;
-    const print = (r: EventRow) =>
-      sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
-    let last = filter.afterSeq ?? 0;
-    if (db && args.json) {
-      // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
-      const at = { seq: last };
-      for await (const chunk of eventJsonlChunks(db, { ...filter, limit }, at)) {
-        if (stop.signal.aborted) break;
-        out(chunk);
-        last = at.seq;
-        await flushStdout();
-      }
-    } else if (db)
-      await forEachEventAsync(db, { ...filter, limit }, (r) => {
-        if (stop.signal.aborted) return;
-        last = r.seq;
-        return print(r);
-      });
-    await sink.flush();
-    if (!args.follow) return exitCode(EXIT.ok);
-    // Following: what one poll finds goes out together as soon as the poll is done (no waiting
-    // for a full chunk); a full pipe still holds the follower back through print().
-    let scheduled = false;
-    const printNow = (r: EventRow) => {
-      if (!scheduled) {
-        scheduled = true;
-        setTimeout(() => {
-          scheduled = false;
-          void sink.flush();
-        }, 0);
-      }
-      return print(r);
-    };
-    // Loaded here: a plain read does not pay for it at start-up (as export/import do not).
-    const { follow } = await import("../../events/follow.ts");
-    await follow(db, { ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
-      signal: stop.signal,
-      open: () => {
-        const r = openReadonly(path);
-        return r.ok ? r.value : null;
-      },
-    });
-    return exitCode(EXIT.ok);
   },
 });
+
+interface ListArgs {
+  db?: unknown;
+  session?: unknown;
+  follow?: unknown;
+  since?: unknown;
+  type?: unknown;
+  limit?: unknown;
+  json?: unknown;
+}
+
+/**
+ * The listing, then (with --follow) the live tail, on either backend. On a fresh home there is no
+ * SQLite file: a follower waits for the first run to create it (a reader never creates it).
+ */
+async function list(held: { db: EventBackend | null }, args: ListArgs) {
+  let db = held.db;
+  if (args.session && !(db && (await db.hasEventsFor(String(args.session))))) {
+    unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+  }
+  const sinceArg = args.since ? String(args.since) : undefined;
+  const since = unwrap(db ? await db.resolveSince(sinceArg) : resolveSince(null, sinceArg));
+  const limit = args.limit !== undefined ? Number(args.limit) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    unwrap(fail("badArgs", `--limit must be a whole number, got '${args.limit}'`));
+  }
+  const filter: EventFilter = {
+    session: args.session ? String(args.session) : undefined,
+    typeGlob: args.type ? String(args.type) : undefined,
+    ...since,
+  };
+  // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
+  const stop = new AbortController();
+  if (args.follow) {
+    // Lines already handed over still reach a reader that is reading; one that is stuck
+    // does not hold the stop back for more than 2 s.
+    const end = () => {
+      stop.abort();
+      setTimeout(() => process.exit(EXIT.ok), 2000).unref();
+    };
+    process.once("SIGINT", end);
+    process.once("SIGTERM", end);
+  }
+  const sink = new StdoutLines();
+  // On a terminal a human line is cut to its width (like the tables); pipes get it whole.
+  const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
+  // SQLite renders a plain `--json` listing itself (jsonl.ts); otherwise the generic renderer,
+  // which brings valibot, is loaded only when needed.
+  const fastJsonl = Boolean(args.json && db instanceof SqliteBackend);
+  const eventJsonLine =
+    args.json && (args.follow || !fastJsonl) ? (await import("../../events/envelope.ts")).eventJsonLine : null;
+  const print = (r: EventRow) =>
+    sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
+  let last = filter.afterSeq ?? 0;
+  if (db instanceof SqliteBackend && fastJsonl) {
+    // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
+    const at = { seq: last };
+    for await (const chunk of eventJsonlChunks(db.reader, { ...filter, limit }, at)) {
+      if (stop.signal.aborted) break;
+      out(chunk);
+      last = at.seq;
+      await flushStdout();
+    }
+  } else if (db)
+    await db.forEachEvent({ ...filter, limit }, (r) => {
+      if (stop.signal.aborted) return;
+      last = r.seq;
+      return print(r);
+    });
+  await sink.flush();
+  if (!args.follow) return exitCode(EXIT.ok);
+  // Following: what one read finds goes out together as soon as it is done (no waiting for a
+  // full chunk); a full pipe still holds the follower back through print().
+  let scheduled = false;
+  const printNow = (r: EventRow) => {
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        void sink.flush();
+      }, 0);
+    }
+    return print(r);
+  };
+  while (!db && !stop.signal.aborted) {
+    await Bun.sleep(25);
+    db = held.db = unwrap(await openReadBackend(args.db));
+  }
+  await db?.follow({ ...filter, afterSeq: last, sinceTime: last ? undefined : filter.sinceTime }, printNow, {
+    signal: stop.signal,
+  });
+  return exitCode(EXIT.ok);
+}
 
 export default Object.assign(events, { dispatch } satisfies Pick<DispatchingCommand, "dispatch">);

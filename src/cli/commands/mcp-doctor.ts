@@ -1,5 +1,5 @@
 /**
- * `ouroboros mcp doctor [--json] [--runtime R] [--db PATH]`: can this install serve MCP? Checks the
+ * `ouroboros mcp doctor [--json] [--runtime R] [--db PATH|URL]`: can this install serve MCP? Checks the
  * binary, the configuration, the event store, the MCP SDK and tool registry, and the agent
  * runtimes; exit 1 when any required check fails.
  */
@@ -7,7 +7,7 @@ import { defineCommand } from "citty";
 import { existsSync, mkdtempSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
-import { paths } from "../../config/paths.ts";
+import { DB_ARG_DESCRIPTION, resolveTarget } from "../../events/open-backend.ts";
 import { EXIT } from "../../errors.ts";
 import { exitCode, out, outJson } from "../output.ts";
 import { COMMIT, VERSION } from "../../version.ts";
@@ -29,7 +29,7 @@ export default defineCommand({
   args: {
     json: { type: "boolean" },
     runtime: { type: "string", description: "runtime the server will use (default: config)" },
-    db: { type: "string", description: "event store path (default: $OUROBOROS_HOME/ouroboros.db)" },
+    db: { type: "string", description: DB_ARG_DESCRIPTION },
   },
   async run({ args }) {
     const checks: Check[] = [];
@@ -48,24 +48,10 @@ export default defineCommand({
       loaded.ok ? `${loaded.value.file}${loaded.value.fileExists ? "" : " (absent: defaults)"}` : loaded.error.message,
     );
 
-    const db = args.db ? resolve(String(args.db)) : paths.database();
-    // Read-only: a doctor never creates or migrates the database (the first write does).
-    const { openReadonly } = await import("../../events/db.ts");
-    const store = openReadonly(db);
-    if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
-    else if (!store.value) {
-      const creatable = writableDirOf(db);
-      add(
-        "event store",
-        creatable,
-        `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`,
-      );
-    } else {
-      const { storeStats } = await import("../../events/queries.ts");
-      const stats = storeStats(store.value);
-      store.value.close();
-      add("event store", true, `${db}: ${stats.events} events, journal ${stats.journalMode}`);
-    }
+    const target = resolveTarget(args.db);
+    if (!target.ok) add("event store", false, target.error.message);
+    else if (target.value.kind === "postgres") await checkPostgres(target.value.url, add);
+    else await checkSqlite(resolve(target.value.path), add);
 
     try {
       const { TOOLS } = await import("../../mcp/tools/index.ts");
@@ -102,6 +88,42 @@ export default defineCommand({
     return exitCode(failed.length ? EXIT.failure : EXIT.ok);
   },
 });
+
+type Add = (name: string, ok: boolean, detail: string) => void;
+
+/** Read-only: a doctor never creates or migrates a SQLite file (the first write does). */
+async function checkSqlite(db: string, add: Add): Promise<void> {
+  const { openReadonly } = await import("../../events/db.ts");
+  const store = openReadonly(db);
+  if (!store.ok) add("event store", false, `${db}: ${store.error.message}`);
+  else if (!store.value) {
+    const creatable = writableDirOf(db);
+    add(
+      "event store",
+      creatable,
+      `${db}: not created yet (${creatable ? "created on first write" : "and it cannot be: its directory is not writable"})`,
+    );
+  } else {
+    const { storeStats } = await import("../../events/queries.ts");
+    const stats = storeStats(store.value);
+    store.value.close();
+    add("event store", true, `${db}: ${stats.events} events, journal ${stats.journalMode}`);
+  }
+}
+
+/** A shared server: reachable, schema current (opening applies missing migrations, as every command does). */
+async function checkPostgres(url: string, add: Add): Promise<void> {
+  const { PgEventStore, redactUrl } = await import("../../events/pg/store.ts");
+  const opened = await PgEventStore.open(url, { max: 1 });
+  if (!opened.ok) return add("event store", false, opened.error.message);
+  try {
+    add("event store", true, `${redactUrl(url)}: PostgreSQL, last event #${await opened.value.tailSeq()}`);
+  } catch (e) {
+    add("event store", false, `${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await opened.value.close();
+  }
+}
 
 /**
  * The database could be created: a probe directory can be made (and is removed at once) in the

@@ -16,7 +16,7 @@ const SAFETY_POLL_MS = 1000;
 export async function pgFollow(
   sql: SQL,
   filter: EventFilter,
-  onRow: (row: EventRow) => boolean | void,
+  onRow: (row: EventRow) => boolean | void | Promise<void>,
   ctl: FollowControl = {},
 ): Promise<void> {
   let cursor = filter.afterSeq ?? 0;
@@ -40,7 +40,11 @@ export async function pgFollow(
         const rows = await pgQueryEvents(sql, { ...filter, afterSeq: cursor, limit: PAGE });
         for (const r of rows) {
           cursor = r.seq;
-          if (onRow(r) === false) return;
+          const next = onRow(r);
+          if (next === false) return;
+          // A slow reader (a full pipe): wait for it before handing over more.
+          if (next) await next;
+          if (ctl.signal?.aborted) return;
         }
         if (rows.length < PAGE) break;
       }

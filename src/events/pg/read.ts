@@ -3,7 +3,7 @@ import type { SQL } from "bun";
 import { fail, ok, type Result } from "../../errors.ts";
 import type { EventRow } from "../envelope.ts";
 import type { PhaseRow } from "../backend.ts";
-import type { SessionStart } from "../queries.ts";
+import type { SessionSnapshot, SessionStart } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 
 const COLS =
@@ -151,4 +151,48 @@ export async function pgSessionPhases(sql: SQL, sessionId: string): Promise<Phas
 export async function pgSessionStart(sql: SQL, sessionId: string): Promise<SessionStart | null> {
   const [row] = await pgQueryEvents(sql, { session: sessionId, typeGlob: "orchestrator.session.started", limit: 1 });
   return row ? (JSON.parse(row.payload) as SessionStart) : null;
+}
+
+/** Any event recorded for this session or aggregate id. */
+export async function pgHasEventsFor(sql: SQL, id: string): Promise<boolean> {
+  const rows = await sql.unsafe(
+    `SELECT 1 FROM events WHERE session_id = $1 UNION ALL SELECT 1 FROM events WHERE aggregate_id = $1 LIMIT 1`,
+    [id],
+  );
+  return rows.length > 0;
+}
+
+/** As sessionSnapshot in queries.ts: one REPEATABLE READ transaction, so rows and events agree. */
+export function pgSessionSnapshot(
+  sql: SQL,
+  idOrPrefix: string,
+  recent: number,
+  alwaysTypes: readonly string[],
+): Promise<SessionSnapshot | null> {
+  return sql.begin("ISOLATION LEVEL REPEATABLE READ READ ONLY", async (tx) => {
+    const row = await pgFindSession(tx, idOrPrefix);
+    if (!row) return null;
+    const upto = row.last_seq ?? 0;
+    const tail = (
+      (await tx.unsafe(`SELECT ${COLS} FROM events WHERE session_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT $3`, [
+        row.session_id,
+        upto,
+        recent,
+      ])) as Record<string, unknown>[]
+    ).map(toRow);
+    const oldest = tail.length ? tail[tail.length - 1]!.seq : upto + 1;
+    const older = (
+      (await tx.unsafe(
+        `SELECT ${COLS} FROM events WHERE session_id = $1 AND seq < $2
+         AND event_type IN (SELECT json_array_elements_text($3::text::json)) ORDER BY seq`,
+        [row.session_id, oldest, JSON.stringify(alwaysTypes)],
+      )) as Record<string, unknown>[]
+    ).map(toRow);
+    return {
+      row,
+      acs: await pgSessionAcs(tx, row.session_id),
+      phases: await pgSessionPhases(tx, row.session_id),
+      events: [...older, ...tail.reverse()],
+    };
+  }) as Promise<SessionSnapshot | null>;
 }

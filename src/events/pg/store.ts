@@ -13,7 +13,7 @@ import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
-import type { SessionStart } from "../queries.ts";
+import type { SessionSnapshot, SessionStart } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, storedEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
@@ -25,12 +25,14 @@ import { importRowsPg } from "./transfer.ts";
 import {
   pgFindSession,
   pgForEachEvent,
+  pgHasEventsFor,
   pgListSessions,
   pgQueryEvents,
   pgResolveSince,
   pgSessionAcs,
   pgSessionPhases,
   pgSessionStart,
+  pgSessionSnapshot,
   pgTailSeq,
 } from "./read.ts";
 import { APPEND_LOCK, CHANNEL, migratePg, type PgGuard } from "./schema.ts";
@@ -141,6 +143,12 @@ export class PgEventStore implements EventBackend {
   forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
     return pgForEachEvent(this.sql, filter, fn);
   }
+  hasEventsFor(id: string): Promise<boolean> {
+    return pgHasEventsFor(this.sql, id);
+  }
+  sessionSnapshot(idOrPrefix: string, recent: number, alwaysTypes: readonly string[]): Promise<SessionSnapshot | null> {
+    return pgSessionSnapshot(this.sql, idOrPrefix, recent, alwaysTypes);
+  }
   importRows(parsed: ParsedImport): Promise<Result<ImportReport>> {
     return importRowsPg(this, parsed);
   }
@@ -171,7 +179,11 @@ export class PgEventStore implements EventBackend {
       return fail("failure", `session lease on ${redactUrl(this.url)}: ${describeUnknown(e)}`);
     }
   }
-  follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
+  follow(
+    filter: EventFilter,
+    onRow: (row: EventRow) => boolean | void | Promise<void>,
+    ctl: FollowControl = {},
+  ): Promise<void> {
     return pgFollow(this.sql, filter, onRow, ctl);
   }
 
