@@ -15,6 +15,7 @@ import { sqliteAcquireLease, sqliteLeaseHolder, sqliteReleaseLease, sqliteRenewL
 import {
   findSession,
   forEachEventAsync,
+  hasEventsFor,
   listSessions,
   queryEvents,
   resolveSince,
@@ -25,6 +26,9 @@ import {
   type EventFilter,
   type SessionRow,
 } from "./read.ts";
+import * as q from "./queries.ts";
+import type { AggregateEvent, PageFilter, SessionStart } from "./queries.ts";
+import type { TypedPayload } from "./lookups.ts";
 import { EventStore, openReadonly, type AppendResult, type PreparedRow } from "./store.ts";
 import { importIntoStore, type ImportReport, type ParsedImport } from "./transfer.ts";
 
@@ -136,6 +140,51 @@ export class SqliteBackend implements EventBackend {
       db.value.close();
     }
   }
+
+  // The named lookups (lookups.ts), answered by queries.ts.
+  aggregateEvents(aggregateType: string, id: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.aggregateEvents(this.db, aggregateType, id));
+  }
+  aggregateTypeEvents(aggregateType: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.aggregateTypeEvents(this.db, aggregateType));
+  }
+  aggregateRowsAfter(aggregateType: string, id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    return Promise.resolve(q.aggregateRowsAfter(this.db, aggregateType, id, afterSeq, limit));
+  }
+  hasAggregateEvent(aggregateType: string, id: string, eventType: string): Promise<boolean> {
+    return Promise.resolve(q.hasAggregateEvent(this.db, aggregateType, id, eventType));
+  }
+  hasEventsFor(id: string): Promise<boolean> {
+    return Promise.resolve(hasEventsFor(this.db, id));
+  }
+  sessionStart(sessionId: string): Promise<SessionStart | null> {
+    return Promise.resolve(q.sessionStart(this.db, sessionId));
+  }
+  latestSessionForSeed(seedId: string): Promise<string | null> {
+    return Promise.resolve(q.latestSessionForSeed(this.db, seedId));
+  }
+  lineageEvents(sessionId: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.lineageEvents(this.db, sessionId));
+  }
+  sessionFailures(sessionId: string, limit?: number): Promise<TypedPayload[]> {
+    return Promise.resolve(q.sessionFailures(this.db, sessionId, limit));
+  }
+  sessionEnding(sessionId: string): Promise<TypedPayload | null> {
+    return Promise.resolve(q.sessionEnding(this.db, sessionId));
+  }
+  sessionPayloads(sessionId: string, eventType: string): Promise<Record<string, unknown>[]> {
+    return Promise.resolve(q.sessionPayloads(this.db, sessionId, eventType));
+  }
+  eventPage(f: PageFilter): Promise<{ total: number; rows: EventRow[] }> {
+    return Promise.resolve(q.eventPage(this.db, f));
+  }
+  sessionByExecutionId(executionId: string): Promise<SessionRow | null> {
+    return Promise.resolve(q.sessionByExecutionId(this.db, executionId));
+  }
+  latestRunningSession(): Promise<SessionRow | null> {
+    return Promise.resolve(q.latestRunningSession(this.db));
+  }
+
   close(): Promise<void> {
     if (this.store) this.store.close();
     else if (this.db instanceof OwnedReader) this.db.close();

@@ -77,7 +77,7 @@ export async function pgTailSeq(sql: SQL): Promise<number> {
   return Number(r?.s ?? 0);
 }
 
-const toSession = (r: Record<string, unknown>): SessionRow => ({
+export const toSession = (r: Record<string, unknown>): SessionRow => ({
   ...(r as unknown as SessionRow),
   event_count: Number(r.event_count),
   last_seq: r.last_seq === null ? null : Number(r.last_seq),

@@ -31,6 +31,9 @@ import {
   pgSessionPhases,
   pgTailSeq,
 } from "./read.ts";
+import * as q from "./queries.ts";
+import type { AggregateEvent, PageFilter, SessionStart } from "../queries.ts";
+import type { TypedPayload } from "../lookups.ts";
 import { APPEND_LOCK, CHANNEL, migratePg, type PgGuard } from "./schema.ts";
 
 export type { PgGuard };
@@ -168,6 +171,50 @@ export class PgEventStore implements EventBackend {
   }
   follow(filter: EventFilter, onRow: (row: EventRow) => boolean | void, ctl: FollowControl = {}): Promise<void> {
     return pgFollow(this.sql, filter, onRow, ctl);
+  }
+
+  // The named lookups (lookups.ts), answered by pg/queries.ts.
+  aggregateEvents(aggregateType: string, id: string): Promise<AggregateEvent[]> {
+    return q.pgAggregateEvents(this.sql, aggregateType, id);
+  }
+  aggregateTypeEvents(aggregateType: string): Promise<AggregateEvent[]> {
+    return q.pgAggregateTypeEvents(this.sql, aggregateType);
+  }
+  aggregateRowsAfter(aggregateType: string, id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    return q.pgAggregateRowsAfter(this.sql, aggregateType, id, afterSeq, limit);
+  }
+  hasAggregateEvent(aggregateType: string, id: string, eventType: string): Promise<boolean> {
+    return q.pgHasAggregateEvent(this.sql, aggregateType, id, eventType);
+  }
+  hasEventsFor(id: string): Promise<boolean> {
+    return q.pgHasEventsFor(this.sql, id);
+  }
+  sessionStart(sessionId: string): Promise<SessionStart | null> {
+    return q.pgSessionStart(this.sql, sessionId);
+  }
+  latestSessionForSeed(seedId: string): Promise<string | null> {
+    return q.pgLatestSessionForSeed(this.sql, seedId);
+  }
+  lineageEvents(sessionId: string): Promise<AggregateEvent[]> {
+    return q.pgLineageEvents(this.sql, sessionId);
+  }
+  sessionFailures(sessionId: string, limit?: number): Promise<TypedPayload[]> {
+    return q.pgSessionFailures(this.sql, sessionId, limit);
+  }
+  sessionEnding(sessionId: string): Promise<TypedPayload | null> {
+    return q.pgSessionEnding(this.sql, sessionId);
+  }
+  sessionPayloads(sessionId: string, eventType: string): Promise<Record<string, unknown>[]> {
+    return q.pgSessionPayloads(this.sql, sessionId, eventType);
+  }
+  eventPage(f: PageFilter): Promise<{ total: number; rows: EventRow[] }> {
+    return q.pgEventPage(this.sql, f);
+  }
+  sessionByExecutionId(executionId: string): Promise<SessionRow | null> {
+    return q.pgSessionByExecutionId(this.sql, executionId);
+  }
+  latestRunningSession(): Promise<SessionRow | null> {
+    return q.pgLatestRunningSession(this.sql);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,80 @@
+/**
+ * A finished session that a secondary loop then evolved (judged attempts, a stall, one lineage
+ * generation that converged), plus the non-session aggregates the MCP tools read (a brownfield
+ * scan, an evaluation job). For the tests that ask both backends the same questions.
+ */
+import type { EventPayload, EventType } from "../../src/events/catalogue.ts";
+import { type NewEvent, newEvent } from "../../src/events/envelope.ts";
+import { sessionEvents } from "./session-fixture.ts";
+
+export function evolvedSession(sessionId: string, start = new Date("2026-11-24T10:00:00Z")) {
+  const f = sessionEvents({ sessionId, start });
+  let t = Date.parse(f.events.at(-1)!.timestamp ?? start.toISOString());
+  const events: NewEvent[] = [...f.events];
+  const add = <T extends EventType>(type: T, data: EventPayload<T>, aggregate_type: string, aggregate_id: string) => {
+    t += 1000;
+    events.push(newEvent<T>({ type, aggregate_type, aggregate_id, timestamp: new Date(t).toISOString(), data }));
+  };
+  const [a1, a2] = [f.acIds[0]!, f.acIds[1]!];
+  const sid = { session_id: sessionId };
+  add(
+    "execution.ac.attempt_judged",
+    { ...sid, ac_id: a1, outcome: "approved", attempt: 1 },
+    "execution",
+    f.executionId,
+  );
+  add(
+    "execution.ac.attempt_judged",
+    { ...sid, ac_id: a2, outcome: "rejected", attempt: 1 },
+    "execution",
+    f.executionId,
+  );
+  add("execution.ac.attempt_judged", { ...sid, ac_id: a2, outcome: "passed", attempt: 2 }, "execution", f.executionId);
+  add(
+    "execution.ac.stall_detected",
+    { ...sid, ac_id: a2, silent_seconds: 300, action: "retry" },
+    "execution",
+    f.executionId,
+  );
+  add("lineage.generation.started", { ...sid, generation: 1, failing: [a2] }, "session", sessionId);
+  add(
+    "execution.ac.refined",
+    { ...sid, ac_id: a2, generation: 1, description: "clearer wording" },
+    "session",
+    sessionId,
+  );
+  add(
+    "lineage.generation.completed",
+    { ...sid, generation: 1, results: { [a2]: "passed" }, similarity: 0.4 },
+    "session",
+    sessionId,
+  );
+  add("lineage.converged", { ...sid, generation: 1 }, "session", sessionId);
+  return { ...f, events };
+}
+
+/** A brownfield registry entry and an evaluation job that failed: aggregates outside any session. */
+export function otherAggregates(sessionId: string, repo: string, at = "2026-11-26T10:00:00.000Z"): NewEvent[] {
+  const evalId = `eval_${sessionId.slice(-6)}`;
+  const events: NewEvent[] = [
+    newEvent({
+      type: "brownfield.scanned",
+      aggregate_type: "brownfield",
+      aggregate_id: repo,
+      data: { path: repo, languages: ["typescript"], context: "a repo" },
+    }),
+    newEvent({
+      type: "brownfield.default.set",
+      aggregate_type: "brownfield",
+      aggregate_id: repo,
+      data: { path: repo },
+    }),
+    newEvent({
+      type: "evaluation.pipeline.failed",
+      aggregate_type: "evaluation",
+      aggregate_id: evalId,
+      data: { session_id: sessionId, evaluation_id: evalId, error: "judge unreachable" },
+    }),
+  ];
+  return events.map((e) => ({ ...e, timestamp: at }));
+}
