@@ -7,7 +7,7 @@ import { defineCommand } from "citty";
 import { loadConfig } from "../../config/load.ts";
 import { paths } from "../../config/paths.ts";
 import { EXIT, type ExitKind, fail, ok, type Result, unwrap } from "../../errors.ts";
-import { EventStore } from "../../events/store.ts";
+import { SqliteBackend } from "../../events/sqlite-backend.ts";
 import { AutoLog, type AutoState } from "../../interview/auto.ts";
 import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
 import { checkIdea } from "../../interview/engine.ts";
@@ -60,11 +60,11 @@ export default defineCommand({
   },
   async run({ args }) {
     const loaded = unwrap(loadConfig());
-    const store = unwrap(EventStore.open(paths.database()));
+    const store = unwrap(SqliteBackend.open(paths.database()));
     const say = (l: string) => log.info(l);
     let alog: AutoLog;
     if (args.resume) {
-      alog = unwrap(AutoLog.open(store, String(args.resume)));
+      alog = unwrap(await AutoLog.open(store, String(args.resume)));
       if (alog.state.status === "completed") say(`[auto] ${alog.state.auto_id} already completed`);
       if (args.runtime && args.runtime !== alog.state.runtime)
         return unwrap(
@@ -75,7 +75,7 @@ export default defineCommand({
         );
       if (args.timeout !== undefined)
         unwrap(
-          alog.record("auto.deadline.extended", {
+          await alog.record("auto.deadline.extended", {
             deadline: new Date(Date.now() + int(args.timeout, "timeout", 7200, 60, 86_400) * 1000).toISOString(),
           }),
         );
@@ -84,7 +84,7 @@ export default defineCommand({
       const goal = unwrap(checkIdea(String(args.goal)));
       const runtime = unwrap(selectRuntime(args.runtime as string | undefined, process.env, loaded)).name;
       alog = unwrap(
-        AutoLog.create(store, {
+        await AutoLog.create(store, {
           auto_id: newId.auto(),
           goal,
           runtime,
@@ -137,7 +137,7 @@ export default defineCommand({
     } finally {
       clearTimeout(timer);
       lock.release();
-      store.close();
+      await store.close();
     }
   },
 });
