@@ -19,7 +19,10 @@ const REPO = "/srv/repo";
 const evolved = evolvedSession(DONE);
 const live = sessionEvents({ sessionId: LIVE, finished: false, start: new Date("2026-11-25T10:00:00Z") });
 // Fixed ids, so the rows read back are the same on both.
-const log = [...evolved.events, ...live.events, ...otherAggregates(DONE, REPO)].map((e, i) => ({ ...e, id: `ev_${i}` }));
+const log = [...evolved.events, ...live.events, ...otherAggregates(DONE, REPO)].map((e, i) => ({
+  ...e,
+  id: `ev_${i}`,
+}));
 const EVAL = `eval_${DONE.slice(-6)}`;
 
 let sqlite: EventBackend;
