@@ -1,6 +1,7 @@
 /**
- * A finished session that a secondary loop then evolved (judged attempts, a stall, one lineage
- * generation that converged), plus the non-session aggregates the MCP tools read (a brownfield
+ * A finished session whose secondary loop evolved a failing criterion before the end (judged
+ * attempts, a stall, one lineage generation that converged; an import refuses events after a
+ * session's end, so they come before it), plus the non-session aggregates the MCP tools read (a brownfield
  * scan, an evaluation job). For the tests that ask both backends the same questions.
  */
 import type { EventPayload, EventType } from "../../src/events/catalogue.ts";
@@ -9,12 +10,10 @@ import { sessionEvents } from "./session-fixture.ts";
 
 export function evolvedSession(sessionId: string, start = new Date("2026-11-24T10:00:00Z")) {
   const f = sessionEvents({ sessionId, start });
-  let t = Date.parse(f.events.at(-1)!.timestamp ?? start.toISOString());
-  const events: NewEvent[] = [...f.events];
-  const add = <T extends EventType>(type: T, data: EventPayload<T>, aggregate_type: string, aggregate_id: string) => {
-    t += 1000;
-    events.push(newEvent<T>({ type, aggregate_type, aggregate_id, timestamp: new Date(t).toISOString(), data }));
-  };
+  const events: NewEvent[] = f.events.slice(0, -1);
+  const ending = f.events.at(-1)!;
+  const add = <T extends EventType>(type: T, data: EventPayload<T>, aggregate_type: string, aggregate_id: string) =>
+    events.push(newEvent<T>({ type, aggregate_type, aggregate_id, data }));
   const [a1, a2] = [f.acIds[0]!, f.acIds[1]!];
   const sid = { session_id: sessionId };
   add(
@@ -50,7 +49,12 @@ export function evolvedSession(sessionId: string, start = new Date("2026-11-24T1
     sessionId,
   );
   add("lineage.converged", { ...sid, generation: 1 }, "session", sessionId);
-  return { ...f, events };
+  events.push(ending);
+  // One second apart, as the fixture's own events are.
+  return {
+    ...f,
+    events: events.map((e, i) => ({ ...e, timestamp: new Date(start.getTime() + (i + 1) * 1000).toISOString() })),
+  };
 }
 
 /** A brownfield registry entry and an evaluation job that failed: aggregates outside any session. */
