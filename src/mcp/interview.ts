@@ -30,7 +30,7 @@ const CLOSING = /^\s*(\/?done|generate( the)? seed( now)?|that'?s (all|it)|finis
 const READY_STREAK = 2;
 
 /**
- * What the authoring tools need: the store, the configured LLM backend (serve --llm-backend wins).
+ * What the authoring tools need: the event backend, the configured LLM backend (serve --llm-backend wins).
  * `pluginTool` names an authoring tool that may hand its model calls to the OpenCode bridge
  * plugin: only then, and only when the gate says so (backend opencode and opencode_mode exactly
  * "plugin"), completions become `_subagent` envelopes. `auto` and the judging tools never pass it.
