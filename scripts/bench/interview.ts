@@ -11,6 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventStore } from "../../src/events/store.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { createHttpBackend } from "../../src/llm/http.ts";
 import type { Llm } from "../../src/llm/index.ts";
 import { answersIO } from "../../src/interview/io-answers.ts";
@@ -47,7 +48,9 @@ async function inProcess(): Promise<{ perRound: number; modelPerRound: number }>
   };
   const samples: { total: number; model: number }[] = [];
   for (let i = 0; i < 7; i++) {
-    const log = InterviewLog.create(store, newInterviewId(), { initial_context: "greet people" });
+    const log = await InterviewLog.create(SqliteBackend.of(store), newInterviewId(), {
+      initial_context: "greet people",
+    });
     if (!log.ok) throw new Error(log.error.message);
     modelMs = 0;
     const t = performance.now();

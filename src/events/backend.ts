@@ -4,15 +4,17 @@
  * this interface work unchanged on either; open-backend.ts chooses one from `--db` or
  * `OUROBOROS_DATABASE_URL`.
  *
- * Wired so far: `status`, `cancel`, `events` (listing, follow, export, import), `tui`, `mcp doctor`,
- * session leases (lease.ts) and the pipeline's writer (SessionLog). To move a reader: take an EventBackend from openBackend instead
- * of `store.reader`, await these methods, and add any lookup it still does in SQL of its own (the MCP
- * lineage and failure queries) as a method here, implemented by both backends.
+ * Every command goes through it: `status`, `cancel`, `events` (listing, follow, export, import),
+ * `tui`, `mcp doctor`, the MCP server's tools and resources, the interview's and `auto`'s logs
+ * (aggregate-log.ts), the pipeline's writer (SessionLog) and session leases (lease.ts). A lookup a
+ * caller needs is added here (or to lookups.ts) and implemented by both backends; SQL stays in
+ * src/events.
  */
 import type { Result } from "../errors.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import type { SessionSnapshot, SessionStart } from "./queries.ts";
+import type { EventLookups } from "./lookups.ts";
 import type { AcRow, EventFilter, SessionRow, sessionPhases } from "./read.ts";
 import type { AppendResult, PreparedRow } from "./store.ts";
 import type { ImportReport, ParsedImport } from "./transfer.ts";
@@ -50,7 +52,8 @@ export interface FollowControl {
   signal?: AbortSignal;
 }
 
-export interface EventBackend {
+/** The named lookups (lookups.ts) are part of it: the MCP server and the interview read through them. */
+export interface EventBackend extends EventLookups {
   readonly kind: "sqlite" | "postgres";
   /** `T` comes from `event.type`, so `data` is checked against that type's catalogue schema. */
   append<T extends EventType>(event: NewEventOf<T>): Promise<Result<AppendResult>>;

@@ -5,13 +5,20 @@
  */
 import type { Seed } from "../seed/schema.ts";
 import type { EventRow } from "./envelope.ts";
-import type { AggregateEvent } from "./aggregate-log.ts";
 import { findSession, sessionAcs, sessionPhases, type AcRow, type SessionRow } from "./read.ts";
 import { EventReader } from "./reader.ts";
 
 const conn = EventReader.sqlite;
 const COLS =
   "seq, id, aggregate_type, aggregate_id, event_type, payload, timestamp, event_version, consensus_id, session_id";
+
+/** One event of an aggregate (an interview, an auto run, a job), its payload parsed. */
+export interface AggregateEvent {
+  seq: number;
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
 
 /** What `orchestrator.session.started` records about a run (the fields a resume or a judge needs). */
 export interface SessionStart {
@@ -57,6 +64,17 @@ const toAggregateEvent = (row: { seq: number; event_type: string; payload: strin
   timestamp: row.timestamp,
   data: JSON.parse(row.payload) as Record<string, unknown>,
 });
+
+/** One aggregate's events in log order. */
+export function aggregateEvents(r: EventReader, aggregateType: string, id: string): AggregateEvent[] {
+  return (
+    conn(r)
+      .query(
+        "SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY seq",
+      )
+      .all(aggregateType, id) as { seq: number; event_type: string; payload: string; timestamp: string }[]
+  ).map(toAggregateEvent);
+}
 
 /** Every event of one aggregate type (all its ids) in log order, e.g. the brownfield registry. */
 export function aggregateTypeEvents(r: EventReader, aggregateType: string): AggregateEvent[] {

@@ -9,7 +9,7 @@ import type { EventBackend, FollowControl, PhaseRow } from "./backend.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import { follow } from "./follow.ts";
-import { sessionSnapshot, sessionStart, type SessionSnapshot, type SessionStart } from "./queries.ts";
+import { sessionSnapshot, sessionStart, type SessionSnapshot } from "./queries.ts";
 import { EventReader, OwnedReader } from "./reader.ts";
 import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "./lease.ts";
 import { sqliteAcquireLease, sqliteLeaseHolder, sqliteReleaseLease, sqliteRenewLease } from "./lease-sqlite.ts";
@@ -27,6 +27,9 @@ import {
   type EventFilter,
   type SessionRow,
 } from "./read.ts";
+import * as q from "./queries.ts";
+import type { AggregateEvent, PageFilter, SessionStart } from "./queries.ts";
+import type { TypedPayload } from "./lookups.ts";
 import { EventStore, openReadonly, type AppendResult, type PreparedRow } from "./store.ts";
 import { importIntoStore, type ImportReport, type ParsedImport } from "./transfer.ts";
 
@@ -156,6 +159,45 @@ export class SqliteBackend implements EventBackend {
       db.value.close();
     }
   }
+
+  // The named lookups (lookups.ts), answered by queries.ts.
+  aggregateEvents(aggregateType: string, id: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.aggregateEvents(this.db, aggregateType, id));
+  }
+  aggregateTypeEvents(aggregateType: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.aggregateTypeEvents(this.db, aggregateType));
+  }
+  aggregateRowsAfter(aggregateType: string, id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    return Promise.resolve(q.aggregateRowsAfter(this.db, aggregateType, id, afterSeq, limit));
+  }
+  hasAggregateEvent(aggregateType: string, id: string, eventType: string): Promise<boolean> {
+    return Promise.resolve(q.hasAggregateEvent(this.db, aggregateType, id, eventType));
+  }
+  latestSessionForSeed(seedId: string): Promise<string | null> {
+    return Promise.resolve(q.latestSessionForSeed(this.db, seedId));
+  }
+  lineageEvents(sessionId: string): Promise<AggregateEvent[]> {
+    return Promise.resolve(q.lineageEvents(this.db, sessionId));
+  }
+  sessionFailures(sessionId: string, limit?: number): Promise<TypedPayload[]> {
+    return Promise.resolve(q.sessionFailures(this.db, sessionId, limit));
+  }
+  sessionEnding(sessionId: string): Promise<TypedPayload | null> {
+    return Promise.resolve(q.sessionEnding(this.db, sessionId));
+  }
+  sessionPayloads(sessionId: string, eventType: string): Promise<Record<string, unknown>[]> {
+    return Promise.resolve(q.sessionPayloads(this.db, sessionId, eventType));
+  }
+  eventPage(f: PageFilter): Promise<{ total: number; rows: EventRow[] }> {
+    return Promise.resolve(q.eventPage(this.db, f));
+  }
+  sessionByExecutionId(executionId: string): Promise<SessionRow | null> {
+    return Promise.resolve(q.sessionByExecutionId(this.db, executionId));
+  }
+  latestRunningSession(): Promise<SessionRow | null> {
+    return Promise.resolve(q.latestRunningSession(this.db));
+  }
+
   close(): Promise<void> {
     if (this.store) this.store.close();
     else if (this.db instanceof OwnedReader) this.db.close();

@@ -6,8 +6,7 @@
  */
 import { ok, type ExitKind, type Result } from "../errors.ts";
 import type { EventPayload } from "../events/catalogue.ts";
-import { latestSessionForSeed } from "../events/queries.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
 import type { Llm } from "../llm/index.ts";
 import { type AutoLog, type AutoState, modelIO } from "./auto.ts";
 import { detectBrownfield } from "./engine.ts";
@@ -46,18 +45,18 @@ function race<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 export async function runAuto(
-  store: EventStore,
+  backend: EventBackend,
   alog: AutoLog,
   llm: Llm,
   o: AutoOptions,
 ): Promise<Result<AutoOutcome>> {
-  const failed = (
+  const failed = async (
     phase: string,
     error: string,
     kind: ExitKind,
     extra: Pick<EventPayload<"auto.failed">, "session_id" | "run_status"> = {},
-  ): Result<AutoOutcome> => {
-    const r = alog.record("auto.failed", { phase, error, ...extra });
+  ): Promise<Result<AutoOutcome>> => {
+    const r = await alog.record("auto.failed", { phase, error, ...extra });
     if (!r.ok) return r;
     o.say(`[auto] ${phase} failed: ${error}`);
     return ok({ status: "failed", kind });
@@ -78,12 +77,12 @@ export async function runAuto(
   if (s0.phase === "interview") {
     let ilog: InterviewLog;
     if (s0.interview_id) {
-      const r = InterviewLog.open(store, s0.interview_id);
+      const r = await InterviewLog.open(backend, s0.interview_id);
       if (!r.ok) return r;
       ilog = r.value;
     } else {
       const codebase = detectBrownfield(s0.project_dir);
-      const r = InterviewLog.create(store, newInterviewId(), {
+      const r = await InterviewLog.create(backend, newInterviewId(), {
         initial_context: s0.goal,
         is_brownfield: codebase.length > 0,
         codebase_paths: codebase,
@@ -92,7 +91,7 @@ export async function runAuto(
       });
       if (!r.ok) return r;
       ilog = r.value;
-      const ev = alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id });
+      const ev = await alog.record("auto.phase.changed", { phase: "interview", interview_id: ilog.state.interview_id });
       if (!ev.ok) return ev;
     }
     o.say(`[auto] interview — ${ilog.state.interview_id}`);
@@ -111,11 +110,11 @@ export async function runAuto(
         r.error.message,
         r.error.kind === "runtimeUnavailable" || r.error.kind === "config" ? r.error.kind : "failure",
       );
-    const ev = alog.record("auto.phase.changed", { phase: "seed_generation" });
+    const ev = await alog.record("auto.phase.changed", { phase: "seed_generation" });
     if (!ev.ok) return ev;
   }
   if (alog.state.phase === "seed_generation") {
-    const il = InterviewLog.open(store, alog.state.interview_id!);
+    const il = await InterviewLog.open(backend, alog.state.interview_id!);
     if (!il.ok) return il;
     o.say(`[auto] seed generation — ambiguity ${il.value.state.ambiguity_score?.toFixed(2) ?? "unscored"}`);
     const r = await step(() =>
@@ -130,16 +129,16 @@ export async function runAuto(
       );
     const seed = r.value;
     if (seed.repairs) o.say(`[auto] repair — seed valid after ${plural(seed.repairs, "round")}`);
-    const ev = alog.record("auto.phase.changed", { phase: "run", seed_id: seed.seed_id, seed_path: seed.path });
+    const ev = await alog.record("auto.phase.changed", { phase: "run", seed_id: seed.seed_id, seed_path: seed.path });
     if (!ev.ok) return ev;
   }
   const s = alog.state;
   if (o.skipRun || s.skip_run) {
-    const ev = alog.record("auto.completed", { seed_id: s.seed_id!, session_id: null, run_status: "skipped" });
+    const ev = await alog.record("auto.completed", { seed_id: s.seed_id!, session_id: null, run_status: "skipped" });
     return ev.ok ? ok({ status: "completed" }) : ev;
   }
   o.say(`[auto] run — ${s.seed_path} on ${s.runtime}`);
-  const prior = s.seed_id === null ? null : latestSessionForSeed(store.reader, s.seed_id);
+  const prior = s.seed_id === null ? null : await backend.latestSessionForSeed(s.seed_id);
   const run = await o.runSeed(s, prior);
   if (!run.ok) return failed("run", run.error.message, run.error.kind);
   // "started": the run continues as a background job (MCP); auto is done once the run has a handle.
@@ -148,7 +147,7 @@ export async function runAuto(
       session_id: run.value.sessionId,
       run_status: run.value.status,
     });
-  const ev = alog.record("auto.completed", {
+  const ev = await alog.record("auto.completed", {
     seed_id: s.seed_id!, // recorded with the "run" phase, before this point
     session_id: run.value.sessionId,
     run_status: run.value.status,

@@ -9,7 +9,7 @@ import { paths } from "../config/paths.ts";
 import { writeFileAtomic } from "../util/write-file-atomic.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import { AggregateLog, type AggregateSpec } from "../events/aggregate-log.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
 import type { Llm } from "../llm/index.ts";
 import { describeAmbiguity } from "./ambiguity.ts";
 import type { InterviewIO } from "./loop.ts";
@@ -125,20 +125,20 @@ const SPEC: AggregateSpec<AutoState, "auto_id"> = {
 };
 
 export class AutoLog extends AggregateLog<AutoState, "auto_id"> {
-  static create(store: EventStore, started: Started): Result<AutoLog> {
+  static async create(backend: EventBackend, started: Started): Promise<Result<AutoLog>> {
     const { auto_id, ...rest } = started;
-    const log = new AutoLog(store, SPEC, auto_id, emptyAuto(auto_id));
-    const r = log.record("auto.started", rest);
+    const log = new AutoLog(backend, SPEC, auto_id, emptyAuto(auto_id));
+    const r = await log.record("auto.started", rest);
     return r.ok ? ok(log) : r;
   }
 
-  static open(store: EventStore, id: string): Result<AutoLog> {
-    const replayed = AggregateLog.replayState(store, SPEC, id, emptyAuto(id));
+  static async open(backend: EventBackend, id: string): Promise<Result<AutoLog>> {
+    const replayed = await AggregateLog.replayState(backend, SPEC, id, emptyAuto(id));
     if (!replayed.events)
       return fail("unknownId", `no auto run '${id}'`, {
         hint: "the id is printed when `ouroboros auto` starts (auto_<12 hex>)",
       });
-    return ok(new AutoLog(store, SPEC, id, replayed.state));
+    return ok(new AutoLog(backend, SPEC, id, replayed.state));
   }
 }
 

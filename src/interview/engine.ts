@@ -80,19 +80,19 @@ export async function nextQuestion(log: InterviewLog, llm: Llm): Promise<Result<
       last = "the model returned an empty question";
       continue;
     }
-    const ev = log.record("interview.question.asked", { round_number: round, question });
+    const ev = await log.record("interview.question.asked", { round_number: round, question });
     if (!ev.ok) return ev;
     return ok({ round, question });
   }
   return fail("failure", `could not get the round ${round} question: ${last}`);
 }
 
-export function recordAnswer(
+export async function recordAnswer(
   log: InterviewLog,
   question: string,
   answer: string,
   provenance?: "user" | "model",
-): Result<InterviewState> {
+): Promise<Result<InterviewState>> {
   const a = checkAnswer(answer);
   if (!a.ok) return a;
   const prov = isFact(a.value) ? "observation" : (provenance ?? "user");
@@ -105,7 +105,7 @@ export function recordAnswer(
   });
 }
 
-export function skipQuestion(log: InterviewLog, question: string): Result<InterviewState> {
+export async function skipQuestion(log: InterviewLog, question: string): Promise<Result<InterviewState>> {
   return log.record("interview.response.recorded", {
     round_number: currentRound(log.state),
     question,
@@ -117,7 +117,7 @@ export function skipQuestion(log: InterviewLog, question: string): Result<Interv
 }
 
 /** Go back one answer; the question of that round is asked again. */
-export function undoAnswer(log: InterviewLog): Result<InterviewState> {
+export async function undoAnswer(log: InterviewLog): Promise<Result<InterviewState>> {
   const n = log.state.rounds.length;
   if (n === 0) return fail("badArgs", "nothing to go back to: no answer recorded yet");
   return log.record("interview.response.undone", { round_number: n });
@@ -147,7 +147,7 @@ export async function scoreAmbiguity(
       continue;
     }
     const a = computeAmbiguity(parsed.output, s.is_brownfield, threshold);
-    const ev = log.record("interview.ambiguity.scored", { round_number: s.rounds.length, ambiguity: a });
+    const ev = await log.record("interview.ambiguity.scored", { round_number: s.rounds.length, ambiguity: a });
     if (!ev.ok) return ev;
     return ok(a);
   }
@@ -157,7 +157,7 @@ export async function scoreAmbiguity(
 /** Scoring (and so the seed gate) starts at round 3. */
 export const isScoredRound = (s: InterviewState) => s.rounds.length >= FIRST_SCORED_ROUND;
 
-export function completeInterview(log: InterviewLog, forced = false): Result<InterviewState> {
+export async function completeInterview(log: InterviewLog, forced = false): Promise<Result<InterviewState>> {
   return log.record("interview.completed", {
     total_rounds: log.state.rounds.length,
     ambiguity_score: log.state.ambiguity_score,

@@ -66,13 +66,13 @@ export async function runInterviewLoop(
       io.progress(log.state.rounds.length, a);
     }
     if (a?.ready) {
-      const c = completeInterview(log);
+      const c = await completeInterview(log);
       return c.ok ? ok({ status: "completed", forced: false }) : c;
     }
     const choice = await io.notReady(a);
     if (choice === "cancel") return ok({ status: "interrupted" });
     if (choice === "continue") return ok(null);
-    const c = completeInterview(log, true);
+    const c = await completeInterview(log, true);
     return c.ok ? ok({ status: "completed", forced: true }) : c;
   };
 
@@ -87,7 +87,7 @@ export async function runInterviewLoop(
     const reply = await io.ask(q.value.round, q.value.question);
     if (reply.kind === "cancel") return ok({ status: "interrupted" });
     if (reply.kind === "back") {
-      const r = undoAnswer(log);
+      const r = await undoAnswer(log);
       if (!r.ok) io.rejected(r.error.message);
       else io.undone?.(r.value.rounds.length + 1);
       continue;
@@ -99,8 +99,8 @@ export async function runInterviewLoop(
     }
     const rec =
       reply.kind === "skip"
-        ? skipQuestion(log, q.value.question)
-        : recordAnswer(log, q.value.question, reply.text, opts.provenance);
+        ? await skipQuestion(log, q.value.question)
+        : await recordAnswer(log, q.value.question, reply.text, opts.provenance);
     if (!rec.ok) {
       if (rec.error.kind !== "badArgs") return rec;
       io.rejected(rec.error.message);
@@ -117,7 +117,7 @@ export async function runInterviewLoop(
     const go = await io.confirmReady(scored.value);
     if (go === "cancel") return ok({ status: "interrupted" });
     if (go) {
-      const c = completeInterview(log);
+      const c = await completeInterview(log);
       if (!c.ok) return c;
       return ok({ status: "completed", forced: false });
     }

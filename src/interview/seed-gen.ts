@@ -96,7 +96,7 @@ export async function generateSeed(
       const file = join(opts.dir ?? paths.seeds(), `${seedId}.yaml`);
       if (existsSync(file)) return fail("failure", `${file} already exists`);
       writeFileAtomic(file, checked.yaml, 0o644);
-      const ev = log.record("seed.created", {
+      const ev = await log.record("seed.created", {
         seed_id: seedId,
         ...(s.ambiguity_score !== null ? { ambiguity: s.ambiguity_score } : {}),
         ac_count: checked.acCount,
@@ -116,7 +116,7 @@ export async function generateSeed(
         repairs: round,
       });
     }
-    const ev = log.record("seed.repair.attempted", { seed_id: seedId, round: round + 1, errors: problems });
+    const ev = await log.record("seed.repair.attempted", { seed_id: seedId, round: round + 1, errors: problems });
     if (!ev.ok) return ev;
     parent = seedId;
     messages.push(
@@ -127,7 +127,10 @@ export async function generateSeed(
       },
     );
   }
-  log.record("seed.generation.failed", { error: `no valid seed after ${maxRepairs} repair rounds`, errors: problems });
+  await log.record("seed.generation.failed", {
+    error: `no valid seed after ${maxRepairs} repair rounds`,
+    errors: problems,
+  });
   return fail("invalidData", `no valid seed after ${maxRepairs} repair round(s); last problems:`, {
     details: problems,
     hint: "answer more questions (init resume) and try again",

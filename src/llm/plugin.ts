@@ -13,8 +13,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { fail, ok, type OuroError } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
-import { hasAggregateEvent } from "../events/queries.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
 import type { ChatMessage, CompleteOptions, Llm } from "./types.ts";
 
 /** What the bridge plugin receives under `meta._subagent`. */
@@ -47,7 +46,7 @@ function flatten(messages: readonly ChatMessage[], json: boolean): string {
   return parts.join("\n\n");
 }
 
-export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm {
+export function pluginLlm(backend: EventBackend, dir: string, toolName: string): Llm {
   return {
     name: "opencode-plugin",
     target: "the OpenCode session's bridge plugin",
@@ -59,7 +58,7 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
         type: T,
         data: PayloadWithout<T, "request_id" | "tool_name">,
       ) =>
-        store.append({
+        backend.append({
           type,
           aggregate_type: "subagent",
           aggregate_id: requestId,
@@ -75,9 +74,9 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
         const r = v.safeParse(ReplySchema, reply);
         if (!r.success || r.output.request_id !== requestId)
           return fail("invalidData", `${replyFile}: not a subagent answer for request ${requestId}`);
-        const seen = hasAggregateEvent(store.reader, "subagent", requestId, "subagent.completed");
+        const seen = await backend.hasAggregateEvent("subagent", requestId, "subagent.completed");
         if (!seen) {
-          const ev = record("subagent.completed", { chars: r.output.text.length });
+          const ev = await record("subagent.completed", { chars: r.output.text.length });
           if (!ev.ok) return ev;
         }
         return ok({
@@ -96,7 +95,7 @@ export function pluginLlm(store: EventStore, dir: string, toolName: string): Llm
         prompt: flatten(messages, json),
         context: { request_id: requestId, reply_file: replyFile },
       };
-      const ev = record("subagent.dispatched", { reply_file: replyFile });
+      const ev = await record("subagent.dispatched", { reply_file: replyFile });
       if (!ev.ok) return ev;
       return fail("failure", `${toolName}: handed to the OpenCode bridge plugin (request ${requestId})`, {
         data: { delegated: true, subagent },

@@ -56,14 +56,14 @@ export async function startAuto(
 ): Promise<Result<{ view: ReturnType<typeof autoView>; done: Promise<unknown> }>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
-  const { store, llm, config: cfg } = d.value;
+  const { backend, llm, config: cfg } = d.value;
   let alog: AutoLog;
   if (a.resume) {
     if (live.has(a.resume))
       return fail("usage", `auto ${a.resume} is already running in this server`, {
         hint: "follow it with ouroboros_auto_status",
       });
-    const r = AutoLog.open(store, a.resume);
+    const r = await AutoLog.open(backend, a.resume);
     if (!r.ok) return r;
     alog = r.value;
   } else {
@@ -74,7 +74,7 @@ export async function startAuto(
     if (!dir.ok) return dir;
     const rt = selectRuntime(a.runtime ?? ctx.options.runtime, process.env, cfg);
     if (!rt.ok) return rt;
-    const r = AutoLog.create(store, {
+    const r = await AutoLog.create(backend, {
       auto_id: newId.auto(),
       goal: goal.value,
       runtime: rt.value.name,
@@ -90,7 +90,7 @@ export async function startAuto(
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), Math.max(0, Date.parse(alog.state.deadline) - Date.now()));
   const id = alog.state.auto_id;
-  const done = runAuto(store, alog, llm, {
+  const done = runAuto(backend, alog, llm, {
     threshold: cfg.config.clarification.ambiguity_threshold,
     skipRun: alog.state.skip_run,
     signal: deadline.signal,
@@ -117,9 +117,9 @@ export async function startAuto(
 }
 
 export async function autoStatus(ctx: McpContext, autoId: string): Promise<Result<ReturnType<typeof autoView>>> {
-  const store = await ctx.store();
-  if (!store.ok) return store;
-  const r = AutoLog.open(store.value, autoId);
+  const b = await ctx.backend();
+  if (!b.ok) return b;
+  const r = await AutoLog.open(b.value, autoId);
   if (!r.ok) return r;
   return ok(autoView(r.value.state, live.has(autoId)));
 }

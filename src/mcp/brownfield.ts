@@ -9,8 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventPayload, EventType } from "../events/catalogue.ts";
-import { aggregateTypeEvents } from "../events/queries.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
 export interface Scan {
@@ -186,10 +185,12 @@ export function scanProject(dir: string): Scan {
 }
 
 /** Repositories scanned so far (latest scan each) and the default one, from the events. */
-export function registry(store: EventStore): { repos: (Scan & { scanned_at: string })[]; default: string | null } {
+export async function registry(
+  b: EventBackend,
+): Promise<{ repos: (Scan & { scanned_at: string })[]; default: string | null }> {
   const repos = new Map<string, Scan & { scanned_at: string }>();
   let def: string | null = null;
-  for (const r of aggregateTypeEvents(store.reader, "brownfield")) {
+  for (const r of await b.aggregateTypeEvents("brownfield")) {
     const d = r.data as unknown as Scan & { path: string };
     if (r.type === "brownfield.scanned") repos.set(d.path, { ...d, scanned_at: r.timestamp });
     else if (r.type === "brownfield.default.set") def = d.path;
@@ -203,27 +204,27 @@ export async function brownfieldTool(
   ctx: McpContext,
   a: { action?: BrownfieldAction; scan_root?: string },
 ): Promise<Result<Record<string, unknown>>> {
-  const store = await ctx.store();
-  if (!store.ok) return store;
+  const b = await ctx.backend();
+  if (!b.ok) return b;
   const action = a.action ?? "scan";
-  if (action === "query") return ok(registry(store.value));
+  if (action === "query") return ok(await registry(b.value));
   const dir = checkWorkspace(ctx.options, a.scan_root ?? process.cwd());
   if (!dir.ok) return dir;
   if (!existsSync(dir.value) || !statSync(dir.value).isDirectory())
     return fail("badArgs", `ouroboros_brownfield: scan_root ${dir.value} is not a directory`);
   const scan = scanProject(dir.value);
   const rec = <T extends Extract<EventType, `brownfield.${string}`>>(type: T, data: EventPayload<T>) =>
-    store.value.append({ type, aggregate_type: "brownfield", aggregate_id: scan.path, data });
-  const r = rec("brownfield.scanned", { ...scan });
+    b.value.append({ type, aggregate_type: "brownfield", aggregate_id: scan.path, data });
+  const r = await rec("brownfield.scanned", { ...scan });
   if (!r.ok) return r;
   if (action === "register") {
-    const d = rec("brownfield.default.set", { path: scan.path });
+    const d = await rec("brownfield.default.set", { path: scan.path });
     if (!d.ok) return d;
   }
   return ok({
     action,
     ...scan,
-    default: action === "register" ? scan.path : registry(store.value).default,
+    default: action === "register" ? scan.path : (await registry(b.value)).default,
     next: "ouroboros_interview {initial_context, cwd} uses this scan as the project context",
   });
 }

@@ -13,21 +13,21 @@ export async function cancelSession(
   s: SessionRow,
   reason: string,
 ): Promise<Result<Record<string, unknown>>> {
-  const store = await ctx.store();
-  if (!store.ok) return store;
+  const b = await ctx.backend();
+  if (!b.ok) return b;
   if (s.terminal_type) return ok({ session_id: s.session_id, action: "already_ended", status: s.status });
   const jobs = await ctx.jobs();
   // lockHolder ignores this process's own locks, so ask the job table about our runs.
   const owner = jobs.running(s.session_id) ? process.pid : lockHolder(s.session_id);
   const requested_by = `mcp server pid ${process.pid}`;
   const r = owner
-    ? store.value.append({
+    ? await b.value.append({
         type: "orchestrator.session.cancel_requested",
         aggregate_type: "session",
         aggregate_id: s.session_id,
         data: { session_id: s.session_id, reason, requested_by },
       })
-    : store.value.append({
+    : await b.value.append({
         type: "orchestrator.session.cancelled",
         aggregate_type: "session",
         aggregate_id: s.session_id,

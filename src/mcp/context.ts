@@ -1,10 +1,14 @@
 /**
- * What every tool handler gets: the serve options, the shared event store and configuration
- * (opened on first use, so `initialize` never waits for SQLite or YAML), and the job table.
+ * What every tool handler gets: the serve options, the shared event backend and configuration
+ * (opened on first use, so `initialize` never waits for a database or YAML), and the job table.
+ * The backend is SQLite or PostgreSQL (`--db`, `OUROBOROS_DATABASE_URL`); with a URL nothing is
+ * written to the local SQLite file.
  */
 import { isAbsolute, relative, resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.ts";
 import { fail, ok, type Result } from "../errors.ts";
+import type { EventBackend } from "../events/backend.ts";
+import type { SqliteBackend } from "../events/sqlite-backend.ts";
 import type { EventStore } from "../events/store.ts";
 import type { JobTable } from "./jobs.ts";
 import { redactText } from "../security/redact.ts";
@@ -12,7 +16,8 @@ import { redactText } from "../security/redact.ts";
 import "../runtime/registry.ts";
 
 export interface ServeOptions {
-  db: string;
+  /** A SQLite path or a postgres:// URL; unset: $OUROBOROS_DATABASE_URL, else $OUROBOROS_HOME/ouroboros.db. */
+  db?: string;
   runtime?: string;
   llmBackend?: string;
   /** Empty: seeds may run anywhere. */
@@ -21,6 +26,11 @@ export interface ServeOptions {
 
 export interface McpContext {
   options: ServeOptions;
+  backend(): Promise<Result<EventBackend>>;
+  /**
+   * The SQLite EventStore behind the backend, for execute.ts and evolve.ts only until the
+   * pipeline writes through a backend; on PostgreSQL it refuses (nothing goes to a local file).
+   */
   store(): Promise<Result<EventStore>>;
   config(): Promise<Result<LoadedConfig>>;
   jobs(): Promise<JobTable>;
@@ -28,10 +38,15 @@ export interface McpContext {
   log(message: string): void;
 }
 
+/** The SQLite store under a backend, or null on PostgreSQL. */
+const sqliteStore = (b: EventBackend): EventStore | null => (b.kind === "sqlite" ? (b as SqliteBackend).store : null);
+
 export function createContext(
   options: ServeOptions,
 ): McpContext & { close(): Promise<void>; touch(): void; checkpointIfIdle(idleMs: number): boolean } {
-  let store: Result<EventStore> | undefined;
+  // The promise, not its result, is kept: two first requests at once open one backend.
+  let backend: Promise<Result<EventBackend>> | undefined;
+  let opened: EventBackend | undefined;
   let config: Result<LoadedConfig> | undefined;
   let jobs: JobTable | undefined;
   let lastActivity = Date.now();
@@ -42,21 +57,35 @@ export function createContext(
       lastActivity = Date.now();
       checkpointed = false;
     },
-    /** Once per idle period with no job running, fold the WAL back into the database file. */
+    /** Once per idle period with no job running, fold the SQLite WAL back into the database file. */
     checkpointIfIdle(idleMs: number): boolean {
-      if (checkpointed || !store?.ok || jobs?.anyRunning() || Date.now() - lastActivity < idleMs) return false;
+      const store = opened && sqliteStore(opened);
+      if (checkpointed || !store || jobs?.anyRunning() || Date.now() - lastActivity < idleMs) return false;
       checkpointed = true;
-      const failed = store.value.checkpoint();
+      const failed = store.checkpoint();
       if (failed) ctx.log(`idle WAL checkpoint failed: ${failed}`);
       return !failed;
     },
     options,
-    async store() {
-      if (!store?.ok) {
-        const { EventStore } = await import("../events/store.ts");
-        store = EventStore.open(options.db);
-      }
-      return store;
+    backend(): Promise<Result<EventBackend>> {
+      backend ??= import("../events/open-backend.ts")
+        .then((m) => m.openBackend(options.db))
+        .then((r) => {
+          if (r.ok) opened = r.value;
+          else backend = undefined; // a failed open is retried by the next request
+          return r;
+        });
+      return backend;
+    },
+    async store(): Promise<Result<EventStore>> {
+      const b = await ctx.backend();
+      if (!b.ok) return b;
+      const store = sqliteStore(b.value);
+      return store
+        ? ok(store)
+        : fail("failure", "running and evolving seeds from the MCP server is not available on PostgreSQL yet", {
+            hint: "run them with `ouroboros run workflow --db <url>`, or serve MCP on a SQLite database",
+          });
     },
     async config() {
       if (!config?.ok) config = (await import("../config/load.ts")).loadConfig();
@@ -67,10 +96,10 @@ export function createContext(
       return jobs;
     },
     log: (m: string) => void process.stderr.write(redactText(`ouroboros-mcp: ${m}\n`)),
-    /** Interrupt running jobs (they stay resumable), then close the store. */
+    /** Interrupt running jobs (they stay resumable), then close the backend. */
     async close() {
       await jobs?.interruptAll(1500);
-      if (store?.ok) store.value.close();
+      await opened?.close();
     },
   };
   return ctx;

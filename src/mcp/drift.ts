@@ -10,7 +10,6 @@ import * as v from "valibot";
 import { ok, type Result } from "../errors.ts";
 import type { EventPayload } from "../events/catalogue.ts";
 import { rowToEvent } from "../events/envelope.ts";
-import { queryEvents } from "../events/read.ts";
 import { extractJson } from "../util/extract-json.ts";
 import { checkArtifacts } from "../pipeline/mechanical.ts";
 import { leaves, replay } from "../events/session-state.ts";
@@ -38,12 +37,12 @@ export async function measureDrift(
 ): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
-  const { llm, store } = d.value;
-  const { requireSession } = await import("./views.ts");
-  const s = requireSession(store.reader, a.session_id);
+  const { llm, backend } = d.value;
+  const { lookupSession } = await import("./views.ts");
+  const s = await lookupSession(backend, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const state = replay(sessionId, queryEvents(store.reader, { session: sessionId }).map(rowToEvent));
+  const state = replay(sessionId, (await backend.queryEvents({ session: sessionId })).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string };
   if (!started.seed)
     return { ok: false, error: { kind: "invalidData", message: `session ${sessionId} has no recorded seed` } };
@@ -126,7 +125,7 @@ export async function measureDrift(
       workspace: workspace.kind,
     },
   };
-  const ev = store.append({
+  const ev = await backend.append({
     type: "drift.measured",
     aggregate_type: "session",
     aggregate_id: sessionId,

@@ -10,8 +10,6 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
-import { sessionStart } from "../events/queries.ts";
-import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import { evaluateCriterion } from "../pipeline/evaluate.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
@@ -21,7 +19,7 @@ import type { AcceptanceCriterion, Seed } from "../seed/schema.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 import type { EvaluationPlan } from "./job-state.ts";
-import { requireSession } from "./views.ts";
+import { lookupSession } from "./views.ts";
 
 export interface EvaluateArgs {
   session_id: string;
@@ -47,14 +45,14 @@ function pickCriteria(seed: Seed, wanted: string | undefined): { text: string; a
 
 /** Check the request and pick the judge; nothing runs and nothing is written yet. */
 export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<Result<EvaluationPlan>> {
-  const [store, loaded] = [await ctx.store(), await ctx.config()];
-  if (!store.ok) return store;
+  const [b, loaded] = [await ctx.backend(), await ctx.config()];
+  if (!b.ok) return b;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.reader, a.session_id);
+  const s = await lookupSession(b.value, a.session_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const data = sessionStart(store.value.reader, sessionId) ?? {};
+  const data = (await b.value.sessionStart(sessionId)) ?? {};
   let seed = data.seed;
   if (a.seed_content !== undefined) {
     const parsed = parseSeedText("seed_content", a.seed_content);
@@ -86,24 +84,31 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
   }
   const evaluationId = `eval_${randomBytes(6).toString("hex")}`;
   const picked = pickCriteria(seed, a.acceptance_criterion);
+  // Appends run one after another in call order; the judge's stage callback cannot wait for
+  // them, so a failed append surfaces at the next awaited one.
+  let pending: Promise<void> = Promise.resolve();
   const emit = <T extends Extract<EventType, `evaluation.${string}`>>(
     type: T,
     payload: PayloadWithout<T, "session_id" | "evaluation_id">,
-  ) => {
-    const r = (store.value as EventStore).append({
-      type,
-      aggregate_type: "evaluation",
-      aggregate_id: evaluationId,
-      data: withFilled<T, "session_id" | "evaluation_id">(
-        { session_id: sessionId, evaluation_id: evaluationId },
-        payload,
-      ),
+  ): Promise<void> => {
+    pending = pending.then(async () => {
+      const r = await b.value.append({
+        type,
+        aggregate_type: "evaluation",
+        aggregate_id: evaluationId,
+        data: withFilled<T, "session_id" | "evaluation_id">(
+          { session_id: sessionId, evaluation_id: evaluationId },
+          payload,
+        ),
+      });
+      if (!r.ok) throw new Error(r.error.message);
     });
-    if (!r.ok) throw new Error(r.error.message);
+    return pending;
   };
+  const later = (p: Promise<void>) => void p.catch(() => undefined);
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
     try {
-      emit("evaluation.stage1.started", {
+      await emit("evaluation.stage1.started", {
         acceptance_criterion: picked.text,
         artifact_type: a.artifact_type ?? null,
         working_dir: dir.value,
@@ -125,13 +130,13 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
         triggerConsensus: a.trigger_consensus ?? false,
         signal,
         onStage: (stage, outcome, evidence) => {
-          if (stage === 1) emit("evaluation.stage1.completed", { outcome, ...evidence });
+          if (stage === 1) later(emit("evaluation.stage1.completed", { outcome, ...evidence }));
           if (signal.aborted) throw new Error("cancelled");
-          if (stage === 1) emit("evaluation.stage2.started", {});
-          if (stage === 2) emit("evaluation.stage2.completed", { outcome, ...evidence });
+          if (stage === 1) later(emit("evaluation.stage2.started", {}));
+          if (stage === 2) later(emit("evaluation.stage2.completed", { outcome, ...evidence }));
           if (stage === 3) {
-            emit("evaluation.consensus.triggered", { trigger: String(evidence.trigger) });
-            emit("evaluation.stage3.completed", { outcome, ...evidence });
+            later(emit("evaluation.consensus.triggered", { trigger: String(evidence.trigger) }));
+            later(emit("evaluation.stage3.completed", { outcome, ...evidence }));
           }
         },
       });
@@ -151,12 +156,13 @@ export async function planEvaluation(ctx: McpContext, a: EvaluateArgs): Promise<
         stage3: v.stage3?.outcome ?? null,
         reasons: v.reasons,
       };
-      emit("evaluation.pipeline.completed", result);
+      await emit("evaluation.pipeline.completed", result);
       return ok(result);
     } catch (e) {
       const msg = signal.aborted ? "cancelled" : e instanceof Error ? e.message : String(e);
       try {
-        emit("evaluation.pipeline.failed", { error: msg });
+        pending = pending.catch(() => undefined); // an earlier failed append must not block this one
+        await emit("evaluation.pipeline.failed", { error: msg });
       } catch {
         // The store itself failed; the error below still reaches the caller.
       }

@@ -23,13 +23,14 @@ import { createLlm, type Llm } from "../llm/index.ts";
 import { subagentOf } from "../llm/plugin.ts";
 import { llmWithModel } from "../llm/role-model.ts";
 import type { LoadedConfig } from "../config/load.ts";
+import type { EventBackend } from "../events/backend.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
 
 const CLOSING = /^\s*(\/?done|generate( the)? seed( now)?|that'?s (all|it)|finish)\s*[.!]?\s*$/i;
 const READY_STREAK = 2;
 
 /**
- * What the authoring tools need: the store, the configured LLM backend (serve --llm-backend wins).
+ * What the authoring tools need: the event backend, the configured LLM backend (serve --llm-backend wins).
  * `pluginTool` names an authoring tool that may hand its model calls to the OpenCode bridge
  * plugin: only then, and only when the gate says so (backend opencode and opencode_mode exactly
  * "plugin"), completions become `_subagent` envelopes. `auto` and the judging tools never pass it.
@@ -37,13 +38,11 @@ const READY_STREAK = 2;
 export async function authoringDeps(
   ctx: McpContext,
   pluginTool?: string,
-): Promise<
-  Result<{ llm: Llm; store: import("../events/store.ts").EventStore; config: LoadedConfig; threshold: number }>
-> {
+): Promise<Result<{ llm: Llm; backend: EventBackend; config: LoadedConfig; threshold: number }>> {
   const cfg = await ctx.config();
   if (!cfg.ok) return cfg;
-  const store = await ctx.store();
-  if (!store.ok) return store;
+  const backend = await ctx.backend();
+  if (!backend.ok) return backend;
   const threshold = cfg.value.config.clarification.ambiguity_threshold;
   if (pluginTool) {
     const [{ selectRuntime }, { pluginLlm, shouldDispatchViaPlugin }, { paths }, { join }] = await Promise.all([
@@ -55,8 +54,8 @@ export async function authoringDeps(
     const runtime = selectRuntime(ctx.options.runtime, process.env, cfg.value);
     if (runtime.ok && shouldDispatchViaPlugin(runtime.value.name, cfg.value.config.orchestrator.opencode_mode)) {
       return ok({
-        llm: pluginLlm(store.value, join(paths.data(), "subagent"), pluginTool),
-        store: store.value,
+        llm: pluginLlm(backend.value, join(paths.data(), "subagent"), pluginTool),
+        backend: backend.value,
         config: cfg.value,
         threshold,
       });
@@ -66,7 +65,7 @@ export async function authoringDeps(
   if (!llm.ok) return llm;
   return ok({
     llm: llmWithModel(llm.value, cfg.value.config.clarification.default_model),
-    store: store.value,
+    backend: backend.value,
     config: cfg.value,
     threshold,
   });
@@ -139,11 +138,11 @@ export interface TurnArgs {
  */
 async function projectContext(
   ctx: McpContext,
-  store: import("../events/store.ts").EventStore,
+  backend: EventBackend,
   cwd: string | undefined,
 ): Promise<Result<{ codebase: { path: string; role: string }[]; context: string }>> {
   const { registry, scanProject } = await import("./brownfield.ts");
-  const dirArg = cwd ?? registry(store).default ?? undefined;
+  const dirArg = cwd ?? (await registry(backend)).default ?? undefined;
   if (!dirArg) return ok({ codebase: [], context: "" });
   const dir = checkWorkspace(ctx.options, resolve(dirArg));
   if (!dir.ok) return dir;
@@ -166,12 +165,12 @@ export async function interviewTurn(
 
 async function turn(
   ctx: McpContext,
-  d: { llm: Llm; store: import("../events/store.ts").EventStore; threshold: number },
+  d: { llm: Llm; backend: EventBackend; threshold: number },
   a: TurnArgs,
   persona: "socratic" | "pm",
   id: { value?: string },
 ): Promise<Result<Record<string, unknown>>> {
-  const { llm, store, threshold } = d;
+  const { llm, backend, threshold } = d;
   if (!a.session_id) {
     if (a.initial_context === undefined)
       return fail(
@@ -180,10 +179,10 @@ async function turn(
       );
     const idea = checkIdea(a.initial_context);
     if (!idea.ok) return idea;
-    const project = await projectContext(ctx, store, a.cwd);
+    const project = await projectContext(ctx, backend, a.cwd);
     if (!project.ok) return project;
     const { codebase, context } = project.value;
-    const log = InterviewLog.create(store, newInterviewId(), {
+    const log = await InterviewLog.create(backend, newInterviewId(), {
       initial_context: idea.value,
       is_brownfield: codebase.length > 0,
       codebase_paths: codebase,
@@ -198,7 +197,7 @@ async function turn(
   }
   if (!isInterviewId(a.session_id))
     return fail("badArgs", `ouroboros_interview: '${a.session_id}' is not an interview session id (interview_…)`);
-  const opened = InterviewLog.open(store, a.session_id);
+  const opened = await InterviewLog.open(backend, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
   if (log.state.persona !== persona)
@@ -222,7 +221,7 @@ async function turn(
       const q = await nextQuestion(log, llm); // e.g. after a reopen: there must be a question to answer
       if (!q.ok) return q;
     }
-    const rec = recordAnswer(log, log.state.pending_question!.question, a.answer);
+    const rec = await recordAnswer(log, log.state.pending_question!.question, a.answer);
     if (!rec.ok) return rec;
   }
   return afterAnswer(log, llm, threshold, closing);
@@ -241,7 +240,7 @@ async function afterAnswer(
   }
   const st = log.state;
   if (st.ambiguity?.ready && (closing || st.completion_candidate_streak >= READY_STREAK)) {
-    const c = completeInterview(log);
+    const c = await completeInterview(log);
     if (!c.ok) return c;
     return ok(view(log.state, { completed: true, next: seedStep(log.state) }));
   }
@@ -268,13 +267,13 @@ export async function generateSeedTool(
 }
 
 async function seedFrom(
-  d: { llm: Llm; store: import("../events/store.ts").EventStore },
+  d: { llm: Llm; backend: EventBackend },
   a: { session_id: string; force?: boolean },
   persona: "socratic" | "pm",
 ): Promise<Result<Record<string, unknown>>> {
   if (!isInterviewId(a.session_id))
     return fail("badArgs", `ouroboros_generate_seed: '${a.session_id}' is not an interview session id (interview_…)`);
-  const opened = InterviewLog.open(d.store, a.session_id);
+  const opened = await InterviewLog.open(d.backend, a.session_id);
   if (!opened.ok) return opened;
   const log = opened.value;
   if (persona === "pm" && log.state.persona !== "pm")
@@ -284,7 +283,7 @@ async function seedFrom(
       return fail("failure", `not ready for a seed: ${notReadyReason(log.state.ambiguity)}`, {
         hint: "keep answering with ouroboros_interview, or pass force=true",
       });
-    const c = completeInterview(log, !log.state.ambiguity?.ready);
+    const c = await completeInterview(log, !log.state.ambiguity?.ready);
     if (!c.ok) return c;
   }
   const r = await generateSeed(log, d.llm, { force: a.force === true });

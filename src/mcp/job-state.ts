@@ -4,8 +4,7 @@
  * context) so the job table, which the context creates, imports neither.
  */
 import type { Result } from "../errors.ts";
-import { aggregateEvents } from "../events/aggregate-log.ts";
-import type { EventStore } from "../events/store.ts";
+import type { EventBackend } from "../events/backend.ts";
 
 export interface EvaluationPlan {
   evaluationId: string;
@@ -22,8 +21,8 @@ export interface EvolutionPlan {
 }
 
 /** State of an evaluation from its events: running (no end event), completed or failed. */
-export function evaluationState(store: EventStore, evaluationId: string) {
-  const rows = aggregateEvents(store.reader, "evaluation", evaluationId);
+export async function evaluationState(b: EventBackend, evaluationId: string) {
+  const rows = await b.aggregateEvents("evaluation", evaluationId);
   if (!rows.length) return null;
   const last = rows[rows.length - 1]!;
   const end = rows.find((r) => r.type === "evaluation.pipeline.completed" || r.type === "evaluation.pipeline.failed");
@@ -37,8 +36,8 @@ export function evaluationState(store: EventStore, evaluationId: string) {
 }
 
 /** An evolution job's state from its events: running (no end event), completed or failed. */
-export function evolutionState(store: EventStore, evolutionId: string) {
-  const rows = aggregateEvents(store.reader, "evolution", evolutionId);
+export async function evolutionState(b: EventBackend, evolutionId: string) {
+  const rows = await b.aggregateEvents("evolution", evolutionId);
   if (!rows.length) return null;
   const end = rows.find((r) => r.type === "evolution.job.completed" || r.type === "evolution.job.failed");
   return {

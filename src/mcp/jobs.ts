@@ -8,10 +8,8 @@ import { fail, ok, type Result } from "../errors.ts";
 import { lockHolder } from "../util/lock.ts";
 import type { RunOutcome } from "../pipeline/run.ts";
 import type { StartedRun } from "../pipeline/start-run.ts";
-import { eventJson, requireSession, sessionSummary, terminalEvent } from "./views.ts";
-import { aggregateRowsAfter } from "../events/queries.ts";
-import { queryEvents } from "../events/read.ts";
-import type { EventStore } from "../events/store.ts";
+import { eventJson, lookupSession, sessionSummary, terminalEvent } from "./views.ts";
+import type { EventBackend } from "../events/backend.ts";
 import { evaluationState, evolutionState, type EvaluationPlan, type EvolutionPlan } from "./job-state.ts";
 
 interface Job {
@@ -29,7 +27,7 @@ export const jobIdOf = (sessionId: string) => `job_${sessionId}`;
 
 /** What the job table uses of the server context (the context creates the table). */
 export interface JobHost {
-  store(): Promise<Result<EventStore>>;
+  backend(): Promise<Result<EventBackend>>;
   log(message: string): void;
 }
 
@@ -115,9 +113,9 @@ export class JobTable {
 
   /** Stop an evolution job: this server's own is aborted (it records the end); an orphan is closed here. */
   async cancelEvolution(evolutionId: string): Promise<Result<Record<string, unknown>>> {
-    const store = await this.ctx.store();
-    if (!store.ok) return store;
-    const st = evolutionState(store.value, evolutionId);
+    const b = await this.ctx.backend();
+    if (!b.ok) return b;
+    const st = await evolutionState(b.value, evolutionId);
     if (!st) return fail("unknownId", `no job '${jobIdOf(evolutionId)}'`);
     if (st.status !== "running") return ok({ evolution_id: evolutionId, action: "already_ended", status: st.status });
     const job = this.live.get(evolutionId);
@@ -125,7 +123,7 @@ export class JobTable {
       job.interrupt.abort();
       await job.promise;
     } else {
-      const r = store.value.append({
+      const r = await b.value.append({
         type: "evolution.job.failed",
         aggregate_type: "evolution",
         aggregate_id: evolutionId,
@@ -136,14 +134,14 @@ export class JobTable {
     return ok({
       evolution_id: evolutionId,
       action: "cancelled",
-      status: evolutionState(store.value, evolutionId)?.status ?? "failed",
+      status: (await evolutionState(b.value, evolutionId))?.status ?? "failed",
     });
   }
 
   private async evoStatus(jobId: string, evolutionId: string): Promise<Result<Record<string, unknown>>> {
-    const store = await this.ctx.store();
-    if (!store.ok) return store;
-    const st = evolutionState(store.value, evolutionId);
+    const b = await this.ctx.backend();
+    if (!b.ok) return b;
+    const st = await evolutionState(b.value, evolutionId);
     if (!st) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from the ouroboros_start_* tools" });
     const here = this.running(evolutionId);
     const status = st.status === "running" && !here ? "interrupted" : st.status;
@@ -162,9 +160,9 @@ export class JobTable {
 
   /** Stop an evaluation: this server's own is aborted (it records the failure); an orphan is closed here. */
   async cancelEvaluation(evaluationId: string): Promise<Result<Record<string, unknown>>> {
-    const store = await this.ctx.store();
-    if (!store.ok) return store;
-    const st = evaluationState(store.value, evaluationId);
+    const b = await this.ctx.backend();
+    if (!b.ok) return b;
+    const st = await evaluationState(b.value, evaluationId);
     if (!st) return fail("unknownId", `no job '${jobIdOf(evaluationId)}'`);
     if (st.status !== "running") return ok({ evaluation_id: evaluationId, action: "already_ended", status: st.status });
     const job = this.live.get(evaluationId);
@@ -172,7 +170,7 @@ export class JobTable {
       job.interrupt.abort();
       await job.promise;
     } else {
-      const r = store.value.append({
+      const r = await b.value.append({
         type: "evaluation.pipeline.failed",
         aggregate_type: "evaluation",
         aggregate_id: evaluationId,
@@ -184,9 +182,9 @@ export class JobTable {
   }
 
   private async evalStatus(jobId: string, evaluationId: string): Promise<Result<Record<string, unknown>>> {
-    const store = await this.ctx.store();
-    if (!store.ok) return store;
-    const st = evaluationState(store.value, evaluationId);
+    const b = await this.ctx.backend();
+    if (!b.ok) return b;
+    const st = await evaluationState(b.value, evaluationId);
     if (!st) return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from the ouroboros_start_* tools" });
     const here = this.running(evaluationId);
     // An evaluation nobody runs any more (its server is gone) will not finish.
@@ -266,9 +264,9 @@ export class JobTable {
     if (!sid.ok) return sid;
     if (isEval(sid.value)) return this.evalStatus(jobId, sid.value);
     if (isEvo(sid.value)) return this.evoStatus(jobId, sid.value);
-    const store = await this.ctx.store();
-    if (!store.ok) return store;
-    const s = requireSession(store.value.reader, sid.value);
+    const b = await this.ctx.backend();
+    if (!b.ok) return b;
+    const s = await lookupSession(b.value, sid.value);
     if (!s.ok)
       return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
     const summary = sessionSummary(s.value);
@@ -296,11 +294,11 @@ export class JobTable {
     for (;;) {
       const st = await this.status(jobId);
       if (!st.ok) return st;
-      const store = (await this.ctx.store()) as { ok: true; value: EventStore };
+      const b = (await this.ctx.backend()) as { ok: true; value: EventBackend };
       const rows =
         st.value.kind === "evaluation"
-          ? aggregateRowsAfter(store.value.reader, "evaluation", String(st.value.evaluation_id), cursor, 100)
-          : queryEvents(store.value.reader, { session: String(st.value.session_id), afterSeq: cursor, limit: 100 });
+          ? await b.value.aggregateRowsAfter("evaluation", String(st.value.evaluation_id), cursor, 100)
+          : await b.value.queryEvents({ session: String(st.value.session_id), afterSeq: cursor, limit: 100 });
       if (rows.length || st.value.done || Date.now() >= deadline) {
         const next = rows.length ? rows[rows.length - 1]!.seq : cursor;
         const events = rows.map((r) => {
@@ -327,17 +325,17 @@ export class JobTable {
       return fail("usage", `job ${jobId} is still ${st.value.status}`, {
         hint: "ouroboros_job_wait follows it until done",
       });
-    const store = (await this.ctx.store()) as { ok: true; value: EventStore };
+    const b = (await this.ctx.backend()) as { ok: true; value: EventBackend };
     if (st.value.kind === "evaluation") {
-      const ev = evaluationState(store.value, String(st.value.evaluation_id))!;
+      const ev = (await evaluationState(b.value, String(st.value.evaluation_id)))!;
       return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
     }
     if (st.value.kind === "evolution") {
-      const ev = evolutionState(store.value, String(st.value.evolution_id))!;
+      const ev = (await evolutionState(b.value, String(st.value.evolution_id)))!;
       return ok({ job_id: jobId, status: st.value.status, ...(ev.result ?? {}) });
     }
     const sid = String(st.value.session_id);
-    const term = terminalEvent(store.value.reader, sid);
+    const term = await terminalEvent(b.value, sid);
     const job = this.live.get(sid);
     const outcome = job?.outcome?.ok ? (job.outcome.value as RunOutcome) : null;
     return ok({

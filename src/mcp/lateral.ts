@@ -32,11 +32,11 @@ export function pickPersonas(a: Pick<LateralArgs, "persona" | "personas" | "stag
 export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
-  const { llm, store } = d.value;
+  const { llm, backend } = d.value;
   let sessionId: string | null = null;
   if (a.session_id) {
-    const { requireSession } = await import("./views.ts");
-    const s = requireSession(store.reader, a.session_id);
+    const { lookupSession } = await import("./views.ts");
+    const s = await lookupSession(backend, a.session_id);
     if (!s.ok) return s;
     sessionId = s.value.session_id;
   }
@@ -47,7 +47,7 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
     type: T,
     data: PayloadWithout<T, "lateral_id" | "session_id">,
   ) =>
-    store.append({
+    backend.append({
       type,
       aggregate_type: "lateral",
       aggregate_id: lateralId,
@@ -56,7 +56,7 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
         data,
       ),
     });
-  const started = record("lateral.think.started", {
+  const started = await record("lateral.think.started", {
     personas,
     pattern,
     problem_context: a.problem_context.slice(0, 2000),
@@ -93,7 +93,7 @@ export async function lateralThink(ctx: McpContext, a: LateralArgs): Promise<Res
     }
     alternatives.push({ persona, directive, alternative: r.value.content.trim() });
   }
-  const done = record(alternatives.length ? "lateral.think.completed" : "lateral.think.failed", {
+  const done = await record(alternatives.length ? "lateral.think.completed" : "lateral.think.failed", {
     alternatives,
     failures,
   });

@@ -1,7 +1,6 @@
 /** Markdown views of a session's ACs (from the session_acs projection and the judged attempts). */
-import { sessionPayloads } from "../events/queries.ts";
-import { sessionAcs, type AcRow, type SessionRow } from "../events/read.ts";
-import type { EventReader } from "../events/reader.ts";
+import type { EventBackend } from "../events/backend.ts";
+import type { AcRow, SessionRow } from "../events/read.ts";
 
 const MARK: Record<string, string> = {
   passed: "✅",
@@ -18,8 +17,8 @@ function header(s: SessionRow): string {
   return `### ${s.goal ?? s.session_id}\n\n\`${s.session_id}\` · **${s.status}**${s.current_phase ? ` · phase ${s.current_phase}` : ""} · ${s.acs_passed}/${s.acs_total} ACs passed${s.acs_failed ? ` · ${s.acs_failed} failed` : ""} · $${s.cost_usd.toFixed(4)}`;
 }
 
-export function acTree(db: EventReader, s: SessionRow): string {
-  const acs = sessionAcs(db, s.session_id);
+export async function acTree(b: EventBackend, s: SessionRow): Promise<string> {
+  const acs = await b.sessionAcs(s.session_id);
   const kids = new Map<string | null, AcRow[]>();
   for (const ac of acs) kids.set(ac.parent_id, [...(kids.get(ac.parent_id) ?? []), ac]);
   const lines: string[] = [];
@@ -43,10 +42,13 @@ export function acTree(db: EventReader, s: SessionRow): string {
   return `${header(s)}\n\n${lines.length ? lines.join("\n") : "_no acceptance criteria recorded yet_"}\n`;
 }
 
-export function acDashboard(db: EventReader, s: SessionRow): string {
-  const acs = sessionAcs(db, s.session_id);
+export async function acDashboard(b: EventBackend, s: SessionRow): Promise<string> {
+  const [acs, judged] = await Promise.all([
+    b.sessionAcs(s.session_id),
+    b.sessionPayloads(s.session_id, "execution.ac.attempt_judged"),
+  ]);
   const history = new Map<string, string[]>();
-  for (const j of sessionPayloads(db, s.session_id, "execution.ac.attempt_judged")) {
+  for (const j of judged) {
     const d = j as { ac_id: string; outcome: string };
     history.set(d.ac_id, [
       ...(history.get(d.ac_id) ?? []),

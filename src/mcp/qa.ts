@@ -8,7 +8,6 @@
 import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
-import { sessionStart } from "../events/queries.ts";
 import { stage2 } from "../pipeline/judge.ts";
 import type { Seed } from "../seed/schema.ts";
 import { readArtifact } from "./artifact.ts";
@@ -30,16 +29,16 @@ export async function qaTool(
 ): Promise<Result<Record<string, unknown>>> {
   const d = await authoringDeps(ctx);
   if (!d.ok) return d;
-  const { llm, store, config } = d.value;
+  const { llm, backend, config } = d.value;
   let seed: Seed | null = null;
   let sessionId: string | null = null;
   let projectDir: string | undefined;
   if (a.session_id) {
-    const { requireSession } = await import("./views.ts");
-    const s = requireSession(store.reader, a.session_id);
+    const { lookupSession } = await import("./views.ts");
+    const s = await lookupSession(backend, a.session_id);
     if (!s.ok) return s;
     sessionId = s.value.session_id;
-    const data = sessionStart(store.reader, sessionId) ?? {};
+    const data = (await backend.sessionStart(sessionId)) ?? {};
     seed = data.seed ?? null;
     projectDir = data.project_dir;
   }
@@ -60,7 +59,7 @@ export async function qaTool(
     type: T,
     data: PayloadWithout<T, "qa_id" | "session_id">,
   ) =>
-    store.append({
+    backend.append({
       type,
       aggregate_type: "qa",
       aggregate_id: qaId,
@@ -69,7 +68,7 @@ export async function qaTool(
         data,
       ),
     });
-  const started = record("qa.started", {
+  const started = await record("qa.started", {
     artifact_kind: artifact.kind,
     artifact_path: artifact.path,
     quality_bar: criteria.slice(0, 2000),
@@ -111,6 +110,6 @@ export async function qaTool(
     reasoning: s2.reply?.reasoning ?? s2.raw_excerpt,
     artifact: { kind: artifact.kind, path: artifact.path, truncated: artifact.truncated },
   } satisfies PayloadWithout<"qa.verdict.recorded", "qa_id"> & { qa_id: string };
-  const done = record("qa.verdict.recorded", result);
+  const done = await record("qa.verdict.recorded", result);
   return done.ok ? ok(result) : done;
 }

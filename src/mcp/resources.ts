@@ -3,10 +3,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { paths } from "../config/paths.ts";
 import { fail, ok, type Result } from "../errors.ts";
-import { latestRunningSession } from "../events/queries.ts";
-import { listSessions } from "../events/read.ts";
 import type { McpContext } from "./context.ts";
-import { pageEvents, requireSession, sessionDetail, sessionSummary } from "./views.ts";
+import { lookupSession, pageEvents, sessionDetail, sessionSummary } from "./views.ts";
 
 export const RESOURCES = [
   {
@@ -100,26 +98,26 @@ export async function readResource(ctx: McpContext, uri: string): Promise<Result
       warnings: hit.r.warnings.map(formatProblem),
     });
   }
-  const store = await ctx.store();
-  if (!store.ok) return store;
-  const db = store.value.reader;
+  const b = await ctx.backend();
+  if (!b.ok) return b;
+  const db = b.value;
   if (kind === "sessions") {
     if (!arg) {
-      const rows = listSessions(db, 50);
+      const rows = await db.listSessions(50);
       return ok({ count: rows.length, sessions: rows.map(sessionSummary) });
     }
     if (arg === "current") {
-      const s = latestRunningSession(db) ?? listSessions(db, 1)[0];
-      return ok(s ? sessionDetail(db, s) : { session: null, note: "no sessions yet" });
+      const s = (await db.latestRunningSession()) ?? (await db.listSessions(1))[0];
+      return ok(s ? await sessionDetail(db, s) : { session: null, note: "no sessions yet" });
     }
-    const s = requireSession(db, arg);
-    return s.ok ? ok(sessionDetail(db, s.value)) : s;
+    const s = await lookupSession(db, arg);
+    return s.ok ? ok(await sessionDetail(db, s.value)) : s;
   }
-  if (!arg) return ok(pageEvents(db, { limit: 100, offset: 0, latest: true }));
-  const s = requireSession(db, arg);
+  if (!arg) return ok(await pageEvents(db, { limit: 100, offset: 0, latest: true }));
+  const s = await lookupSession(db, arg);
   if (!s.ok) return s;
   return ok({
     session_id: s.value.session_id,
-    ...pageEvents(db, { session: s.value.session_id, limit: 500, offset: 0, latest: true }),
+    ...(await pageEvents(db, { session: s.value.session_id, limit: 500, offset: 0, latest: true })),
   });
 }

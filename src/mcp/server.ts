@@ -8,6 +8,7 @@
 import type { OuroError } from "../errors.ts";
 import { inputCap } from "../util/bounded-read.ts";
 import { VERSION } from "../version.ts";
+import { paths } from "../config/paths.ts";
 import { createContext, type ServeOptions } from "./context.ts";
 import { RESOURCES, RESOURCE_TEMPLATES } from "./resources.ts";
 import { parseArgs, toJsonSchema } from "./tool.ts";
@@ -126,7 +127,9 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   // The parent the orphan watchdog follows, taken before the instance record is written: once the
   // record exists, a parent that dies is noticed (a launcher may wait for the record, then exit).
   const parent = process.ppid;
-  const unregister = (await import("./instances.ts")).register(VERSION, options.db);
+  // The record names the database without a URL's password (other users may read it).
+  const { redactUrl } = await import("../events/pg/store.ts");
+  const unregister = (await import("./instances.ts")).register(VERSION, redactUrl(options.db ?? paths.database()));
 
   return new Promise<number>((resolve) => {
     let closing = false;

@@ -3,7 +3,6 @@
  * for runtimes that declare `skill_dispatch`. The runtime layer sits below the MCP tools, so it
  * gets this function from the program's entry (runtime/skill-runner.ts), loaded on first use.
  */
-import { paths } from "../config/paths.ts";
 import type { SkillCall } from "../skills/dispatch.ts";
 import { createContext, type McpContext } from "./context.ts";
 import { errorText } from "./server.ts";
@@ -22,7 +21,8 @@ export async function runSkillCall(call: SkillCall, signal: AbortSignal): Promis
   const args = parseArgs(tool.name, tool.schema, call.args);
   if (!args.ok) return { text: errorText(args.error), isError: true };
   // One context per process: its store (and any job a start_* tool launched) lives as long as we do.
-  shared ??= createContext({ db: paths.database(), workspaceRoots: [] });
+  // No db: the same database every command picks ($OUROBOROS_DATABASE_URL, else the home's file).
+  shared ??= createContext({ workspaceRoots: [] });
   const ctx = shared;
   try {
     const r = await tool.handler(args.value, ctx, { signal, progress() {} });

@@ -1,8 +1,8 @@
-/** JSON views over the event store shared by tools and resources. Read-only. */
+/** JSON views over the event log shared by tools and resources. Read-only; either backend. */
 import { fail, ok, type Result } from "../errors.ts";
+import type { EventBackend } from "../events/backend.ts";
 import type { EventRow } from "../events/envelope.ts";
-import { eventPage, sessionByExecutionId, sessionEnding, sessionFailures } from "../events/queries.ts";
-import { findSession, sessionAcs, sessionPhases, type SessionRow } from "../events/read.ts";
+import { findSession, type SessionRow } from "../events/read.ts";
 import type { EventReader } from "../events/reader.ts";
 
 export const eventJson = (r: EventRow) => ({
@@ -16,37 +16,45 @@ export const eventJson = (r: EventRow) => ({
 });
 
 /** Events in log order, filtered; `total` counts all matches so a client can page. */
-export function pageEvents(
-  db: EventReader,
+export async function pageEvents(
+  b: EventBackend,
   f: { session?: string; type?: string; limit: number; offset: number; latest?: boolean },
 ) {
-  const { total, rows } = eventPage(db, f);
+  const { total, rows } = await b.eventPage(f);
   return { total, offset: f.offset, count: rows.length, events: rows.map(eventJson) };
 }
 
-export function requireSession(db: EventReader, id: string): Result<SessionRow> {
-  const s = findSession(db, id);
-  return s
-    ? ok(s)
-    : fail("unknownId", `no session '${id}'`, {
-        hint: "ouroboros_query_events or the ouroboros://sessions resource lists sessions",
-      });
+const noSession = (id: string) =>
+  fail("unknownId", `no session '${id}'`, {
+    hint: "ouroboros_query_events or the ouroboros://sessions resource lists sessions",
+  });
+
+/** One session by id or unique prefix. */
+export async function lookupSession(b: EventBackend, id: string): Promise<Result<SessionRow>> {
+  const s = await b.findSession(id);
+  return s ? ok(s) : noSession(id);
 }
 
-/** The shared store and one session by id or prefix: the first step of most session tools. */
+/** The same on a SQLite reader: for execute.ts and evolve.ts until the pipeline takes a backend. */
+export function requireSession(db: EventReader, id: string): Result<SessionRow> {
+  const s = findSession(db, id);
+  return s ? ok(s) : noSession(id);
+}
+
+/** The shared backend and one session by id or prefix: the first step of most session tools. */
 export async function openSession(
-  ctx: { store(): Promise<Result<{ reader: EventReader }>> },
+  ctx: { backend(): Promise<Result<EventBackend>> },
   id: string,
-): Promise<Result<{ reader: EventReader; session: SessionRow }>> {
-  const store = await ctx.store();
-  if (!store.ok) return store;
-  const s = requireSession(store.value.reader, id);
-  return s.ok ? ok({ reader: store.value.reader, session: s.value }) : s;
+): Promise<Result<{ backend: EventBackend; session: SessionRow }>> {
+  const b = await ctx.backend();
+  if (!b.ok) return b;
+  const s = await lookupSession(b.value, id);
+  return s.ok ? ok({ backend: b.value, session: s.value }) : s;
 }
 
 /** A session by execution id (or, for convenience, by session id or prefix). */
-export function sessionByExecution(db: EventReader, id: string): Result<SessionRow> {
-  const s = sessionByExecutionId(db, id) ?? findSession(db, id);
+export async function sessionByExecution(b: EventBackend, id: string): Promise<Result<SessionRow>> {
+  const s = (await b.sessionByExecutionId(id)) ?? (await b.findSession(id));
   return s
     ? ok(s)
     : fail("unknownId", `no execution or session '${id}'`, {
@@ -77,12 +85,17 @@ export function sessionSummary(s: SessionRow) {
 }
 
 /** Status with the session's errors: failed ACs, failures and the terminal reason. */
-export function sessionDetail(db: EventReader, s: SessionRow) {
+export async function sessionDetail(b: EventBackend, s: SessionRow) {
+  const [phases, acs, failures] = await Promise.all([
+    b.sessionPhases(s.session_id),
+    b.sessionAcs(s.session_id),
+    b.sessionFailures(s.session_id),
+  ]);
   return {
     ...sessionSummary(s),
-    phases: sessionPhases(db, s.session_id),
-    acs: sessionAcs(db, s.session_id),
-    errors: sessionFailures(db, s.session_id).map((e) => {
+    phases,
+    acs,
+    errors: failures.map((e) => {
       const d = e.data;
       return {
         type: e.type,
@@ -100,4 +113,4 @@ export function sessionDetail(db: EventReader, s: SessionRow) {
 }
 
 /** The session's terminal (or pause) event payload, if any. */
-export const terminalEvent = sessionEnding;
+export const terminalEvent = (b: EventBackend, sessionId: string) => b.sessionEnding(sessionId);

@@ -12,6 +12,7 @@ import { rowToEvent, type NewEvent, type StoredEvent } from "../../src/events/en
 import { sessionParams, SNAPSHOT_EVERY } from "../../src/events/projections.ts";
 import { findSession, queryEvents, sessionAcs, sessionPhases } from "../../src/events/read.ts";
 import { leafCounts, replay, rootCounts, type SessionState } from "../../src/events/session-state.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { acTree } from "../../src/mcp/markdown.ts";
 import { sessionDetail, sessionSummary } from "../../src/mcp/views.ts";
@@ -136,17 +137,18 @@ describe.each(SCENARIOS)("every consumer agrees: %s", (kind) => {
     expect([Number(done[1]), Number(done[2])]).toEqual([settled, Object.values(leaves).reduce((a, b) => a + b, 0)]);
   });
 
-  test("MCP session view and markdown", () => {
+  test("MCP session view and markdown", async () => {
     const row = findSession(store.reader, sid(kind))!;
+    const backend = SqliteBackend.of(store);
     expect(sessionSummary(row)).toMatchObject({
       status: want.status,
       done: true,
       progress: { acs_total: want.total, acs_passed: want.passed, acs_failed: want.failed },
     });
-    expect(sessionDetail(store.reader, row).acs.map((a) => [a.ac_id, a.status])).toEqual(
+    expect((await sessionDetail(backend, row)).acs.map((a) => [a.ac_id, a.status])).toEqual(
       [...s.acs.values()].sort((a, b) => a.depth - b.depth || a.position - b.position).map((a) => [a.ac_id, a.status]),
     );
-    expect(acTree(store.reader, row)).toContain(`${want.passed}/${want.total} ACs passed`);
+    expect(await acTree(backend, row)).toContain(`${want.passed}/${want.total} ACs passed`);
   });
 });
 

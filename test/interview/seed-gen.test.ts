@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EventStore } from "../../src/events/store.ts";
+import { SqliteBackend } from "../../src/events/sqlite-backend.ts";
 import { createHttpBackend } from "../../src/llm/http.ts";
 import { InterviewLog, readInterviewEvents } from "../../src/interview/log.ts";
 import { generateSeed, gate } from "../../src/interview/seed-gen.ts";
@@ -18,17 +18,17 @@ import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 const BROKEN = VALID_SEED_REPLY.replace('"artifacts": ["greet.py"]', '"artifacts": ["/etc/greet.py"]');
 
 let home: string;
-let store: EventStore;
+let backend: SqliteBackend;
 const mocks: MockModel[] = [];
 beforeAll(() => {
   home = tempHome("ouro-seedgen-");
   process.env.OUROBOROS_HOME = home;
-  const s = EventStore.open(join(home, "ouroboros.db"));
+  const s = SqliteBackend.open(join(home, "ouroboros.db"));
   if (!s.ok) throw new Error(s.error.message);
-  store = s.value;
+  backend = s.value;
 });
 afterAll(async () => {
-  store.close();
+  await backend.close();
   for (const m of mocks) await m.stop();
 });
 
@@ -41,19 +41,19 @@ async function llmWith(seedReplies: string[]) {
   };
 }
 
-function readyInterview(): InterviewLog {
+async function readyInterview(): Promise<InterviewLog> {
   const id = `interview_test_${Math.random().toString(16).slice(2, 8)}`;
-  const log = InterviewLog.create(store, id, { initial_context: "greet people" });
+  const log = await InterviewLog.create(backend, id, { initial_context: "greet people" });
   if (!log.ok) throw new Error(log.error.message);
   for (let i = 1; i <= 3; i++)
-    log.value.record("interview.response.recorded", {
+    await log.value.record("interview.response.recorded", {
       round_number: i,
       question: `Q${i}?`,
       user_response: `A${i}`,
       provenance: "user",
       timestamp: new Date().toISOString(),
     });
-  log.value.record("interview.ambiguity.scored", {
+  await log.value.record("interview.ambiguity.scored", {
     round_number: 3,
     ambiguity: { ambiguity_score: 0.16, breakdown: [], ready: true, unmet: [], threshold: 0.2, milestone: "ready" },
   });
@@ -77,7 +77,7 @@ describe("seed reply parsing", () => {
 describe("generateSeed", () => {
   test("valid at the first try: saved, loads with the seed loader, event recorded", async () => {
     const { llm } = await llmWith([VALID_SEED_REPLY]);
-    const log = readyInterview();
+    const log = await readyInterview();
     const r = await generateSeed(log, llm);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -92,7 +92,7 @@ describe("generateSeed", () => {
 
   test("a seed broken in a known way is repaired: the exact error goes back to the model", async () => {
     const { llm, mock } = await llmWith([BROKEN, VALID_SEED_REPLY]);
-    const log = readyInterview();
+    const log = await readyInterview();
     const r = await generateSeed(log, llm);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -102,7 +102,7 @@ describe("generateSeed", () => {
     expect(reqs[1]!.lastUserText).toContain(
       "acceptance_criteria.0.expected_artifacts: expected_artifacts entries must be portable workspace-relative paths: '/etc/greet.py'",
     );
-    const events = readInterviewEvents(store.reader, log.state.interview_id).map((e) => e.type);
+    const events = (await readInterviewEvents(backend, log.state.interview_id)).map((e) => e.type);
     expect(events.filter((t) => t === "seed.repair.attempted")).toHaveLength(1);
     const seed = parseSeedText(r.value.path, readFileSync(r.value.path, "utf8")).seed!;
     expect(seed.metadata.parent_seed_id).toMatch(/^seed_[0-9a-f]{12}$/);
@@ -110,23 +110,23 @@ describe("generateSeed", () => {
 
   test("gives up after the repair limit with the last error list", async () => {
     const { llm, mock } = await llmWith([BROKEN]);
-    const log = readyInterview();
+    const log = await readyInterview();
     const r = await generateSeed(log, llm, { maxRepairRounds: 5 });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.message).toContain("no valid seed after 5 repair round(s)");
     expect(r.error.details?.join("\n")).toContain("/etc/greet.py");
     expect(mock.modelRequests()).toHaveLength(6);
-    const events = readInterviewEvents(store.reader, log.state.interview_id).map((e) => e.type);
+    const events = (await readInterviewEvents(backend, log.state.interview_id)).map((e) => e.type);
     expect(events.filter((t) => t === "seed.repair.attempted")).toHaveLength(6);
     expect(events.at(-1)).toBe("seed.generation.failed");
   });
 
-  test("the gate refuses a not-ready interview unless forced, naming the score", () => {
+  test("the gate refuses a not-ready interview unless forced, naming the score", async () => {
     const id = "interview_test_gate";
-    const log = InterviewLog.create(store, id, { initial_context: "x" });
+    const log = await InterviewLog.create(backend, id, { initial_context: "x" });
     if (!log.ok) throw new Error("create");
-    log.value.record("interview.ambiguity.scored", {
+    await log.value.record("interview.ambiguity.scored", {
       round_number: 3,
       ambiguity: {
         ambiguity_score: 0.35,

@@ -7,10 +7,8 @@
  */
 import { defineCommand } from "citty";
 import { loadConfig } from "../../config/load.ts";
-import { paths } from "../../config/paths.ts";
 import { EXIT, type ExitKind, fail, ok, type Result, unwrap } from "../../errors.ts";
-import { DB_ARG_DESCRIPTION, openReadBackend, resolveTarget } from "../../events/open-backend.ts";
-import { EventStore } from "../../events/store.ts";
+import { DB_ARG_DESCRIPTION, openBackend } from "../../events/open-backend.ts";
 import { AutoLog, type AutoState } from "../../interview/auto.ts";
 import { type RunSeedOutcome, runAuto } from "../../interview/auto-run.ts";
 import { checkIdea } from "../../interview/engine.ts";
@@ -29,37 +27,17 @@ const int = (raw: unknown, name: string, def: number, min: number, max: number):
   return n;
 };
 
-/**
- * The session this seed already ran as, in the pipeline's database. With PostgreSQL the run is not
- * in the local file that `auto` keeps its own log in, so it is looked up there.
- */
-async function priorRun(s: AutoState, priorInFile: string | null, db: unknown): Promise<Result<string | null>> {
-  const target = resolveTarget(db);
-  if (!target.ok) return target;
-  if (target.value.kind === "sqlite" || s.seed_id === null) return ok(priorInFile);
-  const backend = await openReadBackend(db);
-  if (!backend.ok) return backend;
-  try {
-    const sessions = (await backend.value?.listSessions(1000)) ?? [];
-    return ok(sessions.find((x) => x.seed_id === s.seed_id)?.session_id ?? null);
-  } finally {
-    await backend.value?.close();
-  }
-}
-
 /** The CLI runs the seed in the foreground, like `run workflow` (progress on stderr). */
 async function runSeedHere(
   s: AutoState,
-  priorInFile: string | null,
+  prior: string | null,
   signal: AbortSignal,
   db: unknown,
 ): Promise<Result<RunSeedOutcome>> {
-  const prior = await priorRun(s, priorInFile, db);
-  if (!prior.ok) return prior;
   let outcome: { sessionId: string; status: string } | null = null;
   const code = await executeRun(
-    prior.value
-      ? { resume: prior.value, runtime: s.runtime, db }
+    prior
+      ? { resume: prior, runtime: s.runtime, db }
       : { seed: s.seed_path, runtime: s.runtime, "project-dir": s.project_dir, db },
     { signal, onOutcome: (o) => (outcome = o) },
   );
@@ -85,15 +63,15 @@ export default defineCommand({
     },
     "skip-run": { type: "boolean", description: "stop after the seed" },
     json: { type: "boolean", description: "print one JSON document" },
-    db: { type: "string", description: `the run's ${DB_ARG_DESCRIPTION}` },
+    db: { type: "string", description: DB_ARG_DESCRIPTION },
   },
   async run({ args }) {
     const loaded = unwrap(loadConfig());
-    const store = unwrap(EventStore.open(paths.database()));
+    const store = unwrap(await openBackend(args.db));
     const say = (l: string) => log.info(l);
     let alog: AutoLog;
     if (args.resume) {
-      alog = unwrap(AutoLog.open(store, String(args.resume)));
+      alog = unwrap(await AutoLog.open(store, String(args.resume)));
       if (alog.state.status === "completed") say(`[auto] ${alog.state.auto_id} already completed`);
       if (args.runtime && args.runtime !== alog.state.runtime)
         return unwrap(
@@ -104,7 +82,7 @@ export default defineCommand({
         );
       if (args.timeout !== undefined)
         unwrap(
-          alog.record("auto.deadline.extended", {
+          await alog.record("auto.deadline.extended", {
             deadline: new Date(Date.now() + int(args.timeout, "timeout", 7200, 60, 86_400) * 1000).toISOString(),
           }),
         );
@@ -113,7 +91,7 @@ export default defineCommand({
       const goal = unwrap(checkIdea(String(args.goal)));
       const runtime = unwrap(selectRuntime(args.runtime as string | undefined, process.env, loaded)).name;
       alog = unwrap(
-        AutoLog.create(store, {
+        await AutoLog.create(store, {
           auto_id: newId.auto(),
           goal,
           runtime,
@@ -166,7 +144,7 @@ export default defineCommand({
     } finally {
       clearTimeout(timer);
       lock.release();
-      store.close();
+      await store.close();
     }
   },
 });

@@ -8,21 +8,19 @@ import { defineCommand } from "citty";
 import { existsSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
-import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { RUNTIME_NAMES } from "../../runtime/registry.ts";
 import { inputCap, readTextFile } from "../../util/bounded-read.ts";
-import { EventStore } from "../../events/store.ts";
+import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
 import { checkIdea, detectBrownfield } from "../../interview/engine.ts";
 import { InterviewLog } from "../../interview/log.ts";
 import { isInterviewId, listStateFiles, newInterviewId, readStateFile } from "../../interview/state.ts";
-import { openReadonly } from "../../events/db.ts";
-import { hasEventsFor } from "../../events/read.ts";
 import { answerSource, driveInterview, isInteractive, llmFor } from "../interview/drive.ts";
 import { exitCode, log, out, outJson, table } from "../output.ts";
 import { plural } from "../../util/plural.ts";
 
 const common = {
+  db: { type: "string", description: DB_ARG_DESCRIPTION },
   answers: { type: "string", description: "answers from a JSON/YAML file, or - for stdin (no prompts)" },
   json: { type: "boolean", description: "print one JSON document (seed path, score, ids)" },
   force: { type: "boolean", description: "generate the seed even when ambiguity is above the threshold" },
@@ -80,10 +78,10 @@ const start = defineCommand({
     const llm = llmFor(config, args);
     const idea = await resolveIdea(args.idea as string | undefined, answers?.idea);
     const codebase = args.greenfield ? [] : detectBrownfield(resolve(process.cwd()));
-    const store = unwrap(EventStore.open(paths.database()));
+    const backend = unwrap(await openBackend(args.db));
     const id = newInterviewId();
     const ilog = unwrap(
-      InterviewLog.create(store, id, {
+      await InterviewLog.create(backend, id, {
         initial_context: idea,
         is_brownfield: codebase.length > 0,
         codebase_paths: codebase,
@@ -96,15 +94,20 @@ const start = defineCommand({
       log.info(
         `existing project detected (${codebase[0]!.role}): context clarity is scored too (--greenfield to skip)`,
       );
-    return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
+    try {
+      return exitCode(await driveInterview(backend, ilog, llm, answers, config, args));
+    } finally {
+      await backend.close();
+    }
   },
 });
 
-function knownInterview(id: string): boolean {
-  const db = openReadonly(paths.database());
-  if (db.ok && db.value) {
-    const hit = hasEventsFor(db.value, id);
-    db.value.close();
+/** In the event database (never created by this check) or as a state file. */
+async function knownInterview(id: string, db: unknown): Promise<boolean> {
+  const backend = unwrap(await openReadBackend(db));
+  if (backend) {
+    const hit = await backend.hasEventsFor(id);
+    await backend.close();
     if (hit) return true;
   }
   const file = readStateFile(id);
@@ -119,18 +122,22 @@ const resume = defineCommand({
     if (!isInterviewId(id))
       return unwrap(fail("badArgs", `'${id}' is not an interview id (interview_YYYYMMDD_HHMMSS…)`));
     // Unknown id first (exit 4), before any config, backend or database is touched.
-    if (!knownInterview(id))
+    if (!(await knownInterview(id, args.db)))
       return unwrap(fail("unknownId", `no interview '${id}'`, { hint: "`ouroboros init list` shows interviews" }));
     const config = unwrap(loadConfig());
     const answers = answerSource(args, "init resume");
     const llm = llmFor(config, args);
-    const store = unwrap(EventStore.open(paths.database()));
-    const ilog = unwrap(InterviewLog.open(store, id));
+    const backend = unwrap(await openBackend(args.db));
+    const ilog = unwrap(await InterviewLog.open(backend, id));
     const s = ilog.state;
     log.info(
       `interview ${id}: ${s.status}, ${plural(s.rounds.length, "answer")}${s.ambiguity_score !== null ? `, ambiguity ${s.ambiguity_score.toFixed(2)}` : ""}`,
     );
-    return exitCode(await driveInterview(store, ilog, llm, answers, config, args));
+    try {
+      return exitCode(await driveInterview(backend, ilog, llm, answers, config, args));
+    } finally {
+      await backend.close();
+    }
   },
 });
 

@@ -7,6 +7,8 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
+import { DB_ARG_DESCRIPTION, resolveTarget } from "../../events/open-backend.ts";
+import { redactUrl } from "../../events/pg/store.ts";
 import { COMMIT, VERSION } from "../../version.ts";
 import { exitCode, out, outJson } from "../output.ts";
 
@@ -29,7 +31,7 @@ const serve = defineCommand({
       type: "string",
       description: "backend for interview, seed and evaluation tools (default: config)",
     },
-    db: { type: "string", description: "event store path (default: $OUROBOROS_HOME/ouroboros.db)" },
+    db: { type: "string", description: DB_ARG_DESCRIPTION },
     "workspace-root": { type: "string", description: "restrict where seeds may run (repeatable)" },
   },
   async run({ args, rawArgs }) {
@@ -49,10 +51,12 @@ const serve = defineCommand({
           { hint: "runs inside runs are refused; this agent works without the Ouroboros tools" },
         ),
       );
+    // A bad URL (flag or environment) is refused here, before any JSON-RPC.
+    const target = unwrap(resolveTarget(args.db));
     const { serveStdio } = await import("../../mcp/server.ts");
     return exitCode(
       await serveStdio({
-        db: args.db ? resolve(String(args.db)) : paths.database(),
+        db: target.kind === "postgres" ? target.url : resolve(target.path),
         runtime: args.runtime ? String(args.runtime) : undefined,
         llmBackend: args["llm-backend"] ? String(args["llm-backend"]) : undefined,
         workspaceRoots: repeated(rawArgs, "workspace-root").map((r) => resolve(r)),
@@ -60,6 +64,13 @@ const serve = defineCommand({
     );
   },
 });
+
+/** Where a server started now would record: a URL without its password, or the SQLite path. */
+function databaseLabel(): string {
+  const t = resolveTarget(undefined);
+  if (!t.ok) return paths.database();
+  return t.value.kind === "postgres" ? redactUrl(t.value.url) : t.value.path;
+}
 
 const info = defineCommand({
   meta: { name: "info", description: "Server name, version, launch command, tools and resources" },
@@ -81,7 +92,7 @@ const info = defineCommand({
       commit: COMMIT,
       transport: "stdio",
       launch,
-      database: paths.database(),
+      database: databaseLabel(),
       tools: TOOLS.map((t) => t.name),
       resources: [...RESOURCES.map((r) => r.uri), ...RESOURCE_TEMPLATES.map((r) => r.uriTemplate)],
       running: servers,

@@ -7,7 +7,7 @@ import * as p from "@clack/prompts";
 import { readFileSync } from "node:fs";
 import type { LoadedConfig } from "../../config/load.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
-import type { EventStore } from "../../events/store.ts";
+import type { EventBackend } from "../../events/backend.ts";
 import { createLlm, type Llm } from "../../llm/index.ts";
 import { llmWithModel } from "../../llm/role-model.ts";
 import { notReadyReason } from "../../interview/ambiguity.ts";
@@ -63,7 +63,7 @@ const interrupted = (id: string): never => {
 };
 
 export async function driveInterview(
-  store: EventStore,
+  backend: EventBackend,
   logRef: InterviewLog,
   llm: Llm,
   answers: AnswersFile | null,
@@ -114,7 +114,7 @@ export async function driveInterview(
     const retry = await p.confirm({ message: "Retry?", initialValue: true, output: process.stderr });
     if (p.isCancel(retry)) return interrupted(id);
     if (!retry) {
-      unwrap(logRef.record("interview.failed", { error: r.error.message }));
+      unwrap(await logRef.record("interview.failed", { error: r.error.message }));
       return unwrap(fail("failure", `interview ${id} aborted: ${r.error.message}`));
     }
   }
@@ -123,7 +123,7 @@ export async function driveInterview(
   );
   if (seed.repairs) log.info(`seed valid after ${plural(seed.repairs, "repair round")}`);
   const code = report(logRef, args, seed.seed_id, seed.path, seed.repairs);
-  store.close();
+  await backend.close();
   let run = Boolean(args.run);
   if (!run && !answers && !args.json) {
     const go = await p.confirm({ message: "Start the workflow now?", initialValue: false, output: process.stderr });

@@ -3,7 +3,7 @@ import type { SQL } from "bun";
 import { fail, ok, type Result } from "../../errors.ts";
 import type { EventRow } from "../envelope.ts";
 import type { PhaseRow } from "../backend.ts";
-import type { SessionSnapshot, SessionStart } from "../queries.ts";
+import type { SessionSnapshot } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 
 const COLS =
@@ -78,7 +78,7 @@ export async function pgTailSeq(sql: SQL): Promise<number> {
   return Number(r?.s ?? 0);
 }
 
-const toSession = (r: Record<string, unknown>): SessionRow => ({
+export const toSession = (r: Record<string, unknown>): SessionRow => ({
   ...(r as unknown as SessionRow),
   event_count: Number(r.event_count),
   last_seq: r.last_seq === null ? null : Number(r.last_seq),
@@ -145,21 +145,6 @@ export async function pgSessionPhases(sql: SQL, sessionId: string): Promise<Phas
     `SELECT phase, status, started_at, ended_at FROM session_phases WHERE session_id = $1 ORDER BY started_at NULLS FIRST`,
     [sessionId],
   )) as PhaseRow[];
-}
-
-/** The session's start payload (one session has one start event), or null. */
-export async function pgSessionStart(sql: SQL, sessionId: string): Promise<SessionStart | null> {
-  const [row] = await pgQueryEvents(sql, { session: sessionId, typeGlob: "orchestrator.session.started", limit: 1 });
-  return row ? (JSON.parse(row.payload) as SessionStart) : null;
-}
-
-/** Any event recorded for this session or aggregate id. */
-export async function pgHasEventsFor(sql: SQL, id: string): Promise<boolean> {
-  const rows = await sql.unsafe(
-    `SELECT 1 FROM events WHERE session_id = $1 UNION ALL SELECT 1 FROM events WHERE aggregate_id = $1 LIMIT 1`,
-    [id],
-  );
-  return rows.length > 0;
 }
 
 /** As sessionSnapshot in queries.ts: one REPEATABLE READ transaction, so rows and events agree. */

@@ -13,7 +13,7 @@ import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "../envelope.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
-import type { SessionSnapshot, SessionStart } from "../queries.ts";
+import type { SessionSnapshot } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
 import { prepareEvent, storedEvent, type AppendResult, type PreparedRow } from "../store.ts";
 import { pgFollow } from "./follow.ts";
@@ -25,16 +25,17 @@ import { importRowsPg } from "./transfer.ts";
 import {
   pgFindSession,
   pgForEachEvent,
-  pgHasEventsFor,
   pgListSessions,
   pgQueryEvents,
   pgResolveSince,
   pgSessionAcs,
   pgSessionPhases,
-  pgSessionStart,
   pgSessionSnapshot,
   pgTailSeq,
 } from "./read.ts";
+import * as q from "./queries.ts";
+import type { AggregateEvent, PageFilter, SessionStart } from "../queries.ts";
+import type { TypedPayload } from "../lookups.ts";
 import { APPEND_LOCK, CHANNEL, migratePg, type PgGuard } from "./schema.ts";
 
 export type { PgGuard };
@@ -137,14 +138,8 @@ export class PgEventStore implements EventBackend {
   sessionPhases(sessionId: string): Promise<PhaseRow[]> {
     return pgSessionPhases(this.sql, sessionId);
   }
-  sessionStart(sessionId: string): Promise<SessionStart | null> {
-    return pgSessionStart(this.sql, sessionId);
-  }
   forEachEvent(filter: EventFilter, fn: (row: EventRow) => void | Promise<void>): Promise<number> {
     return pgForEachEvent(this.sql, filter, fn);
-  }
-  hasEventsFor(id: string): Promise<boolean> {
-    return pgHasEventsFor(this.sql, id);
   }
   sessionSnapshot(idOrPrefix: string, recent: number, alwaysTypes: readonly string[]): Promise<SessionSnapshot | null> {
     return pgSessionSnapshot(this.sql, idOrPrefix, recent, alwaysTypes);
@@ -185,6 +180,50 @@ export class PgEventStore implements EventBackend {
     ctl: FollowControl = {},
   ): Promise<void> {
     return pgFollow(this.sql, filter, onRow, ctl);
+  }
+
+  // The named lookups (lookups.ts), answered by pg/queries.ts.
+  aggregateEvents(aggregateType: string, id: string): Promise<AggregateEvent[]> {
+    return q.pgAggregateEvents(this.sql, aggregateType, id);
+  }
+  aggregateTypeEvents(aggregateType: string): Promise<AggregateEvent[]> {
+    return q.pgAggregateTypeEvents(this.sql, aggregateType);
+  }
+  aggregateRowsAfter(aggregateType: string, id: string, afterSeq: number, limit: number): Promise<EventRow[]> {
+    return q.pgAggregateRowsAfter(this.sql, aggregateType, id, afterSeq, limit);
+  }
+  hasAggregateEvent(aggregateType: string, id: string, eventType: string): Promise<boolean> {
+    return q.pgHasAggregateEvent(this.sql, aggregateType, id, eventType);
+  }
+  hasEventsFor(id: string): Promise<boolean> {
+    return q.pgHasEventsFor(this.sql, id);
+  }
+  sessionStart(sessionId: string): Promise<SessionStart | null> {
+    return q.pgSessionStart(this.sql, sessionId);
+  }
+  latestSessionForSeed(seedId: string): Promise<string | null> {
+    return q.pgLatestSessionForSeed(this.sql, seedId);
+  }
+  lineageEvents(sessionId: string): Promise<AggregateEvent[]> {
+    return q.pgLineageEvents(this.sql, sessionId);
+  }
+  sessionFailures(sessionId: string, limit?: number): Promise<TypedPayload[]> {
+    return q.pgSessionFailures(this.sql, sessionId, limit);
+  }
+  sessionEnding(sessionId: string): Promise<TypedPayload | null> {
+    return q.pgSessionEnding(this.sql, sessionId);
+  }
+  sessionPayloads(sessionId: string, eventType: string): Promise<Record<string, unknown>[]> {
+    return q.pgSessionPayloads(this.sql, sessionId, eventType);
+  }
+  eventPage(f: PageFilter): Promise<{ total: number; rows: EventRow[] }> {
+    return q.pgEventPage(this.sql, f);
+  }
+  sessionByExecutionId(executionId: string): Promise<SessionRow | null> {
+    return q.pgSessionByExecutionId(this.sql, executionId);
+  }
+  latestRunningSession(): Promise<SessionRow | null> {
+    return q.pgLatestRunningSession(this.sql);
   }
 
   async close(): Promise<void> {

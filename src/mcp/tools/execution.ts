@@ -55,10 +55,10 @@ export const executionTools = [
       reason: optStr("why (default: Cancelled via MCP)"),
     }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
+      const b = await ctx.backend();
+      if (!b.ok) return b;
       const { sessionByExecution } = await import("../views.ts");
-      const s = sessionByExecution(store.value.reader, a.execution_id);
+      const s = await sessionByExecution(b.value, a.execution_id);
       if (!s.ok) return s;
       return (await import("../cancel.ts")).cancelSession(ctx, s.value, a.reason ?? "Cancelled via MCP");
     },

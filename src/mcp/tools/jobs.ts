@@ -42,10 +42,10 @@ export const jobTools = [
       if (!sid.ok) return sid;
       if (sid.value.startsWith("eval_")) return (await ctx.jobs()).cancelEvaluation(sid.value);
       if (sid.value.startsWith("evo_")) return (await ctx.jobs()).cancelEvolution(sid.value);
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { requireSession } = await import("../views.ts");
-      const s = requireSession(store.value.reader, sid.value);
+      const b = await ctx.backend();
+      if (!b.ok) return b;
+      const { lookupSession } = await import("../views.ts");
+      const s = await lookupSession(b.value, sid.value);
       if (!s.ok) return s;
       return (await import("../cancel.ts")).cancelSession(ctx, s.value, a.reason ?? "Cancelled via MCP");
     },

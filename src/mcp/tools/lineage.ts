@@ -42,8 +42,7 @@ export const lineageTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.lineage_id);
       if (!s.ok) return s;
-      const { lineageEvents } = await import("../../events/queries.ts");
-      const rows = lineageEvents(s.value.reader, s.value.session.session_id);
+      const rows = await s.value.backend.lineageEvents(s.value.session.session_id);
       const gens = new Map<number, Record<string, unknown> & { refined: { ac_id: string; description: string }[] }>();
       const gen = (n: number) =>
         gens.get(n) ?? (gens.set(n, { generation: n, status: "running", refined: [] }), gens.get(n)!);

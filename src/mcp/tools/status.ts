@@ -13,7 +13,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const { openSession, sessionDetail } = await import("../views.ts");
       const s = await openSession(ctx, a.session_id);
-      return s.ok ? ok(sessionDetail(s.value.reader, s.value.session)) : s;
+      return s.ok ? ok(await sessionDetail(s.value.backend, s.value.session)) : s;
     },
   }),
   defineTool({
@@ -27,18 +27,18 @@ export const statusTools = [
       offset: v.optional(int("matches to skip", 0, Number.MAX_SAFE_INTEGER), 0),
     }),
     async handler(a, ctx) {
-      const store = await ctx.store();
-      if (!store.ok) return store;
-      const { pageEvents, requireSession } = await import("../views.ts");
+      const b = await ctx.backend();
+      if (!b.ok) return b;
+      const { pageEvents, lookupSession } = await import("../views.ts");
       let session: string | undefined;
       if (a.session_id) {
-        const s = requireSession(store.value.reader, a.session_id);
+        const s = await lookupSession(b.value, a.session_id);
         if (!s.ok) return s;
         session = s.value.session_id;
       }
       return ok({
         session_id: session ?? null,
-        ...pageEvents(store.value.reader, { session, type: a.event_type, limit: a.limit, offset: a.offset }),
+        ...(await pageEvents(b.value, { session, type: a.event_type, limit: a.limit, offset: a.offset })),
       });
     },
   }),
@@ -49,7 +49,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acTree(s.value.reader, s.value.session));
+      return ok(await (await import("../markdown.ts")).acTree(s.value.backend, s.value.session));
     },
   }),
   defineTool({
@@ -59,7 +59,7 @@ export const statusTools = [
     async handler(a, ctx) {
       const s = await (await import("../views.ts")).openSession(ctx, a.session_id);
       if (!s.ok) return s;
-      return ok((await import("../markdown.ts")).acDashboard(s.value.reader, s.value.session));
+      return ok(await (await import("../markdown.ts")).acDashboard(s.value.backend, s.value.session));
     },
   }),
 ];
