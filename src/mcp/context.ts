@@ -27,11 +27,6 @@ export interface ServeOptions {
 export interface McpContext {
   options: ServeOptions;
   backend(): Promise<Result<EventBackend>>;
-  /**
-   * The SQLite EventStore behind the backend, for execute.ts and evolve.ts only until the
-   * pipeline writes through a backend; on PostgreSQL it refuses (nothing goes to a local file).
-   */
-  store(): Promise<Result<EventStore>>;
   config(): Promise<Result<LoadedConfig>>;
   jobs(): Promise<JobTable>;
   /** A line on stderr (stdout belongs to the protocol). */
@@ -76,16 +71,6 @@ export function createContext(
           return r;
         });
       return backend;
-    },
-    async store(): Promise<Result<EventStore>> {
-      const b = await ctx.backend();
-      if (!b.ok) return b;
-      const store = sqliteStore(b.value);
-      return store
-        ? ok(store)
-        : fail("failure", "running and evolving seeds from the MCP server is not available on PostgreSQL yet", {
-            hint: "run them with `ouroboros run workflow --db <url>`, or serve MCP on a SQLite database",
-          });
     },
     async config() {
       if (!config?.ok) config = (await import("../config/load.ts")).loadConfig();

@@ -11,8 +11,6 @@ import { randomBytes } from "node:crypto";
 import { fail, ok, type Result } from "../errors.ts";
 import { type EventType, type PayloadWithout, withFilled } from "../events/catalogue.ts";
 import { rowToEvent } from "../events/envelope.ts";
-import { queryEvents } from "../events/read.ts";
-import type { EventStore } from "../events/store.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import type { LeafSpec, WorkerContext } from "../pipeline/ac-worker.ts";
 import { acquireLock, lockHolder } from "../util/lock.ts";
@@ -21,13 +19,12 @@ import { TierTracker } from "../pipeline/routing.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
 import { evolve } from "../pipeline/secondary.ts";
 import { SessionLog } from "../pipeline/session.ts";
-import { SqliteBackend } from "../events/sqlite-backend.ts";
 import { leaves, replay } from "../events/session-state.ts";
 import { selectRuntime } from "../runtime/selection.ts";
 import type { Seed } from "../seed/schema.ts";
 import type { McpContext } from "./context.ts";
 import type { EvolutionPlan } from "./job-state.ts";
-import { requireSession } from "./views.ts";
+import { lookupSession } from "./views.ts";
 
 /** A lineage never runs past 30 generations; Ralph runs at most 10 per job unless asked for more. */
 export const HARD_CAP = 30;
@@ -48,11 +45,11 @@ export async function planEvolution(
   a: EvolveArgs,
   kind: "evolve_step" | "ralph",
 ): Promise<Result<EvolutionPlan>> {
-  const [store, loaded] = [await ctx.store(), await ctx.config()];
+  const [store, loaded] = [await ctx.backend(), await ctx.config()];
   if (!store.ok) return store;
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const s = requireSession(store.value.reader, a.lineage_id);
+  const s = await lookupSession(store.value, a.lineage_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
   const holder = lockHolder(sessionId);
@@ -60,7 +57,7 @@ export async function planEvolution(
     return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, {
       hint: "wait for it (ouroboros_job_wait) or cancel it first",
     });
-  const state = replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent));
+  const state = replay(sessionId, (await store.value.queryEvents({ session: sessionId })).map(rowToEvent));
   const started = (state.started?.data ?? {}) as { seed?: Seed; project_dir?: string; runtime?: string };
   if (!started.seed || !started.project_dir)
     return fail("invalidData", `session ${sessionId} has no recorded seed or project directory`);
@@ -96,11 +93,11 @@ export async function planEvolution(
   }
 
   const evolutionId = `evo_${randomBytes(6).toString("hex")}`;
-  const record = <T extends Extract<EventType, `evolution.${string}`>>(
+  const record = async <T extends Extract<EventType, `evolution.${string}`>>(
     type: T,
     data: PayloadWithout<T, "session_id" | "evolution_id" | "kind">,
   ) => {
-    const r = store.value.append({
+    const r = await store.value.append({
       type,
       aggregate_type: "evolution",
       aggregate_id: evolutionId,
@@ -113,7 +110,7 @@ export async function planEvolution(
     return r.value.stored[0]?.rowid ?? 0;
   };
   const budget = a.max_total_seconds ?? null;
-  const startSeq = record("evolution.job.started", {
+  const startSeq = await record("evolution.job.started", {
     from_generation: next,
     last_generation: last,
     failing: failing.map((x) => x.ac_id),
@@ -143,8 +140,8 @@ export async function planEvolution(
       };
       const both = arm();
       const log = new SessionLog(
-        SqliteBackend.of(store.value as EventStore),
-        replay(sessionId, queryEvents(store.value.reader, { session: sessionId }).map(rowToEvent)),
+        store.value,
+        replay(sessionId, (await store.value.queryEvents({ session: sessionId })).map(rowToEvent)),
       );
       const seed = started.seed!;
       const wctx: WorkerContext = {
@@ -216,12 +213,12 @@ export async function planEvolution(
         acs_total: all.length,
         all_passed: all.every((x) => x.status === "passed"),
       };
-      record("evolution.job.completed", result);
+      await record("evolution.job.completed", result);
       return ok(result);
     } catch (e) {
       const msg = signal.aborted ? "cancelled" : e instanceof Error ? e.message : String(e);
       try {
-        record("evolution.job.failed", { error: msg });
+        await record("evolution.job.failed", { error: msg });
       } catch {
         // The store itself failed; the error still reaches the caller.
       }

@@ -11,8 +11,7 @@ import type { RunOutcome } from "../pipeline/run.ts";
 import { startRun } from "../pipeline/start-run.ts";
 import { formatProblem } from "../util/problems.ts";
 import { checkWorkspace, type McpContext } from "./context.ts";
-import { requireSession } from "./views.ts";
-import { SqliteBackend } from "../events/sqlite-backend.ts";
+import { lookupSession } from "./views.ts";
 
 export interface ExecuteArgs {
   seed_content?: string;
@@ -55,13 +54,13 @@ export async function startExecution(
   const loaded = await ctx.config();
   if (!loaded.ok) return loaded;
   const config = loaded.value.config;
-  const store = await ctx.store();
+  const store = await ctx.backend();
   if (!store.ok) return store;
   let resumeSessionId: string | undefined;
   let file: string | undefined;
   let projectFlag: string | undefined;
   if (a.session_id) {
-    const s = requireSession(store.value.reader, a.session_id);
+    const s = await lookupSession(store.value, a.session_id);
     if (!s.ok) return s;
     if (s.value.terminal_type)
       return fail("usage", `session ${s.value.session_id} already ended (${s.value.status})`, {
@@ -79,7 +78,7 @@ export async function startExecution(
   const jobs = await ctx.jobs();
   const job = await jobs.launch((interrupt) =>
     startRun({
-      backend: SqliteBackend.of(store.value),
+      backend: store.value,
       loaded: loaded.value,
       env: process.env,
       seedFile: file,

@@ -35,12 +35,6 @@ export async function lookupSession(b: EventBackend, id: string): Promise<Result
   return s ? ok(s) : noSession(id);
 }
 
-/** The same on a SQLite reader: for execute.ts and evolve.ts until the pipeline takes a backend. */
-export function requireSession(db: EventReader, id: string): Result<SessionRow> {
-  const s = findSession(db, id);
-  return s ? ok(s) : noSession(id);
-}
-
 /** The shared backend and one session by id or prefix: the first step of most session tools. */
 export async function openSession(
   ctx: { backend(): Promise<Result<EventBackend>> },

@@ -75,7 +75,11 @@ export async function pgHasAggregateEvent(
 }
 
 export async function pgHasEventsFor(sql: SQL, id: string): Promise<boolean> {
-  const rows = await all(sql, "SELECT 1 FROM events WHERE session_id = $1 UNION ALL SELECT 1 FROM events WHERE aggregate_id = $1 LIMIT 1", [id]);
+  const rows = await all(
+    sql,
+    "SELECT 1 FROM events WHERE session_id = $1 UNION ALL SELECT 1 FROM events WHERE aggregate_id = $1 LIMIT 1",
+    [id],
+  );
   return rows.length > 0;
 }
 
