@@ -134,10 +134,10 @@ describe("mcp serve with OUROBOROS_DATABASE_URL", () => {
     ]);
     expect((await onPg.call("ouroboros_brownfield", { action: "query" })).json.default).toBe(repo);
 
-    // Running seeds stays on SQLite until the pipeline writes through a backend: refused, not local.
+    // Runs look their session up in PostgreSQL too: the one just cancelled there is ended.
     const run = await onPg.call("ouroboros_start_execute_seed", { session_id: LIVE });
     expect(run.isError).toBe(true);
-    expect(run.text).toContain("not available on PostgreSQL yet");
+    expect(run.text).toContain(`session ${LIVE} already ended (cancelled)`);
     expect(existsSync(join(pgHome, "ouroboros.db"))).toBe(false);
   });
 });
