@@ -65,7 +65,10 @@ function removeStale(): void {
       process.kill(pid, 0);
     } catch {
       // No pid file or no such process: nothing is using it (a fresh one has its pid file within ms).
-      if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+      // Another process may remove the same stale directory while this one looks at it.
+      try {
+        if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+      } catch {}
     }
   }
 }
