@@ -57,9 +57,11 @@ export const log: Record<"info" | "warn" | "error" | "success" | "start" | "debu
 /**
  * Write one chunk of product output. A full pipe buffers it (the CLI entry awaits
  * flushStdout before exiting); long streams use StdoutLines, which waits for drain as it goes.
+ * Bytes (a copied file's whole lines) go out as they are. A write that returns true has taken
+ * the bytes, and after drain all are written: a caller may then reuse its buffer.
  */
-export function out(text: string): void {
-  write(text.endsWith("\n") ? text : `${text}\n`);
+export function out(text: string | Uint8Array): void {
+  write(typeof text !== "string" || text.endsWith("\n") ? text : `${text}\n`);
 }
 
 /**
@@ -69,7 +71,7 @@ export function out(text: string): void {
 let pendingDrain: Promise<void> | null = null;
 
 /** false: the pipe is full (wait for drain), never "the reader has gone" (that exits). */
-function write(text: string): boolean {
+function write(text: string | Uint8Array): boolean {
   if (quietPipe) return true;
   try {
     const room = process.stdout.write(text);

@@ -7,6 +7,9 @@
  * compact JSON.stringify text written (and redacted) at append, so it is copied as is.
  */
 import type { Database } from "bun:sqlite";
+import { closeSync } from "node:fs";
+import type { EventRow } from "./envelope.ts";
+import { journalPath, openVerified, readAt, readMark, type JournalMark } from "./journal.ts";
 import { forEachEvent, where, type EventFilter } from "./read.ts";
 import { EventReader } from "./reader.ts";
 
@@ -31,7 +34,13 @@ const FIELDS = [
  * The line as SQL. concat() (SQLite 3.44+) costs ~10 % less than printf(), which every SQLite
  * has; `||` copies the growing line once per field. The literal ends with a real newline.
  */
+let lineSqlText: string | undefined;
 function lineSql(db: Database): string {
+  lineSqlText ??= lineSqlFor(db);
+  return lineSqlText;
+}
+
+function lineSqlFor(db: Database): string {
   const [major, minor] = (db.query("SELECT sqlite_version() AS v").get() as { v: string }).v.split(".").map(Number);
   if (major! > 3 || (major === 3 && minor! >= 44)) {
     const parts = FIELDS.map(([k, e], i) => `'${i ? "," : "{"}"${k}":', ${e}`);
@@ -51,60 +60,151 @@ const SPELLED_ALIKE = `event_version BETWEEN -9007199254740991 AND 9007199254740
 /** The generic renderer, loaded when first needed: it brings valibot, a cost at every start-up. */
 const renderer = () => import("./envelope.ts").then((m) => m.eventJsonLine);
 
-/** One event through the generic renderer. */
-async function genericLine(db: Database, seq: number): Promise<string> {
-  const eventJsonLine = await renderer();
-  let line = "";
-  forEachEvent(EventReader.over(db), { afterSeq: seq - 1, limit: 1 }, (r) => {
-    line = `${eventJsonLine(r)}\n`;
-  });
-  return line;
-}
+/** A line renderer over read rows (eventJsonLine); the trailing newline is added here. */
+export type RowRenderer = (r: EventRow) => string;
 
 /** A page SQLite refused to render (json_quote() refuses a BLOB another tool stored in a text column). */
-async function genericPage(db: Database, filter: EventFilter, afterSeq: number, limit: number): Promise<string[]> {
-  const eventJsonLine = await renderer();
+function genericPage(
+  db: Database,
+  filter: EventFilter,
+  afterSeq: number,
+  limit: number,
+  render: RowRenderer,
+): string[] {
   const lines: string[] = [];
   forEachEvent(EventReader.over(db), { ...filter, afterSeq, limit }, (r) => {
-    lines.push(`${eventJsonLine(r)}\n`);
+    lines.push(`${render(r)}\n`);
   });
   return lines;
 }
 
-const seqOf = (line: string): number => Number(line.slice(9, line.indexOf(",", 9)));
+/**
+ * Up to `limit` lines of the events matching `filter` after `afterSeq`, in seq order, each ending
+ * with "\n". null when a row needs the generic renderer and `render` is null (the caller loads it
+ * and asks again). Synchronous, so writers render inside their transaction (journal-writer.ts).
+ */
+export function renderPage(
+  db: Database,
+  filter: EventFilter,
+  afterSeq: number,
+  limit: number,
+  render: RowRenderer | null,
+): string[] | null {
+  const w = where({ ...filter, afterSeq });
+  let rows: [string | number][];
+  try {
+    rows = db
+      .query(
+        `SELECT CASE WHEN ${SPELLED_ALIKE} THEN ${lineSql(db)} ELSE seq END FROM events ${w.sql} ORDER BY seq LIMIT ?`,
+      )
+      .values(...w.params, limit) as [string | number][];
+  } catch {
+    return render ? genericPage(db, filter, afterSeq, limit, render) : null;
+  }
+  const lines = rows.map(([v]) => v as string);
+  for (const [i, [v]] of rows.entries()) {
+    if (typeof v !== "number") continue;
+    if (!render) return null;
+    lines[i] = genericPage(db, {}, v - 1, 1, render)[0]!;
+  }
+  return lines;
+}
+
+export const seqOf = (line: string): number => Number(line.slice(9, line.indexOf(",", 9)));
+
+/** The rendered line of event `seq`, null if there is none or SQLite cannot spell it. */
+export const lineOf = (db: Database, seq: number, render: RowRenderer | null = null): string | null => {
+  const page = renderPage(db, {}, seq - 1, 1, render);
+  return page?.length && seqOf(page[0]!) === seq ? page[0]! : null;
+};
+
+/** Copy chunks: ~1 MiB reads into one buffer reused once the consumer has taken the chunk. */
+const COPY_CHUNK = 1 << 20;
+const NL = 10;
+
+/**
+ * The committed journal bytes, as chunks of whole lines (subarrays of one reused buffer, each valid
+ * until the next is asked for: the consumer writes it, and waits for drain, before asking).
+ * `at.seq` follows the last line of each chunk.
+ */
+function* journalChunks(fd: number, bytes: number, at: { seq: number }): Generator<Uint8Array> {
+  let buf = Buffer.allocUnsafe(COPY_CHUNK);
+  let held = 0; // bytes carried over from the last read: the start of a line
+  let pos = 0;
+  while (pos < bytes || held) {
+    if (held === buf.length) {
+      // One line longer than the buffer: grow it.
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, held);
+      buf = bigger;
+    }
+    const want = Math.min(buf.length - held, bytes - pos);
+    const got = readAt(fd, buf, want, pos, held);
+    if (got !== want) throw new Error("event journal: shorter than its committed length");
+    pos += got;
+    const filled = held + got;
+    const end = pos === bytes ? filled : buf.lastIndexOf(NL, filled - 1) + 1;
+    if (end === 0) {
+      held = filled;
+      continue;
+    }
+    const lastStart = buf.lastIndexOf(NL, end - 2) + 1;
+    at.seq = seqOf(buf.toString("latin1", lastStart, Math.min(end, lastStart + 40)));
+    yield buf.subarray(0, end);
+    held = filled - end;
+    buf.copyWithin(0, end, filled);
+  }
+}
+
+/** No filter, no limit: the whole log, which the journal can serve. */
+const isPlain = (f: EventFilter): boolean =>
+  !f.session && !f.sinceTime && !f.typeGlob && !f.afterSeq && f.limit === undefined;
+
+/** The committed, verified journal of this snapshot, or null (then SQL renders everything). */
+function openJournal(db: Database): { fd: number; mark: JournalMark } | null {
+  const path = journalPath(db);
+  const mark = path ? readMark(db) : null;
+  if (!path || !mark || mark.seq === 0) return null;
+  const fd = openVerified(path, mark, (seq) => lineOf(db, seq));
+  return fd === null ? null : { fd, mark };
+}
 
 /**
  * The JSONL of every event matching `filter`, in seq order, as chunks of whole lines (each ends
  * with "\n"; their concatenation is the output). `at.seq` is the seq of the last event yielded,
  * so a follower can go on from there. One read snapshot for the whole scan, as one query has.
+ * With no filter and no limit the committed journal is copied as bytes (each such chunk is valid
+ * until the next is requested), then events after its mark are rendered; `journal: false` skips it.
  */
 export async function* eventJsonlChunks(
   reader: EventReader,
   filter: EventFilter,
   at: { seq: number } = { seq: 0 },
-): AsyncGenerator<string> {
+  opts: { journal?: boolean } = {},
+): AsyncGenerator<string | Uint8Array> {
   let remaining = filter.limit ? Math.max(0, Math.floor(filter.limit)) : Number.POSITIVE_INFINITY;
   at.seq = filter.afterSeq ?? 0;
   let rowsWanted = 256;
   const db = EventReader.sqlite(reader);
-  const line = lineSql(db);
+  let render: RowRenderer | null = null;
   const own = !db.inTransaction;
   if (own) db.exec("BEGIN");
   try {
+    const journal = opts.journal !== false && isPlain(filter) ? openJournal(db) : null;
+    if (journal) {
+      try {
+        yield* journalChunks(journal.fd, journal.mark.bytes, at);
+      } finally {
+        closeSync(journal.fd);
+      }
+      at.seq = journal.mark.seq;
+    }
     while (remaining > 0) {
       const limit = Math.min(rowsWanted, remaining);
-      const w = where({ ...filter, afterSeq: at.seq });
-      let lines: string[];
-      try {
-        const rows = db
-          .query(
-            `SELECT CASE WHEN ${SPELLED_ALIKE} THEN ${line} ELSE seq END FROM events ${w.sql} ORDER BY seq LIMIT ?`,
-          )
-          .values(...w.params, limit) as [string | number][];
-        lines = rows.map(([v]) => v as string);
-        for (const [i, [v]] of rows.entries()) if (typeof v === "number") lines[i] = await genericLine(db, v);
-      } catch {
-        lines = await genericPage(db, filter, at.seq, limit);
+      let lines = renderPage(db, filter, at.seq, limit, render);
+      if (!lines) {
+        render = await renderer();
+        lines = renderPage(db, filter, at.seq, limit, render)!;
       }
       if (!lines.length) return;
       const text = lines.join("");

@@ -99,6 +99,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 4,
+    name: "JSONL journal mark (journal.ts): the committed length and last seq of <db>.jsonl",
+    // Rewriting or removing an event behind the store's back makes the journal stale: the
+    // triggers drop the mark, so readers render with SQL until the next append rebuilds it.
+    sql: `
+      CREATE TABLE IF NOT EXISTS event_journal (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        bytes    INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL
+      );
+      CREATE TRIGGER IF NOT EXISTS event_journal_stale_on_update AFTER UPDATE ON events
+        BEGIN DELETE FROM event_journal; END;
+      CREATE TRIGGER IF NOT EXISTS event_journal_stale_on_delete AFTER DELETE ON events
+        BEGIN DELETE FROM event_journal; END;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -24,6 +24,7 @@ import {
   type NewEventOf,
   type StoredEvent,
 } from "./envelope.ts";
+import { extendJournal } from "./journal-writer.ts";
 import { Projector } from "./projections.ts";
 import { EventReader } from "./reader.ts";
 import { redactDeep } from "../security/redact.ts";
@@ -202,6 +203,8 @@ export class EventStore {
       out.stored.push(stored);
     }
     this.projector.flush();
+    // The journal's bytes and mark go with this transaction: a rollback or crash leaves the mark.
+    if (out.stored.length) extendJournal(this.db);
     return out;
   }
 

@@ -79,9 +79,11 @@ const generic = (db: Database, f: EventFilter) =>
     .map((r) => `${eventJsonLine(r)}\n`)
     .join("");
 
+/** The SQL renderer alone (journal.test.ts covers the journal copy of a plain read). */
 async function fast(db: Database, f: EventFilter, at?: { seq: number }): Promise<{ text: string; chunks: string[] }> {
   const chunks: string[] = [];
-  for await (const c of eventJsonlChunks(EventReader.over(db), f, at)) chunks.push(c);
+  for await (const c of eventJsonlChunks(EventReader.over(db), f, at, { journal: false }))
+    chunks.push(typeof c === "string" ? c : Buffer.from(c).toString());
   return { text: chunks.join(""), chunks };
 }
 
@@ -160,7 +162,7 @@ describe("events --json rendered by SQLite", () => {
 
   test("a consumer that stops early ends the read snapshot", async () => {
     const { db } = opened();
-    for await (const c of eventJsonlChunks(EventReader.over(db), {})) {
+    for await (const c of eventJsonlChunks(EventReader.over(db), {}, undefined, { journal: false })) {
       expect(c.length).toBeGreaterThan(0);
       break;
     }
