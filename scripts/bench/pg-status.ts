@@ -316,7 +316,7 @@ listing the 20 latest sessions ${ms2(calls.sqlite.list)} on SQLite, ${ms2(calls.
 (find, ACs, phases) ${ms2(calls.sqlite.one)} and ${ms2(calls.postgres.one)}; opening the backend, one query and
 closing it ${ms2(opens.sqlite)} on SQLite (read-only file) and ${ms2(opens.postgres)} on PostgreSQL (connect, authenticate,
 schema check).
-\`status\` reads only the projection tables (sessions, session_acs, session_phases) by key, never the log, so
+\`status\` reads only the projection tables (sessions, session_acs, session_phases), never the log, so
 its time does not grow with the number of events; what PostgreSQL adds over SQLite is opening the connection.
 Query plans (EXPLAIN on both, 2026-12-02): one session's rows are found by primary key; the list scans the sessions
 table (one row per session) and keeps the latest 20, so it grows with the number of sessions, not of events.
