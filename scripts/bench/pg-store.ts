@@ -186,6 +186,7 @@ Events carry a ~100-byte payload and go through the full append path (validation
 The follow target is delivery within 200 ms. "Append call → delivered" includes waiting for the append lock
 behind the loader's 500-event transactions (both backends serialise appends); "commit acknowledged →
 delivered" is the follow path alone (negative: the follower had the row before the writer's acknowledgement).
+\`status\` over 1,000,000 events on both backends: the next section (scripts/bench/pg-status.ts).
 `;
 console.log(body);
 writeSection("PostgreSQL event store", body);
