@@ -10,7 +10,7 @@ import { describeUnknown } from "../errors.ts";
 import type { EventBackend } from "../events/backend.ts";
 import { rowToEvent, type StoredEvent } from "../events/envelope.ts";
 import { openReadBackend, resolveTarget } from "../events/open-backend.ts";
-import { redactUrl } from "../events/pg/store.ts";
+import { redactUrl } from "../events/db-url.ts";
 import type { SessionRow } from "../events/read.ts";
 import { fromProjection, reduceAll, type SessionView } from "./state.ts";
 

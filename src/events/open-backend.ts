@@ -7,8 +7,9 @@
 import { paths } from "../config/paths.ts";
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventBackend } from "./backend.ts";
-import { PgEventStore, redactUrl } from "./pg/store.ts";
-import { SqliteBackend } from "./sqlite-backend.ts";
+import { openReadonly } from "./db.ts";
+import { redactUrl } from "./db-url.ts";
+import type { OwnedReader } from "./reader.ts";
 
 export const DATABASE_URL_ENV = "OUROBOROS_DATABASE_URL";
 /** How every command documents its `--db` option. */
@@ -44,11 +45,16 @@ export function resolveTarget(dbArg?: unknown, env: NodeJS.ProcessEnv = process.
   return ok({ kind: "sqlite", path: paths.database() });
 }
 
+// Each backend is loaded when chosen: a command on SQLite never loads the PostgreSQL client, and a
+// read that only copies JSONL (events --json) loads neither store.
+const sqlite = () => import("./sqlite-backend.ts");
+const openPostgres = async (url: string) => (await import("./pg/store.ts")).PgEventStore.open(url);
+
 /** Open for writing (creates and migrates the database as needed). */
 export async function openBackend(dbArg?: unknown): Promise<Result<EventBackend>> {
   const t = resolveTarget(dbArg);
   if (!t.ok) return t;
-  return t.value.kind === "postgres" ? PgEventStore.open(t.value.url) : SqliteBackend.open(t.value.path);
+  return t.value.kind === "postgres" ? openPostgres(t.value.url) : (await sqlite()).SqliteBackend.open(t.value.path);
 }
 
 /**
@@ -58,5 +64,18 @@ export async function openBackend(dbArg?: unknown): Promise<Result<EventBackend>
 export async function openReadBackend(dbArg?: unknown): Promise<Result<EventBackend | null>> {
   const t = resolveTarget(dbArg);
   if (!t.ok) return t;
-  return t.value.kind === "postgres" ? PgEventStore.open(t.value.url) : SqliteBackend.openReadonly(t.value.path);
+  return t.value.kind === "postgres"
+    ? openPostgres(t.value.url)
+    : (await sqlite()).SqliteBackend.openReadonly(t.value.path);
+}
+
+/**
+ * The SQLite file's read handle alone, for a plain copy of the log (`events --json`): neither store
+ * is loaded. null when the target is PostgreSQL or the file does not exist yet (the caller then
+ * takes the general path, which knows what to say).
+ */
+export async function openSqliteReader(dbArg?: unknown): Promise<Result<OwnedReader | null>> {
+  const t = resolveTarget(dbArg);
+  if (!t.ok) return t;
+  return t.value.kind === "sqlite" ? openReadonly(t.value.path) : ok(null);
 }

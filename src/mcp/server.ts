@@ -128,7 +128,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
   // record exists, a parent that dies is noticed (a launcher may wait for the record, then exit).
   const parent = process.ppid;
   // The record names the database without a URL's password (other users may read it).
-  const { redactUrl } = await import("../events/pg/store.ts");
+  const { redactUrl } = await import("../events/db-url.ts");
   const unregister = (await import("./instances.ts")).register(VERSION, redactUrl(options.db ?? paths.database()));
 
   return new Promise<number>((resolve) => {

@@ -3,13 +3,14 @@
  * plus `events export <session>` and `events import <file>`.
  */
 import { defineCommand, runCommand, type CommandDef } from "citty";
-import { EXIT, fail, unwrap } from "../../errors.ts";
+import { EXIT, fail, type Result, unwrap } from "../../errors.ts";
 import type { EventBackend } from "../../events/backend.ts";
 import type { EventRow } from "../../events/envelope.ts";
 import { eventJsonlChunks } from "../../events/jsonl.ts";
-import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
-import { resolveSince, type EventFilter } from "../../events/read.ts";
-import { SqliteBackend } from "../../events/sqlite-backend.ts";
+import { DB_ARG_DESCRIPTION, openBackend, openReadBackend, openSqliteReader } from "../../events/open-backend.ts";
+import { hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
+import type { OwnedReader } from "../../events/reader.ts";
+import type { SqliteBackend } from "../../events/sqlite-backend.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
 import { exitCode, flushStdout, log, out, outJson, StdoutLines } from "../output.ts";
@@ -87,6 +88,15 @@ const events = defineCommand({
       await runCommand(sub, { rawArgs: rawArgs.slice(rawArgs.indexOf(String(args.session)) + 1) });
       return exitCode();
     }
+    if (args.json && !args.follow) {
+      const reader = unwrap(await openSqliteReader(args.db));
+      if (reader)
+        try {
+          return await copyJsonl(reader, args);
+        } finally {
+          reader.close();
+        }
+    }
     // Held here so whatever `list` ends up with (a follower may open the file later) is closed.
     const held = { db: unwrap(await openReadBackend(args.db)) };
     try {
@@ -107,26 +117,59 @@ interface ListArgs {
   json?: unknown;
 }
 
+/** The listing's filter from its flags; an unknown session is exit 4 (before anything is printed). */
+async function listFilter(
+  args: ListArgs,
+  known: (id: string) => boolean | Promise<boolean>,
+  since: (
+    arg: string | undefined,
+  ) =>
+    | Result<Pick<EventFilter, "afterSeq" | "sinceTime">>
+    | Promise<Result<Pick<EventFilter, "afterSeq" | "sinceTime">>>,
+): Promise<{ filter: EventFilter; limit: number | undefined }> {
+  if (args.session && !(await known(String(args.session))))
+    unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
+  const after = unwrap(await since(args.since ? String(args.since) : undefined));
+  const limit = args.limit !== undefined ? Number(args.limit) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+    unwrap(fail("badArgs", `--limit must be a whole number, got '${args.limit}'`));
+  const filter: EventFilter = {
+    session: args.session ? String(args.session) : undefined,
+    typeGlob: args.type ? String(args.type) : undefined,
+    ...after,
+  };
+  return { filter, limit };
+}
+
+/**
+ * `--json` without --follow on SQLite: the journal is copied and the rest rendered by SQLite
+ * (jsonl.ts) in chunks of lines, one write each, then a wait for drain; no store is loaded.
+ */
+async function copyJsonl(reader: OwnedReader, args: ListArgs) {
+  const { filter, limit } = await listFilter(
+    args,
+    (id) => hasEventsFor(reader, id),
+    (since) => resolveSince(reader, since),
+  );
+  const at = { seq: filter.afterSeq ?? 0 };
+  for await (const chunk of eventJsonlChunks(reader, { ...filter, limit }, at)) {
+    out(chunk);
+    await flushStdout();
+  }
+  return exitCode(EXIT.ok);
+}
+
 /**
  * The listing, then (with --follow) the live tail, on either backend. On a fresh home there is no
  * SQLite file: a follower waits for the first run to create it (a reader never creates it).
  */
 async function list(held: { db: EventBackend | null }, args: ListArgs) {
   let db = held.db;
-  if (args.session && !(db && (await db.hasEventsFor(String(args.session))))) {
-    unwrap(fail("unknownId", `no session '${args.session}'`, { hint: "`ouroboros status` lists sessions" }));
-  }
-  const sinceArg = args.since ? String(args.since) : undefined;
-  const since = unwrap(db ? await db.resolveSince(sinceArg) : resolveSince(null, sinceArg));
-  const limit = args.limit !== undefined ? Number(args.limit) : undefined;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-    unwrap(fail("badArgs", `--limit must be a whole number, got '${args.limit}'`));
-  }
-  const filter: EventFilter = {
-    session: args.session ? String(args.session) : undefined,
-    typeGlob: args.type ? String(args.type) : undefined,
-    ...since,
-  };
+  const { filter, limit } = await listFilter(
+    args,
+    async (id) => Boolean(db && (await db.hasEventsFor(id))),
+    (since) => (db ? db.resolveSince(since) : resolveSince(null, since)),
+  );
   // A follower ends on Ctrl-C/SIGTERM with exit 0, also while it is still printing the backlog.
   const stop = new AbortController();
   if (args.follow) {
@@ -144,16 +187,16 @@ async function list(held: { db: EventBackend | null }, args: ListArgs) {
   const width = process.stdout.isTTY ? process.stdout.columns || 80 : 0;
   // SQLite renders a plain `--json` listing itself (jsonl.ts); otherwise the generic renderer,
   // which brings valibot, is loaded only when needed.
-  const fastJsonl = Boolean(args.json && db instanceof SqliteBackend);
+  const fastJsonl = Boolean(args.json && db?.kind === "sqlite");
   const eventJsonLine =
     args.json && (args.follow || !fastJsonl) ? (await import("../../events/envelope.ts")).eventJsonLine : null;
   const print = (r: EventRow) =>
     sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
   let last = filter.afterSeq ?? 0;
-  if (db instanceof SqliteBackend && fastJsonl) {
+  if (db && fastJsonl) {
     // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
     const at = { seq: last };
-    for await (const chunk of eventJsonlChunks(db.reader, { ...filter, limit }, at)) {
+    for await (const chunk of eventJsonlChunks((db as SqliteBackend).reader, { ...filter, limit }, at)) {
       if (stop.signal.aborted) break;
       out(chunk);
       last = at.seq;

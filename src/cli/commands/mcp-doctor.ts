@@ -113,7 +113,10 @@ async function checkSqlite(db: string, add: Add): Promise<void> {
 
 /** A shared server: reachable, schema current (opening applies missing migrations, as every command does). */
 async function checkPostgres(url: string, add: Add): Promise<void> {
-  const { PgEventStore, redactUrl } = await import("../../events/pg/store.ts");
+  const [{ PgEventStore }, { redactUrl }] = await Promise.all([
+    import("../../events/pg/store.ts"),
+    import("../../events/db-url.ts"),
+  ]);
   const opened = await PgEventStore.open(url, { max: 1 });
   if (!opened.ok) return add("event store", false, opened.error.message);
   try {

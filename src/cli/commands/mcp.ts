@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { paths } from "../../config/paths.ts";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import { DB_ARG_DESCRIPTION, resolveTarget } from "../../events/open-backend.ts";
-import { redactUrl } from "../../events/pg/store.ts";
+import { redactUrl } from "../../events/db-url.ts";
 import { COMMIT, VERSION } from "../../version.ts";
 import { exitCode, out, outJson } from "../output.ts";
 

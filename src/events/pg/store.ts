@@ -12,6 +12,7 @@ import { describeUnknown, fail, ok, type OuroError, type Result } from "../../er
 import type { EventBackend, FollowControl, PhaseRow } from "../backend.ts";
 import { type EventType, SESSION_STARTED, TERMINAL_TYPES } from "../catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "../envelope.ts";
+import { redactUrl } from "../db-url.ts";
 import { SessionStates, type ProjectionBatch } from "../projections.ts";
 import type { SessionSnapshot } from "../queries.ts";
 import type { AcRow, EventFilter, SessionRow } from "../read.ts";
@@ -49,8 +50,6 @@ class Refused extends Error {
 }
 
 /** A URL is shown without its password (it ends up in error messages). */
-export const redactUrl = (url: string) => url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
-
 export class PgEventStore implements EventBackend {
   readonly kind = "postgres" as const;
   private closed = false;
