@@ -1,12 +1,14 @@
 /**
- * Cancel a session with the semantics of `ouroboros cancel`: a live run (in this server or any
- * other process) is asked to stop and records the cancellation itself; a session without a live
- * owner is cancelled directly; an ended session is left alone.
+ * Cancel a session with the semantics of `ouroboros cancel`: a live run (in this server, another
+ * process, or on another machine sharing the database) is asked to stop and records the
+ * cancellation itself; a session without a live owner is cancelled directly; an ended session is
+ * left alone.
  */
 import { ok, type Result } from "../errors.ts";
+import { leaseHost } from "../events/lease.ts";
 import type { SessionRow } from "../events/read.ts";
-import { lockHolder } from "../util/lock.ts";
 import type { McpContext } from "./context.ts";
+import { ownerLabel, sessionOwner } from "./job-state.ts";
 
 export async function cancelSession(
   ctx: McpContext,
@@ -17,9 +19,10 @@ export async function cancelSession(
   if (!b.ok) return b;
   if (s.terminal_type) return ok({ session_id: s.session_id, action: "already_ended", status: s.status });
   const jobs = await ctx.jobs();
-  // lockHolder ignores this process's own locks, so ask the job table about our runs.
-  const owner = jobs.running(s.session_id) ? process.pid : lockHolder(s.session_id);
-  const requested_by = `mcp server pid ${process.pid}`;
+  const host = leaseHost();
+  // The owner question never names this process, so ask the job table about our own runs.
+  const owner = jobs.running(s.session_id) ? { host, pid: process.pid } : await sessionOwner(b.value, s.session_id);
+  const requested_by = `${host} pid ${process.pid} (mcp server)`;
   const r = owner
     ? await b.value.append({
         type: "orchestrator.session.cancel_requested",
@@ -40,7 +43,8 @@ export async function cancelSession(
           session_id: s.session_id,
           action: "requested",
           status: s.status,
-          note: `process ${owner} stops its agents and records the cancellation`,
+          owner,
+          note: `${ownerLabel(owner)} stops its agents and records the cancellation`,
         }
       : { session_id: s.session_id, action: "cancelled", status: "cancelled" },
   );

@@ -1,10 +1,34 @@
 /**
- * What the job table needs to know of evaluation and evolution jobs: their plans and their state
- * folded from their own events. Kept apart from evaluate.ts / evolve.ts (which need the server
- * context) so the job table, which the context creates, imports neither.
+ * What the job table needs to know of evaluation and evolution jobs (their plans and their state
+ * folded from their own events) and who owns a running session. Kept apart from evaluate.ts /
+ * evolve.ts (which need the server context) so the job table, which the context creates, imports
+ * neither; `ouroboros cancel` asks the same owner question.
  */
 import type { Result } from "../errors.ts";
 import type { EventBackend } from "../events/backend.ts";
+import { leaseHost } from "../events/lease.ts";
+import { lockHolder, processAlive } from "../util/lock.ts";
+
+export interface SessionOwner {
+  host: string;
+  pid: number;
+}
+
+/**
+ * The process driving a session: the live lease holder (on any machine sharing the database), else
+ * this machine's file-lock holder. A lease whose process on this host is gone (kill -9) drives
+ * nothing: a resume takes it over at once, so it counts as no owner. `lockHolder` never names this
+ * process; the job table knows this server's own runs.
+ */
+export async function sessionOwner(b: EventBackend, sessionId: string): Promise<SessionOwner | null> {
+  const host = leaseHost();
+  const lease = await b.leaseHolder(sessionId);
+  if (lease && !(lease.host === host && !processAlive(lease.pid))) return { host: lease.host, pid: lease.pid };
+  const local = lockHolder(sessionId);
+  return local ? { host, pid: local } : null;
+}
+
+export const ownerLabel = (o: SessionOwner) => `${o.host} pid ${o.pid}`;
 
 export interface EvaluationPlan {
   evaluationId: string;

@@ -5,12 +5,18 @@
  * the same job id).
  */
 import { fail, ok, type Result } from "../errors.ts";
-import { lockHolder } from "../util/lock.ts";
 import type { RunOutcome } from "../pipeline/run.ts";
 import type { StartedRun } from "../pipeline/start-run.ts";
 import { eventJson, lookupSession, sessionSummary, terminalEvent } from "./views.ts";
 import type { EventBackend } from "../events/backend.ts";
-import { evaluationState, evolutionState, type EvaluationPlan, type EvolutionPlan } from "./job-state.ts";
+import {
+  evaluationState,
+  evolutionState,
+  ownerLabel,
+  sessionOwner,
+  type EvaluationPlan,
+  type EvolutionPlan,
+} from "./job-state.ts";
 
 interface Job {
   /** Session id, or evaluation id (`eval_…`). */
@@ -267,14 +273,19 @@ export class JobTable {
     const b = await this.ctx.backend();
     if (!b.ok) return b;
     const s = await lookupSession(b.value, sid.value);
-    if (!s.ok)
+    if (!s.ok) {
+      const job = this.live.get(sid.value);
+      if (job) return ok(unlogged(jobId, job));
       return fail("unknownId", `no job '${jobId}'`, { hint: "job ids come from ouroboros_start_execute_seed" });
+    }
     const summary = sessionSummary(s.value);
     const here = this.running(s.value.session_id);
     const job = this.live.get(s.value.session_id);
     let status = summary.status;
-    // A session nobody drives any more (server or CLI gone) is resumable, not running.
-    if (status === "running" && !here && !lockHolder(s.value.session_id)) status = "interrupted";
+    // Another process (here or on a machine sharing the database) may drive it; a session nobody
+    // drives any more (server or CLI gone, its lease expired) is resumable, not running.
+    const owner = status === "running" && !here ? await sessionOwner(b.value, s.value.session_id) : null;
+    if (status === "running" && !here && !owner) status = "interrupted";
     const done = summary.done || (!here && status !== "running");
     const error = job?.outcome && !job.outcome.ok ? job.outcome.error.message : undefined;
     return ok({
@@ -283,7 +294,7 @@ export class JobTable {
       ...summary,
       status,
       done,
-      owner: here ? "this server" : status === "running" ? `pid ${lockHolder(s.value.session_id)}` : null,
+      owner: here ? "this server" : owner ? ownerLabel(owner) : null,
       ...(error ? { error } : {}),
     });
   }
@@ -360,6 +371,26 @@ export class JobTable {
     for (const j of running) j.interrupt.abort();
     if (running.length) await Promise.race([Promise.all(running.map((j) => j.promise)), Bun.sleep(graceMs)]);
   }
+}
+
+/**
+ * A run of this server whose session is not in the log yet: the job exists once the pipeline named
+ * its session, and on PostgreSQL the start is written a moment later.
+ */
+function unlogged(jobId: string, job: Job): Record<string, unknown> {
+  const error = job.outcome && !job.outcome.ok ? job.outcome.error.message : undefined;
+  return {
+    job_id: jobId,
+    kind: "execution",
+    session_id: job.sessionId,
+    status: job.outcome ? "failed" : "running",
+    done: Boolean(job.outcome),
+    phase: null,
+    progress: { acs_total: 0, acs_passed: 0, acs_failed: 0 },
+    last_seq: null,
+    owner: job.outcome ? null : "this server",
+    ...(error ? { error } : {}),
+  };
 }
 
 export function sessionOfJob(jobId: string): Result<string> {

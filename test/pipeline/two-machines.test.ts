@@ -6,12 +6,11 @@
  * writes a local SQLite file.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitHead } from "../../src/events/lease-project.ts";
-import { cliEnv } from "../lib/cli-env.ts";
-import { cliArgv, ROOT } from "../lib/cli.ts";
+import { ROOT } from "../lib/cli.ts";
+import { cliOn, codexInstalled, machine as m, type Machine, noLocalDb, spawnOn, temp, until } from "../lib/machines.ts";
 import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 import { pgStoreForFile } from "../lib/postgres.ts";
@@ -26,46 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => mock?.stop());
 
-const installed = existsSync(join(ROOT, "node_modules/.bin/codex"));
 const SEED = join(ROOT, "examples/hello-cli.yaml");
-const temp = (p: string) => mkdtempSync(join(tmpdir(), p));
-
-interface Machine {
-  name: string;
-  home: string;
-  env: Record<string, string>;
-}
-
-function machine(name: string, extra: Record<string, string> = {}): Machine {
-  const ce = cliEnv("codex", mock.url, { shared: true });
-  const home = temp(`two-${name}-`);
-  return {
-    name,
-    home,
-    env: {
-      ...ce.env,
-      PATH: `${join(ROOT, "node_modules/.bin")}:${ce.env.PATH}`,
-      OUROBOROS_HOME: home,
-      OUROBOROS_PASS_ENV: "MOCK_API_KEY",
-      OUROBOROS_DATABASE_URL: shared.url,
-      OUROBOROS_HOSTNAME: `machine-${name}`,
-      ...extra,
-    },
-  };
-}
-
-const spawn = (m: Machine, args: string[]) =>
-  Bun.spawn([...cliArgv(), ...args], { env: m.env, stdout: "pipe", stderr: "pipe" });
-
-async function cli(m: Machine, args: string[]) {
-  const p = spawn(m, args);
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  return { stdout, stderr, code };
-}
+const machine = (name: string, extra: Record<string, string> = {}): Machine => m(name, shared.url, mock.url, extra);
 
 interface Ev {
   seq: number;
@@ -84,16 +45,6 @@ async function sessionAfter(afterSeq: number): Promise<string | null> {
   return rows.at(-1)?.session_id ?? null;
 }
 
-async function until<T>(probe: () => Promise<T | null | false>, deadlineMs = 120_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    const v = await probe();
-    if (v) return v;
-    await Bun.sleep(25);
-  }
-  throw new Error("no progress before the deadline");
-}
-
 const passedAcs = (ev: Ev[]) =>
   ev.filter((e) => e.type === "execution.ac.status_changed" && e.data.status === "passed").map((e) => e.data.ac_id);
 /** Runtime turns per AC, from the log. */
@@ -102,11 +53,7 @@ const turnsPerAc = (ev: Ev[]) => {
   for (const e of ev) if (e.type === "execution.ac.turn.completed") n[e.data.ac_id] = (n[e.data.ac_id] ?? 0) + 1;
   return n;
 };
-const noLocalDb = (...ms: Machine[]) => {
-  for (const m of ms) expect(existsSync(join(m.home, "ouroboros.db"))).toBe(false);
-};
-
-describe.skipIf(!installed)("two machines on one PostgreSQL database", () => {
+describe.skipIf(!codexInstalled)("two machines on one PostgreSQL database", () => {
   test("a run on A is seen complete from B; base_commit is recorded; no local SQLite file anywhere", async () => {
     const [a, b] = [machine("a"), machine("b")];
     const project = temp("two-proj-");
@@ -119,16 +66,16 @@ describe.skipIf(!installed)("two machines on one PostgreSQL database", () => {
     const head = gitHead(project);
     expect(head).toMatch(/^[0-9a-f]{40}$/);
 
-    const r = await cli(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
+    const r = await cliOn(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
     expect(r.code).toBe(0);
     const id = JSON.parse(r.stdout).sessionId as string;
 
-    const st = await cli(b, ["status", id, "--json"]);
+    const st = await cliOn(b, ["status", id, "--json"]);
     expect(st.code).toBe(0);
     const view = JSON.parse(st.stdout);
     expect(view.session.status).toBe("completed");
     expect(view.acs.filter((x: { status: string }) => x.status === "passed")).toHaveLength(2);
-    const listed = JSON.parse((await cli(b, ["status", "--json"])).stdout);
+    const listed = JSON.parse((await cliOn(b, ["status", "--json"])).stdout);
     expect(listed.sessions.map((s: { session_id: string }) => s.session_id)).toContain(id);
 
     const ev = await events(id);
@@ -146,7 +93,7 @@ describe.skipIf(!installed)("two machines on one PostgreSQL database", () => {
     const [a, b] = [machine("a", ttl), machine("b", ttl)];
     const project = temp("two-proj-");
     const from = await shared.store.tailSeq();
-    const pa = spawn(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
+    const pa = spawnOn(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
     const id = await until(() => sessionAfter(from));
     const holder = await until(() => shared.store.leaseHolder(id));
     expect(holder).toMatchObject({ host: "machine-a", pid: pa.pid });
@@ -159,13 +106,13 @@ describe.skipIf(!installed)("two machines on one PostgreSQL database", () => {
     const turnsBefore = turnsPerAc(before);
     const lastSeq = before.at(-1)!.seq;
 
-    const refused = await cli(b, ["run", "workflow", "--resume", id, "--json"]);
+    const refused = await cliOn(b, ["run", "workflow", "--resume", id, "--json"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain(`owned by machine-a pid ${pa.pid}`);
     expect((await events(id)).at(-1)!.seq).toBe(lastSeq);
 
     await until(async () => (await shared.store.leaseHolder(id)) === null, 30_000);
-    const r = await cli(b, ["run", "workflow", "--resume", id, "--json"]);
+    const r = await cliOn(b, ["run", "workflow", "--resume", id, "--json"]);
     expect(r.code).toBe(0);
     const after = (await events(id)).filter((e) => e.seq > lastSeq);
     expect(after[0]!.type).toBe("orchestrator.session.lease_taken_over");
@@ -189,10 +136,10 @@ describe.skipIf(!installed)("two machines on one PostgreSQL database", () => {
     const [a, b] = [machine("a"), machine("b")];
     const project = temp("two-proj-");
     const from = await shared.store.tailSeq();
-    const pa = spawn(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
+    const pa = spawnOn(a, ["run", "workflow", SEED, "--runtime", "codex", "--project-dir", project, "--json"]);
     const id = await until(() => sessionAfter(from));
     await until(async () => (await events(id)).some((e) => e.type === "execution.ac.attempt.dispatched"));
-    const c = await cli(b, ["cancel", id, "--reason", "stopped from B", "--json"]);
+    const c = await cliOn(b, ["cancel", id, "--reason", "stopped from B", "--json"]);
     expect(c.code).toBe(0);
     const res = JSON.parse(c.stdout);
     expect(res.action).toBe("requested");

@@ -2,14 +2,15 @@
  * `ouroboros cancel <session> [--reason R] [--json] [--db PATH|URL]`: a live run is asked to stop
  * (it writes the terminal event itself after killing its agents); a session without a live owner
  * is cancelled directly. The owner is the session's lease holder on any machine sharing the
- * database (or, for runs that still take the local file lock, that lock's process).
+ * database (or, for runs that still take the local file lock, that lock's process); this machine
+ * names itself as the lease does (`OUROBOROS_HOSTNAME`, else the hostname).
  */
 import { defineCommand } from "citty";
-import { hostname } from "node:os";
 import { EXIT, fail, unwrap } from "../../errors.ts";
 import type { EventBackend } from "../../events/backend.ts";
 import { DB_ARG_DESCRIPTION, openBackend, openReadBackend } from "../../events/open-backend.ts";
-import { lockHolder } from "../../util/lock.ts";
+import { leaseHost } from "../../events/lease.ts";
+import { sessionOwner } from "../../mcp/job-state.ts";
 import { exitCode, out, outJson } from "../output.ts";
 
 const unknown = (id: string) => fail("unknownId", `no session '${id}'`, { hint: "`ouroboros status` lists sessions" });
@@ -56,11 +57,10 @@ async function cancel(store: EventBackend, id: string, reason: string, json: boo
   let owner: { host: string; pid: number } | null = null;
   if (s.terminal_type) action = "already_ended";
   else {
-    const local = lockHolder(s.session_id);
-    owner = (await store.leaseHolder(s.session_id)) ?? (local ? { host: hostname(), pid: local } : null);
+    owner = await sessionOwner(store, s.session_id);
     const type = owner ? "orchestrator.session.cancel_requested" : "orchestrator.session.cancelled";
     const data = owner
-      ? { session_id: s.session_id, reason, requested_by: `${hostname()} pid ${process.pid}` }
+      ? { session_id: s.session_id, reason, requested_by: `${leaseHost()} pid ${process.pid}` }
       : { session_id: s.session_id, reason, cancelled_by: "user" };
     unwrap(await store.append({ type, aggregate_type: "session", aggregate_id: s.session_id, data }));
     action = owner ? "requested" : "cancelled";
