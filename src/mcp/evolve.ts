@@ -13,7 +13,9 @@ import { type EventType, type PayloadWithout, withFilled } from "../events/catal
 import { rowToEvent } from "../events/envelope.ts";
 import type { Agent } from "../pipeline/agent.ts";
 import type { LeafSpec, WorkerContext } from "../pipeline/ac-worker.ts";
-import { acquireLock, lockHolder } from "../util/lock.ts";
+import { acquireLock } from "../util/lock.ts";
+import { sessionOwnership, type Ownership } from "../events/lease.ts";
+import { ownerLabel, sessionOwner } from "./job-state.ts";
 import { routeAc } from "../pipeline/router.ts";
 import { TierTracker } from "../pipeline/routing.ts";
 import { createRuntimeAgent } from "../pipeline/runtime-agent.ts";
@@ -52,9 +54,10 @@ export async function planEvolution(
   const s = await lookupSession(store.value, a.lineage_id);
   if (!s.ok) return s;
   const sessionId = s.value.session_id;
-  const holder = lockHolder(sessionId);
+  // Another process on any machine sharing the database (its lease), or this server.
+  const holder = await sessionOwner(store.value, sessionId);
   if (holder || evolving.has(sessionId) || (await ctx.jobs()).running(sessionId))
-    return fail("usage", `session ${sessionId} is running${holder ? ` in process ${holder}` : " in this server"}`, {
+    return fail("usage", `session ${sessionId} is running${holder ? ` on ${ownerLabel(holder)}` : " in this server"}`, {
       hint: "wait for it (ouroboros_job_wait) or cancel it first",
     });
   const state = replay(sessionId, (await store.value.queryEvents({ session: sessionId })).map(rowToEvent));
@@ -122,8 +125,16 @@ export async function planEvolution(
 
   const run = async (signal: AbortSignal): Promise<Result<Record<string, unknown>>> => {
     const lock = acquireLock(sessionId);
+    let own: Ownership | null = null;
     try {
       if (!lock.ok) throw new Error(`session ${sessionId} is running in process ${lock.pid}`);
+      // The lease makes the evolution the session's one writer on every machine, as a run is.
+      const lease = await sessionOwnership(store.value, sessionId, {
+        projectDir: started.project_dir ?? null,
+        ttlMs: config.orchestrator.lease_ttl_seconds * 1000,
+      });
+      if (!lease.ok) throw new Error(lease.error.message);
+      own = lease.value;
       const deadline = budget ? Date.now() + budget * 1000 : null;
       const wall = new AbortController();
       const timer = deadline ? setTimeout(() => wall.abort(), budget! * 1000) : null;
@@ -136,7 +147,7 @@ export async function planEvolution(
         iteration = new AbortController();
         const c = iteration;
         if (perIteration) iterTimer = setTimeout(() => c.abort(), perIteration * 1000);
-        return AbortSignal.any([signal, wall.signal, c.signal]);
+        return AbortSignal.any([signal, wall.signal, c.signal, ...(own ? [own.lost] : [])]);
       };
       const both = arm();
       const log = new SessionLog(
@@ -224,6 +235,7 @@ export async function planEvolution(
       }
       return fail("failure", `evolution ${evolutionId} stopped: ${msg}`);
     } finally {
+      await own?.release();
       if (lock.ok) lock.release();
       evolving.delete(sessionId);
     }
