@@ -3,7 +3,7 @@
  * OuroError into a message and an exit code (see EXIT below).
  */
 
-/** Documented exit-code contract (spec cli.md §7). */
+/** Documented exit-code contract. */
 export const EXIT = {
   ok: 0,
   failure: 1,

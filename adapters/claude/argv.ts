@@ -1,4 +1,4 @@
-/** Task → `claude -p --output-format stream-json …` (spec runtimes.md §2.1); prompt on stdin. */
+/** Task → `claude -p --output-format stream-json …`; prompt on stdin. */
 import { ok, type Result } from "../../src/errors.ts";
 import type { Task } from "../../src/adapter-kit/contract.ts";
 import type { Invocation } from "../../src/adapter-kit/adapter.ts";

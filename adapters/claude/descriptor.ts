@@ -1,4 +1,4 @@
-/** Claude Code: static facts (spec runtimes.md §1.4, §1.5, §2.1). */
+/** Claude Code: static facts. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

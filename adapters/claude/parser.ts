@@ -1,5 +1,5 @@
 /**
- * Claude Code stream-json parser (spec runtimes.md §2.1). Fail-closed: one terminal `result`,
+ * Claude Code stream-json parser. Fail-closed: one terminal `result`,
  * one session id, known events in the expected shape; a non-zero exit beats a success envelope.
  */
 import * as v from "valibot";

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime claude` (spec runtimes.md §4, mcp.md Target): we have no plugin
+ * `ouroboros setup --runtime claude`: we have no plugin
  * marketplace, so the MCP server goes into Claude's user-scope config (~/.claude.json
  * `mcpServers.ouroboros`, as `claude mcp add -s user` writes it) and the `ooo` skills into
  * ~/.claude/skills/ouroboros-<name>/SKILL.md.

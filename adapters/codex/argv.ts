@@ -1,5 +1,5 @@
 /**
- * Task → `codex exec --json …` (spec runtimes.md §2.2, §7.1). Exec flags always precede `resume`
+ * Task → `codex exec --json …`. Exec flags always precede `resume`
  * (0.169 rejects -C/--sandbox after it); acceptEdits is `--sandbox workspace-write` because 0.169
  * rejects `--full-auto`. The prompt goes on stdin (`-`).
  */

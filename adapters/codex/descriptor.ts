@@ -1,4 +1,4 @@
-/** Codex CLI: static facts (spec runtimes.md §1.4, §1.5, §2.2). */
+/** Codex CLI: static facts. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

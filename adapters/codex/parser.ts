@@ -1,5 +1,5 @@
 /**
- * `codex exec --json` parser (spec runtimes.md §2.2). Item `error`s are non-fatal notices;
+ * `codex exec --json` parser. Item `error`s are non-fatal notices;
  * `turn.failed`, top-level `error` and a non-zero exit fail the run. Usage is cumulative over a
  * resumed thread, so the previous total (when the caller knows it) is subtracted.
  */

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime codex` (spec runtimes.md §4): a marked `[mcp_servers.ouroboros]` block
+ * `ouroboros setup --runtime codex`: a marked `[mcp_servers.ouroboros]` block
  * in $CODEX_HOME/config.toml (comments and user tables untouched; validated with smol-toml before
  * and after), rules and one skill per `ooo` command. Worker turns need no profile: the recursion
  * guard is `_OUROBOROS_DEPTH` in the child environment, so no `ouroboros-worker` profile is written

@@ -1,5 +1,5 @@
 /**
- * Task → `copilot -p <prompt> --output-format json …` (spec runtimes.md §2.5, §7.3): JSON events
+ * Task → `copilot -p <prompt> --output-format json …`: JSON events
  * instead of upstream's plain text, `--resume=<id>`, tool names translated to Copilot's own.
  */
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-/** GitHub Copilot CLI: static facts (spec runtimes.md §1.4, §1.5, §2.5, §5, §7.3). */
+/** GitHub Copilot CLI: static facts. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

@@ -1,5 +1,5 @@
 /**
- * `copilot --output-format json` parser (spec runtimes.md §2.5, §7.3). The session id and exit
+ * `copilot --output-format json` parser. The session id and exit
  * code come from the final `result` event; cost is `premiumRequests`. Ephemeral deltas are
  * ignored because `assistant.message` carries the full text.
  */

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime copilot` (spec runtimes.md §4, §5): the MCP server in
+ * `ouroboros setup --runtime copilot`: the MCP server in
  * ~/.copilot/mcp-config.json and the instructions children get through
  * COPILOT_CUSTOM_INSTRUCTIONS_DIRS (the copilot adapter adds ~/.copilot/ouroboros-instructions).
  * The spec names the file AGENTS.md, but Copilot 1.0.102 reads only `*.instructions.md` from

@@ -1,5 +1,5 @@
 /**
- * Task → `gemini -p <prompt> -o stream-json …` (spec runtimes.md §2.4, §7.2). No
+ * Task → `gemini -p <prompt> -o stream-json …`. No
  * `--non-interactive` (fatal on 0.61). `default` is coerced to auto_edit because a prompt would
  * hang; `--skip-trust` because the workspace is ours. Resume by session uuid.
  */

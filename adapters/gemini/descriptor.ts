@@ -1,4 +1,4 @@
-/** Gemini CLI: static facts (spec runtimes.md §1.4, §1.5, §2.4, §7.2). */
+/** Gemini CLI: static facts. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

@@ -1,5 +1,5 @@
 /**
- * `gemini -o stream-json` parser (spec runtimes.md §2.4). The answer is the concatenation of
+ * `gemini -o stream-json` parser. The answer is the concatenation of
  * assistant `delta` messages (the stream's `result` has no `response`); `error` events are
  * non-fatal; `result.status == "error"` or a non-zero exit fails the run.
  */

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime gemini` (spec runtimes.md §4, §7.9): the capability guide as a managed
+ * `ouroboros setup --runtime gemini`: the capability guide as a managed
  * section of ~/.gemini/GEMINI.md, and (Target) the MCP server in ~/.gemini/settings.json, which
  * Gemini reads as JSON with comments — comments survive.
  */

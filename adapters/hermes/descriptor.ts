@@ -1,4 +1,4 @@
-/** Hermes agent CLI: static facts (spec runtimes.md §1.4, §1.5, §2.7). Not on npm. */
+/** Hermes agent CLI: static facts. Not on npm. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

@@ -1,5 +1,5 @@
 /**
- * Hermes parser (spec runtimes.md §2.7): a `session_id: <id>` line (stderr since 0.11, stdout
+ * Hermes parser: a `session_id: <id>` line (stderr since 0.11, stdout
  * before) becomes the session; a leading `┌─ Reasoning` box is dropped; the rest of stdout is
  * the answer. No tokens or cost.
  */

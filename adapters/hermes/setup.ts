@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime hermes` (spec runtimes.md §4): `mcp_servers.ouroboros` in
+ * `ouroboros setup --runtime hermes`: `mcp_servers.ouroboros` in
  * ~/.hermes/config.yaml (our entry rewritten wholesale, the rest keeps its comments) and the
  * ouroboros skill folder. llm.backend is left as it is.
  */

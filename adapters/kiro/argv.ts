@@ -1,6 +1,6 @@
 /**
- * Task → `kiro-cli chat --no-interactive <trust flags> [--model] [--resume-id] "<prompt>"`
- * (spec runtimes.md §1.6, §2.6). Only `--resume-id` is used: bare `--resume` means "most recent".
+ * Task → `kiro-cli chat --no-interactive <trust flags> [--model] [--resume-id] "<prompt>"`.
+ * Only `--resume-id` is used: bare `--resume` means "most recent".
  */
 import { ok, type Result } from "../../src/errors.ts";
 import type { Task } from "../../src/adapter-kit/contract.ts";

@@ -1,4 +1,4 @@
-/** Kiro CLI: static facts (spec runtimes.md §1.4, §1.5, §2.6). Not on npm: no npmPackage. */
+/** Kiro CLI: static facts. Not on npm: no npmPackage. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

@@ -1,5 +1,5 @@
 /**
- * Kiro plain-text parser (spec runtimes.md §2.6): ANSI sequences and a leading `> ` are stripped,
+ * Kiro plain-text parser: ANSI sequences and a leading `> ` are stripped,
  * each remaining line is assistant text, the answer is the joined lines. Newer kiro-cli builds
  * print the session id on a line of its own (a JSON object with `session_id`/`sessionId`, or
  * `Session ID: <id>`); that line becomes the session, not text. When none is printed and the task

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime kiro` (spec runtimes.md §4, §7.9): ~/.kiro/settings/mcp.json with
+ * `ouroboros setup --runtime kiro`: ~/.kiro/settings/mcp.json with
  * `disabled: false` forced and both OUROBOROS_RUNTIME and OUROBOROS_AGENT_RUNTIME set, plus the
  * capability guide as a steering file.
  */

@@ -1,5 +1,5 @@
 /**
- * Task → `opencode run --pure --format json …` (spec runtimes.md §2.3, §7.4); prompt on stdin.
+ * Task → `opencode run --pure --format json …`; prompt on stdin.
  * bypassPermissions uses the documented `--auto` (1.18 silently accepts unknown flags such as
  * upstream's --dangerously-skip-permissions). Effort maps to `--variant`.
  */

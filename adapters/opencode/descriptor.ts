@@ -1,4 +1,4 @@
-/** OpenCode: static facts (spec runtimes.md §1.4, §1.5, §2.3). */
+/** OpenCode: static facts. */
 import type { RuntimeDescriptor } from "../../src/adapter-kit/contract.ts";
 
 export const descriptor: RuntimeDescriptor = {

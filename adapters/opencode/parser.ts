@@ -1,5 +1,5 @@
 /**
- * `opencode run --format json` parser (spec runtimes.md §2.3). Every event carries `sessionID`;
+ * `opencode run --format json` parser. Every event carries `sessionID`;
  * tokens and cost are summed over `step_finish` parts (upstream ignored them); an `error` event
  * or a non-zero exit fails the run. The answer is the text of the last step that had text.
  */

@@ -1,5 +1,5 @@
 /**
- * `ouroboros setup --runtime opencode` (spec runtimes.md §4, §7.4): `mcp.ouroboros` in
+ * `ouroboros setup --runtime opencode`: `mcp.ouroboros` in
  * opencode.jsonc/.json edited in place (comments survive, upstream #404), the bridge plugin and its
  * `plugin[]` entry in plugin mode (removed in subprocess mode), and the guide section in AGENTS.md.
  */

@@ -49,7 +49,7 @@ export interface SetupFile {
 }
 
 /**
- * `ouroboros setup --runtime X` (spec runtimes.md §4): the host files it edits and the config keys
+ * `ouroboros setup --runtime X`: the host files it edits and the config keys
  * it sets (declared, for docs and tests), plus the runtime's setup writer — a pure function from
  * resolved host paths, existing file contents and our launcher to the desired file contents.
  * The setup command (src/cli/setup/run.ts) reads the files, calls `write`, diffs and commits.

@@ -73,7 +73,7 @@ export interface RuntimeDescriptor {
   readonly installHint: string;
   readonly auth: AuthInfo;
   readonly capabilities: Capabilities;
-  /** Which variables of our environment the child sees (spec runtimes.md §1.7). */
+  /** Which variables of our environment the child sees. */
   readonly env: EnvRules;
   /**
    * The variables that carry this CLI's credentials: their values are redacted from events, logs,
@@ -81,7 +81,7 @@ export interface RuntimeDescriptor {
    * generic rules miss (e.g. not ending in _API_KEY / _TOKEN) are redacted only when listed here.
    */
   readonly secretEnv: readonly string[];
-  /** Startup/idle/total guards used when the task gives none (spec runtimes.md §1.8). */
+  /** Startup/idle/total guards used when the task gives none. */
   readonly defaultTimeouts: Timeouts;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Prompt composition for runtimes without native system-prompt or tool-restriction support
- * (spec runtimes.md §1.10): the instructions travel inside the prompt text.
+ *: the instructions travel inside the prompt text.
  */
 
 /** Tools used when a task says null. */

@@ -1,5 +1,5 @@
 /**
- * .env handling (spec cli.md §5): ./.env is untrusted, ~/.ouroboros/.env trusted. Neither overrides
+ * .env handling: ./.env is untrusted, ~/.ouroboros/.env trusted. Neither overrides
  * an already-set variable; no ${VAR} expansion; placeholders and empty values skipped; a malformed
  * file loads nothing. The untrusted file may not set anything on the denylist.
  */

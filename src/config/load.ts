@@ -21,7 +21,7 @@ export interface LoadedConfig {
 }
 
 /**
- * env var → config dot path (spec cli.md §5, "env beats config"). The runtime variables
+ * env var → config dot path. The runtime variables
  * (OUROBOROS_AGENT_RUNTIME, OUROBOROS_RUNTIME) are resolved by runtime/selection.ts, which
  * accepts aliases and names its source.
  */

@@ -1,5 +1,5 @@
 /**
- * ~/.ouroboros/config.yaml: one valibot schema with every default (spec cli.md §4).
+ * ~/.ouroboros/config.yaml: one valibot schema with every default.
  * Unknown sections are refused so typos surface instead of being ignored.
  */
 import * as v from "valibot";

@@ -1,5 +1,5 @@
 /**
- * Ambiguity score (spec seed.md §3.3): ambiguity = round(1 − Σ wᵢ·clarityᵢ, 4) over goal,
+ * Ambiguity score: ambiguity = round(1 − Σ wᵢ·clarityᵢ, 4) over goal,
  * constraints and success criteria (+ context when brownfield), with per-dimension floors.
  * The model only supplies clarity numbers; everything here is deterministic.
  */

@@ -39,7 +39,7 @@ const MANIFESTS = [
   "mix.exs",
 ];
 
-/** An existing project: git metadata or a known manifest in `dir` (spec seed.md §3.3). */
+/** An existing project: git metadata or a known manifest in `dir`. */
 export function detectBrownfield(dir: string): { path: string; role: string }[] {
   const found = MANIFESTS.filter((m) => existsSync(join(dir, m)));
   return found.length ? [{ path: dir, role: `existing project (${found.slice(0, 3).join(", ")})` }] : [];

@@ -45,7 +45,7 @@ export type LoopOutcome = { status: "completed"; forced: boolean } | { status: "
 
 export interface LoopOptions {
   threshold: number;
-  /** Stop asking after this many rounds (auto); undefined = no cap (spec: the CLI has none). */
+  /** Stop asking after this many rounds (auto); undefined = no cap (the CLI has none). */
   maxRounds?: number;
   /** The model answers for the user: provenance "model". */
   provenance?: "user" | "model";

@@ -1,5 +1,5 @@
 /**
- * Prompt texts for the interview (spec seed.md §3.2–3.5). Each carries a `[ouroboros:…]` tag on
+ * Prompt texts for the interview. Each carries a `[ouroboros:…]` tag on
  * its first line so logs, and the scripted mock model in tests, can tell the calls apart.
  */
 import type { ChatMessage } from "../llm/index.ts";

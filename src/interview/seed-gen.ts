@@ -36,7 +36,7 @@ export interface GenerateOptions {
   dir?: string;
 }
 
-/** Refuse an interview that is not ready unless forced (spec pipeline.md §1 Target). */
+/** Refuse an interview that is not ready unless forced. */
 export function gate(log: InterviewLog, force: boolean): Result<void> {
   const a = log.state.ambiguity;
   if (force || a?.ready) return ok(undefined);

@@ -1,5 +1,5 @@
 /**
- * The seed generator's reply format (spec seed.md §3.5): one `KEY: value` line per field, JSON
+ * The seed generator's reply format: one `KEY: value` line per field, JSON
  * for lists. Parsing is strict — any stray line is an error the repair loop sends back.
  */
 import { fail, ok, type Result } from "../errors.ts";

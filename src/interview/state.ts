@@ -1,5 +1,5 @@
 /**
- * Interview state (spec seed.md §3.4). The event log is the truth: `reduce` rebuilds the state
+ * Interview state. The event log is the truth: `reduce` rebuilds the state
  * from the interview's events; `~/.ouroboros/data/interview_<id>.json` is the spec's snapshot of
  * that state, rewritten after every event so other tools (and humans) can read it.
  */

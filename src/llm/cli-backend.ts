@@ -1,6 +1,6 @@
 /**
  * One-shot completions through an agent CLI the user is already logged into (claude, codex, …):
- * the conversation becomes one transcript prompt (spec runtimes.md §3), the CLI runs with no
+ * the conversation becomes one transcript prompt, the CLI runs with no
  * tools in a scratch directory, and its final answer is the completion.
  */
 import { mkdirSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * One completion interface for the interview, seed generation and judging (spec runtimes.md §3):
+ * One completion interface for the interview, seed generation and judging:
  * `complete(messages, options)` over direct HTTP (Anthropic Messages, OpenAI-compatible Chat
  * Completions) or one-shot through an agent CLI the user is already logged into.
  */

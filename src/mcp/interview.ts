@@ -1,5 +1,5 @@
 /**
- * The interview over MCP: one call per turn (spec mcp.md, seed.md §3.2). From three answers each
+ * The interview over MCP: one call per turn. From three answers each
  * turn is scored; the interview closes itself after two consecutive ready scores, or on a closing
  * answer ("done", "generate the seed") that passes the gate.
  */

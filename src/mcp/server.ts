@@ -154,7 +154,7 @@ export async function serveStdio(options: ServeOptions): Promise<number> {
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => shutdown(sig));
     // Orphan watchdog: re-parented (the client died without closing our stdin) → leave.
     const client = Number(process.env.OUROBOROS_CLIENT_PID) || 0;
-    // Idle servers fold the WAL back (spec: after 600 s without a request or a running job).
+    // Idle servers fold the WAL back (after 600 s without a request or a running job).
     const idleMs = (Number(process.env.OUROBOROS_MCP_IDLE_CHECKPOINT_SECONDS) || 600) * 1000;
     const watch = setInterval(() => {
       if (process.ppid !== parent) return shutdown("parent process exited");

@@ -25,7 +25,7 @@ interface Turn {
   readOnly: boolean;
 }
 
-/** Turns per tier (spec: frugal one turn, standard two, frontier four). */
+/** Turns per tier (frugal one turn, standard two, frontier four). */
 export const TURNS: Record<Tier, Turn[]> = {
   frugal: [{ steps: ["discover", "define", "develop", "deliver"], tools: null, readOnly: false }],
   standard: [

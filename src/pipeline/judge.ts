@@ -174,7 +174,7 @@ export async function stage2(
   };
 }
 
-/** First matching trigger (strict >), or null (spec pipeline.md §5). */
+/** First matching trigger (strict >), or null. */
 export function consensusTrigger(reply: JudgeReply | null, lateralAdopted: boolean): string | null {
   if (!reply) return null;
   if (reply.drift_score > 0.3) return "drift";

@@ -1,5 +1,5 @@
 /**
- * Where a run works (spec cli.md run precedence): --project-dir > seed metadata.project_dir |
+ * Where a run works: --project-dir > seed metadata.project_dir |
  * working_directory (relative to the seed, must stay inside its base) > brownfield target_dir >
  * a `<root>/.ouroboros/seeds/` ancestor (never $HOME) > the seed's folder.
  */

@@ -1,6 +1,6 @@
 /**
  * Resilience: the four stagnation patterns over an AC's attempt history, and the lateral-thinking
- * persona chosen for the pattern (spec pipeline.md §4).
+ * persona chosen for the pattern.
  */
 export interface Attempt {
   outputHash: string;

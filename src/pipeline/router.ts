@@ -1,5 +1,5 @@
 /**
- * PAL Router scoring (spec pipeline.md §2): a pure function of task size, tool count and depth.
+ * PAL Router scoring: a pure function of task size, tool count and depth.
  * complexity = 0.30·min(tokens/4000,1) + 0.30·min(tools/5,1) + 0.40·min(depth/5,1)
  */
 import type { Tier } from "../config/schema.ts";

@@ -1,7 +1,7 @@
 /**
  * The pipeline's Agent on top of the runtime layer: one runtime task per pipeline turn, the
  * adapter's typed messages mapped to pipeline events. Seed execution always uses
- * bypassPermissions (spec runtimes.md §1.6); liveness comes from the runtime's own watchdogs.
+ * bypassPermissions; liveness comes from the runtime's own watchdogs.
  */
 import type { Config } from "../config/schema.ts";
 import { fail, ok, type Result } from "../errors.ts";

@@ -1,5 +1,5 @@
 /**
- * Where is a runtime's CLI and which version is it? Resolution (spec runtimes.md §1.5): env
+ * Where is a runtime's CLI and which version is it? Resolution: env
  * override > config path > PATH. The version comes from the npm package that ships the binary
  * (no process start: the dry-run has 50 ms), else from `<bin> --version` with a 5 s cap.
  */
@@ -31,7 +31,7 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-/** Non-executable overrides are skipped (spec: copilot/kiro ignore them; we do so for all). */
+/** Non-executable overrides are skipped (copilot/kiro ignore them; we do so for all). */
 export function resolveBinary(
   runtime: string | RuntimeDescriptor,
   env: Readonly<Record<string, string | undefined>>,

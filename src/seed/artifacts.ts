@@ -1,4 +1,4 @@
-/** expected_artifacts: portable workspace-relative paths only (spec seed.md §1.4). */
+/** expected_artifacts: portable workspace-relative paths only. */
 
 const RESERVED = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
 const BAD_CHARS = /[<>:"|?*\\,]/;

@@ -1,4 +1,4 @@
-/** Deterministic identifiers (spec seed.md §1.5); the same ids everywhere, dry-run included. */
+/** Deterministic identifiers; the same ids everywhere, dry-run included. */
 import { blake2b } from "@noble/hashes/blake2.js";
 import { createHash, randomBytes } from "node:crypto";
 

@@ -10,7 +10,7 @@ import { inputCap, readTextFile } from "../util/bounded-read.ts";
 import { issuesToProblems, locate, parseYaml, type YamlSource } from "../util/yaml-source.ts";
 import { KNOWN_TASK_TYPES, SeedSchema, TOP_LEVEL_KEYS, type Seed } from "./schema.ts";
 
-/** Seeds are small (spec: ≤ 1 MB); OUROBOROS_MAX_SEED_BYTES overrides. */
+/** Seeds are small (≤ 1 MB); OUROBOROS_MAX_SEED_BYTES overrides. */
 export const maxSeedBytes = () => inputCap("seed");
 
 export interface SeedLoad {

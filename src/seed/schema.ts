@@ -1,5 +1,5 @@
 /**
- * The seed YAML schema (spec seed.md §1). Accepts upstream's input shapes (bare strings, aliases
+ * The seed YAML schema. Accepts upstream's input shapes (bare strings, aliases
  * `field_type` / `evaluation_criteria`, "0.3" numbers) and outputs one normalised form.
  */
 import * as v from "valibot";

@@ -1,5 +1,5 @@
 /**
- * Copilot live model discovery (spec runtimes.md §5, Target §7.3): token from GH_TOKEN,
+ * Copilot live model discovery: token from GH_TOKEN,
  * GITHUB_TOKEN, COPILOT_TOKEN or `gh auth token`; GET <base>/models; keep enabled chat models the
  * account may pick. Any failure gives the bundled list plus the reason, never an exception.
  */

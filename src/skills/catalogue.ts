@@ -1,5 +1,5 @@
 /**
- * The `ooo` skills (spec mcp.md "`ooo` skills"): the ONE source from which every runtime's skill
+ * The `ooo` skills: the ONE source from which every runtime's skill
  * files, rules and capability guides are generated. Compiled into the binary as data.
  * `mcp_args` values may use `$1` (the text after the command) and `$CWD`.
  */

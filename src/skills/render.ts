@@ -32,7 +32,7 @@ function toolLine(s: Skill): string {
   }.`;
 }
 
-/** One SKILL.md with the frontmatter of spec mcp.md (name, description, aliases, mcp_tool, mcp_args). */
+/** One SKILL.md with the frontmatter (name, description, aliases, mcp_tool, mcp_args). */
 export function renderSkill(s: Skill, self: string): string {
   const front = [
     "---",

@@ -86,7 +86,7 @@ describe("config precedence: default < config.yaml < env", () => {
   });
 });
 
-describe(".env handling (spec cli.md §5 denylist)", () => {
+describe(".env handling", () => {
   test("untrusted ./.env cannot set denied keys; trusted can; nothing overrides the environment", () => {
     const dir = tempHome();
     const untrusted = join(dir, "project.env");

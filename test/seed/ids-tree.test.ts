@@ -92,7 +92,7 @@ describe("principles and exit conditions", () => {
   });
 });
 
-describe("PAL router golden cases (spec pipeline.md §2)", () => {
+describe("PAL router golden cases", () => {
   const cases: [number, number, number, number, "frugal" | "standard" | "frontier"][] = [
     [100, 0, 1, 0.0875, "frugal"],
     [1000, 1, 2, 0.295, "frugal"],

@@ -1,5 +1,5 @@
 /**
- * Copilot live model picker (spec runtimes.md §5, Target §7.3) against a loopback fake models
+ * Copilot live model picker against a loopback fake models
  * endpoint: the searchable picker in a real pseudo-terminal, and every non-TTY path (default
  * pick, --model, 401, bad JSON, timeout, no token).
  */

@@ -1,6 +1,6 @@
 /**
  * The adapters' setup writers are pure: fed an in-memory snapshot they return the desired file
- * contents. These tests pin the merge rules of spec runtimes.md §4 on them directly.
+ * contents. These tests pin the merge rules on them directly.
  */
 import { describe, expect, test } from "bun:test";
 import { dirname, join } from "node:path";

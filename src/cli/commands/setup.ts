@@ -1,7 +1,7 @@
 /**
  * `ouroboros setup --runtime X [--dry-run] [--uninstall] [--json] [--model M]`: register this
  * binary's MCP server, skills and guides with an agent CLI and set the runtime in config.yaml
- * (spec runtimes.md §4–§5). Non-TTY never prompts.
+ *. Non-TTY never prompts.
  */
 import { defineCommand } from "citty";
 import { EXIT, fail, unwrap } from "../../errors.ts";

@@ -1,5 +1,5 @@
 /**
- * Loopback mock model server for running the real agent CLIs offline (spec runtimes.md §6).
+ * Loopback mock model server for running the real agent CLIs offline.
  *
  *   const mock = await startMockModel({ scenario: "tool_write" });
  *   // mock.url = "http://127.0.0.1:<port>"; point a CLI at it with cliEnv() from test/lib/cli-env.ts
