@@ -112,7 +112,7 @@ function body(
   };
 }
 
-function parseReply(HttpSpec, json: unknown): Result<Omit<Completion, "backend">> {
+function parseReply(spec: HttpSpec, json: unknown): Result<Omit<Completion, "backend">> {
   if (spec.name === "anthropic") {
     const r = v.safeParse(AnthropicReply, json);
     if (!r.success) return fail("failure", `anthropic backend: unexpected reply shape (${r.issues[0]?.message})`);

@@ -96,7 +96,7 @@ export function declaredNames(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 /** What a declared runtime may do unless its file says more: everything else goes through the prompt. */
-function capabilitiesOf(DeclarationSpec): Capabilities {
+function capabilitiesOf(spec: DeclarationSpec): Capabilities {
   const usesModel = spec.argv.flat().some((a) => a.includes("{model}"));
   return {
     skill_dispatch: false,
