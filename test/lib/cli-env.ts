@@ -98,8 +98,13 @@ function sharedHome(cli: CliName): string {
   return home;
 }
 
+/**
+ * GNU tail waits for the pid without starting a process per check (a `sleep` loop costs a fork and
+ * an exec a second, for as long as the test process lives); elsewhere the loop does.
+ */
 function removeWhenGone(owner: number, dir: string): void {
-  const script = `while kill -0 ${owner} 2>/dev/null; do sleep 1; done; rm -rf '${dir}'`;
+  const script = `tail --pid=${owner} -f /dev/null 2>/dev/null || while kill -0 ${owner} 2>/dev/null; do sleep 1; done
+rm -rf '${dir}'`;
   Bun.spawn(["sh", "-c", script], { stdio: ["ignore", "ignore", "ignore"] }).unref();
 }
 

@@ -1,7 +1,8 @@
 /**
  * A whole seed run through the MCP job tools: start_execute_seed → job_wait (cursor) → job_result,
  * with the real codex CLI as runtime against the scripted loopback model. Also: cancel_job on a
- * running job, and the result read back by a second server after the first one is gone.
+ * running job, and the result read back by a second server after the first one is gone; and the
+ * recursion guard (the codex a job drives does not get the Ouroboros tools).
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -65,9 +66,19 @@ async function follow(
 }
 
 describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + scripted model)", () => {
-  test("start_execute_seed returns at once; job_wait follows it to completion; job_result reports it", async () => {
+  // Also the recursion guard, on the same run (a whole run costs a dozen CLI launches): with setup's
+  // registration in CODEX_HOME, the codex the job drives does not get the Ouroboros tools, though
+  // the same codex run directly does.
+  test("start_execute_seed returns at once; job_wait follows it to completion; job_result reports it; the codex it drives gets no Ouroboros tools", async () => {
     const s = setup();
+    const reg = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], {
+      env: s.env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(reg.exitCode).toBe(0);
     const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
+    const before = mock.modelRequests().length;
     try {
       const t0 = Date.now();
       const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
@@ -97,8 +108,19 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       expect(hud.text.match(/✅/g)?.length).toBe(2);
     } finally {
       await c.close();
-      s.cleanup();
     }
+    const inRun = mock.modelRequests().slice(before);
+    expect(inRun.length).toBeGreaterThan(5);
+    for (const r of inRun) expect(r.tools.filter((t) => t.name.startsWith("mcp__ouroboros__"))).toEqual([]);
+    // The same CODEX_HOME outside any Ouroboros run: the server starts and its tools are offered.
+    const mark = mock.modelRequests().length;
+    const p = Bun.spawn(
+      [join(ROOT, "node_modules/.bin/codex"), "exec", ...CODEX_SLOW_MCP_START, "--skip-git-repo-check", "hello"],
+      { env: s.env, cwd: s.project, stdin: "ignore", stdout: "pipe", stderr: "pipe" },
+    );
+    expect(await p.exited).toBe(0);
+    expect(mock.modelRequests()[mark]!.tools.map((t) => t.name)).toContain("mcp__ouroboros__ouroboros_session_status");
+    s.cleanup();
   });
 
   test("execute_seed (blocking) with inline seed_content runs in cwd; evaluate judges artefacts against its seed", async () => {
@@ -318,41 +340,5 @@ describe.skipIf(!hasCodex)("seed execution through the MCP job tools (codex + sc
       await again.close();
       s.cleanup();
     }
-  });
-
-  test("recursion guard: the codex a job drives does not get the Ouroboros tools, though the same codex run directly does", async () => {
-    const s = setup();
-    const reg = Bun.spawnSync([...cliArgv(), "setup", "--runtime", "codex", "--non-interactive"], {
-      env: s.env,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    expect(reg.exitCode).toBe(0);
-    const c = await connect(s.home, { env: s.env, args: ["--runtime", "codex"] });
-    const before = mock.modelRequests().length;
-    try {
-      const start = await c.call("ouroboros_start_execute_seed", { seed_path: SEED, cwd: s.project });
-      expect((await follow(c, start.json.job_id)).last.status).toBe("completed");
-    } finally {
-      await c.close();
-    }
-    const inRun = mock.modelRequests().slice(before);
-    expect(inRun.length).toBeGreaterThan(5);
-    for (const r of inRun) expect(r.tools.filter((t) => t.name.startsWith("mcp__ouroboros__"))).toEqual([]);
-    // The same CODEX_HOME outside any Ouroboros run: the server starts and its tools are offered.
-    const mark = mock.modelRequests().length;
-    const p = Bun.spawn(
-      [join(ROOT, "node_modules/.bin/codex"), "exec", ...CODEX_SLOW_MCP_START, "--skip-git-repo-check", "hello"],
-      {
-        env: s.env,
-        cwd: s.project,
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-      },
-    );
-    expect(await p.exited).toBe(0);
-    expect(mock.modelRequests()[mark]!.tools.map((t) => t.name)).toContain("mcp__ouroboros__ouroboros_session_status");
-    s.cleanup();
   });
 });

@@ -3,10 +3,11 @@
  * loopback mock model carries what setup registered — the `ouroboros` MCP tools (the CLI started
  * `ouroboros mcp serve` from our entry and listed its tools), and the `ooo` skills or capability
  * guide where that runtime reads them (claude/codex skills, gemini GEMINI.md, opencode AGENTS.md,
- * copilot's instructions dir as the copilot adapter passes it to child sessions).
+ * copilot's instructions dir as the copilot adapter passes it to child sessions). The opencode run
+ * also shows that opencode imports the bridge plugin from the plugin[] entry setup wrote.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CODEX_SLOW_MCP_START, type CliName, cliEnv } from "../lib/cli-env.ts";
 import { ROOT, runCli } from "../lib/cli.ts";
@@ -57,6 +58,13 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
       cwd: ce.home,
     });
     expect(r.code).toBe(0);
+    // Our plugin module gains one side effect: if OpenCode imports it (and it parses), a marker appears.
+    const marker = join(ce.home, "bridge-loaded");
+    if (cli === "opencode")
+      appendFileSync(
+        join(ce.home, ".config/opencode/plugins/ouroboros-bridge/ouroboros-bridge.ts"),
+        `\nimport { writeFileSync as __mark } from "node:fs";\n__mark(${JSON.stringify(marker)}, "1");\n`,
+      );
     const proj = join(ce.home, "proj");
     mkdirSync(proj);
     const from = mock.requests.length;
@@ -74,5 +82,6 @@ describe.each(Object.keys(PROMPT) as CliName[])("%s", (cli) => {
     const sent = JSON.stringify(mock.requests.slice(from).map((q) => q.body));
     expect(sent).toContain("ouroboros_interview");
     expect(sent).toContain(SEES[cli]);
+    if (cli === "opencode") expect(existsSync(marker) && readFileSync(marker, "utf8")).toBe("1");
   });
 });
