@@ -2,8 +2,7 @@
 import { fail, ok, type Result } from "../errors.ts";
 import type { EventBackend } from "../events/backend.ts";
 import type { EventRow } from "../events/envelope.ts";
-import { findSession, type SessionRow } from "../events/read.ts";
-import type { EventReader } from "../events/reader.ts";
+import type { SessionRow } from "../events/read.ts";
 
 export const eventJson = (r: EventRow) => ({
   seq: r.seq,
