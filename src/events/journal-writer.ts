@@ -6,12 +6,21 @@
  * cannot be written the mark is dropped (readers render with SQL) and the next append rebuilds it.
  */
 import type { Database } from "bun:sqlite";
-import { closeSync, constants, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { eventJsonLine } from "./envelope.ts";
 import { holdsMark, journalPath, readMark, type JournalMark } from "./journal.ts";
 import { lineOf, renderPage, seqOf } from "./jsonl.ts";
 
 const PAGE_ROWS = 4096;
+
+/**
+ * What this process last left in a database's journal: the mark it committed and the file (inode,
+ * size) it left behind. While the database still holds that mark and the file is unchanged, nobody
+ * else wrote, so the tail need not be read back and checked on every append.
+ */
+const lastWritten = new WeakMap<Database, { mark: JournalMark; ino: number; size: number }>();
+
+const sameMark = (a: JournalMark, b: JournalMark) => a.bytes === b.bytes && a.seq === b.seq;
 
 /** Write every event after `from.seq` at byte `from.bytes` of `fd`; the mark that covers them. */
 function writeAfter(db: Database, fd: number, from: JournalMark): JournalMark {
@@ -56,8 +65,13 @@ export function extendJournal(db: Database): void {
     const last = (db.query("SELECT max(seq) AS s FROM events").get() as { s: number | null }).s ?? 0;
     if (mark && mark.seq === last) return;
     fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    const file = fstatSync(fd);
+    const known = lastWritten.get(db);
+    // Ours and untouched (a rolled-back append leaves the database's mark behind ours: checked).
+    const ours = mark && known && sameMark(known.mark, mark) && known.ino === file.ino && known.size === file.size;
     let next: JournalMark;
-    if (mark && holdsMark(fd, mark, (seq) => lineOf(db, seq, eventJsonLine))) {
+    if (ours) next = writeAfter(db, fd, mark);
+    else if (mark && holdsMark(fd, mark, (seq) => lineOf(db, seq, eventJsonLine))) {
       ftruncateSync(fd, mark.bytes);
       next = writeAfter(db, fd, mark);
     } else next = rebuild(db, path);
@@ -65,7 +79,9 @@ export function extendJournal(db: Database): void {
       `INSERT INTO event_journal (id, bytes, last_seq) VALUES (1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, last_seq = excluded.last_seq`,
     ).run(next.bytes, next.seq);
+    lastWritten.set(db, { mark: next, ino: statSync(path).ino, size: next.bytes });
   } catch {
+    lastWritten.delete(db);
     // A full disk or a read-only directory costs readers speed, never the append.
     db.exec("DELETE FROM event_journal");
   } finally {

@@ -108,6 +108,34 @@ describe("the JSONL journal", () => {
     expect(mark(path)).toEqual({ bytes: want.length, seq: want.toString().split("\n").length - 1 });
   });
 
+  test("a writer that keeps its store open re-checks the file when someone else touched it", async () => {
+    const path = fixture();
+    const s = open(path);
+    try {
+      const first = s.appendBatch(session("orch_open_a", 3));
+      if (!first.ok) throw new Error(first.error.message);
+      // A writer in another process died after writing past the mark (bytes no commit covers).
+      writeFileSync(`${path}.jsonl`, `{"not":"committed","pad":"${"x".repeat(200_000)}"}\n`, { flag: "a" });
+      const second = s.appendBatch(session("orch_open_b", 3));
+      if (!second.ok) throw new Error(second.error.message);
+      // Another process rebuilt the journal (a new file under the same name) with a tail of its own.
+      const copy = `${path}.jsonl.copy`;
+      copyFileSync(`${path}.jsonl`, copy);
+      rmSync(`${path}.jsonl`);
+      copyFileSync(copy, `${path}.jsonl`);
+      writeFileSync(`${path}.jsonl`, `{"stray":"${"y".repeat(200_000)}"}\n`, { flag: "a" });
+      const third = s.appendBatch(session("orch_open_c", 3));
+      if (!third.ok) throw new Error(third.error.message);
+    } finally {
+      s.close();
+    }
+    const want = await sql(path);
+    const { bytes, copied } = await read(path);
+    expect(copied).toBe(true);
+    expect(bytes.equals(want)).toBe(true);
+    expect(readFileSync(`${path}.jsonl`).equals(want)).toBe(true);
+  });
+
   test("events after the mark (another tool's rows) are rendered by SQL, and the next append catches up", async () => {
     const path = fixture();
     const raw = new Database(path, { strict: true });
