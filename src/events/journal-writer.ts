@@ -14,11 +14,19 @@ import { lineOf, renderPage, seqOf } from "./jsonl.ts";
 const PAGE_ROWS = 4096;
 
 /**
- * What this process last left in a database's journal: the mark it committed and the file (inode,
- * size) it left behind. While the database still holds that mark and the file is unchanged, nobody
- * else wrote, so the tail need not be read back and checked on every append.
+ * What this process last left in a database's journal: the mark it committed, the file (inode,
+ * size) it left behind, and that file still open. While the database holds that mark and the path
+ * still names that file at that size, nobody else wrote: the next append writes straight on,
+ * without reopening the file or reading its tail back.
  */
-const lastWritten = new WeakMap<Database, { mark: JournalMark; ino: number; size: number }>();
+const lastWritten = new WeakMap<Database, { mark: JournalMark; ino: number; size: number; fd: number }>();
+
+/** Close the journal file a store kept open (EventStore.close). */
+export function closeJournal(db: Database): void {
+  const known = lastWritten.get(db);
+  lastWritten.delete(db);
+  if (known) closeSync(known.fd);
+}
 
 const sameMark = (a: JournalMark, b: JournalMark) => a.bytes === b.bytes && a.seq === b.seq;
 
@@ -59,32 +67,45 @@ function rebuild(db: Database, path: string): JournalMark {
 export function extendJournal(db: Database): void {
   const path = journalPath(db);
   if (!path) return;
+  const known = lastWritten.get(db);
   let fd: number | null = null;
   try {
     const mark = readMark(db);
-    const last = (db.query("SELECT max(seq) AS s FROM events").get() as { s: number | null }).s ?? 0;
-    if (mark && mark.seq === last) return;
-    fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
-    const file = fstatSync(fd);
-    const known = lastWritten.get(db);
+    const onDisk = statSync(path, { throwIfNoEntry: false });
     // Ours and untouched (a rolled-back append leaves the database's mark behind ours: checked).
-    const ours = mark && known && sameMark(known.mark, mark) && known.ino === file.ino && known.size === file.size;
+    if (mark && known && sameMark(known.mark, mark) && known.ino === onDisk?.ino && known.size === onDisk.size) {
+      const next = writeAfter(db, known.fd, mark);
+      recordMark(db, next);
+      lastWritten.set(db, { ...known, mark: next, size: next.bytes });
+      return;
+    }
+    if (known) closeJournal(db);
+    fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600);
     let next: JournalMark;
-    if (ours) next = writeAfter(db, fd, mark);
-    else if (mark && holdsMark(fd, mark, (seq) => lineOf(db, seq, eventJsonLine))) {
+    if (mark && holdsMark(fd, mark, (seq) => lineOf(db, seq, eventJsonLine))) {
       ftruncateSync(fd, mark.bytes);
       next = writeAfter(db, fd, mark);
-    } else next = rebuild(db, path);
-    db.query(
-      `INSERT INTO event_journal (id, bytes, last_seq) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, last_seq = excluded.last_seq`,
-    ).run(next.bytes, next.seq);
-    lastWritten.set(db, { mark: next, ino: statSync(path).ino, size: next.bytes });
+    } else {
+      next = rebuild(db, path);
+      // The rebuilt file replaced the one this descriptor names.
+      closeSync(fd);
+      fd = openSync(path, constants.O_RDWR, 0o600);
+    }
+    recordMark(db, next);
+    lastWritten.set(db, { mark: next, ino: fstatSync(fd).ino, size: next.bytes, fd });
+    fd = null;
   } catch {
-    lastWritten.delete(db);
+    if (lastWritten.has(db)) closeJournal(db);
     // A full disk or a read-only directory costs readers speed, never the append.
     db.exec("DELETE FROM event_journal");
   } finally {
     if (fd !== null) closeSync(fd);
   }
+}
+
+function recordMark(db: Database, next: JournalMark): void {
+  db.query(
+    `INSERT INTO event_journal (id, bytes, last_seq) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, last_seq = excluded.last_seq`,
+  ).run(next.bytes, next.seq);
 }

@@ -24,7 +24,7 @@ import {
   type NewEventOf,
   type StoredEvent,
 } from "./envelope.ts";
-import { extendJournal } from "./journal-writer.ts";
+import { closeJournal, extendJournal } from "./journal-writer.ts";
 import { Projector } from "./projections.ts";
 import { EventReader } from "./reader.ts";
 import { redactDeep } from "../security/redact.ts";
@@ -223,6 +223,7 @@ export class EventStore {
     if (this.closed) return;
     this.closed = true;
     this.checkpoint();
+    closeJournal(this.db);
     this.db.close();
   }
 }
