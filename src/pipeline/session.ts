@@ -68,12 +68,15 @@ export class SessionLog {
     aggregate: "session" | "execution",
   ): Promise<StoredEvent | null> {
     if (this.failure) throw this.failure;
-    const r = await this.backend.append({
-      type,
-      aggregate_type: aggregate,
-      aggregate_id: aggregate === "session" ? this.sessionId : (this.state.executionId ?? this.sessionId),
-      data: withFilled({ session_id: this.sessionId }, data),
-    });
+    const r = await this.backend
+      .append({
+        type,
+        aggregate_type: aggregate,
+        aggregate_id: aggregate === "session" ? this.sessionId : (this.state.executionId ?? this.sessionId),
+        data: withFilled({ session_id: this.sessionId }, data),
+      })
+      // A backend that throws (a dropped connection) counts as a failed write, never a lost one.
+      .catch((e: unknown) => ({ ok: false as const, error: { message: describeUnknown(e) } }));
     if (!r.ok) {
       this.failure ??= new Error(`event log write failed (${type}): ${r.error.message}`);
       throw this.failure;

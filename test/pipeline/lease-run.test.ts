@@ -86,6 +86,18 @@ describe("SessionLog on an EventBackend", () => {
     expect(await pg.store.queryEvents({ session: "orch_queue_fail" })).toEqual([]);
   });
 
+  test("a backend that throws (a dropped connection) fails the queue the same way", async () => {
+    const dropped = new Proxy(pg.store, {
+      get: (t, k) => (k === "append" ? () => Promise.reject(new Error("connection terminated")) : Reflect.get(t, k, t)),
+    }) as typeof pg.store;
+    const log = new SessionLog(dropped, emptyState("orch_queue_dropped"));
+    log.post("execution.ac.status_changed", { ac_id: "ac_1", status: "executing", attempt: 1 });
+    await expect(
+      log.emit("execution.ac.status_changed", { ac_id: "ac_1", status: "passed", attempt: 1 }),
+    ).rejects.toThrow(/event log write failed \(execution\.ac\.status_changed\): connection terminated/);
+    await expect(log.flush()).rejects.toThrow(/connection terminated/);
+  });
+
   test("a whole run on PostgreSQL: started carries base_commit (null outside git), the lease is released", async () => {
     const o = options(pg.store);
     const r = await runPipeline(o);
