@@ -1,3 +1,4 @@
+import { jsonLines } from "../lib/json-lines.ts";
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -95,20 +96,7 @@ describe("ouroboros events", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const reader = proc.stdout.getReader();
-    const decoder = new TextDecoder();
-    let buf = "";
-    const readLine = async () => {
-      while (!buf.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("follow ended early");
-        buf += decoder.decode(value);
-      }
-      const i = buf.indexOf("\n");
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      return JSON.parse(line);
-    };
+    const readLine = jsonLines<{ type: string; data: Record<string, unknown> }>(proc).next;
     expect((await readLine()).type).toBe("orchestrator.session.started");
     const writer = Bun.spawn([
       process.execPath,

@@ -3,6 +3,7 @@
  * imported log), `events --follow` through LISTEN/NOTIFY, pipes that close early, `mcp doctor --db
  * URL` — and with the URL set, no local SQLite file is ever created.
  */
+import { jsonLines } from "../lib/json-lines.ts";
 import { describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -113,22 +114,10 @@ describe("events on PostgreSQL", () => {
       stdout: "pipe",
       stderr: "pipe",
     });
-    const reader = proc.stdout.getReader();
-    const decoder = new TextDecoder();
-    let buf = "";
-    const readLine = async () => {
-      while (!buf.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`follow ended early: ${await new Response(proc.stderr).text()}`);
-        buf += decoder.decode(value);
-      }
-      const i = buf.indexOf("\n");
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      return JSON.parse(line) as { rowid: number; type: string; data: Record<string, unknown> };
-    };
+    const lines = jsonLines<{ rowid: number; type: string; data: Record<string, unknown> }>(proc);
+    const readLine = lines.next;
     for (let i = 0; i < f.events.length; i++) await readLine(); // the backlog
-    expect(buf).toBe("");
+    expect(lines.pending()).toBe("");
 
     const latencies: number[] = [];
     for (let i = 0; i < 7; i++) {
