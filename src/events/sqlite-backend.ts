@@ -9,7 +9,6 @@ import type { EventBackend, FollowControl, PhaseRow } from "./backend.ts";
 import type { EventType } from "./catalogue.ts";
 import type { EventRow, NewEvent, NewEventOf } from "./envelope.ts";
 import { follow } from "./follow.ts";
-import { sessionSnapshot, sessionStart, type SessionSnapshot } from "./queries.ts";
 import { EventReader, OwnedReader } from "./reader.ts";
 import { recordTakeover, type GoneHolder, type LeaseGrant, type LeaseHolder, type LeaseOwner } from "./lease.ts";
 import { sqliteAcquireLease, sqliteLeaseHolder, sqliteReleaseLease, sqliteRenewLease } from "./lease-sqlite.ts";
@@ -28,7 +27,7 @@ import {
   type SessionRow,
 } from "./read.ts";
 import * as q from "./queries.ts";
-import type { AggregateEvent, PageFilter, SessionStart } from "./queries.ts";
+import type { AggregateEvent, PageFilter, SessionSnapshot, SessionStart } from "./queries.ts";
 import type { TypedPayload } from "./lookups.ts";
 import { EventStore, openReadonly, type AppendResult, type PreparedRow } from "./store.ts";
 import { importIntoStore, type ImportReport, type ParsedImport } from "./transfer.ts";
@@ -108,13 +107,13 @@ export class SqliteBackend implements EventBackend {
     return Promise.resolve(sessionPhases(this.db, sessionId));
   }
   sessionStart(sessionId: string): Promise<SessionStart | null> {
-    return Promise.resolve(sessionStart(this.db, sessionId));
+    return Promise.resolve(q.sessionStart(this.db, sessionId));
   }
   hasEventsFor(id: string): Promise<boolean> {
     return Promise.resolve(hasEventsFor(this.db, id));
   }
   sessionSnapshot(idOrPrefix: string, recent: number, alwaysTypes: readonly string[]): Promise<SessionSnapshot | null> {
-    return Promise.resolve(sessionSnapshot(this.db, idOrPrefix, recent, alwaysTypes));
+    return Promise.resolve(q.sessionSnapshot(this.db, idOrPrefix, recent, alwaysTypes));
   }
 
   async acquireLease(

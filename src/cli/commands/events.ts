@@ -9,7 +9,7 @@ import type { EventRow } from "../../events/envelope.ts";
 import { eventJsonlChunks } from "../../events/jsonl.ts";
 import { DB_ARG_DESCRIPTION, openBackend, openReadBackend, openSqliteReader } from "../../events/open-backend.ts";
 import { hasEventsFor, resolveSince, type EventFilter } from "../../events/read.ts";
-import type { OwnedReader } from "../../events/reader.ts";
+import type { EventReader, OwnedReader } from "../../events/reader.ts";
 import type { SqliteBackend } from "../../events/sqlite-backend.ts";
 import type { DispatchingCommand } from "../argv.ts";
 import { cut } from "../fit.ts";
@@ -151,12 +151,24 @@ async function copyJsonl(reader: OwnedReader, args: ListArgs) {
     (id) => hasEventsFor(reader, id),
     (since) => resolveSince(reader, since),
   );
+  await writeJsonl(reader, { ...filter, limit });
+  return exitCode(EXIT.ok);
+}
+
+/**
+ * SQLite's own JSONL (the journal copied, the rest rendered in SQL) in chunks of lines: one write
+ * each, then a wait for drain. Returns the seq of the last event written.
+ */
+async function writeJsonl(reader: EventReader, filter: EventFilter, stop?: AbortSignal): Promise<number> {
   const at = { seq: filter.afterSeq ?? 0 };
-  for await (const chunk of eventJsonlChunks(reader, { ...filter, limit }, at)) {
+  let written = at.seq;
+  for await (const chunk of eventJsonlChunks(reader, filter, at)) {
+    if (stop?.aborted) break;
     out(chunk);
+    written = at.seq;
     await flushStdout();
   }
-  return exitCode(EXIT.ok);
+  return written;
 }
 
 /**
@@ -193,16 +205,8 @@ async function list(held: { db: EventBackend | null }, args: ListArgs) {
   const print = (r: EventRow) =>
     sink.line(eventJsonLine ? eventJsonLine(r) : width ? cut(humanLine(r), width) : humanLine(r));
   let last = filter.afterSeq ?? 0;
-  if (db && fastJsonl) {
-    // JSONL is rendered by SQLite in chunks of lines: one write each, then wait for drain.
-    const at = { seq: last };
-    for await (const chunk of eventJsonlChunks((db as SqliteBackend).reader, { ...filter, limit }, at)) {
-      if (stop.signal.aborted) break;
-      out(chunk);
-      last = at.seq;
-      await flushStdout();
-    }
-  } else if (db)
+  if (db && fastJsonl) last = await writeJsonl((db as SqliteBackend).reader, { ...filter, limit }, stop.signal);
+  else if (db)
     await db.forEachEvent({ ...filter, limit }, (r) => {
       if (stop.signal.aborted) return;
       last = r.seq;
