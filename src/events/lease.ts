@@ -30,6 +30,13 @@ export const thisProcess = (projectDir: string | null = null): LeaseOwner => ({
   projectDir,
 });
 
+/** A holder on this host whose process is gone (kill -9): it runs nothing, and its lease may be replaced at once. */
+export const goneHere = (
+  h: { host: string; pid: number },
+  host: string = leaseHost(),
+  alive: (pid: number) => boolean = processAlive,
+): boolean => h.host === host && !alive(h.pid);
+
 export const sameOwner = (a: { host: string; pid: number }, b: { host: string; pid: number }) =>
   a.host === b.host && a.pid === b.pid;
 
@@ -144,8 +151,7 @@ export async function sessionOwnership(
   let got = await backend.acquireLease(sessionId, owner, ttl);
   if (!got.ok) {
     const holder = await backend.leaseHolder(sessionId);
-    const alive = o.alive ?? processAlive;
-    if (holder && holder.host === owner.host && !alive(holder.pid))
+    if (holder && goneHere(holder, owner.host, o.alive))
       got = await backend.acquireLease(sessionId, owner, ttl, { host: holder.host, pid: holder.pid });
     if (!got.ok) return got;
   }

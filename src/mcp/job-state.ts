@@ -6,8 +6,8 @@
  */
 import type { Result } from "../errors.ts";
 import type { EventBackend } from "../events/backend.ts";
-import { leaseHost } from "../events/lease.ts";
-import { lockHolder, processAlive } from "../util/lock.ts";
+import { goneHere, leaseHost } from "../events/lease.ts";
+import { lockHolder } from "../util/lock.ts";
 
 export interface SessionOwner {
   host: string;
@@ -23,7 +23,7 @@ export interface SessionOwner {
 export async function sessionOwner(b: EventBackend, sessionId: string): Promise<SessionOwner | null> {
   const host = leaseHost();
   const lease = await b.leaseHolder(sessionId);
-  if (lease && !(lease.host === host && !processAlive(lease.pid))) return { host: lease.host, pid: lease.pid };
+  if (lease && !goneHere(lease, host)) return { host: lease.host, pid: lease.pid };
   const local = lockHolder(sessionId);
   return local ? { host, pid: local } : null;
 }
