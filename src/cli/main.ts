@@ -4,6 +4,7 @@
  */
 import type { CommandDef } from "citty";
 import { EXIT, OuroAbort, describeUnknown, type OuroError } from "../errors.ts";
+import type { DotenvReport } from "../config/dotenv.ts";
 import { VERSION, versionLine } from "../version.ts";
 import { checkArgs, walk } from "./argv.ts";
 import { commands, DESCRIPTIONS } from "./commands/index.ts";
@@ -55,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
   if (args[0] === "help") args = [...args.slice(1), "--help"];
   const end = args.includes("--") ? args.indexOf("--") : args.length;
   const wantsHelp = args.length === 0 || args.slice(0, end).some((a) => a === "--help" || a === "-h");
+  const copied = wantsHelp ? null : await copyPlainLog(args);
+  if (copied !== null) return copied;
   const path = await walk(root, wantsHelp ? args.filter((a) => a !== "--help" && a !== "-h") : args);
   if (wantsHelp) {
     const named = path.rest.find((a) => !a.startsWith("-"));
@@ -76,15 +79,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const checked = checkArgs(path);
   if (!checked.ok) return report(checked.error);
-  const [output, { loadDotenvFiles }, { paths }, { join }] = await Promise.all([
-    import("./output.ts"),
-    import("../config/dotenv.ts"),
-    import("../config/paths.ts"),
-    import("node:path"),
-  ]);
+  const [output, env] = await Promise.all([import("./output.ts"), loadEnv()]);
   const { exitCode, log } = output;
   flushStdout = output.flushStdout;
-  const env = loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv());
   for (const f of env.malformed) log.warn(`ignored malformed env file ${f}`);
   if (env.refused.length) log.warn(`./.env may not set ${env.refused.join(", ")}; ignored`);
   // `ooo <skill>` prompts to a runtime that dispatches skills run the MCP tools in this process.
@@ -94,14 +91,58 @@ export async function main(argv: string[]): Promise<number> {
     const { result } = await runCommand(root, { rawArgs: args });
     return typeof result === "number" ? result : exitCode();
   } catch (e) {
-    if (e instanceof OuroAbort) return report(e.error);
-    const msg = describeUnknown(e);
-    // citty reports bad usage by throwing CLIError; show it as a usage error with the command's help.
-    if ((e as { name?: string }).name === "CLIError") {
-      return report({ kind: "badArgs", message: Bun.stripANSI(msg), hint: "see --help" });
-    }
-    if (process.env.OUROBOROS_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
-    return report({ kind: "failure", message: `unexpected: ${msg}`, hint: "run with OUROBOROS_DEBUG=1 for details" });
+    return thrown(e);
+  }
+}
+
+/** What a command threw, as a message and an exit code. */
+function thrown(e: unknown): number {
+  if (e instanceof OuroAbort) return report(e.error);
+  const msg = describeUnknown(e);
+  // citty reports bad usage by throwing CLIError; show it as a usage error with the command's help.
+  if ((e as { name?: string }).name === "CLIError") {
+    return report({ kind: "badArgs", message: Bun.stripANSI(msg), hint: "see --help" });
+  }
+  if (process.env.OUROBOROS_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+  return report({ kind: "failure", message: `unexpected: ${msg}`, hint: "run with OUROBOROS_DEBUG=1 for details" });
+}
+
+/** The .env files merged into process.env, once: the plain log copy needs them before the rest. */
+let dotenv: Promise<DotenvReport> | undefined;
+const loadEnv = () =>
+  (dotenv ??= Promise.all([import("../config/dotenv.ts"), import("../config/paths.ts"), import("node:path")]).then(
+    ([{ loadDotenvFiles }, { paths }, { join }]) =>
+      loadDotenvFiles(process.env, join(process.cwd(), ".env"), paths.trustedEnv()),
+  ));
+
+/** `events --json` alone or with `--db VALUE`: its database argument; null for any other command line. */
+export function plainEventsJson(args: readonly string[]): { db?: string } | null {
+  if (args[0] !== "events") return null;
+  let json = false;
+  let db: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--json" && !json) json = true;
+    else if (a === "--db" && db === undefined && i + 1 < args.length) db = args[++i];
+    else if (a.startsWith("--db=") && db === undefined) db = a.slice(5);
+    else return null;
+  }
+  return json ? { db } : null;
+}
+
+/**
+ * The plain copy of the whole log skips the command machinery (copy-log.ts); null when the
+ * general command should answer (a .env to warn about, PostgreSQL, no database yet).
+ */
+async function copyPlainLog(args: string[]): Promise<number | null> {
+  const plain = plainEventsJson(args);
+  if (!plain) return null;
+  const env = await loadEnv();
+  if (env.malformed.length || env.refused.length) return null;
+  try {
+    return await (await import("./copy-log.ts")).copyLogToStdout(plain.db);
+  } catch (e) {
+    return thrown(e);
   }
 }
 

@@ -221,3 +221,35 @@ export async function* eventJsonlChunks(
     if (own && db.inTransaction) db.exec("COMMIT");
   }
 }
+
+/** Where a plain copy of the log goes: rendered text, and ranges of the journal file. */
+export interface LogSink {
+  text(t: string): Promise<void>;
+  fileRange(fd: number, offset: number, count: number): Promise<void>;
+}
+
+/**
+ * The whole log as JSONL, in one read snapshot: the verified journal handed over as a file range
+ * (the sink may let the kernel copy it), then the events after its mark rendered by SQLite.
+ * The same bytes as eventJsonlChunks with no filter.
+ */
+export async function copyLog(reader: EventReader, sink: LogSink): Promise<void> {
+  const db = EventReader.sqlite(reader);
+  db.exec("BEGIN");
+  try {
+    const at = { seq: 0 };
+    const journal = openJournal(db);
+    if (journal) {
+      try {
+        await sink.fileRange(journal.fd, 0, journal.mark.bytes);
+      } finally {
+        closeSync(journal.fd);
+      }
+      at.seq = journal.mark.seq;
+    }
+    for await (const chunk of eventJsonlChunks(reader, { afterSeq: at.seq }, at, { journal: false }))
+      await sink.text(chunk as string);
+  } finally {
+    if (db.inTransaction) db.exec("COMMIT");
+  }
+}

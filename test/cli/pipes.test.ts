@@ -54,6 +54,34 @@ describe("stdout into pipes", () => {
     expectAllInOrder(r.out);
   });
 
+  test("events --json into a file, and into a non-blocking pipe (EAGAIN): the same bytes as the SQL listing", async () => {
+    const want = await sh(`${cli()} events --json --limit ${N}`);
+    expect(want.code).toBe(0);
+    const file = join(home, "copy.jsonl");
+    const r = await sh(`${cli()} events --json > '${file}'`);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
+    expect(await Bun.file(file).text()).toBe(want.out);
+    // O_NONBLOCK is the pipe's, shared with the child: its writes meet EAGAIN while this reads slowly.
+    const nonBlocking = `
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+out = []
+while True:
+    time.sleep(0.002)
+    b = os.read(r, 1 << 16)
+    if not b: break
+    out.append(b)
+sys.stdout.buffer.write(b"".join(out))
+sys.exit(p.wait())`;
+    const argv = [...cliArgv(), "events", "--json"].map((a) => `'${a}'`).join(" ");
+    const nb = await sh(`python3 -c '${nonBlocking}' ${argv}`);
+    expect({ code: nb.code, err: nb.err }).toEqual({ code: 0, err: "" });
+    expect(nb.out === want.out).toBe(true);
+  });
+
   test("events export into a reader that starts late: every line, and the count is what it wrote", async () => {
     const r = await sh(`${cli()} events export orch_bulk | (sleep 1; cat)`);
     expectAllInOrder(r.out);

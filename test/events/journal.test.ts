@@ -6,10 +6,19 @@
  */
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { NewEvent } from "../../src/events/envelope.ts";
-import { eventJsonlChunks } from "../../src/events/jsonl.ts";
+import { copyLog, eventJsonlChunks } from "../../src/events/jsonl.ts";
 import { EventReader } from "../../src/events/reader.ts";
 import { EventStore } from "../../src/events/store.ts";
 import { BUN, cliArgv, ROOT, tempHome } from "../lib/cli.ts";
@@ -74,7 +83,10 @@ function fixture(): string {
   return path;
 }
 
-/** `events --json` as the reader renders it: bytes, and whether the journal served them. */
+/**
+ * `events --json` as the reader renders it: bytes, and whether the journal served them. With the
+ * journal, the plain copy (copyLog, which hands the journal over as a file range) must agree.
+ */
 async function read(path: string, journal = true): Promise<{ bytes: Buffer; copied: boolean }> {
   const db = new Database(path, { readonly: true, strict: true });
   const parts: Buffer[] = [];
@@ -83,7 +95,29 @@ async function read(path: string, journal = true): Promise<{ bytes: Buffer; copi
     copied ||= typeof c !== "string";
     parts.push(Buffer.from(c)); // a copied chunk is valid only until the next: copy it now
   }
+  const bytes = Buffer.concat(parts);
+  if (journal) {
+    const plain = await copied_(db);
+    expect({ copied: plain.copied, same: plain.bytes.equals(bytes) }).toEqual({ copied, same: true });
+  }
   db.close();
+  return { bytes, copied };
+}
+
+/** copyLog into a sink that reads the file ranges it is given. */
+async function copied_(db: Database): Promise<{ bytes: Buffer; copied: boolean }> {
+  const parts: Buffer[] = [];
+  let copied = false;
+  await copyLog(EventReader.over(db), {
+    text: async (t) => void parts.push(Buffer.from(t)),
+    fileRange: async (fd, offset, count) => {
+      copied = true;
+      const b = Buffer.alloc(count);
+      expect(readSync(fd, b, 0, count, offset)).toBe(count);
+      parts.push(b);
+    },
+  });
+  expect(db.inTransaction).toBe(false);
   return { bytes: Buffer.concat(parts), copied };
 }
 
