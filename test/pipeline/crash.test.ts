@@ -16,7 +16,7 @@ import { startMockModel, type MockModel } from "../lib/mock-model/index.ts";
 import { pipelineScript } from "../lib/pipeline-script.ts";
 import { within } from "../lib/timing.ts";
 
-// 17 scripted rounds or 3 real-CLI rounds, each a run, a kill and a resume: minutes when loaded.
+// 10 scripted rounds or 3 real-CLI rounds, each a run, a kill and a resume: minutes when loaded.
 setDefaultTimeout(within(300_000));
 
 const TERMINAL = ["orchestrator.session.completed", "orchestrator.session.failed", "orchestrator.session.cancelled"];
@@ -126,7 +126,7 @@ async function recoverAndCheck(
 const temp = (p: string) => mkdtempSync(join(tmpdir(), p));
 
 describe("crash safety: kill -9 anywhere, then resume", () => {
-  test("17 rounds on the scripted agent, kill points spread over the whole run", async () => {
+  test("10 rounds on the scripted agent, one kill point in each tenth of the run", async () => {
     const scripted = (db: string, project: string, home: string, resume?: string) =>
       Bun.spawn([BUN, DRIVER, db, project, ...(resume ? [resume] : [])], {
         env: { ...process.env, OUROBOROS_HOME: home },
@@ -138,7 +138,7 @@ describe("crash safety: kill -9 anywhere, then resume", () => {
     expect(await scripted(join(ref, "ouroboros.db"), temp("crash-proj-"), ref).exited).toBe(0);
     const total = eventCount(join(ref, "ouroboros.db"));
     expect(total).toBeGreaterThan(20);
-    const points = killPoints(total, 17, 0x2545f491);
+    const points = killPoints(total, 10, 0x2545f491);
     const outcomes: string[] = [];
     const killedAt: number[] = [];
     for (const target of points) {
@@ -157,7 +157,7 @@ describe("crash safety: kill -9 anywhere, then resume", () => {
     // The kills really are spread: early, middle and late in the run, and nearly all mid-session.
     expect(Math.min(...killedAt)).toBeLessThan(total * 0.2);
     expect(Math.max(...killedAt)).toBeGreaterThan(total * 0.7);
-    expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(14);
+    expect(outcomes.filter((o) => o === "resumed").length).toBeGreaterThanOrEqual(8);
   });
 });
 

@@ -94,7 +94,7 @@ describe("release artifacts", () => {
       expect(release.version).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
       expect(release.platforms).toEqual(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "windows-x64"]);
       for (const [name] of EXPECTED) {
-        const bytes = readFileSync(join(dir, name)).toString("latin1");
+        const bytes = readFileSync(join(dir, name)); // searched as bytes: no 100 MB string per binary
         const platform = name.replace(/^ouroboros-/, "").replace(/\.exe$/, "");
         expect(bytes.includes(`"${release.commit}"`)).toBe(true);
         // The --define'd platform literal as the bundler printed it; the others appear nowhere quoted.
