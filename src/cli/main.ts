@@ -116,7 +116,7 @@ const loadEnv = () =>
   ));
 
 /** `events --json` alone or with `--db VALUE`: its database argument; null for any other command line. */
-export function plainEventsJson(args: readonly string[]): { db?: string } | null {
+function plainEventsJson(args: readonly string[]): { db?: string } | null {
   if (args[0] !== "events") return null;
   let json = false;
   let db: string | undefined;

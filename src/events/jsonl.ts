@@ -237,7 +237,6 @@ export async function copyLog(reader: EventReader, sink: LogSink): Promise<void>
   const db = EventReader.sqlite(reader);
   db.exec("BEGIN");
   try {
-    const at = { seq: 0 };
     const journal = openJournal(db);
     if (journal) {
       try {
@@ -245,9 +244,9 @@ export async function copyLog(reader: EventReader, sink: LogSink): Promise<void>
       } finally {
         closeSync(journal.fd);
       }
-      at.seq = journal.mark.seq;
     }
-    for await (const chunk of eventJsonlChunks(reader, { afterSeq: at.seq }, at, { journal: false }))
+    const after = { afterSeq: journal?.mark.seq ?? 0 };
+    for await (const chunk of eventJsonlChunks(reader, after, undefined, { journal: false }))
       await sink.text(chunk as string);
   } finally {
     if (db.inTransaction) db.exec("COMMIT");

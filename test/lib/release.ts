@@ -33,13 +33,8 @@ export function releaseDir(): Promise<string> {
     mkdirSync(cache, { recursive: true });
     // Test files run in parallel processes (and other checkouts share $TMPDIR): one process builds
     // a given source hash, the others wait for its result instead of compiling five binaries again.
-    for (;;) {
-      if (existsSync(join(out, "SHA256SUMS"))) return touched(out);
-      if (takeLock(`${out}.lock`)) break;
-      await Bun.sleep(1000);
-    }
-    try {
-      if (existsSync(join(out, "SHA256SUMS"))) return out;
+    const done = () => (existsSync(join(out, "SHA256SUMS")) ? touched(out) : null);
+    return madeOnce(`${out}.lock`, done, 1000, async () => {
       pruneOldBuilds(cache, hash);
       const building = `${out}.${process.pid}`;
       // npm tarballs only for what npm.test.ts installs: packing 110 MB binaries is the slow part.
@@ -52,9 +47,7 @@ export function releaseDir(): Promise<string> {
         throw new Error(`scripts/release.ts exited ${code}:\n${stderr}`);
       renameSync(building, out);
       return out;
-    } finally {
-      rmSync(`${out}.lock`, { recursive: true, force: true });
-    }
+    });
   })();
   return built;
 }
@@ -77,6 +70,29 @@ export function takeLock(lock: string): boolean {
     const owner = lockOwner(lock);
     if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
     return false;
+  }
+}
+
+/**
+ * What `done` returns once some process has made it: the first process to take `lock` runs `make`
+ * (unless it was made meanwhile), the others poll every `pollMs` until it is there.
+ */
+export async function madeOnce<T>(
+  lock: string,
+  done: () => T | null,
+  pollMs: number,
+  make: () => Promise<T>,
+): Promise<T> {
+  for (;;) {
+    const made = done();
+    if (made !== null) return made;
+    if (takeLock(lock)) break;
+    await Bun.sleep(pollMs);
+  }
+  try {
+    return done() ?? (await make());
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
