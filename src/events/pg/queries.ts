@@ -27,22 +27,18 @@ const toTyped = (r: Raw): TypedPayload => ({
   data: JSON.parse(String(r.payload)) as Record<string, unknown>,
 });
 
-export async function pgAggregateEvents(sql: SQL, aggregateType: string, id: string): Promise<AggregateEvent[]> {
-  const rows = await all(
-    sql,
-    "SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY seq",
-    [aggregateType, id],
+/** The events matching `where`, in seq order, as the aggregate readers take them. */
+const eventsWhere = async (sql: SQL, where: string, params: unknown[]): Promise<AggregateEvent[]> =>
+  (await all(sql, `SELECT seq, event_type, payload, timestamp FROM events WHERE ${where} ORDER BY seq`, params)).map(
+    toAggregateEvent,
   );
-  return rows.map(toAggregateEvent);
+
+export function pgAggregateEvents(sql: SQL, aggregateType: string, id: string): Promise<AggregateEvent[]> {
+  return eventsWhere(sql, "aggregate_type = $1 AND aggregate_id = $2", [aggregateType, id]);
 }
 
-export async function pgAggregateTypeEvents(sql: SQL, aggregateType: string): Promise<AggregateEvent[]> {
-  const rows = await all(
-    sql,
-    "SELECT seq, event_type, payload, timestamp FROM events WHERE aggregate_type = $1 ORDER BY seq",
-    [aggregateType],
-  );
-  return rows.map(toAggregateEvent);
+export function pgAggregateTypeEvents(sql: SQL, aggregateType: string): Promise<AggregateEvent[]> {
+  return eventsWhere(sql, "aggregate_type = $1", [aggregateType]);
 }
 
 export async function pgAggregateRowsAfter(
@@ -101,13 +97,10 @@ export async function pgLatestSessionForSeed(sql: SQL, seedId: string): Promise<
   return row ? String(row.session_id) : null;
 }
 
-export async function pgLineageEvents(sql: SQL, sessionId: string): Promise<AggregateEvent[]> {
-  const rows = await all(
-    sql,
-    "SELECT seq, event_type, payload, timestamp FROM events WHERE session_id = $1 AND (event_type LIKE 'lineage.%' OR event_type = 'execution.ac.refined') ORDER BY seq",
-    [sessionId],
-  );
-  return rows.map(toAggregateEvent);
+export function pgLineageEvents(sql: SQL, sessionId: string): Promise<AggregateEvent[]> {
+  return eventsWhere(sql, "session_id = $1 AND (event_type LIKE 'lineage.%' OR event_type = 'execution.ac.refined')", [
+    sessionId,
+  ]);
 }
 
 export async function pgSessionFailures(sql: SQL, sessionId: string, limit = 20): Promise<TypedPayload[]> {
